@@ -1,0 +1,40 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func init() {
+	register(&command{
+		name:    "version",
+		usage:   "refimage version",
+		summary: "Print the version and the commit it was built from.",
+		run: func(env *cmdEnv, args []string) error {
+			c := commands["version"]
+			fs := newFlagSet(c)
+			if _, err := parseFlags(c, fs, env.stderr, args); err != nil {
+				return err
+			}
+			commit, dirty := "unknown", ""
+			if bi, ok := debug.ReadBuildInfo(); ok {
+				for _, s := range bi.Settings {
+					switch s.Key {
+					case "vcs.revision":
+						commit = s.Value
+					case "vcs.modified":
+						if s.Value == "true" {
+							dirty = " (modified)"
+						}
+					}
+				}
+			}
+			fmt.Fprintf(env.stdout, "refimage %s commit %s%s %s/%s %s\n", version, commit, dirty, runtime.GOOS, runtime.GOARCH, runtime.Version())
+			return nil
+		},
+	})
+}

@@ -1,0 +1,3 @@
+// Package media writes bootable WinPE media: layout, boot image
+// customisation, ISO, USB image and device.
+package media

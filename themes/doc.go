@@ -1,0 +1,3 @@
+// Package themes holds palettes and lipgloss styles: the built-in themes and
+// user themes loaded from TOML.
+package themes
