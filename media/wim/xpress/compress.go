@@ -9,8 +9,8 @@ import (
 const (
 	hashBits   = 15
 	hash3Bits  = 12
-	maxDepth   = 24  // hash-chain positions examined per search
-	niceLen    = 48  // a match this long is taken without further search
+	maxDepth   = 24   // hash-chain positions examined per search
+	niceLen    = 48   // a match this long is taken without further search
 	maxOff3    = 4096 // length-3 matches farther than this are not worth it
 	baseLimit  = 1 << 30
 	maxOffset  = 65535
