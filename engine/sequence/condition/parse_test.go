@@ -8,12 +8,12 @@ import (
 )
 
 func v(name string, op Op, value string) *VarTest { return &VarTest{Name: name, Op: op, Value: value} }
-func and(items ...Expr) *Group                     { return &Group{Op: All, Items: items, Infix: true} }
-func or(items ...Expr) *Group                      { return &Group{Op: Any, Items: items, Infix: true} }
-func not(x Expr) *Group                            { return &Group{Op: None, Items: []Expr{x}, Infix: true} }
-func all(items ...Expr) *Group                     { return &Group{Op: All, Items: items} }
-func anyOf(items ...Expr) *Group                   { return &Group{Op: Any, Items: items} }
-func none(items ...Expr) *Group                    { return &Group{Op: None, Items: items} }
+func and(items ...Expr) *Group                    { return &Group{Op: All, Items: items, Infix: true} }
+func or(items ...Expr) *Group                     { return &Group{Op: Any, Items: items, Infix: true} }
+func not(x Expr) *Group                           { return &Group{Op: None, Items: []Expr{x}, Infix: true} }
+func all(items ...Expr) *Group                    { return &Group{Op: All, Items: items} }
+func anyOf(items ...Expr) *Group                  { return &Group{Op: Any, Items: items} }
+func none(items ...Expr) *Group                   { return &Group{Op: None, Items: items} }
 
 // The wizard's default conditions (reference §1.11).
 const (
@@ -98,7 +98,7 @@ var parseCases = []parseCase{
 	{src: `registry("HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "CurrentBuild") exists`,
 		want: &RegistryTest{Key: `HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion`, Value: "CurrentBuild"}},
 	{src: `registry("HKEY_LOCAL_MACHINE\SOFTWARE\X", "", reg_dword) not exists`,
-		want: &RegistryTest{Key: `HKEY_LOCAL_MACHINE\SOFTWARE\X`, Value: "", Type: "REG_DWORD", Op: NotExists},
+		want:   &RegistryTest{Key: `HKEY_LOCAL_MACHINE\SOFTWARE\X`, Value: "", Type: "REG_DWORD", Op: NotExists},
 		format: `registry("HKEY_LOCAL_MACHINE\SOFTWARE\X", "", REG_DWORD) not exists`},
 	{src: `registry("HKLM\SOFTWARE\X", "Build", REG_SZ) >= 19041`,
 		want: &RegistryTest{Key: `HKLM\SOFTWARE\X`, Value: "Build", Type: "REG_SZ", Op: Ge, Data: "19041"}},
@@ -108,7 +108,7 @@ var parseCases = []parseCase{
 	{src: `wmi("SELECT * FROM Win32_ComputerSystem WHERE Model LIKE '%Virtual%'")`,
 		want: &WMITest{Query: `SELECT * FROM Win32_ComputerSystem WHERE Model LIKE '%Virtual%'`}},
 	{src: `WMI("SELECT * FROM MSFT_Disk", "root\Microsoft\Windows\Storage")`,
-		want: &WMITest{Query: `SELECT * FROM MSFT_Disk`, Namespace: `root\Microsoft\Windows\Storage`},
+		want:   &WMITest{Query: `SELECT * FROM MSFT_Disk`, Namespace: `root\Microsoft\Windows\Storage`},
 		format: `wmi("SELECT * FROM MSFT_Disk", "root\Microsoft\Windows\Storage")`},
 	// operating system
 	{src: `os.version >= "10.0.19041"`, want: &OSVersionTest{Op: Ge, Version: "10.0.19041"}},
