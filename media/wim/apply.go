@@ -1,0 +1,330 @@
+package wim
+
+import (
+	"crypto/sha1"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+)
+
+// ApplyOptions tune Apply.
+type ApplyOptions struct {
+	Threads  int // decompression workers; 0 = number of CPUs
+	Progress ProgressFunc
+}
+
+// ApplyStats counts what Apply did and what it could not keep.
+type ApplyStats struct {
+	Dirs, Files, Symlinks, HardLinks uint64
+	Bytes                            uint64
+	// NTFS-only metadata this platform could not keep.
+	SkippedSecurity    uint64 // security descriptors
+	SkippedStreams     uint64 // alternate data streams
+	SkippedShortNames  uint64
+	SkippedReparse     uint64 // reparse points that are not symlinks/junctions
+	SkippedAttributes  uint64 // hidden/system/... attributes
+	SkippedLinkTargets uint64 // links the file system refused
+}
+
+// Skipped is the total count of metadata items not applied.
+func (s *ApplyStats) Skipped() uint64 {
+	return s.SkippedSecurity + s.SkippedStreams + s.SkippedShortNames + s.SkippedReparse + s.SkippedAttributes + s.SkippedLinkTargets
+}
+
+type applyFile struct {
+	path string // host path
+	rel  string
+	d    *Dentry
+}
+
+// Apply extracts image index into the directory dest (created if needed).
+// Names that could escape dest are refused before anything is written.
+func (w *WIM) Apply(index int, dest string, opts ApplyOptions) (*ApplyStats, error) {
+	m, err := w.Metadata(index)
+	if err != nil {
+		return nil, err
+	}
+	return w.applyTree(m, dest, opts)
+}
+
+func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStats, error) {
+	st := &ApplyStats{}
+	var dirs, links []applyFile
+	byHash := map[SHA1][]applyFile{}
+	linkGroups := map[uint64]string{} // LinkID -> first path
+	var hardlinks [][2]string
+	var empties []applyFile
+	var total uint64
+	var walk func(d *Dentry, rel, host string) error
+	walk = func(d *Dentry, rel, host string) error {
+		seen := make(map[string]bool, len(d.Children))
+		for _, c := range d.Children {
+			crel := c.Name
+			if rel != "" {
+				crel = rel + "/" + c.Name
+			}
+			if err := checkName(c.Name); err != nil {
+				return fmt.Errorf("refusing to apply %q: %v", crel, err)
+			}
+			if seen[c.Name] {
+				return fmt.Errorf("refusing to apply %q: the name appears twice in one directory", crel)
+			}
+			seen[c.Name] = true
+			ch := filepath.Join(host, c.Name)
+			f := applyFile{path: ch, rel: crel, d: c}
+			if c.SecurityID >= 0 {
+				st.SkippedSecurity++
+			}
+			if c.ShortName != "" {
+				st.SkippedShortNames++
+			}
+			st.SkippedStreams += uint64(len(c.Streams))
+			if c.Attributes&(AttrHidden|AttrSystem|AttrReadOnly|AttrEncrypted|AttrCompressed) != 0 {
+				st.SkippedAttributes++
+			}
+			switch {
+			case c.IsReparse() && (c.ReparseTag == ReparseTagSymlink || c.ReparseTag == ReparseTagMountPoint):
+				links = append(links, f)
+			case c.IsDir():
+				if c.IsReparse() {
+					st.SkippedReparse++
+				}
+				dirs = append(dirs, f)
+				if err := walk(c, crel, ch); err != nil {
+					return err
+				}
+			default:
+				if c.IsReparse() {
+					st.SkippedReparse++
+				}
+				if c.LinkID != 0 {
+					if first, ok := linkGroups[c.LinkID]; ok {
+						hardlinks = append(hardlinks, [2]string{first, ch})
+						continue
+					}
+					linkGroups[c.LinkID] = ch
+				}
+				if c.Hash.IsZero() {
+					empties = append(empties, f)
+					continue
+				}
+				b := w.blobs[c.Hash]
+				if b == nil {
+					return fmt.Errorf("%s: file data %s is missing from the WIM", crel, c.Hash)
+				}
+				if len(byHash[c.Hash]) == 0 {
+					total += b.Size()
+				}
+				byHash[c.Hash] = append(byHash[c.Hash], f)
+			}
+		}
+		return nil
+	}
+	if err := walk(m.Root, "", dest); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		if err := os.Mkdir(d.path, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			return nil, err
+		}
+		st.Dirs++
+	}
+	for _, f := range empties {
+		fh, err := os.OpenFile(f.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		fh.Close()
+		st.Files++
+	}
+	// File data, one blob per job, in file order for sequential reads.
+	blobs := make([]*Blob, 0, len(byHash))
+	for h := range byHash {
+		blobs = append(blobs, w.blobs[h])
+	}
+	sort.Slice(blobs, func(i, j int) bool {
+		if blobs[i].Part != blobs[j].Part {
+			return blobs[i].Part < blobs[j].Part
+		}
+		return blobs[i].Res.Offset < blobs[j].Res.Offset
+	})
+	prog := newTracker(opts.Progress, "apply", total, uint64(len(blobs)))
+	threads := opts.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+		jobs     = make(chan *Blob)
+	)
+	for range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 1<<20)
+			for b := range jobs {
+				files := byHash[b.Hash]
+				err := w.extractBlob(b, files, buf, prog)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				st.Files += uint64(len(files))
+				st.Bytes += b.Size() * uint64(len(files))
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, b := range blobs {
+		mu.Lock()
+		stop := firstErr != nil
+		mu.Unlock()
+		if stop {
+			break
+		}
+		jobs <- b
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return st, firstErr
+	}
+	for _, hl := range hardlinks {
+		if err := os.Link(hl[0], hl[1]); err != nil {
+			if err := copyFile(hl[0], hl[1]); err != nil {
+				return st, err
+			}
+			st.SkippedLinkTargets++
+		} else {
+			st.HardLinks++
+		}
+		st.Files++
+	}
+	// Symbolic links last: nothing is ever written through them.
+	for _, l := range links {
+		b := w.blobs[l.d.ReparseHash]
+		if b == nil {
+			return st, fmt.Errorf("%s: reparse data %s is missing from the WIM", l.rel, l.d.ReparseHash)
+		}
+		data, err := w.readBlobAll(b, 64<<10, "reparse data of "+l.rel)
+		if err != nil {
+			return st, err
+		}
+		target, _, err := parseLinkReparse(l.d.ReparseTag, data)
+		if err != nil {
+			return st, fmt.Errorf("%s: %v", l.rel, err)
+		}
+		if err := os.Symlink(filepath.FromSlash(target), l.path); err != nil {
+			st.SkippedLinkTargets++
+			continue
+		}
+		st.Symlinks++
+	}
+	// Timestamps: files and links first, then directories deepest first.
+	set := func(f applyFile) {
+		_ = setFileTimes(f.path, f.d, f.d.IsReparse())
+	}
+	for _, fs := range byHash {
+		for _, f := range fs {
+			set(f)
+		}
+	}
+	for _, f := range empties {
+		set(f)
+	}
+	for _, f := range links {
+		set(f)
+	}
+	for i := len(dirs) - 1; i >= 0; i-- {
+		set(dirs[i])
+	}
+	_ = setFileTimes(dest, m.Root, false)
+	prog.finish()
+	return st, nil
+}
+
+// extractBlob writes blob b to the first file and copies it to the others,
+// checking its SHA-1 on the way.
+func (w *WIM) extractBlob(b *Blob, files []applyFile, buf []byte, prog *progressTracker) error {
+	r, err := w.OpenBlob(b)
+	if err != nil {
+		return err
+	}
+	first := files[0]
+	out, err := os.OpenFile(first.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	h := sha1.New()
+	var done uint64
+	for {
+		n, rerr := r.Read(buf)
+		if n > 0 {
+			h.Write(buf[:n])
+			if _, err := out.Write(buf[:n]); err != nil {
+				out.Close()
+				return err
+			}
+			done += uint64(n)
+			prog.add(uint64(n), 0, first.rel)
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			out.Close()
+			return fmt.Errorf("%s: %w", first.rel, rerr)
+		}
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	if done != b.Size() {
+		return fmt.Errorf("%s: blob %s gave %d bytes, want %d", first.rel, b.Hash, done, b.Size())
+	}
+	var got SHA1
+	h.Sum(got[:0])
+	if got != b.Hash {
+		return fmt.Errorf("%s: file data has SHA-1 %s, want %s (corrupt WIM)", first.rel, got, b.Hash)
+	}
+	for _, f := range files[1:] {
+		if err := copyFile(first.path, f.path); err != nil {
+			return err
+		}
+	}
+	prog.add(0, 1, "")
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// Time converts a FILETIME to nanoseconds since the Unix epoch.
+func (t Filetime) UnixNano() int64 { return (int64(t) - filetimeUnixOffset) * 100 }
+
+// FiletimeFromUnixNano converts Unix nanoseconds to a FILETIME.
+func FiletimeFromUnixNano(ns int64) Filetime { return Filetime(ns/100 + filetimeUnixOffset) }

@@ -1,0 +1,216 @@
+package wim
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+)
+
+// decompressFunc decodes one chunk. dst has the exact uncompressed length.
+type decompressFunc func(dst, src []byte) error
+
+// chunkCompressor compresses one chunk into dst and returns the compressed
+// length; ok is false when the result would not be smaller than src.
+type chunkCompressor func(dst, src []byte) (n int, ok bool)
+
+// Codecs are wired in codecs.go; a nil entry means "not available".
+var (
+	decompressors = map[Compression]decompressFunc{}
+	compressors   = map[Compression]func() chunkCompressor{}
+)
+
+func decompressorFor(c Compression) (decompressFunc, error) {
+	if c == CompressLZMS {
+		return nil, ErrSolid
+	}
+	d := decompressors[c]
+	if d == nil {
+		return nil, fmt.Errorf("%s decompression is not available in this build", c)
+	}
+	return d, nil
+}
+
+// resReader streams the uncompressed bytes of one resource. It is not safe
+// for concurrent use, but readChunk is (it uses only read-only state).
+type resReader struct {
+	ra        io.ReaderAt
+	res       ResHdr
+	chunkSize int
+	dec       decompressFunc
+	offs      []uint64 // chunk i occupies [offs[i], offs[i+1]) after the table
+	dataStart int64
+	nchunks   int
+
+	cur  int
+	buf  []byte
+	pos  int
+	cbuf []byte
+	// uncompressed resources
+	plain *io.SectionReader
+}
+
+// newResReader prepares to read res. ctype and chunkSize come from the
+// header of the WIM the resource lives in.
+func newResReader(ra io.ReaderAt, res ResHdr, ctype Compression, chunkSize uint32) (*resReader, error) {
+	r := &resReader{ra: ra, res: res}
+	if !res.compressed() {
+		if res.Size != res.OrigSize {
+			return nil, formatErr(int64(res.Offset), "uncompressed resource has stored size %d but size %d", res.Size, res.OrigSize)
+		}
+		r.plain = io.NewSectionReader(ra, int64(res.Offset), int64(res.Size))
+		return r, nil
+	}
+	if ctype == CompressNone {
+		return nil, formatErr(int64(res.Offset), "resource is marked compressed in a WIM without compression")
+	}
+	dec, err := decompressorFor(ctype)
+	if err != nil {
+		return nil, err
+	}
+	if chunkSize == 0 {
+		return nil, formatErr(int64(res.Offset), "compressed resource but chunk size 0")
+	}
+	r.dec = dec
+	r.chunkSize = int(chunkSize)
+	cs := uint64(chunkSize)
+	n := (res.OrigSize + cs - 1) / cs
+	w := uint64(4)
+	if res.OrigSize > 0xFFFFFFFF {
+		w = 8
+	}
+	if n == 0 || n-1 > res.Size/w {
+		return nil, formatErr(int64(res.Offset), "compressed resource of %d bytes cannot hold the chunk table of %d chunks (size %d)", res.Size, n, res.OrigSize)
+	}
+	tableSize := (n - 1) * w
+	dataSize := res.Size - tableSize
+	if dataSize < n { // every chunk takes at least one byte
+		return nil, formatErr(int64(res.Offset), "compressed resource of %d bytes is too small for %d chunks", res.Size, n)
+	}
+	table := make([]byte, tableSize)
+	if _, err := ra.ReadAt(table, int64(res.Offset)); err != nil {
+		return nil, formatErr(int64(res.Offset), "reading chunk table: %v", err)
+	}
+	r.offs = make([]uint64, n+1)
+	for i := uint64(1); i < n; i++ {
+		var v uint64
+		if w == 4 {
+			v = uint64(binary.LittleEndian.Uint32(table[(i-1)*4:]))
+		} else {
+			v = binary.LittleEndian.Uint64(table[(i-1)*8:])
+		}
+		r.offs[i] = v
+	}
+	r.offs[n] = dataSize
+	for i := uint64(0); i < n; i++ {
+		usize := cs
+		if i == n-1 {
+			usize = res.OrigSize - cs*(n-1)
+		}
+		if r.offs[i+1] <= r.offs[i] || r.offs[i+1]-r.offs[i] > usize {
+			at := int64(res.Offset)
+			if i > 0 {
+				at += int64((i - 1) * w)
+			}
+			return nil, formatErr(at, "chunk table entry %d: chunk %d has impossible compressed size (offsets %d..%d, uncompressed %d)", i, i, r.offs[i], r.offs[i+1], usize)
+		}
+	}
+	r.dataStart = int64(res.Offset + tableSize)
+	r.nchunks = int(n)
+	return r, nil
+}
+
+// chunkLen is the uncompressed length of chunk i.
+func (r *resReader) chunkLen(i int) int {
+	if i == r.nchunks-1 {
+		return int(r.res.OrigSize - uint64(r.chunkSize)*uint64(r.nchunks-1))
+	}
+	return r.chunkSize
+}
+
+// readChunk decodes chunk i into dst (len >= chunkLen(i)) using cbuf as
+// scratch (len >= chunkSize). It returns the uncompressed bytes.
+func (r *resReader) readChunk(i int, dst, cbuf []byte) ([]byte, error) {
+	usize := r.chunkLen(i)
+	csize := int(r.offs[i+1] - r.offs[i])
+	at := r.dataStart + int64(r.offs[i])
+	dst = dst[:usize]
+	if csize == usize {
+		if _, err := r.ra.ReadAt(dst, at); err != nil {
+			return nil, formatErr(at, "reading chunk %d: %v", i, err)
+		}
+		return dst, nil
+	}
+	src := cbuf[:csize]
+	if _, err := r.ra.ReadAt(src, at); err != nil {
+		return nil, formatErr(at, "reading chunk %d: %v", i, err)
+	}
+	if err := r.dec(dst, src); err != nil {
+		return nil, formatErr(at, "corrupt compressed chunk %d of resource at offset %d: %v", i, r.res.Offset, err)
+	}
+	return dst, nil
+}
+
+func (r *resReader) Read(p []byte) (int, error) {
+	if r.plain != nil {
+		n, err := r.plain.Read(p)
+		if err != nil && err != io.EOF {
+			err = formatErr(int64(r.res.Offset), "reading resource: %v", err)
+		}
+		return n, err
+	}
+	if r.pos >= len(r.buf) {
+		if r.cur >= r.nchunks {
+			return 0, io.EOF
+		}
+		if r.buf == nil {
+			r.buf = make([]byte, r.chunkSize)
+			r.cbuf = make([]byte, r.chunkSize)
+		}
+		b, err := r.readChunk(r.cur, r.buf[:cap(r.buf)], r.cbuf)
+		if err != nil {
+			return 0, err
+		}
+		r.buf = b
+		r.pos = 0
+		r.cur++
+	}
+	n := copy(p, r.buf[r.pos:])
+	r.pos += n
+	return n, nil
+}
+
+// readResource reads a whole resource into memory; it refuses resources
+// whose uncompressed size exceeds limit.
+func readResource(ra io.ReaderAt, res ResHdr, ctype Compression, chunkSize uint32, limit uint64, what string) ([]byte, error) {
+	if res.OrigSize > limit {
+		return nil, formatErr(int64(res.Offset), "%s declares %d bytes, more than the limit of %d", what, res.OrigSize, limit)
+	}
+	r, rerr := newResReader(ra, res, ctype, chunkSize)
+	if rerr != nil {
+		return nil, rerr
+	}
+	// Grow as data really decodes, so a lying size costs nothing up front.
+	buf := make([]byte, 0, min(res.OrigSize, 16<<20))
+	chunk := make([]byte, 64<<10)
+	var err error
+	for uint64(len(buf)) < res.OrigSize {
+		var n int
+		n, err = r.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		if err != nil {
+			break
+		}
+	}
+	if err == io.EOF && uint64(len(buf)) < res.OrigSize {
+		err = io.ErrUnexpectedEOF
+	} else if err == io.EOF {
+		err = nil
+	}
+	if err != nil {
+		if fe, ok := err.(*FormatError); ok {
+			return nil, fe
+		}
+		return nil, formatErr(int64(res.Offset), "reading %s: %v", what, err)
+	}
+	return buf, nil
+}
