@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+func init() {
+	register(&command{
+		name:    "validate",
+		usage:   "refimage validate FILE...",
+		summary: "Check task sequence files; print FILE:LINE:COL: key.path: message for each problem.",
+		help: `Every problem of every file is printed at once, errors and warnings alike.
+The exit code is 2 if any file has an error, 0 otherwise (warnings alone do
+not fail). Nothing is written.`,
+		run: runValidate,
+	})
+}
+
+func runValidate(env *cmdEnv, args []string) error {
+	c := commands["validate"]
+	fs := newFlagSet(c)
+	quiet := fs.Bool("quiet", false, "print only errors, not warnings")
+	files, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("no file given")}}
+	}
+	failed := 0
+	for _, f := range files {
+		_, probs := sequence.Load(f)
+		for _, p := range probs {
+			if p.Warning && *quiet {
+				continue
+			}
+			fmt.Fprintln(env.stdout, p.String())
+		}
+		if len(probs.Errors()) > 0 {
+			failed++
+		}
+	}
+	if failed > 0 {
+		fmt.Fprintf(env.stderr, "refimage validate: %d of %d file(s) have errors\n", failed, len(files))
+		return reportedError{code: exitUsage}
+	}
+	return nil
+}
