@@ -161,3 +161,35 @@ func TestRedactor(t *testing.T) {
 		t.Error("nil redactor")
 	}
 }
+
+func TestStdResolver(t *testing.T) {
+	enc, _ := Encrypt(canary, "pp")
+	asked := 0
+	r := &StdResolver{
+		Lookup: func(n string) (string, bool) { return map[string]string{"X": "1"}[n], n == "X" },
+		Ask:    func(string) (string, error) { asked++; return "pp", nil },
+	}
+	for i := 0; i < 2; i++ {
+		if got, err := enc.Reveal("f", r); err != nil || got != canary {
+			t.Fatal(got, err)
+		}
+	}
+	if asked != 1 {
+		t.Errorf("passphrase asked %d times, want once", asked)
+	}
+	r2 := &StdResolver{Lookup: func(n string) (string, bool) {
+		if n == PassphraseEnv {
+			return "pp", true
+		}
+		return "", false
+	}}
+	if got, err := enc.Reveal("f", r2); err != nil || got != canary {
+		t.Fatal(got, err)
+	}
+	if _, err := PromptRef().Reveal("f", &StdResolver{}); !errors.Is(err, ErrNoPrompt) {
+		t.Fatal(err)
+	}
+	if _, err := enc.Reveal("f", &StdResolver{}); err == nil || !strings.Contains(err.Error(), PassphraseEnv) {
+		t.Fatal(err)
+	}
+}
