@@ -9,10 +9,9 @@ import (
 const (
 	hashBits   = 15
 	hash3Bits  = 12
-	maxDepth   = 24   // hash-chain positions examined per search
-	niceLen    = 48   // a match this long is taken without further search
+
+
 	maxOff3    = 4096 // length-3 matches farther than this are not worth it
-	baseLimit  = 1 << 30
 	maxOffset  = 65535
 	maxMatch   = 65538
 	minLazyGap = 2
@@ -29,10 +28,12 @@ type seq struct {
 // Compressor compresses XPRESS chunks. It keeps its match finder and
 // scratch space between chunks; it is not safe for concurrent use.
 type Compressor struct {
-	head  [1 << hashBits]int32
-	head3 [1 << hash3Bits]int32
+	// head and head3 hold ^pos of the latest position with each hash, so
+	// that a cleared entry reads as position 65535, which is never
+	// inserted (a position needs 4 bytes after it).
+	head  [1 << hashBits]uint16
+	head3 [1 << hash3Bits]uint16
 	prev  [maxChunkSize]uint16 // distance to the previous position with the same hash4; 0 = none
-	base  int32                // absolute position of the current chunk's byte 0
 	seqs  []seq
 	freq  [numSymbols]uint32
 	lens  [numSymbols]uint8
@@ -42,7 +43,7 @@ type Compressor struct {
 
 // NewCompressor returns a Compressor.
 func NewCompressor() *Compressor {
-	c := &Compressor{base: 1}
+	c := &Compressor{}
 	c.seqs = make([]seq, 0, 4096)
 	return c
 }
@@ -59,14 +60,10 @@ func (c *Compressor) Compress(dst, src []byte) int {
 	if n == 0 || n > maxChunkSize || len(dst) < n || n <= tableLenBytes+4 {
 		return 0
 	}
-	if c.base > baseLimit {
-		c.head = [1 << hashBits]int32{}
-		c.head3 = [1 << hash3Bits]int32{}
-		c.base = 1
-	}
+	c.head = [1 << hashBits]uint16{}
+	c.head3 = [1 << hash3Bits]uint16{}
 	c.freq = [numSymbols]uint32{}
 	c.parse(src)
-	c.base += int32(n) + 1
 	c.freq[256]++ // end of data
 
 	c.huff.makeLengths(&c.freq, &c.lens)
@@ -104,132 +101,136 @@ func (c *Compressor) Compress(dst, src []byte) int {
 // parse runs the lazy parser over src, filling c.seqs and c.freq.
 func (c *Compressor) parse(src []byte) {
 	n := len(src)
-	seqs := c.seqs[:0]
-	freq := &c.freq
-	head := &c.head
-	head3 := &c.head3
-	prev := &c.prev
-	base := c.base
+	c.seqs = c.seqs[:0]
 	// Positions ≥ last have fewer than 4 bytes left and are not hashed.
 	last := n - 3
-
 	litStart := 0
 	i := 0
-	emit := func(pos, length, offset int) {
-		for _, b := range src[litStart:pos] {
-			freq[b]++
-		}
-		adj := length - minMatchLen
-		k := bits.Len32(uint32(offset)) - 1
-		freq[256+k<<4+min(adj, 15)]++
-		seqs = append(seqs, seq{lits: uint32(pos - litStart), length: uint32(length), offset: uint32(offset)})
-		litStart = pos + length
-	}
-	// insert adds position p (< last) to the hash chains.
-	insert := func(p int) {
-		v := binary.LittleEndian.Uint32(src[p:])
-		h := hash4(v)
-		cand := head[h]
-		head[h] = base + int32(p)
-		d := 0
-		if cand >= base {
-			d = p - int(cand-base)
-		}
-		prev[p] = uint16(d)
-		head3[hash3(v)] = base + int32(p)
-	}
-	// find inserts p and returns the longest match at p longer than
-	// better (0 if none).
-	find := func(p, better int) (int, int) {
-		v := binary.LittleEndian.Uint32(src[p:])
-		h := hash4(v)
-		cand := head[h]
-		head[h] = base + int32(p)
-		h3 := hash3(v)
-		cand3 := head3[h3]
-		head3[h3] = base + int32(p)
-		bestLen, bestOff := better, 0
-		limit := n - p
-		if limit > maxMatch {
-			limit = maxMatch
-		}
-		cur := src[p:]
-		if cand < base {
-			prev[p] = 0
-		} else {
-			cp := int(cand - base)
-			prev[p] = uint16(p - cp)
-			for depth := maxDepth; ; {
-				if binary.LittleEndian.Uint32(src[cp:]) == v && (bestLen < 4 || (bestLen < limit && src[cp+bestLen] == cur[bestLen])) {
-					l := 4 + matchLen(src[cp+4:], cur[4:limit])
-					if l > bestLen {
-						bestLen, bestOff = l, p-cp
-						if l >= niceLen || l >= limit {
-							break
-						}
-					}
-				}
-				depth--
-				d := int(prev[cp])
-				if d == 0 || depth == 0 {
-					break
-				}
-				cp -= d
-				if p-cp > maxOffset {
-					break
-				}
-			}
-		}
-		if bestOff == 0 && better < 3 && cand3 >= base {
-			cp := int(cand3 - base)
-			if off := p - cp; off <= maxOff3 && src[cp] == cur[0] && src[cp+1] == cur[1] && src[cp+2] == cur[2] {
-				return 3, off
-			}
-		}
-		if bestOff == 0 {
-			return 0, 0
-		}
-		return bestLen, bestOff
-	}
-
 outer:
 	for i < last {
-		curLen, curOff := find(i, 2)
+		curLen, curOff := c.find(src, i, 2, maxDepth)
 		if curLen == 0 {
 			i++
 			continue
 		}
 		// Lazy evaluation: while the match at the next position is
 		// better, emit a literal instead.
-		for curLen < niceLen && i+1 < last {
-			nextLen, nextOff := find(i+1, curLen)
+		for curLen < maxLazy && i+1 < last {
+			depth := maxDepth
+			if curLen >= goodLen {
+				depth >>= 2
+			}
+			nextLen, nextOff := c.find(src, i+1, curLen, depth)
 			if nextLen == 0 || !lazyBetter(nextLen, nextOff, curLen, curOff) {
 				// i+1 has been inserted; insert the rest of the match.
-				emit(i, curLen, curOff)
-				end := min(i+curLen, last)
-				for p := i + 2; p < end; p++ {
-					insert(p)
-				}
+				litStart = c.emit(src, litStart, i, curLen, curOff)
+				c.skip(src, i+2, min(i+curLen, last))
 				i += curLen
 				continue outer
 			}
 			i++
 			curLen, curOff = nextLen, nextOff
 		}
-		emit(i, curLen, curOff)
-		{
-			end := min(i+curLen, last)
-			for p := i + 1; p < end; p++ {
-				insert(p)
-			}
-		}
+		litStart = c.emit(src, litStart, i, curLen, curOff)
+		c.skip(src, i+1, min(i+curLen, last))
 		i += curLen
 	}
 	for _, b := range src[litStart:] {
+		c.freq[b]++
+	}
+	c.seqs = append(c.seqs, seq{lits: uint32(n - litStart)})
+}
+
+// emit records the literals src[litStart:pos] and a match at pos, and
+// returns the position after the match.
+func (c *Compressor) emit(src []byte, litStart, pos, length, offset int) int {
+	freq := &c.freq
+	for _, b := range src[litStart:pos] {
 		freq[b]++
 	}
-	seqs = append(seqs, seq{lits: uint32(n - litStart)})
-	c.seqs = seqs
+	adj := length - minMatchLen
+	k := bits.Len32(uint32(offset)) - 1
+	freq[256+k<<4+min(adj, 15)]++
+	c.seqs = append(c.seqs, seq{lits: uint32(pos - litStart), length: uint32(length), offset: uint32(offset)})
+	return pos + length
+}
+
+// skip inserts positions [from, to) into the hash tables.
+func (c *Compressor) skip(src []byte, from, to int) {
+	for p := from; p < to; p++ {
+		v := binary.LittleEndian.Uint32(src[p:])
+		h := hash4(v)
+		cand := int(^c.head[h])
+		c.head[h] = ^uint16(p)
+		d := 0
+		if cand < p {
+			d = p - cand
+		}
+		c.prev[uint16(p)] = uint16(d)
+		if useHash3 {
+			c.head3[hash3(v)] = ^uint16(p)
+		}
+	}
+}
+
+// find inserts position p (which has at least 4 bytes left) into the hash
+// tables and returns the longest match at p longer than better, searching
+// at most depth chain entries; (0, 0) if there is none.
+func (c *Compressor) find(src []byte, p, better, depth int) (int, int) {
+	v := binary.LittleEndian.Uint32(src[p:])
+	h := hash4(v)
+	cand := int(^c.head[h])
+	c.head[h] = ^uint16(p)
+	h3 := hash3(v)
+	cand3 := int(^c.head3[h3])
+	c.head3[h3] = ^uint16(p)
+	limit := len(src) - p
+	if limit > maxMatch {
+		limit = maxMatch
+	}
+	if cand >= p {
+		c.prev[uint16(p)] = 0
+	} else {
+		cp := cand
+		c.prev[uint16(p)] = uint16(p - cp)
+		if better < limit {
+			bestLen, bestOff := better, 0
+			cur := src[p : p+limit]
+			// tail is the 4 bytes ending at the byte a better match
+			// must also match (bestLen ≥ 3).
+			tailAt := max(bestLen-3, 0)
+			tail := binary.LittleEndian.Uint32(cur[tailAt:])
+			for {
+				if binary.LittleEndian.Uint32(src[cp+tailAt:]) == tail && binary.LittleEndian.Uint32(src[cp:]) == v {
+					l := 4 + matchLen(src[cp+4:], cur[4:])
+					if l > bestLen {
+						bestLen, bestOff = l, p-cp
+						if l >= niceLen || l >= limit {
+							break
+						}
+						tailAt = bestLen - 3
+						tail = binary.LittleEndian.Uint32(cur[tailAt:])
+					}
+				}
+				depth--
+				d := int(c.prev[uint16(cp)])
+				if d == 0 || depth <= 0 {
+					break
+				}
+				cp -= d
+			}
+			if bestOff != 0 {
+				return bestLen, bestOff
+			}
+		}
+	}
+	if useHash3 && better < 3 && cand3 < p {
+		cp := cand3
+		if off := p - cp; off <= maxOff3 && src[cp] == src[p] && src[cp+1] == src[p+1] && src[cp+2] == src[p+2] {
+			return 3, off
+		}
+	}
+	return 0, 0
 }
 
 // lazyBetter reports whether the match (l2, o2) one byte later is worth a
@@ -265,32 +266,39 @@ func matchLen(a, b []byte) int {
 
 // encode writes the table and the bitstream for c.seqs into dst, whose
 // length is the exact compressed size.
+//
+// The bit writer keeps two 16-bit slots reserved ahead of the byte
+// position, as the decoder reads two units ahead: whenever more than 16
+// bits are pending, the oldest 16 go to the older slot and a new slot is
+// reserved at the byte position. Flushing can be deferred while only bits
+// are written, but must be complete before a byte is written.
 func (c *Compressor) encode(dst, src []byte) {
 	for i := 0; i < tableLenBytes; i++ {
 		dst[i] = c.lens[2*i] | c.lens[2*i+1]<<4
 	}
 	out := dst[tableLenBytes:]
-	// The bit writer keeps two 16-bit slots reserved ahead of the byte
-	// position, as the decoder reads two units ahead.
 	slot0, slot1, pos := 0, 2, 4
 	var acc uint64
 	nb := uint(0)
-	codes := &c.codes
-	lens := &c.lens
-	put := func(v uint32, n uint) {
-		acc = acc<<n | uint64(v)
-		nb += n
-		if nb > 16 {
-			nb -= 16
-			binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
-			slot0, slot1 = slot1, pos
-			pos += 2
-		}
+	// sym packs codeword<<4 | length for every symbol.
+	var sym [numSymbols]uint32
+	for s := range sym {
+		sym[s] = uint32(c.codes[s])<<4 | uint32(c.lens[s])
 	}
 	p := 0
 	for _, q := range c.seqs {
 		for _, b := range src[p : p+int(q.lits)] {
-			put(uint32(codes[b]), uint(lens[b]))
+			e := sym[b]
+			acc = acc<<(e&15) | uint64(e>>4)
+			nb += uint(e & 15)
+			if nb > 48 {
+				for nb > 16 {
+					nb -= 16
+					binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
+					slot0, slot1 = slot1, pos
+					pos += 2
+				}
+			}
 		}
 		p += int(q.lits)
 		if q.length == 0 {
@@ -299,8 +307,15 @@ func (c *Compressor) encode(dst, src []byte) {
 		adj := int(q.length) - minMatchLen
 		off := q.offset
 		k := uint(bits.Len32(off) - 1)
-		sym := 256 + int(k)<<4 + min(adj, 15)
-		put(uint32(codes[sym]), uint(lens[sym]))
+		e := sym[256+int(k)<<4+min(adj, 15)]
+		acc = acc<<(e&15) | uint64(e>>4)
+		nb += uint(e & 15)
+		for nb > 16 {
+			nb -= 16
+			binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
+			slot0, slot1 = slot1, pos
+			pos += 2
+		}
 		if adj >= 15 {
 			if adj-15 >= 255 {
 				out[pos] = 255
@@ -311,12 +326,27 @@ func (c *Compressor) encode(dst, src []byte) {
 				pos++
 			}
 		}
-		if k > 0 {
-			put(off-1<<k, k)
-		}
+		acc = acc<<k | uint64(off-1<<k)
+		nb += k
 		p += int(q.length)
 	}
-	put(uint32(codes[256]), uint(lens[256]))
+	e := sym[256]
+	acc = acc<<(e&15) | uint64(e>>4)
+	nb += uint(e & 15)
+	for nb > 16 {
+		nb -= 16
+		binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
+		slot0, slot1 = slot1, pos
+		pos += 2
+	}
 	binary.LittleEndian.PutUint16(out[slot0:], uint16(acc<<(16-nb)))
 	binary.LittleEndian.PutUint16(out[slot1:], 0)
 }
+
+var (
+	maxDepth = 24 // hash-chain positions examined per search
+	niceLen  = 48 // a match this long is taken without further search
+	goodLen  = 16 // the lazy search is shallower once a match is this long
+	maxLazy  = 48 // a match this long is taken without trying the next position
+	useHash3 = true
+)

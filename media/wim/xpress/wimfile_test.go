@@ -44,12 +44,13 @@ type wimStats struct {
 	rawChunks   int
 	origBytes   uint64 // uncompressed bytes of all blobs
 	storedBytes uint64 // bytes the blobs occupy in the file
+	stored      map[[20]byte]uint64
 }
 
 // checkWIM decompresses every blob of the WIM at path with decompress and
 // compares SHA-1s with the blob table.
 func checkWIM(path string, decompress func(dst, src []byte) error) (wimStats, error) {
-	var st wimStats
+	st := wimStats{stored: map[[20]byte]uint64{}}
 	f, err := os.ReadFile(path)
 	if err != nil {
 		return st, err
@@ -82,6 +83,7 @@ func checkWIM(path string, decompress func(dst, src []byte) error) (wimStats, er
 		st.blobs++
 		st.origBytes += rh.orig
 		st.storedBytes += rh.size
+		st.stored[sum] = rh.size
 		var data []byte
 		if rh.flags&reshdrCompressed == 0 {
 			data = res
