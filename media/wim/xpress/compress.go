@@ -7,9 +7,8 @@ import (
 
 // Matchfinder and parser parameters.
 const (
-	hashBits   = 15
-	hash3Bits  = 12
-
+	hashBits  = 15
+	hash3Bits = 12
 
 	maxOff3    = 4096 // length-3 matches farther than this are not worth it
 	maxOffset  = 65535
