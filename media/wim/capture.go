@@ -1,0 +1,369 @@
+package wim
+
+import (
+	"crypto/sha1"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// CaptureOptions describe a capture.
+type CaptureOptions struct {
+	Name               string // default: the source folder's name
+	Description        string
+	DisplayName        string
+	DisplayDescription string
+	Flags              string // <FLAGS>, e.g. an edition ID
+	CreatedBy          string
+	ImageVersion       string
+	Compression        Compression // new WIMs only; appends keep the WIM's
+	Threads            int
+	Config             *Config // nil: DISM's default exclusions
+	Append             bool    // add an image to an existing WIM
+	Boot               bool    // mark the new image bootable
+	NoIntegrity        bool
+	Progress           ProgressFunc
+}
+
+// CaptureStats count what a scan found and skipped.
+type CaptureStats struct {
+	Dirs, Files, Symlinks, HardLinks uint64
+	Excluded, SkippedSpecial         uint64
+}
+
+// CaptureResult is what Capture wrote.
+type CaptureResult struct {
+	WriteResult
+	CaptureStats
+	Index int // the new image's index
+}
+
+// Capture captures the directory src as a new image in wimPath: a new WIM,
+// or with Append the next image of an existing one. The WIM is written to
+// a temporary file and renamed into place when complete.
+func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
+	st, err := os.Stat(src)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a directory", src)
+	}
+	name := opts.Name
+	if name == "" {
+		abs, _ := filepath.Abs(src)
+		name = filepath.Base(abs)
+	}
+	spec := &buildSpec{path: wimPath, ctype: opts.Compression, integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "capture"}
+	var old *WIM
+	if opts.Append {
+		old, err = Open(wimPath)
+		if err != nil {
+			return nil, err
+		}
+		defer old.Close()
+		if old.Header.TotalParts > 1 {
+			return nil, fmt.Errorf("cannot append to a split WIM")
+		}
+		spec.ctype = old.Compression()
+		spec.guid = &old.Header.GUID
+		spec.extraFlags = old.Header.Flags & HdrFlagRPFix
+		spec.bootIndex = int(old.Header.BootIndex)
+		spec.wimXML = old.xml
+		spec.integrity = !opts.NoIntegrity
+		for _, im := range old.Images() {
+			if im.Name == name {
+				return nil, fmt.Errorf("%s already has an image named %q (image %d)", wimPath, name, im.Index)
+			}
+		}
+		if err := addExistingImages(spec, old, nil); err != nil {
+			return nil, err
+		}
+	} else if spec.ctype != CompressNone && compressors[spec.ctype] == nil {
+		return nil, fmt.Errorf("cannot write %s WIMs (supported: none, xpress)", spec.ctype)
+	}
+	m := newMatcher(opts.Config)
+	meta, srcs, stats, err := scanTree(src, m)
+	if err != nil {
+		return nil, err
+	}
+	if err := prehashSameSize(srcs, opts.Threads); err != nil {
+		return nil, err
+	}
+	spec.blobs = append(spec.blobs, srcs...)
+	x := &xmlNode{Name: "IMAGE"}
+	x.set("NAME", name)
+	x.set("DESCRIPTION", opts.Description)
+	x.set("DISPLAYNAME", opts.DisplayName)
+	x.set("DISPLAYDESCRIPTION", opts.DisplayDescription)
+	x.set("FLAGS", opts.Flags)
+	x.set("CREATEDBY", opts.CreatedBy)
+	x.set("IMAGEVERSION", opts.ImageVersion)
+	spec.images = append(spec.images, &outImage{meta: meta, xml: x, touched: true})
+	index := len(spec.images)
+	if opts.Boot {
+		spec.bootIndex = index
+	}
+	wr, err := build(spec)
+	if err != nil {
+		return nil, err
+	}
+	return &CaptureResult{WriteResult: *wr, CaptureStats: *stats, Index: index}, nil
+}
+
+// addExistingImages queues the images of old (all, or only those for
+// which keep returns true) with their blobs, for raw copying.
+func addExistingImages(spec *buildSpec, old *WIM, keep func(i int) bool) error {
+	need := map[SHA1]bool{}
+	for i := 1; i <= old.ImageCount(); i++ {
+		if keep != nil && !keep(i) {
+			continue
+		}
+		m, err := old.Metadata(i)
+		if err != nil {
+			return err
+		}
+		var missing error
+		m.Root.Walk(func(p string, d *Dentry) error {
+			for _, h := range dentryHashes(d) {
+				if old.blobs[h] == nil && missing == nil {
+					missing = fmt.Errorf("image %d:/%s: data %s is missing from %s", i, p, h, old.Path)
+				}
+				need[h] = true
+			}
+			return nil
+		})
+		if missing != nil {
+			return missing
+		}
+		spec.images = append(spec.images, &outImage{meta: m, rawMeta: old.metas[i-1], xml: cloneXML(old.xml.images()[i-1])})
+	}
+	for _, b := range old.Blobs() {
+		if need[b.Hash] {
+			spec.blobs = append(spec.blobs, &blobSrc{kind: srcWIM, wim: old, blob: b, size: b.Size(), hash: b.Hash, hashed: true, path: ""})
+		}
+	}
+	return nil
+}
+
+func cloneXML(n *xmlNode) *xmlNode {
+	c := &xmlNode{Name: n.Name, Attrs: append([]xmlAttr(nil), n.Attrs...), Text: n.Text}
+	for _, k := range n.Kids {
+		c.Kids = append(c.Kids, cloneXML(k))
+	}
+	return c
+}
+
+// scanTree builds the dentry tree of src and the list of its streams.
+func scanTree(src string, m *matcher) (*Metadata, []*blobSrc, *CaptureStats, error) {
+	stats := &CaptureStats{}
+	fi, err := os.Lstat(src)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	root := dentryFromInfo("", fi)
+	root.Attributes = AttrDirectory
+	var srcs []*blobSrc
+	type inode struct {
+		src  *blobSrc
+		id   uint64
+		dent *Dentry
+	}
+	inodes := map[[2]uint64]*inode{}
+	nextLink := uint64(1)
+	reparse := map[SHA1]bool{}
+	var walk func(dir string, rel string, d *Dentry) error
+	walk = func(dir, rel string, d *Dentry) error {
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			crel := e.Name()
+			if rel != "" {
+				crel = rel + "/" + e.Name()
+			}
+			if m.excluded(crel) {
+				stats.Excluded++
+				continue
+			}
+			p := filepath.Join(dir, e.Name())
+			fi, err := os.Lstat(p)
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					continue
+				}
+				return err
+			}
+			c := dentryFromInfo(e.Name(), fi)
+			switch mode := fi.Mode(); {
+			case mode.IsDir():
+				c.Attributes |= AttrDirectory
+				stats.Dirs++
+				d.Children = append(d.Children, c)
+				if err := walk(p, crel, c); err != nil {
+					return err
+				}
+			case mode&fs.ModeSymlink != 0:
+				target, err := os.Readlink(p)
+				if err != nil {
+					return err
+				}
+				data := makeSymlinkReparse(target)
+				h := SHA1(sha1.Sum(data))
+				c.Attributes = AttrReparsePoint
+				if tfi, err := os.Stat(p); err == nil && tfi.IsDir() {
+					c.Attributes |= AttrDirectory
+				}
+				c.ReparseTag = ReparseTagSymlink
+				c.RPFlags = 1
+				c.ReparseHash = h
+				if !reparse[h] {
+					reparse[h] = true
+					srcs = append(srcs, &blobSrc{kind: srcBytes, data: data, size: uint64(len(data)), hash: h, hashed: true, path: crel})
+				}
+				stats.Symlinks++
+				d.Children = append(d.Children, c)
+			case mode.IsRegular():
+				stats.Files++
+				d.Children = append(d.Children, c)
+				dev, ino, nlink, _, _ := hostInfo(fi)
+				if nlink > 1 && ino != 0 {
+					key := [2]uint64{dev, ino}
+					if in := inodes[key]; in != nil {
+						c.LinkID = in.id
+						in.dent.LinkID = in.id
+						stats.HardLinks++
+						if in.src != nil {
+							in.src.refs = append(in.src.refs, &c.Hash)
+						}
+						continue
+					}
+					in := &inode{id: nextLink, dent: c}
+					nextLink++
+					inodes[key] = in
+					if fi.Size() > 0 {
+						in.src = &blobSrc{kind: srcFile, path: p, size: uint64(fi.Size()), refs: []*SHA1{&c.Hash}, noCompress: m.noCompress(crel)}
+						srcs = append(srcs, in.src)
+					}
+					continue
+				}
+				if fi.Size() > 0 {
+					srcs = append(srcs, &blobSrc{kind: srcFile, path: p, size: uint64(fi.Size()), refs: []*SHA1{&c.Hash}, noCompress: m.noCompress(crel)})
+				}
+			default:
+				stats.SkippedSpecial++
+			}
+		}
+		return nil
+	}
+	if err := walk(src, "", root); err != nil {
+		return nil, nil, nil, err
+	}
+	// A link group whose other names were all excluded is not a group.
+	for _, in := range inodes {
+		if in.src != nil && len(in.src.refs) == 1 {
+			in.dent.LinkID = 0
+		}
+		if in.src == nil && in.dent.LinkID != 0 {
+			// empty file with links: keep the group id
+		}
+	}
+	return &Metadata{Root: root}, srcs, stats, nil
+}
+
+func dentryFromInfo(name string, fi os.FileInfo) *Dentry {
+	_, _, _, atime, btime := hostInfo(fi)
+	mt := fi.ModTime().UnixNano()
+	d := &Dentry{Name: name, SecurityID: -1,
+		LastWriteTime:  FiletimeFromUnixNano(mt),
+		LastAccessTime: FiletimeFromUnixNano(atime),
+		CreationTime:   FiletimeFromUnixNano(btime),
+	}
+	attrs := hostAttributes(fi)
+	if fi.Mode().IsRegular() {
+		if fi.Mode().Perm()&0o222 == 0 {
+			attrs |= AttrReadOnly
+		}
+		if attrs == 0 {
+			attrs = AttrNormal
+		}
+	}
+	d.Attributes = attrs
+	return d
+}
+
+// prehashSameSize hashes, in parallel, the files whose size another file
+// shares: only they can be duplicates, so every other file is read once.
+func prehashSameSize(srcs []*blobSrc, threads int) error {
+	bySize := map[uint64][]*blobSrc{}
+	for _, s := range srcs {
+		if s.kind == srcFile && !s.hashed {
+			bySize[s.size] = append(bySize[s.size], s)
+		}
+	}
+	var todo []*blobSrc
+	for _, g := range bySize {
+		if len(g) > 1 {
+			todo = append(todo, g...)
+		}
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	sort.Slice(todo, func(i, j int) bool { return todo[i].path < todo[j].path })
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		jobs  = make(chan *blobSrc)
+	)
+	for range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 256<<10)
+			for s := range jobs {
+				f, err := os.Open(s.path)
+				if err == nil {
+					h := sha1.New()
+					var n int64
+					n, err = io.CopyBuffer(h, io.LimitReader(f, int64(s.size)), buf)
+					f.Close()
+					if err == nil && uint64(n) != s.size {
+						err = fmt.Errorf("%s: file shrank while being captured", s.path)
+					}
+					if err == nil {
+						h.Sum(s.hash[:0])
+						s.hashed = true
+					}
+				}
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, s := range todo {
+		jobs <- s
+	}
+	close(jobs)
+	wg.Wait()
+	return first
+}
+
+var _ = strings.TrimSpace

@@ -1,0 +1,201 @@
+package wim
+
+import (
+	"crypto/sha1"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// VerifyOptions tune Verify.
+type VerifyOptions struct {
+	Threads  int
+	Progress ProgressFunc
+}
+
+// VerifyResult summarises a successful verification.
+type VerifyResult struct {
+	Images    int
+	Blobs     int
+	Bytes     uint64
+	Integrity bool // an integrity table was present and matched
+}
+
+// BadBlobError names a blob whose data is corrupt or missing, and the
+// paths that use it.
+type BadBlobError struct {
+	Hash   SHA1
+	File   string
+	Offset int64
+	Paths  []string // "image N:/path"
+	Err    error
+}
+
+func (e *BadBlobError) Error() string {
+	paths := ""
+	if len(e.Paths) > 0 {
+		shown := e.Paths
+		if len(shown) > 5 {
+			shown = shown[:5]
+		}
+		paths = "; used by " + strings.Join(shown, ", ")
+		if len(e.Paths) > 5 {
+			paths += fmt.Sprintf(" and %d more", len(e.Paths)-5)
+		}
+	}
+	return fmt.Sprintf("blob %s at offset %d in %s: %v%s", e.Hash, e.Offset, e.File, e.Err, paths)
+}
+
+func (e *BadBlobError) Unwrap() error { return e.Err }
+
+// Verify checks the integrity table(s), parses every image, makes sure
+// every referenced blob exists, and decompresses every blob comparing its
+// SHA-1. The first bad blob (in file order) is reported with its paths.
+func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
+	res := &VerifyResult{Images: w.ImageCount()}
+	present, err := w.CheckIntegrity(opts.Progress)
+	if err != nil {
+		return nil, err
+	}
+	res.Integrity = present
+	metas := make([]*Metadata, w.ImageCount())
+	for i := range metas {
+		m, err := w.Metadata(i + 1)
+		if err != nil {
+			return nil, err
+		}
+		b := w.metas[i]
+		buf, _ := w.readBlobAll(b, maxMetadataSize, "metadata")
+		if sha1.Sum(buf) != b.Hash {
+			return nil, &BadBlobError{Hash: b.Hash, File: b.p.name, Offset: int64(b.Res.Offset), Err: fmt.Errorf("metadata resource of image %d has the wrong SHA-1", i+1)}
+		}
+		metas[i] = m
+		var missing error
+		m.Root.Walk(func(p string, d *Dentry) error {
+			for _, h := range dentryHashes(d) {
+				if w.blobs[h] == nil && missing == nil {
+					missing = &BadBlobError{Hash: h, File: w.Path, Offset: -1, Paths: []string{fmt.Sprintf("image %d:/%s", i+1, p)}, Err: fmt.Errorf("referenced but missing from the WIM")}
+				}
+			}
+			return nil
+		})
+		if missing != nil {
+			return nil, missing
+		}
+	}
+	blobs := w.Blobs()
+	var total uint64
+	for _, b := range blobs {
+		total += b.Size()
+	}
+	prog := newTracker(opts.Progress, "verify", total, uint64(len(blobs)))
+	threads := opts.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	type failure struct {
+		i   int
+		err error
+	}
+	var (
+		mu    sync.Mutex
+		fails []failure
+		wg    sync.WaitGroup
+		jobs  = make(chan int)
+	)
+	for range threads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 256<<10)
+			for i := range jobs {
+				if err := w.checkBlob(blobs[i], buf, prog); err != nil {
+					mu.Lock()
+					fails = append(fails, failure{i, err})
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range blobs {
+		mu.Lock()
+		stop := len(fails) > 0
+		mu.Unlock()
+		if stop {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	prog.finish()
+	if len(fails) > 0 {
+		sort.Slice(fails, func(a, b int) bool { return fails[a].i < fails[b].i })
+		b := blobs[fails[0].i]
+		be := &BadBlobError{Hash: b.Hash, File: b.p.name, Offset: int64(b.Res.Offset), Err: fails[0].err}
+		for i, m := range metas {
+			m.Root.Walk(func(p string, d *Dentry) error {
+				for _, h := range dentryHashes(d) {
+					if h == b.Hash {
+						be.Paths = append(be.Paths, fmt.Sprintf("image %d:/%s", i+1, p))
+					}
+				}
+				return nil
+			})
+		}
+		return nil, be
+	}
+	res.Blobs = len(blobs)
+	res.Bytes = total
+	return res, nil
+}
+
+func dentryHashes(d *Dentry) []SHA1 {
+	var hs []SHA1
+	if !d.Hash.IsZero() {
+		hs = append(hs, d.Hash)
+	}
+	if !d.ReparseHash.IsZero() {
+		hs = append(hs, d.ReparseHash)
+	}
+	for _, s := range d.Streams {
+		if !s.Hash.IsZero() {
+			hs = append(hs, s.Hash)
+		}
+	}
+	return hs
+}
+
+func (w *WIM) checkBlob(b *Blob, buf []byte, prog *progressTracker) error {
+	r, err := w.OpenBlob(b)
+	if err != nil {
+		return err
+	}
+	h := sha1.New()
+	var n uint64
+	for {
+		k, err := r.Read(buf)
+		h.Write(buf[:k])
+		n += uint64(k)
+		prog.add(uint64(k), 0, "")
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if n != b.Size() {
+		return fmt.Errorf("decompressed to %d bytes, want %d", n, b.Size())
+	}
+	var got SHA1
+	h.Sum(got[:0])
+	if got != b.Hash {
+		return fmt.Errorf("data has SHA-1 %s", got)
+	}
+	prog.add(0, 1, "")
+	return nil
+}

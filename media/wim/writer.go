@@ -1,0 +1,442 @@
+package wim
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+)
+
+type srcKind int
+
+const (
+	srcFile  srcKind = iota // a file on disk
+	srcBytes                // bytes in memory (reparse data, metadata)
+	srcWIM                  // a blob of an open WIM
+)
+
+// blobSrc is one stream to store.
+type blobSrc struct {
+	kind       srcKind
+	size       uint64
+	hash       SHA1
+	hashed     bool // hash is known before reading
+	path       string
+	data       []byte
+	wim        *WIM
+	blob       *Blob
+	noCompress bool
+	meta       bool
+	refs       []*SHA1 // dentry hash fields to fill once the hash is known
+}
+
+func (s *blobSrc) open() (io.ReadCloser, error) {
+	switch s.kind {
+	case srcFile:
+		return os.Open(s.path)
+	case srcBytes:
+		return io.NopCloser(bytes.NewReader(s.data)), nil
+	default:
+		r, err := s.wim.OpenBlob(s.blob)
+		if err != nil {
+			return nil, err
+		}
+		return io.NopCloser(r), nil
+	}
+}
+
+// writer stores blobs into a new WIM file.
+type writer struct {
+	out       *outFile
+	f         *os.File
+	ctype     Compression
+	chunkSize int
+	threads   int
+	prog      *progressTracker
+
+	mu      sync.Mutex
+	written map[SHA1]ResHdr
+	meta    []writtenMeta
+}
+
+type writtenMeta struct {
+	hash SHA1
+	res  ResHdr
+}
+
+func newWriter(f *os.File, ctype Compression, threads int, prog *progressTracker) *writer {
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	w := &writer{f: f, out: newOutFile(f, HeaderSize), ctype: ctype, threads: threads, prog: prog, written: map[SHA1]ResHdr{}}
+	if ctype != CompressNone {
+		w.chunkSize = DefaultChunkSize
+	}
+	return w
+}
+
+func (w *writer) has(h SHA1) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.written[h]
+	return ok
+}
+
+// canRawCopy reports whether a stored blob can be copied byte for byte.
+func (w *writer) canRawCopy(b *Blob) bool {
+	if !b.Res.compressed() {
+		return true
+	}
+	h := b.p.hdr
+	return w.ctype != CompressNone && h.Compression() == w.ctype && int(h.ChunkSize) == w.chunkSize
+}
+
+type itemKind int
+
+const (
+	itemBegin itemKind = iota
+	itemChunk
+	itemEnd
+	itemCopy
+)
+
+type item struct {
+	kind  itemKind
+	src   *blobSrc
+	data  []byte // chunk data
+	out   []byte // compressed chunk
+	csize int    // 0: store raw
+	done  chan struct{}
+	hash  SHA1
+	err   error
+	pair  *bufPair
+}
+
+type bufPair struct{ in, out []byte }
+
+// writeBlobs stores srcs in order, sharing identical content.
+func (w *writer) writeBlobs(srcs []*blobSrc) error {
+	compress := w.ctype != CompressNone
+	piece := 1 << 20
+	if compress {
+		piece = w.chunkSize
+	}
+	inflight := w.threads*4 + 4
+	pool := make(chan *bufPair, inflight)
+	for range inflight {
+		pool <- &bufPair{in: make([]byte, piece), out: make([]byte, piece)}
+	}
+	ord := make(chan *item, inflight)
+	work := make(chan *item, inflight)
+	quit := make(chan struct{})
+	defer close(quit)
+	var newComp func() chunkCompressor
+	if compress {
+		newComp = compressors[w.ctype]
+		if newComp == nil {
+			return fmt.Errorf("%s compression is not available in this build", w.ctype)
+		}
+		for range w.threads {
+			go func() {
+				c := newComp()
+				for it := range work {
+					n, ok := c(it.out, it.data)
+					if ok {
+						it.csize = n
+					}
+					close(it.done)
+				}
+			}()
+		}
+	}
+	send := func(it *item) bool {
+		select {
+		case ord <- it:
+			return true
+		case <-quit:
+			return false
+		}
+	}
+	go func() {
+		defer close(ord)
+		if compress {
+			defer close(work)
+		}
+		for _, s := range srcs {
+			if s.hashed && !s.meta && w.has(s.hash) {
+				if !send(&item{kind: itemEnd, src: s, hash: s.hash}) {
+					return
+				}
+				continue
+			}
+			if s.kind == srcWIM && w.canRawCopy(s.blob) {
+				if !send(&item{kind: itemCopy, src: s}) {
+					return
+				}
+				continue
+			}
+			if !send(&item{kind: itemBegin, src: s}) {
+				return
+			}
+			r, err := s.open()
+			if err != nil {
+				send(&item{kind: itemEnd, src: s, err: err})
+				return
+			}
+			h := sha1.New()
+			left := s.size
+			chunkCompress := compress && !s.noCompress
+			for left > 0 {
+				var p *bufPair
+				select {
+				case p = <-pool:
+				case <-quit:
+					r.Close()
+					return
+				}
+				n := min(uint64(piece), left)
+				if _, err := io.ReadFull(r, p.in[:n]); err != nil {
+					r.Close()
+					if err == io.EOF || err == io.ErrUnexpectedEOF {
+						err = fmt.Errorf("%s: file shrank while being captured", s.path)
+					}
+					send(&item{kind: itemEnd, src: s, err: err})
+					return
+				}
+				h.Write(p.in[:n])
+				left -= n
+				it := &item{kind: itemChunk, src: s, data: p.in[:n], out: p.out, pair: p, done: make(chan struct{})}
+				if chunkCompress {
+					select {
+					case work <- it:
+					case <-quit:
+						r.Close()
+						return
+					}
+				} else {
+					close(it.done)
+				}
+				if !send(it) {
+					r.Close()
+					return
+				}
+			}
+			r.Close()
+			var sum SHA1
+			h.Sum(sum[:0])
+			end := &item{kind: itemEnd, src: s, hash: sum}
+			if s.hashed && sum != s.hash {
+				end.err = fmt.Errorf("%s: content changed while being captured (SHA-1 %s, expected %s)", s.path, sum, s.hash)
+			}
+			if !send(end) {
+				return
+			}
+		}
+	}()
+
+	var (
+		start     int64
+		table     []uint64 // cumulative chunk offsets
+		tableSize int64
+		width     int64
+		allRaw    bool
+		dataBytes int64
+		begun     bool
+	)
+	for it := range ord {
+		s := it.src
+		switch it.kind {
+		case itemCopy:
+			if err := w.copyRaw(s); err != nil {
+				return err
+			}
+		case itemBegin:
+			begun = true
+			start = w.out.offset()
+			table, tableSize, allRaw, dataBytes = table[:0], 0, true, 0
+			if compress && !s.noCompress {
+				n := (s.size + uint64(w.chunkSize) - 1) / uint64(w.chunkSize)
+				width = 4
+				if s.size > 0xFFFFFFFF {
+					width = 8
+				}
+				tableSize = int64(n-1) * width
+				if err := w.writeZeros(tableSize); err != nil {
+					return err
+				}
+			}
+		case itemChunk:
+			<-it.done
+			var err error
+			if it.csize > 0 {
+				err = w.out.write(it.out[:it.csize])
+				dataBytes += int64(it.csize)
+				allRaw = false
+			} else {
+				err = w.out.write(it.data)
+				dataBytes += int64(len(it.data))
+			}
+			table = append(table, uint64(dataBytes))
+			w.prog.add(uint64(len(it.data)), 0, s.path)
+			pool <- it.pair
+			if err != nil {
+				return err
+			}
+		case itemEnd:
+			if it.err != nil {
+				return it.err
+			}
+			for _, r := range s.refs {
+				*r = it.hash
+			}
+			if s.kind == srcFile {
+				w.prog.add(0, 1, s.path)
+			}
+			wasBegun := begun
+			begun = false
+			if !s.meta && w.has(it.hash) {
+				if wasBegun {
+					if err := w.out.seek(start); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			res := ResHdr{Offset: uint64(start), OrigSize: s.size}
+			total := tableSize + dataBytes
+			switch {
+			case tableSize == 0 && (allRaw || !compress || s.noCompress):
+				res.Size = uint64(dataBytes)
+			case uint64(total) >= s.size:
+				if err := w.storeUncompressed(s, start, tableSize, allRaw); err != nil {
+					return err
+				}
+				res.Size = s.size
+			default:
+				tb := make([]byte, tableSize)
+				for i := 0; i+1 < len(table); i++ {
+					if width == 4 {
+						binary.LittleEndian.PutUint32(tb[4*i:], uint32(table[i]))
+					} else {
+						binary.LittleEndian.PutUint64(tb[8*i:], table[i])
+					}
+				}
+				if err := w.out.writeAt(tb, start); err != nil {
+					return err
+				}
+				res.Size = uint64(total)
+				res.Flags = ResFlagCompressed
+			}
+			if s.meta {
+				res.Flags |= ResFlagMetadata
+				w.meta = append(w.meta, writtenMeta{hash: it.hash, res: res})
+				continue
+			}
+			w.mu.Lock()
+			w.written[it.hash] = res
+			w.mu.Unlock()
+		}
+	}
+	return nil
+}
+
+func (w *writer) writeZeros(n int64) error {
+	var z [4096]byte
+	for n > 0 {
+		k := min(n, int64(len(z)))
+		if err := w.out.write(z[:k]); err != nil {
+			return err
+		}
+		n -= k
+	}
+	return nil
+}
+
+// storeUncompressed rewrites the blob that starts at start without
+// compression: by shifting the stored bytes when every chunk was raw, or
+// by reading the source again.
+func (w *writer) storeUncompressed(s *blobSrc, start, tableSize int64, allRaw bool) error {
+	if err := w.out.flush(); err != nil {
+		return err
+	}
+	if allRaw {
+		buf := make([]byte, 1<<20)
+		for pos := int64(0); pos < int64(s.size); {
+			n := min(int64(len(buf)), int64(s.size)-pos)
+			if _, err := w.f.ReadAt(buf[:n], start+tableSize+pos); err != nil {
+				return err
+			}
+			if _, err := w.f.WriteAt(buf[:n], start+pos); err != nil {
+				return err
+			}
+			pos += n
+		}
+		return w.out.seek(start + int64(s.size))
+	}
+	if err := w.out.seek(start); err != nil {
+		return err
+	}
+	r, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	h := sha1.New()
+	if err := w.copyN(r, int64(s.size), h); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (w *writer) copyN(r io.Reader, n int64, h hash.Hash) error {
+	buf := make([]byte, 1<<20)
+	for n > 0 {
+		k := min(int64(len(buf)), n)
+		if _, err := io.ReadFull(r, buf[:k]); err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return fmt.Errorf("source ended early")
+			}
+			return err
+		}
+		if h != nil {
+			h.Write(buf[:k])
+		}
+		if err := w.out.write(buf[:k]); err != nil {
+			return err
+		}
+		n -= k
+	}
+	return nil
+}
+
+// copyRaw copies a stored resource byte for byte.
+func (w *writer) copyRaw(s *blobSrc) error {
+	b := s.blob
+	start := w.out.offset()
+	r := io.NewSectionReader(b.p.ra, int64(b.Res.Offset), int64(b.Res.Size))
+	if err := w.copyN(r, int64(b.Res.Size), nil); err != nil {
+		return withFile(formatErr(int64(b.Res.Offset), "copying blob %s: %v", b.Hash, err), b.p.name)
+	}
+	w.prog.add(b.Size(), 0, s.path)
+	res := b.Res
+	res.Offset = uint64(start)
+	res.Flags &^= ResFlagMetadata | ResFlagFree | ResFlagSpanned
+	if s.meta {
+		res.Flags |= ResFlagMetadata
+		w.meta = append(w.meta, writtenMeta{hash: b.Hash, res: res})
+		return nil
+	}
+	for _, r := range s.refs {
+		*r = b.Hash
+	}
+	w.mu.Lock()
+	w.written[b.Hash] = res
+	w.mu.Unlock()
+	return nil
+}
