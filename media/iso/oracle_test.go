@@ -73,7 +73,7 @@ func winpeTree(t *testing.T) map[string][]byte {
 		"Boot/etfsboot.com":                         testboot.BIOSBootSector(biosMarker),
 		"Boot/en-us/bootmgr.exe.mui":                randomBytes(r, 70000),
 		"Boot/Fonts/wgl4_boot.ttf":                  randomBytes(r, 40000),
-		"EFI/Boot/bootx64.efi":                      testboot.EFIApp(uefiMarker),
+		"EFI/Boot/bootx64.efi":                      testboot.EFIApp("REFIMAGE-TREE-COPY"), // never booted from a CD: the UEFI marker must come from efisys.bin
 		"EFI/Microsoft/Boot/BCD":                    randomBytes(r, 16384),
 		"EFI/Microsoft/Boot/efisys.bin":             efisys,
 		"EFI/Microsoft/Boot/en-us/bootmgfw.efi.mui": randomBytes(r, 30000),
