@@ -33,6 +33,9 @@ type buildSpec struct {
 	progress   ProgressFunc
 	wimXML     *xmlNode // the <WIM> element to keep (images are replaced)
 	op         string
+	// beforeRename runs just before the new file replaces spec.path (to
+	// close the old file, which Windows requires).
+	beforeRename func()
 }
 
 // WriteResult describes a written WIM.
@@ -232,6 +235,9 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 	}
 	if err := f.Close(); err != nil {
 		return nil, err
+	}
+	if spec.beforeRename != nil {
+		spec.beforeRename()
 	}
 	if err := os.Rename(tmp, spec.path); err != nil {
 		return nil, err

@@ -209,3 +209,67 @@ func wimlib(t testing.TB, args ...string) string {
 	}
 	return string(out)
 }
+
+// copyTree copies a file or folder (symlinks as symlinks, times kept,
+// hard links preserved within the copy).
+func copyTree(t testing.TB, src, dst string) {
+	t.Helper()
+	links := map[uint64]string{}
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		switch {
+		case fi.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case fi.Mode()&fs.ModeSymlink != 0:
+			l, _ := os.Readlink(p)
+			return os.Symlink(l, target)
+		default:
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Nlink > 1 {
+				if first, ok := links[uint64(st.Ino)]; ok {
+					return os.Link(first, target)
+				}
+				links[uint64(st.Ino)] = target
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(target, b, 0o644); err != nil {
+				return err
+			}
+			return os.Chtimes(target, fi.ModTime(), fi.ModTime())
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Directory times after their contents.
+	filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			rel, _ := filepath.Rel(src, p)
+			fi, _ := os.Stat(p)
+			os.Chtimes(filepath.Join(dst, rel), fi.ModTime(), fi.ModTime())
+		}
+		return nil
+	})
+}
+
+// compareTreesLoose is compareTrees ignoring the mtimes of the listed
+// directories (created or changed by an update).
+func compareTreesLoose(t testing.TB, want, got string, ignore []string) {
+	t.Helper()
+	for _, d := range append(ignore, ".") {
+		now := time.Unix(1700000000, 0)
+		os.Chtimes(filepath.Join(want, d), now, now)
+		os.Chtimes(filepath.Join(got, d), now, now)
+	}
+	compareTrees(t, want, got)
+}

@@ -139,9 +139,15 @@ func (w *writer) writeBlobs(srcs []*blobSrc) error {
 	var newComp func() chunkCompressor
 	if compress {
 		newComp = compressors[w.ctype]
-		if newComp == nil {
-			return fmt.Errorf("%s compression is not available in this build", w.ctype)
+	}
+	if compress && newComp == nil {
+		// Only raw copies are possible (e.g. exporting LZX resources).
+		for _, s := range srcs {
+			if !(s.kind == srcWIM && w.canRawCopy(s.blob)) && !(s.hashed && !s.meta && w.has(s.hash)) {
+				return fmt.Errorf("%s compression is not available in this build (needed for %s)", w.ctype, srcLabel(s))
+			}
 		}
+	} else if compress {
 		for range w.threads {
 			go func() {
 				c := newComp()
@@ -439,4 +445,14 @@ func (w *writer) copyRaw(s *blobSrc) error {
 	w.written[b.Hash] = res
 	w.mu.Unlock()
 	return nil
+}
+
+func srcLabel(s *blobSrc) string {
+	switch {
+	case s.path != "":
+		return s.path
+	case s.meta:
+		return "image metadata"
+	}
+	return "blob " + s.hash.String()
 }

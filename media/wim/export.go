@@ -1,0 +1,95 @@
+package wim
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+)
+
+// ExportOptions describe an export.
+type ExportOptions struct {
+	// Compression of a new destination WIM; nil keeps the source's.
+	// An existing destination keeps its own compression.
+	Compression *Compression
+	Name        string // new name (single image only)
+	Description string
+	Boot        bool
+	NoIntegrity bool
+	Threads     int
+	Progress    ProgressFunc
+}
+
+// Export copies image index (0 = all images) of srcPath into destPath,
+// appending when destPath exists. Resources are copied raw whenever the
+// compression allows.
+func Export(srcPath string, index int, destPath string, opts ExportOptions) (*WriteResult, error) {
+	src, err := Open(srcPath)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	if index < 0 || index > src.ImageCount() {
+		return nil, fmt.Errorf("image %d does not exist in %s (it has %d)", index, srcPath, src.ImageCount())
+	}
+	spec := &buildSpec{path: destPath, ctype: src.Compression(), integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "export"}
+	if opts.Compression != nil {
+		spec.ctype = *opts.Compression
+	}
+	var dest *WIM
+	closed := false
+	if _, err := os.Stat(destPath); err == nil {
+		dest, err = Open(destPath)
+		if err != nil {
+			return nil, err
+		}
+		defer func() {
+			if !closed {
+				dest.Close()
+			}
+		}()
+		if dest.Header.TotalParts > 1 {
+			return nil, fmt.Errorf("cannot export into a split WIM")
+		}
+		spec.ctype = dest.Compression()
+		spec.guid = &dest.Header.GUID
+		spec.bootIndex = int(dest.Header.BootIndex)
+		spec.extraFlags = dest.Header.Flags & HdrFlagRPFix
+		spec.wimXML = dest.xml
+		spec.beforeRename = func() { dest.Close(); closed = true }
+		if err := addExistingImages(spec, dest, nil); err != nil {
+			return nil, err
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	} else {
+		spec.extraFlags = src.Header.Flags & HdrFlagRPFix
+	}
+	first := len(spec.images)
+	names := map[string]bool{}
+	for _, im := range spec.images {
+		names[im.xml.text("NAME")] = true
+	}
+	if err := addExistingImages(spec, src, func(i int) bool { return index == 0 || i == index }); err != nil {
+		return nil, err
+	}
+	for i, im := range spec.images[first:] {
+		if opts.Name != "" && index != 0 {
+			im.xml.set("NAME", opts.Name)
+		}
+		if opts.Description != "" && index != 0 {
+			im.xml.set("DESCRIPTION", opts.Description)
+		}
+		n := im.xml.text("NAME")
+		if n != "" && names[n] {
+			return nil, fmt.Errorf("%s already has an image named %q; choose another name", destPath, n)
+		}
+		names[n] = true
+		if opts.Boot || (index != 0 && int(src.Header.BootIndex) == index) || (index == 0 && int(src.Header.BootIndex) == i+1) {
+			if opts.Boot || spec.bootIndex == 0 {
+				spec.bootIndex = first + i + 1
+			}
+		}
+	}
+	return build(spec)
+}

@@ -1,0 +1,196 @@
+package wim
+
+import (
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// SplitPartNames returns the names of a split set: OUT.swm, OUT2.swm, ...
+func SplitPartNames(first string, n int) []string {
+	ext := filepath.Ext(first)
+	base := strings.TrimSuffix(first, ext)
+	out := []string{first}
+	for i := 2; i <= n; i++ {
+		out = append(out, base+strconv.Itoa(i)+ext)
+	}
+	return out
+}
+
+// Split writes wimPath as a split set whose parts hold at most partSize
+// bytes of resources each (a single resource larger than that gets a part
+// of its own). Part 1 holds the metadata. Resources are copied raw.
+func Split(wimPath, firstPart string, partSize uint64, fn ProgressFunc) ([]string, error) {
+	if partSize == 0 {
+		return nil, fmt.Errorf("part size must be positive")
+	}
+	w, err := Open(wimPath)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	if w.Header.TotalParts > 1 {
+		return nil, fmt.Errorf("%s is already split", wimPath)
+	}
+	type entry struct {
+		b    *Blob
+		meta bool
+	}
+	var parts [][]entry
+	cur, size := []entry(nil), uint64(0)
+	for _, b := range w.metas {
+		cur = append(cur, entry{b, true})
+		size += b.Res.Size
+	}
+	blobs := w.Blobs()
+	for _, b := range blobs {
+		if len(cur) > 0 && size+b.Res.Size > partSize {
+			parts = append(parts, cur)
+			cur, size = nil, 0
+		}
+		cur = append(cur, entry{b, false})
+		size += b.Res.Size
+	}
+	parts = append(parts, cur)
+	names := SplitPartNames(firstPart, len(parts))
+	var total uint64
+	for _, b := range blobs {
+		total += b.Size()
+	}
+	prog := newTracker(fn, "split", total, uint64(len(blobs)))
+	var guid [16]byte
+	rand.Read(guid[:])
+	integrity := w.Header.Integrity.OrigSize > 0
+	for pi, ents := range parts {
+		if err := writePart(w, names[pi], pi+1, len(parts), guid, integrity, func(wr *writer) ([]BlobEntry, error) {
+			var tab []BlobEntry
+			for _, e := range ents {
+				s := &blobSrc{kind: srcWIM, wim: w, blob: e.b, size: e.b.Size(), hash: e.b.Hash, hashed: true, meta: e.meta}
+				if err := wr.copyRaw(s); err != nil {
+					return nil, err
+				}
+				var res ResHdr
+				if e.meta {
+					res = wr.meta[len(wr.meta)-1].res
+				} else {
+					res = wr.written[e.b.Hash]
+				}
+				tab = append(tab, BlobEntry{Res: res, PartNumber: uint16(pi + 1), RefCount: e.b.RefCount, Hash: e.b.Hash})
+				prog.add(0, 1, "")
+			}
+			return tab, nil
+		}); err != nil {
+			for _, n := range names[:pi+1] {
+				os.Remove(n)
+			}
+			return nil, err
+		}
+	}
+	prog.finish()
+	return names, nil
+}
+
+// writePart writes one part of a split set.
+func writePart(w *WIM, path string, part, total int, guid [16]byte, integrity bool, body func(*writer) ([]BlobEntry, error)) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	hdr := w.Header
+	hdr.GUID = guid
+	hdr.PartNumber, hdr.TotalParts = uint16(part), uint16(total)
+	hdr.Flags = (hdr.Flags | HdrFlagSpanned) &^ HdrFlagWriteInProgress
+	hdr.BootIndex, hdr.BootMeta, hdr.Integrity = 0, ResHdr{}, ResHdr{}
+	ph := hdr
+	ph.Flags |= HdrFlagWriteInProgress
+	if _, err := f.WriteAt(ph.Marshal(), 0); err != nil {
+		return err
+	}
+	wr := newWriter(f, w.Compression(), 1, nil)
+	wr.chunkSize = int(w.Header.ChunkSize)
+	tab, err := body(wr)
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(tab, func(i, j int) bool {
+		mi, mj := tab[i].Res.Flags&ResFlagMetadata != 0, tab[j].Res.Flags&ResFlagMetadata != 0
+		if mi != mj {
+			return mi
+		}
+		if mi {
+			return false
+		}
+		return tab[i].Res.Offset < tab[j].Res.Offset
+	})
+	buf := make([]byte, len(tab)*blobEntrySize)
+	for i := range tab {
+		tab[i].put(buf[i*blobEntrySize:])
+	}
+	tabOff := wr.out.offset()
+	if err := wr.out.write(buf); err != nil {
+		return err
+	}
+	hdr.BlobTable = ResHdr{Size: uint64(len(buf)), Flags: ResFlagMetadata, Offset: uint64(tabOff), OrigSize: uint64(len(buf))}
+	xmlOff := wr.out.offset()
+	x := cloneXML(w.xml)
+	x.set("TOTALBYTES", strconv.FormatInt(xmlOff, 10))
+	xb := encodeXML(x)
+	if err := wr.out.write(xb); err != nil {
+		return err
+	}
+	hdr.XML = ResHdr{Size: uint64(len(xb)), Flags: ResFlagMetadata, Offset: uint64(xmlOff), OrigSize: uint64(len(xb))}
+	if part == 1 && w.Header.BootIndex > 0 {
+		hdr.BootIndex = w.Header.BootIndex
+		for _, m := range wr.meta {
+			if m.hash == w.metas[w.Header.BootIndex-1].Hash {
+				hdr.BootMeta = m.res
+			}
+		}
+	}
+	if err := wr.out.flush(); err != nil {
+		return err
+	}
+	if integrity {
+		it, err := buildIntegrity(f, tabOff+int64(len(buf)), nil)
+		if err != nil {
+			return err
+		}
+		at := wr.out.offset()
+		if err := wr.out.write(it); err != nil {
+			return err
+		}
+		hdr.Integrity = ResHdr{Size: uint64(len(it)), Offset: uint64(at), OrigSize: uint64(len(it))}
+		if err := wr.out.flush(); err != nil {
+			return err
+		}
+	}
+	if err := f.Truncate(wr.out.offset()); err != nil {
+		return err
+	}
+	if _, err := f.WriteAt(hdr.Marshal(), 0); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
