@@ -1,6 +1,8 @@
 package condition
 
 import (
+	"fmt"
+	"time"
 	"errors"
 	"reflect"
 	"strings"
@@ -27,6 +29,10 @@ func FuzzParse(f *testing.F) {
 	f.Add(`all(any(none(not (a == "x""y" or b like "*%")), c <= -1.5))`)
 	env := testEnv()
 	f.Fuzz(func(t *testing.T, src string) {
+		// A hang would otherwise end as a bare "context deadline exceeded";
+		// crash the worker instead so the fuzzer saves the input.
+		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("SLOW INPUT %q", src)) })
+		defer tm.Stop()
 		e, err := Parse(src)
 		if err != nil {
 			var se *SyntaxError
