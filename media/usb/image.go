@@ -1,0 +1,205 @@
+// Package usb writes WinPE media for USB sticks: a raw disk image (GPT with
+// a protective MBR and one FAT32 EFI system partition that holds the media
+// folder), and the same layout written to a removable device.
+//
+// The layout boots on UEFI computers: the firmware starts
+// \EFI\Boot\bootx64.efi from the EFI system partition. Legacy BIOS boot from
+// USB needs proprietary boot code (bootsect.exe) or a third-party chain
+// loader and is out of scope; see docs/media.md.
+package usb
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	diskfs "github.com/diskfs/go-diskfs"
+	"github.com/diskfs/go-diskfs/partition/gpt"
+)
+
+// MaxFileSize is the largest file FAT32 holds (4 GiB - 1). A larger WIM
+// must be split into .swm parts first.
+const MaxFileSize = 1<<32 - 1
+
+const (
+	sector       = 512
+	partStartLBA = 2048            // 1 MiB alignment
+	gptTailLBAs  = 33              // backup entries (32) + backup header (1)
+	minPartition = 64 << 20        // FAT32 needs >= 65525 clusters
+	maxLabel     = 11              // FAT volume label
+	slackPercent = 10              // free space left for logs and state
+	perFileSlack = 4096 + 2*sector // cluster rounding and directory entries
+	fixedSlack   = 8 << 20         // FATs, reserved sectors, root
+)
+
+// Options control the image.
+type Options struct {
+	// Label is the FAT volume label (at most 11 characters; upper-cased).
+	Label string
+	// Size of the whole image in bytes; 0 computes one that fits the files.
+	Size int64
+	// Progress is called with bytes copied so far and the total.
+	Progress func(done, total int64)
+}
+
+// entry is one file or folder to put on the partition.
+type entry struct {
+	rel  string // slash-separated path inside the partition
+	src  string // host path
+	size int64
+	dir  bool
+}
+
+// scan lists the tree under root, refusing what FAT32 cannot hold.
+func scan(root string) ([]entry, int64, error) {
+	var out []entry
+	var total int64
+	seen := map[string]string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if rel == "." {
+			return nil
+		}
+		rel = filepath.ToSlash(rel)
+		key := strings.ToLower(rel)
+		if prev, dup := seen[key]; dup {
+			return fmt.Errorf("%s and %s differ only in case; FAT32 cannot hold both", prev, rel)
+		}
+		seen[key] = rel
+		if d.Type()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%s is a symbolic link; FAT32 cannot hold links (copy the target instead)", rel)
+		}
+		if d.IsDir() {
+			out = append(out, entry{rel: rel, src: p, dir: true})
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", rel)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Size() > MaxFileSize {
+			return fmt.Errorf("%s is %d bytes; FAT32 holds files up to 4 GiB - 1 byte: split the WIM into .swm parts", rel, info.Size())
+		}
+		out = append(out, entry{rel: rel, src: p, size: info.Size()})
+		total += info.Size()
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].rel < out[j].rel })
+	return out, total, err
+}
+
+// SizeFor returns an image size that holds content bytes in files files
+// with room to spare.
+func SizeFor(content int64, files int) int64 {
+	part := content + int64(files)*perFileSlack + fixedSlack
+	part += part * slackPercent / 100
+	if part < minPartition {
+		part = minPartition
+	}
+	part = (part + 1<<20 - 1) &^ (1<<20 - 1) // whole MiB
+	return part + partStartLBA*sector + (gptTailLBAs+1)*sector + 1<<20
+}
+
+// WriteImage writes a raw disk image at out whose EFI system partition
+// holds the tree under root. The image appears under out only when it is
+// complete; on error or cancellation nothing is left there.
+func WriteImage(ctx context.Context, out, root string, opt Options) error {
+	label := strings.ToUpper(opt.Label)
+	if label == "" {
+		label = "WINPE"
+	}
+	if len(label) > maxLabel {
+		return fmt.Errorf("the volume label %q is longer than FAT's 11 characters", opt.Label)
+	}
+	for _, r := range label {
+		if r < 0x20 || r > 0x7e || strings.ContainsRune(`"*+,./:;<=>?[\]|`, r) {
+			return fmt.Errorf("the volume label %q has a character FAT labels cannot hold: %q", opt.Label, r)
+		}
+	}
+	entries, total, err := scan(root)
+	if err != nil {
+		return err
+	}
+	size := opt.Size
+	if size == 0 {
+		size = SizeFor(total, len(entries))
+	}
+	lastLBA := uint64(size/sector) - gptTailLBAs - 1
+	if lastLBA <= partStartLBA || int64(lastLBA-partStartLBA+1)*sector < minPartition {
+		return fmt.Errorf("an image of %d bytes is too small: FAT32 needs at least %d MiB", size, minPartition>>20)
+	}
+	if need := SizeFor(total, len(entries)); size < need*9/10 {
+		return fmt.Errorf("an image of %d MiB cannot hold %d MiB of media; use at least %d MiB", size>>20, total>>20, need>>20)
+	}
+
+	tmp := out + ".partial"
+	os.Remove(tmp)
+	ok := false
+	defer func() {
+		if !ok {
+			os.Remove(tmp)
+		}
+	}()
+	// The partition table comes from go-diskfs; the FAT32 file system is
+	// our own (see fat32.go).
+	d, err := diskfs.Create(tmp, size, diskfs.SectorSizeDefault)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", tmp, err)
+	}
+	table := &gpt.Table{
+		ProtectiveMBR:      true,
+		LogicalSectorSize:  sector,
+		PhysicalSectorSize: sector,
+		Partitions: []*gpt.Partition{{
+			Index: 1, Start: partStartLBA, End: lastLBA,
+			Type: gpt.EFISystemPartition, Name: "EFI system partition",
+		}},
+	}
+	if err := d.Partition(table); err != nil {
+		d.Close()
+		return fmt.Errorf("write the partition table: %w", err)
+	}
+	if err := d.Close(); err != nil {
+		return err
+	}
+	layout, err := planFAT(entries, lastLBA-partStartLBA+1, label, partStartLBA)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	var done int64
+	buf := make([]byte, 1<<20)
+	err = layout.write(ctx, f, partStartLBA*sector, buf, func(n int64) {
+		done += n
+		if opt.Progress != nil {
+			opt.Progress(done, total)
+		}
+	})
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		return err
+	}
+	ok = true
+	return nil
+}
