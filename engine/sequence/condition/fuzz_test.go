@@ -1,12 +1,12 @@
 package condition
 
 import (
-	"fmt"
-	"time"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
