@@ -81,6 +81,9 @@ func (w *WIM) CheckIntegrity(fn ProgressFunc) (present bool, err error) {
 			total += p.hdr.BlobTable.Offset + p.hdr.BlobTable.Size - HeaderSize
 		}
 	}
+	if total == 0 {
+		fn = nil
+	}
 	prog := newTracker(fn, "integrity", total, 0)
 	defer prog.finish()
 	for _, p := range w.parts {

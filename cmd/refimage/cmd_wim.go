@@ -1,0 +1,513 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/refimage/refimage/media/wim"
+)
+
+// The `refimage wim` command: native WIM capture, apply, info, verify,
+// update, split and export.
+
+var wimSubcommands = []*command{
+	{name: "wim info", usage: "refimage wim info WIM [INDEX] [--json]", summary: "Show the images of a WIM: index, name, description, counts, size, compression, boot index."},
+	{name: "wim capture", usage: "refimage wim capture SRC OUT.wim [--name N] [--description D] [--created-by X] [--image-version V] [--compress none|xpress] [--threads N] [--config FILE] [--append] [--boot] [--no-integrity]", summary: "Capture a folder into a new WIM, or as a new image of an existing one (--append)."},
+	{name: "wim apply", usage: "refimage wim apply WIM [INDEX] DEST", summary: "Extract an image into a folder (INDEX may be left out when the WIM holds one image)."},
+	{name: "wim verify", usage: "refimage wim verify WIM", summary: "Check the integrity table, parse every image and check every blob's SHA-1."},
+	{name: "wim update", usage: "refimage wim update WIM [INDEX] --add SRC=DEST... --delete PATH...", summary: "Add, replace and delete files and folders in an image; untouched data is copied raw."},
+	{name: "wim split", usage: "refimage wim split WIM OUT.swm --part-size MiB", summary: "Split a WIM into .swm parts of at most the given size."},
+	{name: "wim export", usage: "refimage wim export SRC.wim INDEX DEST.wim [--compress none|xpress] [--name N] [--boot] [--no-integrity]", summary: "Copy an image (or 'all') into another WIM, new or existing."},
+}
+
+func init() {
+	var lines []string
+	for _, c := range wimSubcommands {
+		lines = append(lines, "  "+c.usage, "      "+c.summary)
+	}
+	register(&command{
+		name:    "wim",
+		usage:   "refimage wim info|capture|apply|verify|update|split|export ...",
+		summary: "Read and write WIM images natively.",
+		help:    "Subcommands:\n" + strings.Join(lines, "\n") + "\n\nProgress goes to stderr, results to stdout. Invalid or corrupt WIM input exits 2 with the offset of the problem.",
+		run:     runWim,
+	})
+}
+
+func runWim(env *cmdEnv, args []string) error {
+	if len(args) == 0 {
+		printCommandHelp(env.stderr, commands["wim"], nil)
+		return usageErrorf("missing subcommand (info, capture, apply, verify, update, split, export)")
+	}
+	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		printCommandHelp(env.stderr, commands["wim"], nil)
+		return errHelp
+	}
+	var sub *command
+	for _, c := range wimSubcommands {
+		if c.name == "wim "+args[0] {
+			sub = c
+		}
+	}
+	if sub == nil {
+		return usageErrorf("unknown subcommand %q (want info, capture, apply, verify, update, split or export)", args[0])
+	}
+	var err error
+	switch args[0] {
+	case "info":
+		err = wimInfo(env, sub, args[1:])
+	case "capture":
+		err = wimCapture(env, sub, args[1:])
+	case "apply":
+		err = wimApply(env, sub, args[1:])
+	case "verify":
+		err = wimVerify(env, sub, args[1:])
+	case "update":
+		err = wimUpdate(env, sub, args[1:])
+	case "split":
+		err = wimSplit(env, sub, args[1:])
+	case "export":
+		err = wimExport(env, sub, args[1:])
+	}
+	return wimError(err)
+}
+
+// wimError maps library errors to exit codes: bad WIM input is 2.
+func wimError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *exitError
+	if errors.As(err, &ee) || errors.Is(err, errHelp) {
+		return err
+	}
+	var fe *wim.FormatError
+	var ie *wim.IntegrityError
+	var be *wim.BadBlobError
+	if errors.As(err, &fe) || errors.As(err, &ie) || errors.As(err, &be) || errors.Is(err, wim.ErrSolid) {
+		return &exitError{code: exitUsage, err: err}
+	}
+	return &exitError{code: exitFailed, err: err}
+}
+
+// progressPrinter reports progress on stderr: a rewritten line on a
+// terminal, a line per 10% otherwise.
+func progressPrinter(env *cmdEnv, quiet bool) wim.ProgressFunc {
+	if quiet {
+		return nil
+	}
+	tty := env.isTerminal != nil && env.isTerminal()
+	lastStep := map[string]int{}
+	start := time.Now()
+	return func(p wim.Progress) {
+		pct := 100
+		if p.BytesTotal > 0 {
+			pct = int(p.BytesDone * 100 / p.BytesTotal)
+		}
+		line := fmt.Sprintf("%s: %3d%%  %s / %s", p.Op, pct, mib(p.BytesDone), mib(p.BytesTotal))
+		if p.FilesTotal > 0 {
+			line += fmt.Sprintf("  %d/%d files", p.FilesDone, p.FilesTotal)
+		}
+		if tty {
+			path := p.Path
+			if len(path) > 40 {
+				path = "…" + path[len(path)-39:]
+			}
+			fmt.Fprintf(env.stderr, "\r\033[K%s  %s", line, path)
+			if p.Done {
+				fmt.Fprintf(env.stderr, "\r\033[K%s  (%.1fs)\n", line, time.Since(start).Seconds())
+			}
+			return
+		}
+		step := pct/10 + 1
+		if step > lastStep[p.Op] {
+			lastStep[p.Op] = step
+			fmt.Fprintln(env.stderr, line)
+		}
+	}
+}
+
+func mib(n uint64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+func wimInfo(env *cmdEnv, c *command, args []string) error {
+	fs := newFlagSet(c)
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return usageErrorf("want WIM [INDEX]")
+	}
+	w, err := wim.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	images := w.Images()
+	if len(pos) == 2 {
+		idx, err := w.ImageIndex(pos[1])
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		images = images[idx-1 : idx]
+	}
+	st, _ := os.Stat(pos[0])
+	type jsonImage struct {
+		Index              int    `json:"index"`
+		Name               string `json:"name"`
+		Description        string `json:"description,omitempty"`
+		DisplayName        string `json:"display_name,omitempty"`
+		DisplayDescription string `json:"display_description,omitempty"`
+		Flags              string `json:"flags,omitempty"`
+		CreatedBy          string `json:"created_by,omitempty"`
+		ImageVersion       string `json:"image_version,omitempty"`
+		Directories        uint64 `json:"directories"`
+		Files              uint64 `json:"files"`
+		TotalBytes         uint64 `json:"total_bytes"`
+		HardLinkBytes      uint64 `json:"hard_link_bytes"`
+		Created            string `json:"created,omitempty"`
+		Modified           string `json:"modified,omitempty"`
+		Boot               bool   `json:"boot"`
+	}
+	type jsonWIM struct {
+		Path        string      `json:"path"`
+		Size        int64       `json:"size"`
+		GUID        string      `json:"guid"`
+		Compression string      `json:"compression"`
+		ChunkSize   uint32      `json:"chunk_size"`
+		Part        int         `json:"part"`
+		TotalParts  int         `json:"total_parts"`
+		ImageCount  int         `json:"image_count"`
+		BootIndex   int         `json:"boot_index"`
+		Integrity   bool        `json:"integrity"`
+		Images      []jsonImage `json:"images"`
+	}
+	ft := func(t wim.Filetime) string {
+		if t == 0 {
+			return ""
+		}
+		return time.Unix(0, t.UnixNano()).UTC().Format(time.RFC3339)
+	}
+	out := jsonWIM{Path: pos[0], GUID: fmt.Sprintf("%x", w.Header.GUID), Compression: w.Compression().String(), ChunkSize: w.Header.ChunkSize,
+		Part: int(w.Header.PartNumber), TotalParts: int(w.Header.TotalParts), ImageCount: w.ImageCount(), BootIndex: int(w.Header.BootIndex),
+		Integrity: w.Header.Integrity.OrigSize > 0, Images: []jsonImage{}}
+	if st != nil {
+		out.Size = st.Size()
+	}
+	for _, im := range images {
+		out.Images = append(out.Images, jsonImage{Index: im.Index, Name: im.Name, Description: im.Description, DisplayName: im.DisplayName,
+			DisplayDescription: im.DisplayDescription, Flags: im.Flags, CreatedBy: im.CreatedBy, ImageVersion: im.ImageVersion,
+			Directories: im.DirCount, Files: im.FileCount, TotalBytes: im.TotalBytes, HardLinkBytes: im.HardLinkBytes,
+			Created: ft(im.CreationTime), Modified: ft(im.ModificationTime), Boot: im.Index == int(w.Header.BootIndex)})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	o := env.stdout
+	fmt.Fprintf(o, "Path:         %s\n", out.Path)
+	fmt.Fprintf(o, "Size:         %d bytes\n", out.Size)
+	fmt.Fprintf(o, "GUID:         %s\n", out.GUID)
+	if w.Compression() == wim.CompressNone {
+		fmt.Fprintf(o, "Compression:  none\n")
+	} else {
+		fmt.Fprintf(o, "Compression:  %s (%d-byte chunks)\n", out.Compression, out.ChunkSize)
+	}
+	fmt.Fprintf(o, "Part:         %d of %d\n", out.Part, out.TotalParts)
+	fmt.Fprintf(o, "Images:       %d\n", out.ImageCount)
+	boot := "none"
+	if out.BootIndex > 0 {
+		boot = strconv.Itoa(out.BootIndex)
+	}
+	fmt.Fprintf(o, "Boot index:   %s\n", boot)
+	fmt.Fprintf(o, "Integrity:    %v\n", map[bool]string{true: "yes", false: "no"}[out.Integrity])
+	for _, im := range out.Images {
+		fmt.Fprintf(o, "\nIndex:        %d%s\n", im.Index, map[bool]string{true: " (boot)", false: ""}[im.Boot])
+		fmt.Fprintf(o, "Name:         %s\n", im.Name)
+		if im.Description != "" {
+			fmt.Fprintf(o, "Description:  %s\n", im.Description)
+		}
+		if im.DisplayName != "" {
+			fmt.Fprintf(o, "Display name: %s\n", im.DisplayName)
+		}
+		if im.Flags != "" {
+			fmt.Fprintf(o, "Flags:        %s\n", im.Flags)
+		}
+		if im.CreatedBy != "" {
+			fmt.Fprintf(o, "Created by:   %s\n", im.CreatedBy)
+		}
+		if im.ImageVersion != "" {
+			fmt.Fprintf(o, "Version:      %s\n", im.ImageVersion)
+		}
+		fmt.Fprintf(o, "Directories:  %d\n", im.Directories)
+		fmt.Fprintf(o, "Files:        %d\n", im.Files)
+		fmt.Fprintf(o, "Total bytes:  %d\n", im.TotalBytes)
+		if im.Created != "" {
+			fmt.Fprintf(o, "Created:      %s\n", im.Created)
+		}
+		if im.Modified != "" {
+			fmt.Fprintf(o, "Modified:     %s\n", im.Modified)
+		}
+	}
+	return nil
+}
+
+func parseCompressFlag(s string) (wim.Compression, error) {
+	c, err := wim.ParseCompression(strings.ToLower(s))
+	if err != nil || (c != wim.CompressNone && c != wim.CompressXPRESS) {
+		return 0, usageErrorf("--compress %q: want none or xpress", s)
+	}
+	return c, nil
+}
+
+func wimCapture(env *cmdEnv, c *command, args []string) error {
+	fs := newFlagSet(c)
+	name := fs.String("name", "", "image name (default: the source folder's name)")
+	desc := fs.String("description", "", "image description")
+	createdBy := fs.String("created-by", "", "who or what made the image (kept in the XML)")
+	version := fs.String("image-version", "", "image version (kept in the XML)")
+	flags := fs.String("flags", "", "the image's <FLAGS> value, e.g. an edition ID")
+	compress := fs.String("compress", "xpress", "compression: none or xpress")
+	threads := fs.Int("threads", 0, "compression threads (0: all CPUs)")
+	config := fs.String("config", "", "WimScript.ini capture configuration (default: DISM's exclusions)")
+	appendImg := fs.Bool("append", false, "add the image to an existing WIM")
+	boot := fs.Bool("boot", false, "mark the image bootable")
+	noInteg := fs.Bool("no-integrity", false, "do not write an integrity table")
+	quiet := fs.Bool("quiet", false, "no progress")
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usageErrorf("want SRC OUT.wim")
+	}
+	comp, err := parseCompressFlag(*compress)
+	if err != nil {
+		return err
+	}
+	if *threads < 0 {
+		return usageErrorf("--threads must be 0 or more")
+	}
+	opts := wim.CaptureOptions{Name: *name, Description: *desc, CreatedBy: *createdBy, ImageVersion: *version, Flags: *flags,
+		Compression: comp, Threads: *threads, Append: *appendImg, Boot: *boot, NoIntegrity: *noInteg, Progress: progressPrinter(env, *quiet)}
+	if *config != "" {
+		cfg, err := wim.LoadConfig(*config)
+		if err != nil {
+			return usageErrorf("--config: %v", err)
+		}
+		opts.Config = cfg
+	}
+	if st, err := os.Stat(pos[0]); err != nil || !st.IsDir() {
+		return usageErrorf("source %s is not a folder", pos[0])
+	}
+	if !*appendImg {
+		if _, err := os.Stat(pos[1]); err == nil {
+			return usageErrorf("%s exists; use --append to add an image to it", pos[1])
+		}
+	}
+	res, err := wim.Capture(pos[0], pos[1], opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%s: image %d captured: %d folders, %d files, %d symlinks, %d hard links, %d bytes in, %d bytes written (%d excluded)\n",
+		res.Path, res.Index, res.Dirs, res.Files, res.Symlinks, res.HardLinks, res.BytesIn, res.Size, res.Excluded)
+	return nil
+}
+
+func wimApply(env *cmdEnv, c *command, args []string) error {
+	fs := newFlagSet(c)
+	threads := fs.Int("threads", 0, "threads (0: all CPUs)")
+	quiet := fs.Bool("quiet", false, "no progress")
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 || len(pos) > 3 {
+		return usageErrorf("want WIM [INDEX] DEST")
+	}
+	w, err := wim.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	index := 1
+	dest := pos[len(pos)-1]
+	if len(pos) == 3 {
+		if index, err = w.ImageIndex(pos[1]); err != nil {
+			return usageErrorf("%v", err)
+		}
+	} else if w.ImageCount() != 1 {
+		return usageErrorf("%s holds %d images; give the INDEX to apply", pos[0], w.ImageCount())
+	}
+	st, err := w.Apply(index, dest, wim.ApplyOptions{Threads: *threads, Progress: progressPrinter(env, *quiet)})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%s: image %d applied to %s: %d folders, %d files, %d symlinks, %d hard links, %d bytes\n",
+		pos[0], index, dest, st.Dirs, st.Files, st.Symlinks, st.HardLinks, st.Bytes)
+	if n := st.Skipped(); n > 0 {
+		fmt.Fprintf(env.stderr, "note: %d NTFS-only items not kept on this platform (security descriptors %d, streams %d, short names %d, other reparse points %d, attributes %d, links refused %d)\n",
+			n, st.SkippedSecurity, st.SkippedStreams, st.SkippedShortNames, st.SkippedReparse, st.SkippedAttributes, st.SkippedLinkTargets)
+	}
+	return nil
+}
+
+func wimVerify(env *cmdEnv, c *command, args []string) error {
+	fs := newFlagSet(c)
+	threads := fs.Int("threads", 0, "threads (0: all CPUs)")
+	quiet := fs.Bool("quiet", false, "no progress")
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErrorf("want WIM")
+	}
+	w, err := wim.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	res, err := w.Verify(wim.VerifyOptions{Threads: *threads, Progress: progressPrinter(env, *quiet)})
+	if err != nil {
+		return err
+	}
+	integ := "no integrity table"
+	if res.Integrity {
+		integ = "integrity table OK"
+	}
+	fmt.Fprintf(env.stdout, "%s: OK: %d images, %d blobs, %d bytes checked, %s\n", pos[0], res.Images, res.Blobs, res.Bytes, integ)
+	return nil
+}
+
+func wimUpdate(env *cmdEnv, c *command, args []string) error {
+	fs := newFlagSet(c)
+	var adds, dels multiFlag
+	fs.Var(&adds, "add", "SRC=DEST: add the host file or folder SRC at DEST in the image (repeatable)")
+	fs.Var(&dels, "delete", "PATH: delete a file or folder from the image (repeatable)")
+	threads := fs.Int("threads", 0, "compression threads (0: all CPUs)")
+	noInteg := fs.Bool("no-integrity", false, "do not write an integrity table")
+	quiet := fs.Bool("quiet", false, "no progress")
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return usageErrorf("want WIM [INDEX]")
+	}
+	if len(adds) == 0 && len(dels) == 0 {
+		return usageErrorf("nothing to do: give --add SRC=DEST or --delete PATH")
+	}
+	opts := wim.UpdateOptions{Deletes: dels, Threads: *threads, NoIntegrity: *noInteg, Progress: progressPrinter(env, *quiet)}
+	for _, a := range adds {
+		s, d, ok := strings.Cut(a, "=")
+		if !ok || s == "" || d == "" {
+			return usageErrorf("--add %q: want SRC=DEST", a)
+		}
+		if _, err := os.Stat(s); err != nil {
+			return usageErrorf("--add %q: %v", a, err)
+		}
+		opts.Adds = append(opts.Adds, wim.AddSpec{Src: s, Dest: d})
+	}
+	w, err := wim.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	index := 1
+	if len(pos) == 2 {
+		index, err = w.ImageIndex(pos[1])
+	} else if w.ImageCount() != 1 {
+		err = fmt.Errorf("%s holds %d images; give the INDEX to update", pos[0], w.ImageCount())
+	}
+	w.Close()
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	res, err := wim.Update(pos[0], index, opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%s: image %d updated (%d added, %d deleted), %d bytes\n", res.Path, index, len(opts.Adds), len(opts.Deletes), res.Size)
+	return nil
+}
+
+func wimSplit(env *cmdEnv, c *command, args []string) error {
+	fs := newFlagSet(c)
+	size := fs.Float64("part-size", 0, "largest part size in MiB")
+	quiet := fs.Bool("quiet", false, "no progress")
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usageErrorf("want WIM OUT.swm")
+	}
+	if *size <= 0 {
+		return usageErrorf("--part-size MiB is required and must be positive")
+	}
+	parts, err := wim.Split(pos[0], pos[1], uint64(*size*(1<<20)), progressPrinter(env, *quiet))
+	if err != nil {
+		return err
+	}
+	for _, p := range parts {
+		fmt.Fprintln(env.stdout, p)
+	}
+	return nil
+}
+
+func wimExport(env *cmdEnv, c *command, args []string) error {
+	fs := newFlagSet(c)
+	compress := fs.String("compress", "", "compression of a new DEST: none or xpress (default: the source's)")
+	name := fs.String("name", "", "new image name")
+	desc := fs.String("description", "", "new image description")
+	boot := fs.Bool("boot", false, "mark the exported image bootable")
+	threads := fs.Int("threads", 0, "compression threads (0: all CPUs)")
+	noInteg := fs.Bool("no-integrity", false, "do not write an integrity table")
+	quiet := fs.Bool("quiet", false, "no progress")
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 3 {
+		return usageErrorf("want SRC.wim INDEX DEST.wim")
+	}
+	opts := wim.ExportOptions{Name: *name, Description: *desc, Boot: *boot, NoIntegrity: *noInteg, Threads: *threads, Progress: progressPrinter(env, *quiet)}
+	if *compress != "" {
+		comp, err := parseCompressFlag(*compress)
+		if err != nil {
+			return err
+		}
+		opts.Compression = &comp
+	}
+	w, err := wim.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	index := 0
+	if !strings.EqualFold(pos[1], "all") {
+		index, err = w.ImageIndex(pos[1])
+	}
+	w.Close()
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	res, err := wim.Export(pos[0], index, pos[2], opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%s: %d images, %d bytes\n", res.Path, res.Images, res.Size)
+	return nil
+}
+
+var _ = flag.ContinueOnError
+var _ io.Writer
