@@ -1,0 +1,117 @@
+package lzx
+
+// Decode tables are two-level: a primary table indexed by the next
+// tableBits bits, and for longer codewords subtables of
+// 1<<(maxCodeLen-tableBits) entries indexed by the following bits. An entry
+// holds the codeword length in its low 8 bits and the symbol above; a
+// length of 0 marks a bit pattern no codeword starts with (the code is
+// incomplete), which is an error when met. A primary entry with subFlag set
+// points to a subtable whose start index is in bits 8..30.
+const (
+	maxCodeLen = 16
+	subFlag    = 1 << 31
+)
+
+// huffTable is a decode table for one code.
+type huffTable struct {
+	tableBits uint
+	subBits   uint
+	entries   []uint32
+	empty     bool // no codewords at all
+}
+
+func newHuffTable(tableBits uint, numSyms int, maxLen uint) *huffTable {
+	subBits := maxLen - tableBits
+	return &huffTable{
+		tableBits: tableBits,
+		subBits:   subBits,
+		entries:   make([]uint32, 1<<tableBits+numSyms<<subBits),
+	}
+}
+
+// build fills the table for the canonical code with the codeword lengths
+// lens (each ≤ tableBits+subBits). It fails if the code is oversubscribed;
+// an incomplete code is accepted, and the missing codewords decode to an
+// error.
+func (t *huffTable) build(lens []uint8) error {
+	maxLen := int(t.tableBits + t.subBits)
+	var count [maxCodeLen + 1]int
+	for _, l := range lens {
+		if int(l) > maxLen {
+			return errCorrupt
+		}
+		count[l]++
+	}
+	count[0] = 0
+	left := 1
+	used := 0
+	for l := 1; l <= maxLen; l++ {
+		left <<= 1
+		left -= count[l]
+		used += count[l]
+		if left < 0 {
+			return errCorrupt
+		}
+	}
+	t.empty = used == 0
+	tb := int(t.tableBits)
+	entries := t.entries
+	if left != 0 {
+		// Incomplete: unfilled entries must read as invalid.
+		clear(entries[:1<<tb])
+	}
+	if used == 0 {
+		return nil
+	}
+	var offs [maxCodeLen + 2]int
+	for l := 1; l <= maxLen; l++ {
+		offs[l+1] = offs[l] + count[l]
+	}
+	var sortedBuf [maxMainSyms]uint16
+	sorted := sortedBuf[:used]
+	for s, l := range lens {
+		if l != 0 {
+			sorted[offs[l]] = uint16(s)
+			offs[l]++
+		}
+	}
+	code := 0
+	prevLen := 0
+	next := 1 << tb
+	curPrefix := -1
+	subStart := 0
+	sub := 1 << t.subBits
+	for _, s := range sorted {
+		l := int(lens[s])
+		code <<= uint(l - prevLen)
+		prevLen = l
+		e := uint32(s)<<8 | uint32(l)
+		if l <= tb {
+			shift := uint(tb - l)
+			base := code << shift
+			fill(entries[base:base+1<<shift], e)
+		} else {
+			prefix := code >> uint(l-tb)
+			if prefix != curPrefix {
+				curPrefix = prefix
+				subStart = next
+				next += sub
+				entries[prefix] = subFlag | uint32(subStart)<<8
+				if left != 0 {
+					clear(entries[subStart : subStart+sub])
+				}
+			}
+			shift := uint(maxLen - l)
+			base := subStart + (code&(1<<uint(l-tb)-1))<<shift
+			fill(entries[base:base+1<<shift], e)
+		}
+		code++
+	}
+	return nil
+}
+
+func fill(s []uint32, v uint32) {
+	for i := range s {
+		s[i] = v
+	}
+}
