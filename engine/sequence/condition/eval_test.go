@@ -511,3 +511,20 @@ func TestCompareVersions(t *testing.T) {
 		}
 	}
 }
+
+func TestWalk(t *testing.T) {
+	e := mustParse(t, `a exists and any(b exists, not c exists) or file("x") exists`)
+	var seen []string
+	Walk(e, func(x Expr) bool {
+		if g, ok := x.(*Group); ok {
+			seen = append(seen, g.Op.String())
+			return g.Op != None
+		}
+		seen = append(seen, Format(x))
+		return true
+	})
+	want := []string{"any", "all", "a exists", "any", "b exists", "none", `file("x") exists`}
+	if !reflect.DeepEqual(seen, want) {
+		t.Errorf("Walk visited %q, want %q", seen, want)
+	}
+}

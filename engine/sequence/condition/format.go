@@ -262,3 +262,16 @@ func validVarName(n string) bool {
 	}
 	return true
 }
+
+// Walk calls fn for e and, depth first, for every node below it; when fn
+// returns false for a group, its items are not visited.
+func Walk(e Expr, fn func(Expr) bool) {
+	if e == nil || !fn(e) {
+		return
+	}
+	if g, ok := e.(*Group); ok {
+		for _, it := range g.Items {
+			Walk(it, fn)
+		}
+	}
+}

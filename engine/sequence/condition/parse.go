@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -110,8 +111,19 @@ func isOpChar(c byte) bool { return c == '=' || c == '!' || c == '<' || c == '>'
 // lex reads the next token.
 func (p *parser) lex() token {
 	s := p.src
-	for p.pos < len(s) && (s[p.pos] == ' ' || s[p.pos] == '\t' || s[p.pos] == '\n' || s[p.pos] == '\r') {
-		p.pos++
+	for p.pos < len(s) {
+		if c := s[p.pos]; c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			p.pos++
+			continue
+		}
+		// Other white space, such as a no-break space pasted from a web
+		// page, separates tokens too.
+		r, n := utf8.DecodeRuneInString(s[p.pos:])
+		if r >= utf8.RuneSelf && unicode.IsSpace(r) {
+			p.pos += n
+			continue
+		}
+		break
 	}
 	start := p.pos
 	if start >= len(s) {
@@ -186,6 +198,9 @@ func (p *parser) lex() token {
 		r, _ := utf8.DecodeRuneInString(s[start:])
 		if (c == '&' || c == '|') && start+1 < len(s) && s[start+1] == c {
 			p.fail(start, "write %q instead of %q", map[byte]string{'&': "and", '|': "or"}[c], s[start:start+2])
+		}
+		if r == '\u201c' || r == '\u201d' || r == '\u2018' || r == '\u2019' {
+			p.fail(start, "unexpected character %q: write strings in plain double quotes (\")", r)
 		}
 		if c == '\'' {
 			p.fail(start, `unexpected character '\'': strings are written in double quotes`)
@@ -429,7 +444,7 @@ func (p *parser) stringArg(what string) token {
 func (p *parser) parseCompareOp(subject string) Op {
 	t := p.peek()
 	if t.kind == tEOF {
-		p.fail(t.off, "missing operator after %s", subject)
+		p.fail(t.off, "missing operator after %s (want ==, !=, <, <=, >, >=)", subject)
 	}
 	if t.kind != tOp {
 		p.fail(t.off, "unknown operator %s after %s (want ==, !=, <, <=, >, >=)", t.describe(p.src), subject)
@@ -564,6 +579,12 @@ func (p *parser) parseFileTest() Expr {
 	} else if t := p.peek(); t.kind == tDot {
 		p.next()
 		a := p.peek()
+		if a.kind != tIdent {
+			if folder {
+				p.fail(a.off, `expected "date" after "." but found %s`, a.describe(p.src))
+			}
+			p.fail(a.off, `expected "version" or "date" after "." but found %s`, a.describe(p.src))
+		}
 		switch {
 		case isWord(a, "version") && !folder:
 			p.next()
