@@ -1,0 +1,303 @@
+package wizard
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// AnswerError is a problem of an answers file; Key is table.key.
+type AnswerError struct {
+	Key string
+	Msg string
+}
+
+func (e AnswerError) Error() string {
+	if e.Key == "" {
+		return e.Msg
+	}
+	return e.Key + ": " + e.Msg
+}
+
+// AnswerErrors is every problem of an answers file.
+type AnswerErrors []AnswerError
+
+func (es AnswerErrors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// ApplyAnswers sets the answers from an answers file (docs/answers.md):
+// one table per page, named by the page's key, with the field keys. It is
+// strict: an unknown table or key, a value of the wrong type, a table of a
+// page the flow does not have, and every validation rule of every page are
+// errors. It returns nil when the wizard can go straight to the Summary.
+func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return AnswerErrors{{Msg: err.Error()}}
+	}
+	var errs AnswerErrors
+	add := func(key, format string, args ...any) {
+		errs = append(errs, AnswerError{key, fmt.Sprintf(format, args...)})
+	}
+	tables := map[string]map[string]any{}
+	for _, k := range sortedKeys(raw) {
+		t, ok := raw[k].(map[string]any)
+		if !ok {
+			add(k, "a page is a table: write [%s] on its own line, then its keys", k)
+			continue
+		}
+		tables[k] = t
+	}
+	given := map[*Field]bool{}
+	// The first page decides the flow.
+	if t, ok := tables["start"]; ok {
+		w.setTable(pages[PageStart], t, given, add)
+		delete(tables, "start")
+	}
+	if errs != nil {
+		return errs
+	}
+	if w.A.Flow == FlowOpen {
+		if m := w.Current().Fields[1].Error(w); m != "" {
+			add("start.open", "%s", m)
+			return errs
+		}
+		w.triedOpen = w.A.OpenPath
+		if err := w.open(w.A.OpenPath); err != nil {
+			add("start.open", "%s", err)
+			return errs
+		}
+	}
+	inFlow := map[string]*Page{}
+	for _, p := range w.Pages() {
+		if p.HasInput() && p.ID != PageStart && p.ID != PageSummary {
+			inFlow[p.Key] = p
+		}
+	}
+	for _, k := range sortedKeys(tables) {
+		p := inFlow[k]
+		if p == nil {
+			if other := PageByKey(k); other != nil && other.HasInput() && other.ID != PageSummary {
+				add(k, "the page %q is not part of the %s flow: remove the table", other.Title(), w.EffectiveFlow())
+			} else {
+				add(k, "unknown table%s; the pages of this flow are %s", suggestKey(k, mapKeys(inFlow)), strings.Join(sortedKeys(inFlow), ", "))
+			}
+			continue
+		}
+		w.setTable(p, tables[k], given, add)
+	}
+	if errs != nil {
+		return errs
+	}
+	// Every rule of every page.
+	for _, p := range w.Pages() {
+		if p.ID == PageSummary {
+			break
+		}
+		for _, e := range w.PageErrors(p.ID) {
+			add(p.Key+"."+e.Field.Key, "%s", e.Msg)
+		}
+		for f := range given {
+			if pageOf(f) == p && !f.Visible(w) && !strings.HasSuffix(f.Key, "_confirm") {
+				add(p.Key+"."+f.Key, "is not used with the other answers of [%s] (see docs/answers.md): remove it", p.Key)
+			}
+		}
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Key < errs[j].Key })
+	return errs
+}
+
+func pageOf(f *Field) *Page {
+	for _, p := range pages {
+		for _, g := range p.Fields {
+			if g == f {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add func(key, format string, args ...any)) {
+	var keys []string
+	for _, f := range p.Fields {
+		if f.Editable() && !f.EditorOnly() {
+			keys = append(keys, f.Key)
+		}
+	}
+	for _, k := range sortedKeys(t) {
+		v := t[k]
+		path := p.Key + "." + k
+		f := p.Field(k)
+		if f == nil || !f.Editable() || f.EditorOnly() {
+			add(path, "unknown key%s; [%s] has %s", suggestKey(k, keys), p.Key, strings.Join(keys, ", "))
+			continue
+		}
+		given[f] = true
+		switch f.Kind {
+		case KindApps:
+			w.setApps(path, v, add)
+		case KindBool:
+			b, ok := v.(bool)
+			if !ok {
+				add(path, "is true or false, not %s", describe(v))
+				continue
+			}
+			f.Set(w, boolStr(b))
+		case KindNumber, KindIndex:
+			switch n := v.(type) {
+			case int64:
+				f.Set(w, strconv.FormatInt(n, 10))
+			case string:
+				f.Set(w, n)
+			default:
+				add(path, "is a number, not %s", describe(v))
+			}
+		default:
+			s, ok := v.(string)
+			if !ok {
+				add(path, "is a string (in quotes), not %s", describe(v))
+				continue
+			}
+			f.Set(w, s)
+		}
+	}
+}
+
+func (w *Wizard) setApps(path string, v any, add func(key, format string, args ...any)) {
+	list, ok := v.([]map[string]any)
+	if !ok {
+		add(path, "is a list of applications: write [[applications.app]] before each one")
+		return
+	}
+	known := []string{"name", "source", "command_line", "success_codes"}
+	w.A.Apps = nil
+	for i, t := range list {
+		ap := fmt.Sprintf("%s[%d]", path, i)
+		app := App{SuccessCodes: "0 3010"}
+		for _, k := range sortedKeys(t) {
+			switch val := t[k].(type) {
+			case string:
+				switch k {
+				case "name":
+					app.Name = val
+				case "source":
+					app.Source = val
+				case "command_line":
+					app.CommandLine = val
+				case "success_codes":
+					app.SuccessCodes = val
+				default:
+					add(ap+"."+k, "unknown key%s; an application has %s", suggestKey(k, known), strings.Join(known, ", "))
+				}
+			case []any:
+				if k != "success_codes" {
+					add(ap+"."+k, "is not a list")
+					continue
+				}
+				var codes []string
+				for _, c := range val {
+					n, ok := c.(int64)
+					if !ok {
+						add(ap+"."+k, "is a list of numbers, e.g. [0, 3010]")
+						break
+					}
+					codes = append(codes, strconv.FormatInt(n, 10))
+				}
+				app.SuccessCodes = strings.Join(codes, " ")
+			default:
+				if !contains(known, k) {
+					add(ap+"."+k, "unknown key%s; an application has %s", suggestKey(k, known), strings.Join(known, ", "))
+				} else {
+					add(ap+"."+k, "is a string (in quotes), not %s", describe(t[k]))
+				}
+			}
+		}
+		for _, k := range []string{"name", "source", "command_line", "success_codes"} {
+			if m := appErrs(app)[k]; m != "" {
+				add(ap+"."+k, "%s", m)
+			}
+		}
+		w.A.Apps = append(w.A.Apps, app)
+	}
+}
+
+func describe(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case int64:
+		return "a number"
+	case float64:
+		return "a decimal number"
+	case bool:
+		return "true/false"
+	case []any, []map[string]any:
+		return "a list"
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func mapKeys[V any](m map[string]V) []string { return sortedKeys(m) }
+
+// suggestKey returns ` (did you mean "x"?)` for a near miss.
+func suggestKey(k string, known []string) string {
+	best, bestD := "", 3
+	for _, c := range known {
+		if d := editDistance(k, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,51 @@
+package wizard
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+type fakeImages map[string][]ImageInfo
+
+func (f fakeImages) Images(path string) ([]ImageInfo, error) {
+	if l, ok := f[path]; ok {
+		return l, nil
+	}
+	return nil, errors.New("not a wim")
+}
+
+var testImages = fakeImages{
+	`D:\sources\install.wim`: {
+		{Index: 1, Name: "Windows 11 Pro", Edition: "Professional", Arch: "x64", Size: 16 << 30},
+		{Index: 2, Name: "Windows 11 Enterprise", Edition: "Enterprise", Arch: "x64", Size: 17 << 30},
+	},
+	`D:\sources\boot.wim`: {{Index: 1, Name: "Microsoft Windows PE (x86)", Arch: "x86"}},
+}
+
+func testEnv() *Env {
+	return &Env{
+		User: "tester", Organization: "PC01", Images: testImages,
+		Exists: func(p string) bool { _, err := os.Stat(p); return err == nil },
+		Getenv: func(string) string { return "" },
+	}
+}
+
+func newTest(t *testing.T) *Wizard {
+	t.Helper()
+	return New(testEnv())
+}
+
+func fromAnswers(t *testing.T, file string) *Wizard {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newTest(t)
+	if errs := w.ApplyAnswers(data); errs != nil {
+		t.Fatalf("%s: %v", file, errs)
+	}
+	return w
+}

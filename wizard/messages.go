@@ -1,0 +1,277 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Every user-visible string of the wizard, keyed by message ID: page
+// texts (page.KEY.title|nav|help), field texts (PAGE.FIELD.label|help,
+// options PAGE.FIELD.VALUE), errors (err.*), warnings (warn.*) and
+// navigation messages (nav.*). Keys under "_." are shared by every page
+// (a lookup of "capture.password.label" falls back to
+// "_.password.label"). The themes-and-languages issue turns this into one
+// catalog per language.
+var catalog = map[string]string{
+	// Pages.
+	"page.start.title":            "Create a New Task Sequence",
+	"page.start.nav":              "New Task Sequence",
+	"page.start.help":             "Choose what to create. Build and capture installs Windows on a reference computer and captures it to a .wim; the custom sequence captures a reference computer that is already set up.",
+	"page.info.title":             "Task Sequence Information",
+	"page.info.nav":               "Sequence Information",
+	"page.info.help":              "Name the task sequence and choose the Windows PE boot image it restarts into.",
+	"page.windows.title":          "Install Windows",
+	"page.windows.nav":            "Install Windows",
+	"page.windows.help":           "The image to install, its product key and licensing, and the local Administrator account.",
+	"page.network.title":          "Configure Network",
+	"page.network.nav":            "Configure Network",
+	"page.network.help":           "Join a workgroup or a domain. The sequence always joins a workgroup before it captures the image.",
+	"page.client.title":           "Install Configuration Manager",
+	"page.client.nav":             "Install ConfigMgr",
+	"page.client.help":            "The Configuration Manager client package installed while Windows is set up, and its installation properties.",
+	"page.updates.title":          "Include Updates",
+	"page.updates.nav":            "Include Updates",
+	"page.updates.help":           "Which software updates to install on the reference computer.",
+	"page.applications.title":     "Install Applications",
+	"page.applications.nav":       "Install Applications",
+	"page.applications.help":      "Applications install in list order. With no applications the Install Applications step is left out.",
+	"page.sysprep.title":          "System Preparation",
+	"page.sysprep.nav":            "System Preparation",
+	"page.sysprep.help":           "How Windows is prepared (sysprep) before the capture.",
+	"page.image.title":            "Image Properties",
+	"page.image.nav":              "Image Properties",
+	"page.image.help":             "Stored in the captured .wim file.",
+	"page.capture.title":          "Capture Image",
+	"page.capture.nav":            "Capture Image",
+	"page.capture.help":           "Where the captured image is written, and the account that can write there.",
+	"page.capture_settings.title": "Capture Settings",
+	"page.capture_settings.nav":   "Capture Settings",
+	"page.capture_settings.help":  "The sequence prepares the computer in front of you (sysprep), restarts into Windows PE and captures it. Do not join the reference computer to a domain.",
+	"page.summary.title":          "Summary",
+	"page.summary.nav":            "Summary",
+	"page.summary.help":           "Check your choices. Write saves the task sequence.",
+	"page.progress.title":         "Progress",
+	"page.progress.nav":           "Progress",
+	"page.progress.help":          "The task sequence is written.",
+	"page.completion.title":       "Completion",
+	"page.completion.nav":         "Completion",
+	"page.completion.help":        "The task sequence is ready. Choose what to do next.",
+
+	// Create a New Task Sequence.
+	"start.flow.label":             "What to create",
+	"start.flow.help":              "Up and down choose.",
+	"start.flow.build-and-capture": "Build and capture a reference operating system image",
+	"start.flow.custom":            "Create a new custom task sequence (capture an existing reference computer)",
+	"start.flow.open":              "Open an existing sequence",
+	"start.open.label":             "Sequence file",
+	"start.open.help":              "A .toml task sequence. The pages are filled from it; what the wizard does not show is kept.",
+
+	// Task Sequence Information.
+	"info.name.label":        "Task sequence name",
+	"info.name.help":         "Up to 50 characters.",
+	"info.description.label": "Description",
+	"info.description.help":  "Optional, up to 512 characters.",
+	"info.boot_image.label":  "Boot image",
+	"info.boot_image.help":   `The Windows PE boot.wim the sequence restarts into, e.g. \\server\boot$\x64\boot.wim. Its architecture must suit the computer: an x64 computer starts x86 or x64 boot images, an x86 computer only x86.`,
+	"info.boot_arch.label":   "Boot image architecture",
+	"info.boot_arch.help":    "Up and down choose.",
+	"info.boot_arch.x64":     "x64",
+	"info.boot_arch.x86":     "x86",
+	"info.boot_arch.arm64":   "arm64",
+
+	// Install Windows.
+	"windows.image.label":                   "Image package",
+	"windows.image.help":                    `The operating system image (.wim) to install, e.g. \\server\images$\install.wim.`,
+	"windows.index.label":                   "Image index",
+	"windows.index.help":                    "Which image of the .wim to install (1 or more). When the file can be read, choose it from the list.",
+	"windows.arch.label":                    "Architecture",
+	"windows.arch.text":                     "boot image %s, image %s",
+	"windows.arch.unknown":                  "unknown until the .wim can be read",
+	"windows.product_key.label":             "Product key",
+	"windows.product_key.help":              "Optional: XXXXX-XXXXX-XXXXX-XXXXX-XXXXX, or env:NAME to read it when the sequence runs.",
+	"windows.license.label":                 "Server licensing",
+	"windows.license.help":                  "Only for legacy Windows Server versions.",
+	"windows.license.none":                  "Do not specify",
+	"windows.license.per-seat":              "Per seat",
+	"windows.license.per-server":            "Per server",
+	"windows.max_connections.label":         "Maximum server connections",
+	"windows.max_connections.help":          "5 to 9999.",
+	"windows.admin.label":                   "Administrator account",
+	"windows.admin.help":                    "Up and down choose.",
+	"windows.admin.random":                  "Randomly generate the local administrator password and disable the account (recommended)",
+	"windows.admin.enable":                  "Enable the account and specify the local administrator password",
+	"windows.admin_password.label":          "Password",
+	"windows.admin_password.help":           "1 to 255 characters; or env:NAME, or prompt to ask when the sequence runs.",
+	"windows.admin_password.required":       "an enabled Administrator account needs a password (or env:NAME, or prompt)",
+	"windows.admin_password_confirm.label":  "Confirm password",
+	"windows.time_zone.label":               "Time zone",
+	"windows.time_zone.help":                `The Windows time zone name, e.g. UTC or Korea Standard Time.`,
+	"windows.registered_user.label":         "Registered user",
+	"windows.registered_user.help":          "Written into Windows; defaults to you.",
+	"windows.registered_organization.label": "Organization name",
+	"windows.registered_organization.help":  "Written into Windows; defaults to this computer's name.",
+
+	// Configure Network.
+	"network.join.label":             "Join",
+	"network.join.help":              "Up and down choose.",
+	"network.join.workgroup":         "Join a workgroup",
+	"network.join.domain":            "Join a domain",
+	"network.workgroup.label":        "Workgroup",
+	"network.workgroup.help":         "1 to 32 characters.",
+	"network.domain.label":           "Domain",
+	"network.domain.help":            "The Active Directory domain, e.g. corp.example.com.",
+	"network.domain_ou.label":        "Domain OU",
+	"network.domain_ou.help":         "Optional: LDAP://OU=Workstations,DC=corp,DC=example,DC=com",
+	"network.account.label":          "Account",
+	"network.account.help":           `An account that may join computers: DOMAIN\user or %VARIABLE%.`,
+	"network.password.required":      "joining a domain needs the account's password (or env:NAME, or prompt)",
+	"network.password.help":          "The account's password; or env:NAME, or prompt to ask when the sequence runs.",
+	"network.password_confirm.label": "Confirm password",
+
+	// Install Configuration Manager.
+	"client.package.label":    "Client package",
+	"client.package.help":     `The folder of the Configuration Manager client installation, e.g. \\server\client$. Empty: Windows is set up without the client and Prepare ConfigMgr Client is left out.`,
+	"client.properties.label": "Installation properties",
+	"client.properties.help":  `Separated by spaces; quote values with spaces. Leave out SMSSITECODE. E.g. /mp:mp01.contoso.com SMSCACHESIZE="15000"`,
+
+	// Include Updates.
+	"updates.install.label":     "Software updates",
+	"updates.install.help":      "Up and down choose.",
+	"updates.install.mandatory": "Required for installation - Mandatory software updates only",
+	"updates.install.all":       "Available for installation - All software updates",
+	"updates.install.none":      "Do not install any software updates",
+	"updates.source.label":      "Updates folder",
+	"updates.source.help":       "Optional: a folder of .msu and .cab packages to install offline.",
+
+	// Install Applications.
+	"applications.list.label":                "Applications",
+	"applications.list.help":                 "a add, e or enter edit, d remove, [ and ] move up and down.",
+	"applications.name.label":                "Application name",
+	"applications.name.help":                 "Up to 255 characters.",
+	"applications.source.label":              "Source folder",
+	"applications.source.help":               "Optional: the folder that holds the installer.",
+	"applications.command_line.label":        "Command line",
+	"applications.command_line.help":         "Installs silently, e.g. msiexec /i app.msi /qn. Must not restart by itself: return 3010.",
+	"applications.success_codes.label":       "Success codes",
+	"applications.success_codes.help":        "Exit codes that mean success, e.g. 0 3010. Enter on the last field finishes the application.",
+	"applications.continue_on_failure.label": "If an application fails, continue installing other applications in the list",
+	"applications.continue_on_failure.help":  "Space toggles.",
+	"applications.unnamed":                   "application %d",
+	"applications.none":                      "(none)",
+	"applications.empty":                     "No applications. Press a to add one.",
+
+	// System Preparation.
+	"sysprep.legacy.label":    "Note",
+	"sysprep.legacy.text":     "Sysprep comes with Windows Vista and later: a sysprep package is only needed for older Windows.",
+	"sysprep.package.label":   "Sysprep package",
+	"sysprep.package.help":    "Optional, legacy: the folder of a sysprep package.",
+	"_.keep_activation.label": "Do not reset activation flag",
+	"_.keep_activation.help":  "Space toggles. Off: sysprep resets the activation state.",
+	"_.shutdown.label":        "Shut down the computer after running sysprep",
+	"_.shutdown.help":         "Space toggles. Off: the computer restarts into Windows PE and is captured.",
+
+	// Image Properties.
+	"_.created_by.label":  "Created by",
+	"_.created_by.help":   "Up to 255 characters; defaults to you.",
+	"_.version.label":     "Version",
+	"_.version.help":      "Up to 32 characters, your own numbering.",
+	"_.description.label": "Description",
+	"_.description.help":  "Up to 255 characters.",
+
+	// Capture Image.
+	"_.destination.label":                     "Destination",
+	"_.destination.help":                      `The .wim file to write: \\server\share\name.wim or an absolute path. An existing file is overwritten.`,
+	"_.account.label":                         "Account",
+	"_.account.help":                          `DOMAIN\user with write access to the share (needed for a network path).`,
+	"_.password.label":                        "Password",
+	"_.password.help":                         "The account's password; or env:NAME, or prompt to ask when the sequence runs.",
+	"_.password.required":                     "the account needs its password (or env:NAME, or prompt)",
+	"_.password_confirm.label":                "Confirm password",
+	"_.password_confirm.help":                 "Type the password again.",
+	"capture_settings.client_installed.label": "The Configuration Manager client is installed",
+	"capture_settings.client_installed.help":  "Space toggles. On: Prepare ConfigMgr Client for Capture runs first.",
+
+	// Summary.
+	"summary.output.label":             "Write to",
+	"summary.output.help":              "The task sequence file (.toml).",
+	"summary.overwrite.label":          "Overwrite the existing file",
+	"summary.overwrite.help":           "Space toggles. The file exists.",
+	"summary.passphrase.label":         "Passphrase for the secrets",
+	"summary.passphrase.help":          "Encrypts the passwords you typed. Needed to run the sequence (or set REFIMAGE_PASSPHRASE).",
+	"summary.passphrase_confirm.label": "Confirm passphrase",
+	"summary.passphrase_confirm.help":  "Type the passphrase again.",
+
+	// Values.
+	"value.none":       "(none)",
+	"value.yes":        "Yes",
+	"value.no":         "No",
+	"secret.encrypted": "(encrypted)",
+
+	// Errors: what is wrong and how to fix it.
+	"err.required":           "%s is required",
+	"err.max":                "at most %d characters: this has %d, remove %d",
+	"err.choice":             "choose one of %s (not %q)",
+	"err.open-toml":          "a task sequence file ends in .toml",
+	"err.open":               "the file cannot be read as a task sequence",
+	"err.open-more":          " (and %d more problems; run refimage validate)",
+	"err.boot-required":      `a build-and-capture sequence restarts into Windows PE: give the boot image, e.g. \\server\boot$\x64\boot.wim`,
+	"err.index":              "the image index is a number from 1 to %d",
+	"err.index-missing":      "the .wim has no image %d: choose 1 to %d",
+	"err.connections":        "per-server licensing needs %d to %d connections",
+	"err.confirm":            "does not match the password: type it again",
+	"err.confirm-empty":      "type the password again to confirm it",
+	"err.workgroup-required": "a workgroup name is required (1 to 32 characters), e.g. WORKGROUP",
+	"err.workgroup-chars":    "a workgroup name cannot contain any of %s",
+	"err.domain-required":    "the domain to join is required, e.g. corp.example.com",
+	"err.domain":             "a domain name is letters, digits and hyphens separated by dots, e.g. corp.example.com",
+	"err.join-account":       `joining a domain needs an account with permission to join: DOMAIN\user or %VARIABLE%`,
+	"err.sitecode":           "leave SMSSITECODE out: the site is assigned automatically",
+	"err.quotes":             `a quote is not closed: quote values with spaces, e.g. SMSCACHEDIR="C:\Cache Dir"`,
+	"err.app":                "application %d (%s): %s",
+	"err.app-name":           "an application needs a name",
+	"err.app-command":        "an application needs the command line that installs it",
+	"err.codes-empty":        "give at least one success code, e.g. 0 3010",
+	"err.codes":              "%q is not an exit code: write numbers separated by spaces, e.g. 0 3010",
+	"err.capture-account":    `a network destination needs an account with write access: DOMAIN\user`,
+	"err.output-toml":        "the task sequence file ends in .toml",
+	"err.exists":             "%s exists: tick Overwrite or choose another file",
+	"err.passphrase":         "the passwords you typed are encrypted with a passphrase: type one (or set REFIMAGE_PASSPHRASE)",
+
+	// Warnings.
+	"warn.boot-custom":           "without a boot image the sequence cannot restart into Windows PE to capture; media need one too",
+	"warn.boot-arch-detected":    "the boot image is %s, not %s: choose %[1]s",
+	"warn.image-ext":             "an image package is a .wim (or the first .swm of a split image)",
+	"warn.arch-mismatch":         "the boot image is %s but the image is %s: use a boot image of the image's architecture",
+	"warn.domain-capture":        "Prepare Windows for Capture fails on a domain-joined computer: the sequence joins the workgroup %s before capture",
+	"warn.properties-no-package": "the installation properties are used only with a client package",
+	"warn.shutdown":              "the computer shuts down after sysprep instead of restarting into Windows PE: the capture runs only when you start it from boot media",
+	"warn.overwritten":           "this file exists: the capture will overwrite it",
+
+	// Navigation.
+	"nav.invalid":     "this page has errors: fix them to go on (Previous always works)",
+	"nav.write-first": "write the task sequence first",
+	"nav.last":        "this is the last page",
+	"nav.first":       "this is the first page",
+	"nav.written":     "the task sequence is written",
+	"nav.fix-page":    "the page %q has errors: fix it first",
+}
+
+// Msg returns the message with the ID; a missing ID is returned as is so
+// a gap shows instead of an empty label.
+func Msg(id string) string {
+	if s, ok := catalog[id]; ok {
+		return s
+	}
+	if _, rest, ok := strings.Cut(id, "."); ok {
+		if s, ok := catalog["_."+rest]; ok {
+			return s
+		}
+	}
+	return id
+}
+
+// Msgf formats the message with the ID.
+func Msgf(id string, args ...any) string { return fmt.Sprintf(Msg(id), args...) }
+
+// HasMsg reports whether the catalog has the ID (directly or shared).
+func HasMsg(id string) bool { return Msg(id) != id }

@@ -1,0 +1,162 @@
+package wizard
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// Install Applications (configmgr.md §1.7): an ordered list and "if an
+// application fails, continue installing the others".
+func init() {
+	const pg = "applications"
+	list := &Field{ID: pg + ".list", Key: "app", Kind: KindApps,
+		get: func(w *Wizard) string { return strconv.Itoa(len(w.A.Apps)) }}
+	editing := func(w *Wizard) bool { return w.EditingApp >= 0 && w.EditingApp < len(w.A.Apps) }
+	appField := func(key string, p func(a *App) *string) *Field {
+		return &Field{ID: pg + "." + key, Key: key, Kind: KindText, editorOnly: true, visible: editing,
+			get: func(w *Wizard) string {
+				if !editing(w) {
+					return ""
+				}
+				return *p(&w.A.Apps[w.EditingApp])
+			},
+			set: func(w *Wizard, v string) {
+				if editing(w) {
+					*p(&w.A.Apps[w.EditingApp]) = v
+				}
+			}}
+	}
+	name := appField("name", func(a *App) *string { return &a.Name }).req()
+	name.rule(func(w *Wizard) string { return appErrs(w.A.Apps[w.EditingApp])["name"] })
+	src := appField("source", func(a *App) *string { return &a.Source })
+	src.rule(func(w *Wizard) string { return appErrs(w.A.Apps[w.EditingApp])["source"] })
+	cmd := appField("command_line", func(a *App) *string { return &a.CommandLine }).req()
+	cmd.rule(func(w *Wizard) string { return appErrs(w.A.Apps[w.EditingApp])["command_line"] })
+	codes := appField("success_codes", func(a *App) *string { return &a.SuccessCodes })
+	codes.rule(func(w *Wizard) string { return appErrs(w.A.Apps[w.EditingApp])["success_codes"] })
+	cont := boolField(pg, "continue_on_failure", func(a *Answers) *bool { return &a.ContinueOnFailure })
+	register(&Page{ID: PageApps, Key: pg, Fields: []*Field{list, name, src, cmd, codes, cont},
+		check: func(w *Wizard) []FieldError {
+			var out []FieldError
+			for i, a := range w.A.Apps {
+				if i == w.EditingApp {
+					continue // its fields report
+				}
+				errs := appErrs(a)
+				for _, k := range []string{"name", "source", "command_line", "success_codes"} {
+					if m := errs[k]; m != "" {
+						out = append(out, FieldError{pages[PageApps], list, Msgf("err.app", i+1, appTitle(a, i), m)})
+						break
+					}
+				}
+			}
+			return out
+		}})
+}
+
+// AppTitle is how an application is named in lists.
+func appTitle(a App, i int) string {
+	if strings.TrimSpace(a.Name) != "" {
+		return a.Name
+	}
+	return Msgf("applications.unnamed", i+1)
+}
+
+// ParseSuccessCodes reads "0 3010" or "0,3010".
+func ParseSuccessCodes(s string) ([]int, error) {
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == ';' })
+	if len(f) == 0 {
+		return nil, errors.New(Msg("err.codes-empty"))
+	}
+	out := make([]int, 0, len(f))
+	for _, x := range f {
+		n, err := strconv.ParseInt(x, 0, 64)
+		if err != nil || n < -2147483648 || n > 4294967295 {
+			return nil, fmt.Errorf("%s", Msgf("err.codes", x))
+		}
+		out = append(out, int(n))
+	}
+	return out, nil
+}
+
+func appErrs(a App) map[string]string {
+	m := map[string]string{}
+	switch {
+	case strings.TrimSpace(a.Name) == "":
+		m["name"] = Msg("err.app-name")
+	case length(a.Name) > 255:
+		m["name"] = Msgf("err.max", 255, length(a.Name), length(a.Name)-255)
+	}
+	if length(a.Source) > 255 {
+		m["source"] = Msgf("err.max", 255, length(a.Source), length(a.Source)-255)
+	}
+	switch {
+	case strings.TrimSpace(a.CommandLine) == "":
+		m["command_line"] = Msg("err.app-command")
+	case length(a.CommandLine) > sequence.MaxCommandLine:
+		m["command_line"] = Msgf("err.max", sequence.MaxCommandLine, length(a.CommandLine), length(a.CommandLine)-sequence.MaxCommandLine)
+	}
+	if _, err := ParseSuccessCodes(a.SuccessCodes); err != nil {
+		m["success_codes"] = err.Error()
+	}
+	return m
+}
+
+// AddApp appends an empty application and starts editing it.
+func (w *Wizard) AddApp() {
+	w.A.Apps = append(w.A.Apps, App{SuccessCodes: "0 3010"})
+	w.EditingApp = len(w.A.Apps) - 1
+	w.AppCursor = w.EditingApp
+}
+
+// EditApp starts editing application i.
+func (w *Wizard) EditApp(i int) {
+	if i >= 0 && i < len(w.A.Apps) {
+		w.EditingApp = i
+		w.AppCursor = i
+	}
+}
+
+// FinishApp ends editing; it refuses while the application has errors.
+func (w *Wizard) FinishApp() error {
+	if w.EditingApp < 0 || w.EditingApp >= len(w.A.Apps) {
+		w.EditingApp = -1
+		return nil
+	}
+	for _, k := range []string{"name", "source", "command_line", "success_codes"} {
+		if m := appErrs(w.A.Apps[w.EditingApp])[k]; m != "" {
+			return errors.New(m)
+		}
+	}
+	w.EditingApp = -1
+	return nil
+}
+
+// RemoveApp deletes application i.
+func (w *Wizard) RemoveApp(i int) {
+	if i < 0 || i >= len(w.A.Apps) {
+		return
+	}
+	w.A.Apps = append(w.A.Apps[:i:i], w.A.Apps[i+1:]...)
+	w.EditingApp = -1
+	if w.AppCursor >= len(w.A.Apps) {
+		w.AppCursor = max(0, len(w.A.Apps)-1)
+	}
+}
+
+// MoveApp moves application i up (delta -1) or down (+1).
+func (w *Wizard) MoveApp(i, delta int) {
+	j := i + delta
+	if i < 0 || j < 0 || i >= len(w.A.Apps) || j >= len(w.A.Apps) {
+		return
+	}
+	w.A.Apps[i], w.A.Apps[j] = w.A.Apps[j], w.A.Apps[i]
+	w.AppCursor = j
+	if w.EditingApp == i {
+		w.EditingApp = j
+	}
+}

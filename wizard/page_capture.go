@@ -1,0 +1,55 @@
+package wizard
+
+import (
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// Capture Image (configmgr.md §1.10): destination and account.
+func init() {
+	const pg = "capture"
+	register(&Page{ID: PageCapture, Key: pg, Fields: captureFields(pg)})
+}
+
+// Capture Settings: the custom flow's one page (configmgr.md §1.12) —
+// Prepare ConfigMgr Client only when the client is installed, Prepare
+// Windows options, image properties, destination and account.
+func init() {
+	const pg = "capture_settings"
+	client := boolField(pg, "client_installed", func(a *Answers) *bool { return &a.ClientInstalled })
+	fields := []*Field{client}
+	fields = append(fields, sysprepFields(pg, false)...)
+	fields = append(fields, imageFields(pg)...)
+	fields = append(fields, captureFields(pg)...)
+	register(&Page{ID: PageCaptureSettings, Key: pg, Fields: fields})
+}
+
+func captureFields(pg string) []*Field {
+	dest := strField(pg, "destination", KindText, func(a *Answers) *string { return &a.CaptureDest }).req().max(sequence.MaxCapturePath)
+	dest.rule(func(w *Wizard) string { return sequence.ValidateCapturePath(w.A.CaptureDest) })
+	dest.warning(func(w *Wizard) string {
+		if w.A.CaptureDest != "" && w.env.Exists(w.A.CaptureDest) {
+			return Msg("warn.overwritten")
+		}
+		return ""
+	})
+	unc := func(w *Wizard) bool { return strings.HasPrefix(w.A.CaptureDest, `\\`) }
+	acct := strField(pg, "account", KindText, func(a *Answers) *string { return &a.CaptureAccount }).max(255)
+	acct.rule(func(w *Wizard) string {
+		if w.A.CaptureAccount == "" {
+			if unc(w) {
+				return Msg("err.capture-account")
+			}
+			return ""
+		}
+		return sequence.ValidateAccount(w.A.CaptureAccount)
+	})
+	acct.Required = true
+	hasAcct := func(w *Wizard) bool { return w.A.CaptureAccount != "" }
+	pw, confirm := passwordFields(pg, "password",
+		func(a *Answers) *string { return &a.CapturePassword },
+		func(a *Answers) *string { return &a.CaptureConfirm },
+		func(*Wizard) bool { return true }, hasAcct)
+	return []*Field{dest, acct, pw, confirm}
+}

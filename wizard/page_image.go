@@ -1,0 +1,17 @@
+package wizard
+
+import "github.com/refimage/refimage/engine/sequence"
+
+// Image Properties (configmgr.md §1.9): created by, version, description.
+func init() {
+	const pg = "image"
+	register(&Page{ID: PageImage, Key: pg, Fields: imageFields(pg)})
+}
+
+func imageFields(pg string) []*Field {
+	return []*Field{
+		limit(strField(pg, "created_by", KindText, func(a *Answers) *string { return &a.CreatedBy }).max(sequence.MaxImageText)),
+		limit(strField(pg, "version", KindText, func(a *Answers) *string { return &a.ImageVersion }).max(sequence.MaxImageVersion)),
+		limit(strField(pg, "description", KindText, func(a *Answers) *string { return &a.ImageDescription }).max(sequence.MaxImageText)),
+	}
+}

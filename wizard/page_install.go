@@ -1,0 +1,145 @@
+package wizard
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// Install Windows (configmgr.md §1.3): image, index, product key, server
+// licensing, administrator account, time zone, registered user and
+// organization.
+func init() {
+	const pg = "windows"
+	image := limit(strField(pg, "image", KindText, func(a *Answers) *string { return &a.ImagePath }).req().max(255))
+	image.warning(func(w *Wizard) string {
+		if strings.TrimSpace(w.A.ImagePath) == "" || len(w.Images(w.A.ImagePath)) > 0 {
+			return ""
+		}
+		if lw := strings.ToLower(w.A.ImagePath); !strings.HasSuffix(lw, ".wim") && !strings.HasSuffix(lw, ".swm") {
+			return Msg("warn.image-ext")
+		}
+		return ""
+	})
+
+	index := strField(pg, "index", KindIndex, func(a *Answers) *string { return &a.ImageIndex }).req()
+	index.options = func(w *Wizard) []Option {
+		var out []Option
+		for _, im := range w.Images(w.A.ImagePath) {
+			out = append(out, Option{Value: strconv.Itoa(im.Index), Label: imageLabel(im)})
+		}
+		return out
+	}
+	index.rule(func(w *Wizard) string {
+		n, err := strconv.Atoi(strings.TrimSpace(w.A.ImageIndex))
+		if err != nil || n < 1 || n > sequence.MaxImageIndex {
+			return Msgf("err.index", sequence.MaxImageIndex)
+		}
+		if imgs := w.Images(w.A.ImagePath); len(imgs) > 0 && (n > len(imgs)) {
+			return Msgf("err.index-missing", n, len(imgs))
+		}
+		return ""
+	})
+	index.warning(func(w *Wizard) string {
+		ia := w.imageArch()
+		if ia == "" || w.A.BootArch == "" || ia == w.A.BootArch {
+			return ""
+		}
+		return Msgf("warn.arch-mismatch", w.A.BootArch, ia)
+	})
+	archNote := note(pg, "arch", func(w *Wizard) string {
+		ia := w.imageArch()
+		if ia == "" {
+			ia = Msg("windows.arch.unknown")
+		}
+		boot := w.A.BootArch
+		if boot == "" {
+			boot = "-"
+		}
+		return Msgf("windows.arch.text", boot, ia)
+	})
+
+	key := strField(pg, "product_key", KindSecret, func(a *Answers) *string { return &a.ProductKey }).max(255)
+	key.ProductKey = true
+	key.rule(func(w *Wizard) string {
+		v := w.A.ProductKey
+		if IsSecretRef(v) {
+			return checkSecretRef(v)
+		}
+		if m := sequence.ValidateProductKey(strings.ToUpper(v)); m != "" {
+			return m
+		}
+		return ""
+	})
+
+	license := strField(pg, "license", KindChoice, func(a *Answers) *string { return &a.LicenseMode })
+	license.choices(sequence.LicenseNone, sequence.LicensePerSeat, sequence.LicensePerServer)
+	conns := strField(pg, "max_connections", KindNumber, func(a *Answers) *string { return &a.MaxConnections }).req().
+		when(func(w *Wizard) bool { return w.A.LicenseMode == sequence.LicensePerServer })
+	conns.rule(func(w *Wizard) string {
+		n, err := strconv.Atoi(strings.TrimSpace(w.A.MaxConnections))
+		if err != nil || n < sequence.MinServerConnections || n > sequence.MaxServerConnections {
+			return Msgf("err.connections", sequence.MinServerConnections, sequence.MaxServerConnections)
+		}
+		return ""
+	})
+
+	admin := strField(pg, "admin", KindChoice, func(a *Answers) *string { return &a.Admin })
+	admin.choices(AdminRandom, AdminEnable)
+	enabled := func(w *Wizard) bool { return w.A.Admin == AdminEnable }
+	pw, confirm := passwordFields(pg, "admin_password",
+		func(a *Answers) *string { return &a.AdminPassword },
+		func(a *Answers) *string { return &a.AdminConfirm },
+		enabled, enabled)
+
+	tz := limit(strField(pg, "time_zone", KindText, func(a *Answers) *string { return &a.TimeZone }).req().max(255))
+	user := limit(strField(pg, "registered_user", KindText, func(a *Answers) *string { return &a.RegisteredUser }).req().max(255))
+	org := limit(strField(pg, "registered_organization", KindText, func(a *Answers) *string { return &a.RegisteredOrg }).req().max(255))
+
+	register(&Page{ID: PageWindows, Key: pg, Fields: []*Field{image, index, archNote, key, license, conns, admin, pw, confirm, tz, user, org}})
+}
+
+// imageArch is the architecture of the chosen image when the WIM could be
+// read.
+func (w *Wizard) imageArch() string {
+	n, _ := strconv.Atoi(strings.TrimSpace(w.A.ImageIndex))
+	for _, im := range w.Images(w.A.ImagePath) {
+		if im.Index == n {
+			return im.Arch
+		}
+	}
+	return ""
+}
+
+func imageLabel(im ImageInfo) string {
+	var extra []string
+	if im.Edition != "" {
+		extra = append(extra, im.Edition)
+	}
+	if im.Arch != "" {
+		extra = append(extra, im.Arch)
+	}
+	if im.Size > 0 {
+		extra = append(extra, humanSize(im.Size))
+	}
+	s := fmt.Sprintf("%d  %s", im.Index, im.Name)
+	if len(extra) > 0 {
+		s += " (" + strings.Join(extra, ", ") + ")"
+	}
+	return s
+}
+
+func humanSize(n uint64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := uint64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,84 @@
+package wizard
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+var (
+	domainPattern  = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+	varRef         = regexp.MustCompile(`^%[A-Za-z_][A-Za-z0-9_-]*%$`)
+	workgroupBadCh = `\/:*?"<>|`
+)
+
+// ValidateWorkgroup checks a workgroup name (1 to 32 characters, no
+// \ / : * ? " < > |).
+func ValidateWorkgroup(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return Msg("err.workgroup-required")
+	case length(s) > sequence.MaxWorkgroup:
+		return Msgf("err.max", sequence.MaxWorkgroup, length(s), length(s)-sequence.MaxWorkgroup)
+	case strings.ContainsAny(s, workgroupBadCh):
+		return Msgf("err.workgroup-chars", workgroupBadCh)
+	}
+	return ""
+}
+
+// ValidateDomain checks a domain name such as corp.example.com (or a
+// %VARIABLE%).
+func ValidateDomain(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return Msg("err.domain-required")
+	case length(s) > sequence.MaxDomain:
+		return Msgf("err.max", sequence.MaxDomain, length(s), length(s)-sequence.MaxDomain)
+	case varRef.MatchString(s), domainPattern.MatchString(s):
+		return ""
+	}
+	return Msg("err.domain")
+}
+
+// Configure Network (configmgr.md §1.4): join a workgroup or a domain.
+func init() {
+	const pg = "network"
+	join := strField(pg, "join", KindChoice, func(a *Answers) *string { return &a.Join })
+	join.choices(sequence.JoinWorkgroup, sequence.JoinDomain)
+	join.warning(func(w *Wizard) string {
+		if w.A.Join == sequence.JoinDomain {
+			return Msgf("warn.domain-capture", captureWorkgroup(&w.A))
+		}
+		return ""
+	})
+	isWG := func(w *Wizard) bool { return w.A.Join == sequence.JoinWorkgroup }
+	isDom := func(w *Wizard) bool { return w.A.Join == sequence.JoinDomain }
+	wg := strField(pg, "workgroup", KindText, func(a *Answers) *string { return &a.Workgroup }).req().max(sequence.MaxWorkgroup).when(isWG)
+	wg.rule(func(w *Wizard) string { return ValidateWorkgroup(w.A.Workgroup) })
+	dom := strField(pg, "domain", KindText, func(a *Answers) *string { return &a.Domain }).req().max(sequence.MaxDomain).when(isDom)
+	dom.rule(func(w *Wizard) string { return ValidateDomain(w.A.Domain) })
+	ou := strField(pg, "domain_ou", KindText, func(a *Answers) *string { return &a.DomainOU }).when(isDom)
+	ou.rule(func(w *Wizard) string { return sequence.ValidateDomainOU(w.A.DomainOU) })
+	acct := strField(pg, "account", KindText, func(a *Answers) *string { return &a.JoinAccount }).req().when(isDom)
+	acct.rule(func(w *Wizard) string {
+		if w.A.JoinAccount == "" {
+			return Msg("err.join-account")
+		}
+		return sequence.ValidateAccount(w.A.JoinAccount)
+	})
+	pw, confirm := passwordFields(pg, "password",
+		func(a *Answers) *string { return &a.JoinPassword },
+		func(a *Answers) *string { return &a.JoinConfirm },
+		isDom, isDom)
+	register(&Page{ID: PageNetwork, Key: pg, Fields: []*Field{join, wg, dom, ou, acct, pw, confirm}})
+}
+
+// captureWorkgroup is the workgroup the build-and-capture sequence joins
+// before capture.
+func captureWorkgroup(a *Answers) string {
+	if a.Join == sequence.JoinWorkgroup && ValidateWorkgroup(a.Workgroup) == "" {
+		return a.Workgroup
+	}
+	return sequence.DefaultWorkgroup
+}

@@ -1,0 +1,26 @@
+package wizard
+
+// System Preparation (configmgr.md §1.8): the legacy sysprep package
+// (not needed from Windows Vista on), keep activation, shut down.
+func init() {
+	const pg = "sysprep"
+	register(&Page{ID: PageSysprep, Key: pg, Fields: sysprepFields(pg, true)})
+}
+
+func sysprepFields(pg string, withPackage bool) []*Field {
+	var out []*Field
+	if withPackage {
+		out = append(out,
+			note(pg, "legacy", func(*Wizard) string { return Msg("sysprep.legacy.text") }),
+			limit(strField(pg, "package", KindText, func(a *Answers) *string { return &a.SysprepPackage }).max(255)))
+	}
+	keep := boolField(pg, "keep_activation", func(a *Answers) *bool { return &a.KeepActivation })
+	shut := boolField(pg, "shutdown", func(a *Answers) *bool { return &a.Shutdown })
+	shut.warning(func(w *Wizard) string {
+		if w.A.Shutdown {
+			return Msg("warn.shutdown")
+		}
+		return ""
+	})
+	return append(out, keep, shut)
+}

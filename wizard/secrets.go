@@ -1,0 +1,90 @@
+package wizard
+
+import (
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence/secret"
+)
+
+// A secret field holds what was typed: clear text, or a reference that is
+// stored as is (env:NAME, prompt, enc:v1:…, plain:VALUE).
+
+// IsSecretRef reports whether a secret field's text is a reference rather
+// than clear text.
+func IsSecretRef(s string) bool {
+	return s == "prompt" || strings.HasPrefix(s, "env:") || strings.HasPrefix(s, "enc:") || strings.HasPrefix(s, "plain:")
+}
+
+// secretValue turns a secret field's text into a secret.
+func secretValue(s string) (secret.Value, error) {
+	if IsSecretRef(s) {
+		return secret.Parse(s)
+	}
+	return secret.New(s), nil
+}
+
+// checkSecretRef returns what is wrong with a reference.
+func checkSecretRef(s string) string {
+	if !IsSecretRef(s) {
+		return ""
+	}
+	if _, err := secret.Parse(s); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// MaskSecret is how a secret field's text is shown: references as they
+// are (they hold no secret), clear text as stars, product keys with only
+// their last group.
+func MaskSecret(s string, productKey bool) string {
+	switch {
+	case s == "":
+		return ""
+	case s == "prompt", strings.HasPrefix(s, "env:"):
+		return s
+	case strings.HasPrefix(s, "enc:"):
+		return Msg("secret.encrypted")
+	case productKey:
+		return secret.MaskProductKey(strings.TrimPrefix(s, "plain:"))
+	}
+	return strings.Repeat("*", min(length(s), 12))
+}
+
+// needsConfirm reports whether a typed password needs its confirmation.
+func needsConfirm(s string) bool { return s != "" && !IsSecretRef(s) }
+
+// passwordFields returns a password field and its confirmation.
+func passwordFields(pg, key string, p, confirm func(a *Answers) *string, visible func(w *Wizard) bool, required func(w *Wizard) bool) (*Field, *Field) {
+	pw := strField(pg, key, KindSecret, p).max(255).when(visible)
+	pw.rule(func(w *Wizard) string {
+		v := *p(&w.A)
+		if v == "" {
+			if required(w) {
+				return Msg(pw.ID + ".required")
+			}
+			return ""
+		}
+		if m := checkSecretRef(v); m != "" {
+			return m
+		}
+		if length(v) > 255 {
+			return Msgf("err.max", 255, length(v), length(v)-255)
+		}
+		return ""
+	})
+	cf := strField(pg, key+"_confirm", KindSecret, confirm).when(func(w *Wizard) bool {
+		return visible(w) && needsConfirm(*p(&w.A))
+	})
+	cf.rule(func(w *Wizard) string {
+		if *confirm(&w.A) != *p(&w.A) {
+			if *confirm(&w.A) == "" {
+				return Msg("err.confirm-empty")
+			}
+			return Msg("err.confirm")
+		}
+		return ""
+	})
+	pw.Required = true
+	return pw, cf
+}

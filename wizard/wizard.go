@@ -1,0 +1,327 @@
+package wizard
+
+import (
+	"errors"
+	"os"
+	"os/user"
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// ImageInfo describes one image of a WIM file, for the image index list.
+type ImageInfo struct {
+	Index   int
+	Name    string
+	Edition string
+	Arch    string // x86, x64, arm64 or ""
+	Size    uint64 // bytes when applied
+}
+
+// ImageLister reads the images of a WIM file. An error means the path is
+// not a readable WIM; the index is then typed as a number.
+type ImageLister interface {
+	Images(path string) ([]ImageInfo, error)
+}
+
+// Env is what the wizard needs from the machine. Zero fields get
+// sensible defaults in New.
+type Env struct {
+	// User is the current user (created by, registered user).
+	User string
+	// Organization is the registered organization (ConfigMgr uses the
+	// name of the computer the wizard runs on).
+	Organization string
+	// Images reads WIM files (nil: the index is always a number).
+	Images ImageLister
+	// Exists reports whether a file exists (capture destination, output).
+	Exists func(path string) bool
+	// Getenv reads the environment (REFIMAGE_PASSPHRASE).
+	Getenv func(string) string
+}
+
+// DefaultEnv is the environment of this process.
+func DefaultEnv() *Env {
+	env := &Env{Getenv: os.Getenv}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		env.User = u.Username
+	} else if n := os.Getenv("USER"); n != "" {
+		env.User = n
+	} else {
+		env.User = os.Getenv("USERNAME")
+	}
+	env.Organization, _ = os.Hostname()
+	env.Exists = func(p string) bool { _, err := os.Stat(p); return err == nil }
+	return env
+}
+
+// Wizard is the state of one run of the wizard: the answers, the current
+// page and what the user has visited.
+type Wizard struct {
+	A   Answers
+	env *Env
+
+	cur     PageID
+	visited map[PageID]bool
+	// opened is the sequence loaded by "Open an existing sequence"; the
+	// answers are applied to it instead of a template.
+	opened     *sequence.Sequence
+	openedFrom string
+	openErr    string
+	triedOpen  string
+	allowPlain bool
+	// EditingApp is the application being edited, -1 when none.
+	EditingApp int
+	// AppCursor is the selected entry of the application list.
+	AppCursor int
+
+	images map[string]imagesResult
+	// Written is the file the sequence was written to (Progress).
+	Written string
+}
+
+type imagesResult struct {
+	list []ImageInfo
+	err  error
+}
+
+// New returns a wizard on its first page with the defaults filled in.
+func New(env *Env) *Wizard {
+	if env == nil {
+		env = DefaultEnv()
+	}
+	if env.User == "" {
+		env.User = "Administrator"
+	}
+	if env.Organization == "" {
+		env.Organization = "refimage"
+	}
+	if env.Exists == nil {
+		env.Exists = func(string) bool { return false }
+	}
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	w := &Wizard{env: env, cur: PageStart, visited: map[PageID]bool{PageStart: true}, EditingApp: -1, images: map[string]imagesResult{}}
+	w.A.defaults(env)
+	return w
+}
+
+// Env returns the wizard's environment.
+func (w *Wizard) Env() *Env { return w.env }
+
+// Images returns the images of the WIM at path, or nil when it cannot be
+// read. Results are remembered per path.
+func (w *Wizard) Images(path string) []ImageInfo {
+	if w.env.Images == nil || strings.TrimSpace(path) == "" {
+		return nil
+	}
+	r, ok := w.images[path]
+	if !ok {
+		r.list, r.err = w.env.Images.Images(path)
+		w.images[path] = r
+	}
+	if r.err != nil {
+		return nil
+	}
+	return r.list
+}
+
+// EffectiveFlow is the flow of the pages: for Open, the kind of the
+// loaded sequence (build and capture until one is loaded).
+func (w *Wizard) EffectiveFlow() Flow {
+	if w.A.Flow == FlowOpen {
+		if w.opened != nil && w.opened.Kind == sequence.KindCustom {
+			return FlowCustom
+		}
+		return FlowBuild
+	}
+	return w.A.Flow
+}
+
+// Pages returns the pages of the current flow, in order.
+func (w *Wizard) Pages() []*Page {
+	var ids []PageID
+	if w.EffectiveFlow() == FlowCustom {
+		ids = customOrder
+	} else {
+		ids = buildOrder
+	}
+	out := make([]*Page, len(ids))
+	for i, id := range ids {
+		out[i] = pages[id]
+	}
+	return out
+}
+
+var (
+	buildOrder = []PageID{PageStart, PageInfo, PageWindows, PageNetwork, PageClient, PageUpdates, PageApps, PageSysprep, PageImage, PageCapture, PageSummary, PageProgress, PageCompletion}
+	// The custom flow: ConfigMgr's wizard creates an empty sequence and
+	// the steps are added in the editor (configmgr.md §1.12); refimage asks
+	// for their settings on one page.
+	customOrder = []PageID{PageStart, PageInfo, PageCaptureSettings, PageSummary, PageProgress, PageCompletion}
+)
+
+// Current is the page shown.
+func (w *Wizard) Current() *Page { return pages[w.cur] }
+
+// CurrentID is the ID of the page shown.
+func (w *Wizard) CurrentID() PageID { return w.cur }
+
+func (w *Wizard) index(id PageID) int {
+	for i, p := range w.Pages() {
+		if p.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Visited reports whether the user has been on the page.
+func (w *Wizard) Visited(id PageID) bool { return w.visited[id] }
+
+// Done reports whether a page is finished: visited, left, and valid.
+func (w *Wizard) Done(id PageID) bool {
+	if id == w.cur || !w.visited[id] {
+		return false
+	}
+	if id == PageProgress || id == PageCompletion {
+		return w.Written != ""
+	}
+	return len(w.PageErrors(id)) == 0
+}
+
+// FieldError is a problem with one field.
+type FieldError struct {
+	Page  *Page
+	Field *Field
+	Msg   string
+}
+
+func (e FieldError) Error() string { return e.Page.Key + "." + e.Field.Key + ": " + e.Msg }
+
+// PageErrors returns the problems of the visible fields of a page.
+func (w *Wizard) PageErrors(id PageID) []FieldError {
+	p := pages[id]
+	var out []FieldError
+	for _, f := range p.Fields {
+		if m := f.Error(w); m != "" {
+			out = append(out, FieldError{p, f, m})
+		}
+	}
+	if p.check != nil {
+		out = append(out, p.check(w)...)
+	}
+	return out
+}
+
+// PageWarnings returns the warnings of the visible fields of a page.
+func (w *Wizard) PageWarnings(id PageID) []FieldError {
+	p := pages[id]
+	var out []FieldError
+	for _, f := range p.Fields {
+		if m := f.Warning(w); m != "" {
+			out = append(out, FieldError{p, f, m})
+		}
+	}
+	return out
+}
+
+// ErrInvalid is returned by Next when the page has errors.
+var ErrInvalid = errors.New(Msg("nav.invalid"))
+
+// Next goes to the next page if the current one is valid. Leaving the
+// first page with "Open an existing sequence" loads the file.
+func (w *Wizard) Next() error {
+	if errs := w.PageErrors(w.cur); len(errs) > 0 {
+		return ErrInvalid
+	}
+	if w.cur == PageStart && w.A.Flow == FlowOpen && w.openedFrom != w.A.OpenPath {
+		w.triedOpen = w.A.OpenPath
+		if err := w.open(w.A.OpenPath); err != nil {
+			w.openErr = err.Error()
+			return ErrInvalid
+		}
+		w.openErr = ""
+	}
+	if w.cur == PageSummary {
+		return errors.New(Msg("nav.write-first"))
+	}
+	i := w.index(w.cur)
+	if i < 0 || i+1 >= len(w.Pages()) {
+		return errors.New(Msg("nav.last"))
+	}
+	w.cur = w.Pages()[i+1].ID
+	w.visited[w.cur] = true
+	w.EditingApp = -1
+	w.arrive()
+	return nil
+}
+
+// Prev goes to the previous page. It always works before the sequence is
+// written, and keeps every value, invalid ones included.
+func (w *Wizard) Prev() error {
+	i := w.index(w.cur)
+	if i <= 0 || w.cur == PageProgress || w.cur == PageCompletion {
+		return errors.New(Msg("nav.first"))
+	}
+	w.cur = w.Pages()[i-1].ID
+	w.EditingApp = -1
+	return nil
+}
+
+// FirstInvalid returns the first page before Summary with errors, or
+// false when every page is valid.
+func (w *Wizard) FirstInvalid() (PageID, bool) {
+	for _, p := range w.Pages() {
+		if p.ID == PageSummary {
+			break
+		}
+		if len(w.PageErrors(p.ID)) > 0 {
+			return p.ID, true
+		}
+	}
+	return 0, false
+}
+
+// ToSummary jumps to the Summary once every page is valid (ctrl+s).
+func (w *Wizard) ToSummary() error {
+	if w.cur == PageProgress || w.cur == PageCompletion {
+		return errors.New(Msg("nav.written"))
+	}
+	if id, bad := w.FirstInvalid(); bad {
+		return errors.New(Msgf("nav.fix-page", pages[id].Title()))
+	}
+	if w.cur == PageStart && w.A.Flow == FlowOpen && w.openedFrom != w.A.OpenPath {
+		if err := w.Next(); err != nil {
+			return err
+		}
+	}
+	for _, p := range w.Pages() {
+		if p.ID == PageSummary {
+			break
+		}
+		w.visited[p.ID] = true
+	}
+	w.cur = PageSummary
+	w.visited[PageSummary] = true
+	w.EditingApp = -1
+	w.arrive()
+	return nil
+}
+
+// Goto shows a page directly (used after writing: Progress, Completion).
+func (w *Wizard) Goto(id PageID) {
+	w.cur = id
+	w.visited[id] = true
+}
+
+// Opened returns the sequence loaded by "Open an existing sequence".
+func (w *Wizard) Opened() *sequence.Sequence { return w.opened }
+
+// arrive fills late defaults when a page is shown.
+func (w *Wizard) arrive() {
+	if w.cur == PageSummary && w.A.Output == "" {
+		w.A.Output = w.DefaultOutput()
+	}
+}
