@@ -188,3 +188,7 @@ func (b *blockCounts) add(s [4]int) {
 		b[i] += s[i]
 	}
 }
+
+func runTool(tool string, args ...string) ([]byte, error) {
+	return exec.Command(tool, args...).CombinedOutput()
+}
