@@ -275,3 +275,33 @@ func Walk(e Expr, fn func(Expr) bool) {
 		}
 	}
 }
+
+// String returns the canonical text (Format).
+func (g *Group) String() string { return Format(g) }
+
+// String returns the canonical text (Format).
+func (x *VarTest) String() string { return Format(x) }
+
+// String returns the canonical text (Format).
+func (x *FileTest) String() string { return Format(x) }
+
+// String returns the canonical text (Format).
+func (x *FolderTest) String() string { return Format(x) }
+
+// String returns the canonical text (Format).
+func (x *RegistryTest) String() string { return Format(x) }
+
+// String returns the canonical text (Format).
+func (x *WMITest) String() string { return Format(x) }
+
+// String returns the canonical text (Format).
+func (x *OSVersionTest) String() string { return Format(x) }
+
+// String returns the canonical text (Format).
+func (x *OSPlatformTest) String() string { return Format(x) }
+
+// String returns the canonical text (Format).
+func (x *OSLanguageTest) String() string { return Format(x) }
+
+// String returns the canonical text (Format).
+func (x *SoftwareTest) String() string { return Format(x) }

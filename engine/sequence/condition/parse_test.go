@@ -374,3 +374,15 @@ func TestDepthLimitAccepts100(t *testing.T) {
 	}
 	checkRoundTrip(t, src, e)
 }
+
+func TestString(t *testing.T) {
+	for _, c := range parseCases {
+		e, err := Parse(c.src)
+		if err != nil {
+			continue
+		}
+		if s, ok := e.(interface{ String() string }); !ok || s.String() != Format(e) {
+			t.Errorf("%T.String() is not Format", e)
+		}
+	}
+}
