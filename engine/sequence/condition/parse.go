@@ -343,7 +343,7 @@ func (p *parser) parsePrimary() Expr {
 // prevText is the text of the last non-space characters before t, used to
 // say what a condition is missing after.
 func (p *parser) prevText(t token) string {
-	s := strings.TrimRight(p.src[:t.off], " \t\r\n")
+	s := strings.TrimRightFunc(p.src[:t.off], unicode.IsSpace)
 	if s == "" {
 		return ""
 	}
