@@ -273,3 +273,12 @@ func compareTreesLoose(t testing.TB, want, got string, ignore []string) {
 	}
 	compareTrees(t, want, got)
 }
+
+func mustRead(t testing.TB, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
