@@ -427,3 +427,140 @@ func TestFromDir(t *testing.T) {
 		t.Error("FromDir of a missing directory succeeded")
 	}
 }
+
+// readTree walks the directory records from a volume descriptor's root and
+// returns every directory's extent by path (test-only reader of our own
+// output).
+func readTree(t *testing.T, img []byte, vd []byte, joliet bool) map[string]uint32 {
+	t.Helper()
+	dirs := map[string]uint32{}
+	var walk func(path string, lba, size uint32)
+	walk = func(path string, lba, size uint32) {
+		dirs[path] = lba
+		ext := img[int64(lba)*sectorSize : int64(lba)*sectorSize+int64(size)]
+		for off := 0; off < len(ext); {
+			l := int(ext[off])
+			if l == 0 {
+				off = (off/sectorSize + 1) * sectorSize
+				continue
+			}
+			r := ext[off : off+l]
+			id := r[33 : 33+int(r[32])]
+			off += l
+			if len(id) == 1 && id[0] <= 1 || r[25]&flagDir == 0 {
+				continue
+			}
+			name := string(id)
+			if joliet {
+				u := make([]rune, len(id)/2)
+				for i := range u {
+					u[i] = rune(binary.BigEndian.Uint16(id[2*i:]))
+				}
+				name = string(u)
+			}
+			walk(path+"/"+name, binary.LittleEndian.Uint32(r[2:]), binary.LittleEndian.Uint32(r[10:]))
+		}
+	}
+	root := vd[156:]
+	walk("", binary.LittleEndian.Uint32(root[2:]), binary.LittleEndian.Uint32(root[10:]))
+	return dirs
+}
+
+// readPathTable decodes a path table into path → extent and checks the
+// ECMA-119 9.4 order (level, then parent number, then identifier).
+func readPathTable(t *testing.T, b []byte, bigEndian, joliet bool) map[string]uint32 {
+	t.Helper()
+	type ent struct {
+		path   string
+		level  int
+		parent int
+		id     []byte
+		lba    uint32
+	}
+	var ents []ent
+	for off := 0; off < len(b); {
+		n := int(b[off])
+		var lba uint32
+		var parent int
+		if bigEndian {
+			lba, parent = binary.BigEndian.Uint32(b[off+2:]), int(binary.BigEndian.Uint16(b[off+6:]))
+		} else {
+			lba, parent = binary.LittleEndian.Uint32(b[off+2:]), int(binary.LittleEndian.Uint16(b[off+6:]))
+		}
+		id := b[off+8 : off+8+n]
+		off += 8 + n + n%2
+		if len(ents) == 0 {
+			ents = append(ents, ent{"", 0, 1, id, lba})
+			continue
+		}
+		if parent < 1 || parent > len(ents) {
+			t.Fatalf("path table entry %d: parent %d", len(ents)+1, parent)
+		}
+		name := string(id)
+		if joliet {
+			u := make([]rune, len(id)/2)
+			for i := range u {
+				u[i] = rune(binary.BigEndian.Uint16(id[2*i:]))
+			}
+			name = string(u)
+		}
+		p := ents[parent-1]
+		e := ent{p.path + "/" + name, p.level + 1, parent, id, lba}
+		prev := ents[len(ents)-1]
+		if e.level < prev.level || e.level == prev.level && (e.parent < prev.parent ||
+			e.parent == prev.parent && !joliet && padCompare(string(e.id), string(prev.id)) <= 0) {
+			t.Errorf("path table out of order at %s (after %s)", e.path, prev.path)
+		}
+		ents = append(ents, e)
+	}
+	m := map[string]uint32{}
+	for _, e := range ents {
+		m[e.path] = e.lba
+	}
+	return m
+}
+
+// TestPathTables checks the four path tables against the directory trees:
+// Windows' CDFS looks directories up through them, and xorriso does not
+// read them.
+func TestPathTables(t *testing.T) {
+	files := map[string][]byte{"f": nil}
+	for _, d := range []string{"Boot/en-us", "Boot/Fonts", "EFI/Microsoft/Boot/en-us", "EFI/Boot", "sources", "a/b/c/d/e/f/g/h/i/j", "Zeta", "alpha.dir"} {
+		files[d+"/x"] = []byte("x")
+	}
+	for i := 0; i < 200; i++ { // enough directories for multi-sector tables
+		files["many/directory number "+itoa(i)+"/x"] = nil
+	}
+	_, list := writeTree(t, files)
+	out := filepath.Join(t.TempDir(), "p.iso")
+	if err := Write(context.Background(), out, list, Options{ModTime: testTime}); err != nil {
+		t.Fatal(err)
+	}
+	img, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vd := range [][]byte{sector(img, 16), sector(img, 17)} {
+		joliet := vd[0] == 2
+		tree := readTree(t, img, vd, joliet)
+		size := binary.LittleEndian.Uint32(vd[132:])
+		if binary.BigEndian.Uint32(vd[136:]) != size {
+			t.Error("path table size: both-endian halves differ")
+		}
+		l := int64(binary.LittleEndian.Uint32(vd[140:])) * sectorSize
+		m := int64(binary.BigEndian.Uint32(vd[148:])) * sectorSize
+		lt := readPathTable(t, img[l:l+int64(size)], false, joliet)
+		mt := readPathTable(t, img[m:m+int64(size)], true, joliet)
+		if len(tree) != 223 || len(lt) != len(tree) || len(mt) != len(tree) {
+			t.Fatalf("joliet=%v: %d directories in the tree, %d in L, %d in M", joliet, len(tree), len(lt), len(mt))
+		}
+		for p, lba := range tree {
+			if lt[p] != lba || mt[p] != lba {
+				t.Errorf("joliet=%v: %s at %d, L table says %d, M table %d", joliet, p, lba, lt[p], mt[p])
+			}
+		}
+		if joliet && tree["/EFI/Microsoft/Boot/en-us"] == 0 || !joliet && tree["/EFI/MICROSOFT/BOOT/EN_US"] == 0 {
+			t.Errorf("joliet=%v: names not as expected: %v", joliet, tree)
+		}
+	}
+}

@@ -199,6 +199,16 @@ func TestXorrisoReadsWinPEImage(t *testing.T) {
 		}
 	}
 
+	// isovfy (genisoimage; optional, not one of the CI oracles) checks the
+	// primary tree's records and path table.
+	if isovfy, err := exec.LookPath("isovfy"); err == nil {
+		if rep := runTool(t, time.Minute, isovfy, out); !strings.Contains(rep, "No errors found") {
+			t.Errorf("isovfy:\n%s", rep)
+		}
+	} else {
+		t.Log("isovfy (Debian genisoimage) not installed; skipping its check")
+	}
+
 	// Every file extracted through Joliet equals its source, and nothing
 	// else is there.
 	dir := filepath.Join(t.TempDir(), "x")
