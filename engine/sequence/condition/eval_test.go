@@ -528,3 +528,41 @@ func TestWalk(t *testing.T) {
 		t.Errorf("Walk visited %q, want %q", seen, want)
 	}
 }
+
+func TestAssess(t *testing.T) {
+	env := &SimEnv{}
+	env.SetVar("_SMSTSInWinPE", "true")
+	env.SetFile(`C:\a`, FileInfo{Exists: true})
+	const wmi = `wmi("SELECT * FROM Win32_Battery")`
+	const wmiWhy = `cannot tell whether the WMI query "SELECT * FROM Win32_Battery" returns at least one row (unknown: the simulated environment has no answer for the WMI query "SELECT * FROM Win32_Battery")`
+	for _, c := range []struct {
+		src    string
+		want   Truth
+		reason string
+	}{
+		{`_SMSTSInWinPE == "false"`, False, `_SMSTSInWinPE equals "true"`},
+		{`_SMSTSInWinPE == "true"`, True, `_SMSTSInWinPE equals "true"`},
+		{wmi, Unknown, wmiWhy},
+		{wmi + ` and _SMSTSInWinPE == "false"`, False, `_SMSTSInWinPE equals "true"`},
+		{wmi + ` and _SMSTSInWinPE == "true"`, Unknown, wmiWhy},
+		{wmi + ` or _SMSTSInWinPE == "true"`, True, `_SMSTSInWinPE equals "true"`},
+		{wmi + ` or _SMSTSInWinPE == "false"`, Unknown, wmiWhy},
+		{`none(` + wmi + `, _SMSTSInWinPE == "true")`, False, `_SMSTSInWinPE equals "true"`},
+		{`none(` + wmi + `, _SMSTSInWinPE == "false")`, Unknown, wmiWhy},
+		{`not ` + wmi, Unknown, wmiWhy},
+		{`none(X exists, file("C:\a") not exists)`, True, `X does not exist and the file "C:\a" exists`},
+		{`all(X not exists, file("C:\a") exists)`, True, `X does not exist and the file "C:\a" exists`},
+		{`any(X exists, file("C:\a") not exists)`, False, `X does not exist and the file "C:\a" exists`},
+		{`os.version > 10 and folder("D:\") exists`, Unknown, `cannot tell whether the operating system version is greater than 10 (unknown: the simulated environment has no answer for the operating system version) and cannot tell whether the folder "D:\" exists (unknown: the simulated environment has no answer for the folder "D:\")`},
+	} {
+		e := mustParse(t, c.src)
+		a := Assess(e, env)
+		if a.Truth != c.want || a.Reason != c.reason {
+			t.Errorf("Assess(%q)\n got  %v %s\n want %v %s", c.src, a.Truth, a.Reason, c.want, c.reason)
+		}
+		// Where Eval can answer, Assess agrees.
+		if v, err := Eval(e, env); err == nil && (a.Truth == Unknown || (a.Truth == True) != v) {
+			t.Errorf("Assess(%q) = %v but Eval = %v", c.src, a.Truth, v)
+		}
+	}
+}

@@ -63,6 +63,13 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = Describe(e)
 		_ = Variables(e)
-		_, _ = Evaluate(e, env)
+		r, err := Evaluate(e, env)
+		a := Assess(e, env)
+		if err == nil && (a.Truth == Unknown || (a.Truth == True) != r.Value) {
+			t.Fatalf("%q: Evaluate = %v but Assess = %v", src, r.Value, a.Truth)
+		}
+		if err != nil && !errors.Is(err, ErrUnknown) {
+			t.Fatalf("%q: Evaluate error %v does not wrap ErrUnknown", src, err)
+		}
 	})
 }
