@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 )
@@ -36,6 +37,46 @@ func TestReadWimlibWIMs(t *testing.T) {
 				}
 				compareTrees(t, src, dst)
 			}
+		})
+	}
+}
+
+func TestSolidRefused(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	makeTree(t, src, 5)
+	out := filepath.Join(dir, "x.esd")
+	wimlib(t, "capture", src, out, "S", "--solid")
+	_, err := Open(out)
+	if !errors.Is(err, ErrSolid) {
+		t.Fatalf("solid WIM: %v", err)
+	}
+}
+
+func TestReadWimlibChunkSizes(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	makeTree(t, src, 20)
+	for _, c := range []struct{ comp, size string }{
+		{"xpress", "4096"}, {"xpress", "8192"}, {"xpress", "16384"}, {"xpress", "65536"},
+		{"lzx", "65536"}, {"lzx", "131072"}, {"lzx", "1048576"}, {"lzx", "2097152"},
+	} {
+		t.Run(c.comp+"-"+c.size, func(t *testing.T) {
+			out := filepath.Join(dir, c.comp+c.size+".wim")
+			wimlib(t, "capture", src, out, "C", "--compress="+c.comp, "--chunk-size="+c.size)
+			w, err := Open(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			if _, err := w.Verify(VerifyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			dst := filepath.Join(dir, c.comp+c.size)
+			if _, err := w.Apply(1, dst, ApplyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			compareTrees(t, src, dst)
 		})
 	}
 }

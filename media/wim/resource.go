@@ -15,11 +15,11 @@ type chunkCompressor func(dst, src []byte) (n int, ok bool)
 
 // Codecs are wired in codecs.go; a nil entry means "not available".
 var (
-	decompressors = map[Compression]decompressFunc{}
+	decompressors = map[Compression]func(chunkSize int) decompressFunc{}
 	compressors   = map[Compression]func() chunkCompressor{}
 )
 
-func decompressorFor(c Compression) (decompressFunc, error) {
+func decompressorFor(c Compression, chunkSize uint32) (decompressFunc, error) {
 	if c == CompressLZMS {
 		return nil, ErrSolid
 	}
@@ -27,7 +27,7 @@ func decompressorFor(c Compression) (decompressFunc, error) {
 	if d == nil {
 		return nil, fmt.Errorf("%s decompression is not available in this build", c)
 	}
-	return d, nil
+	return d(int(chunkSize)), nil
 }
 
 // resReader streams the uncompressed bytes of one resource. It is not safe
@@ -63,7 +63,7 @@ func newResReader(ra io.ReaderAt, res ResHdr, ctype Compression, chunkSize uint3
 	if ctype == CompressNone {
 		return nil, formatErr(int64(res.Offset), "resource is marked compressed in a WIM without compression")
 	}
-	dec, err := decompressorFor(ctype)
+	dec, err := decompressorFor(ctype, chunkSize)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,176 @@
+package wim
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// craftWIM writes a WIM whose single image has the given (unchecked) tree.
+func craftWIM(t *testing.T, root *Dentry) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "crafted.wim")
+	_, err := build(&buildSpec{path: p, ctype: CompressNone, images: []*outImage{{meta: &Metadata{Root: root}, xml: &xmlNode{Name: "IMAGE"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestApplyRefusesHostileNames(t *testing.T) {
+	for _, name := range []string{"..", ".", "a/b", `a\b`, "C:", "C:evil", "CON", "nul.txt", "LPT1", "com9.log", "x\x00y", "/etc"} {
+		t.Run(name, func(t *testing.T) {
+			root := &Dentry{Attributes: AttrDirectory, SecurityID: -1, Children: []*Dentry{
+				{Name: "ok.txt", Attributes: AttrNormal, SecurityID: -1},
+				{Name: name, Attributes: AttrDirectory, SecurityID: -1, Children: []*Dentry{{Name: "payload", Attributes: AttrNormal, SecurityID: -1}}},
+			}}
+			p := craftWIM(t, root)
+			w, err := Open(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Close()
+			dest := filepath.Join(t.TempDir(), "dest")
+			_, err = w.Apply(1, dest, ApplyOptions{})
+			if err == nil || !strings.Contains(err.Error(), "refusing") {
+				t.Fatalf("apply of %q: err = %v", name, err)
+			}
+			if _, err := os.Stat(dest); err == nil {
+				t.Errorf("dest was created although the WIM was refused")
+			}
+		})
+	}
+}
+
+func TestApplyRefusesDuplicateNames(t *testing.T) {
+	root := &Dentry{Attributes: AttrDirectory, SecurityID: -1, Children: []*Dentry{
+		{Name: "x", Attributes: AttrNormal, SecurityID: -1},
+		{Name: "x", Attributes: AttrDirectory, SecurityID: -1},
+	}}
+	w, err := Open(craftWIM(t, root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Apply(1, filepath.Join(t.TempDir(), "d"), ApplyOptions{}); err == nil {
+		t.Fatal("duplicate names accepted")
+	}
+}
+
+func TestMetadataCycleAndDepth(t *testing.T) {
+	// A directory whose child list is its parent's list: a cycle.
+	m := &Metadata{Root: &Dentry{Attributes: AttrDirectory, SecurityID: -1, Children: []*Dentry{{Name: "d", Attributes: AttrDirectory, SecurityID: -1}}}}
+	buf, err := m.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rootOff := 8
+	rootList := binary.LittleEndian.Uint64(buf[rootOff+0x10:])
+	childOff := int(rootList)
+	binary.LittleEndian.PutUint64(buf[childOff+0x10:], rootList)
+	_, err = ParseMetadata(buf)
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "twice") {
+		t.Fatalf("cycle: %v", err)
+	}
+	// Absurd depth.
+	root := &Dentry{Attributes: AttrDirectory, SecurityID: -1}
+	d := root
+	for i := 0; i < maxTreeDepth+5; i++ {
+		c := &Dentry{Name: "d", Attributes: AttrDirectory, SecurityID: -1}
+		d.Children = []*Dentry{c}
+		d = c
+	}
+	buf, _ = (&Metadata{Root: root}).Marshal()
+	if _, err := ParseMetadata(buf); err == nil || !strings.Contains(err.Error(), "deeper") {
+		t.Fatalf("depth: %v", err)
+	}
+}
+
+func TestCorruptChunkReported(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(filepath.Join(src, "sub"), 0o755)
+	data := bytes.Repeat([]byte("compressible refimage data 0123456789 "), 4000)
+	os.WriteFile(filepath.Join(src, "sub", "victim.txt"), data, 0o644)
+	os.WriteFile(filepath.Join(src, "other.txt"), []byte("other"), 0o644)
+	for _, integ := range []bool{false, true} {
+		out := filepath.Join(dir, "c.wim")
+		os.Remove(out)
+		if _, err := Capture(src, out, CaptureOptions{Compression: CompressXPRESS, NoIntegrity: !integ}); err != nil {
+			t.Fatal(err)
+		}
+		w, err := Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var victim *Blob
+		for _, b := range w.Blobs() {
+			if b.Size() == uint64(len(data)) {
+				victim = b
+			}
+		}
+		w.Close()
+		if victim == nil || !victim.Res.compressed() {
+			t.Fatalf("victim blob not compressed: %+v", victim)
+		}
+		raw := mustRead(t, out)
+		at := int(victim.Res.Offset + victim.Res.Size/2)
+		raw[at] ^= 0x55
+		raw[at+1] ^= 0xAA
+		os.WriteFile(out, raw, 0o644)
+		w, err = Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = w.Verify(VerifyOptions{})
+		w.Close()
+		if integ {
+			var ie *IntegrityError
+			if !errors.As(err, &ie) {
+				t.Fatalf("integrity: %v", err)
+			}
+			continue
+		}
+		var be *BadBlobError
+		if !errors.As(err, &be) || be.Hash != victim.Hash || len(be.Paths) != 1 || be.Paths[0] != "image 1:/sub/victim.txt" {
+			t.Fatalf("verify: %v", err)
+		}
+		if !strings.Contains(err.Error(), "offset") {
+			t.Errorf("no offset in %q", err)
+		}
+	}
+}
+
+func TestTruncatedAndBogusHeaders(t *testing.T) {
+	seed := seedWIM(t)
+	for n := 0; n < len(seed); n += 97 {
+		if _, err := NewReader(bytes.NewReader(seed[:n]), int64(n)); err == nil {
+			t.Fatalf("truncated to %d bytes: accepted", n)
+		}
+	}
+	// A blob pointing outside the file.
+	h, _ := ParseHeader(seed, int64(len(seed)))
+	b := append([]byte(nil), seed...)
+	e := b[h.BlobTable.Offset+blobEntrySize:]
+	binary.LittleEndian.PutUint64(e[8:], 1<<40)
+	if _, err := NewReader(bytes.NewReader(b), int64(len(b))); err == nil || !strings.Contains(err.Error(), "outside the file") {
+		t.Fatalf("blob outside the file: %v", err)
+	}
+	// A terabyte-sized XML.
+	b = append([]byte(nil), seed...)
+	binary.LittleEndian.PutUint64(b[0x48+16:], 1<<40)
+	if _, err := NewReader(bytes.NewReader(b), int64(len(b))); err == nil {
+		t.Fatal("terabyte XML accepted")
+	}
+	// Solid resources are refused clearly.
+	b = append([]byte(nil), seed...)
+	binary.LittleEndian.PutUint32(b[0x0C:], versionSolid)
+	if _, err := NewReader(bytes.NewReader(b), int64(len(b))); !errors.Is(err, ErrSolid) {
+		t.Fatalf("solid: %v", err)
+	}
+}
