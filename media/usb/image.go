@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -46,19 +47,18 @@ type Options struct {
 	Progress func(done, total int64)
 }
 
-// entry is one file or folder to put on the partition.
-type entry struct {
-	rel  string // slash-separated path inside the partition
-	src  string // host path
-	size int64
-	dir  bool
+// File is one file or folder to put on the medium.
+type File struct {
+	Path   string // slash-separated path on the medium, no leading slash
+	Source string // host path of the contents (files only)
+	Size   int64
+	Dir    bool // an (empty) folder; folders of files are made as needed
 }
 
-// scan lists the tree under root, refusing what FAT32 cannot hold.
-func scan(root string) ([]entry, int64, error) {
-	var out []entry
-	var total int64
-	seen := map[string]string{}
+// FromDir lists the tree under root as Files, refusing what FAT32 cannot
+// hold.
+func FromDir(root string) ([]File, error) {
+	var out []File
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -68,16 +68,11 @@ func scan(root string) ([]entry, int64, error) {
 			return nil
 		}
 		rel = filepath.ToSlash(rel)
-		key := strings.ToLower(rel)
-		if prev, dup := seen[key]; dup {
-			return fmt.Errorf("%s and %s differ only in case; FAT32 cannot hold both", prev, rel)
-		}
-		seen[key] = rel
 		if d.Type()&fs.ModeSymlink != 0 {
 			return fmt.Errorf("%s is a symbolic link; FAT32 cannot hold links (copy the target instead)", rel)
 		}
 		if d.IsDir() {
-			out = append(out, entry{rel: rel, src: p, dir: true})
+			out = append(out, File{Path: rel, Dir: true})
 			return nil
 		}
 		if !d.Type().IsRegular() {
@@ -87,15 +82,70 @@ func scan(root string) ([]entry, int64, error) {
 		if err != nil {
 			return err
 		}
-		if info.Size() > MaxFileSize {
-			return fmt.Errorf("%s is %d bytes; FAT32 holds files up to 4 GiB - 1 byte: split the WIM into .swm parts", rel, info.Size())
-		}
-		out = append(out, entry{rel: rel, src: p, size: info.Size()})
-		total += info.Size()
+		out = append(out, File{Path: rel, Source: p, Size: info.Size()})
 		return nil
 	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].rel < out[j].rel })
-	return out, total, err
+	return out, err
+}
+
+// entry is one file or folder to put on the partition.
+type entry struct {
+	rel  string // slash-separated path inside the partition
+	src  string // host path
+	size int64
+	dir  bool
+}
+
+// entries checks files and adds the folders they imply, parents first.
+func entries(files []File) ([]entry, int64, error) {
+	var out []entry
+	var total int64
+	seen := map[string]string{}
+	add := func(e entry) error {
+		key := strings.ToLower(e.rel)
+		if prev, dup := seen[key]; dup {
+			if e.dir && prev == e.rel {
+				return nil
+			}
+			return fmt.Errorf("%s and %s: the same name twice (FAT32 names ignore case)", prev, e.rel)
+		}
+		seen[key] = e.rel
+		out = append(out, e)
+		return nil
+	}
+	for _, f := range files {
+		p := strings.Trim(path.Clean("/"+f.Path), "/")
+		if p == "" || p != strings.Trim(f.Path, "/") {
+			return nil, 0, fmt.Errorf("%q is not a clean relative path", f.Path)
+		}
+		for d := path.Dir(p); d != "."; d = path.Dir(d) {
+			if err := add(entry{rel: d, dir: true}); err != nil {
+				return nil, 0, err
+			}
+		}
+		if f.Dir {
+			if err := add(entry{rel: p, dir: true}); err != nil {
+				return nil, 0, err
+			}
+			continue
+		}
+		if f.Size > MaxFileSize {
+			return nil, 0, fmt.Errorf("%s is %d bytes; FAT32 holds files up to 4 GiB - 1 byte: split the WIM into .swm parts", p, f.Size)
+		}
+		if err := add(entry{rel: p, src: f.Source, size: f.Size}); err != nil {
+			return nil, 0, err
+		}
+		total += f.Size
+	}
+	// Parents before children: sort by depth, then name.
+	sort.SliceStable(out, func(i, j int) bool {
+		di, dj := strings.Count(out[i].rel, "/"), strings.Count(out[j].rel, "/")
+		if di != dj {
+			return di < dj
+		}
+		return out[i].rel < out[j].rel
+	})
+	return out, total, nil
 }
 
 // SizeFor returns an image size that holds content bytes in files files
@@ -113,7 +163,7 @@ func SizeFor(content int64, files int) int64 {
 // WriteImage writes a raw disk image at out whose EFI system partition
 // holds the tree under root. The image appears under out only when it is
 // complete; on error or cancellation nothing is left there.
-func WriteImage(ctx context.Context, out, root string, opt Options) error {
+func WriteImage(ctx context.Context, out string, files []File, opt Options) error {
 	label := strings.ToUpper(opt.Label)
 	if label == "" {
 		label = "WINPE"
@@ -126,19 +176,19 @@ func WriteImage(ctx context.Context, out, root string, opt Options) error {
 			return fmt.Errorf("the volume label %q has a character FAT labels cannot hold: %q", opt.Label, r)
 		}
 	}
-	entries, total, err := scan(root)
+	ents, total, err := entries(files)
 	if err != nil {
 		return err
 	}
 	size := opt.Size
 	if size == 0 {
-		size = SizeFor(total, len(entries))
+		size = SizeFor(total, len(ents))
 	}
 	lastLBA := uint64(size/sector) - gptTailLBAs - 1
 	if lastLBA <= partStartLBA || int64(lastLBA-partStartLBA+1)*sector < minPartition {
 		return fmt.Errorf("an image of %d bytes is too small: FAT32 needs at least %d MiB", size, minPartition>>20)
 	}
-	if need := SizeFor(total, len(entries)); size < need*9/10 {
+	if need := SizeFor(total, len(ents)); size < need*9/10 {
 		return fmt.Errorf("an image of %d MiB cannot hold %d MiB of media; use at least %d MiB", size>>20, total>>20, need>>20)
 	}
 
@@ -172,7 +222,7 @@ func WriteImage(ctx context.Context, out, root string, opt Options) error {
 	if err := d.Close(); err != nil {
 		return err
 	}
-	layout, err := planFAT(entries, lastLBA-partStartLBA+1, label, partStartLBA)
+	layout, err := planFAT(ents, lastLBA-partStartLBA+1, label, partStartLBA)
 	if err != nil {
 		return err
 	}

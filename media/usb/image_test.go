@@ -58,7 +58,7 @@ func writeImage(t *testing.T) (string, map[string][]byte) {
 	root, files := mediaTree(t)
 	out := filepath.Join(t.TempDir(), "winpe.img")
 	var last, total int64
-	err := WriteImage(context.Background(), out, root, Options{Label: "WinPE", Progress: func(d, tt int64) { last, total = d, tt }})
+	err := WriteImage(context.Background(), out, fromDir(t, root), Options{Label: "WinPE", Progress: func(d, tt int64) { last, total = d, tt }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,15 +152,18 @@ func TestRefusals(t *testing.T) {
 	root := t.TempDir()
 	os.WriteFile(filepath.Join(root, "a.txt"), nil, 0o644)
 	out := filepath.Join(t.TempDir(), "x.img")
-	if err := WriteImage(context.Background(), out, root, Options{Label: "TOO-LONG-LABEL"}); err == nil || !strings.Contains(err.Error(), "11 characters") {
+	if err := WriteImage(context.Background(), out, fromDir(t, root), Options{Label: "TOO-LONG-LABEL"}); err == nil || !strings.Contains(err.Error(), "11 characters") {
 		t.Errorf("long label: %v", err)
 	}
-	if err := WriteImage(context.Background(), out, root, Options{Size: 8 << 20}); err == nil || !strings.Contains(err.Error(), "too small") {
+	if err := WriteImage(context.Background(), out, fromDir(t, root), Options{Size: 8 << 20}); err == nil || !strings.Contains(err.Error(), "too small") {
 		t.Errorf("small image: %v", err)
 	}
 	os.WriteFile(filepath.Join(root, "A.TXT"), nil, 0o644)
-	if err := WriteImage(context.Background(), out, root, Options{}); err == nil || !strings.Contains(err.Error(), "differ only in case") {
+	if err := WriteImage(context.Background(), out, fromDir(t, root), Options{}); err == nil || !strings.Contains(err.Error(), "the same name twice") {
 		t.Errorf("case clash: %v", err)
+	}
+	if _, err := FromDir(root); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
 		t.Error("a failed write left a file under the requested name")
@@ -172,7 +175,7 @@ func TestCancelLeavesNothing(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "x.img")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := WriteImage(ctx, out, root, Options{}); !errors.Is(err, context.Canceled) {
+	if err := WriteImage(ctx, out, fromDir(t, root), Options{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled write: %v", err)
 	}
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "*"))
@@ -226,7 +229,7 @@ func TestManySimilarLongNames(t *testing.T) {
 		os.WriteFile(name, []byte(itoa(i)), 0o644)
 	}
 	out := filepath.Join(t.TempDir(), "x.img")
-	if err := WriteImage(context.Background(), out, root, Options{}); err != nil {
+	if err := WriteImage(context.Background(), out, fromDir(t, root), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	esp := partition(t, out)
@@ -245,3 +248,12 @@ func TestManySimilarLongNames(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func fromDir(t *testing.T, root string) []File {
+	t.Helper()
+	files, err := FromDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
