@@ -564,3 +564,18 @@ func TestPathTables(t *testing.T) {
 		}
 	}
 }
+
+func TestPrimaryNameCollisionWithLongExtension(t *testing.T) {
+	e := strings.Repeat("e", 29)
+	root, _, err := buildTree(fakeFiles(".é"+e, ".ê"+e, ".ë"+e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, c := range root.kids {
+		if len(c.isoName) > maxISOName || seen[c.isoName] {
+			t.Errorf("%q: primary name %q", c.name, c.isoName)
+		}
+		seen[c.isoName] = true
+	}
+}

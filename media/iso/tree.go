@@ -181,15 +181,18 @@ func nameTree(d *node) error {
 		id := joinISO(base, ext, c.dir)
 		for i := 1; used[id]; i++ {
 			suffix := "_" + strconv.Itoa(i)
-			b := base
+			b, e := base, ext
 			room := maxISOName - len(suffix)
-			if !c.dir && ext != "" {
-				room -= 1 + len(ext)
+			if !c.dir && e != "" {
+				if len(e) > room-2 {
+					e = e[:room-2] // keep room for the dot and a character
+				}
+				room -= 1 + len(e)
 			}
 			if len(b) > room {
 				b = b[:room]
 			}
-			id = joinISO(b+suffix, ext, c.dir)
+			id = joinISO(b+suffix, e, c.dir)
 		}
 		used[id] = true
 		c.isoName = id
