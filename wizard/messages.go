@@ -52,7 +52,7 @@ var catalog = map[string]string{
 	"page.summary.help":           "Check your choices. Write saves the task sequence.",
 	"page.progress.title":         "Progress",
 	"page.progress.nav":           "Progress",
-	"page.progress.help":          "The task sequence is written.",
+	"page.progress.help":          "The task sequence is written and checked.",
 	"page.completion.title":       "Completion",
 	"page.completion.nav":         "Completion",
 	"page.completion.help":        "The task sequence is ready. Choose what to do next.",

@@ -1,0 +1,107 @@
+package tui
+
+import (
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// lineEdit applies an editing key to a one-line value with the cursor at
+// pos (in runes). It reports whether the key was an editing key.
+func lineEdit(val string, pos int, msg tea.KeyMsg) (string, int, bool) {
+	r := []rune(val)
+	pos = max(0, min(pos, len(r)))
+	switch msg.Type {
+	case tea.KeyRunes, tea.KeySpace:
+		ins := msg.Runes
+		if msg.Type == tea.KeySpace {
+			ins = []rune{' '}
+		}
+		// Pasted text: one line only.
+		ins = []rune(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(string(ins)))
+		r = append(r[:pos:pos], append(ins, r[pos:]...)...)
+		return string(r), pos + len(ins), true
+	case tea.KeyBackspace, tea.KeyCtrlH:
+		if pos > 0 {
+			r = append(r[:pos-1:pos-1], r[pos:]...)
+			pos--
+		}
+		return string(r), pos, true
+	case tea.KeyDelete, tea.KeyCtrlD:
+		if pos < len(r) {
+			r = append(r[:pos:pos], r[pos+1:]...)
+		}
+		return string(r), pos, true
+	case tea.KeyLeft, tea.KeyCtrlB:
+		return val, max(0, pos-1), true
+	case tea.KeyRight, tea.KeyCtrlF:
+		return val, min(len(r), pos+1), true
+	case tea.KeyHome, tea.KeyCtrlA:
+		return val, 0, true
+	case tea.KeyEnd, tea.KeyCtrlE:
+		return val, len(r), true
+	case tea.KeyCtrlU:
+		return string(r[pos:]), 0, true
+	case tea.KeyCtrlK:
+		return string(r[:pos]), pos, true
+	case tea.KeyCtrlW:
+		i := pos
+		for i > 0 && r[i-1] == ' ' {
+			i--
+		}
+		for i > 0 && r[i-1] != ' ' {
+			i--
+		}
+		return string(append(r[:i:i], r[pos:]...)), i, true
+	}
+	return val, pos, false
+}
+
+// viewport returns the part of a one-line value that fits width cells
+// with the cursor visible, and the cursor's cell offset in it.
+func viewport(val string, pos, width int) (string, int) {
+	r := []rune(val)
+	pos = max(0, min(pos, len(r)))
+	start := 0
+	for start < pos && lipgloss.Width(string(r[start:pos])) >= width {
+		start++
+	}
+	end := start
+	for end < len(r) && lipgloss.Width(string(r[start:end+1])) <= width {
+		end++
+	}
+	return string(r[start:end]), lipgloss.Width(string(r[start:pos]))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// wrap wraps text to width cells (words, then hard breaks).
+func wrap(s string, width int) []string {
+	if width < 1 {
+		width = 1
+	}
+	return strings.Split(ansi.Wrap(s, width, ""), "\n")
+}
+
+// truncate cuts a line to width cells.
+func truncate(s string, width int, tail string) string {
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, tail)
+}
+
+// pad pads a (styled) line with spaces to width cells.
+func pad(s string, width int) string {
+	if w := lipgloss.Width(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}

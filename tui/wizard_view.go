@@ -1,0 +1,483 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/refimage/refimage/wizard"
+)
+
+// Layout: a title line, the body (page list | page), a status line and a
+// footer. At 80x25 the page list is 24 cells wide and the page 53.
+const (
+	minNav  = 24
+	wideNav = 28
+)
+
+func (m *WizardModel) navWidth() int {
+	switch {
+	case m.width >= 100:
+		return wideNav
+	case m.width >= 60:
+		return minNav
+	}
+	return 0
+}
+
+// View implements tea.Model.
+func (m *WizardModel) View() string {
+	width, height := max(m.width, 20), max(m.height, 6)
+	st := m.th.Styles
+	bodyH := height - 3
+	navW := m.navWidth()
+	sepW := 0
+	if navW > 0 {
+		sepW = 2 // separator and a space
+	}
+	rw := width - navW - sepW - 1 // one cell of right margin
+
+	var out []string
+	title := " " + tx("title")
+	pos := fmt.Sprintf("%d/%d ", m.pageNumber(), len(m.w.Pages()))
+	gap := width - lipgloss.Width(title) - lipgloss.Width(pos)
+	if gap < 1 {
+		title = truncate(title, width-lipgloss.Width(pos)-1, m.th.Symbols.Ellipsis)
+		gap = width - lipgloss.Width(title) - lipgloss.Width(pos)
+	}
+	out = append(out, st.TitleBar.Render(title+strings.Repeat(" ", max(gap, 0))+pos))
+
+	nav := m.navLines(navW, bodyH)
+	right := m.pageLines(rw, bodyH)
+	sep := st.Separator.Render(m.th.Symbols.Separator)
+	for i := 0; i < bodyH; i++ {
+		var line string
+		if navW > 0 {
+			line = pad(nav[i], navW) + sep + " "
+		}
+		line += right[i]
+		out = append(out, line)
+	}
+	out = append(out, m.statusLine(width), m.footer(width))
+	for i, l := range out {
+		out[i] = truncate(l, width, "")
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m *WizardModel) pageNumber() int {
+	for i, p := range m.w.Pages() {
+		if p.ID == m.w.CurrentID() {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func (m *WizardModel) navLines(navW, h int) []string {
+	lines := make([]string, h)
+	if navW == 0 {
+		return lines
+	}
+	st, sym := m.th.Styles, m.th.Symbols
+	i := 0
+	for _, p := range m.w.Pages() {
+		if i >= h {
+			break
+		}
+		name := truncate(p.NavTitle(), navW-3, sym.Ellipsis)
+		switch {
+		case p.ID == m.w.CurrentID():
+			lines[i] = st.NavCurrent.Render(pad(sym.Current+" "+name, navW-1))
+		case m.w.Done(p.ID):
+			lines[i] = st.NavTick.Render(sym.Tick) + " " + st.NavDone.Render(name)
+		default:
+			lines[i] = "  " + st.NavPending.Render(name)
+		}
+		i++
+	}
+	return lines
+}
+
+// pane collects the page's lines and where the focused part is.
+type pane struct {
+	width              int
+	lines              []string
+	focusTop, focusBot int
+}
+
+func (p *pane) add(s string) { p.lines = append(p.lines, truncate(s, p.width, "")) }
+
+func (p *pane) text(style lipgloss.Style, s, indent string) {
+	for _, l := range wrap(s, p.width-lipgloss.Width(indent)) {
+		p.add(indent + style.Render(l))
+	}
+}
+
+func (p *pane) blank() { p.add("") }
+
+func (m *WizardModel) pageLines(rw, h int) []string {
+	p := &pane{width: rw, focusTop: -1}
+	st := m.th.Styles
+	page := m.w.Current()
+	p.add(st.PageTitle.Render(page.Title()))
+	p.blank()
+	if m.help {
+		m.helpLines(p)
+	} else {
+		p.text(st.PageHelp, page.Help(), "")
+		p.blank()
+		switch m.w.CurrentID() {
+		case wizard.PageProgress:
+			m.progressLines(p)
+		case wizard.PageCompletion:
+			m.completionLines(p)
+		default:
+			m.fieldLines(p)
+			if m.w.CurrentID() == wizard.PageSummary {
+				m.summaryLines(p)
+			}
+		}
+	}
+	// Scroll so the focused part shows.
+	top := 0
+	if p.focusTop >= 0 {
+		if p.focusBot-top >= h {
+			top = p.focusBot - h + 1
+		}
+		if p.focusTop < top {
+			top = p.focusTop
+		}
+	}
+	top = max(0, min(top, len(p.lines)-h))
+	lines := make([]string, h)
+	for i := 0; i < h; i++ {
+		if top+i < len(p.lines) {
+			lines[i] = p.lines[top+i]
+		}
+	}
+	if top > 0 {
+		lines[0] = st.More.Render(m.th.Symbols.MoreUp)
+	}
+	if top+h < len(p.lines) {
+		lines[h-1] = st.More.Render(m.th.Symbols.MoreDown)
+	}
+	return lines
+}
+
+func (m *WizardModel) fieldLines(p *pane) {
+	w := m.w
+	st, sym := m.th.Styles, m.th.Symbols
+	focusable := m.fields()
+	fi := 0
+	for _, f := range m.w.Current().VisibleFields(w) {
+		focused := false
+		if f.Editable() {
+			focused = fi == m.focus
+			fi++
+		}
+		start := len(p.lines)
+		cur := "  "
+		label := f.Label()
+		if focused {
+			cur = sym.Cursor + " "
+		}
+		labelStyle := st.Label
+		if focused {
+			labelStyle = st.LabelFocused
+		}
+		req := ""
+		if f.Required {
+			req = st.Required.Render(" *")
+		}
+		switch {
+		case f.Kind == wizard.KindNote:
+			p.text(st.Note, label+": "+f.Get(w), "  ")
+		case f.Kind == wizard.KindBool:
+			box := sym.CheckOff
+			if f.Get(w) == "true" {
+				box = sym.CheckOn
+			}
+			lines := wrap(box+" "+label, p.width-2)
+			for i, l := range lines {
+				pre := cur
+				if i > 0 {
+					pre = "  " + strings.Repeat(" ", lipgloss.Width(box)+1)
+					l = strings.TrimLeft(l, " ")
+				}
+				p.add(pre + labelStyle.Render(l))
+			}
+		case f.Kind == wizard.KindApps:
+			p.add(cur + labelStyle.Render(label))
+			m.appLines(p, focused)
+		case f.IsList(w):
+			p.add(cur + labelStyle.Render(label) + req)
+			for _, o := range f.Options(w) {
+				on := o.Value == f.Get(w)
+				mark, style := sym.RadioOff, st.Option
+				if on {
+					mark = sym.RadioOn
+					if focused {
+						style = st.OptionOn
+					}
+				}
+				indent := strings.Repeat(" ", 5+lipgloss.Width(mark))
+				for i, l := range wrap(o.Label, p.width-len(indent)) {
+					if i == 0 {
+						p.add("    " + style.Render(mark+" "+l))
+					} else {
+						p.add(indent + style.Render(l))
+					}
+				}
+			}
+		default:
+			p.add(cur + labelStyle.Render(label) + req)
+			p.add("  " + m.inputLine(f, focused, p.width-2))
+		}
+		if f.Editable() && (m.touched[f.ID] || m.showAll[w.CurrentID()]) {
+			if e := f.Error(w); e != "" {
+				p.text(st.Error, sym.Error+" "+e, "  ")
+			}
+		}
+		if wn := f.Warning(w); wn != "" {
+			p.text(st.Warning, sym.Warning+" "+wn, "  ")
+		}
+		if focused {
+			if h := f.Help(); h != "" && h != f.ID+".help" {
+				p.text(st.FieldHelp, h, "  ")
+			}
+			p.focusTop, p.focusBot = start, len(p.lines)-1
+		}
+	}
+	// Page-level problems (an application with errors).
+	if m.showAll[w.CurrentID()] || w.CurrentID() == wizard.PageApps {
+		for _, e := range w.PageErrors(w.CurrentID()) {
+			if !e.Field.Visible(w) || e.Field.Kind == wizard.KindApps {
+				if e.Field.Kind == wizard.KindApps {
+					p.text(st.Error, sym.Error+" "+e.Msg, "  ")
+				}
+			}
+		}
+	}
+	if len(focusable) == 0 && m.w.CurrentID() != wizard.PageSummary {
+		p.focusTop = -1
+	}
+}
+
+func (m *WizardModel) inputLine(f *wizard.Field, focused bool, width int) string {
+	st := m.th.Styles
+	w := m.w
+	val := f.Get(w)
+	iw := max(4, min(width-2, 60))
+	shown := val
+	if f.Kind == wizard.KindSecret {
+		switch {
+		case wizard.IsSecretRef(val) && (val == "prompt" || strings.HasPrefix(val, "env:")):
+		case strings.HasPrefix(val, "enc:") || strings.HasPrefix(val, "plain:"):
+			shown = wizard.MaskSecret(val, f.ProductKey)
+		case f.ProductKey && focused:
+		case f.ProductKey:
+			shown = wizard.MaskSecret(val, true)
+		default:
+			shown = strings.Repeat("*", len([]rune(val)))
+		}
+	}
+	if !focused {
+		vis, _ := viewport(shown, 0, iw)
+		return "[" + st.Input.Render(pad(vis, iw)) + "]"
+	}
+	pos, ok := m.cursors[f.ID]
+	if !ok || pos > len([]rune(val)) {
+		pos = len([]rune(val))
+	}
+	if len([]rune(shown)) != len([]rune(val)) {
+		pos = len([]rune(shown))
+	}
+	vis, off := viewport(shown, pos, iw)
+	r := []rune(vis)
+	// Split at the cursor cell.
+	cells := 0
+	i := 0
+	for i < len(r) && cells < off {
+		cells += lipgloss.Width(string(r[i]))
+		i++
+	}
+	before, at, after := string(r[:i]), " ", ""
+	if i < len(r) {
+		at, after = string(r[i]), string(r[i+1:])
+	}
+	cursor := lipgloss.NewStyle().Reverse(true).Render(at)
+	body := st.InputFocused.Render(before) + cursor + st.InputFocused.Render(after)
+	return "[" + pad(body, iw) + "]"
+}
+
+func (m *WizardModel) appLines(p *pane, focused bool) {
+	w := m.w
+	st, sym := m.th.Styles, m.th.Symbols
+	if len(w.A.Apps) == 0 {
+		p.text(st.Note, wizard.Msg("applications.empty"), "    ")
+		return
+	}
+	for i, a := range w.A.Apps {
+		mark := "  "
+		style := st.Option
+		if i == w.AppCursor && focused {
+			mark, style = sym.Cursor+" ", st.OptionOn
+		}
+		if i == w.EditingApp {
+			mark = sym.Bullet + " "
+		}
+		name := a.Name
+		if strings.TrimSpace(name) == "" {
+			name = wizard.Msgf("applications.unnamed", i+1)
+		}
+		line := fmt.Sprintf("%d. %s", i+1, name)
+		if a.CommandLine != "" {
+			line += " - " + a.CommandLine
+		}
+		p.add("  " + mark + style.Render(truncate(line, p.width-6, sym.Ellipsis)))
+	}
+}
+
+func (m *WizardModel) summaryLines(p *pane) {
+	st := m.th.Styles
+	p.blank()
+	start := len(p.lines)
+	p.add(st.Group.Render(tx("summary.choices")))
+	for _, g := range m.w.Summary() {
+		p.add(st.Group.Render(g.Page.Title()))
+		for _, it := range g.Items {
+			p.text(st.SummaryValue, st.SummaryLabel.Render(it.Label+": ")+it.Value, "  ")
+		}
+	}
+	p.blank()
+	p.text(st.Note, tx("summary.write"), "")
+	if m.focus >= len(m.fields()) {
+		top := min(start+m.listScroll, len(p.lines)-1)
+		p.focusTop, p.focusBot = top, top
+		if m.listScroll > 0 {
+			p.focusBot = len(p.lines) - 1
+			p.focusTop = min(top, p.focusBot)
+			p.focusBot = p.focusTop
+		}
+	}
+}
+
+func (m *WizardModel) progressLines(p *pane) {
+	st, sym := m.th.Styles, m.th.Symbols
+	switch {
+	case m.writing:
+		p.text(st.Note, tx("progress.writing"), "")
+	case m.writeErr != "":
+		p.text(st.Error, sym.Error+" "+tx("progress.failed"), "")
+		p.text(st.Error, m.writeErr, "  ")
+		p.blank()
+		p.text(st.Note, tx("progress.back"), "")
+	default:
+		p.text(st.NavTick, sym.Tick+" "+tx("progress.written"), "")
+		p.text(st.Command, m.result.Written, "  ")
+		if s, g := m.steps, m.groups; s > 0 {
+			p.text(st.Note, fmt.Sprintf(tx("progress.steps"), s, g), "  ")
+		}
+		if m.sealed {
+			p.text(st.Note, tx("progress.sealed"), "  ")
+		}
+		for _, wn := range m.warnings {
+			p.text(st.Warning, sym.Warning+" "+wn, "  ")
+		}
+		p.blank()
+		p.text(st.Note, tx("progress.next"), "")
+	}
+}
+
+func (m *WizardModel) completionLines(p *pane) {
+	st, sym := m.th.Styles, m.th.Symbols
+	p.text(st.PageHelp, tx("completion.done"), "")
+	p.text(st.Command, m.result.Written, "  ")
+	p.blank()
+	for i, a := range completionActions {
+		label := actionName(a)
+		if a != ActionQuit && !m.opt.Available[a] {
+			label += fmt.Sprintf(" (issue #%d)", actionIssue[a])
+		}
+		if i == m.menu {
+			p.add(sym.Cursor + " " + st.MenuSelected.Render(" "+label+" "))
+		} else {
+			p.add("   " + st.Menu.Render(label))
+		}
+	}
+	p.blank()
+	p.text(st.PageHelp, tx("completion.later"), "")
+	for _, c := range m.opt.Commands(m.result.Written) {
+		p.text(st.Command, c, "  ")
+	}
+}
+
+func (m *WizardModel) helpLines(p *pane) {
+	st := m.th.Styles
+	p.add(st.Group.Render(tx("help.title")))
+	for _, l := range strings.Split(tx("help.keys"), "\n") {
+		p.text(st.PageHelp, l, "")
+	}
+	p.text(st.FieldHelp, tx("help.text"), "")
+	p.blank()
+	p.text(st.PageHelp, m.w.Current().Help(), "")
+	if f := m.focused(); f != nil {
+		p.blank()
+		p.text(st.LabelFocused, f.Label(), "")
+		p.text(st.FieldHelp, f.Help(), "")
+	}
+}
+
+func (m *WizardModel) statusLine(width int) string {
+	st := m.th.Styles
+	switch {
+	case m.asking:
+		return st.StatusError.Render(truncate(tx("status.cancel"), width, ""))
+	case m.help:
+		return st.Status.Render(tx("status.help"))
+	case m.status != "":
+		s := m.status
+		if m.statusErr {
+			return st.StatusError.Render(truncate(m.th.Symbols.Error+" "+s, width, m.th.Symbols.Ellipsis))
+		}
+		return st.Status.Render(truncate(s, width, m.th.Symbols.Ellipsis))
+	}
+	if f := m.focused(); f != nil {
+		switch {
+		case f.Kind == wizard.KindApps:
+			return st.Footer.Render(tx("key.apps"))
+		case f.IsList(m.w):
+			return st.Footer.Render("↑↓ " + tx("key.choose"))
+		case f.Kind == wizard.KindBool:
+			return st.Footer.Render("space " + tx("key.toggle"))
+		}
+	}
+	if m.w.CurrentID() == wizard.PageSummary && m.focus >= len(m.fields()) {
+		return st.Footer.Render("↑↓ " + tx("key.scroll"))
+	}
+	return ""
+}
+
+func (m *WizardModel) footer(width int) string {
+	st := m.th.Styles
+	k := func(key, what string) string { return st.FooterKey.Render(key) + " " + st.Footer.Render(what) }
+	var parts []string
+	switch m.w.CurrentID() {
+	case wizard.PageCompletion:
+		parts = []string{k("↑↓", tx("key.choose")), k("enter", tx("key.do")), k("?", tx("key.help")), k("ctrl+c", tx("completion.quit"))}
+	case wizard.PageProgress:
+		parts = []string{k("enter", tx("key.next")), k("ctrl+p", tx("key.prev")), k("esc", tx("key.cancel"))}
+	case wizard.PageSummary:
+		parts = []string{k("ctrl+n", tx("key.write")), k("ctrl+p", tx("key.prev")), k("tab", tx("key.field")), k("?", tx("key.help")), k("esc", tx("key.cancel"))}
+	default:
+		parts = []string{k("ctrl+n", tx("key.next")), k("ctrl+p", tx("key.prev")), k("tab", tx("key.field")), k("ctrl+s", tx("key.summary")), k("?", tx("key.help")), k("esc", tx("key.cancel"))}
+	}
+	line := " " + strings.Join(parts, "  ")
+	for lipgloss.Width(line) > width && len(parts) > 1 {
+		parts = parts[:len(parts)-1]
+		line = " " + strings.Join(parts, "  ")
+	}
+	return line
+}
