@@ -1,0 +1,254 @@
+package engine
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// Files in the state folder.
+const (
+	StateFile    = "state.json"
+	ResultsFile  = "results.jsonl"
+	SequenceFile = "sequence.toml"
+	stateFormat  = 1
+)
+
+// State is what the engine keeps across restarts: the instruction
+// pointer, the environment and the step in progress. It is written after
+// each step (and before each step that touches the machine) atomically:
+// temporary file, fsync, rename. The results go line by line into
+// results.jsonl beside it, and the sequence itself into sequence.toml
+// (secrets as references only, never revealed values).
+type State struct {
+	Format   int    `json:"format"`
+	RunID    string `json:"run_id"`
+	Sequence string `json:"sequence"`         // its name
+	Source   string `json:"source,omitempty"` // the file it was started from
+	SHA256   string `json:"sha256"`           // of sequence.toml
+	Size     int    `json:"instructions"`     // instruction table size
+	Pointer  int    `json:"pointer"`          // next instruction
+	// InProgress is the step that was running when the state was saved:
+	// if the process dies, resume runs it again.
+	InProgress *Attempt     `json:"in_progress,omitempty"`
+	Reboot     *RebootState `json:"reboot,omitempty"`
+	Status     Status       `json:"status"`
+	Vars       []StateVar   `json:"variables"`
+	// OmittedSecrets are variables that held secrets and were not
+	// written; give them again with --var when resuming.
+	OmittedSecrets []string      `json:"omitted_secrets,omitempty"`
+	Started        time.Time     `json:"started"`
+	Saved          time.Time     `json:"saved"`
+	Elapsed        time.Duration `json:"elapsed"` // before the current process
+	LogDir         string        `json:"log_dir,omitempty"`
+}
+
+// Attempt is a step in progress.
+type Attempt struct {
+	Index    int `json:"index"`
+	Attempts int `json:"attempts"`
+}
+
+// RebootState is a restart the engine asked for.
+type RebootState struct {
+	Target string `json:"target"`
+	Step   string `json:"step"`
+	Retry  bool   `json:"retry"` // SMSTSRetryRequested: run the step again
+}
+
+// StateVar is a saved variable.
+type StateVar struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// running statuses are not final.
+const statusRunning Status = "running"
+
+// ParseState reads state.json strictly: unknown format, a pointer out of
+// range or broken variables are errors.
+func ParseState(data []byte) (*State, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var st State
+	if err := dec.Decode(&st); err != nil {
+		return nil, fmt.Errorf("the state file is damaged: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("the state file is damaged: data after the state")
+	}
+	switch {
+	case st.Format != stateFormat:
+		return nil, fmt.Errorf("the state file has format %d; this refimage reads %d", st.Format, stateFormat)
+	case st.Size < 0 || st.Size > 1<<24:
+		return nil, fmt.Errorf("the state file is damaged: %d instructions", st.Size)
+	case st.Pointer < 0 || st.Pointer > st.Size:
+		return nil, fmt.Errorf("the state file is damaged: pointer %d outside 0..%d", st.Pointer, st.Size)
+	case st.InProgress != nil && (st.InProgress.Index < 0 || st.InProgress.Index >= st.Size || st.InProgress.Attempts < 1):
+		return nil, errors.New("the state file is damaged: bad step in progress")
+	}
+	switch st.Status {
+	case statusRunning, StatusSucceeded, StatusFailed, StatusCancelled, StatusRestarting, StatusRestartNeeded:
+	default:
+		return nil, fmt.Errorf("the state file is damaged: unknown status %q", st.Status)
+	}
+	vars := NewVars()
+	for _, v := range st.Vars {
+		if err := vars.SetReadOnly(v.Name, v.Value); err != nil {
+			return nil, fmt.Errorf("the state file is damaged: variable %q: %v", v.Name, err)
+		}
+	}
+	return &st, nil
+}
+
+// ParseResults reads results.jsonl. A torn last line (the process died
+// while writing it) is ignored; a later result for the same instruction
+// replaces an earlier one.
+func ParseResults(data []byte) []StepResult {
+	var out []StepResult
+	at := map[int]int{}
+	for _, line := range bytes.Split(data, []byte{'\n'}) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var r StepResult
+		if json.Unmarshal(line, &r) != nil || r.Index < 0 {
+			continue
+		}
+		if i, ok := at[r.Index]; ok {
+			out[i] = r
+			continue
+		}
+		at[r.Index] = len(out)
+		out = append(out, r)
+	}
+	return out
+}
+
+// LoadState reads the state of the run kept in dir.
+func LoadState(dir string) (*State, error) {
+	data, err := os.ReadFile(filepath.Join(dir, StateFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("there is no run to resume in %s (no %s)", dir, StateFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ParseState(data)
+}
+
+// LoadStateSequence reads the copy of the sequence kept with the state
+// and checks it against the state's checksum.
+func LoadStateSequence(dir string, st *State) (*sequence.Sequence, error) {
+	path := filepath.Join(dir, SequenceFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("the sequence of the run is missing from the state folder: %w", err)
+	}
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != st.SHA256 {
+		return nil, fmt.Errorf("%s was changed since the run started (checksum mismatch)", path)
+	}
+	seq, probs := sequence.Parse(path, data)
+	if seq == nil || len(probs.Errors()) > 0 {
+		return nil, fmt.Errorf("the saved sequence does not load: %v", probs.Errors())
+	}
+	return seq, nil
+}
+
+// store writes state files in a folder.
+type store struct {
+	dir     string
+	results *os.File
+	sync    bool
+}
+
+func openStore(dir string, fresh bool, seqData []byte, sync bool) (*store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("state folder: %w", err)
+	}
+	s := &store{dir: dir, sync: sync}
+	if fresh {
+		if err := sequence.WriteFileAtomic(filepath.Join(dir, SequenceFile), seqData, 0o600); err != nil {
+			return nil, fmt.Errorf("state folder: %w", err)
+		}
+		os.Remove(filepath.Join(dir, ResultsFile))
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ResultsFile), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("state folder: %w", err)
+	}
+	s.results = f
+	return s, nil
+}
+
+func (s *store) save(st *State) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	if !s.sync {
+		return os.WriteFile(filepath.Join(s.dir, StateFile), data, 0o600)
+	}
+	return sequence.WriteFileAtomic(filepath.Join(s.dir, StateFile), data, 0o600)
+}
+
+func (s *store) result(r StepResult) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.results.Write(append(b, '\n')); err != nil {
+		return err
+	}
+	if s.sync {
+		return s.results.Sync()
+	}
+	return nil
+}
+
+func (s *store) close() {
+	if s != nil && s.results != nil {
+		s.results.Close()
+	}
+}
+
+// move copies the state folder's files to dir and continues there.
+func (s *store) move(dir string) error {
+	if dir == s.dir {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range []string{SequenceFile, ResultsFile, StateFile} {
+		data, err := os.ReadFile(filepath.Join(s.dir, name))
+		if err != nil {
+			continue
+		}
+		if err := sequence.WriteFileAtomic(filepath.Join(dir, name), data, 0o600); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ResultsFile), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	s.results.Close()
+	s.results = f
+	s.dir = dir
+	return nil
+}
+
+func checksum(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
