@@ -1,0 +1,197 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/themes"
+	"github.com/refimage/refimage/tui"
+	"github.com/refimage/refimage/wizard"
+	"github.com/refimage/refimage/wizard/wimimages"
+)
+
+func init() {
+	register(&command{
+		name:    "new",
+		usage:   "refimage new [-o FILE] [--answers FILE] [--force] [--plaintext] [--lang en|ko] [--theme NAME]",
+		summary: "Open the Create Task Sequence Wizard and write a sequence.",
+		help: `The wizard walks the pages of "Build and capture a reference operating
+system image" or of the custom sequence that captures an existing reference
+computer, or opens an existing sequence, and writes a TOML task sequence.
+The screens are drawn on stderr; the path of the written file is printed on
+stdout.
+
+Without a terminal, --answers FILE gives every answer (docs/answers.md): the
+same pages, defaults and validation, with no screen. Errors name the field
+(page.key) and exit 2.
+
+The output is -o FILE, else ./<slug of the name>.toml. An existing file is
+never replaced unless you tick Overwrite on the Summary page or give --force.
+
+Passwords and product keys you type are encrypted with a passphrase (asked
+for, or REFIMAGE_PASSPHRASE); env:NAME and prompt references are stored as
+they are. --plaintext writes typed secrets in clear text (not recommended).`,
+		run: runNew,
+	})
+}
+
+func runNew(env *cmdEnv, args []string) error {
+	c := commands["new"]
+	fs := newFlagSet(c)
+	out := fs.String("o", "", "write the task sequence to `FILE` (default ./<slug of the name>.toml)")
+	answers := fs.String("answers", "", "take every answer from `FILE` instead of the screens (docs/answers.md)")
+	force := fs.Bool("force", false, "replace the output file if it exists")
+	plaintext := fs.Bool("plaintext", false, "write typed secrets in clear text (not recommended)")
+	lang := fs.String("lang", "en", "language of the screens: en or ko")
+	theme := fs.String("theme", "default", "`NAME` of the theme: "+strings.Join(themes.Names(), ", "))
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unexpected argument %q (the output file is -o FILE)", pos[0])}}
+	}
+	switch *lang {
+	case "en":
+	case "ko":
+		fmt.Fprintln(env.stderr, "refimage new: Korean screens arrive with issue #8; showing English")
+	default:
+		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--lang is en or ko, not %q", *lang)}}
+	}
+	if _, ok := themes.Get(*theme); !ok {
+		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unknown theme %q: choose %s", *theme, strings.Join(themes.Names(), ", "))}}
+	}
+	wenv := wizard.DefaultEnv()
+	wenv.Images = wimimages.Lister{}
+	wenv.Getenv = env.getenv
+	w := wizard.New(wenv)
+	w.SetAllowPlaintext(*plaintext)
+	if *plaintext {
+		fmt.Fprintln(env.stderr, "refimage new: warning: --plaintext writes the passwords you type in clear text; anyone who can read the file can read them")
+	}
+	if *answers != "" {
+		return newFromAnswers(env, w, *answers, *out, *force, *plaintext)
+	}
+	if !env.isTerminal() {
+		return usageErrorf("no terminal to show the wizard on (stdin and stderr must be a terminal); give the answers with --answers FILE (see docs/answers.md)")
+	}
+	if *out != "" {
+		w.A.Output = *out
+	}
+	w.A.Overwrite = *force
+	res, err := tui.RunWizard(w, tui.WizardOptions{Available: availableActions()}, *theme, env.stdin, env.stderr)
+	if err != nil {
+		return failedf("%v", err)
+	}
+	if res.Written != "" {
+		fmt.Fprintln(env.stdout, res.Written)
+		printNextTime(env.stderr, res.Written)
+	}
+	if res.Cancelled {
+		return errCancelled
+	}
+	return runAction(env, res)
+}
+
+// availableActions are the Completion actions built so far: the engine
+// (issue #5), media (issue #7) and the editor (issue #9) are wired here
+// when they land.
+func availableActions() map[tui.Action]bool { return map[tui.Action]bool{} }
+
+func runAction(env *cmdEnv, res tui.WizardResult) error {
+	switch res.Action {
+	case tui.ActionRun:
+		return usageErrorf("Run now arrives with issue #5; then run: refimage run %s", res.Written)
+	case tui.ActionMedia:
+		return usageErrorf("Write bootable media arrives with issue #7; then run: refimage media %s --winpe WINPE_DIR --iso OUT.iso", res.Written)
+	case tui.ActionEdit:
+		return usageErrorf("the editor arrives with issue #9; then run: refimage edit %s", res.Written)
+	}
+	return nil
+}
+
+func printNextTime(w io.Writer, path string) {
+	fmt.Fprintln(w, "Next time you can run these directly:")
+	for _, c := range tui.DefaultCommands(path) {
+		fmt.Fprintln(w, "  "+c)
+	}
+}
+
+func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, plaintext bool) error {
+	data, err := os.ReadFile(answers)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if errs := w.ApplyAnswers(data); errs != nil {
+		for _, e := range errs {
+			fmt.Fprintf(env.stderr, "%s: %s\n", answers, e.Error())
+		}
+		fmt.Fprintf(env.stderr, "refimage new: %d problem(s) in %s; nothing written\n", len(errs), answers)
+		return reportedError{code: exitUsage}
+	}
+	if out == "" {
+		out = w.DefaultOutput()
+	}
+	if !strings.HasSuffix(strings.ToLower(out), ".toml") {
+		return usageErrorf("-o %s: a task sequence file ends in .toml", out)
+	}
+	if _, err := os.Lstat(out); err == nil && !force {
+		return usageErrorf("%s exists: give --force to replace it, or -o another file", out)
+	}
+	pass := env.getenv(secret.PassphraseEnv)
+	if w.HasClearSecrets() && !plaintext && pass == "" {
+		pass, err = askPassphrase(env)
+		if err != nil {
+			return err
+		}
+	}
+	probs, err := wizard.Write(w, out, wizard.WriteOptions{Passphrase: pass, AllowPlaintext: plaintext, Overwrite: force})
+	for _, p := range probs.Warnings() {
+		fmt.Fprintf(env.stderr, "%s: %s\n", out, p.String())
+	}
+	if err != nil {
+		if errors.Is(err, wizard.ErrExists) {
+			return usageErrorf("%s exists: give --force to replace it, or -o another file", out)
+		}
+		return failedf("%v", err)
+	}
+	fmt.Fprintln(env.stdout, out)
+	printNextTime(env.stderr, out)
+	return nil
+}
+
+// askPassphrase asks twice for the passphrase that encrypts typed
+// secrets, without echo, on the terminal.
+func askPassphrase(env *cmdEnv) (string, error) {
+	f, ok := env.stdin.(*os.File)
+	if !ok || !env.isTerminal() || !term.IsTerminal(int(f.Fd())) {
+		return "", usageErrorf("the answers hold passwords in clear text: set %s to encrypt them, write env:NAME or prompt instead, or give --plaintext", secret.PassphraseEnv)
+	}
+	read := func(prompt string) (string, error) {
+		fmt.Fprint(env.stderr, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(env.stderr)
+		return string(b), err
+	}
+	p1, err := read("Passphrase to encrypt the passwords: ")
+	if err != nil {
+		return "", failedf("%v", err)
+	}
+	if p1 == "" {
+		return "", usageErrorf("an empty passphrase cannot protect a secret")
+	}
+	p2, err := read("Passphrase again: ")
+	if err != nil {
+		return "", failedf("%v", err)
+	}
+	if p1 != p2 {
+		return "", usageErrorf("the passphrases do not match")
+	}
+	return p1, nil
+}
