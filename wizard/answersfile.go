@@ -97,6 +97,15 @@ func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 	if errs != nil {
 		return errs
 	}
+	// A confirmation is optional in an answers file: when it is left out,
+	// the password stands for itself.
+	for f := range given {
+		if p := pageOf(f); p != nil && f.Kind == KindSecret {
+			if c := p.Field(f.Key + "_confirm"); c != nil && !given[c] {
+				c.Set(w, f.Get(w))
+			}
+		}
+	}
 	// Every rule of every page.
 	for _, p := range w.Pages() {
 		if p.ID == PageSummary {
@@ -271,6 +280,11 @@ func mapKeys[V any](m map[string]V) []string { return sortedKeys(m) }
 // suggestKey returns ` (did you mean "x"?)` for a near miss.
 func suggestKey(k string, known []string) string {
 	best, bestD := "", 3
+	for _, c := range known {
+		if len(k) >= 4 && (strings.HasPrefix(c, k) || strings.HasPrefix(k, c)) {
+			return fmt.Sprintf(" (did you mean %q?)", c)
+		}
+	}
 	for _, c := range known {
 		if d := editDistance(k, c); d < bestD {
 			best, bestD = c, d
