@@ -105,6 +105,7 @@ type pane struct {
 	width              int
 	lines              []string
 	focusTop, focusBot int
+	forceTop           int // >= 0: scroll to this line (the Summary's list)
 }
 
 func (p *pane) add(s string) { p.lines = append(p.lines, truncate(s, p.width, "")) }
@@ -118,7 +119,7 @@ func (p *pane) text(style lipgloss.Style, s, indent string) {
 func (p *pane) blank() { p.add("") }
 
 func (m *WizardModel) pageLines(rw, h int) []string {
-	p := &pane{width: rw, focusTop: -1}
+	p := &pane{width: rw, focusTop: -1, forceTop: -1}
 	st := m.th.Styles
 	page := m.w.Current()
 	p.add(st.PageTitle.Render(page.Title()))
@@ -141,14 +142,19 @@ func (m *WizardModel) pageLines(rw, h int) []string {
 		}
 	}
 	// Scroll so the focused part shows.
+	// When the page is longer than the pane, the first and last rows may
+	// hold "more" hints, so the focused part must fit between them.
 	top := 0
-	if p.focusTop >= 0 {
-		if p.focusBot-top >= h {
-			top = p.focusBot - h + 1
+	if p.focusTop >= 0 && len(p.lines) > h {
+		if p.focusBot > h-2 {
+			top = p.focusBot - h + 2
 		}
-		if p.focusTop < top {
-			top = p.focusTop
+		if top > 0 && p.focusTop < top+1 {
+			top = max(0, p.focusTop-1)
 		}
+	}
+	if p.forceTop >= 0 {
+		top = p.forceTop
 	}
 	top = max(0, min(top, len(p.lines)-h))
 	lines := make([]string, h)
@@ -354,13 +360,7 @@ func (m *WizardModel) summaryLines(p *pane) {
 	p.blank()
 	p.text(st.Note, tx("summary.write"), "")
 	if m.focus >= len(m.fields()) {
-		top := min(start+m.listScroll, len(p.lines)-1)
-		p.focusTop, p.focusBot = top, top
-		if m.listScroll > 0 {
-			p.focusBot = len(p.lines) - 1
-			p.focusTop = min(top, p.focusBot)
-			p.focusBot = p.focusTop
-		}
+		p.forceTop = max(0, start-1+m.listScroll)
 	}
 }
 
@@ -418,7 +418,20 @@ func (m *WizardModel) helpLines(p *pane) {
 	st := m.th.Styles
 	p.add(st.Group.Render(tx("help.title")))
 	for _, l := range strings.Split(tx("help.keys"), "\n") {
-		p.text(st.PageHelp, l, "")
+		key, what, ok := strings.Cut(l, "  ")
+		if !ok {
+			p.text(st.PageHelp, l, "")
+			continue
+		}
+		what = strings.TrimSpace(what)
+		const col = 19
+		for i, wl := range wrap(what, p.width-col) {
+			if i == 0 {
+				p.add(st.FooterKey.Render(pad(key, col)) + st.PageHelp.Render(wl))
+			} else {
+				p.add(strings.Repeat(" ", col) + st.PageHelp.Render(wl))
+			}
+		}
 	}
 	p.text(st.FieldHelp, tx("help.text"), "")
 	p.blank()
@@ -466,7 +479,7 @@ func (m *WizardModel) footer(width int) string {
 	var parts []string
 	switch m.w.CurrentID() {
 	case wizard.PageCompletion:
-		parts = []string{k("↑↓", tx("key.choose")), k("enter", tx("key.do")), k("?", tx("key.help")), k("ctrl+c", tx("completion.quit"))}
+		parts = []string{k("↑↓", tx("key.choose")), k("enter", tx("key.do")), k("q", tx("key.quit")), k("?", tx("key.help"))}
 	case wizard.PageProgress:
 		parts = []string{k("enter", tx("key.next")), k("ctrl+p", tx("key.prev")), k("esc", tx("key.cancel"))}
 	case wizard.PageSummary:

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 
 	"github.com/refimage/refimage/wizard"
@@ -66,5 +67,205 @@ func TestShow(t *testing.T) {
 		m.w.A.CaptureAccount = `CORP\svc`
 		m.w.A.CapturePassword = "env:CAPPW"
 		m.next()
+	}
+}
+
+const typedSecret = "Typed-Secret-77"
+
+// filled returns a wizard of the flow with every page answered. The
+// administrator password is typed (clear) so the masking shows.
+func filled(flow wizard.Flow) *wizard.Wizard {
+	w := wizard.New(testEnv())
+	a := &w.A
+	a.Flow = flow
+	a.Name = "Build and capture Windows 11"
+	a.Description = "Reference image for the office"
+	a.BootPath = `\\deploy01\boot$\x64\boot.wim`
+	a.ImagePath = `D:\sources\install.wim`
+	a.ImageIndex = "2"
+	a.ProductKey = "env:REFIMAGE_PRODUCT_KEY"
+	a.Admin = wizard.AdminEnable
+	a.AdminPassword, a.AdminConfirm = typedSecret, typedSecret
+	a.TimeZone = "Korea Standard Time"
+	a.ClientPackage = `\\deploy01\client$`
+	a.InstallProperties = `/mp:mp01.contoso.com SMSCACHESIZE="15000"`
+	a.Apps = []wizard.App{
+		{Name: "7-Zip", Source: `\\deploy01\apps$\7zip`, CommandLine: "msiexec /i 7z2408-x64.msi /qn", SuccessCodes: "0 3010"},
+		{Name: "Microsoft 365 Apps", CommandLine: "setup.exe /configure configuration.xml", SuccessCodes: "0 3010"},
+	}
+	a.ImageVersion = "2026.11"
+	a.ImageDescription = "Windows 11 Enterprise reference"
+	a.CaptureDest = `\\deploy01\captures$\win11.wim`
+	a.CaptureAccount = `CONTOSO\svc-capture`
+	a.CapturePassword = "env:REFIMAGE_CAPTURE_PASSWORD"
+	a.ClientInstalled = true
+	return w
+}
+
+// at returns a model showing page id, reached by Next from the start so
+// the finished pages are ticked.
+func at(t *testing.T, w *wizard.Wizard, id wizard.PageID) *WizardModel {
+	t.Helper()
+	m := NewWizardModel(w, WizardOptions{})
+	for w.CurrentID() != id {
+		if w.CurrentID() == wizard.PageSummary {
+			t.Fatalf("did not reach %s", id)
+		}
+		if err := w.Next(); err != nil {
+			t.Fatalf("Next on %s: %v %v", w.CurrentID(), err, w.PageErrors(w.CurrentID()))
+		}
+	}
+	m.enterPage()
+	return m
+}
+
+type viewCase struct {
+	name string
+	make func(t *testing.T) *WizardModel
+}
+
+func viewCases() []viewCase {
+	page := func(flow wizard.Flow, id wizard.PageID) func(t *testing.T) *WizardModel {
+		return func(t *testing.T) *WizardModel { return at(t, filled(flow), id) }
+	}
+	b, c := wizard.FlowBuild, wizard.FlowCustom
+	written := func(t *testing.T, flow wizard.Flow, completion bool) *WizardModel {
+		m := at(t, filled(flow), wizard.PageSummary)
+		m.w.A.Passphrase, m.w.A.PassphraseConfirm = "pass phrase", "pass phrase"
+		m.w.Written = "/work/build-and-capture-windows-11.toml"
+		m.w.Goto(wizard.PageProgress)
+		m.enterPage()
+		m.Update(writtenMsg{path: "/work/build-and-capture-windows-11.toml", steps: 14, groups: 2, sealed: true})
+		if completion {
+			m.next()
+		}
+		return m
+	}
+	return []viewCase{
+		{"build/01-start", page(b, wizard.PageStart)},
+		{"build/02-info", page(b, wizard.PageInfo)},
+		{"build/03-install-windows", page(b, wizard.PageWindows)},
+		{"build/03-install-windows-admin", func(t *testing.T) *WizardModel {
+			m := at(t, filled(b), wizard.PageWindows)
+			m.focusField(wizard.PageByID(wizard.PageWindows).Field("admin_password"))
+			return m
+		}},
+		{"build/04-network", page(b, wizard.PageNetwork)},
+		{"build/04-network-domain", func(t *testing.T) *WizardModel {
+			w := filled(b)
+			w.A.Join = "domain"
+			w.A.Domain = "corp.example.com"
+			m := at(t, w, wizard.PageNetwork)
+			m.showAll[wizard.PageNetwork] = true
+			return m
+		}},
+		{"build/05-client", page(b, wizard.PageClient)},
+		{"build/06-updates", page(b, wizard.PageUpdates)},
+		{"build/07-applications", page(b, wizard.PageApps)},
+		{"build/07-applications-editing", func(t *testing.T) *WizardModel {
+			m := at(t, filled(b), wizard.PageApps)
+			m.appsKey(keyRunes("a"))
+			return m
+		}},
+		{"build/08-sysprep", page(b, wizard.PageSysprep)},
+		{"build/09-image", page(b, wizard.PageImage)},
+		{"build/10-capture", page(b, wizard.PageCapture)},
+		{"build/11-summary", func(t *testing.T) *WizardModel {
+			m := at(t, filled(b), wizard.PageSummary)
+			return m
+		}},
+		{"build/11-summary-scrolled", func(t *testing.T) *WizardModel {
+			m := at(t, filled(b), wizard.PageSummary)
+			m.focus = len(m.fields())
+			m.listScroll = 12
+			return m
+		}},
+		{"build/12-progress", func(t *testing.T) *WizardModel { return written(t, b, false) }},
+		{"build/12-progress-failed", func(t *testing.T) *WizardModel {
+			m := at(t, filled(b), wizard.PageSummary)
+			m.w.Goto(wizard.PageProgress)
+			m.Update(writtenMsg{err: errors.New("open /work/ref.toml: permission denied")})
+			return m
+		}},
+		{"build/13-completion", func(t *testing.T) *WizardModel { return written(t, b, true) }},
+		{"build/invalid-next", func(t *testing.T) *WizardModel {
+			w := filled(b)
+			m := at(t, w, wizard.PageInfo)
+			w.A.Name = strings.Repeat("n", 55)
+			m.next()
+			return m
+		}},
+		{"build/help", func(t *testing.T) *WizardModel {
+			m := at(t, filled(b), wizard.PageInfo)
+			m.key(tea.KeyMsg{Type: tea.KeyF1})
+			return m
+		}},
+		{"build/cancel-asks", func(t *testing.T) *WizardModel {
+			m := at(t, filled(b), wizard.PageInfo)
+			m.key(tea.KeyMsg{Type: tea.KeyEsc})
+			return m
+		}},
+		{"open/01-start", func(t *testing.T) *WizardModel {
+			w := wizard.New(testEnv())
+			w.A.Flow = wizard.FlowOpen
+			w.A.OpenPath = "ref.toml"
+			m := NewWizardModel(w, WizardOptions{})
+			m.focus = 1
+			return m
+		}},
+		{"custom/01-start", func(t *testing.T) *WizardModel {
+			m := at(t, filled(c), wizard.PageStart)
+			return m
+		}},
+		{"custom/02-info", page(c, wizard.PageInfo)},
+		{"custom/03-capture-settings", page(c, wizard.PageCaptureSettings)},
+		{"custom/03-capture-settings-end", func(t *testing.T) *WizardModel {
+			m := at(t, filled(c), wizard.PageCaptureSettings)
+			m.focus = len(m.fields()) - 1
+			return m
+		}},
+		{"custom/04-summary", page(c, wizard.PageSummary)},
+		{"custom/05-progress", func(t *testing.T) *WizardModel { return written(t, c, false) }},
+		{"custom/06-completion", func(t *testing.T) *WizardModel { return written(t, c, true) }},
+	}
+}
+
+func keyRunes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+// TestWizardViews renders every page of both flows at 80x25 and 120x40
+// against golden files (go test ./tui/ -update rewrites them).
+func TestWizardViews(t *testing.T) {
+	for _, size := range [][2]int{{80, 25}, {120, 40}} {
+		for _, vc := range viewCases() {
+			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], vc.name), func(t *testing.T) {
+				m := vc.make(t)
+				out := render(m, size[0], size[1])
+				if strings.Contains(out, typedSecret) {
+					t.Fatal("a typed secret is on the screen")
+				}
+				golden.RequireEqual(t, []byte(out+"\n"))
+			})
+		}
+	}
+}
+
+// TestWizardFits checks that no line is wider than the terminal and no
+// page taller, at 80x25 and a few other sizes.
+func TestWizardFits(t *testing.T) {
+	for _, size := range [][2]int{{80, 25}, {100, 30}, {120, 40}, {200, 60}} {
+		for _, vc := range viewCases() {
+			m := vc.make(t)
+			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			out := m.View()
+			lines := strings.Split(out, "\n")
+			if len(lines) > size[1] {
+				t.Errorf("%dx%d %s: %d rows", size[0], size[1], vc.name, len(lines))
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w > size[0] {
+					t.Errorf("%dx%d %s: row %d is %d cells wide: %q", size[0], size[1], vc.name, i, w, ansi.Strip(l))
+				}
+			}
+		}
 	}
 }
