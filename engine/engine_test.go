@@ -277,3 +277,5 @@ func splitRecords(log string) []string {
 	}
 	return out
 }
+
+func varKV(k, v string) sequence.Variable { return sequence.Variable{Name: k, Value: v} }

@@ -110,12 +110,12 @@ const (
 
 // StepResult is one row of the run's result table.
 type StepResult struct {
-	Index    int    `json:"index"` // instruction pointer
-	Number   int    `json:"number"`
-	Path     string `json:"path"`
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Outcome  Outcome
+	Index    int           `json:"index"` // instruction pointer
+	Number   int           `json:"number"`
+	Path     string        `json:"path"`
+	Name     string        `json:"name"`
+	Type     string        `json:"type"`
+	Outcome  Outcome       `json:"outcome"`
 	ExitCode int64         `json:"exit_code"`
 	Duration time.Duration `json:"duration"`
 	Message  string        `json:"message,omitempty"` // why it failed or was skipped
