@@ -9,6 +9,7 @@ import (
 const (
 	hashBits  = 15
 	hash3Bits = 12
+	hash4Bits = 13
 
 	maxOff3    = 4096 // length-3 matches farther than this are not worth it
 	maxOffset  = 65535
@@ -32,6 +33,7 @@ type Compressor struct {
 	// inserted (a position needs 4 bytes after it).
 	head  [1 << hashBits]uint16
 	head3 [1 << hash3Bits]uint16
+	head4 [1 << hash4Bits]uint16
 	prev  [maxChunkSize]uint16 // distance to the previous position with the same hash4; 0 = none
 	seqs  []seq
 	freq  [numSymbols]uint32
@@ -48,6 +50,10 @@ func NewCompressor() *Compressor {
 }
 
 func hash4(v uint32) uint32 { return (v * 0x9E3779B1) >> (32 - hashBits) }
+func hash5(v uint64) uint32 {
+	return uint32(((v << 24) * 0x9E3779B97F4A7C15) >> (64 - hashBits))
+}
+func hash4s(v uint32) uint32 { return (v * 0x9E3779B1) >> (32 - hash4Bits) }
 func hash3(v uint32) uint32 { return ((v << 8) * 0x9E3779B1) >> (32 - hash3Bits) }
 
 // Compress compresses src (at most 64 KiB) into dst, which must be at least
@@ -61,6 +67,7 @@ func (c *Compressor) Compress(dst, src []byte) int {
 	}
 	c.head = [1 << hashBits]uint16{}
 	c.head3 = [1 << hash3Bits]uint16{}
+	c.head4 = [1 << hash4Bits]uint16{}
 	c.freq = [numSymbols]uint32{}
 	c.parse(src)
 	c.freq[256]++ // end of data
@@ -98,46 +105,159 @@ func (c *Compressor) Compress(dst, src []byte) int {
 }
 
 // parse runs the lazy parser over src, filling c.seqs and c.freq.
+//
+// It is one loop with a single, inlined match search (the structure of
+// zlib's deflate_slow): a match found at i is held as pending while the
+// search at i+1 decides whether it is taken or replaced by a literal and
+// the better match. This keeps the hot state in registers.
 func (c *Compressor) parse(src []byte) {
 	n := len(src)
-	c.seqs = c.seqs[:0]
-	// Positions ≥ last have fewer than 4 bytes left and are not hashed.
-	last := n - 3
+	seqs := c.seqs[:0]
+	freq := &c.freq
+	head := &c.head
+	head3 := &c.head3
+	head4 := &c.head4
+	prev := &c.prev
+	depthFull, nice, good, lazyMax := maxDepth, niceLen, goodLen, maxLazy
+	// Positions ≥ last have fewer than 8 bytes left and are not hashed.
+	last := n - 7
 	litStart := 0
+	pendLen, pendOff := 0, 0 // a match at i-1 awaiting the lazy decision
 	i := 0
-outer:
 	for i < last {
-		curLen, curOff := c.find(src, i, 2, maxDepth)
-		if curLen == 0 {
+		// Search at i for a match longer than better.
+		better, depth := 2, depthFull
+		if pendLen > 0 {
+			better = pendLen
+			if pendLen >= good {
+				depth >>= 2
+			}
+		}
+		v8 := binary.LittleEndian.Uint64(src[i:])
+		v := uint32(v8)
+		h := hash5(v8)
+		cand := int(^head[h])
+		head[h] = ^uint16(i)
+		h4 := hash4s(v)
+		cand4 := int(^head4[h4])
+		head4[h4] = ^uint16(i)
+		h3 := hash3(v)
+		cand3 := int(^head3[h3])
+		head3[h3] = ^uint16(i)
+		limit := min(n-i, maxMatch)
+		bestLen, bestOff := 0, 0
+		if cand >= i {
+			prev[uint16(i)] = 0
+		} else {
+			cp := cand
+			prev[uint16(i)] = uint16(i - cp)
+			if better < limit {
+				bl := better
+				cur := src[i : i+limit]
+				tailAt := max(bl-3, 0)
+				tail := binary.LittleEndian.Uint32(cur[tailAt:])
+				for {
+					if binary.LittleEndian.Uint32(src[cp+tailAt:]) == tail && binary.LittleEndian.Uint32(src[cp:]) == v {
+						l := 4 + matchLen(src[cp+4:], cur[4:])
+						if l > bl {
+							bl, bestOff = l, i-cp
+							if l >= nice || l >= limit {
+								break
+							}
+							tailAt = bl - 3
+							tail = binary.LittleEndian.Uint32(cur[tailAt:])
+						}
+					}
+					depth--
+					d := int(prev[uint16(cp)])
+					if d == 0 || depth <= 0 {
+						break
+					}
+					cp -= d
+				}
+				if bestOff != 0 {
+					bestLen = bl
+				}
+			}
+		}
+		if bestLen == 0 && better < 4 && cand4 < i && binary.LittleEndian.Uint32(src[cand4:]) == v {
+			bestLen, bestOff = 4+matchLen(src[cand4+4:], src[i+4:i+limit]), i-cand4
+		}
+		if bestLen == 0 && better < 3 && cand3 < i {
+			if off := i - cand3; off <= maxOff3 && src[cand3] == src[i] && src[cand3+1] == src[i+1] && src[cand3+2] == src[i+2] {
+				bestLen, bestOff = 3, off
+			}
+		}
+
+		if pendLen > 0 {
+			if bestLen > 0 && lazyBetter(bestLen, bestOff, pendLen, pendOff) {
+				// The byte at i-1 becomes a literal; the new match is
+				// pending (or taken at once if long enough).
+				if bestLen >= lazyMax || i+1 >= last {
+					pendLen = 0
+					goto emitAt
+				}
+				pendLen, pendOff = bestLen, bestOff
+				i++
+				continue
+			}
+			// Take the pending match at i-1; i is already inserted.
+			{
+				pos := i - 1
+				for _, b := range src[litStart:pos] {
+					freq[b]++
+				}
+				adj := pendLen - minMatchLen
+				k := bits.Len32(uint32(pendOff)) - 1
+				freq[256+k<<4+min(adj, 15)]++
+				seqs = append(seqs, seq{lits: uint32(pos - litStart), length: uint32(pendLen), offset: uint32(pendOff)})
+				litStart = pos + pendLen
+			}
+			c.skip(src, i+1, min(litStart, last))
+			i = litStart
+			pendLen = 0
+			continue
+		}
+		if bestLen == 0 {
 			i++
 			continue
 		}
-		// Lazy evaluation: while the match at the next position is
-		// better, emit a literal instead.
-		for curLen < maxLazy && i+1 < last {
-			depth := maxDepth
-			if curLen >= goodLen {
-				depth >>= 2
-			}
-			nextLen, nextOff := c.find(src, i+1, curLen, depth)
-			if nextLen == 0 || !lazyBetter(nextLen, nextOff, curLen, curOff) {
-				// i+1 has been inserted; insert the rest of the match.
-				litStart = c.emit(src, litStart, i, curLen, curOff)
-				c.skip(src, i+2, min(i+curLen, last))
-				i += curLen
-				continue outer
-			}
+		if bestLen < lazyMax && i+1 < last {
+			pendLen, pendOff = bestLen, bestOff
 			i++
-			curLen, curOff = nextLen, nextOff
+			continue
 		}
-		litStart = c.emit(src, litStart, i, curLen, curOff)
-		c.skip(src, i+1, min(i+curLen, last))
-		i += curLen
+	emitAt:
+		// Take the match at i now.
+		for _, b := range src[litStart:i] {
+			freq[b]++
+		}
+		{
+			adj := bestLen - minMatchLen
+			k := bits.Len32(uint32(bestOff)) - 1
+			freq[256+k<<4+min(adj, 15)]++
+			seqs = append(seqs, seq{lits: uint32(i - litStart), length: uint32(bestLen), offset: uint32(bestOff)})
+		}
+		litStart = i + bestLen
+		c.skip(src, i+1, min(litStart, last))
+		i = litStart
+	}
+	if pendLen > 0 {
+		// A match pending at i-1 when the hashable positions ran out.
+		pos := i - 1
+		for _, b := range src[litStart:pos] {
+			freq[b]++
+		}
+		adj := pendLen - minMatchLen
+		k := bits.Len32(uint32(pendOff)) - 1
+		freq[256+k<<4+min(adj, 15)]++
+		seqs = append(seqs, seq{lits: uint32(pos - litStart), length: uint32(pendLen), offset: uint32(pendOff)})
+		litStart = pos + pendLen
 	}
 	for _, b := range src[litStart:] {
-		c.freq[b]++
+		freq[b]++
 	}
-	c.seqs = append(c.seqs, seq{lits: uint32(n - litStart)})
+	c.seqs = append(seqs, seq{lits: uint32(n - litStart)})
 }
 
 // emit records the literals src[litStart:pos] and a match at pos, and
@@ -157,8 +277,8 @@ func (c *Compressor) emit(src []byte, litStart, pos, length, offset int) int {
 // skip inserts positions [from, to) into the hash tables.
 func (c *Compressor) skip(src []byte, from, to int) {
 	for p := from; p < to; p++ {
-		v := binary.LittleEndian.Uint32(src[p:])
-		h := hash4(v)
+		v8 := binary.LittleEndian.Uint64(src[p:])
+		h := hash5(v8)
 		cand := int(^c.head[h])
 		c.head[h] = ^uint16(p)
 		d := 0
@@ -166,9 +286,8 @@ func (c *Compressor) skip(src []byte, from, to int) {
 			d = p - cand
 		}
 		c.prev[uint16(p)] = uint16(d)
-		if useHash3 {
-			c.head3[hash3(v)] = ^uint16(p)
-		}
+		c.head4[hash4s(uint32(v8))] = ^uint16(p)
+		c.head3[hash3(uint32(v8))] = ^uint16(p)
 	}
 }
 
@@ -343,9 +462,9 @@ func (c *Compressor) encode(dst, src []byte) {
 }
 
 var (
-	maxDepth = 24 // hash-chain positions examined per search
-	niceLen  = 48 // a match this long is taken without further search
-	goodLen  = 16 // the lazy search is shallower once a match is this long
-	maxLazy  = 48 // a match this long is taken without trying the next position
+	maxDepth = 12 // hash-chain positions examined per search
+	niceLen  = 32 // a match this long is taken without further search
+	goodLen  = 4  // the lazy search is shallower once a match is this long
+	maxLazy  = 16 // a match this long is taken without trying the next position
 	useHash3 = true
 )

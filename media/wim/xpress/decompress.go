@@ -15,6 +15,7 @@ package xpress
 import (
 	"encoding/binary"
 	"errors"
+	"sync"
 )
 
 const (
@@ -53,7 +54,8 @@ func Decompress(dst, src []byte) error {
 		lens[2*i] = b & 15
 		lens[2*i+1] = b >> 4
 	}
-	var table [maxTableLen]uint32
+	table := tablePool.Get().(*[maxTableLen]uint32)
+	defer tablePool.Put(table)
 	empty, err := buildDecodeTable(table[:], &lens)
 	if err != nil {
 		return err
@@ -61,8 +63,12 @@ func Decompress(dst, src []byte) error {
 	if empty {
 		return errEmptyCode
 	}
-	return decodeStream(dst, src[tableLenBytes:], &table)
+	return decodeStream(dst, src[tableLenBytes:], table)
 }
+
+// tablePool recycles decode tables: a table is fully rewritten for every
+// (complete) code, so it needs no clearing.
+var tablePool = sync.Pool{New: func() any { return new([maxTableLen]uint32) }}
 
 // decodeStream decodes the bitstream in the MS-XCA manner: next holds the
 // upcoming bits left-aligned, 16+extra of them valid, and a new 16-bit unit
