@@ -40,14 +40,28 @@ func tail(s string, n int) string {
 }
 
 // bootQEMU boots QEMU with args and waits until marker appears on the
-// serial console. QEMU runs under TCG (no KVM needed), without network,
-// and is killed once the marker is seen or after the timeout.
+// serial console.
 func bootQEMU(t *testing.T, marker string, args ...string) {
+	t.Helper()
+	if got, out := runQEMU(t, []string{marker}, args...); got != marker {
+		t.Fatalf("QEMU did not print %s:\n%s", marker, tail(out, 3000))
+	}
+}
+
+// runQEMU runs QEMU with args until one of stops appears on the serial
+// console and returns it ("" if QEMU ended or timed out first) with the
+// output. QEMU runs under TCG (no KVM needed), without network, and is
+// killed once a stop string is seen or after the timeout.
+func runQEMU(t *testing.T, stops []string, args ...string) (string, string) {
 	t.Helper()
 	qemu := oracle.Require(t, "qemu-system-x86_64")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	base := []string{"-accel", "tcg", "-m", "256", "-display", "none", "-serial", "stdio",
+	// The serial port and the firmware debug port (0x402, where SeaBIOS
+	// logs) share stdout.
+	base := []string{"-accel", "tcg", "-m", "256", "-display", "none",
+		"-chardev", "stdio,id=con,mux=on,signal=off", "-serial", "chardev:con",
+		"-device", "isa-debugcon,iobase=0x402,chardev=con",
 		"-monitor", "none", "-no-reboot", "-nic", "none",
 		"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"}
 	cmd := exec.CommandContext(ctx, qemu, append(base, args...)...)
@@ -62,33 +76,46 @@ func bootQEMU(t *testing.T, marker string, args ...string) {
 	go func() { done <- cmd.Wait() }()
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
+	seen := func() string {
+		o := out.String()
+		for _, s := range stops {
+			if strings.Contains(o, s) {
+				t.Logf("%q seen on the serial console after %s", s, time.Since(start).Round(time.Millisecond))
+				return s
+			}
+		}
+		return ""
+	}
 	for {
 		select {
 		case err := <-done:
-			if !strings.Contains(out.String(), marker) {
-				t.Fatalf("QEMU ended (%v) after %s without printing %s:\n%s", err, time.Since(start).Round(time.Millisecond), marker, tail(out.String(), 3000))
+			s := seen()
+			if s == "" {
+				t.Logf("QEMU ended (%v) after %s", err, time.Since(start).Round(time.Millisecond))
 			}
-			t.Logf("%s seen on the serial console after %s", marker, time.Since(start).Round(time.Millisecond))
-			return
+			return s, out.String()
 		case <-tick.C:
-			if strings.Contains(out.String(), marker) {
-				t.Logf("%s seen on the serial console after %s", marker, time.Since(start).Round(time.Millisecond))
+			if s := seen(); s != "" {
 				cmd.Process.Kill()
 				<-done
-				return
+				return s, out.String()
 			}
 		case <-ctx.Done():
 			<-done
-			t.Fatalf("QEMU did not print %s within the timeout:\n%s", marker, tail(out.String(), 3000))
+			t.Log("QEMU timed out")
+			return seen(), out.String()
 		}
 	}
 }
 
-func writeWinPEISO(t *testing.T) string {
+func writeWinPEISO(t *testing.T, bios bool) string {
 	t.Helper()
 	_, list := writeTree(t, winpeTree(t))
 	out := filepath.Join(t.TempDir(), "winpe.iso")
 	opt := Options{Label: "WINPE_X64", BIOSBoot: "Boot/etfsboot.com", UEFIBoot: "EFI/Microsoft/Boot/efisys.bin", ModTime: testTime}
+	if !bios {
+		opt.BIOSBoot = "" // as MakeWinPEMedia does without etfsboot.com (ARM64)
+	}
 	if err := Write(context.Background(), out, list, opt); err != nil {
 		t.Fatal(err)
 	}
@@ -100,13 +127,37 @@ func writeWinPEISO(t *testing.T) string {
 // that the test etfsboot.com ran.
 func TestQEMUBootsBIOSEntry(t *testing.T) {
 	oracle.Require(t, "qemu-system-x86_64")
-	iso := writeWinPEISO(t)
+	iso := writeWinPEISO(t, true)
 	bootQEMU(t, biosMarker, "-cdrom", iso, "-boot", "d")
 }
 
+// TestQEMUBIOSNeedsTheCatalogEntry is the control for the test above: the
+// same tree without the BIOS entry does not boot under SeaBIOS, so the
+// marker there came through the catalog.
+func TestQEMUBIOSNeedsTheCatalogEntry(t *testing.T) {
+	oracle.Require(t, "qemu-system-x86_64")
+	iso := writeWinPEISO(t, false)
+	got, out := runQEMU(t, []string{biosMarker, "Boot failed"}, "-cdrom", iso, "-boot", "d")
+	if got != "Boot failed" {
+		t.Fatalf("SeaBIOS did not report %q (saw %q):\n%s", "Boot failed", got, tail(out, 3000))
+	}
+	t.Logf("SeaBIOS: %s", strings.TrimSpace(out[strings.Index(out, "Boot failed"):min(len(out), strings.Index(out, "Boot failed")+60)]))
+}
+
 // TestQEMUBootsUEFIEntry boots the image with OVMF, which mounts the FAT
-// image of the 0xEF entry and starts its \EFI\BOOT\BOOTX64.EFI.
+// image of the 0xEF entry and starts its \EFI\BOOT\BOOTX64.EFI: once as
+// the section entry after the BIOS entry, once as the only (default) entry.
 func TestQEMUBootsUEFIEntry(t *testing.T) {
+	for _, bios := range []bool{true, false} {
+		name := "with BIOS entry"
+		if !bios {
+			name = "UEFI only"
+		}
+		t.Run(name, func(t *testing.T) { bootUEFI(t, bios) })
+	}
+}
+
+func bootUEFI(t *testing.T, bios bool) {
 	oracle.Require(t, "qemu-system-x86_64")
 	code := oracle.RequireFile(t, "/usr/share/OVMF/OVMF_CODE.fd", "ovmf")
 	varsSrc := oracle.RequireFile(t, "/usr/share/OVMF/OVMF_VARS.fd", "ovmf")
@@ -118,7 +169,7 @@ func TestQEMUBootsUEFIEntry(t *testing.T) {
 	if err := os.WriteFile(varsCopy, vars, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	iso := writeWinPEISO(t)
+	iso := writeWinPEISO(t, bios)
 	bootQEMU(t, uefiMarker,
 		"-drive", "if=pflash,format=raw,readonly=on,file="+code,
 		"-drive", "if=pflash,format=raw,file="+varsCopy,
