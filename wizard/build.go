@@ -54,7 +54,7 @@ func secretOf(field, text string, productKey bool) (secret.Value, error) {
 	if err != nil {
 		return v, fmt.Errorf("%s: %w", field, err)
 	}
-	if productKey {
+	if productKey && v.IsSet() {
 		v = v.AsProductKey()
 	}
 	return v, nil
