@@ -230,6 +230,9 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 	if _, err := f.WriteAt(hdr.Marshal(), 0); err != nil {
 		return nil, err
 	}
+	if err := f.Chmod(0o644); err != nil {
+		return nil, err
+	}
 	if err := f.Sync(); err != nil {
 		return nil, err
 	}

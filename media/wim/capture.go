@@ -86,8 +86,8 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 		if err := addExistingImages(spec, old, nil); err != nil {
 			return nil, err
 		}
-	} else if spec.ctype != CompressNone && compressors[spec.ctype] == nil {
-		return nil, fmt.Errorf("cannot write %s WIMs (supported: none, xpress)", spec.ctype)
+	} else if spec.ctype == CompressLZMS {
+		return nil, fmt.Errorf("cannot write %s WIMs (supported: none, xpress, and LZX with every resource stored raw)", spec.ctype)
 	}
 	m := newMatcher(opts.Config)
 	meta, srcs, stats, err := scanTree(src, m)

@@ -126,3 +126,72 @@ func TestReadWimlibSplit(t *testing.T) {
 	}
 	compareTrees(t, src, dst)
 }
+
+// An LZX WIM (like an ADK boot.wim) can be updated: untouched LZX
+// resources are copied raw, new data and metadata are stored raw.
+func TestUpdateWimlibLZX(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	makeTree(t, src, 50)
+	out := filepath.Join(dir, "boot.wim")
+	wimlib(t, "capture", src, out, "Microsoft Windows PE (x64)", "--compress=lzx", "--boot")
+	ini := filepath.Join(dir, "winpeshl.ini")
+	os.WriteFile(ini, []byte("[LaunchApps]\r\n%SYSTEMDRIVE%\\refimage.exe\r\n"), 0o644)
+	before, _ := Open(out)
+	lzxBlobs := 0
+	for _, b := range before.Blobs() {
+		if b.Res.compressed() {
+			lzxBlobs++
+		}
+	}
+	before.Close()
+	if _, err := Update(out, 1, UpdateOptions{Adds: []AddSpec{{Src: ini, Dest: `Windows\System32\winpeshl.ini`}}}); err != nil {
+		t.Fatal(err)
+	}
+	wimlib(t, "verify", out)
+	info := wimlib(t, "info", out)
+	if !strings.Contains(info, "Compression:    LZX") || !strings.Contains(info, "Boot Index:     1") {
+		t.Fatalf("info:\n%s", info)
+	}
+	after, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, b := range after.Blobs() {
+		if b.Res.compressed() {
+			n++
+		}
+	}
+	after.Close()
+	if n != lzxBlobs {
+		t.Errorf("%d LZX resources after update, %d before: untouched ones must be copied raw", n, lzxBlobs)
+	}
+	got := filepath.Join(dir, "got")
+	wimlib(t, "apply", out, "1", got)
+	b, err := os.ReadFile(filepath.Join(got, "Windows", "System32", "winpeshl.ini"))
+	if err != nil || !strings.HasPrefix(string(b), "[LaunchApps]") {
+		t.Fatalf("winpeshl.ini: %q %v", b, err)
+	}
+	os.RemoveAll(filepath.Join(got, "Windows"))
+	compareTreesLoose(t, src, got, nil)
+}
+
+// "Stored LZX": LZX flags, every resource raw — readable by wimlib (and by
+// go-winio, which needs the LZX flag and 32 KiB chunks).
+func TestCaptureStoredLZX(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	makeTree(t, src, 30)
+	out := filepath.Join(dir, "s.wim")
+	if _, err := Capture(src, out, CaptureOptions{Compression: CompressLZX}); err != nil {
+		t.Fatal(err)
+	}
+	wimlib(t, "verify", out)
+	if info := wimlib(t, "info", out); !strings.Contains(info, "Compression:    LZX") {
+		t.Fatalf("info:\n%s", info)
+	}
+	got := filepath.Join(dir, "got")
+	wimlib(t, "apply", out, "1", got)
+	compareTrees(t, src, got)
+}

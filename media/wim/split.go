@@ -182,6 +182,9 @@ func writePart(w *WIM, path string, part, total int, guid [16]byte, integrity bo
 	if _, err := f.WriteAt(hdr.Marshal(), 0); err != nil {
 		return err
 	}
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
 	if err := f.Sync(); err != nil {
 		return err
 	}

@@ -128,6 +128,9 @@ func (w *writer) writeBlobs(srcs []*blobSrc) error {
 		piece = w.chunkSize
 	}
 	inflight := w.threads*4 + 4
+	if !compress {
+		inflight = 8 // 1 MiB pieces: bounded memory whatever the thread count
+	}
 	pool := make(chan *bufPair, inflight)
 	for range inflight {
 		pool <- &bufPair{in: make([]byte, piece), out: make([]byte, piece)}
@@ -140,12 +143,13 @@ func (w *writer) writeBlobs(srcs []*blobSrc) error {
 	if compress {
 		newComp = compressors[w.ctype]
 	}
-	if compress && newComp == nil {
-		// Only raw copies are possible (e.g. exporting LZX resources).
+	storeOnly := compress && newComp == nil
+	if storeOnly {
+		// No compressor for this type (LZX): new data is stored raw, which
+		// every reader accepts (the COMPRESSED flag is per resource);
+		// existing resources are still copied as they are.
 		for _, s := range srcs {
-			if !(s.kind == srcWIM && w.canRawCopy(s.blob)) && !(s.hashed && !s.meta && w.has(s.hash)) {
-				return fmt.Errorf("%s compression is not available in this build (needed for %s)", w.ctype, srcLabel(s))
-			}
+			s.noCompress = true
 		}
 	} else if compress {
 		for range w.threads {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# bench/wim.sh: refimage's native WIM code against wimlib-imagex on the same
+# tree, same compression, same thread count, in one run.
+#
+#   bench/wim.sh                 XPRESS, threads = nproc, best of 3 runs
+#   COMPRESS=none RUNS=5 THREADS=2 bench/wim.sh
+#
+# The tree is the Go distribution's GOROOT plus generated data (a large
+# log, random bytes, a duplicated folder): > 250 MB and > 10,000 files.
+# Capture: both tools capture the tree (no integrity table). Apply and
+# verify: both tools read the same WIM (the one wimlib wrote). Times are
+# the best of RUNS, runs interleaved; peak RSS is the largest seen.
+# Prints ratios refimage / wimlib (< 1.0 means refimage is faster/smaller).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wimlib-imagex >/dev/null || { echo "wimlib-imagex missing: apt-get install wimtools" >&2; exit 1; }
+[ -x /usr/bin/time ] || { echo "/usr/bin/time missing: apt-get install time" >&2; exit 1; }
+COMPRESS=${COMPRESS:-xpress}
+THREADS=${THREADS:-$(nproc)}
+RUNS=${RUNS:-3}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/wimbench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+GOROOT_DIR=$(go env GOROOT)
+
+go build -o "$WORK/refimage" ./cmd/refimage
+R="$WORK/refimage"
+
+# The tree.
+T="$WORK/tree"
+mkdir -p "$T/gen"
+cp -a "$GOROOT_DIR" "$T/goroot"
+seq 1 4000000 | sed 's/$/ refimage benchmark log line/' > "$T/gen/big.log"
+head -c $((24 << 20)) /dev/urandom > "$T/gen/random.bin"
+cp -a "$GOROOT_DIR/src/net" "$T/gen/dup-net"
+files=$(find "$T" -type f | wc -l)
+bytes=$(du -sb "$T" | cut -f1)
+echo "tree: $files files, $bytes bytes; compression $COMPRESS; threads $THREADS; best of $RUNS runs"
+sync
+
+# measure NAME CMD...: runs CMD, records wall seconds and peak RSS (KB).
+declare -A best rss
+measure() {
+	local name=$1; shift
+	/usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+	read -r secs kb < "$WORK/time"
+	if [ -z "${best[$name]:-}" ] || awk "BEGIN{exit !($secs < ${best[$name]})}"; then best[$name]=$secs; fi
+	if [ -z "${rss[$name]:-}" ] || [ "$kb" -gt "${rss[$name]}" ]; then rss[$name]=$kb; fi
+}
+
+for run in $(seq 1 "$RUNS"); do
+	rm -f "$WORK/ours.wim" "$WORK/theirs.wim"
+	measure capture_ours "$R" wim capture "$T" "$WORK/ours.wim" --compress "$COMPRESS" --threads "$THREADS" --no-integrity --quiet
+	measure capture_wimlib wimlib-imagex capture "$T" "$WORK/theirs.wim" --compress="$COMPRESS" --threads="$THREADS"
+	rm -rf "$WORK/a1" "$WORK/a2"; sync
+	measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$WORK/a2"
+	measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$WORK/a1" --threads "$THREADS" --quiet
+	rm -rf "$WORK/a1" "$WORK/a2"
+	measure verify_ours "$R" wim verify "$WORK/theirs.wim" --threads "$THREADS" --quiet
+	measure verify_wimlib wimlib-imagex verify "$WORK/theirs.wim"
+done
+# Our output must be valid for wimlib too.
+wimlib-imagex verify "$WORK/ours.wim" >/dev/null 2>&1 || { echo "wimlib-imagex verify failed on refimage's WIM" >&2; exit 1; }
+
+size_ours=$(stat -c %s "$WORK/ours.wim")
+size_wimlib=$(stat -c %s "$WORK/theirs.wim")
+ratio() { awk "BEGIN{printf \"%.3f\", $1 / $2}"; }
+printf '\n%-10s %12s %12s %8s\n' "" refimage wimlib ratio
+printf '%-10s %11ss %11ss %8s\n' capture "${best[capture_ours]}" "${best[capture_wimlib]}" "$(ratio "${best[capture_ours]}" "${best[capture_wimlib]}")"
+printf '%-10s %12s %12s %8s\n' size "$size_ours" "$size_wimlib" "$(ratio "$size_ours" "$size_wimlib")"
+printf '%-10s %11ss %11ss %8s\n' apply "${best[apply_ours]}" "${best[apply_wimlib]}" "$(ratio "${best[apply_ours]}" "${best[apply_wimlib]}")"
+printf '%-10s %11ss %11ss %8s\n' verify "${best[verify_ours]}" "${best[verify_wimlib]}" "$(ratio "${best[verify_ours]}" "${best[verify_wimlib]}")"
+for op in capture apply verify; do
+	printf 'peak RSS %-8s refimage %6d MiB   wimlib %6d MiB\n' "$op" $(( ${rss[${op}_ours]} / 1024 )) $(( ${rss[${op}_wimlib]} / 1024 ))
+done
