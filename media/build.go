@@ -184,17 +184,32 @@ func goarch(arch string) string {
 	return arch
 }
 
+// InputError is a problem with what Build was asked to do (bad sequence,
+// wrong architecture, missing content…), as opposed to a failure while
+// writing. Commands map it to exit code 2.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &InputError{Err: err}
+}
+
 // Build writes the medium. Everything is checked before anything is
 // written; the target appears only when complete.
 func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	if (opt.ISO == "") == (opt.USBImage == "") {
-		return nil, errors.New("give exactly one target: an ISO file or a USB image file")
+		return nil, inputErr(errors.New("give exactly one target: an ISO file or a USB image file"))
 	}
 	if opt.Kind == "" {
 		opt.Kind = Bootable
 	}
 	if opt.Kind != Bootable && opt.Kind != Standalone {
-		return nil, fmt.Errorf("media kind %q: bootable or standalone", opt.Kind)
+		return nil, inputErr(fmt.Errorf("media kind %q: bootable or standalone", opt.Kind))
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -206,29 +221,29 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	}
 	src := opt.Source
 	if bi := opt.Sequence.BootImage.Arch; bi != "" && bi != src.Arch {
-		return nil, fmt.Errorf("the sequence's boot image is %s, but the WinPE source is %s", bi, src.Arch)
+		return nil, inputErr(fmt.Errorf("the sequence's boot image is %s, but the WinPE source is %s", bi, src.Arch))
 	}
 	label := opt.Label
 	if label == "" {
 		label = DefaultLabel
 	}
 	if opt.USBImage != "" && len(label) > 11 {
-		return nil, fmt.Errorf("a USB volume label has at most 11 characters (%q has %d)", label, len(label))
+		return nil, inputErr(fmt.Errorf("a USB volume label has at most 11 characters (%q has %d)", label, len(label)))
 	}
 	if probs := sequence.Validate(opt.Sequence).Errors(); len(probs) > 0 {
-		return nil, fmt.Errorf("the sequence has errors; run refimage validate:\n%v", probs)
+		return nil, inputErr(fmt.Errorf("the sequence has errors; run refimage validate:\n%v", probs))
 	}
 	exe, err := FindExe(opt.Exe, src.Arch)
 	if err != nil {
-		return nil, err
+		return nil, inputErr(err)
 	}
 	winpeshl, err := Winpeshl(opt.Prestart)
 	if err != nil {
-		return nil, err
+		return nil, inputErr(err)
 	}
 	for k := range opt.Variables {
 		if m := sequence.ValidateVariableName(k); m != "" {
-			return nil, fmt.Errorf("media variable %s: %s", k, m)
+			return nil, inputErr(fmt.Errorf("media variable %s: %s", k, m))
 		}
 	}
 
@@ -236,20 +251,20 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	// password, content references pointed at the medium.
 	seq, err := copySequence(opt.Sequence)
 	if err != nil {
-		return nil, err
+		return nil, inputErr(err)
 	}
 	if err := sealSecrets(seq, opt.Password, opt.Resolver); err != nil {
-		return nil, err
+		return nil, inputErr(err)
 	}
 	var content *bundle
 	if opt.Kind == Standalone {
 		refs, err := ContentRefs(seq, opt.Variables)
 		if err != nil {
-			return nil, err
+			return nil, inputErr(err)
 		}
 		content, err = planContent(refs, true)
 		if err != nil {
-			return nil, err
+			return nil, inputErr(err)
 		}
 	}
 

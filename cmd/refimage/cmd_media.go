@@ -1,0 +1,303 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/media"
+	"github.com/refimage/refimage/media/usb"
+)
+
+func init() {
+	register(&command{
+		name:    "media",
+		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes]",
+		summary: "Write bootable WinPE media that starts the sequence by itself.",
+		help: `SRC is the folder copype made (media\ and fwfiles\ inside), or a media
+folder with --fwfiles DIR. Bootable media carry the boot image and the
+sequence; --standalone media also carry every file the sequence needs.
+
+Every secret of the sequence is encrypted on the medium with a key derived
+from the media password (asked with --password, or read from the
+environment variable named by --password-env). Without a password the
+sequence may hold no secret other than "prompt".
+
+refimage.exe for the boot image's architecture comes from --exe, or
+refimage-windows-<arch>.exe beside this program (build it with
+GOOS=windows GOARCH=amd64 go build -o refimage-windows-amd64.exe ./cmd/refimage).
+
+Nothing appears under the requested name until it is complete. --device
+writes a USB stick (Linux: /dev/sdX); it refuses system and mounted disks,
+shows the disk and asks (or --yes), then reads it back to verify. USB media
+start on UEFI computers; legacy BIOS boots the ISO only (docs/media.md).`,
+		run: runMedia,
+	})
+}
+
+func runMedia(env *cmdEnv, args []string) error {
+	c := commands["media"]
+	fs := newFlagSet(c)
+	winpe := fs.String("winpe", "", "the WinPE source: copype's folder, or a media folder")
+	fwfiles := fs.String("fwfiles", "", "the folder with etfsboot.com and efisys.bin (default: SRC\\fwfiles)")
+	isoOut := fs.String("iso", "", "write an ISO image to `OUT.iso`")
+	usbOut := fs.String("usb", "", "write a USB disk image to `OUT.img`")
+	device := fs.String("device", "", "write a USB stick, e.g. /dev/sdb")
+	standalone := fs.Bool("standalone", false, "put all the content the sequence needs on the medium")
+	askPass := fs.Bool("password", false, "protect the medium with a password (asked for)")
+	passEnv := fs.String("password-env", "", "read the media password from the environment variable `NAME`")
+	label := fs.String("label", "", "volume label (default REFIMAGE; USB: at most 11 characters)")
+	prestart := fs.String("prestart", "", "command run in Windows PE before the sequence starts")
+	exe := fs.String("exe", "", "refimage.exe for the boot image's architecture")
+	yes := fs.Bool("yes", false, "do not ask before overwriting a device")
+	var vars multiFlag
+	fs.Var(&vars, "var", "media variable `NAME=VALUE` (repeatable)")
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return &exitError{code: exitUsage, err: flagProblem{errors.New("give one sequence FILE")}}
+	}
+	targets := 0
+	for _, t := range []string{*isoOut, *usbOut, *device} {
+		if t != "" {
+			targets++
+		}
+	}
+	if targets == 0 {
+		if env.isTerminal() {
+			return usageErrorf("the media wizard arrives with issue #7's TUI; for now give --iso OUT, --usb OUT or --device DEV")
+		}
+		return &exitError{code: exitUsage, err: flagProblem{errors.New("give a target: --iso OUT, --usb OUT or --device DEV")}}
+	}
+	if targets > 1 {
+		return &exitError{code: exitUsage, err: flagProblem{errors.New("give only one of --iso, --usb and --device")}}
+	}
+	if *winpe == "" {
+		return &exitError{code: exitUsage, err: flagProblem{errors.New("--winpe SRC is required")}}
+	}
+	mvars, err := parseVars(vars)
+	if err != nil {
+		return err
+	}
+
+	// Check everything before writing anything.
+	seq, probs := sequence.Load(pos[0])
+	if seq == nil || len(probs.Errors()) > 0 {
+		for _, p := range probs {
+			fmt.Fprintln(env.stderr, p.String())
+		}
+		return reportedError{code: exitUsage}
+	}
+	src, err := media.FindSource(*winpe, *fwfiles)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	for _, out := range []string{*isoOut, *usbOut} {
+		if out == "" {
+			continue
+		}
+		if _, err := os.Stat(out); err == nil && !*yes {
+			if !confirm(env, fmt.Sprintf("%s exists. Replace it?", out)) {
+				return usageErrorf("%s exists: give --yes to replace it", out)
+			}
+		}
+	}
+	var dev *usb.Device
+	if *device != "" {
+		if runtime.GOOS != "linux" {
+			return usageErrorf("writing a device directly works on Linux for now; on %s write --usb OUT.img and copy it with your imaging tool", runtime.GOOS)
+		}
+		dev, err = usb.LinuxHost.Inspect(*device)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		if err := dev.Refusal(); err != nil {
+			return usageErrorf("%v", err)
+		}
+	}
+	password := ""
+	switch {
+	case *passEnv != "":
+		v, ok := os.LookupEnv(*passEnv)
+		if !ok || v == "" {
+			return usageErrorf("--password-env %s: the variable is not set", *passEnv)
+		}
+		password = v
+	case *askPass:
+		password, err = askTwice(env, "Media password: ")
+		if err != nil {
+			return err
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	kind := media.Bootable
+	if *standalone {
+		kind = media.Standalone
+	}
+	opt := media.Options{
+		Sequence: seq, Source: src, Kind: kind, ISO: *isoOut, USBImage: *usbOut,
+		Label: *label, Password: password, Variables: mvars, Prestart: *prestart, Exe: *exe,
+		Resolver: &secret.StdResolver{Lookup: os.LookupEnv, Ask: func(l string) (string, error) { return askOnce(env, l+": ") }},
+		Progress: mediaProgress(env),
+	}
+	if dev != nil {
+		tmp, err := os.MkdirTemp("", "refimage-device-")
+		if err != nil {
+			return failedf("%v", err)
+		}
+		defer os.RemoveAll(tmp)
+		opt.USBImage = filepath.Join(tmp, "medium.img")
+	}
+	res, err := media.Build(ctx, opt)
+	if err != nil {
+		if ctx.Err() != nil {
+			return errCancelled
+		}
+		var ie *media.InputError
+		if errors.As(err, &ie) {
+			return usageErrorf("%v", err)
+		}
+		return failedf("%v", err)
+	}
+	if dev != nil {
+		info, _ := os.Stat(opt.USBImage)
+		if info != nil && info.Size() > dev.Size {
+			return usageErrorf("the medium needs %d MB but %s holds %d MB", info.Size()/1e6, dev.Path, dev.Size/1e6)
+		}
+		fmt.Fprintf(env.stderr, "Everything on this disk will be lost:\n  %s\n", dev.Describe())
+		if !*yes && !confirm(env, "Write the medium to it?") {
+			return errCancelled
+		}
+		prog := mediaProgress(env)
+		if err := usb.WriteDevice(ctx, dev.Path, opt.USBImage, func(phase string, d, t int64) { prog(media.Progress{Phase: phase, Done: d, Total: t}) }); err != nil {
+			if errors.Is(err, usb.ErrRewrite) {
+				fmt.Fprintf(env.stderr, "%s holds a partly written medium: write it again before use.\n", dev.Path)
+			}
+			if ctx.Err() != nil {
+				return errCancelled
+			}
+			return failedf("%v", err)
+		}
+		res.Path = dev.Path
+	}
+	fmt.Fprintf(env.stdout, "%s\n", res.Path)
+	fmt.Fprintf(env.stderr, "Wrote %s medium %s (%d files, %.1f MB, id %s).\n", kind, res.Path, res.Files, float64(res.Size)/1e6, res.ID)
+	if kind == media.Standalone {
+		fmt.Fprintf(env.stderr, "Content: %d files, listed with SHA-256 in %s on the medium.\n", len(res.Manifest), media.ManifestPath)
+	}
+	return nil
+}
+
+// mediaProgress prints bytes, rate and ETA for each phase on stderr: one
+// rewritten line on a terminal, a line every 10% otherwise.
+func mediaProgress(env *cmdEnv) func(media.Progress) {
+	tty := env.isTerminal()
+	type state struct {
+		start time.Time
+		step  int64
+	}
+	phases := map[string]*state{}
+	last := time.Time{}
+	return func(p media.Progress) {
+		st := phases[p.Phase]
+		if st == nil {
+			st = &state{start: time.Now()}
+			phases[p.Phase] = st
+		}
+		elapsed := time.Since(st.start).Seconds()
+		rate := 0.0
+		if elapsed > 0 {
+			rate = float64(p.Done) / elapsed
+		}
+		pct := int64(100)
+		if p.Total > 0 {
+			pct = p.Done * 100 / p.Total
+		}
+		eta := ""
+		if rate > 0 && p.Total > p.Done {
+			eta = fmt.Sprintf("  ETA %s", (time.Duration(float64(p.Total-p.Done)/rate) * time.Second).Round(time.Second))
+		}
+		line := fmt.Sprintf("%-10s %3d%%  %s / %s  %s/s%s", p.Phase, pct, mb(p.Done), mb(p.Total), mb(int64(rate)), eta)
+		if tty {
+			if time.Since(last) < 200*time.Millisecond && p.Done < p.Total {
+				return
+			}
+			last = time.Now()
+			end := ""
+			if p.Done >= p.Total {
+				end = "\n"
+			}
+			fmt.Fprintf(env.stderr, "\r\033[K%s%s", line, end)
+			return
+		}
+		if step := pct / 10; step > st.step || (p.Done >= p.Total && st.step < 10) {
+			st.step = max(step, st.step)
+			if p.Done >= p.Total {
+				st.step = 10
+			}
+			fmt.Fprintln(env.stderr, line)
+		}
+	}
+}
+
+func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+
+// confirm asks a yes/no question on the terminal; without one it is no.
+func confirm(env *cmdEnv, q string) bool {
+	if !env.isTerminal() {
+		return false
+	}
+	fmt.Fprintf(env.stderr, "%s [y/N] ", q)
+	line, _ := bufio.NewReader(env.stdin).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes"
+}
+
+// askOnce reads a secret without echo on the terminal.
+func askOnce(env *cmdEnv, prompt string) (string, error) {
+	f, ok := env.stdin.(*os.File)
+	if !ok || !env.isTerminal() || !term.IsTerminal(int(f.Fd())) {
+		return "", secret.ErrNoPrompt
+	}
+	fmt.Fprint(env.stderr, prompt)
+	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(env.stderr)
+	return string(b), err
+}
+
+// askTwice reads a new secret twice and insists they match.
+func askTwice(env *cmdEnv, prompt string) (string, error) {
+	p1, err := askOnce(env, prompt)
+	if errors.Is(err, secret.ErrNoPrompt) {
+		return "", usageErrorf("no terminal to ask for the password on: use --password-env NAME")
+	}
+	if err != nil {
+		return "", failedf("%v", err)
+	}
+	if p1 == "" {
+		return "", usageErrorf("an empty password protects nothing")
+	}
+	p2, err := askOnce(env, "Again: ")
+	if err != nil {
+		return "", failedf("%v", err)
+	}
+	if p1 != p2 {
+		return "", usageErrorf("the passwords do not match")
+	}
+	return p1, nil
+}

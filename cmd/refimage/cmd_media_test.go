@@ -1,0 +1,94 @@
+package main
+
+import (
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/refimage/refimage/media/wim"
+)
+
+func put(t *testing.T, p string, data []byte) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(p), 0o755)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// miniPE is the smallest file ExeArch accepts as an x64 executable.
+func miniPE() []byte {
+	b := make([]byte, 256)
+	b[0], b[1] = 'M', 'Z'
+	binary.LittleEndian.PutUint32(b[60:], 128)
+	copy(b[128:], "PE\x00\x00")
+	binary.LittleEndian.PutUint16(b[132:], 0x8664)
+	return b
+}
+
+func fakeWinPE(t *testing.T) (src, exe string) {
+	t.Helper()
+	src = t.TempDir()
+	m := filepath.Join(src, "media")
+	for _, p := range []string{"bootmgr", "bootmgr.efi", "Boot/BCD", "Boot/boot.sdi", "EFI/Boot/bootx64.efi", "EFI/Microsoft/Boot/BCD"} {
+		put(t, filepath.Join(m, filepath.FromSlash(p)), []byte(p))
+	}
+	pe := t.TempDir()
+	put(t, filepath.Join(pe, "Windows", "System32", "startnet.cmd"), []byte("wpeinit"))
+	os.MkdirAll(filepath.Join(m, "sources"), 0o755)
+	if _, err := wim.Capture(pe, filepath.Join(m, "sources", "boot.wim"), wim.CaptureOptions{Boot: true}); err != nil {
+		t.Fatal(err)
+	}
+	put(t, filepath.Join(src, "fwfiles", "etfsboot.com"), make([]byte, 4096))
+	put(t, filepath.Join(src, "fwfiles", "efisys.bin"), make([]byte, 1474560))
+	exe = filepath.Join(t.TempDir(), "refimage.exe")
+	put(t, exe, miniPE())
+	return src, exe
+}
+
+func TestMediaCommand(t *testing.T) {
+	src, exe := fakeWinPE(t)
+	seq := "../../docs/examples/custom-capture.toml"
+	out := filepath.Join(t.TempDir(), "m.iso")
+
+	code, _, errs := run(t, "media", seq, "--winpe", t.TempDir(), "--iso", out, "--exe", exe)
+	if code != exitUsage || !strings.Contains(errs, "the WinPE source is incomplete") || !strings.Contains(errs, "boot.wim") {
+		t.Errorf("empty source: exit %d\n%s", code, errs)
+	}
+	code, _, errs = run(t, "media", seq, "--winpe", src, "--exe", exe)
+	if code != exitUsage || !strings.Contains(errs, "give a target") {
+		t.Errorf("no target: exit %d\n%s", code, errs)
+	}
+	code, _, errs = run(t, "media", seq, "--winpe", src, "--iso", out, "--usb", out+".img", "--exe", exe)
+	if code != exitUsage || !strings.Contains(errs, "only one of") {
+		t.Errorf("two targets: exit %d\n%s", code, errs)
+	}
+	// The custom example's capture password is "prompt": no media password needed.
+	code, stdout, errs := run(t, "media", seq, "--winpe", src, "--iso", out, "--exe", exe, "--label", "REF_MEDIA", "--var", "OSDComputerName=REF01")
+	if code != 0 || strings.TrimSpace(stdout) != out {
+		t.Fatalf("media --iso: exit %d\n%s%s", code, stdout, errs)
+	}
+	if info, err := os.Stat(out); err != nil || info.Size() < 1<<20 {
+		t.Fatalf("no ISO written: %v", err)
+	}
+	if !strings.Contains(errs, "Wrote bootable medium") || !strings.Contains(errs, "write ") {
+		t.Errorf("stderr:\n%s", errs)
+	}
+	// The build-and-capture example holds env: secrets: without a media
+	// password they may not go on a medium.
+	code, _, errs = run(t, "media", "../../docs/examples/build-and-capture.toml", "--winpe", src, "--usb", filepath.Join(t.TempDir(), "m.img"), "--exe", exe)
+	if code != exitUsage || !strings.Contains(errs, "without a media password") {
+		t.Errorf("secrets without password: exit %d\n%s", code, errs)
+	}
+	// A wrong-architecture refimage.exe is refused.
+	arm := filepath.Join(t.TempDir(), "arm.exe")
+	pe := miniPE()
+	binary.LittleEndian.PutUint16(pe[132:], 0xaa64)
+	put(t, arm, pe)
+	code, _, errs = run(t, "media", seq, "--winpe", src, "--iso", filepath.Join(t.TempDir(), "x.iso"), "--exe", arm)
+	if code != exitUsage || !strings.Contains(errs, "built for arm64, but the boot image is x64") {
+		t.Errorf("wrong arch: exit %d\n%s", code, errs)
+	}
+}
