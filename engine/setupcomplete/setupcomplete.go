@@ -13,7 +13,13 @@
 //  4. wait SetupCompletePause seconds, if set;
 //  5. resume the engine: "%SystemDrive%\_SMSTaskSequence\refimage.exe"
 //     run --resume --state "%SystemDrive%\_SMSTaskSequence" --plain,
-//     output into the same log.
+//     output into the same log;
+//  6. optionally, when the engine exits with Options.RestartExitCode,
+//     schedule a restart that happens after the script has ended.
+//
+// Windows runs SetupComplete.cmd once, does not check its exit code, and
+// skips it on editions activated with an OEM product key (except
+// Enterprise and Windows Server).
 //
 // The file has CRLF line endings. The package only returns text.
 package setupcomplete
@@ -67,6 +73,13 @@ type Options struct {
 	// Original: an earlier SetupComplete.cmd was kept as OriginalName
 	// and is run first.
 	Original bool
+	// RestartExitCode, when not 0, is the exit code by which the resumed
+	// engine asks for a restart it must not do itself: Microsoft says not
+	// to restart the computer while SetupComplete.cmd runs. The script
+	// then schedules the restart (shutdown /r /t 10) and ends, so Setup
+	// finishes before Windows restarts; the engine resumes after the
+	// restart by its own means (SetupComplete.cmd runs only once).
+	RestartExitCode int
 }
 
 func (o *Options) defaults() error {
@@ -174,7 +187,16 @@ func Generate(opt Options) ([]byte, error) {
 	l(`if not exist "` + opt.Exe + `" goto :missing`)
 	l(log + "resuming the task sequence")
 	l(command + ` >>"%REFIMAGE_LOG%" 2>&1`)
-	l(log + "refimage exited with code %ERRORLEVEL%")
+	if opt.RestartExitCode != 0 {
+		l(`set "REFIMAGE_EXIT=%ERRORLEVEL%"`)
+		l(log + "refimage exited with code %REFIMAGE_EXIT%")
+		l(fmt.Sprintf(`if not "%%REFIMAGE_EXIT%%"=="%d" goto :end`, opt.RestartExitCode))
+		l("rem refimage asked for a restart: schedule it so this script and Setup finish first.")
+		l(log + "restarting in 10 seconds, as refimage asked")
+		l(`"%SystemRoot%\System32\shutdown.exe" /r /t 10 /d p:4:1 /c "refimage: restarting to continue the task sequence" >>"%REFIMAGE_LOG%" 2>&1`)
+	} else {
+		l(log + "refimage exited with code %ERRORLEVEL%")
+	}
 	l("goto :end")
 	l("")
 	l(":missing")

@@ -43,6 +43,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"default.cmd", Options{AdminAccount: AdminDisable}},
 		{"original-enable-pause.cmd", Options{AdminAccount: AdminEnable, Original: true, Pause: 30}},
+		{"restart.cmd", Options{AdminAccount: AdminDisable, RestartExitCode: 3010}},
 		{"custom.cmd", Options{Exe: `C:\Program Files\refimage\refimage.exe`, StateDir: `D:\_SMSTaskSequence`,
 			LogFile: `D:\logs\sc.log`, Sequence: `D:\_SMSTaskSequence\sequence.toml`, ExtraArgs: []string{"--log", `D:\log dir`, "--var", "A=1"}}},
 	}
