@@ -49,8 +49,12 @@ var secretVariables = map[string]bool{
 // "password" in it.
 func IsSecretVariable(name string) bool {
 	l := strings.ToLower(name)
-	return secretVariables[l] || strings.Contains(l, "password")
+	return secretVariables[l] || strings.Contains(l, "password") && !notSecret[l]
 }
+
+// notSecret are variables with "password" in their names that hold no
+// secret.
+var notSecret = map[string]bool{"osdrandomadminpassword": true}
 
 // Get returns a variable's value.
 func (v *Vars) Get(name string) (string, bool) {
@@ -119,7 +123,7 @@ func (v *Vars) set(name, value string) error {
 		return &Error{Code: CodeInvalidParam, Msg: "the task sequence environment is full (32 MB)"}
 	}
 	v.size += grow
-	if IsSecretVariable(name) && v.onSecret != nil {
+	if IsSecretVariable(name) && v.onSecret != nil && !plainWord(value) {
 		v.onSecret(value, strings.EqualFold(name, "OSDProductKey"))
 	}
 	if old != nil {
@@ -189,4 +193,14 @@ func (e condEnv) OSPlatform() (string, bool, error) {
 		return pe.OSPlatform()
 	}
 	return "", false, ErrNoFacts
+}
+
+// plainWord is a value too common to mask (it would mask ordinary text):
+// booleans and small numbers.
+func plainWord(s string) bool {
+	switch strings.ToLower(s) {
+	case "true", "false", "yes", "no", "0", "1":
+		return true
+	}
+	return false
 }

@@ -93,3 +93,19 @@ func TestActionVariables(t *testing.T) {
 		t.Fatalf("join %+v", j)
 	}
 }
+
+func TestSecretVariableNames(t *testing.T) {
+	for name, want := range map[string]bool{"OSDJoinPassword": true, "osdproductkey": true, "MyPassword2": true, "OSDRandomAdminPassword": false, "OSDComputerName": false} {
+		if IsSecretVariable(name) != want {
+			t.Errorf("IsSecretVariable(%s) != %v", name, want)
+		}
+	}
+	got := ""
+	v := NewVars()
+	v.onSecret = func(s string, _ bool) { got += s + ";" }
+	v.Set("MyPassword", "true")
+	v.Set("MyPassword", "s3cret")
+	if got != "s3cret;" {
+		t.Errorf("registered %q", got)
+	}
+}
