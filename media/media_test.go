@@ -460,3 +460,34 @@ func TestMediaBoot(t *testing.T) {
 		runQEMU(t, uefiMarker, "-machine", "q35", "-drive", "if=pflash,format=raw,readonly=on,file="+ovmf, "-drive", "format=raw,file="+usbImg)
 	})
 }
+
+func TestLocate(t *testing.T) {
+	out, res, _ := build(t, Standalone, false)
+	esp := espOf(t, out)
+	mcopy := oracle.Require(t, "mcopy")
+	medium := t.TempDir()
+	cmd := exec.Command(mcopy, "-s", "-n", "-i", esp, "::/", medium)
+	cmd.Env = append(os.Environ(), "MTOOLS_SKIP_CHECK=1")
+	if o, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, o)
+	}
+	boot := applyWIM(t, filepath.Join(medium, "sources", "boot.wim"))
+	other := t.TempDir()
+	st, err := Locate(boot, []string{other, medium}, func(string) string { return "removable" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.MediaRoot != medium || st.Identity.ID != res.ID || st.LaunchMode != "UFD" {
+		t.Errorf("%+v", st)
+	}
+	v := st.Variables()
+	if v["_SMSTSMediaType"] != "FullMedia" || v[MediaRootVar] != medium || v["OSDComputerName"] != "REF01" {
+		t.Errorf("variables %v", v)
+	}
+	if _, err := Locate(boot, []string{other}, nil); err == nil || !strings.Contains(err.Error(), "was not found") {
+		t.Errorf("a stand-alone medium that is gone: %v", err)
+	}
+	if _, err := Locate(other, nil, nil); err == nil || !strings.Contains(err.Error(), "not made by refimage media") {
+		t.Errorf("not a refimage boot image: %v", err)
+	}
+}
