@@ -871,7 +871,7 @@ func (r *runner) finish(status Status, code int64, failed *StepResult, msg strin
 		r.log.error(EngineComponent, "Task Sequence Engine failed! Code: enExecutionFail")
 		r.log.error(EngineComponent, "Task sequence: %s has failed with the error code (0x%s).", r.seq.Name, Hex(code))
 		if msg == "" && failed != nil {
-			msg = fmt.Sprintf("the step %q failed with %s", failed.Path, FormatCode(code))
+			msg = fmt.Sprintf("failed at the step %q with %s", failed.Path, FormatCode(code))
 		}
 	}
 	r.st.Elapsed = elapsed

@@ -65,7 +65,7 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	seq := canarySeq(t)
 	r := newRun(t)
 	f := enginetest.New(t)
-	c := f.ExpectRun(`net use \\srv\share /user:CORP\x ` + canaryPW2).Output("using "+canaryPW2, "admin "+canaryPW, "key "+canaryKey, "typed "+canaryPW3).Exit(0)
+	c := f.ExpectRun(`net use \\srv\share /user:CORP\x `+canaryPW2).Output("using "+canaryPW2, "admin "+canaryPW, "key "+canaryKey, "typed "+canaryPW3).Exit(0)
 	o := r.opts(f)
 	o.Resolver = envResolver{"TEST_PK": canaryKey, "TEST_PW": canaryPW}
 	o.Vars = append(o.Vars, varKV("OSDJoinPassword", canaryPW2))
