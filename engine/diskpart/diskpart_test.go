@@ -267,3 +267,18 @@ func TestMBRLargeDiskCapped(t *testing.T) {
 		t.Errorf("size %d, want %d", r.Partitions[0].SizeMB, want)
 	}
 }
+
+func TestCommandAndCheckDisk(t *testing.T) {
+	if got := CommandLine(`X:\Windows\Temp\partition disk.txt`); got != `diskpart.exe /s "X:\Windows\Temp\partition disk.txt"` {
+		t.Error(got)
+	}
+	if got := strings.Join(Command(`X:\p.txt`), " "); got != `diskpart.exe /s X:\p.txt` {
+		t.Error(got)
+	}
+	if err := CheckDisk(1, []int{1}); err == nil || !strings.Contains(err.Error(), "disk 1") {
+		t.Errorf("%v", err)
+	}
+	if err := CheckDisk(0, []int{1, 2}); err != nil {
+		t.Error(err)
+	}
+}

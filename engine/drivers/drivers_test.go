@@ -510,3 +510,24 @@ func FuzzParseINF(f *testing.F) {
 		}
 	})
 }
+
+func TestDISM(t *testing.T) {
+	a, err := DISMAddDriver(`W:\`, `C:\_SMSTaskSequence\Drivers\nic`, true, false, `X:\Windows\Temp\dism.log`, "/Foo  /Bar")
+	if err != nil || strings.Join(a, " ") != `/Image:W:\ /Add-Driver /Driver:C:\_SMSTaskSequence\Drivers\nic /Recurse /LogPath:X:\Windows\Temp\dism.log /Foo /Bar` {
+		t.Errorf("%q %v", a, err)
+	}
+	a, _ = DISMAddDriver(`W:\`, `D:\d`, false, true, "", "")
+	if strings.Join(a, " ") != `/Image:W:\ /Add-Driver /Driver:D:\d /ForceUnsigned` {
+		t.Errorf("%q", a)
+	}
+	if _, err := DISMAddDriver(`W:\`, `D:\"x`, false, false, "", ""); err == nil {
+		t.Error("quote accepted")
+	}
+	if _, err := DISMAddDriver("", `D:\d`, false, false, "", ""); err == nil {
+		t.Error("no image accepted")
+	}
+	a, _ = DISMApplyUnattend(`W:\`, `W:\_SMSTaskSequence\drivers.xml`, "")
+	if strings.Join(a, " ") != `/Image:W:\ /Apply-Unattend:W:\_SMSTaskSequence\drivers.xml` {
+		t.Errorf("%q", a)
+	}
+}
