@@ -5,15 +5,16 @@ import (
 	"math/bits"
 )
 
-// Matchfinder and parser parameters.
+// Match finder: hash chains over 5-byte strings, plus single-entry tables
+// of the latest position of each 4-byte and 3-byte string for the short
+// matches the chains miss.
 const (
 	hashBits  = 15
 	hash3Bits = 12
 	hash4Bits = 13
 
-	maxOff3    = 4096 // length-3 matches farther than this are not worth it
-	maxOffset  = 65535
-	maxMatch   = 65538
+	maxOff3    = 4096  // length-3 matches farther than this are not worth it
+	maxMatch   = 65538 // longest match the format can code
 	minLazyGap = 2
 )
 
@@ -28,28 +29,30 @@ type seq struct {
 // Compressor compresses XPRESS chunks. It keeps its match finder and
 // scratch space between chunks; it is not safe for concurrent use.
 type Compressor struct {
-	// head and head3 hold ^pos of the latest position with each hash, so
-	// that a cleared entry reads as position 65535, which is never
-	// inserted (a position needs 4 bytes after it).
+	// head, head3 and head4 hold ^pos of the latest position with each
+	// hash, so that a cleared entry reads as position 65535, which is
+	// never inserted (a position needs 8 bytes after it). They are
+	// cleared for every chunk.
 	head  [1 << hashBits]uint16
 	head3 [1 << hash3Bits]uint16
 	head4 [1 << hash4Bits]uint16
-	prev  [maxChunkSize]uint16 // distance to the previous position with the same hash4; 0 = none
+	prev  [maxChunkSize]uint16 // distance to the previous position with the same 5-byte hash; 0 = none
 	seqs  []seq
 	freq  [numSymbols]uint32
 	lens  [numSymbols]uint8
 	codes [numSymbols]uint16
 	huff  huffBuilder
+
+	depth, nice, good, lazy int // parser parameters
 }
 
 // NewCompressor returns a Compressor.
 func NewCompressor() *Compressor {
-	c := &Compressor{}
+	c := &Compressor{depth: defaultDepth, nice: defaultNice, good: defaultGood, lazy: defaultLazy}
 	c.seqs = make([]seq, 0, 4096)
 	return c
 }
 
-func hash4(v uint32) uint32 { return (v * 0x9E3779B1) >> (32 - hashBits) }
 func hash5(v uint64) uint32 {
 	return uint32(((v << 24) * 0x9E3779B97F4A7C15) >> (64 - hashBits))
 }
@@ -118,7 +121,7 @@ func (c *Compressor) parse(src []byte) {
 	head3 := &c.head3
 	head4 := &c.head4
 	prev := &c.prev
-	depthFull, nice, good, lazyMax := maxDepth, niceLen, goodLen, maxLazy
+	depthFull, nice, good, lazyMax := c.depth, c.nice, c.good, c.lazy
 	// Positions ≥ last have fewer than 8 bytes left and are not hashed.
 	last := n - 7
 	litStart := 0
@@ -260,20 +263,6 @@ func (c *Compressor) parse(src []byte) {
 	c.seqs = append(seqs, seq{lits: uint32(n - litStart)})
 }
 
-// emit records the literals src[litStart:pos] and a match at pos, and
-// returns the position after the match.
-func (c *Compressor) emit(src []byte, litStart, pos, length, offset int) int {
-	freq := &c.freq
-	for _, b := range src[litStart:pos] {
-		freq[b]++
-	}
-	adj := length - minMatchLen
-	k := bits.Len32(uint32(offset)) - 1
-	freq[256+k<<4+min(adj, 15)]++
-	c.seqs = append(c.seqs, seq{lits: uint32(pos - litStart), length: uint32(length), offset: uint32(offset)})
-	return pos + length
-}
-
 // skip inserts positions [from, to) into the hash tables.
 func (c *Compressor) skip(src []byte, from, to int) {
 	for p := from; p < to; p++ {
@@ -289,66 +278,6 @@ func (c *Compressor) skip(src []byte, from, to int) {
 		c.head4[hash4s(uint32(v8))] = ^uint16(p)
 		c.head3[hash3(uint32(v8))] = ^uint16(p)
 	}
-}
-
-// find inserts position p (which has at least 4 bytes left) into the hash
-// tables and returns the longest match at p longer than better, searching
-// at most depth chain entries; (0, 0) if there is none.
-func (c *Compressor) find(src []byte, p, better, depth int) (int, int) {
-	v := binary.LittleEndian.Uint32(src[p:])
-	h := hash4(v)
-	cand := int(^c.head[h])
-	c.head[h] = ^uint16(p)
-	h3 := hash3(v)
-	cand3 := int(^c.head3[h3])
-	c.head3[h3] = ^uint16(p)
-	limit := len(src) - p
-	if limit > maxMatch {
-		limit = maxMatch
-	}
-	if cand >= p {
-		c.prev[uint16(p)] = 0
-	} else {
-		cp := cand
-		c.prev[uint16(p)] = uint16(p - cp)
-		if better < limit {
-			bestLen, bestOff := better, 0
-			cur := src[p : p+limit]
-			// tail is the 4 bytes ending at the byte a better match
-			// must also match (bestLen ≥ 3).
-			tailAt := max(bestLen-3, 0)
-			tail := binary.LittleEndian.Uint32(cur[tailAt:])
-			for {
-				if binary.LittleEndian.Uint32(src[cp+tailAt:]) == tail && binary.LittleEndian.Uint32(src[cp:]) == v {
-					l := 4 + matchLen(src[cp+4:], cur[4:])
-					if l > bestLen {
-						bestLen, bestOff = l, p-cp
-						if l >= niceLen || l >= limit {
-							break
-						}
-						tailAt = bestLen - 3
-						tail = binary.LittleEndian.Uint32(cur[tailAt:])
-					}
-				}
-				depth--
-				d := int(c.prev[uint16(cp)])
-				if d == 0 || depth <= 0 {
-					break
-				}
-				cp -= d
-			}
-			if bestOff != 0 {
-				return bestLen, bestOff
-			}
-		}
-	}
-	if useHash3 && better < 3 && cand3 < p {
-		cp := cand3
-		if off := p - cp; off <= maxOff3 && src[cp] == src[p] && src[cp+1] == src[p+1] && src[cp+2] == src[p+2] {
-			return 3, off
-		}
-	}
-	return 0, 0
 }
 
 // lazyBetter reports whether the match (l2, o2) one byte later is worth a
@@ -461,10 +390,11 @@ func (c *Compressor) encode(dst, src []byte) {
 	binary.LittleEndian.PutUint16(out[slot1:], 0)
 }
 
-var (
-	maxDepth = 12 // hash-chain positions examined per search
-	niceLen  = 32 // a match this long is taken without further search
-	goodLen  = 4  // the lazy search is shallower once a match is this long
-	maxLazy  = 16 // a match this long is taken without trying the next position
-	useHash3 = true
+// Default parser parameters, chosen on Go sources and executables for
+// wimlib-like output size at wimlib-like speed (docs/performance.md).
+const (
+	defaultDepth = 12 // hash-chain positions examined per search
+	defaultNice  = 32 // a match this long is taken without further search
+	defaultGood  = 4  // the lazy search is shallower once a match is this long
+	defaultLazy  = 16 // a match this long is taken without trying the next position
 )

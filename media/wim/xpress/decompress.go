@@ -70,46 +70,52 @@ func Decompress(dst, src []byte) error {
 // (complete) code, so it needs no clearing.
 var tablePool = sync.Pool{New: func() any { return new([maxTableLen]uint32) }}
 
-// decodeStream decodes the bitstream in the MS-XCA manner: next holds the
-// upcoming bits left-aligned, 16+extra of them valid, and a new 16-bit unit
-// is read as soon as fewer than 16 remain. That fixes where the interleaved
-// length bytes lie: at in[pos] right after the units read so far.
+// decodeStream decodes the bitstream.
+//
+// The format is defined by the MS-XCA decoder, which keeps a 32-bit window
+// and reads a new 16-bit unit as soon as fewer than 16 bits remain in it;
+// the extra length bytes are read at the byte position right after the
+// units that decoder has read. Here a 64-bit buffer is filled further
+// ahead, which is safe as long as no byte is read: when a match carries
+// length bytes, the buffer is cut back to the bits the MS-XCA decoder would
+// hold (16 + nb mod 16, or 32 before any bit is consumed; the rest were
+// read ahead) and reading resumes after the bytes.
 //
 // Units past the end of the input read as zero (the encoder need not store
-// units it never filled); reading more than two such units is an error.
+// units it never filled); reading more than two of them is an error.
 func decodeStream(dst, in []byte, table *[maxTableLen]uint32) error {
 	n := len(in)
-	pos := 0
-	var next uint32
-	for k := 0; k < 2; k++ {
-		next <<= 16
-		if pos+1 < n {
-			next |= uint32(in[pos]) | uint32(in[pos+1])<<8
-		}
-		pos += 2
-	}
-	extra := 16
+	var buf uint64 // upcoming bits, left-aligned
+	nb := uint(0)  // valid bits in buf
+	pos := 0       // next unit to load
 	out := 0
 	end := len(dst)
 	for out < end {
-		e := table[next>>(32-tableBits)]
-		if e&subFlag != 0 {
-			e = table[(e&^subFlag)>>8+(next<<tableBits)>>(32-subBits)]
-		}
-		sym := e >> 8
-		// consume the codeword (1..15 bits)
-		cl := int(e & 0xff)
-		next <<= uint(cl)
-		extra -= cl
-		if extra < 0 {
-			if pos+1 < n {
-				next |= (uint32(in[pos]) | uint32(in[pos+1])<<8) << uint(-extra)
-			} else if pos > n+2 {
-				return errOverrun
+		if nb < 32 {
+			if pos+4 <= n {
+				buf |= uint64(uint32(in[pos])<<16|uint32(in[pos+1])<<24|uint32(in[pos+2])|uint32(in[pos+3])<<8) << (32 - nb)
+				pos += 4
+				nb += 32
+			} else {
+				for nb <= 48 {
+					if pos+1 < n {
+						buf |= uint64(uint32(in[pos])|uint32(in[pos+1])<<8) << (48 - nb)
+					} else if pos > n+2 {
+						return errOverrun
+					}
+					pos += 2
+					nb += 16
+				}
 			}
-			pos += 2
-			extra += 16
 		}
+		e := table[buf>>(64-tableBits)]
+		if e&subFlag != 0 {
+			e = table[(e&^subFlag)>>8+uint32((buf<<tableBits)>>(64-subBits))]
+		}
+		cl := uint(e & 0xff)
+		buf <<= cl
+		nb -= cl
+		sym := e >> 8
 		if sym < 256 {
 			dst[out] = byte(sym)
 			out++
@@ -117,40 +123,46 @@ func decodeStream(dst, in []byte, table *[maxTableLen]uint32) error {
 		}
 		sym -= 256
 		length := int(sym & 15)
-		k := int(sym >> 4)
+		k := uint(sym >> 4)
 		if length == 15 {
-			if pos >= n {
+			// Cut back to the MS-XCA decoder's window: it holds
+			// v bits, read from the units just before the byte
+			// position. (At least one bit, the symbol's, has been
+			// consumed, so v is 16 + nb mod 16.)
+			v := 16 + nb%16
+			p := pos - 2*int((nb-v)/16)
+			buf &^= (1<<(64-v) - 1) // drop the read-ahead bits
+			nb = v
+			if p >= n {
 				return errTruncated
 			}
-			length += int(in[pos])
-			pos++
+			length += int(in[p])
+			p++
 			if length == 15+255 {
-				if pos+1 >= n {
+				if p+1 >= n {
 					return errTruncated
 				}
-				length = int(binary.LittleEndian.Uint16(in[pos:]))
-				pos += 2
+				length = int(binary.LittleEndian.Uint16(in[p:]))
+				p += 2
 				if length < 15 {
 					return errBadLongLen
 				}
 			}
-		}
-		length += minMatchLen
-		offset := 1 << uint(k)
-		if k > 0 {
-			offset |= int(next >> uint(32-k))
-			next <<= uint(k)
-			extra -= k
-			if extra < 0 {
+			pos = p
+			for nb < 32 {
 				if pos+1 < n {
-					next |= (uint32(in[pos]) | uint32(in[pos+1])<<8) << uint(-extra)
+					buf |= uint64(uint32(in[pos])|uint32(in[pos+1])<<8) << (48 - nb)
 				} else if pos > n+2 {
 					return errOverrun
 				}
 				pos += 2
-				extra += 16
+				nb += 16
 			}
 		}
+		length += minMatchLen
+		offset := 1<<k | int(buf>>(63-k)>>1)
+		buf <<= k
+		nb -= k
 		if offset > out {
 			return errBadOffset
 		}

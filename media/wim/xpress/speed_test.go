@@ -35,10 +35,6 @@ func TestSpeedVsWimlib(t *testing.T) {
 		t.Skip("set XPRESS_SPEED=1 to measure")
 	}
 	tool := oracle.Require(t, "wimlib-imagex")
-	if p := os.Getenv("XPRESS_PARAMS"); p != "" {
-		fmt.Sscanf(p, "%d,%d,%d,%d", &maxDepth, &niceLen, &goodLen, &maxLazy)
-		t.Logf("params depth %d nice %d good %d lazy %d", maxDepth, niceLen, goodLen, maxLazy)
-	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	corpus := benchCorpus()
@@ -67,6 +63,10 @@ func TestSpeedVsWimlib(t *testing.T) {
 	var ourC, ourD, ourSHA, wlC, wlV time.Duration
 	var ourSize, wlSize int64
 	c := NewCompressor()
+	if p := os.Getenv("XPRESS_PARAMS"); p != "" {
+		fmt.Sscanf(p, "%d,%d,%d,%d", &c.depth, &c.nice, &c.good, &c.lazy)
+		t.Logf("params depth %d nice %d good %d lazy %d", c.depth, c.nice, c.good, c.lazy)
+	}
 	type chunk struct {
 		comp []byte
 		n    int
