@@ -57,7 +57,7 @@ func hash5(v uint64) uint32 {
 	return uint32(((v << 24) * 0x9E3779B97F4A7C15) >> (64 - hashBits))
 }
 func hash4s(v uint32) uint32 { return (v * 0x9E3779B1) >> (32 - hash4Bits) }
-func hash3(v uint32) uint32 { return ((v << 8) * 0x9E3779B1) >> (32 - hash3Bits) }
+func hash3(v uint32) uint32  { return ((v << 8) * 0x9E3779B1) >> (32 - hash3Bits) }
 
 // Compress compresses src (at most 64 KiB) into dst, which must be at least
 // len(src) bytes long, and returns the compressed size. It returns 0 if the
