@@ -531,3 +531,21 @@ func TestDISM(t *testing.T) {
 		t.Errorf("%q", a)
 	}
 }
+
+func FuzzParseDeviceList(f *testing.F) {
+	f.Add([]byte(deviceList))
+	f.Add(utf16le("A|B|C\n||\n", true))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		devs, _ := ParseDeviceList(data)
+		for _, d := range devs {
+			if len(d.HardwareIDs)+len(d.CompatibleIDs) == 0 {
+				t.Fatal("a device without IDs")
+			}
+			for _, id := range append(d.HardwareIDs, d.CompatibleIDs...) {
+				if id == "" || strings.ContainsAny(id, ",|") || strings.TrimSpace(id) != id {
+					t.Fatalf("bad ID %q", id)
+				}
+			}
+		}
+	})
+}
