@@ -120,6 +120,11 @@ func Write(ctx context.Context, out string, files []File, opt Options) (err erro
 	if err = img.write(ctx, tmp, opt.Progress); err != nil {
 		return err
 	}
+	// CreateTemp makes the file private (0600); an image is not secret
+	// by itself, so give it the usual permissions of a new file.
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("iso: %w", err)
+	}
 	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("iso: sync %s: %w", tmpName, err)
 	}

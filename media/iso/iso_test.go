@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -332,6 +333,9 @@ func TestDeterministicAndProgress(t *testing.T) {
 	}
 	if len(reports) < 3 || reports[0] != 0 || reports[len(reports)-1] != size {
 		t.Errorf("progress reports %v, want 0 .. %d", reports, size)
+	}
+	if fi, err := os.Stat(a); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm() != 0o644 {
+		t.Errorf("image mode %v, want 0644", fi.Mode().Perm())
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 {
