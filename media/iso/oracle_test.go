@@ -166,7 +166,11 @@ func TestXorrisoReadsWinPEImage(t *testing.T) {
 		t.Errorf("the boot catalog is visible in the tree:\n%s", rep)
 	}
 
+	// The system area (sectors 0-15) is empty: not hybrid, no MBR or GPT.
 	sys := xorriso(t, "-indev", out, "-report_system_area", "plain")
+	if !strings.Contains(sys, "No System Area was loaded") {
+		t.Errorf("-report_system_area finds a system area:\n%s", sys)
+	}
 	for _, bad := range []string{"MBR", "GPT", "partition"} {
 		if strings.Contains(sys, bad) {
 			t.Errorf("-report_system_area finds %s in the system area:\n%s", bad, sys)
