@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -71,6 +72,7 @@ type WizardModel struct {
 	menu          int
 	steps, groups int  // of the written file
 	sealed        bool // secrets were encrypted
+	writtenAbs    string
 	result        WizardResult
 }
 
@@ -142,6 +144,7 @@ func (m *WizardModel) setStatus(s string, isErr bool) { m.status, m.statusErr = 
 
 type writtenMsg struct {
 	path          string
+	abs           string // the absolute path, when path is relative
 	err           error
 	warnings      []string
 	steps, groups int
@@ -163,7 +166,7 @@ func (m *WizardModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.writeErr = ""
 		m.result.Written = msg.path
-		m.steps, m.groups, m.sealed = msg.steps, msg.groups, msg.sealed
+		m.steps, m.groups, m.sealed, m.writtenAbs = msg.steps, msg.groups, msg.sealed, msg.abs
 		return m, nil
 	case tea.KeyMsg:
 		return m.key(msg)
@@ -528,7 +531,11 @@ func (m *WizardModel) writeCmd() tea.Cmd {
 			return writtenMsg{err: err, warnings: warns}
 		}
 		steps, groups := countSteps(path)
-		return writtenMsg{path: path, warnings: warns, steps: steps, groups: groups, sealed: sealed}
+		abs := ""
+		if a, err := filepath.Abs(path); err == nil && a != path {
+			abs = a
+		}
+		return writtenMsg{path: path, abs: abs, warnings: warns, steps: steps, groups: groups, sealed: sealed}
 	}
 }
 

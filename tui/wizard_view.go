@@ -377,6 +377,9 @@ func (m *WizardModel) progressLines(p *pane) {
 	default:
 		p.text(st.NavTick, sym.Tick+" "+tx("progress.written"), "")
 		p.text(st.Command, m.result.Written, "  ")
+		if m.writtenAbs != "" {
+			p.text(st.Note, "("+m.writtenAbs+")", "  ")
+		}
 		if s, g := m.steps, m.groups; s > 0 {
 			p.text(st.Note, fmt.Sprintf(tx("progress.steps"), s, g), "  ")
 		}

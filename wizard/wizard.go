@@ -70,6 +70,7 @@ type Wizard struct {
 	openErr    string
 	triedOpen  string
 	allowPlain bool
+	autoOutput string // the default output last filled in
 	// EditingApp is the application being edited, -1 when none.
 	EditingApp int
 	// AppCursor is the selected entry of the application list.
@@ -113,7 +114,10 @@ func (w *Wizard) Env() *Env { return w.env }
 // Images returns the images of the WIM at path, or nil when it cannot be
 // read. Results are remembered per path.
 func (w *Wizard) Images(path string) []ImageInfo {
-	if w.env.Images == nil || strings.TrimSpace(path) == "" {
+	// Only complete .wim/.swm names are opened: a half-typed UNC path
+	// must not make the screen wait for the network at every key.
+	lp := strings.ToLower(strings.TrimSpace(path))
+	if w.env.Images == nil || !strings.HasSuffix(lp, ".wim") && !strings.HasSuffix(lp, ".swm") {
 		return nil
 	}
 	r, ok := w.images[path]
@@ -321,7 +325,9 @@ func (w *Wizard) Opened() *sequence.Sequence { return w.opened }
 
 // arrive fills late defaults when a page is shown.
 func (w *Wizard) arrive() {
-	if w.cur == PageSummary && w.A.Output == "" {
+	// The default output follows the name until the user changes it.
+	if w.cur == PageSummary && (w.A.Output == "" || w.A.Output == w.autoOutput) {
 		w.A.Output = w.DefaultOutput()
+		w.autoOutput = w.A.Output
 	}
 }

@@ -586,3 +586,22 @@ func TestSummaryMasksSecrets(t *testing.T) {
 		t.Errorf("summary:\n%s", s)
 	}
 }
+
+func TestDefaultOutputFollowsName(t *testing.T) {
+	w := fromAnswers(t, "build.answers.toml")
+	w.ToSummary()
+	w.Prev()
+	w.Prev()
+	w.A.Name = "Other name"
+	w.ToSummary()
+	if w.A.Output != "other-name.toml" {
+		t.Errorf("output %q", w.A.Output)
+	}
+	w.A.Output = "mine.toml"
+	w.Prev()
+	w.A.Name = "Third"
+	w.ToSummary()
+	if w.A.Output != "mine.toml" {
+		t.Errorf("a chosen output was replaced: %q", w.A.Output)
+	}
+}
