@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -134,9 +133,7 @@ func compareTrees(t testing.TB, want, got string) {
 				return err
 			}
 			e := ent{mode: fi.Mode().Type(), mtime: fi.ModTime().UnixNano() / 100}
-			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-				e.ino = uint64(st.Ino)
-			}
+			e.ino = fileIno(fi)
 			switch {
 			case fi.Mode().IsRegular():
 				b, err := os.ReadFile(p)
@@ -232,11 +229,11 @@ func copyTree(t testing.TB, src, dst string) {
 			l, _ := os.Readlink(p)
 			return os.Symlink(l, target)
 		default:
-			if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Nlink > 1 {
-				if first, ok := links[uint64(st.Ino)]; ok {
+			if ino, nlink := fileLinks(fi); nlink > 1 {
+				if first, ok := links[ino]; ok {
 					return os.Link(first, target)
 				}
-				links[uint64(st.Ino)] = target
+				links[ino] = target
 			}
 			b, err := os.ReadFile(p)
 			if err != nil {
