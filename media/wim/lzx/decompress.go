@@ -11,6 +11,7 @@
 package lzx
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"sync"
@@ -148,6 +149,14 @@ type bitReader struct {
 }
 
 func (r *bitReader) refill() {
+	if r.nb < 32 && r.pos+4 <= len(r.src) {
+		src := r.src[r.pos : r.pos+4]
+		v := uint64(src[0])<<16 | uint64(src[1])<<24 | uint64(src[2]) | uint64(src[3])<<8
+		r.buf |= v << (32 - r.nb)
+		r.nb += 32
+		r.pos += 4
+		return
+	}
 	for r.nb <= 48 {
 		var u uint64
 		if r.pos+1 < len(r.src) {
@@ -369,7 +378,8 @@ func (d *decoder) readLens(br *bitReader, lens []uint8) error {
 
 // decodeBlock decodes a verbatim or aligned block into dst[out:end].
 func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned bool, r0, r1, r2 uint32) (int, uint32, uint32, uint32, error) {
-	mainT, lenT, alT := d.main, d.length, d.aligned
+	lenT, alT := d.length, d.aligned
+	mainE := d.main.entries
 	for out < end {
 		if br.nb < 32 {
 			br.refill()
@@ -377,10 +387,18 @@ func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned b
 				return out, r0, r1, r2, errTruncated
 			}
 		}
-		s, err := br.sym(mainT)
-		if err != nil {
-			return out, r0, r1, r2, err
+		// Main symbol (the table's bit counts are constants here).
+		e := mainE[br.buf>>(64-mainTableBits)]
+		if e&subFlag != 0 {
+			e = mainE[int((e&^subFlag)>>8)+int((br.buf<<mainTableBits)>>(64-(maxCodeLen-mainTableBits)))]
 		}
+		n := uint(e & 0xff)
+		if n == 0 {
+			return out, r0, r1, r2, errBadSymbol
+		}
+		br.buf <<= n
+		br.nb -= n
+		s := int(e >> 8)
 		if s < numChars {
 			dst[out] = byte(s)
 			out++
@@ -476,9 +494,14 @@ func undoE8(b []byte) {
 	if len(b) <= 10 {
 		return
 	}
-	for i := 0; i < len(b)-10; i++ {
+	end := len(b) - 10
+	for i := 0; i < end; i++ {
 		if b[i] != 0xE8 {
-			continue
+			j := bytes.IndexByte(b[i:end], 0xE8)
+			if j < 0 {
+				return
+			}
+			i += j
 		}
 		abs := int32(binary.LittleEndian.Uint32(b[i+1:]))
 		if abs >= -int32(i) && abs < e8FileSize {
