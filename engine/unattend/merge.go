@@ -217,6 +217,17 @@ var SecretElements = []string{
 	"SafeModeAdminPassword",
 }
 
+// Paths are where an answer file can be left on the OS volume (relative to
+// its root) once Windows Setup has run: ours, the copy Setup caches, and a
+// sysprep answer file. The clean-up after setup scrubs each that exists.
+var Paths = []string{
+	`Windows\Panther\unattend.xml`,
+	`Windows\Panther\Unattend\unattend.xml`,
+	`Windows\System32\Sysprep\unattend.xml`,
+	`unattend.xml`,
+	`autounattend.xml`,
+}
+
 // Scrub removes every secret (SecretElements) from an answer file once
 // Windows Setup has used it, and keeps everything else. The engine runs it
 // over Windows\Panther\unattend.xml (and the copies Setup leaves) after

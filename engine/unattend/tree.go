@@ -250,10 +250,14 @@ func normalise(n *node) {
 		}
 	}
 	if hasElem {
+		// mixed content means nothing in an answer file: text between
+		// elements is trimmed (it is written back on its own line)
 		kept := n.children[:0]
 		for _, c := range n.children {
-			if c.kind == textNode && strings.TrimSpace(c.text) == "" {
-				continue
+			if c.kind == textNode {
+				if c.text = strings.TrimSpace(c.text); c.text == "" {
+					continue
+				}
 			}
 			kept = append(kept, c)
 		}
@@ -286,7 +290,15 @@ func write(b *bytes.Buffer, n *node, depth int) {
 	indent := strings.Repeat("  ", depth)
 	switch n.kind {
 	case commentNode:
-		b.WriteString(indent + "<!--" + strings.ReplaceAll(n.text, "--", "- -") + "-->\r\n")
+		// "--" cannot appear in a comment, nor can it end with "-"
+		c := n.text
+		for strings.Contains(c, "--") {
+			c = strings.ReplaceAll(c, "--", "- -")
+		}
+		if strings.HasSuffix(c, "-") {
+			c += " "
+		}
+		b.WriteString(indent + "<!--" + c + "-->\r\n")
 		return
 	case textNode:
 		b.WriteString(indent)

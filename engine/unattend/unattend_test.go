@@ -549,12 +549,20 @@ func FuzzMerge(f *testing.F) {
 	f.Add([]byte(`<unattend xmlns="urn:schemas-microsoft-com:unattend"/>`))
 	f.Add([]byte(`<u:unattend xmlns:u="urn:schemas-microsoft-com:unattend"><u:settings pass="oobeSystem"/></u:unattend>`))
 	f.Add([]byte("\xff\xfe<\x00"))
+	f.Add([]byte(`<unattend xmlns="urn:schemas-microsoft-com:unattend"><!-- a- ---></unattend>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s := workgroupSettings()
 		s.DriverPaths = []string{`C:\D`}
 		r, err := Generate(s, data)
 		if err != nil {
 			return
+		}
+		// comments we write back are valid XML comments
+		for _, part := range strings.Split(string(r.XML), "<!--")[1:] {
+			body := part[:strings.Index(part, "-->")]
+			if strings.Contains(body, "--") || strings.HasSuffix(body, "-") {
+				t.Fatalf("invalid comment %q", body)
+			}
 		}
 		// what we write parses, merges again and scrubs
 		if _, err := parseUnattend(r.XML); err != nil {
@@ -570,6 +578,42 @@ func FuzzMerge(f *testing.F) {
 		}
 		if bytes.Contains(clean, []byte("<AdministratorPassword")) {
 			t.Fatal("Scrub left AdministratorPassword")
+		}
+	})
+}
+
+func FuzzScrub(f *testing.F) {
+	f.Add([]byte(userFile))
+	f.Add([]byte(`<unattend xmlns="urn:schemas-microsoft-com:unattend"><a><Password>x</Password><!-- c --></a></unattend>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		clean, err := Scrub(data)
+		if err != nil {
+			return
+		}
+		root, err := parse(clean)
+		if err != nil {
+			t.Fatalf("Scrub output does not parse: %v\n%s", err, clean)
+		}
+		var walk func(n *node)
+		walk = func(n *node) {
+			for _, c := range n.children {
+				if c.kind == commentNode {
+					t.Fatal("a comment survived Scrub")
+				}
+				if c.kind == elemNode {
+					for _, s := range SecretElements {
+						if c.name.Local == s {
+							t.Fatalf("%s survived Scrub", s)
+						}
+					}
+					walk(c)
+				}
+			}
+		}
+		walk(root)
+		again, err := Scrub(clean)
+		if err != nil || !bytes.Equal(again, clean) {
+			t.Fatalf("Scrub is not idempotent: %v", err)
 		}
 	})
 }
