@@ -194,7 +194,7 @@ func (m *WizardModel) fieldLines(p *pane) {
 			labelStyle = st.LabelFocused
 		}
 		req := ""
-		if f.Required {
+		if f.IsRequired(w) {
 			req = st.Required.Render(" *")
 		}
 		switch {

@@ -252,7 +252,7 @@ func TestWizardViews(t *testing.T) {
 // TestWizardFits checks that no line is wider than the terminal and no
 // page taller, at 80x25 and a few other sizes.
 func TestWizardFits(t *testing.T) {
-	for _, size := range [][2]int{{80, 25}, {100, 30}, {120, 40}, {200, 60}} {
+	for _, size := range [][2]int{{80, 25}, {100, 30}, {120, 40}, {200, 60}, {60, 20}, {40, 12}} {
 		for _, vc := range viewCases() {
 			m := vc.make(t)
 			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})

@@ -36,12 +36,23 @@ type Field struct {
 
 	editorOnly bool // edits a list entry; not a key of the answers file
 
+	requiredIf func(w *Wizard) bool // when Required depends on other answers
+
 	options  func(w *Wizard) []Option
 	get      func(w *Wizard) string
 	set      func(w *Wizard, v string)
 	visible  func(w *Wizard) bool
 	validate func(w *Wizard) string // "" when fine
 	warn     func(w *Wizard) string
+}
+
+// IsRequired reports whether the field must be filled given the other
+// answers (the label shows a *).
+func (f *Field) IsRequired(w *Wizard) bool {
+	if f.requiredIf != nil {
+		return f.requiredIf(w)
+	}
+	return f.Required
 }
 
 // Label is the field's label.

@@ -45,7 +45,7 @@ func captureFields(pg string) []*Field {
 		}
 		return sequence.ValidateAccount(w.A.CaptureAccount)
 	})
-	acct.Required = true
+	acct.requiredIf = unc
 	hasAcct := func(w *Wizard) bool { return w.A.CaptureAccount != "" }
 	pw, confirm := passwordFields(pg, "password",
 		func(a *Answers) *string { return &a.CapturePassword },

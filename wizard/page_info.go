@@ -30,7 +30,7 @@ func init() {
 		}
 		return ""
 	})
-	boot.Required = true
+	boot.requiredIf = isBuild
 	arch := strField(pg, "boot_arch", KindChoice, func(a *Answers) *string { return &a.BootArch })
 	arch.choices(sequence.ArchX64, sequence.ArchX86, sequence.ArchARM64)
 	register(&Page{ID: PageInfo, Key: pg, Fields: []*Field{name, desc, boot, arch}})

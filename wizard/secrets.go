@@ -85,6 +85,6 @@ func passwordFields(pg, key string, p, confirm func(a *Answers) *string, visible
 		}
 		return ""
 	})
-	pw.Required = true
+	pw.requiredIf = required
 	return pw, cf
 }
