@@ -1,7 +1,10 @@
 package drivers
 
 import (
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -548,4 +551,44 @@ func FuzzParseDeviceList(f *testing.F) {
 			}
 		}
 	})
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func TestSummaryGolden(t *testing.T) {
+	s := load(t)
+	var b strings.Builder
+	for _, c := range []struct {
+		title string
+		opt   Options
+	}{
+		{"best match, amd64, Windows 11 23H2", Options{Target: Target{Arch: "amd64", Version: "10.0.22631"}, BestMatch: true}},
+		{"all compatible, amd64", Options{Target: Target{Arch: "amd64"}}},
+		{"best match, Net and SCSIAdapter only", Options{Target: Target{Arch: "x64"}, BestMatch: true, Categories: []string{"Net", "SCSIAdapter"}}},
+		{"best match, arm64", Options{Target: Target{Arch: "arm64"}, BestMatch: true}},
+	} {
+		r, err := s.Match(devices(t), c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "== %s\n%s\n", c.title, r.Summary())
+	}
+	path := filepath.Join("testdata", "summary.txt")
+	if *update {
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(want) != b.String() {
+		t.Errorf("summary differs from the golden file:\n--- got\n%s\n--- want\n%s", b.String(), want)
+	}
+	var empty Result
+	if empty.Summary() != "No driver package matches the devices.\n" {
+		t.Error(empty.Summary())
+	}
 }

@@ -411,3 +411,29 @@ func reason(m Match, dev Device) string {
 		dev.Name(), m.DeviceID, ordinal(pos), which, m.Kind, d.Description, d.INF.Path, d.ModelsSection,
 		classOf(d.INF), date, ver, m.Rank)
 }
+
+// Summary is the result as log lines: each package with why, the devices
+// left without a driver, and what the limits excluded.
+func (r *Result) Summary() string {
+	var b strings.Builder
+	if len(r.Packages) == 0 {
+		b.WriteString("No driver package matches the devices.\n")
+	}
+	for _, p := range r.Packages {
+		fmt.Fprintf(&b, "Package %s (%s)\n", p.Dir, strings.Join(p.INFs, ", "))
+		for _, why := range p.Reasons {
+			fmt.Fprintf(&b, "  %s\n", why)
+		}
+	}
+	if len(r.Unmatched) > 0 {
+		fmt.Fprintf(&b, "No driver for %d device(s):\n", len(r.Unmatched))
+		for _, d := range r.Unmatched {
+			ids := append(append([]string(nil), d.HardwareIDs...), d.CompatibleIDs...)
+			fmt.Fprintf(&b, "  %s (%s)\n", d.Name(), strings.Join(ids, ", "))
+		}
+	}
+	for _, e := range r.Excluded {
+		fmt.Fprintf(&b, "Excluded: %s\n", e)
+	}
+	return b.String()
+}
