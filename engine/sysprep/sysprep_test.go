@@ -207,3 +207,37 @@ func FuzzParseLog(f *testing.F) {
 		_ = Diagnose(map[string][]byte{"setupact.log": data, "setuperr.log": data}, 5).Text()
 	})
 }
+
+func TestUserOnly(t *testing.T) {
+	if got := FamilyName("Microsoft.WindowsTerminal_1.18.3181.0_x64__8wekyb3d8bbwe"); got != "Microsoft.WindowsTerminal_8wekyb3d8bbwe" {
+		t.Error(got)
+	}
+	if got := FamilyName("Microsoft.WindowsTerminal_1.18.3181.0_neutral_~_8wekyb3d8bbwe"); got != "Microsoft.WindowsTerminal_8wekyb3d8bbwe" {
+		t.Error(got)
+	}
+	if got := FamilyName("odd"); got != "odd" {
+		t.Error(got)
+	}
+	installed := []InstalledPackage{
+		{FullName: "Microsoft.WindowsTerminal_1.18.3181.0_x64__8wekyb3d8bbwe", Users: []string{`REF01\b`, `REF01\a`}},
+		{FullName: "Microsoft.WindowsCalculator_11.2307.4.0_x64__8wekyb3d8bbwe", Users: []string{`REF01\a`}},
+		{FullName: "Microsoft.VCLibs.140.00_14.0.33519.0_x64__8wekyb3d8bbwe", Framework: true},
+		{FullName: "Microsoft.Windows.ShellExperienceHost_10.0.22621.1_neutral_neutral_cw5n1h2txyewy", System: true},
+		{FullName: "Contoso.Tool_1.0.0.0_x64__abcdefghjkmnp"},
+	}
+	provisioned := []string{"Microsoft.WindowsCalculator_2021.2307.4.0_neutral_~_8wekyb3d8bbwe"}
+	got := UserOnly(installed, provisioned)
+	want := []AppxPackage{
+		{FullName: "Contoso.Tool_1.0.0.0_x64__abcdefghjkmnp"},
+		{FullName: "Microsoft.WindowsTerminal_1.18.3181.0_x64__8wekyb3d8bbwe", User: `REF01\a`},
+		{FullName: "Microsoft.WindowsTerminal_1.18.3181.0_x64__8wekyb3d8bbwe", User: `REF01\b`},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%d: %v, want %v", i, got[i], want[i])
+		}
+	}
+}
