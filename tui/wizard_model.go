@@ -204,6 +204,11 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	f := m.focused()
 	switch msg.String() {
 	case "esc":
+		if m.result.Written != "" {
+			// Written already: nothing to cancel.
+			m.result.Action = ActionQuit
+			return m, tea.Quit
+		}
 		m.asking = true
 		m.setStatus(tx("status.cancel"), true)
 		return m, nil

@@ -484,7 +484,11 @@ func (m *WizardModel) footer(width int) string {
 	case wizard.PageCompletion:
 		parts = []string{k("↑↓", tx("key.choose")), k("enter", tx("key.do")), k("q", tx("key.quit")), k("?", tx("key.help"))}
 	case wizard.PageProgress:
-		parts = []string{k("enter", tx("key.next")), k("ctrl+p", tx("key.prev")), k("esc", tx("key.cancel"))}
+		if m.result.Written != "" {
+			parts = []string{k("enter", tx("key.next")), k("esc", tx("key.quit"))}
+		} else {
+			parts = []string{k("ctrl+p", tx("key.prev")), k("esc", tx("key.cancel"))}
+		}
 	case wizard.PageSummary:
 		parts = []string{k("ctrl+n", tx("key.write")), k("ctrl+p", tx("key.prev")), k("tab", tx("key.field")), k("?", tx("key.help")), k("esc", tx("key.cancel"))}
 	default:
