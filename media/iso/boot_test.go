@@ -6,12 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/refimage/refimage/internal/oracle"
+	"github.com/refimage/refimage/media/internal/testboot"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
@@ -110,7 +112,12 @@ func runQEMU(t *testing.T, stops []string, args ...string) (string, string) {
 
 func writeWinPEISO(t *testing.T, bios bool) string {
 	t.Helper()
-	_, list := writeTree(t, winpeTree(t))
+	return writeISOOf(t, winpeTree(t), bios)
+}
+
+func writeISOOf(t *testing.T, files map[string][]byte, bios bool) string {
+	t.Helper()
+	_, list := writeTree(t, files)
 	out := filepath.Join(t.TempDir(), "winpe.iso")
 	opt := Options{Label: "WINPE_X64", BIOSBoot: "Boot/etfsboot.com", UEFIBoot: "EFI/Microsoft/Boot/efisys.bin", ModTime: testTime}
 	if !bios {
@@ -153,11 +160,47 @@ func TestQEMUBootsUEFIEntry(t *testing.T) {
 		if !bios {
 			name = "UEFI only"
 		}
-		t.Run(name, func(t *testing.T) { bootUEFI(t, bios) })
+		t.Run(name, func(t *testing.T) { bootUEFI(t, writeWinPEISO(t, bios)) })
 	}
+	// An image over 32 MiB does not fit the 16-bit load size, which is
+	// then 0 (as xorriso writes it); the firmware must still boot it.
+	t.Run("40 MiB image with load size 0", func(t *testing.T) {
+		files := winpeTree(t)
+		files["EFI/Microsoft/Boot/efisys.bin"] = bigEFIImage(t, 40<<20)
+		iso := writeISOOf(t, files, true)
+		rep := xorriso(t, "-indev", iso, "-report_el_torito", "plain")
+		if !hasFields(rep, []string{"El Torito boot img", "2", "UEFI", "y", "none", "0x0000", "0x00", "0"}) {
+			t.Fatalf("UEFI entry does not have load size 0:\n%s", rep)
+		}
+		bootUEFI(t, iso)
+	})
 }
 
-func bootUEFI(t *testing.T, bios bool) {
+// bigEFIImage makes a FAT image of size bytes holding the test
+// \EFI\BOOT\BOOTX64.EFI, with mkfs.fat and mcopy.
+func bigEFIImage(t *testing.T, size int) []byte {
+	t.Helper()
+	mkfs := oracle.Require(t, "mkfs.fat")
+	mcopy := oracle.Require(t, "mcopy")
+	dir := t.TempDir()
+	boot := filepath.Join(dir, "tree", "EFI", "BOOT")
+	if err := os.MkdirAll(boot, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(boot, "BOOTX64.EFI"), testboot.EFIApp(uefiMarker), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img := filepath.Join(dir, "efisys.bin")
+	runTool(t, time.Minute, mkfs, "-C", img, strconv.Itoa(size/1024))
+	runTool(t, time.Minute, mcopy, "-i", img, "-s", filepath.Join(dir, "tree", "EFI"), "::/")
+	b, err := os.ReadFile(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func bootUEFI(t *testing.T, iso string) {
 	oracle.Require(t, "qemu-system-x86_64")
 	code := oracle.RequireFile(t, "/usr/share/OVMF/OVMF_CODE.fd", "ovmf")
 	varsSrc := oracle.RequireFile(t, "/usr/share/OVMF/OVMF_VARS.fd", "ovmf")
@@ -169,9 +212,12 @@ func bootUEFI(t *testing.T, bios bool) {
 	if err := os.WriteFile(varsCopy, vars, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	iso := writeWinPEISO(t, bios)
 	bootQEMU(t, uefiMarker,
-		"-drive", "if=pflash,format=raw,readonly=on,file="+code,
-		"-drive", "if=pflash,format=raw,file="+varsCopy,
+		"-drive", "if=pflash,format=raw,readonly=on,file="+qemuPath(code),
+		"-drive", "if=pflash,format=raw,file="+qemuPath(varsCopy),
 		"-cdrom", iso, "-boot", "d")
 }
+
+// qemuPath escapes a path for a QEMU option list, where ',' separates
+// options.
+func qemuPath(p string) string { return strings.ReplaceAll(p, ",", ",,") }
