@@ -43,6 +43,10 @@ type Options struct {
 	// MediaType (_SMSTSMediaType: BootMedia, FullMedia, OEMMedia) and
 	// LaunchMode (_SMSTSLaunchMode: UFD, CD, HD…) when run from media.
 	MediaType, LaunchMode string
+	// ReadOnlyVars are engine variables set at every start (they may
+	// start with _), e.g. what a medium sets: _RefimageMediaRoot and the
+	// media variables.
+	ReadOnlyVars []sequence.Variable
 	// OrgName is _SMSTSOrgName (default "IT Organization").
 	OrgName string
 	// Source is the file the sequence came from (for the state).
@@ -252,15 +256,127 @@ func Run(ctx context.Context, seq *sequence.Sequence, opts Options) (*Result, er
 
 // stateDir is where the state goes.
 func (r *runner) stateDir() string {
-	switch {
-	case r.opts.NoState && !r.opts.Resume:
+	if r.opts.NoState && !r.opts.Resume {
 		return ""
-	case r.opts.StateDir != "":
-		return r.opts.StateDir
-	case r.opts.Offline != "":
-		return filepath.Join(r.opts.Offline, "_SMSTaskSequence")
 	}
-	return r.mach.StateDir
+	return StateDirFor(r.opts, r.mach)
+}
+
+// StateDirFor is the state folder a run with these options uses on this
+// machine: --state, DIR/_SMSTaskSequence with --offline, or the
+// platform's (Windows: C:\_SMSTaskSequence once it exists, X:\ before).
+func StateDirFor(opts Options, m Machine) string {
+	switch {
+	case opts.StateDir != "":
+		return opts.StateDir
+	case opts.Offline != "":
+		return filepath.Join(opts.Offline, "_SMSTaskSequence")
+	}
+	return m.StateDir
+}
+
+// Unfinished returns the state of an unfinished run in the folder the
+// options point at, or nil when there is none.
+func Unfinished(ctx context.Context, opts Options) (*State, string, error) {
+	if opts.Platform == nil {
+		return nil, "", errors.New("engine: no platform")
+	}
+	m, err := opts.Platform.Machine(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	dir := StateDirFor(opts, m)
+	if dir == "" {
+		return nil, "", nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, StateFile)); err != nil {
+		return nil, dir, nil
+	}
+	st, err := LoadState(dir)
+	if err != nil {
+		return nil, dir, err
+	}
+	if st.Status == StatusSucceeded || st.Status == StatusFailed {
+		return nil, dir, nil
+	}
+	return st, dir, nil
+}
+
+// ResumeSequence loads the sequence kept with the unfinished run the
+// options point at (for revealing its secrets before resuming).
+func ResumeSequence(ctx context.Context, opts Options) (*sequence.Sequence, error) {
+	st, dir, err := Unfinished(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		if dir == "" {
+			return nil, fmt.Errorf("%w: no state folder (give --state DIR)", ErrNothingToResume)
+		}
+		return nil, fmt.Errorf("%w: no unfinished run in %s", ErrNothingToResume, dir)
+	}
+	return LoadStateSequence(dir, st)
+}
+
+// Preresolve reveals every secret of the sequence now (asking for the
+// prompt ones and the passphrase once) and returns a resolver that
+// answers the run from what it learned, so a progress view never has to
+// stop for a prompt. Nothing is written.
+func Preresolve(seq *sequence.Sequence, res secret.Resolver) (secret.Resolver, error) {
+	c := &cachedResolver{inner: res, env: map[string]string{}, prompts: map[string]string{}}
+	var errs []error
+	seq.Walk(func(it *sequence.Item, _ []*sequence.Item) bool {
+		for _, f := range secretFields(it.Props) {
+			if f.v.IsSet() {
+				if _, err := f.v.Reveal(it.Name+": "+f.key, c); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		}
+		return true
+	})
+	return c, errors.Join(errs...)
+}
+
+type cachedResolver struct {
+	inner   secret.Resolver
+	env     map[string]string
+	prompts map[string]string
+	pass    *string
+	passErr error
+}
+
+func (c *cachedResolver) Getenv(name string) (string, bool) {
+	if v, ok := c.env[name]; ok {
+		return v, true
+	}
+	v, ok := c.inner.Getenv(name)
+	if ok {
+		c.env[name] = v
+	}
+	return v, ok
+}
+
+func (c *cachedResolver) Prompt(field string) (string, error) {
+	if v, ok := c.prompts[field]; ok {
+		return v, nil
+	}
+	v, err := c.inner.Prompt(field)
+	if err == nil {
+		c.prompts[field] = v
+	}
+	return v, err
+}
+
+func (c *cachedResolver) Passphrase() (string, error) {
+	if c.pass == nil && c.passErr == nil {
+		p, err := c.inner.Passphrase()
+		c.pass, c.passErr = &p, err
+	}
+	if c.passErr != nil {
+		return "", c.passErr
+	}
+	return *c.pass, nil
 }
 
 // logDir is where smsts.log goes: --log, the platform's location for
@@ -339,6 +455,9 @@ func (r *runner) setEngineVars(logDir, stateDir string) {
 	set("_SMSTSLogPath", logDir)
 	set("_SMSTSMDataPath", stateDir)
 	set("_SMSTSInstructionTableSize", strconv.Itoa(len(r.table)))
+	for _, v := range r.opts.ReadOnlyVars {
+		set(v.Name, v.Value)
+	}
 }
 
 func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
@@ -468,7 +587,11 @@ func (r *runner) group(in *instr) {
 	it := in.item
 	r.log.info(EngineComponent, "Start executing an instruction. Instruction name: '%s'.  Pointer: %d. Type: ''. Disabled: %d", it.Name, in.index, disabledFlag(in))
 	skip := func(reason string, outcome Outcome) {
+		n := 0
 		for j := in.index + 1; j < in.end; j++ {
+			if r.table[j].number > 0 {
+				n++
+			}
 			r.setResult(r.table[j], func(res *StepResult) {
 				if res.Outcome == NotRun {
 					res.Outcome = outcome
@@ -476,7 +599,7 @@ func (r *runner) group(in *instr) {
 				}
 			}, false)
 		}
-		r.emit(GroupSkipped{Path: in.path, Name: it.Name, Reason: reason})
+		r.emit(GroupSkipped{Path: in.path, Name: it.Name, Reason: reason, Steps: n})
 		r.advance(in.end)
 	}
 	if it.Disabled {
@@ -761,13 +884,18 @@ func (r *runner) failed(in *instr, attempt int, start time.Time, code int64, msg
 		r.log.info(EngineComponent, "Let the parent group (%s) decide whether to continue execution", g.item.Name)
 		if g.item.ContinueOnError {
 			r.log.info(EngineComponent, "The group (%s) continues on error: its remaining steps are skipped and the execution continues after it.", g.item.Name)
+			n := 0
 			for j := in.index + 1; j < g.end; j++ {
+				if r.table[j].number > 0 {
+					n++
+				}
 				r.setResult(r.table[j], func(res *StepResult) {
 					if res.Outcome == NotRun {
 						res.Outcome, res.Message = Skipped, "skipped after "+it.Name+" failed in the group "+g.item.Name
 					}
 				}, false)
 			}
+			r.emit(GroupSkipped{Path: g.path, Name: g.item.Name, Reason: "the rest of the group is skipped after " + it.Name + " failed", Steps: n})
 			r.advance(g.end)
 			r.save()
 			return nil

@@ -31,6 +31,7 @@ type GroupStarted struct {
 type GroupSkipped struct {
 	Path, Name string
 	Reason     string
+	Steps      int // counted steps it skipped (for progress)
 }
 
 // StepStarted says a step starts.

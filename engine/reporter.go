@@ -11,12 +11,22 @@ import (
 
 // SummaryLines is the end-of-run summary as plain text lines no wider
 // than width: a table of every step (name, result, exit code in hex and
-// decimal, duration); for a failure the failing step, the tail of its
-// output and the log; and what the codes that appeared mean.
+// decimal, duration), then SummaryDetails.
 func SummaryLines(res *Result, width int) []string {
-	if width < 40 {
-		width = 40
+	return append(SummaryTable(res, width), SummaryDetails(res, width)...)
+}
+
+func summaryWidth(width int) int {
+	if width < 60 {
+		return 60
 	}
+	return width
+}
+
+// SummaryTable is the table of every step: number, name, result, exit
+// code in hex and decimal, duration.
+func SummaryTable(res *Result, width int) []string {
+	width = summaryWidth(width)
 	const fixed = 3 + 1 + 1 + 18 + 1 + 22 + 1 + 8
 	nameW := width - fixed
 	var out []string
@@ -35,7 +45,15 @@ func SummaryLines(res *Result, width int) []string {
 		}
 		out = append(out, strings.TrimRight(fmt.Sprintf("%-3s %-*s %-18s %-22s %8s", num, nameW, Truncate(s.Name, nameW), s.Outcome, code, dur), " "))
 	}
-	out = append(out, strings.Repeat("-", width))
+	return append(out, strings.Repeat("-", width))
+}
+
+// SummaryDetails is how the run ended, and for a failure the failing
+// step, the tail of its output, the log, and what the codes that
+// appeared mean.
+func SummaryDetails(res *Result, width int) []string {
+	width = summaryWidth(width)
+	var out []string
 	out = append(out, Wrap(fmt.Sprintf("%s: %s (%s).", res.Sequence, res.Message, FormatDuration(res.Elapsed)), width)...)
 	if f := res.Failed; f != nil {
 		out = append(out, "")

@@ -1,0 +1,279 @@
+package tui
+
+import (
+	"context"
+	"io"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/refimage/refimage/engine"
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/themes"
+)
+
+// RunViewOptions configure the progress view.
+type RunViewOptions struct {
+	// Theme styles the view; nil is themes.Default().
+	Theme *themes.Theme
+	// Embedded: when the user closes the summary the model sends
+	// RunClosedMsg to its parent (the wizard) instead of quitting the
+	// program.
+	Embedded bool
+	// Start runs the sequence; nil is engine.Run(ctx, seq, opts). Tests
+	// replace it to feed events.
+	Start func(ctx context.Context, seq *sequence.Sequence, opts engine.Options) (*engine.Result, error)
+	// Now is the clock (tests).
+	Now func() time.Time
+}
+
+// RunClosedMsg is sent by an embedded RunModel when the user closes the
+// summary.
+type RunClosedMsg struct {
+	Result *engine.Result
+	Err    error
+}
+
+// runEventMsg carries one engine event; runDoneMsg ends the run.
+type runEventMsg struct{ e engine.Event }
+type runDoneMsg struct {
+	res *engine.Result
+	err error
+}
+type runTickMsg time.Time
+
+// runLine is one line of the log tail.
+type runLine struct {
+	text string
+	typ  int // engine.LogInfo…; 0 for step output
+}
+
+// RunModel is the Bubble Tea model of a running task sequence: "Running:
+// <name>", step N of M, the current step's bar (bytes, rate, ETA) when the
+// step reports progress, the overall bar, a scrolling log tail and the
+// elapsed time; at the end the table of every step and, for a failure,
+// the failing step, its output, the log and what the codes mean. ctrl+c
+// asks; a second ctrl+c stops the running step's processes (the state is
+// kept: refimage run --resume continues).
+type RunModel struct {
+	seq  *sequence.Sequence
+	opts engine.Options
+	vo   RunViewOptions
+	st   runStyles
+	now  func() time.Time
+
+	width, height int
+	ch            chan tea.Msg
+	cancel        context.CancelFunc
+
+	name      string
+	total     int
+	done      int
+	started   time.Time
+	stepNum   int
+	stepName  string
+	stepStart time.Time
+	attempt   int
+	prog      *engine.StepProgress
+	progStart time.Time
+	progFrom  int64
+	lines     []runLine
+	restart   *engine.Restarting
+	logPath   string
+
+	asking   bool
+	stopping bool
+	finished bool
+	res      *engine.Result
+	err      error
+	scroll   int
+}
+
+// NewRunModel returns the progress view of a run of seq with opts (see
+// engine.Run). Its Init starts the run; events come from opts.Events'
+// replacement (the model sets it, after calling any Events already set).
+func NewRunModel(seq *sequence.Sequence, opts engine.Options, vo RunViewOptions) *RunModel {
+	th := vo.Theme
+	if th == nil {
+		th = themes.Default()
+	}
+	now := vo.Now
+	if now == nil {
+		now = time.Now
+	}
+	m := &RunModel{seq: seq, opts: opts, vo: vo, st: newRunStyles(th), now: now, width: 80, height: 25, ch: make(chan tea.Msg, 256)}
+	if seq != nil {
+		m.name = seq.Name
+	}
+	m.started = now()
+	return m
+}
+
+// Result is the run's result once it finished (nil before, or when it
+// could not start: see Err).
+func (m *RunModel) Result() *engine.Result { return m.res }
+
+// Err is why the run could not start.
+func (m *RunModel) Err() error { return m.err }
+
+// Init starts the run in the background.
+func (m *RunModel) Init() tea.Cmd {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	start := m.vo.Start
+	if start == nil {
+		start = engine.Run
+	}
+	opts := m.opts
+	prev := opts.Events
+	ch := m.ch
+	opts.Events = func(e engine.Event) {
+		if prev != nil {
+			prev(e)
+		}
+		ch <- runEventMsg{e}
+	}
+	go func() {
+		res, err := start(ctx, m.seq, opts)
+		ch <- runDoneMsg{res, err}
+	}()
+	return tea.Batch(m.wait(), runTick())
+}
+
+func (m *RunModel) wait() tea.Cmd {
+	ch := m.ch
+	return func() tea.Msg { return <-ch }
+}
+
+func runTick() tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return runTickMsg(t) })
+}
+
+// Update handles keys, window sizes and the run's events.
+func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case runTickMsg:
+		if !m.finished {
+			return m, runTick()
+		}
+	case runEventMsg:
+		m.event(msg.e)
+		return m, m.wait()
+	case runDoneMsg:
+		m.finished = true
+		m.res, m.err = msg.res, msg.err
+		m.asking = false
+		if m.cancel != nil {
+			m.cancel()
+		}
+	case tea.KeyMsg:
+		return m.key(msg)
+	}
+	return m, nil
+}
+
+func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if m.finished {
+		switch k.String() {
+		case "up", "k":
+			m.scroll--
+		case "down", "j":
+			m.scroll++
+		case "pgup":
+			m.scroll -= m.height - 2
+		case "pgdown", " ":
+			m.scroll += m.height - 2
+		case "home":
+			m.scroll = 0
+		case "q", "enter", "esc", "ctrl+c":
+			if m.vo.Embedded {
+				res, err := m.res, m.err
+				return m, func() tea.Msg { return RunClosedMsg{Result: res, Err: err} }
+			}
+			return m, tea.Quit
+		}
+		return m, nil
+	}
+	switch k.String() {
+	case "ctrl+c":
+		if m.asking {
+			m.stop()
+		} else {
+			m.asking = true
+		}
+	case "y", "Y":
+		if m.asking {
+			m.stop()
+		}
+	case "n", "N", "esc":
+		m.asking = false
+	}
+	return m, nil
+}
+
+func (m *RunModel) stop() {
+	m.asking = false
+	m.stopping = true
+	if m.cancel != nil {
+		m.cancel()
+	}
+}
+
+const maxRunLines = 500
+
+func (m *RunModel) addLine(text string, typ int) {
+	m.lines = append(m.lines, runLine{text, typ})
+	if len(m.lines) > maxRunLines {
+		m.lines = append(m.lines[:0], m.lines[len(m.lines)-maxRunLines/2:]...)
+	}
+}
+
+func (m *RunModel) event(e engine.Event) {
+	switch e := e.(type) {
+	case engine.RunStarted:
+		m.name, m.total, m.done, m.logPath = e.Sequence, e.Total, e.Done, e.LogPath
+	case engine.StepStarted:
+		m.stepNum, m.stepName, m.stepStart, m.attempt = e.Number, e.Name, m.now(), e.Attempt
+		m.prog = nil
+	case engine.StepProgress:
+		if m.prog == nil {
+			m.progStart, m.progFrom = m.now(), e.Done
+		}
+		p := e
+		m.prog = &p
+	case engine.GroupSkipped:
+		m.done += e.Steps
+	case engine.Log:
+		m.addLine(e.Entry.Message, e.Entry.Type)
+	case engine.StepFinished:
+		if e.Result.Number > 0 {
+			m.done++
+			if e.Result.Number > m.stepNum {
+				m.stepNum, m.stepName = e.Result.Number, e.Result.Name
+			}
+		}
+		m.prog = nil
+	case engine.Restarting:
+		r := e
+		m.restart = &r
+	case engine.RunFinished:
+		m.res = e.Result
+	}
+}
+
+// RunInTerminal runs the sequence with the progress view on out, reading
+// keys from in, and returns the result when the user closes the summary.
+func RunInTerminal(seq *sequence.Sequence, opts engine.Options, vo RunViewOptions, in io.Reader, out io.Writer) (*engine.Result, error) {
+	lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(out))
+	m := NewRunModel(seq, opts, vo)
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
+	final, err := p.Run()
+	if err != nil {
+		return nil, err
+	}
+	fm := final.(*RunModel)
+	return fm.res, fm.err
+}
