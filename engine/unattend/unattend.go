@@ -328,7 +328,13 @@ func (s *Settings) build(arch string) (map[string][]*node, string, error) {
 		}
 		cred := elem("Credentials", leaf("Domain", dom), leaf("Password", s.JoinPassword), leaf("Username", user))
 		id.children = append(id.children, cred, leaf("JoinDomain", s.Domain))
-		addLeaf(id, "MachineObjectOU", s.DomainOU)
+		// ConfigMgr's OU browser gives LDAP://OU=…; MachineObjectOU is
+		// the distinguished name alone.
+		ou := s.DomainOU
+		if len(ou) >= 7 && strings.EqualFold(ou[:7], "LDAP://") {
+			ou = ou[7:]
+		}
+		addLeaf(id, "MachineObjectOU", ou)
 	} else {
 		wg := s.Workgroup
 		if wg == "" {

@@ -539,6 +539,15 @@ func TestFromSteps(t *testing.T) {
 		s.Domain != "d.test" || s.JoinAccount != `d\u` || s.UILanguage != "fr-FR" || s.RegisteredOwner != "U" {
 		t.Errorf("%+v", s)
 	}
+	r, err := Generate(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has(t, paths(t, r.XML), "settings[specialize]/component[Microsoft-Windows-UnattendedJoin,amd64]/Identification/MachineObjectOU=OU=x",
+		"settings[specialize]/component[Microsoft-Windows-UnattendedJoin,amd64]/Identification/Credentials/Domain=d")
+	ns.DomainOU = "LDAP://OU=Ref,DC=d,DC=test"
+	r, _ = Generate(FromSteps("amd64", ws, ns, "", canaryAdmin, canaryJoin), nil)
+	has(t, paths(t, r.XML), "settings[specialize]/component[Microsoft-Windows-UnattendedJoin,amd64]/Identification/MachineObjectOU=OU=Ref,DC=d,DC=test")
 	if d := FromSteps("amd64", nil, nil, "", "", ""); !d.RandomAdminPassword {
 		t.Error("without a settings step the administrator account is disabled")
 	}
