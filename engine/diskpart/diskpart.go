@@ -39,6 +39,10 @@ const (
 // Windows PE RAM drive) are left out.
 const DefaultFreeLetters = "CDEFGHIJKLMNOPQRSTUVWYZ"
 
+// MinEFIMB is the smallest EFI system partition Windows supports (FAT32
+// on 512-byte sectors; 4K-native disks need 260 MB).
+const MinEFIMB = 100
+
 // MiB is a mebibyte; diskpart's size= is in MiB.
 const MiB = 1 << 20
 
@@ -324,6 +328,9 @@ func (p *planner) plan(parts []sequence.Partition) error {
 					extRemaining = pl.SizeMB
 				}
 			}
+		}
+		if typ == "efi" && !pl.Rest && pl.SizeMB < MinEFIMB {
+			return fmt.Errorf("%s: an EFI system partition needs at least %d MB (260 MB on 4K-native disks), not %d MB", where, MinEFIMB, pl.SizeMB)
 		}
 		if pt.AssignLetter && typ != "msr" && typ != "extended" {
 			if pl.Letter, err = p.nextLetter(); err != nil {

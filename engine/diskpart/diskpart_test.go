@@ -235,6 +235,8 @@ func TestRefused(t *testing.T) {
 			Options{DiskSize: 64 * GB}, "more than the"},
 		{"tiny disk", sequence.PartitionDisk{Style: "gpt", Partitions: p(part("W", "primary", 0, "mb", "ntfs", false, ""))},
 			Options{DiskSize: MiB}, "too small"},
+		{"small efi", sequence.PartitionDisk{Style: "gpt", Partitions: p(part("S", "efi", 50, "mb", "fat32", false, ""), part("W", "primary", 0, "mb", "ntfs", false, ""))},
+			Options{DiskSize: 64 * GB}, "at least 100 MB"},
 		{"no partitions", sequence.PartitionDisk{Style: "gpt"}, Options{DiskSize: 64 * GB}, "at least one"},
 		{"bad style", sequence.PartitionDisk{Style: "apm", Partitions: p(part("W", "primary", 0, "mb", "ntfs", false, ""))},
 			Options{DiskSize: 64 * GB}, "style"},
