@@ -157,6 +157,15 @@ func TestWizardUnavailableAction(t *testing.T) {
 	if cmd != nil || !strings.Contains(m.status, "issue #5") || !strings.Contains(m.status, "refimage run ref.toml") {
 		t.Errorf("status %q", m.status)
 	}
+	m.opt.Notes = map[Action]string{ActionMedia: "needs the WinPE folder"}
+	m.menu = 1
+	if _, cmd := m.completionKey(tea.KeyMsg{Type: tea.KeyEnter}); cmd != nil || m.status != "needs the WinPE folder" {
+		t.Errorf("media: %q", m.status)
+	}
+	if v := render(m, 80, 25); !strings.Contains(v, "Write bootable media (from the command line)") {
+		t.Errorf("media entry:\n%s", v)
+	}
+	m.menu = 0
 	m.opt.Available = map[Action]bool{ActionRun: true}
 	if _, cmd := m.completionKey(tea.KeyMsg{Type: tea.KeyEnter}); cmd == nil || m.Result().Action != ActionRun {
 		t.Errorf("run now: %+v", m.Result())

@@ -33,9 +33,12 @@ var actionIssue = map[Action]int{ActionRun: 5, ActionMedia: 7, ActionEdit: 9}
 // WizardOptions configure the wizard screens.
 type WizardOptions struct {
 	Theme *themes.Theme
-	// Available lists the Completion actions this build can do; the
-	// others say which issue brings them.
+	// Available lists the Completion actions this build can do in this
+	// process; the others show their Note, or say which issue brings them.
 	Available map[Action]bool
+	// Notes explain an action that is not available here (e.g. media that
+	// need a WinPE folder from the command line).
+	Notes map[Action]string
 	// Commands returns the command lines that repeat each action later
 	// for the written file.
 	Commands func(path string) []string
@@ -558,6 +561,10 @@ func (m *WizardModel) completionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case "enter":
 		a := completionActions[m.menu]
 		if a != ActionQuit && !m.opt.Available[a] {
+			if n := m.opt.Notes[a]; n != "" {
+				m.setStatus(n, true)
+				return m, nil
+			}
 			cmds := m.opt.Commands(m.result.Written)
 			m.setStatus(fmt.Sprintf(tx("completion.issue"), actionName(a), actionIssue[a], cmds[int(a)-int(ActionRun)]), true)
 			return m, nil

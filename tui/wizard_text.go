@@ -34,6 +34,7 @@ var wizardText = map[string]string{
 	"completion.media":  "Write bootable media",
 	"completion.edit":   "Open in editor",
 	"completion.quit":   "Quit",
+	"completion.cli":    "(from the command line)",
 	"completion.later":  "Next time you can run these directly:",
 	"completion.issue":  "%s arrives with issue #%d; until then run: %s",
 	"help.title":        "Keys",

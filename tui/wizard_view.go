@@ -402,7 +402,11 @@ func (m *WizardModel) completionLines(p *pane) {
 	for i, a := range completionActions {
 		label := actionName(a)
 		if a != ActionQuit && !m.opt.Available[a] {
-			label += fmt.Sprintf(" (issue #%d)", actionIssue[a])
+			if m.opt.Notes[a] != "" {
+				label += " " + tx("completion.cli")
+			} else {
+				label += fmt.Sprintf(" (issue #%d)", actionIssue[a])
+			}
 		}
 		if i == m.menu {
 			p.add(sym.Cursor + " " + st.MenuSelected.Render(" "+label+" "))

@@ -85,7 +85,8 @@ func runNew(env *cmdEnv, args []string) error {
 		w.A.Output = *out
 	}
 	w.A.Overwrite = *force
-	res, err := tui.RunWizard(w, tui.WizardOptions{Available: availableActions()}, *theme, env.stdin, env.stderr)
+	avail, notes := completionActions()
+	res, err := tui.RunWizard(w, tui.WizardOptions{Available: avail, Notes: notes}, *theme, env.stdin, env.stderr)
 	if err != nil {
 		return failedf("%v", err)
 	}
@@ -99,19 +100,41 @@ func runNew(env *cmdEnv, args []string) error {
 	return runAction(env, res)
 }
 
-// availableActions are the Completion actions built so far: the engine
-// (issue #5), media (issue #7) and the editor (issue #9) are wired here
-// when they land.
-func availableActions() map[tui.Action]bool { return map[tui.Action]bool{} }
+// completionActions says which Completion actions run in this process:
+// Run now hands the file to the registered "run" command (the engine,
+// issue #5) and Open in editor to "edit" (issue #9) once they are built;
+// bootable media need a WinPE folder, so that entry shows the command.
+func completionActions() (map[tui.Action]bool, map[tui.Action]string) {
+	avail := map[tui.Action]bool{}
+	notes := map[tui.Action]string{}
+	if c, ok := commands["run"]; ok && !c.pending {
+		avail[tui.ActionRun] = true
+	}
+	if c, ok := commands["edit"]; ok && !c.pending {
+		avail[tui.ActionEdit] = true
+	}
+	if c, ok := commands["media"]; ok && !c.pending {
+		notes[tui.ActionMedia] = "bootable media need the WinPE folder (copype): quit, then run refimage media FILE --winpe WINPE_DIR --iso OUT.iso (or --usb/--device)"
+	}
+	return avail, notes
+}
 
 func runAction(env *cmdEnv, res tui.WizardResult) error {
+	run := func(name string) error {
+		c, ok := commands[name]
+		if !ok || c.pending {
+			return usageErrorf("'refimage %s' is not built yet; later run: refimage %s %s", name, name, res.Written)
+		}
+		fmt.Fprintf(env.stderr, "refimage new: refimage %s %s\n", name, res.Written)
+		return c.run(env, []string{res.Written})
+	}
 	switch res.Action {
 	case tui.ActionRun:
-		return usageErrorf("Run now arrives with issue #5; then run: refimage run %s", res.Written)
-	case tui.ActionMedia:
-		return usageErrorf("Write bootable media arrives with issue #7; then run: refimage media %s --winpe WINPE_DIR --iso OUT.iso", res.Written)
+		return run("run")
 	case tui.ActionEdit:
-		return usageErrorf("the editor arrives with issue #9; then run: refimage edit %s", res.Written)
+		return run("edit")
+	case tui.ActionMedia:
+		return usageErrorf("bootable media need the WinPE folder: run refimage media %s --winpe WINPE_DIR --iso OUT.iso", res.Written)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/tui"
 )
 
 // runNewEnv runs the command line with an environment.
@@ -240,5 +241,20 @@ func TestNewFlags(t *testing.T) {
 	code, _, stderr := runNewEnv(t, nil, "new", "--help")
 	if code != 0 || !strings.Contains(stderr, "--answers") {
 		t.Errorf("--help: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestNewCompletionActions(t *testing.T) {
+	avail, notes := completionActions()
+	if c, ok := commands["run"]; ok && !c.pending && !avail[tui.ActionRun] {
+		t.Error("run is built but Run now is not offered")
+	}
+	if c := commands["run"]; c == nil || c.pending {
+		if avail[tui.ActionRun] {
+			t.Error("Run now offered without a run command")
+		}
+	}
+	if c, ok := commands["media"]; ok && !c.pending && !strings.Contains(notes[tui.ActionMedia], "refimage media FILE --winpe") {
+		t.Errorf("media note %q", notes[tui.ActionMedia])
 	}
 }
