@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -283,4 +284,47 @@ func TestCommandAndCheckDisk(t *testing.T) {
 	if err := CheckDisk(0, []int{1, 2}); err != nil {
 		t.Error(err)
 	}
+}
+
+// FuzzGenerate: any layout either is refused or gives a script whose
+// fixed sizes fit the disk and whose lines are CRLF-terminated.
+func FuzzGenerate(f *testing.F) {
+	f.Add(true, int64(256), uint8(4), []byte{1, 0, 2, 3, 0, 0, 3, 1, 99, 2, 1, 0, 0, 0, 0})
+	f.Add(false, int64(64), uint8(6), []byte{0, 0, 1, 1, 1, 2, 2, 0, 0, 3, 2, 50, 3, 0, 0})
+	types := []string{"primary", "extended", "logical", "hidden", "efi", "msr", "recovery"}
+	units := []string{"mb", "gb", "percent"}
+	fss := []string{"", "ntfs", "fat32"}
+	f.Fuzz(func(t *testing.T, gpt bool, sizeGB int64, n uint8, spec []byte) {
+		step := sequence.PartitionDisk{Style: "mbr"}
+		if gpt {
+			step.Style = "gpt"
+		}
+		for i := 0; i < int(n%8) && len(spec) >= 3*(i+1); i++ {
+			b := spec[3*i : 3*i+3]
+			step.Partitions = append(step.Partitions, sequence.Partition{
+				Type: types[int(b[0])%len(types)], SizeUnit: units[int(b[1])%len(units)], Size: int(b[2]),
+				FileSystem: fss[int(b[0]>>4)%len(fss)], QuickFormat: b[1]&0x80 != 0, AssignLetter: b[1]&0x40 != 0,
+				Bootable: b[1]&0x20 != 0, LetterVariable: "V" + strconv.Itoa(i),
+			})
+		}
+		if sizeGB < 0 || sizeGB > 1<<20 {
+			sizeGB = 0
+		}
+		r, err := Generate(&step, Options{DiskSize: sizeGB * GB})
+		if err != nil {
+			return
+		}
+		var total int64
+		for _, p := range r.Partitions {
+			if p.Type != "logical" {
+				total += p.SizeMB
+			}
+		}
+		if sizeGB > 0 && total*MiB > sizeGB*GB {
+			t.Fatalf("%d MB of partitions on a %d GB disk", total, sizeGB)
+		}
+		if !strings.HasSuffix(r.Script, "exit\r\n") || strings.Contains(strings.ReplaceAll(r.Script, "\r\n", ""), "\n") {
+			t.Fatal("bad line endings")
+		}
+	})
 }
