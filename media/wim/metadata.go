@@ -53,6 +53,11 @@ type NamedStream struct {
 // IsDir reports whether the entry is a directory.
 func (d *Dentry) IsDir() bool { return d.Attributes&AttrDirectory != 0 }
 
+// isRealDir reports whether the entry is a directory that is not a
+// reparse point (a symlink or junction to a folder is not): only those
+// have child lists, and only those lack an unnamed data stream.
+func (d *Dentry) isRealDir() bool { return d.IsDir() && !d.IsReparse() }
+
 // IsReparse reports whether the entry is a reparse point.
 func (d *Dentry) IsReparse() bool { return d.Attributes&AttrReparsePoint != 0 }
 
@@ -342,7 +347,7 @@ func (d *Dentry) streamsForDisk() []NamedStream {
 	if d.IsReparse() {
 		s = append(s, NamedStream{Hash: d.ReparseHash})
 	}
-	if !d.IsDir() {
+	if !d.isRealDir() {
 		s = append(s, NamedStream{Hash: d.Hash})
 	}
 	s = append(s, d.Streams...)
@@ -413,7 +418,7 @@ func (m *Metadata) Marshal() ([]byte, error) {
 		}
 		next += 8
 		for _, c := range d.Children {
-			if c.IsDir() {
+			if c.isRealDir() {
 				walk(c)
 			}
 		}
@@ -454,7 +459,7 @@ func putDentry(out []byte, pos int, d *Dentry, subdir int, root bool) int {
 	le.PutUint64(b, uint64(length))
 	le.PutUint32(b[0x08:], d.Attributes)
 	le.PutUint32(b[0x0C:], uint32(d.SecurityID))
-	if d.IsDir() {
+	if d.isRealDir() {
 		le.PutUint64(b[0x10:], uint64(subdir))
 	}
 	le.PutUint64(b[0x28:], uint64(d.CreationTime))
