@@ -113,6 +113,9 @@ type Settings struct {
 	// DriverPaths are folders of staged driver packages, written as
 	// PnpCustomizationsNonWinPE DriverPaths in the offlineServicing pass.
 	DriverPaths []string
+	// DriverPathsAuditSystem also writes them in the auditSystem pass
+	// (for an image that is started in audit mode).
+	DriverPathsAuditSystem bool
 
 	// SkipRearm keeps the activation state through sysprep /generalize
 	// (Prepare Windows for Capture "Do not reset activation flag").
@@ -392,6 +395,9 @@ func (s *Settings) build(arch string) (map[string][]*node, string, error) {
 
 	if len(s.DriverPaths) > 0 {
 		out[PassOfflineServicing] = append(out[PassOfflineServicing], driverComponent(arch, s.DriverPaths))
+		if s.DriverPathsAuditSystem {
+			out[PassAuditSystem] = append(out[PassAuditSystem], driverComponent(arch, s.DriverPaths))
+		}
 	}
 	if s.SkipRearm {
 		spp := component(SecuritySPP, arch)

@@ -156,6 +156,7 @@ func TestGolden(t *testing.T) {
 	arm.Arch = "arm64"
 	arm.DriverPaths = []string{`C:\_SMSTaskSequence\Drivers\1`, `C:\_SMSTaskSequence\Drivers\2`}
 	arm.SkipRearm = true
+	arm.DriverPathsAuditSystem = true
 	x86 := workgroupSettings()
 	x86.Arch = "x86"
 	x86.ComputerName = "*"
