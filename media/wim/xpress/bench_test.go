@@ -77,3 +77,25 @@ func BenchmarkDecompress(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompressRandom is incompressible data (already-compressed
+// files are common in Windows images).
+func BenchmarkCompressRandom(b *testing.B) {
+	data := make([]byte, 4<<20)
+	x := uint64(1)
+	for i := range data {
+		x = x*6364136223846793005 + 1442695040888963407
+		data[i] = byte(x >> 56)
+	}
+	c := NewCompressor()
+	dst := make([]byte, 32768)
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for off := 0; off < len(data); off += 32768 {
+			if c.Compress(dst, data[off:off+32768]) != 0 {
+				b.Fatal("random data compressed")
+			}
+		}
+	}
+}

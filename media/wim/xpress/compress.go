@@ -16,6 +16,7 @@ const (
 	maxOff3    = 4096  // length-3 matches farther than this are not worth it
 	maxMatch   = 65538 // longest match the format can code
 	minLazyGap = 2
+	skipShift  = 6 // after 1<<skipShift fruitless searches, step by 2, and so on
 )
 
 // seq is a run of literals followed by a match (length 0 for the final
@@ -126,6 +127,7 @@ func (c *Compressor) parse(src []byte) {
 	last := n - 7
 	litStart := 0
 	pendLen, pendOff := 0, 0 // a match at i-1 awaiting the lazy decision
+	miss := 0                // positions searched since the last match
 	i := 0
 	for i < last {
 		// Search at i for a match longer than better.
@@ -222,9 +224,14 @@ func (c *Compressor) parse(src []byte) {
 			continue
 		}
 		if bestLen == 0 {
-			i++
+			// In data without matches, search ever more sparsely
+			// (positions skipped are not inserted either), as data
+			// that is already compressed gains nothing from effort.
+			miss++
+			i += 1 + miss>>skipShift
 			continue
 		}
+		miss = 0
 		if bestLen < lazyMax && i+1 < last {
 			pendLen, pendOff = bestLen, bestOff
 			i++
