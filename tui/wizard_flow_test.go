@@ -171,3 +171,31 @@ func TestWizardUnavailableAction(t *testing.T) {
 		t.Errorf("run now: %+v", m.Result())
 	}
 }
+
+// TestWizardFlowOpen opens an existing sequence, changes its name and
+// writes it: what the wizard does not show is kept.
+func TestWizardFlowOpen(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "opened.toml")
+	example, _ := filepath.Abs(filepath.Join("..", "docs", "examples", "build-and-capture.toml"))
+	f := newFlow(t)
+	f.see("Build and capture a reference").keys(tea.KeyDown, tea.KeyDown).see("Sequence file").keys(tea.KeyTab).typ("missing.toml").keys(tea.KeyCtrlN).
+		see("no such file").keys(tea.KeyCtrlU).typ(example).keys(tea.KeyCtrlN)
+	f.see("Build and capture Windows 11 Enterprise").keys(tea.KeyCtrlU).typ("Opened and renamed").keys(tea.KeyCtrlS)
+	f.see("Your choices").keys(tea.KeyCtrlU).typ(out).keys(tea.KeyCtrlN)
+	f.see("written to").keys(tea.KeyEnter)
+	f.see("Next time you can run").typ("q")
+	m := f.done()
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(data)
+	for _, want := range []string{`name = "Opened and renamed"`, `source = '\\deploy01\drivers$'`, `name = "Microsoft 365 Apps"`, `product_key = "env:REFIMAGE_PRODUCT_KEY"`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("lost %s", want)
+		}
+	}
+	if m.Result().Written == "" {
+		t.Error("no result")
+	}
+}
