@@ -75,7 +75,8 @@ func (w *Wizard) HasClearSecrets() bool {
 			break
 		}
 		for _, f := range p.VisibleFields(w) {
-			if f.Kind == KindSecret && !strings.HasSuffix(f.Key, "_confirm") && needsConfirm(f.Get(w)) {
+			v := f.Get(w)
+			if f.Kind == KindSecret && !strings.HasSuffix(f.Key, "_confirm") && (needsConfirm(v) || strings.HasPrefix(v, "plain:")) {
 				return true
 			}
 		}

@@ -605,3 +605,40 @@ func TestDefaultOutputFollowsName(t *testing.T) {
 		t.Errorf("a chosen output was replaced: %q", w.A.Output)
 	}
 }
+
+func TestOpenedPlaintextIsSealed(t *testing.T) {
+	src := `version = 1
+name = "Plain"
+kind = "custom"
+
+[[steps]]
+type = "prepare-windows-for-capture"
+name = "Prepare Windows for Capture"
+
+[[steps]]
+type = "capture-os-image"
+name = "Capture Operating System Image"
+destination = '\\srv\c\ref.wim'
+account = 'CORP\svc'
+password = "plain:Clear-Text-9"
+`
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.toml")
+	os.WriteFile(in, []byte(src), 0o644)
+	w := newTest(t)
+	w.A.Flow, w.A.OpenPath = FlowOpen, in
+	if err := w.Next(); err != nil {
+		t.Fatal(err, w.openErr)
+	}
+	if !w.NeedsPassphrase() {
+		t.Fatal("a plain: password does not ask for a passphrase")
+	}
+	out := filepath.Join(dir, "out.toml")
+	if _, err := Write(w, out, WriteOptions{Passphrase: "p w"}); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	if strings.Contains(string(data), "Clear-Text-9") {
+		t.Errorf("kept in clear:\n%s", data)
+	}
+}
