@@ -246,3 +246,10 @@ func (lr *LineReporter) Event(e Event) {
 		}
 	}
 }
+
+// Note prints a line of its own (e.g. what ctrl+c does).
+func (lr *LineReporter) Note(s string) {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	fmt.Fprintln(lr.W, s)
+}

@@ -1,0 +1,311 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/refimage/refimage/engine"
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/media"
+	"github.com/refimage/refimage/tui"
+)
+
+func init() {
+	register(&command{
+		name:    "run",
+		usage:   "refimage run FILE [--offline DIR] [--resume] [--state DIR] [--log DIR] [--var K=V]... [--plain]",
+		summary: "Run a task sequence.",
+		help: `Runs the sequence with Configuration Manager's semantics and shows its
+progress (with --plain, or when stderr is not a terminal, as plain lines).
+The state is saved after every step: after a restart, a crash or ctrl+c,
+'refimage run --resume' continues where the run stopped (a step that was
+interrupted runs again). ctrl+c asks first; a second ctrl+c stops the
+running step's processes.
+
+On Windows the engine detects Windows PE (the MiniNT key) and UEFI (the
+firmware type) and keeps its state in C:\_SMSTaskSequence once the target
+disk has it (X:\_SMSTaskSequence before). Elsewhere the machine is
+simulated: --env (default winpe) and --uefi/--bios (default UEFI); the
+state goes to --state DIR, DIR/_SMSTaskSequence with --offline DIR, or the
+user's config folder; steps that need a running Windows fail clearly.
+
+smsts.log (CMTrace format) goes to --log DIR or follows the environment;
+--log-format json adds smsts.jsonl beside it. Secrets are masked in every
+log; prompt secrets are asked for before the run starts.
+
+Exit codes: 0 the run succeeded (or the computer is restarting to go on),
+1 it failed or needs a restart this platform cannot do, 2 bad input,
+130 stopped with ctrl+c.`,
+		run: runRun,
+	})
+}
+
+// runNow runs a sequence file the wizard just wrote, in the same process
+// (the Completion page's "Run now").
+func runNow(env *cmdEnv, file string) error { return runRun(env, []string{file}) }
+
+func runRun(env *cmdEnv, args []string) error {
+	c := commands["run"]
+	fs := newFlagSet(c)
+	offline := fs.String("offline", "", "the folder `DIR` stands for the target's OS volume")
+	resume := fs.Bool("resume", false, "continue the run kept in the state folder")
+	fresh := fs.Bool("fresh", false, "start over even if an unfinished run is kept")
+	stateDir := fs.String("state", "", "keep the state in `DIR`")
+	logDir := fs.String("log", "", "write smsts.log in `DIR`")
+	logFormat := fs.String("log-format", "cmtrace", "cmtrace, or json to add smsts.jsonl")
+	plain := fs.Bool("plain", false, "plain lines instead of the progress view")
+	envName := fs.String("env", "winpe", "simulated environment off Windows: winpe or full-os")
+	uefi := fs.Bool("uefi", false, "simulated UEFI firmware (the default off Windows)")
+	bios := fs.Bool("bios", false, "simulated BIOS firmware")
+	fromMedia := fs.Bool("media", false, "started from refimage media in Windows PE (winpeshl.ini)")
+	var vars multiFlag
+	fs.Var(&vars, "var", "set a variable (repeatable): `NAME=VALUE`")
+	files, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if len(files) > 1 || len(files) == 0 && !*resume && !*fromMedia {
+		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file (or --resume)")}}
+	}
+	if *resume && *fresh {
+		return usageErrorf("--resume and --fresh exclude each other")
+	}
+	if *logFormat != "cmtrace" && *logFormat != "json" {
+		return usageErrorf("--log-format is cmtrace or json, not %q", *logFormat)
+	}
+	if *envName != "winpe" && *envName != "full-os" {
+		return usageErrorf("--env is winpe or full-os, not %q", *envName)
+	}
+	isBIOS, err := firmwareFlag(*uefi, *bios)
+	if err != nil {
+		return err
+	}
+	vs, err := varFlags(vars)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		if m := sequence.ValidateVariableName(v.Name); m != "" {
+			return usageErrorf("--var %s: %s", v.Name, m)
+		}
+	}
+	if *offline != "" {
+		if fi, err := os.Stat(*offline); err != nil || !fi.IsDir() {
+			return usageErrorf("--offline %s: not a folder", *offline)
+		}
+	}
+
+	// The machine: detected on Windows (flags override when given),
+	// simulated elsewhere.
+	var mach *engine.Machine
+	if runtime.GOOS != "windows" || set["env"] || set["uefi"] || set["bios"] {
+		mach = &engine.Machine{InWinPE: *envName == "winpe", UEFI: !isBIOS, SecureBoot: "NA"}
+	}
+	opts := engine.Options{
+		Platform: engine.Live(engine.LiveOptions{Machine: mach}),
+		StateDir: *stateDir,
+		LogDir:   *logDir,
+		JSONLog:  *logFormat == "json",
+		Vars:     vs,
+		Offline:  *offline,
+	}
+	resolver := &secret.StdResolver{
+		Lookup: func(n string) (string, bool) { v := env.getenv(n); return v, v != "" },
+	}
+	if env.isTerminal() {
+		resolver.Ask = func(label string) (string, error) {
+			fmt.Fprintf(env.stderr, "%s: ", label)
+			b, err := term.ReadPassword(int(os.Stdin.Fd()))
+			fmt.Fprintln(env.stderr)
+			return string(b), err
+		}
+	}
+	var res secret.Resolver = resolver
+	var file string
+	if len(files) == 1 {
+		file = files[0]
+	}
+	if *fromMedia {
+		f, r, err := startFromMedia(env, &opts, resolver)
+		if err != nil {
+			return err
+		}
+		file, res = f, r
+	}
+	opts.Source = file
+
+	ctx := context.Background()
+	var seq *sequence.Sequence
+	if file != "" {
+		if seq, err = loadSequence(file); err != nil {
+			return err
+		}
+		if abs, err := filepath.Abs(file); err == nil {
+			opts.Source = abs
+		}
+	}
+	st, dir, err := engine.Unfinished(ctx, opts)
+	if err != nil && (*resume || !*fresh) {
+		return failedf("%v", err)
+	}
+	switch {
+	case *resume || *fromMedia && st != nil:
+		opts.Resume = true
+		kept, err := engine.ResumeSequence(ctx, opts)
+		if err != nil {
+			if errors.Is(err, engine.ErrNothingToResume) {
+				return usageErrorf("%v", err)
+			}
+			return failedf("%v", err)
+		}
+		if seq == nil {
+			seq = kept
+		}
+	case st != nil && !*fresh:
+		return usageErrorf("an unfinished run of %q is kept in %s (status %s): continue it with --resume, or start over with --fresh", st.Sequence, dir, st.Status)
+	}
+	// Every secret is revealed (asked for) now, before the progress view.
+	check := seq
+	if opts.Resume {
+		if check, err = engine.ResumeSequence(ctx, opts); err != nil {
+			return failedf("%v", err)
+		}
+	}
+	if res, err = engine.Preresolve(check, res); err != nil {
+		return usageErrorf("the sequence's secrets: %v", err)
+	}
+	opts.Resolver = res
+	if opts.Resume {
+		seq = nil // the engine continues with the copy kept in the state
+		if file != "" {
+			seq, _ = loadSequence(file) // only compared with the kept copy
+		}
+	}
+
+	var result *engine.Result
+	if *plain || !env.isTerminal() {
+		result, err = runPlain(env, seq, opts)
+	} else {
+		result, err = tui.RunInTerminal(seq, opts, tui.RunViewOptions{}, env.stdin, env.stderr)
+		if result != nil {
+			printEnd(env, result)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, engine.ErrNothingToResume) {
+			return usageErrorf("%v", err)
+		}
+		return failedf("%v", err)
+	}
+	switch result.Status {
+	case engine.StatusSucceeded:
+		return nil
+	case engine.StatusRestarting:
+		fmt.Fprintln(env.stderr, "refimage run: the computer restarts; the run continues after the restart")
+		return nil
+	case engine.StatusCancelled:
+		fmt.Fprintf(env.stderr, "refimage run: stopped; 'refimage run --resume' continues (state in %s)\n", result.StateDir)
+		return errCancelled
+	case engine.StatusRestartNeeded:
+		fmt.Fprintln(env.stderr, "refimage run: "+result.Message)
+		return reportedError{code: exitFailed}
+	}
+	return reportedError{code: exitFailed}
+}
+
+// printEnd repeats how the run ended after the progress view closed (it
+// drew on the alternate screen).
+func printEnd(env *cmdEnv, res *engine.Result) {
+	if res.Status == engine.StatusFailed {
+		for _, l := range engine.SummaryDetails(res, 80) {
+			fmt.Fprintln(env.stderr, l)
+		}
+		return
+	}
+	fmt.Fprintf(env.stderr, "%s: %s.\n", res.Sequence, res.Message)
+}
+
+// runPlain runs with the plain line reporter. The first ctrl+c says what
+// a second one does; the second stops the running step.
+func runPlain(env *cmdEnv, seq *sequence.Sequence, opts engine.Options) (*engine.Result, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt)
+	defer signal.Stop(sig)
+	lr := &engine.LineReporter{W: env.stderr, Width: 80}
+	go func() {
+		n := 0
+		for range sig {
+			n++
+			if n == 1 {
+				lr.Note("ctrl+c: press it again to stop the running step (its processes are ended; the state is kept and 'refimage run --resume' continues)")
+				continue
+			}
+			cancel()
+			return
+		}
+	}()
+	opts.Events = lr.Event
+	return engine.Run(ctx, seq, opts)
+}
+
+// startFromMedia reads the sequence and identity from the boot image
+// (X:\ in Windows PE), finds the medium, unlocks its password and sets
+// the media variables.
+func startFromMedia(env *cmdEnv, opts *engine.Options, std *secret.StdResolver) (string, secret.Resolver, error) {
+	boot := env.getenv("REFIMAGE_MEDIA_BOOT")
+	var roots []string
+	if boot == "" {
+		if runtime.GOOS != "windows" {
+			return "", nil, usageErrorf("--media runs in Windows PE from refimage media (or set REFIMAGE_MEDIA_BOOT to the boot image's root)")
+		}
+		boot = `X:\`
+		for d := 'C'; d <= 'Z'; d++ {
+			roots = append(roots, string(d)+`:\`)
+		}
+	} else {
+		roots = []string{boot}
+	}
+	started, err := media.Locate(boot, roots, nil)
+	if err != nil {
+		return "", nil, failedf("%v", err)
+	}
+	var res secret.Resolver = std
+	if started.Identity.PasswordCheck != "" {
+		pass, err := std.Passphrase()
+		if err != nil {
+			return "", nil, usageErrorf("the media password: %v", err)
+		}
+		if err := started.Identity.Unlock(pass); err != nil {
+			return "", nil, usageErrorf("%v", err)
+		}
+	}
+	for k, v := range started.Variables() {
+		switch k {
+		case "_SMSTSMediaType":
+			opts.MediaType = v
+		case "_SMSTSLaunchMode":
+			opts.LaunchMode = v
+		default:
+			if strings.HasPrefix(k, "_") {
+				opts.ReadOnlyVars = append(opts.ReadOnlyVars, sequence.Variable{Name: k, Value: v})
+			} else {
+				opts.Vars = append([]sequence.Variable{{Name: k, Value: v}}, opts.Vars...)
+			}
+		}
+	}
+	return started.SequencePath, res, nil
+}
