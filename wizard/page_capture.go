@@ -29,7 +29,7 @@ func captureFields(pg string) []*Field {
 	dest := strField(pg, "destination", KindText, func(a *Answers) *string { return &a.CaptureDest }).req().max(sequence.MaxCapturePath)
 	dest.rule(func(w *Wizard) string { return sequence.ValidateCapturePath(w.A.CaptureDest) })
 	dest.warning(func(w *Wizard) string {
-		if w.A.CaptureDest != "" && w.env.Exists(w.A.CaptureDest) {
+		if sequence.ValidateCapturePath(w.A.CaptureDest) == "" && w.existsCached(w.A.CaptureDest) {
 			return Msg("warn.overwritten")
 		}
 		return ""
@@ -52,4 +52,18 @@ func captureFields(pg string) []*Field {
 		func(a *Answers) *string { return &a.CaptureConfirm },
 		func(*Wizard) bool { return true }, hasAcct)
 	return []*Field{dest, acct, pw, confirm}
+}
+
+// existsCached asks Env.Exists once per path: a network path must not make
+// the screen wait at every key.
+func (w *Wizard) existsCached(path string) bool {
+	if w.exists == nil {
+		w.exists = map[string]bool{}
+	}
+	e, ok := w.exists[path]
+	if !ok {
+		e = w.env.Exists(path)
+		w.exists[path] = e
+	}
+	return e
 }

@@ -77,6 +77,7 @@ type Wizard struct {
 	AppCursor int
 
 	images map[string]imagesResult
+	exists map[string]bool // capture destinations looked up
 	// Written is the file the sequence was written to (Progress).
 	Written string
 }
