@@ -171,10 +171,10 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, 1<<20)
+			sc := &scratch{}
 			for b := range jobs {
 				files := byHash[b.Hash]
-				err := w.extractBlob(b, files, buf, prog)
+				err := w.extractBlob(b, files, sc, prog)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -255,11 +255,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 
 // extractBlob writes blob b to the first file and copies it to the others,
 // checking its SHA-1 on the way.
-func (w *WIM) extractBlob(b *Blob, files []applyFile, buf []byte, prog *progressTracker) error {
-	r, err := w.OpenBlob(b)
-	if err != nil {
-		return err
-	}
+func (w *WIM) extractBlob(b *Blob, files []applyFile, sc *scratch, prog *progressTracker) error {
 	first := files[0]
 	out, err := os.OpenFile(first.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -267,27 +263,18 @@ func (w *WIM) extractBlob(b *Blob, files []applyFile, buf []byte, prog *progress
 	}
 	h := sha1.New()
 	var done uint64
-	for {
-		n, rerr := r.Read(buf)
-		if n > 0 {
-			h.Write(buf[:n])
-			if _, err := out.Write(buf[:n]); err != nil {
-				out.Close()
-				return err
-			}
-			done += uint64(n)
-			prog.add(uint64(n), 0, first.rel)
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			out.Close()
-			return fmt.Errorf("%s: %w", first.rel, rerr)
-		}
-	}
-	if err := out.Close(); err != nil {
+	err = w.forEachChunk(b, sc, func(p []byte) error {
+		h.Write(p)
+		done += uint64(len(p))
+		prog.add(uint64(len(p)), 0, first.rel)
+		_, err := out.Write(p)
 		return err
+	})
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", first.rel, err)
 	}
 	if done != b.Size() {
 		return fmt.Errorf("%s: blob %s gave %d bytes, want %d", first.rel, b.Hash, done, b.Size())

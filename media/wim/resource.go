@@ -214,3 +214,50 @@ func readResource(ra io.ReaderAt, res ResHdr, ctype Compression, chunkSize uint3
 	}
 	return buf, nil
 }
+
+// scratch holds a worker's reusable buffers for forEachChunk.
+type scratch struct{ buf, cbuf []byte }
+
+// forEachChunk calls fn with the uncompressed data of b, in order, piece
+// by piece (chunks of compressed resources, 1 MiB pieces of raw ones),
+// reusing sc's buffers so that no per-blob allocation is needed.
+func (w *WIM) forEachChunk(b *Blob, sc *scratch, fn func([]byte) error) error {
+	h := b.p.hdr
+	r, err := newResReader(b.p.ra, b.Res, h.Compression(), h.ChunkSize)
+	if err != nil {
+		return withFile(err, b.p.name)
+	}
+	if r.plain != nil {
+		if len(sc.buf) < 1<<20 {
+			sc.buf = make([]byte, 1<<20)
+		}
+		for pos := int64(0); pos < int64(b.Res.Size); {
+			n := min(int64(len(sc.buf)), int64(b.Res.Size)-pos)
+			at := int64(b.Res.Offset) + pos
+			if _, err := b.p.ra.ReadAt(sc.buf[:n], at); err != nil {
+				return withFile(formatErr(at, "reading resource: %v", err), b.p.name)
+			}
+			if err := fn(sc.buf[:n]); err != nil {
+				return err
+			}
+			pos += n
+		}
+		return nil
+	}
+	if len(sc.buf) < r.chunkSize {
+		sc.buf = make([]byte, max(r.chunkSize, 1<<20))
+	}
+	if len(sc.cbuf) < r.chunkSize {
+		sc.cbuf = make([]byte, r.chunkSize)
+	}
+	for i := 0; i < r.nchunks; i++ {
+		d, err := r.readChunk(i, sc.buf, sc.cbuf)
+		if err != nil {
+			return withFile(err, b.p.name)
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -3,7 +3,6 @@ package wim
 import (
 	"crypto/sha1"
 	"fmt"
-	"io"
 	"runtime"
 	"sort"
 	"strings"
@@ -110,9 +109,9 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, 256<<10)
+			sc := &scratch{}
 			for i := range jobs {
-				if err := w.checkBlob(blobs[i], buf, prog); err != nil {
+				if err := w.checkBlob(blobs[i], sc, prog); err != nil {
 					mu.Lock()
 					fails = append(fails, failure{i, err})
 					mu.Unlock()
@@ -169,24 +168,17 @@ func dentryHashes(d *Dentry) []SHA1 {
 	return hs
 }
 
-func (w *WIM) checkBlob(b *Blob, buf []byte, prog *progressTracker) error {
-	r, err := w.OpenBlob(b)
-	if err != nil {
-		return err
-	}
+func (w *WIM) checkBlob(b *Blob, sc *scratch, prog *progressTracker) error {
 	h := sha1.New()
 	var n uint64
-	for {
-		k, err := r.Read(buf)
-		h.Write(buf[:k])
-		n += uint64(k)
-		prog.add(uint64(k), 0, "")
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	err := w.forEachChunk(b, sc, func(p []byte) error {
+		h.Write(p)
+		n += uint64(len(p))
+		prog.add(uint64(len(p)), 0, "")
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if n != b.Size() {
 		return fmt.Errorf("decompressed to %d bytes, want %d", n, b.Size())
