@@ -1,0 +1,40 @@
+package wizard
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// FuzzApplyAnswers: an answers file never panics the wizard, and whatever
+// it accepts gives a sequence that passes sequence.Validate.
+func FuzzApplyAnswers(f *testing.F) {
+	for _, name := range []string{"build.answers.toml", "custom.answers.toml"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("[start]\nflow = \"custom\"\n[info]\nname = \"x\"\n[capture_settings]\ndestination = 'D:\\x.wim'\n"))
+	f.Add([]byte("[windows]\nindex = 99999999999\nlicense = \"per-server\"\nmax_connections = \"7\"\n"))
+	f.Add([]byte("[[applications.app]]\nname = 1\n[applications]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		w := New(&Env{User: "u", Organization: "o"})
+		if errs := w.ApplyAnswers(data); errs != nil {
+			return
+		}
+		if w.A.Flow == FlowOpen {
+			return // reads a file named by the input
+		}
+		seq, err := w.Sequence()
+		if err != nil {
+			t.Fatalf("accepted answers give no sequence: %v", err)
+		}
+		if probs := sequence.Validate(seq); len(probs.Errors()) > 0 {
+			t.Fatalf("accepted answers give an invalid sequence: %v\n%s", probs, data)
+		}
+	})
+}
