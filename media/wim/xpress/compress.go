@@ -5,13 +5,12 @@ import (
 	"math/bits"
 )
 
-// Match finder: hash chains over 5-byte strings, plus single-entry tables
-// of the latest position of each 4-byte and 3-byte string for the short
-// matches the chains miss.
+// Match finder: hash chains over 5-byte strings, plus a single-entry table
+// of the latest position of each 3-byte string for the short matches the
+// chains miss.
 const (
 	hashBits  = 15
-	hash3Bits = 12
-	hash4Bits = 13
+	hash3Bits = 14
 
 	maxOff3    = 4096  // length-3 matches farther than this are not worth it
 	maxMatch   = 65538 // longest match the format can code
@@ -30,13 +29,11 @@ type seq struct {
 // Compressor compresses XPRESS chunks. It keeps its match finder and
 // scratch space between chunks; it is not safe for concurrent use.
 type Compressor struct {
-	// head, head3 and head4 hold ^pos of the latest position with each
-	// hash, so that a cleared entry reads as position 65535, which is
+	// head and head3 hold ^pos of the latest position with each hash, so that a cleared entry reads as position 65535, which is
 	// never inserted (a position needs 8 bytes after it). They are
 	// cleared for every chunk.
 	head  [1 << hashBits]uint16
 	head3 [1 << hash3Bits]uint16
-	head4 [1 << hash4Bits]uint16
 	prev  [maxChunkSize]uint16 // distance to the previous position with the same 5-byte hash; 0 = none
 	seqs  []seq
 	freq  [numSymbols]uint32
@@ -57,8 +54,7 @@ func NewCompressor() *Compressor {
 func hash5(v uint64) uint32 {
 	return uint32(((v << 24) * 0x9E3779B97F4A7C15) >> (64 - hashBits))
 }
-func hash4s(v uint32) uint32 { return (v * 0x9E3779B1) >> (32 - hash4Bits) }
-func hash3(v uint32) uint32  { return ((v << 8) * 0x9E3779B1) >> (32 - hash3Bits) }
+func hash3(v uint32) uint32 { return ((v << 8) * 0x9E3779B1) >> (32 - hash3Bits) }
 
 // Compress compresses src (at most 64 KiB) into dst, which must be at least
 // len(src) bytes long, and returns the compressed size. It returns 0 if the
@@ -71,7 +67,6 @@ func (c *Compressor) Compress(dst, src []byte) int {
 	}
 	c.head = [1 << hashBits]uint16{}
 	c.head3 = [1 << hash3Bits]uint16{}
-	c.head4 = [1 << hash4Bits]uint16{}
 	c.freq = [numSymbols]uint32{}
 	c.parse(src)
 	c.freq[256]++ // end of data
@@ -120,7 +115,6 @@ func (c *Compressor) parse(src []byte) {
 	freq := &c.freq
 	head := &c.head
 	head3 := &c.head3
-	head4 := &c.head4
 	prev := &c.prev
 	depthFull, nice, good, lazyMax := c.depth, c.nice, c.good, c.lazy
 	// Positions ≥ last have fewer than 8 bytes left and are not hashed.
@@ -143,9 +137,6 @@ func (c *Compressor) parse(src []byte) {
 		h := hash5(v8)
 		cand := int(^head[h])
 		head[h] = ^uint16(i)
-		h4 := hash4s(v)
-		cand4 := int(^head4[h4])
-		head4[h4] = ^uint16(i)
 		h3 := hash3(v)
 		cand3 := int(^head3[h3])
 		head3[h3] = ^uint16(i)
@@ -185,12 +176,11 @@ func (c *Compressor) parse(src []byte) {
 				}
 			}
 		}
-		if bestLen == 0 && better < 4 && cand4 < i && binary.LittleEndian.Uint32(src[cand4:]) == v {
-			bestLen, bestOff = 4+matchLen(src[cand4+4:], src[i+4:i+limit]), i-cand4
-		}
-		if bestLen == 0 && better < 3 && cand3 < i {
-			if off := i - cand3; off <= maxOff3 && src[cand3] == src[i] && src[cand3+1] == src[i+1] && src[cand3+2] == src[i+2] {
-				bestLen, bestOff = 3, off
+		if bestLen == 0 && better < 4 && cand3 < i {
+			// The latest position of the same 3 bytes gives the
+			// short matches the 5-byte chains cannot.
+			if l := matchLen(src[cand3:], src[i:i+limit]); l >= 4 || (l == 3 && i-cand3 <= maxOff3 && better < 3) {
+				bestLen, bestOff = l, i-cand3
 			}
 		}
 
@@ -282,7 +272,6 @@ func (c *Compressor) skip(src []byte, from, to int) {
 			d = p - cand
 		}
 		c.prev[uint16(p)] = uint16(d)
-		c.head4[hash4s(uint32(v8))] = ^uint16(p)
 		c.head3[hash3(uint32(v8))] = ^uint16(p)
 	}
 }
