@@ -62,6 +62,10 @@ func (o *outFile) seek(at int64) error {
 
 // writeAt patches bytes already written.
 func (o *outFile) writeAt(p []byte, at int64) error {
+	if at >= o.flushed && at+int64(len(p)) <= o.offset() {
+		copy(o.buf[at-o.flushed:], p) // still buffered: patch in place
+		return nil
+	}
 	if err := o.flush(); err != nil {
 		return err
 	}

@@ -372,6 +372,13 @@ func (w *writer) writeZeros(n int64) error {
 // compression: by shifting the stored bytes when every chunk was raw, or
 // by reading the source again.
 func (w *writer) storeUncompressed(s *blobSrc, start, tableSize int64, allRaw bool) error {
+	if o := w.out; allRaw && start >= o.flushed {
+		// Still buffered: drop the chunk table by moving the data down.
+		b := o.buf[start-o.flushed:]
+		n := copy(b, b[tableSize:])
+		o.buf = o.buf[:int(start-o.flushed)+n]
+		return nil
+	}
 	if err := w.out.flush(); err != nil {
 		return err
 	}
