@@ -90,6 +90,10 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 		return nil, fmt.Errorf("cannot write %s WIMs (supported: none, xpress, and LZX with every resource stored raw)", spec.ctype)
 	}
 	m := newMatcher(opts.Config)
+	// Never capture the WIM being written (or its temporary file).
+	if abs, err := filepath.Abs(wimPath); err == nil {
+		m.skipDir, m.skipName = filepath.Dir(abs), filepath.Base(abs)
+	}
 	meta, srcs, stats, err := scanTree(src, m)
 	if err != nil {
 		return nil, err
@@ -190,7 +194,7 @@ func scanTree(src string, m *matcher) (*Metadata, []*blobSrc, *CaptureStats, err
 			if rel != "" {
 				crel = rel + "/" + e.Name()
 			}
-			if m.excluded(crel) {
+			if m.excluded(crel) || m.isOutput(dir, e.Name()) {
 				stats.Excluded++
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 )
 
@@ -142,6 +143,17 @@ func matchAny(ps []pattern, rel string) bool {
 
 type matcher struct {
 	excl, exc, nocomp []pattern
+	skipDir, skipName string // the output WIM: never captured
+}
+
+// isOutput reports whether dir/name is the WIM being written or one of
+// its temporary files.
+func (m *matcher) isOutput(dir, name string) bool {
+	if m.skipName == "" || (name != m.skipName && !(strings.HasPrefix(name, "."+m.skipName+".") && strings.HasSuffix(name, ".tmp"))) {
+		return false
+	}
+	abs, err := filepath.Abs(dir)
+	return err == nil && abs == m.skipDir
 }
 
 func newMatcher(c *Config) *matcher {

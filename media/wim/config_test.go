@@ -79,3 +79,26 @@ func TestCaptureConfig(t *testing.T) {
 		t.Error("pattern outside a section accepted")
 	}
 }
+
+func TestCaptureIntoSource(t *testing.T) {
+	src := t.TempDir()
+	os.WriteFile(filepath.Join(src, "a.txt"), []byte("a"), 0o644)
+	out := filepath.Join(src, "self.wim")
+	if _, err := Capture(src, out, CaptureOptions{Name: "one"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Capture(src, out, CaptureOptions{Name: "two", Append: true}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for i := 1; i <= 2; i++ {
+		m, _ := w.Metadata(i)
+		if len(m.Root.Children) != 1 || m.Root.Children[0].Name != "a.txt" {
+			t.Errorf("image %d captured the output WIM: %d entries", i, len(m.Root.Children))
+		}
+	}
+}
