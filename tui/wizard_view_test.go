@@ -144,6 +144,14 @@ func viewCases() []viewCase {
 	return []viewCase{
 		{"build/01-start", page(b, wizard.PageStart)},
 		{"build/02-info", page(b, wizard.PageInfo)},
+		{"build/02-info-korean", func(t *testing.T) *WizardModel {
+			w := filled(b)
+			w.A.Name = "참조 컴퓨터 빌드 및 캡처"
+			w.A.Description = strings.Repeat("참조 컴퓨터를 빌드하고 캡처합니다. ", 6)
+			m := at(t, w, wizard.PageInfo)
+			m.focus = 1 // the long description scrolls sideways
+			return m
+		}},
 		{"build/03-install-windows", page(b, wizard.PageWindows)},
 		{"build/03-install-windows-admin", func(t *testing.T) *WizardModel {
 			m := at(t, filled(b), wizard.PageWindows)
