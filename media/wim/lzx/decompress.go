@@ -468,6 +468,13 @@ func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned b
 // LZ77 semantics (overlapping copies repeat with period offset).
 func copyMatch(dst []byte, out, offset, length int) {
 	src := out - offset
+	if offset >= 8 && length <= 16 && out+16 <= len(dst) {
+		// Short match: two word copies (the second reads what the
+		// first wrote when the match overlaps itself, as LZ77 does).
+		binary.LittleEndian.PutUint64(dst[out:], binary.LittleEndian.Uint64(dst[src:]))
+		binary.LittleEndian.PutUint64(dst[out+8:], binary.LittleEndian.Uint64(dst[src+8:]))
+		return
+	}
 	if offset >= length {
 		copy(dst[out:out+length], dst[src:src+length])
 		return
