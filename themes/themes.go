@@ -39,6 +39,8 @@ type Symbols struct {
 	MoreDown  string
 	Ellipsis  string
 	Bullet    string
+	UpDown    string // the arrow keys in key hints
+	LeftRight string
 }
 
 // Styles are the lipgloss styles every screen uses.
@@ -88,6 +90,7 @@ type Theme struct {
 var UnicodeSymbols = Symbols{
 	Tick: "✓", Current: "▸", Cursor: "›", RadioOn: "(•)", RadioOff: "( )", CheckOn: "[x]", CheckOff: "[ ]",
 	Error: "✗", Warning: "!", Separator: "│", MoreUp: "↑ more", MoreDown: "↓ more", Ellipsis: "…", Bullet: "•",
+	UpDown: "↑↓", LeftRight: "←/→",
 }
 
 // Build makes the styles of a palette. Every style is built by

@@ -424,7 +424,7 @@ func (m *WizardModel) completionLines(p *pane) {
 func (m *WizardModel) helpLines(p *pane) {
 	st := m.th.Styles
 	p.add(st.Group.Render(tx("help.title")))
-	for _, l := range strings.Split(tx("help.keys"), "\n") {
+	for _, l := range strings.Split(fmt.Sprintf(tx("help.keys"), m.th.Symbols.UpDown), "\n") {
 		key, what, ok := strings.Cut(l, "  ")
 		if !ok {
 			p.text(st.PageHelp, l, "")
@@ -440,7 +440,7 @@ func (m *WizardModel) helpLines(p *pane) {
 			}
 		}
 	}
-	p.text(st.FieldHelp, tx("help.text"), "")
+	p.text(st.FieldHelp, fmt.Sprintf(tx("help.text"), m.th.Symbols.LeftRight), "")
 	p.blank()
 	p.text(st.PageHelp, m.w.Current().Help(), "")
 	if f := m.focused(); f != nil {
@@ -469,13 +469,13 @@ func (m *WizardModel) statusLine(width int) string {
 		case f.Kind == wizard.KindApps:
 			return st.Footer.Render(tx("key.apps"))
 		case f.IsList(m.w):
-			return st.Footer.Render("↑↓ " + tx("key.choose"))
+			return st.Footer.Render(m.th.Symbols.UpDown + " " + tx("key.choose"))
 		case f.Kind == wizard.KindBool:
 			return st.Footer.Render("space " + tx("key.toggle"))
 		}
 	}
 	if m.w.CurrentID() == wizard.PageSummary && m.focus >= len(m.fields()) {
-		return st.Footer.Render("↑↓ " + tx("key.scroll"))
+		return st.Footer.Render(m.th.Symbols.UpDown + " " + tx("key.scroll"))
 	}
 	return ""
 }
@@ -486,7 +486,7 @@ func (m *WizardModel) footer(width int) string {
 	var parts []string
 	switch m.w.CurrentID() {
 	case wizard.PageCompletion:
-		parts = []string{k("↑↓", tx("key.choose")), k("enter", tx("key.do")), k("q", tx("key.quit")), k("?", tx("key.help"))}
+		parts = []string{k(m.th.Symbols.UpDown, tx("key.choose")), k("enter", tx("key.do")), k("q", tx("key.quit")), k("?", tx("key.help"))}
 	case wizard.PageProgress:
 		if m.result.Written != "" {
 			parts = []string{k("enter", tx("key.next")), k("esc", tx("key.quit"))}
