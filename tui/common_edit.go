@@ -75,13 +75,6 @@ func viewport(val string, pos, width int) (string, int) {
 	return string(r[start:end]), lipgloss.Width(string(r[start:pos]))
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // wrap wraps text to width cells (words, then hard breaks).
 func wrap(s string, width int) []string {
 	if width < 1 {

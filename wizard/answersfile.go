@@ -88,7 +88,7 @@ func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 			if other := PageByKey(k); other != nil && other.HasInput() && other.ID != PageSummary {
 				add(k, "the page %q is not part of the %s flow: remove the table", other.Title(), w.EffectiveFlow())
 			} else {
-				add(k, "unknown table%s; the pages of this flow are %s", suggestKey(k, mapKeys(inFlow)), strings.Join(sortedKeys(inFlow), ", "))
+				add(k, "unknown table%s; the pages of this flow are %s", suggestKey(k, sortedKeys(inFlow)), strings.Join(sortedKeys(inFlow), ", "))
 			}
 			continue
 		}
@@ -274,8 +274,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
-
-func mapKeys[V any](m map[string]V) []string { return sortedKeys(m) }
 
 // suggestKey returns ` (did you mean "x"?)` for a near miss.
 func suggestKey(k string, known []string) string {

@@ -61,7 +61,7 @@ func (f *Field) Label() string { return Msg(f.ID + ".label") }
 // Help is the field's help text.
 func (f *Field) Help() string { return Msg(f.ID + ".help") }
 
-// PageField is the field's ID in messages of the answers file (page.key).
+// String is the field's message ID (page.key).
 func (f *Field) String() string { return f.ID }
 
 // Options returns a choice field's options (for KindIndex: the images of

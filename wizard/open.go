@@ -54,7 +54,7 @@ func (w *Wizard) Prefill(seq *sequence.Sequence) {
 	if it := findType(seq, "apply-windows-settings"); it != nil {
 		p := it.Props.(*sequence.ApplyWindowsSettings)
 		a.RegisteredUser, a.RegisteredOrg, a.TimeZone = p.RegisteredUser, p.RegisteredOrg, p.TimeZone
-		a.ProductKey = strings.TrimPrefix(stored(p.ProductKey), "")
+		a.ProductKey = stored(p.ProductKey)
 		a.LicenseMode = p.LicenseMode
 		if p.MaxConnections != 0 {
 			a.MaxConnections = strconv.Itoa(p.MaxConnections)
