@@ -45,7 +45,7 @@ func (p Path) Parent() Path {
 	if len(p) == 0 {
 		return nil
 	}
-	return p[:len(p)-1:len(p)-1]
+	return p[: len(p)-1 : len(p)-1]
 }
 
 // Index is the item's index in its list.
