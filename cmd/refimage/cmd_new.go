@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
 	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/tui"
@@ -19,7 +20,7 @@ import (
 func init() {
 	register(&command{
 		name:    "new",
-		usage:   "refimage new [-o FILE] [--answers FILE] [--force] [--plaintext] [--lang en|ko] [--theme NAME]",
+		usage:   "refimage new [-o FILE] [--answers FILE] [--save-answers FILE] [--force] [--plaintext] [--lang en|ko] [--theme NAME]",
 		summary: "Open the Create Task Sequence Wizard and write a sequence.",
 		help: `The wizard walks the pages of "Build and capture a reference operating
 system image" or of the custom sequence that captures an existing reference
@@ -34,6 +35,10 @@ same pages, defaults and validation, with no screen. Errors name the field
 The output is -o FILE, else ./<slug of the name>.toml. An existing file is
 never replaced unless you tick Overwrite on the Summary page or give --force.
 
+--save-answers FILE also writes the answers, so that
+refimage new --answers FILE repeats the wizard without the screens (secrets
+typed in clear are left out as comments to fill in).
+
 Passwords and product keys you type are encrypted with a passphrase (asked
 for, or REFIMAGE_PASSPHRASE); env:NAME and prompt references are stored as
 they are. --plaintext writes typed secrets in clear text (not recommended).`,
@@ -46,7 +51,8 @@ func runNew(env *cmdEnv, args []string) error {
 	fs := newFlagSet(c)
 	out := fs.String("o", "", "write the task sequence to `FILE` (default ./<slug of the name>.toml)")
 	answers := fs.String("answers", "", "take every answer from `FILE` instead of the screens (docs/answers.md)")
-	force := fs.Bool("force", false, "replace the output file if it exists")
+	saveAnswers := fs.String("save-answers", "", "also write the answers to `FILE`, to repeat this without the screens")
+	force := fs.Bool("force", false, "replace the output file (and the saved answers) if they exist")
 	plaintext := fs.Bool("plaintext", false, "write typed secrets in clear text (not recommended)")
 	lang := fs.String("lang", "en", "language of the screens: en or ko")
 	theme := fs.String("theme", "default", "`NAME` of the theme: "+strings.Join(themes.Names(), ", "))
@@ -75,8 +81,16 @@ func runNew(env *cmdEnv, args []string) error {
 	if *plaintext {
 		fmt.Fprintln(env.stderr, "refimage new: warning: --plaintext writes the passwords you type in clear text; anyone who can read the file can read them")
 	}
+	if *saveAnswers != "" {
+		if _, err := os.Lstat(*saveAnswers); err == nil && !*force {
+			return usageErrorf("%s exists: give --force to replace it, or --save-answers another file", *saveAnswers)
+		}
+	}
 	if *answers != "" {
-		return newFromAnswers(env, w, *answers, *out, *force, *plaintext)
+		if err := newFromAnswers(env, w, *answers, *out, *force, *plaintext); err != nil {
+			return err
+		}
+		return saveAnswersFile(env, w, *saveAnswers, w.Written)
 	}
 	if !env.isTerminal() {
 		return usageErrorf("no terminal to show the wizard on (stdin and stderr must be a terminal); give the answers with --answers FILE (see docs/answers.md)")
@@ -86,13 +100,17 @@ func runNew(env *cmdEnv, args []string) error {
 	}
 	w.A.Overwrite = *force
 	avail, notes := completionActions()
-	res, err := tui.RunWizard(w, tui.WizardOptions{Available: avail, Notes: notes}, *theme, env.stdin, env.stderr)
+	commands := func(path string) []string { return nextCommands(path, *saveAnswers) }
+	res, err := tui.RunWizard(w, tui.WizardOptions{Available: avail, Notes: notes, Commands: commands}, *theme, env.stdin, env.stderr)
 	if err != nil {
 		return failedf("%v", err)
 	}
 	if res.Written != "" {
 		fmt.Fprintln(env.stdout, res.Written)
-		printNextTime(env.stderr, res.Written)
+		if err := saveAnswersFile(env, w, *saveAnswers, ""); err != nil {
+			return err
+		}
+		printNextTime(env.stderr, res.Written, *saveAnswers)
 	}
 	if res.Cancelled {
 		return errCancelled
@@ -139,11 +157,35 @@ func runAction(env *cmdEnv, res tui.WizardResult) error {
 	return nil
 }
 
-func printNextTime(w io.Writer, path string) {
+// nextCommands are the command lines that repeat each action later; with
+// saved answers, also the one that repeats the wizard.
+func nextCommands(path, answers string) []string {
+	cmds := tui.DefaultCommands(path)
+	if answers != "" {
+		cmds = append(cmds, "refimage new --answers "+answers+" -o "+path)
+	}
+	return cmds
+}
+
+func printNextTime(w io.Writer, path, answers string) {
 	fmt.Fprintln(w, "Next time you can run these directly:")
-	for _, c := range tui.DefaultCommands(path) {
+	for _, c := range nextCommands(path, answers) {
 		fmt.Fprintln(w, "  "+c)
 	}
+}
+
+// saveAnswersFile writes the answers for --save-answers.
+func saveAnswersFile(env *cmdEnv, w *wizard.Wizard, path, written string) error {
+	if path == "" {
+		return nil
+	}
+	if err := sequence.WriteFileAtomic(path, wizard.MarshalAnswers(w), 0o644); err != nil {
+		return failedf("save the answers: %v", err)
+	}
+	if written != "" {
+		fmt.Fprintf(env.stderr, "  refimage new --answers %s -o %s\n", path, written)
+	}
+	return nil
 }
 
 func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, plaintext bool) error {
@@ -185,7 +227,7 @@ func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, p
 		return failedf("%v", err)
 	}
 	fmt.Fprintln(env.stdout, out)
-	printNextTime(env.stderr, out)
+	printNextTime(env.stderr, out, "")
 	return nil
 }
 

@@ -258,3 +258,27 @@ func TestNewCompletionActions(t *testing.T) {
 		t.Errorf("media note %q", notes[tui.ActionMedia])
 	}
 }
+
+// TestNewSaveAnswers: the saved answers repeat the same sequence.
+func TestNewSaveAnswers(t *testing.T) {
+	dir := t.TempDir()
+	first, second, saved := filepath.Join(dir, "a.toml"), filepath.Join(dir, "b.toml"), filepath.Join(dir, "saved.answers.toml")
+	answers := filepath.Join("..", "..", "docs", "answers", "build.toml")
+	code, _, stderr := runNewEnv(t, nil, "new", "--answers", answers, "-o", first, "--save-answers", saved)
+	if code != 0 || !strings.Contains(stderr, "refimage new --answers "+saved+" -o "+first) {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runNewEnv(t, nil, "new", "--answers", saved, "-o", second)
+	if code != 0 {
+		t.Fatalf("the saved answers: exit %d\n%s", code, stderr)
+	}
+	a, _ := os.ReadFile(first)
+	b, _ := os.ReadFile(second)
+	if !bytes.Equal(a, b) {
+		t.Errorf("the saved answers give another sequence:\n%s\n---\n%s", a, b)
+	}
+	code, _, stderr = runNewEnv(t, nil, "new", "--answers", answers, "-o", filepath.Join(dir, "c.toml"), "--save-answers", saved)
+	if code != exitUsage || !strings.Contains(stderr, "exists") {
+		t.Errorf("overwrote the saved answers: exit %d\n%s", code, stderr)
+	}
+}
