@@ -328,12 +328,11 @@ func (c *Compressor) encode(dst, src []byte) {
 	for s := range sym {
 		sym[s] = uint32(c.codes[s])<<4 | uint32(c.lens[s])
 	}
+	// Bits are flushed before they could overflow acc, and completely
+	// before a byte is written.
 	p := 0
 	for _, q := range c.seqs {
 		for _, b := range src[p : p+int(q.lits)] {
-			e := sym[b]
-			acc = acc<<(e&15) | uint64(e>>4)
-			nb += uint(e & 15)
 			if nb > 48 {
 				for nb > 16 {
 					nb -= 16
@@ -342,6 +341,9 @@ func (c *Compressor) encode(dst, src []byte) {
 					pos += 2
 				}
 			}
+			e := sym[b]
+			acc = acc<<(e&15) | uint64(e>>4)
+			nb += uint(e & 15)
 		}
 		p += int(q.lits)
 		if q.length == 0 {
@@ -351,6 +353,30 @@ func (c *Compressor) encode(dst, src []byte) {
 		off := q.offset
 		k := uint(bits.Len32(off) - 1)
 		e := sym[256+int(k)<<4+min(adj, 15)]
+		if adj < 15 {
+			// symbol and offset bits: at most 30
+			if nb > 32 {
+				for nb > 16 {
+					nb -= 16
+					binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
+					slot0, slot1 = slot1, pos
+					pos += 2
+				}
+			}
+			cl := uint(e & 15)
+			acc = acc<<(cl+k) | uint64(e>>4)<<k | uint64(off-1<<k)
+			nb += cl + k
+			p += int(q.length)
+			continue
+		}
+		if nb > 48 {
+			for nb > 16 {
+				nb -= 16
+				binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
+				slot0, slot1 = slot1, pos
+				pos += 2
+			}
+		}
 		acc = acc<<(e&15) | uint64(e>>4)
 		nb += uint(e & 15)
 		for nb > 16 {
@@ -359,19 +385,25 @@ func (c *Compressor) encode(dst, src []byte) {
 			slot0, slot1 = slot1, pos
 			pos += 2
 		}
-		if adj >= 15 {
-			if adj-15 >= 255 {
-				out[pos] = 255
-				binary.LittleEndian.PutUint16(out[pos+1:], uint16(adj))
-				pos += 3
-			} else {
-				out[pos] = byte(adj - 15)
-				pos++
-			}
+		if adj-15 >= 255 {
+			out[pos] = 255
+			binary.LittleEndian.PutUint16(out[pos+1:], uint16(adj))
+			pos += 3
+		} else {
+			out[pos] = byte(adj - 15)
+			pos++
 		}
 		acc = acc<<k | uint64(off-1<<k)
 		nb += k
 		p += int(q.length)
+	}
+	if nb > 48 {
+		for nb > 16 {
+			nb -= 16
+			binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
+			slot0, slot1 = slot1, pos
+			pos += 2
+		}
 	}
 	e := sym[256]
 	acc = acc<<(e&15) | uint64(e>>4)
