@@ -64,13 +64,15 @@ type Options struct {
 // instr is one entry of the instruction table: every group and step in
 // depth-first order, as ConfigMgr numbers them (Pointer).
 type instr struct {
-	item   *sequence.Item
-	index  int
-	parent int // enclosing group's index, -1 at the root
-	end    int // groups: the index after the last item in it
-	path   string
-	number int  // 1-based among counted steps; 0 when not counted
-	off    bool // disabled, or inside a disabled group
+	item    *sequence.Item
+	index   int
+	parent  int // enclosing group's index, -1 at the root
+	end     int // groups: the index after the last item in it
+	path    string
+	number  int  // 1-based among counted steps; 0 when not counted
+	off     bool // disabled, or inside a disabled group
+	cond    condition.Expr
+	condErr error
 }
 
 func buildTable(seq *sequence.Sequence) (table []*instr, total int) {
@@ -78,6 +80,9 @@ func buildTable(seq *sequence.Sequence) (table []*instr, total int) {
 	walk = func(items []*sequence.Item, parent int, prefix string, off bool) {
 		for _, it := range items {
 			in := &instr{item: it, index: len(table), parent: parent, path: prefix + it.Name, off: off || it.Disabled}
+			if strings.TrimSpace(it.Condition) != "" {
+				in.cond, in.condErr = condition.Parse(it.Condition)
+			}
 			table = append(table, in)
 			if it.IsGroup() {
 				walk(it.Steps, in.index, in.path+"/", in.off)
@@ -108,6 +113,7 @@ type runner struct {
 	st      *State
 	store   *store
 	results []StepResult
+	resIdx  map[int]int // instruction index -> results index
 	secrets map[*secret.Value]string
 	start   time.Time
 	now     func() time.Time
@@ -231,6 +237,7 @@ func Run(ctx context.Context, seq *sequence.Sequence, opts Options) (*Result, er
 	}
 	r.results = make([]StepResult, 0, r.total)
 	byIndex := map[int]int{}
+	r.resIdx = byIndex
 	for _, in := range r.table {
 		if in.item.IsGroup() {
 			continue
@@ -572,14 +579,13 @@ func disabledFlag(in *instr) int {
 
 // cond evaluates an item's condition.
 func (r *runner) cond(in *instr) (bool, string, error) {
-	if strings.TrimSpace(in.item.Condition) == "" {
+	if in.condErr != nil {
+		return false, "", in.condErr
+	}
+	if in.cond == nil {
 		return true, "", nil
 	}
-	e, err := condition.Parse(in.item.Condition)
-	if err != nil {
-		return false, "", err
-	}
-	res, err := condition.Evaluate(e, condEnv{v: r.vars, Facts: r.plat})
+	res, err := condition.Evaluate(in.cond, condEnv{v: r.vars, Facts: r.plat})
 	return res.Value, res.Reason, err
 }
 
@@ -628,22 +634,17 @@ func (r *runner) group(in *instr) {
 func (r *runner) advance(to int) { r.st.Pointer = to }
 
 func (r *runner) setResult(in *instr, fn func(*StepResult), persist bool) {
-	for i := range r.results {
-		if r.results[i].Index == in.index {
-			fn(&r.results[i])
-			if persist && r.store != nil {
-				r.store.result(r.results[i])
-			}
-			return
+	if i, ok := r.resIdx[in.index]; ok {
+		fn(&r.results[i])
+		if persist && r.store != nil {
+			r.store.result(r.results[i])
 		}
 	}
 }
 
 func (r *runner) resultOf(in *instr) *StepResult {
-	for i := range r.results {
-		if r.results[i].Index == in.index {
-			return &r.results[i]
-		}
+	if i, ok := r.resIdx[in.index]; ok {
+		return &r.results[i]
 	}
 	return nil
 }
@@ -752,10 +753,14 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 	if !ok {
 		return fail(CodeNotImplemented, "no action is registered for the step type "+it.Type, nil)
 	}
-	if _, quick := action.(quickAction); !quick {
-		r.st.InProgress = &Attempt{Index: in.index, Attempts: attempt}
-		r.st.Pointer = in.index
-		r.save()
+	if _, quick := action.(quickAction); !quick && r.store != nil {
+		if r.st.Pointer != in.index {
+			r.st.Pointer = in.index
+			r.save()
+		}
+		if err := r.store.started(in.index, attempt); err != nil {
+			r.log.error(EngineComponent, "Failed to save the task sequence state in %s: %v", r.store.dir, err)
+		}
 	}
 
 	r.vars.SetReadOnly("_SMSTSCurrentActionName", it.Name)

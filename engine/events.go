@@ -122,6 +122,9 @@ type StepResult struct {
 	Message  string        `json:"message,omitempty"` // why it failed or was skipped
 	Output   []string      `json:"output,omitempty"`  // the tail of its output (redacted)
 	Attempt  int           `json:"attempt,omitempty"`
+	// Started marks a start record in results.jsonl (written before a
+	// step touches the machine, so a resume knows it was interrupted).
+	Started bool `json:"started,omitempty"`
 }
 
 // Status of a run.

@@ -206,33 +206,39 @@ func TestCancelAndResume(t *testing.T) {
 func TestInterruptedStepRetries(t *testing.T) {
 	seq := load(t, cmd("one", "one")+cmd("flaky", "flaky", "retry_count = 2"))
 	r := newRun(t)
+	stateDir := filepath.Join(r.dir, "state")
+	files := []string{engine.StateFile, engine.ResultsFile}
+	// snapshot keeps the state folder as a crash in the middle of the
+	// step would leave it.
+	var snap [][]byte
+	snapshot := func(ctx context.Context, c engine.Command) (int64, error) {
+		snap = nil
+		for _, f := range files {
+			b, _ := os.ReadFile(filepath.Join(stateDir, f))
+			snap = append(snap, b)
+		}
+		st, err := engine.LoadState(stateDir)
+		if err != nil || st.InProgress == nil || st.InProgress.Index != 1 || st.Pointer != 1 {
+			t.Errorf("state during the step: %+v %v", st, err)
+		}
+		return 0, nil
+	}
+	crash := func() {
+		for i, f := range files {
+			os.WriteFile(filepath.Join(stateDir, f), snap[i], 0o600)
+		}
+	}
 	f := enginetest.New(t)
 	f.ExpectRun("one")
-	// Simulate a process that dies in the middle of "flaky": the state is
-	// saved before the step, then the run "stops" here.
-	f.ExpectRun("flaky").Do(func(ctx context.Context, c engine.Command) (int64, error) {
-		st, err := engine.LoadState(filepath.Join(r.dir, "state"))
-		if err != nil || st.InProgress == nil || st.InProgress.Index != 1 || st.Pointer != 1 {
-			t.Errorf("state before the step: %+v %v", st, err)
-		}
-		// Keep a copy of that state, as a crash would leave it.
-		b, _ := os.ReadFile(filepath.Join(r.dir, "state", engine.StateFile))
-		os.WriteFile(filepath.Join(r.dir, "crash.json"), b, 0o600)
-		return 1, nil
-	})
+	f.ExpectRun("flaky").Do(snapshot)
 	r.go_(t, context.Background(), seq, r.opts(f))
-	crash, _ := os.ReadFile(filepath.Join(r.dir, "crash.json"))
 	for attempt := 2; attempt <= 4; attempt++ {
-		os.WriteFile(filepath.Join(r.dir, "state", engine.StateFile), crash, 0o600)
+		crash()
 		f := enginetest.New(t)
 		o := r.opts(f)
 		o.Resume = true
 		if attempt <= 3 {
-			f.ExpectRun("flaky").Do(func(ctx context.Context, c engine.Command) (int64, error) {
-				b, _ := os.ReadFile(filepath.Join(r.dir, "state", engine.StateFile))
-				crash = b
-				return 0, nil
-			})
+			f.ExpectRun("flaky").Do(snapshot)
 			res := r.go_(t, context.Background(), nil, o)
 			if res.Status != engine.StatusSucceeded || res.Steps[1].Attempt != attempt {
 				t.Fatalf("attempt %d: %s %+v", attempt, res.Status, res.Steps[1])

@@ -121,7 +121,7 @@ func ParseResults(data []byte) []StepResult {
 			continue
 		}
 		var r StepResult
-		if json.Unmarshal(line, &r) != nil || r.Index < 0 {
+		if json.Unmarshal(line, &r) != nil || r.Index < 0 || r.Started {
 			continue
 		}
 		if i, ok := at[r.Index]; ok {
@@ -134,7 +134,9 @@ func ParseResults(data []byte) []StepResult {
 	return out
 }
 
-// LoadState reads the state of the run kept in dir.
+// LoadState reads the state of the run kept in dir. A step that started
+// (its start record is in results.jsonl) and never finished is the step
+// in progress.
 func LoadState(dir string) (*State, error) {
 	data, err := os.ReadFile(filepath.Join(dir, StateFile))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -143,7 +145,44 @@ func LoadState(dir string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseState(data)
+	st, err := ParseState(data)
+	if err != nil {
+		return nil, err
+	}
+	if st.InProgress == nil && st.Status != StatusSucceeded && st.Status != StatusFailed {
+		if res, err := os.ReadFile(filepath.Join(dir, ResultsFile)); err == nil {
+			if a := InProgress(res); a != nil && a.Index >= st.Pointer && a.Index < st.Size {
+				st.InProgress = a
+			}
+		}
+	}
+	return st, nil
+}
+
+// InProgress finds in results.jsonl the last step that started and has
+// no result after its start record.
+func InProgress(data []byte) *Attempt {
+	var last *Attempt
+	for _, line := range bytes.Split(data, []byte{'\n'}) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var r StepResult
+		if json.Unmarshal(line, &r) != nil || r.Index < 0 {
+			continue
+		}
+		switch {
+		case r.Started:
+			a := r.Attempt
+			if a < 1 {
+				a = 1
+			}
+			last = &Attempt{Index: r.Index, Attempts: a}
+		case last != nil && r.Index == last.Index:
+			last = nil
+		}
+	}
+	return last
 }
 
 // LoadStateSequence reads the copy of the sequence kept with the state
@@ -213,6 +252,13 @@ func (s *store) result(r StepResult) error {
 		return s.results.Sync()
 	}
 	return nil
+}
+
+// started appends a start record. It is not synced: it must survive the
+// process dying (the page cache has it), a power cut may lose it.
+func (s *store) started(index, attempt int) error {
+	_, err := fmt.Fprintf(s.results, "{\"index\":%d,\"started\":true,\"attempt\":%d}\n", index, attempt)
+	return err
 }
 
 func (s *store) close() {

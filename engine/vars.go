@@ -142,11 +142,16 @@ func (v *Vars) Len() int { return len(v.m) }
 
 // All returns every variable sorted by name (case-insensitively).
 func (v *Vars) All() []sequence.Variable {
-	out := make([]sequence.Variable, 0, len(v.m))
-	for _, e := range v.m {
-		out = append(out, sequence.Variable{Name: e.name, Value: e.value})
+	keys := make([]string, 0, len(v.m))
+	for k := range v.m {
+		keys = append(keys, k)
 	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	sort.Strings(keys)
+	out := make([]sequence.Variable, len(keys))
+	for i, k := range keys {
+		e := v.m[k]
+		out[i] = sequence.Variable{Name: e.name, Value: e.value}
+	}
 	return out
 }
 
