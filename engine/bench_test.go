@@ -23,19 +23,23 @@ func (nopPlatform) Run(_ context.Context, c engine.Command) (int64, error) {
 	c.Output("done", false)
 	return 0, nil
 }
-func (nopPlatform) Stat(string) (fs.FileInfo, error)                    { return nil, fs.ErrNotExist }
-func (nopPlatform) ReadFile(string) ([]byte, error)                     { return nil, fs.ErrNotExist }
-func (nopPlatform) WriteFile(string, []byte, fs.FileMode) error         { return nil }
-func (nopPlatform) MkdirAll(string) error                               { return nil }
-func (nopPlatform) RemoveAll(string) error                              { return nil }
-func (nopPlatform) Disks(context.Context) ([]engine.Disk, error)        { return nil, nil }
-func (nopPlatform) Reboot(context.Context, engine.Reboot) error         { return nil }
-func (nopPlatform) FileInfo(string) (condition.FileInfo, error)         { return condition.FileInfo{}, nil }
-func (nopPlatform) FolderInfo(string) (condition.FolderInfo, error)     { return condition.FolderInfo{}, nil }
-func (nopPlatform) Registry(string, string) (condition.RegValue, error) { return condition.RegValue{}, nil }
-func (nopPlatform) WMI(string, string) (int, error)                     { return 0, nil }
-func (nopPlatform) OSVersion() (string, error)                          { return "10.0.22631", nil }
-func (nopPlatform) OSLanguage() (string, error)                         { return "en-US", nil }
+func (nopPlatform) Stat(string) (fs.FileInfo, error)             { return nil, fs.ErrNotExist }
+func (nopPlatform) ReadFile(string) ([]byte, error)              { return nil, fs.ErrNotExist }
+func (nopPlatform) WriteFile(string, []byte, fs.FileMode) error  { return nil }
+func (nopPlatform) MkdirAll(string) error                        { return nil }
+func (nopPlatform) RemoveAll(string) error                       { return nil }
+func (nopPlatform) Disks(context.Context) ([]engine.Disk, error) { return nil, nil }
+func (nopPlatform) Reboot(context.Context, engine.Reboot) error  { return nil }
+func (nopPlatform) FileInfo(string) (condition.FileInfo, error)  { return condition.FileInfo{}, nil }
+func (nopPlatform) FolderInfo(string) (condition.FolderInfo, error) {
+	return condition.FolderInfo{}, nil
+}
+func (nopPlatform) Registry(string, string) (condition.RegValue, error) {
+	return condition.RegValue{}, nil
+}
+func (nopPlatform) WMI(string, string) (int, error) { return 0, nil }
+func (nopPlatform) OSVersion() (string, error)      { return "10.0.22631", nil }
+func (nopPlatform) OSLanguage() (string, error)     { return "en-US", nil }
 func (nopPlatform) Software(string, string) ([]condition.Installed, error) {
 	return nil, nil
 }
