@@ -8,8 +8,9 @@
 # The tree is the Go distribution's GOROOT plus generated data (a large
 # log, random bytes, a duplicated folder): > 250 MB and > 10,000 files.
 # Capture: both tools capture the tree (no integrity table). Apply and
-# verify: both tools read the same WIM (the one wimlib wrote). Times are
-# the best of RUNS, runs interleaved; peak RSS is the largest seen.
+# verify: both tools read the same WIM (the one wimlib wrote). Wall and
+# CPU (user+system) times are the best of RUNS, runs interleaved (CPU time
+# is the steadier figure on a shared machine); peak RSS is the largest seen.
 # Prints ratios refimage / wimlib (< 1.0 means refimage is faster/smaller).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,12 +39,15 @@ echo "tree: $files files, $bytes bytes; compression $COMPRESS; threads $THREADS;
 sync
 
 # measure NAME CMD...: runs CMD, records wall seconds and peak RSS (KB).
-declare -A best rss
+declare -A best cpu rss
 measure() {
 	local name=$1; shift
-	/usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-	read -r secs kb < "$WORK/time"
+	/usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+	read -r secs kb user sys < "$WORK/time"
+	local c
+	c=$(awk "BEGIN{printf \"%.2f\", $user + $sys}")
 	if [ -z "${best[$name]:-}" ] || awk "BEGIN{exit !($secs < ${best[$name]})}"; then best[$name]=$secs; fi
+	if [ -z "${cpu[$name]:-}" ] || awk "BEGIN{exit !($c < ${cpu[$name]})}"; then cpu[$name]=$c; fi
 	if [ -z "${rss[$name]:-}" ] || [ "$kb" -gt "${rss[$name]}" ]; then rss[$name]=$kb; fi
 }
 
@@ -64,11 +68,12 @@ wimlib-imagex verify "$WORK/ours.wim" >/dev/null 2>&1 || { echo "wimlib-imagex v
 size_ours=$(stat -c %s "$WORK/ours.wim")
 size_wimlib=$(stat -c %s "$WORK/theirs.wim")
 ratio() { awk "BEGIN{printf \"%.3f\", $1 / $2}"; }
-printf '\n%-10s %12s %12s %8s\n' "" refimage wimlib ratio
-printf '%-10s %11ss %11ss %8s\n' capture "${best[capture_ours]}" "${best[capture_wimlib]}" "$(ratio "${best[capture_ours]}" "${best[capture_wimlib]}")"
-printf '%-10s %12s %12s %8s\n' size "$size_ours" "$size_wimlib" "$(ratio "$size_ours" "$size_wimlib")"
-printf '%-10s %11ss %11ss %8s\n' apply "${best[apply_ours]}" "${best[apply_wimlib]}" "$(ratio "${best[apply_ours]}" "${best[apply_wimlib]}")"
-printf '%-10s %11ss %11ss %8s\n' verify "${best[verify_ours]}" "${best[verify_wimlib]}" "$(ratio "${best[verify_ours]}" "${best[verify_wimlib]}")"
+printf '\n%-8s %10s %10s %7s   %10s %10s %7s\n' "" "refimage" "wimlib" "ratio" "ref. CPU" "wimlib CPU" "ratio"
+for op in capture apply verify; do
+	printf '%-8s %9ss %9ss %7s   %9ss %9ss %7s\n' "$op" "${best[${op}_ours]}" "${best[${op}_wimlib]}" "$(ratio "${best[${op}_ours]}" "${best[${op}_wimlib]}")" \
+		"${cpu[${op}_ours]}" "${cpu[${op}_wimlib]}" "$(ratio "${cpu[${op}_ours]}" "${cpu[${op}_wimlib]}")"
+done
+printf '%-8s %10s %10s %7s\n' size "$size_ours" "$size_wimlib" "$(ratio "$size_ours" "$size_wimlib")"
 for op in capture apply verify; do
 	printf 'peak RSS %-8s refimage %6d MiB   wimlib %6d MiB\n' "$op" $(( ${rss[${op}_ours]} / 1024 )) $(( ${rss[${op}_wimlib]} / 1024 ))
 done
