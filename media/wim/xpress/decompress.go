@@ -82,7 +82,7 @@ var tablePool = sync.Pool{New: func() any { return new([maxTableLen]uint32) }}
 // read ahead) and reading resumes after the bytes.
 //
 // Units past the end of the input read as zero (the encoder need not store
-// units it never filled); reading more than two of them is an error.
+// units it never filled); reading more than four of them is an error.
 func decodeStream(dst, in []byte, table *[maxTableLen]uint32) error {
 	n := len(in)
 	var buf uint64 // upcoming bits, left-aligned
@@ -100,7 +100,7 @@ func decodeStream(dst, in []byte, table *[maxTableLen]uint32) error {
 				for nb <= 48 {
 					if pos+1 < n {
 						buf |= uint64(uint32(in[pos])|uint32(in[pos+1])<<8) << (48 - nb)
-					} else if pos > n+2 {
+					} else if pos > n+6 {
 						return errOverrun
 					}
 					pos += 2
@@ -152,7 +152,7 @@ func decodeStream(dst, in []byte, table *[maxTableLen]uint32) error {
 			for nb < 32 {
 				if pos+1 < n {
 					buf |= uint64(uint32(in[pos])|uint32(in[pos+1])<<8) << (48 - nb)
-				} else if pos > n+2 {
+				} else if pos > n+6 {
 					return errOverrun
 				}
 				pos += 2

@@ -38,6 +38,13 @@ func TestSpeedVsWimlib(t *testing.T) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	corpus := benchCorpus()
+	if f := os.Getenv("XPRESS_SPEED_FILE"); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		corpus = b[:len(b)/4]
+	}
 	// 4 copies make 32 MiB; chunks are independent, so this only
 	// lengthens the measurement.
 	var data []byte
