@@ -16,7 +16,7 @@ import (
 // goSources returns up to limit bytes of concatenated Go source files from
 // GOROOT (deterministic order), or nil if GOROOT has none.
 func goSources(limit int) []byte {
-	root := filepath.Join(runtime.GOROOT(), "src")
+	root := filepath.Join(goroot(), "src")
 	var buf bytes.Buffer
 	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 		if err != nil || buf.Len() >= limit {
@@ -31,18 +31,38 @@ func goSources(limit int) []byte {
 		}
 		return nil
 	})
-	b := buf.Bytes()
-	if len(b) > limit {
-		b = b[:limit]
+	// Without GOROOT sources (a trimmed installation), pad with
+	// generated text so that callers always get limit bytes.
+	words := strings.Fields("func return if else for range var const type struct interface package import err nil := } { ( ) // the a of to")
+	for i := uint32(1); buf.Len() < limit; i++ {
+		i ^= i << 13
+		i ^= i >> 17
+		i ^= i << 5
+		buf.WriteString(words[i%uint32(len(words))])
+		buf.WriteByte(" \n\t"[i%3])
 	}
-	return b
+	return buf.Bytes()[:limit]
+}
+
+// goroot returns the Go installation's root directory.
+func goroot() string {
+	if r := runtime.GOROOT(); r != "" {
+		return r
+	}
+	if r := os.Getenv("GOROOT"); r != "" {
+		return r
+	}
+	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
+		return strings.TrimSpace(string(out))
+	}
+	return ""
 }
 
 // goBinary returns up to limit bytes of a binary from GOROOT (the go
 // command), or nil.
 func goBinary(limit int) []byte {
 	for _, name := range []string{"bin/go", "bin/go.exe", "pkg/tool/linux_amd64/compile"} {
-		b, err := os.ReadFile(filepath.Join(runtime.GOROOT(), name))
+		b, err := os.ReadFile(filepath.Join(goroot(), name))
 		if err == nil {
 			if len(b) > limit {
 				b = b[:limit]
