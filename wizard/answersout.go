@@ -13,6 +13,8 @@ import (
 // typed in clear are not written: their key is left as a comment to fill
 // in (or to replace with env:NAME or prompt).
 func MarshalAnswers(w *Wizard) []byte {
+	fresh := New(w.env) // an empty value is written when its default is not empty
+	fresh.A.Flow = w.A.Flow
 	var b bytes.Buffer
 	b.WriteString("# refimage answers file: refimage new --answers FILE -o OUT.toml (docs/answers.md)\n")
 	for _, p := range w.Pages() {
@@ -37,7 +39,7 @@ func MarshalAnswers(w *Wizard) []byte {
 			case KindNumber, KindIndex:
 				if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
 					fmt.Fprintf(&b, "%s = %d\n", f.Key, n)
-				} else if v != "" {
+				} else if v != "" || f.Get(fresh) != "" {
 					fmt.Fprintf(&b, "%s = %s\n", f.Key, tomlQuote(v))
 				}
 			case KindSecret:
@@ -49,7 +51,7 @@ func MarshalAnswers(w *Wizard) []byte {
 					fmt.Fprintf(&b, "# %s = \"...\"  # typed in the wizard: give it here, or env:NAME, or prompt\n", f.Key)
 				}
 			default:
-				if v != "" {
+				if v != "" || f.Get(fresh) != "" {
 					fmt.Fprintf(&b, "%s = %s\n", f.Key, tomlQuote(v))
 				}
 			}

@@ -36,5 +36,24 @@ func FuzzApplyAnswers(f *testing.F) {
 		if probs := sequence.Validate(seq); len(probs.Errors()) > 0 {
 			t.Fatalf("accepted answers give an invalid sequence: %v\n%s", probs, data)
 		}
+		// The answers saved again give the same sequence (typed secrets
+		// are left out of saved answers, so only without them).
+		if w.HasClearSecrets() {
+			return
+		}
+		saved := MarshalAnswers(w)
+		w2 := New(&Env{User: "u", Organization: "o"})
+		if errs := w2.ApplyAnswers(saved); errs != nil {
+			t.Fatalf("saved answers refused: %v\n%s", errs, saved)
+		}
+		seq2, err := w2.Sequence()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b1, _ := sequence.Marshal(seq, sequence.SaveOptions{AllowPlaintext: true})
+		b2, _ := sequence.Marshal(seq2, sequence.SaveOptions{AllowPlaintext: true})
+		if string(b1) != string(b2) {
+			t.Fatalf("saved answers give another sequence:\n%s\n---\n%s", b1, b2)
+		}
 	})
 }
