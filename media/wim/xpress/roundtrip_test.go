@@ -2,6 +2,7 @@ package xpress
 
 import (
 	"bytes"
+	"os"
 	"math/rand/v2"
 	"testing"
 )
@@ -67,8 +68,10 @@ func TestRoundTripChunkSizes(t *testing.T) {
 	}
 }
 
-// TestRoundTripLengths compresses every length 0..64 KiB of a few inputs
-// (sampled densely at small sizes and around powers of two).
+// TestRoundTripLengths compresses text, zeros and random data of every
+// length 0..4096, every length within 512 of 32 KiB and 64 KiB, and every
+// 997th length in between. XPRESS_EXHAUSTIVE=1 runs every length
+// 0..65536 (about a minute).
 func TestRoundTripLengths(t *testing.T) {
 	c := NewCompressor()
 	text := goSources(65536)
@@ -78,19 +81,21 @@ func TestRoundTripLengths(t *testing.T) {
 	for i := range random {
 		random[i] = byte(r.Uint32())
 	}
-	lengths := []int{}
-	for n := 0; n <= 1024; n++ {
-		lengths = append(lengths, n)
-	}
-	for p := 2048; p <= 65536; p *= 2 {
-		for d := -3; d <= 3; d++ {
-			if p+d <= 65536 {
-				lengths = append(lengths, p+d)
+	var lengths []int
+	if os.Getenv("XPRESS_EXHAUSTIVE") != "" {
+		for n := 0; n <= 65536; n++ {
+			lengths = append(lengths, n)
+		}
+	} else {
+		for n := 0; n <= 4096; n++ {
+			lengths = append(lengths, n)
+		}
+		for _, p := range []int{32768, 65536} {
+			for n := p - 512; n <= min(p+512, 65536); n++ {
+				lengths = append(lengths, n)
 			}
 		}
-	}
-	if !testing.Short() {
-		for n := 1025; n < 65536; n += 997 {
+		for n := 4097; n < 65536; n += 997 {
 			lengths = append(lengths, n)
 		}
 	}
