@@ -2,8 +2,8 @@ package xpress
 
 import (
 	"bytes"
-	"os"
 	"math/rand/v2"
+	"os"
 	"testing"
 )
 
