@@ -277,3 +277,43 @@ func TestWizardFits(t *testing.T) {
 		}
 	}
 }
+
+// TestWizardRandomKeys presses random keys: the wizard never panics and
+// every screen fits 80x25.
+func TestWizardRandomKeys(t *testing.T) {
+	keys := []tea.KeyMsg{
+		{Type: tea.KeyTab}, {Type: tea.KeyShiftTab}, {Type: tea.KeyUp}, {Type: tea.KeyDown}, {Type: tea.KeyEnter},
+		{Type: tea.KeySpace}, {Type: tea.KeyBackspace}, {Type: tea.KeyCtrlN}, {Type: tea.KeyCtrlP}, {Type: tea.KeyCtrlS},
+		{Type: tea.KeyPgDown}, {Type: tea.KeyPgUp}, {Type: tea.KeyLeft}, {Type: tea.KeyRight}, {Type: tea.KeyCtrlU},
+		{Type: tea.KeyEsc}, {Type: tea.KeyF1}, keyRunes("n"), keyRunes("a"), keyRunes("e"), keyRunes("d"), keyRunes("["),
+		keyRunes("]"), keyRunes("?"), keyRunes("x"), keyRunes("7"), keyRunes(`\`), keyRunes("참"), keyRunes(".wim"),
+	}
+	seed := uint64(1)
+	next := func() int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int(seed >> 33)
+	}
+	for run := 0; run < 8; run++ {
+		m := NewWizardModel(filled(wizard.FlowBuild), WizardOptions{})
+		if run%2 == 1 {
+			m.w.A.Flow = wizard.FlowCustom
+		}
+		m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+		for i := 0; i < 600; i++ {
+			k := keys[next()%len(keys)]
+			m.Update(k)
+			if m.result.Cancelled {
+				break
+			}
+			lines := strings.Split(m.View(), "\n")
+			if len(lines) > 25 {
+				t.Fatalf("run %d key %d (%s): %d rows", run, i, k, len(lines))
+			}
+			for _, l := range lines {
+				if ansi.StringWidth(l) > 80 {
+					t.Fatalf("run %d key %d (%s): a row of %d cells: %q", run, i, k, ansi.StringWidth(l), ansi.Strip(l))
+				}
+			}
+		}
+	}
+}
