@@ -40,7 +40,7 @@ func (m *WizardModel) View() string {
 
 	var out []string
 	title := " " + tx("title")
-	pos := fmt.Sprintf("%d/%d ", m.pageNumber(), len(m.w.Pages()))
+	pos := fmt.Sprintf(tx("title.page"), m.pageNumber(), len(m.w.Pages()))
 	gap := width - lipgloss.Width(title) - lipgloss.Width(pos)
 	if gap < 1 {
 		title = truncate(title, width-lipgloss.Width(pos)-1, m.th.Symbols.Ellipsis)
@@ -378,7 +378,7 @@ func (m *WizardModel) progressLines(p *pane) {
 		p.text(st.NavTick, sym.Tick+" "+tx("progress.written"), "")
 		p.text(st.Command, m.result.Written, "  ")
 		if m.writtenAbs != "" {
-			p.text(st.Note, "("+m.writtenAbs+")", "  ")
+			p.text(st.Note, fmt.Sprintf(tx("progress.abs"), m.writtenAbs), "  ")
 		}
 		if s, g := m.steps, m.groups; s > 0 {
 			p.text(st.Note, fmt.Sprintf(tx("progress.steps"), s, g), "  ")
@@ -405,7 +405,7 @@ func (m *WizardModel) completionLines(p *pane) {
 			if m.opt.Notes[a] != "" {
 				label += " " + tx("completion.cli")
 			} else {
-				label += fmt.Sprintf(" (issue #%d)", actionIssue[a])
+				label += fmt.Sprintf(tx("completion.pending"), actionIssue[a])
 			}
 		}
 		if i == m.menu {
