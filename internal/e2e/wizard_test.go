@@ -8,21 +8,47 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/refimage/refimage/internal/oracle"
 )
 
-// build compiles refimage into a temporary folder.
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+	buildDir  string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
+
+// build compiles refimage once for all the tests.
 func build(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "refimage")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/refimage/refimage/cmd/refimage")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	oracle.Require(t, "tmux") // skip before paying for the build
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "refimage-e2e-")
+		if buildErr != nil {
+			return
+		}
+		binPath = filepath.Join(buildDir, "refimage")
+		out, err := exec.Command("go", "build", "-o", binPath, "github.com/refimage/refimage/cmd/refimage").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
 	}
-	return bin
+	return binPath
 }
 
 // term is one tmux server (its own socket) with one 80x25 window.
