@@ -264,3 +264,34 @@ func TestWizardExistingOutputInTmux(t *testing.T) {
 	}
 	validate(t, bin, out)
 }
+
+// TestWizardImageListInTmux: a readable .wim turns the image index into a
+// list of its images, read with media/wim.
+func TestWizardImageListInTmux(t *testing.T) {
+	bin := build(t)
+	imagex := oracle.Require(t, "wimlib-imagex")
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "a.txt"), []byte("hello"), 0o644)
+	wimPath := filepath.Join(dir, "install.wim")
+	for _, args := range [][]string{
+		{"capture", src, wimPath, "Windows 11 Pro", "--flags=Professional"},
+		{"append", src, wimPath, "Windows 11 Enterprise", "--flags=Enterprise"},
+	} {
+		if out, err := exec.Command(imagex, args...).CombinedOutput(); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	out := filepath.Join(dir, "ref.toml")
+	tm, done := start(t, bin, out)
+	tm.see("1/13").keys("C-n")
+	tm.see("2/13").typ("Image list").keys("Tab", "Tab").typ(`D:\boot.wim`).keys("C-n")
+	tm.see("3/13", "Image package").typ(wimPath).keys("Tab")
+	tm.see("(•) 1  Windows 11 Pro (Professional", "( ) 2  Windows 11 Enterprise (Enterprise").keys("Down")
+	tm.see("(•) 2  Windows 11 Enterprise")
+	tm.keys("Escape").see("Cancel the wizard?").keys("y")
+	if code := exitCode(t, done); code != "130" {
+		t.Errorf("exit %s", code)
+	}
+}
