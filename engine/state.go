@@ -229,10 +229,17 @@ func openStore(dir string, fresh bool, seqData []byte, sync bool) (*store, error
 	return s, nil
 }
 
+// save writes state.json atomically. The results appended before it are
+// synced first when the state is final or a restart follows; between
+// steps the state file alone is synced (one atomic write per step): a
+// power cut may lose the last result rows, never the pointer.
 func (s *store) save(st *State) error {
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
+	}
+	if s.sync && st.Status != statusRunning {
+		s.results.Sync()
 	}
 	if !s.sync {
 		return os.WriteFile(filepath.Join(s.dir, StateFile), data, 0o600)
@@ -245,13 +252,8 @@ func (s *store) result(r StepResult) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.results.Write(append(b, '\n')); err != nil {
-		return err
-	}
-	if s.sync {
-		return s.results.Sync()
-	}
-	return nil
+	_, err = s.results.Write(append(b, '\n'))
+	return err
 }
 
 // started appends a start record. It is not synced: it must survive the
