@@ -234,6 +234,7 @@ var catalog = map[string]string{
 	"err.codes":              "%q is not an exit code: write numbers separated by spaces, e.g. 0 3010",
 	"err.capture-account":    `a network destination needs an account with write access: DOMAIN\user`,
 	"err.output-toml":        "the task sequence file ends in .toml",
+	"err.output-dir":         "the folder %s does not exist: create it, or write somewhere else",
 	"err.exists":             "%s exists: tick Overwrite or choose another file",
 	"err.passphrase":         "the passwords you typed are encrypted with a passphrase: type one (or set REFIMAGE_PASSPHRASE)",
 

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -16,6 +17,9 @@ func init() {
 	out.rule(func(w *Wizard) string {
 		if !strings.HasSuffix(strings.ToLower(w.A.Output), ".toml") {
 			return Msg("err.output-toml")
+		}
+		if dir := filepath.Dir(w.A.Output); !w.env.Exists(dir) {
+			return Msgf("err.output-dir", dir)
 		}
 		return ""
 	})

@@ -238,6 +238,7 @@ func TestValidators(t *testing.T) {
 		{PageCapture, "password", "", nil, ""},
 		{PageSummary, "output", "out.toml", nil, ""},
 		{PageSummary, "output", "out.txt", nil, ".toml"},
+		{PageSummary, "output", "/no/such/folder/out.toml", nil, "does not exist"},
 	} {
 		got := fieldErr(t, tc.page, tc.key, tc.val, tc.set)
 		switch {

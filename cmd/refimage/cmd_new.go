@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
@@ -206,6 +207,9 @@ func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, p
 	if !strings.HasSuffix(strings.ToLower(out), ".toml") {
 		return usageErrorf("-o %s: a task sequence file ends in .toml", out)
 	}
+	if dir := filepath.Dir(out); !isDir(dir) {
+		return usageErrorf("-o %s: the folder %s does not exist", out, dir)
+	}
 	if _, err := os.Lstat(out); err == nil && !force {
 		return usageErrorf("%s exists: give --force to replace it, or -o another file", out)
 	}
@@ -259,4 +263,9 @@ func askPassphrase(env *cmdEnv) (string, error) {
 		return "", usageErrorf("the passphrases do not match")
 	}
 	return p1, nil
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }

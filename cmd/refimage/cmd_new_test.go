@@ -107,6 +107,14 @@ func TestNewAnswersDefaultOutputAndOverwrite(t *testing.T) {
 	}
 }
 
+func TestNewAnswersMissingFolder(t *testing.T) {
+	answers := filepath.Join("..", "..", "docs", "answers", "custom.toml")
+	code, _, stderr := runNewEnv(t, nil, "new", "--answers", answers, "-o", filepath.Join(t.TempDir(), "no", "such", "x.toml"))
+	if code != exitUsage || !strings.Contains(stderr, "does not exist") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}
+
 func TestNewNoTerminal(t *testing.T) {
 	for _, args := range [][]string{{}, {"new"}, {"new", "-o", "x.toml"}} {
 		code, _, stderr := runNewEnv(t, nil, args...)
