@@ -742,3 +742,36 @@ func deepCopy(v reflect.Value) reflect.Value {
 	}
 	return v
 }
+
+// CopyText puts a condition's text on the clipboard (the condition
+// builder copies one test or if statement this way).
+func (e *Editor) CopyText(cond string) { e.clip = &Clip{Condition: cond} }
+
+// HasComments reports whether TOML data holds a comment: a # outside a
+// string. Saving drops comments, so the editor says so first.
+func HasComments(data []byte) bool {
+	s := string(data)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '#':
+			return true
+		case '"', '\'':
+			delim := string(c)
+			if strings.HasPrefix(s[i:], delim+delim+delim) {
+				delim = delim + delim + delim
+			}
+			j := i + len(delim)
+			for j < len(s) && !strings.HasPrefix(s[j:], delim) {
+				if c == '"' && s[j] == '\\' {
+					j++
+				}
+				if len(delim) == 1 && s[j] == '\n' {
+					break
+				}
+				j++
+			}
+			i = j + len(delim) - 1
+		}
+	}
+	return false
+}

@@ -389,3 +389,20 @@ func TestEditSequence(t *testing.T) {
 		t.Fatal(e.Sequence().Name)
 	}
 }
+
+func TestHasComments(t *testing.T) {
+	for in, want := range map[string]bool{
+		"a = 1\n":                        false,
+		"# top\na = 1\n":                 true,
+		"a = 1 # trailing\n":             true,
+		"a = \"x # not\"\n":              false,
+		"a = 'C:\\x # no'\n":             false,
+		"a = \"\"\"\n# inside\n\"\"\"\n": false,
+		"a = \"q\\\" # in\"\nb = 2\n":    false,
+		"a = '''\n#x\n''' # after\n":     true,
+	} {
+		if got := HasComments([]byte(in)); got != want {
+			t.Errorf("%q: %v", in, got)
+		}
+	}
+}

@@ -1,0 +1,431 @@
+package tui
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/secret"
+)
+
+// edFieldKind is how a field of the Properties or Options tab is edited.
+type edFieldKind int
+
+const (
+	edText   edFieldKind = iota // one line of text
+	edChoice                    // one of options (← →)
+	edCheck                     // a tick box (space)
+	edInfo                      // read-only
+	edCond                      // the condition: enter opens the builder
+)
+
+// edField is one field of the right-hand pane. get reads the model; set
+// validates the text and applies it through the editor (one undoable
+// change per field while typing), returning what is wrong.
+type edField struct {
+	key     string // the key below the item's path in problems, e.g. product_key
+	label   string
+	kind    edFieldKind
+	options []string
+	help    string
+	get     func() string
+	set     func(v string) string
+}
+
+// stepFieldLabels are the labels of the step properties, by toml key.
+var stepFieldLabels = map[string]string{
+	"target":                    "Target",
+	"notify":                    "Notify the user before restarting",
+	"message":                   "Notification message",
+	"message_timeout":           "Message display time-out (seconds)",
+	"disk":                      "Disk number",
+	"disk_variable":             "Variable name to store the disk number",
+	"style":                     "Disk type",
+	"partitions":                "Partitions",
+	"image":                     "Image (.wim, or the first .swm)",
+	"index":                     "Image index",
+	"split":                     "Split image (.swm parts)",
+	"answer_file":               "Answer file to merge (unattend.xml)",
+	"destination":               "Destination",
+	"destination_disk":          "Destination disk",
+	"destination_partition":     "Destination partition",
+	"destination_letter":        "Destination drive letter",
+	"destination_variable":      "Variable holding the drive letter",
+	"registered_user":           "User name",
+	"registered_organization":   "Organization name",
+	"product_key":               "Product key",
+	"license_mode":              "Server licensing",
+	"max_connections":           "Maximum connections",
+	"random_admin_password":     "Random administrator password (account disabled)",
+	"admin_password":            "Administrator password",
+	"time_zone":                 "Time zone",
+	"computer_name":             "Computer name",
+	"input_locale":              "Input locale",
+	"system_locale":             "System locale",
+	"ui_language":               "UI language",
+	"ui_language_fallback":      "UI language fallback",
+	"user_locale":               "User locale",
+	"join":                      "Join",
+	"workgroup":                 "Workgroup",
+	"domain":                    "Domain",
+	"domain_ou":                 "Domain OU (LDAP://OU=…,DC=…)",
+	"account":                   `Account (DOMAIN\user)`,
+	"password":                  "Password",
+	"dns_domain":                "DNS suffix",
+	"source":                    "Source folder",
+	"best_match":                "Install only the best matched drivers",
+	"categories":                "Categories (comma-separated)",
+	"allow_unsigned":            "Allow unsigned drivers",
+	"package":                   "Driver package folder",
+	"recurse":                   "Run DISM with the recurse option",
+	"additional_options":        "Additional DISM options",
+	"client_package":            "Client package",
+	"preproduction_package":     "Pre-production client package",
+	"install_properties":        "Installation properties",
+	"use_cache":                 "Evaluate updates from cached scan results",
+	"applications":              "Applications",
+	"continue_on_failure":       "If an application fails, continue with the others",
+	"clear_cache":               "Clear application content from the cache",
+	"skip_reboot":               "Skip the restart",
+	"keep_activation":           "Do not reset the activation flag",
+	"build_storage_driver_list": "Build the mass storage driver list (legacy)",
+	"shutdown":                  "Shut down after running this action",
+	"sysprep_package":           "Sysprep package (legacy)",
+	"created_by":                "Created by",
+	"image_version":             "Version",
+	"image_description":         "Description of the image",
+	"compression":               "Compression",
+	"command_line":              "Command line",
+	"working_directory":         "Start in",
+	"output_variable":           "Output to task sequence variable",
+	"disable_wow64_redirection": "Disable 64-bit file system redirection",
+	"hide_command":              "Keep the command line out of the log",
+	"variable":                  "Task sequence variable",
+	"value":                     "Value",
+}
+
+// stepChoices are the fields that take one of a few values, by step type
+// and key.
+var stepChoices = map[string][]string{
+	"restart-computer.target":             {sequence.TargetWinPE, sequence.TargetInstalledOS},
+	"partition-disk.style":                {"gpt", "mbr"},
+	"apply-os-image.destination":          {"next-available", "disk-partition", "drive-letter", "variable"},
+	"apply-windows-settings.license_mode": {sequence.LicenseNone, sequence.LicensePerSeat, sequence.LicensePerServer},
+	"apply-network-settings.join":         {sequence.JoinWorkgroup, sequence.JoinDomain},
+	"join-domain-or-workgroup.join":       {sequence.JoinWorkgroup, sequence.JoinDomain},
+	"install-software-updates.target":     {sequence.UpdatesMandatory, sequence.UpdatesAll},
+	"capture-os-image.compression":        {sequence.CompressXpress, sequence.CompressLZX, sequence.CompressNone},
+}
+
+// stepChecks are the immediate checks of text fields, by key: the
+// validators the wizard uses, exported by engine/sequence.
+var stepChecks = map[string]func(string) string{
+	"product_key": sequence.ValidateProductKey,
+	"account": func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return sequence.ValidateAccount(s)
+	},
+	"domain_ou":         sequence.ValidateDomainOU,
+	"output_variable":   optional(sequence.ValidateVariableName),
+	"letter_variable":   optional(sequence.ValidateVariableName),
+	"variable":          sequence.ValidateVariableName,
+	"image_version":     maxLen(sequence.MaxImageVersion),
+	"created_by":        maxLen(sequence.MaxImageText),
+	"image_description": maxLen(sequence.MaxImageText),
+	"workgroup":         maxLen(sequence.MaxWorkgroup),
+	"message":           maxLen(sequence.MaxRestartMessage),
+	"command_line":      maxLen(sequence.MaxCommandLine),
+}
+
+func optional(f func(string) string) func(string) string {
+	return func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return f(s)
+	}
+}
+
+func maxLen(n int) func(string) string {
+	return func(s string) string {
+		if c := utf8.RuneCountInString(s); c > n {
+			return fmt.Sprintf("at most %d characters (this has %d)", n, c)
+		}
+		return ""
+	}
+}
+
+func humanKey(k string) string {
+	if l, ok := stepFieldLabels[k]; ok {
+		return l
+	}
+	s := strings.ReplaceAll(k, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// propertyFields are the fields of the Properties tab: name and
+// description, then the step's own properties in declaration order.
+func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
+	ed := m.ed
+	fs := []edField{
+		{key: "name", label: "Name", help: edtx("help.name"), get: func() string { return it.Name }, set: func(v string) string {
+			if err := ed.Edit("rename", m.editKey("name"), func(x *sequence.Item) error { x.Name = v; return nil }); err != nil {
+				return err.Error()
+			}
+			switch {
+			case strings.TrimSpace(v) == "":
+				return "a name is required"
+			case utf8.RuneCountInString(v) > sequence.MaxStepName:
+				return fmt.Sprintf("at most %d characters", sequence.MaxStepName)
+			}
+			return ""
+		}},
+		{key: "description", label: "Description", help: edtx("help.desc"), get: func() string { return it.Description }, set: func(v string) string {
+			if err := ed.Edit("description", m.editKey("description"), func(x *sequence.Item) error { x.Description = v; return nil }); err != nil {
+				return err.Error()
+			}
+			return maxLen(sequence.MaxStepDescription)(v)
+		}},
+	}
+	if it.IsGroup() || it.Props == nil {
+		return fs
+	}
+	pv := reflect.ValueOf(it.Props).Elem()
+	pt := pv.Type()
+	for i := 0; i < pt.NumField(); i++ {
+		sf := pt.Field(i)
+		key := sf.Tag.Get("toml")
+		if key == "" || key == "-" {
+			continue
+		}
+		idx := i
+		field := func() reflect.Value { return reflect.ValueOf(m.ed.Selected().Props).Elem().Field(idx) }
+		apply := func(label string, fn func(f reflect.Value) string) string {
+			var msg string
+			err := ed.Edit(label, m.editKey(key), func(x *sequence.Item) error {
+				msg = fn(reflect.ValueOf(x.Props).Elem().Field(idx))
+				if msg != "" {
+					return fmt.Errorf("%s", msg)
+				}
+				return nil
+			})
+			if msg != "" {
+				return msg
+			}
+			return errMsg(err)
+		}
+		f := edField{key: key, label: humanKey(key)}
+		check := stepChecks[key]
+		if key == "destination" && it.Type == "capture-os-image" {
+			check = sequence.ValidateCapturePath
+		}
+		switch {
+		case sf.Type == reflect.TypeOf(secret.Value{}):
+			f.help = edtx("help.secret")
+			f.get = func() string { return field().Interface().(secret.Value).String() }
+			f.set = func(v string) string {
+				cur := field().Interface().(secret.Value)
+				if v == cur.String() {
+					return ""
+				}
+				if v != "" && v != "prompt" && !strings.HasPrefix(v, "env:") {
+					return "write env:NAME (read from the environment when the step runs) or prompt (asked for); the wizard encrypts typed passwords"
+				}
+				sv, err := secret.Parse(v)
+				if err != nil {
+					return err.Error()
+				}
+				if key == "product_key" {
+					sv = sv.AsProductKey()
+				}
+				return apply(f.label, func(fv reflect.Value) string { fv.Set(reflect.ValueOf(sv)); return "" })
+			}
+		case sf.Type.Kind() == reflect.Bool:
+			f.kind = edCheck
+			f.get = func() string { return strconv.FormatBool(field().Bool()) }
+			f.set = func(v string) string {
+				return apply(f.label, func(fv reflect.Value) string { fv.SetBool(v == "true"); return "" })
+			}
+		case sf.Type.Kind() == reflect.String:
+			if opts, ok := stepChoices[it.Type+"."+key]; ok {
+				f.kind, f.options = edChoice, opts
+			}
+			f.get = func() string { return field().String() }
+			f.set = func(v string) string {
+				// The text is applied as typed, so the file says what the
+				// screen shows; what is wrong shows under the field and
+				// in the problems.
+				if msg := apply(f.label, func(fv reflect.Value) string { fv.SetString(v); return "" }); msg != "" {
+					return msg
+				}
+				if check != nil {
+					return check(v)
+				}
+				return ""
+			}
+		case sf.Type.Kind() == reflect.Int:
+			f.get = func() string { return strconv.Itoa(int(field().Int())) }
+			f.set = func(v string) string {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil {
+					return "a whole number"
+				}
+				return apply(f.label, func(fv reflect.Value) string { fv.SetInt(int64(n)); return "" })
+			}
+		case sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() == reflect.String:
+			f.get = func() string { return strings.Join(field().Interface().([]string), ", ") }
+			f.set = func(v string) string {
+				var list []string
+				for _, s := range strings.Split(v, ",") {
+					if s = strings.TrimSpace(s); s != "" {
+						list = append(list, s)
+					}
+				}
+				return apply(f.label, func(fv reflect.Value) string { fv.Set(reflect.ValueOf(list)); return "" })
+			}
+		case sf.Type.Kind() == reflect.Slice:
+			f.kind = edInfo
+			f.get = func() string { return listSummary(field()) }
+		default:
+			continue
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// listSummary describes a list of partitions or applications in one line.
+func listSummary(v reflect.Value) string {
+	var names []string
+	for i := 0; i < v.Len(); i++ {
+		e := v.Index(i)
+		switch x := e.Interface().(type) {
+		case sequence.Partition:
+			s := x.Name
+			if s == "" {
+				s = x.Type
+			}
+			size := "rest"
+			if x.Size > 0 {
+				size = fmt.Sprintf("%d %s", x.Size, x.SizeUnit)
+				if x.SizeUnit == "percent" {
+					size = fmt.Sprintf("%d%%", x.Size)
+				}
+			}
+			names = append(names, s+" "+size)
+		case sequence.Application:
+			names = append(names, x.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", "))
+}
+
+// optionFields are the fields of the Options tab.
+func (m *EditorModel) optionFields(it *sequence.Item) []edField {
+	ed := m.ed
+	check := func(key, label string, get func() bool, set func(x *sequence.Item, b bool)) edField {
+		return edField{key: key, label: label, kind: edCheck, get: func() string { return strconv.FormatBool(get()) }, set: func(v string) string {
+			return errMsg(ed.Edit(strings.ToLower(label), "", func(x *sequence.Item) error { set(x, v == "true"); return nil }))
+		}}
+	}
+	disable := edtx("opt.disable")
+	if it.IsGroup() {
+		disable = edtx("opt.disable.g")
+	}
+	fs := []edField{
+		check("disabled", disable, func() bool { return it.Disabled }, func(x *sequence.Item, b bool) { x.Disabled = b }),
+		check("continue_on_error", edtx("opt.coe"), func() bool { return it.ContinueOnError }, func(x *sequence.Item, b bool) { x.ContinueOnError = b }),
+	}
+	fs[0].help, fs[1].help = edtx("help.disable"), edtx("help.coe")
+	if !it.IsGroup() {
+		si, _ := sequence.LookupStep(it.Type)
+		var runIn []string
+		if si != nil {
+			runIn = si.RunIn
+		}
+		fs = append(fs,
+			edField{key: "run_in", label: edtx("opt.runin"), kind: edChoice, options: runIn, get: func() string { return it.RunIn }, set: func(v string) string {
+				return errMsg(ed.Edit("run in", "", func(x *sequence.Item) error { x.RunIn = v; return nil }))
+			}},
+			edField{key: "success_codes", label: edtx("opt.codes"), help: edtx("help.codes"), get: func() string {
+				parts := make([]string, len(it.SuccessCodes))
+				for i, c := range it.SuccessCodes {
+					parts[i] = strconv.Itoa(c)
+				}
+				return strings.Join(parts, " ")
+			}, set: func(v string) string {
+				var codes []int
+				for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }) {
+					n, err := strconv.Atoi(s)
+					if err != nil {
+						return fmt.Sprintf("%q is not an exit code", s)
+					}
+					codes = append(codes, n)
+				}
+				if len(codes) == 0 {
+					return "at least one success code (the default is 0 3010)"
+				}
+				return errMsg(ed.Edit("success codes", m.editKey("success_codes"), func(x *sequence.Item) error { x.SuccessCodes = codes; return nil }))
+			}},
+			edField{key: "timeout", label: edtx("opt.timeout"), get: func() string {
+				if it.Timeout == 0 {
+					return ""
+				}
+				return shortDuration(it.Timeout)
+			}, set: func(v string) string {
+				var d time.Duration
+				if v = strings.TrimSpace(v); v != "" {
+					var err error
+					if d, err = time.ParseDuration(v); err != nil || d < 0 {
+						return "a duration such as 90s, 15m or 2h"
+					}
+				}
+				return errMsg(ed.Edit("time-out", m.editKey("timeout"), func(x *sequence.Item) error { x.Timeout = d; return nil }))
+			}},
+			edField{key: "retry_count", label: edtx("opt.retries"), get: func() string { return strconv.Itoa(it.RetryCount) }, set: func(v string) string {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil || n < 0 || n > sequence.MaxRetryCount {
+					return fmt.Sprintf("a number from 0 to %d", sequence.MaxRetryCount)
+				}
+				return errMsg(ed.Edit("retries", m.editKey("retry_count"), func(x *sequence.Item) error { x.RetryCount = n; return nil }))
+			}},
+		)
+	}
+	fs = append(fs, edField{key: "condition", label: edtx("opt.condition"), kind: edCond, help: edtx("cond.edit"), get: func() string { return it.Condition }})
+	return fs
+}
+
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}
+
+func errMsg(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// editKey coalesces typing in one field of one item into one undo entry.
+func (m *EditorModel) editKey(field string) string {
+	return m.ed.Selection().Key() + "." + field
+}

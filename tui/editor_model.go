@@ -1,0 +1,790 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/condition"
+	"github.com/refimage/refimage/engine/sequence/edit"
+	"github.com/refimage/refimage/themes"
+)
+
+// EditorResult is how the editor ended.
+type EditorResult struct {
+	Cancelled bool // ctrl+c: exit 130
+	Saved     bool // the file was saved at least once
+	Unsaved   bool // the user quit without saving changes
+}
+
+// EditorClosedMsg is sent by an embedded editor (SetEmbedded) when the
+// user leaves it, instead of quitting the program.
+type EditorClosedMsg struct{ Result EditorResult }
+
+type edFocus int
+
+const (
+	edFocusTree edFocus = iota
+	edFocusPane
+	edFocusProblems
+)
+
+type edOverlay int
+
+const (
+	edNone edOverlay = iota
+	edAdd
+	edAskRemove
+	edAskQuit
+	edBuilder
+	edHelp
+)
+
+// EditorModel is the Bubble Tea model of the task sequence editor: the
+// tree of groups and steps on the left, the selected item's Properties and
+// Options tabs on the right, the problems of the whole sequence below. The
+// edit.Editor it drives is the source of truth; the model holds only
+// screen state.
+type EditorModel struct {
+	ed   *edit.Editor
+	path string
+	th   *themes.Theme
+
+	width, height int
+	focus         edFocus
+	tab           int // 0 Properties, 1 Options
+	field         int
+	bufs          map[string]string // text being typed, by field key
+	curs          map[string]int
+	errs          map[string]string // what is wrong with the text typed
+	collapsed     map[string]bool   // groups folded, by path key
+	treeTop       int
+	paneTop       int
+
+	probs          sequence.Problems
+	probSel        int
+	overlay        edOverlay
+	addSel         int
+	cb             *condBuilder
+	status         string
+	statusErr      bool
+	hasComments    bool // the file has comments that saving drops
+	commentsWarned bool
+	ctrlCOnce      bool
+	embedded       bool
+	lastSel        string
+	result         EditorResult
+}
+
+// NewEditor returns the editor of seq, saved to path. The Completion
+// page of the wizard opens a written sequence with it (Open in editor).
+// th nil is themes.Default().
+func NewEditor(seq *sequence.Sequence, path string, th *themes.Theme) *EditorModel {
+	if th == nil {
+		th = themes.Default()
+	}
+	m := &EditorModel{ed: edit.New(seq), path: path, th: th, width: 80, height: 25,
+		bufs: map[string]string{}, curs: map[string]int{}, errs: map[string]string{}, collapsed: map[string]bool{}}
+	if data, err := os.ReadFile(path); err == nil {
+		m.hasComments = edit.HasComments(data)
+	}
+	m.validate()
+	return m
+}
+
+// SetEmbedded makes the editor send EditorClosedMsg when the user leaves
+// it instead of quitting the program (for a parent model).
+func (m *EditorModel) SetEmbedded(on bool) { m.embedded = on }
+
+// Editor is the editing state.
+func (m *EditorModel) Editor() *edit.Editor { return m.ed }
+
+// Result is how the editor ended.
+func (m *EditorModel) Result() EditorResult { return m.result }
+
+// Init implements tea.Model.
+func (m *EditorModel) Init() tea.Cmd { return nil }
+
+func (m *EditorModel) validate() { m.probs = sequence.Validate(m.ed.Sequence()) }
+
+func (m *EditorModel) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
+
+func (m *EditorModel) fields() []edField {
+	it := m.ed.Selected()
+	if it == nil {
+		return nil
+	}
+	if m.tab == 1 {
+		return m.optionFields(it)
+	}
+	return m.propertyFields(it)
+}
+
+// resetFields forgets the text typed when the selection or the state
+// changes under the fields.
+func (m *EditorModel) resetFields() {
+	m.bufs, m.curs, m.errs = map[string]string{}, map[string]int{}, map[string]string{}
+}
+
+func (m *EditorModel) quit() (tea.Model, tea.Cmd) {
+	if m.embedded {
+		res := m.result
+		return m, func() tea.Msg { return EditorClosedMsg{Result: res} }
+	}
+	return m, tea.Quit
+}
+
+// Update implements tea.Model.
+func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return m, nil
+	case tea.KeyMsg:
+		model, cmd := m.key(msg)
+		m.validate()
+		if k := m.ed.Selection().Key(); k != m.lastSel {
+			m.lastSel = k
+			m.resetFields()
+			m.paneTop = 0
+			if m.focus != edFocusPane {
+				m.field = 0
+			}
+		}
+		return model, cmd
+	}
+	return m, nil
+}
+
+func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := msg.String()
+	if msg.Type == tea.KeyCtrlC {
+		if !m.ed.Dirty() || m.ctrlCOnce {
+			m.result.Cancelled = true
+			m.result.Unsaved = m.ed.Dirty()
+			return m.quit()
+		}
+		m.ctrlCOnce = true
+		m.setStatus(edtx("quit.again"), true)
+		return m, nil
+	}
+	m.ctrlCOnce = false
+	switch m.overlay {
+	case edAskRemove:
+		switch k {
+		case "y", "Y":
+			it := m.ed.Selected()
+			if err := m.ed.Remove(); err != nil {
+				m.setStatus(err.Error(), true)
+			} else {
+				m.setStatus(fmt.Sprintf("Removed %q.", it.Name), false)
+			}
+			m.overlay = edNone
+		case "n", "N", "esc":
+			m.overlay = edNone
+			m.setStatus("", false)
+		}
+		return m, nil
+	case edAskQuit:
+		switch k {
+		case "y", "Y":
+			if m.save(true) {
+				return m.quit()
+			}
+			m.overlay = edNone
+		case "n", "N":
+			m.result.Unsaved = true
+			return m.quit()
+		case "esc":
+			m.overlay = edNone
+			m.setStatus("", false)
+		}
+		return m, nil
+	case edHelp:
+		switch k {
+		case "esc", "?", "q", "enter", "f1":
+			m.overlay = edNone
+		}
+		return m, nil
+	case edAdd:
+		return m.keyAdd(msg)
+	case edBuilder:
+		return m.keyBuilder(msg)
+	}
+	// Keys that work everywhere.
+	switch k {
+	case "ctrl+s":
+		m.save(false)
+		return m, nil
+	case "ctrl+z":
+		m.undo()
+		return m, nil
+	case "ctrl+y":
+		m.redo()
+		return m, nil
+	case "ctrl+t":
+		if m.ed.Selected() != nil {
+			m.tab = 1 - m.tab
+			m.field = 0
+			m.paneTop = 0
+			m.resetFields()
+		}
+		return m, nil
+	case "f1":
+		m.overlay = edHelp
+		return m, nil
+	}
+	switch m.focus {
+	case edFocusPane:
+		return m.keyPane(msg)
+	case edFocusProblems:
+		return m.keyProblems(msg)
+	}
+	return m.keyTree(msg)
+}
+
+func (m *EditorModel) undo() {
+	label := m.ed.UndoLabel()
+	if err := m.ed.Undo(); err != nil {
+		m.setStatus(edtx("nothing.undo"), true)
+		return
+	}
+	m.resetFields()
+	m.setStatus(fmt.Sprintf(edtx("undo"), label), false)
+}
+
+func (m *EditorModel) redo() {
+	label := m.ed.RedoLabel()
+	if err := m.ed.Redo(); err != nil {
+		m.setStatus(edtx("nothing.redo"), true)
+		return
+	}
+	m.resetFields()
+	m.setStatus(fmt.Sprintf(edtx("redo"), label), false)
+}
+
+// save writes the file atomically. The first ctrl+s on a file with
+// comments only warns that they will be dropped.
+func (m *EditorModel) save(quitting bool) bool {
+	if m.hasComments && !m.commentsWarned && !quitting {
+		m.commentsWarned = true
+		m.setStatus(edtx("ask.comments"), true)
+		return false
+	}
+	// The editor never holds a typed clear secret: a plain: value can
+	// only come from the file, where the user put it.
+	if err := sequence.Save(m.path, m.ed.Sequence(), sequence.SaveOptions{AllowPlaintext: true}); err != nil {
+		m.setStatus(fmt.Sprintf(edtx("save.failed"), err), true)
+		return false
+	}
+	m.ed.MarkSaved()
+	m.hasComments = false
+	m.result.Saved = true
+	if n := len(m.probs.Errors()); n > 0 {
+		m.setStatus(fmt.Sprintf(edtx("saved.errors"), m.path, n), true)
+	} else {
+		m.setStatus(fmt.Sprintf(edtx("saved"), m.path), false)
+	}
+	return true
+}
+
+// rows are the visible rows of the tree.
+type edRow struct {
+	path  edit.Path
+	item  *sequence.Item
+	depth int
+}
+
+func (m *EditorModel) rows() []edRow {
+	var out []edRow
+	var walk func(items []*sequence.Item, p edit.Path, depth int)
+	walk = func(items []*sequence.Item, p edit.Path, depth int) {
+		for i, it := range items {
+			ip := append(append(edit.Path(nil), p...), i)
+			out = append(out, edRow{ip, it, depth})
+			if it.IsGroup() && !m.collapsed[ip.Key()] {
+				walk(it.Steps, ip, depth+1)
+			}
+		}
+	}
+	walk(m.ed.Sequence().Steps, nil, 0)
+	return out
+}
+
+func (m *EditorModel) selRow(rows []edRow) int {
+	sel := m.ed.Selection()
+	for i, r := range rows {
+		if r.path.Equal(sel) {
+			return i
+		}
+	}
+	// The selection is inside a folded group: unfold its parents.
+	for p := sel.Parent(); len(p) > 0; p = p.Parent() {
+		delete(m.collapsed, p.Key())
+	}
+	return -1
+}
+
+func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	ed := m.ed
+	rows := m.rows()
+	cur := m.selRow(rows)
+	if cur < 0 {
+		rows = m.rows()
+		cur = max(0, m.selRow(rows))
+	}
+	report := func(err error, ok string) {
+		if err != nil {
+			m.setStatus(err.Error(), true)
+		} else {
+			m.setStatus(ok, false)
+		}
+	}
+	switch msg.String() {
+	case "up", "k":
+		if cur > 0 {
+			ed.Select(rows[cur-1].path)
+		}
+	case "down", "j":
+		if cur < len(rows)-1 {
+			ed.Select(rows[cur+1].path)
+		}
+	case "home":
+		if len(rows) > 0 {
+			ed.Select(rows[0].path)
+		}
+	case "end":
+		if len(rows) > 0 {
+			ed.Select(rows[len(rows)-1].path)
+		}
+	case "left", "h":
+		if it := ed.Selected(); it != nil {
+			sel := ed.Selection()
+			if it.IsGroup() && !m.collapsed[sel.Key()] {
+				m.collapsed[sel.Key()] = true
+			} else if len(sel) > 1 {
+				ed.Select(sel.Parent())
+			}
+		}
+	case "right", "l":
+		if it := ed.Selected(); it != nil && it.IsGroup() {
+			delete(m.collapsed, ed.Selection().Key())
+		}
+	case "enter", "tab":
+		if ed.Selected() != nil {
+			m.focus, m.tab, m.field = edFocusPane, 0, 0
+		}
+	case "o":
+		if ed.Selected() != nil {
+			m.focus, m.tab, m.field = edFocusPane, 1, 0
+		}
+	case "a", "insert":
+		m.overlay, m.addSel = edAdd, 0
+	case "g":
+		where := edit.After
+		if it := ed.Selected(); it != nil && it.IsGroup() {
+			where = edit.Under
+		}
+		report(ed.AddGroup("", where), fmt.Sprintf(edtx("added"), edit.DefaultGroupName))
+	case "delete", "backspace", "d":
+		if it := ed.Selected(); it != nil {
+			m.overlay = edAskRemove
+		}
+	case "[", "shift+up", "ctrl+up", "K":
+		report(ed.MoveUp(), "")
+	case "]", "shift+down", "ctrl+down", "J":
+		report(ed.MoveDown(), "")
+	case ">", "shift+right":
+		report(ed.MoveInto(), "")
+	case "<", "shift+left":
+		report(ed.MoveOut(), "")
+	case "c":
+		if it := ed.Selected(); it != nil {
+			report(ed.Copy(), fmt.Sprintf(edtx("copied"), it.Name))
+		}
+	case "x":
+		if it := ed.Selected(); it != nil {
+			report(ed.Cut(), fmt.Sprintf(edtx("cut"), it.Name))
+		}
+	case "C":
+		report(ed.CopyCondition(), edtx("copied.cond"))
+	case "v":
+		report(ed.Paste(edit.After), "")
+	case "V":
+		report(ed.Paste(edit.Before), "")
+	case "i":
+		report(ed.Paste(edit.Under), "")
+	case "e", "f8":
+		if len(m.probs) > 0 {
+			m.focus = edFocusProblems
+			m.probSel = max(0, min(m.probSel, len(m.probs)-1))
+		}
+	case "?":
+		m.overlay = edHelp
+	case "q", "esc":
+		if ed.Dirty() {
+			m.overlay = edAskQuit
+			return m, nil
+		}
+		return m.quit()
+	}
+	return m, nil
+}
+
+// addEntries are the Add catalogue: New Group, then the step types by
+// the categories of the ConfigMgr editor's Add menu.
+type addEntry struct {
+	category string
+	info     *sequence.StepInfo // nil: New Group
+}
+
+var addCategories = []string{"General", "Disks", "Images", "Drivers", "Settings", "Software"}
+
+func addEntries() []addEntry {
+	out := []addEntry{{category: ""}}
+	types := sequence.StepTypes()
+	seen := map[string]bool{}
+	for _, c := range addCategories {
+		seen[c] = true
+		for _, si := range types {
+			if si.Category == c {
+				out = append(out, addEntry{c, si})
+			}
+		}
+	}
+	for _, si := range types { // a category the list above does not know
+		if !seen[si.Category] {
+			out = append(out, addEntry{si.Category, si})
+		}
+	}
+	return out
+}
+
+func (m *EditorModel) keyAdd(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	es := addEntries()
+	switch msg.String() {
+	case "up", "k":
+		m.addSel = max(0, m.addSel-1)
+	case "down", "j":
+		m.addSel = min(len(es)-1, m.addSel+1)
+	case "home":
+		m.addSel = 0
+	case "end":
+		m.addSel = len(es) - 1
+	case "esc", "q":
+		m.overlay = edNone
+	case "enter":
+		m.overlay = edNone
+		where := edit.After
+		if it := m.ed.Selected(); it != nil && it.IsGroup() {
+			where = edit.Under
+		}
+		e := es[m.addSel]
+		var err error
+		name := edit.DefaultGroupName
+		if e.info == nil {
+			err = m.ed.AddGroup("", where)
+		} else {
+			name = e.info.EditorName
+			err = m.ed.AddStep(e.info.Type, where)
+		}
+		if err != nil {
+			m.setStatus(err.Error(), true)
+			return m, nil
+		}
+		m.setStatus(fmt.Sprintf(edtx("added"), name), false)
+		// Straight to its properties, as the ConfigMgr editor does.
+		m.focus, m.tab, m.field = edFocusPane, 0, 0
+	}
+	return m, nil
+}
+
+func (m *EditorModel) keyPane(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	fs := m.fields()
+	if len(fs) == 0 {
+		m.focus = edFocusTree
+		return m, nil
+	}
+	m.field = max(0, min(m.field, len(fs)-1))
+	f := fs[m.field]
+	k := msg.String()
+	switch k {
+	case "esc":
+		m.focus = edFocusTree
+		return m, nil
+	case "tab", "down":
+		m.field = (m.field + 1) % len(fs)
+		return m, nil
+	case "shift+tab", "up":
+		m.field = (m.field + len(fs) - 1) % len(fs)
+		return m, nil
+	case "?":
+		if f.kind != edText {
+			m.overlay = edHelp
+			return m, nil
+		}
+	}
+	switch f.kind {
+	case edCheck:
+		if k == " " || k == "enter" || msg.Type == tea.KeySpace {
+			v := "true"
+			if f.get() == "true" {
+				v = "false"
+			}
+			m.fieldResult(f, f.set(v))
+		}
+	case edChoice:
+		if len(f.options) == 0 {
+			return m, nil
+		}
+		i := indexOf(f.options, f.get())
+		switch k {
+		case "right", " ", "l":
+			m.fieldResult(f, f.set(f.options[(i+1)%len(f.options)]))
+		case "left", "h":
+			m.fieldResult(f, f.set(f.options[(i+len(f.options)-1)%len(f.options)]))
+		}
+	case edCond:
+		switch k {
+		case "enter", " ":
+			m.cb = newCondBuilder(m.ed.Selected().Name, f.get())
+			m.overlay = edBuilder
+		case "delete", "ctrl+u":
+			m.fieldResult(f, errMsg(m.ed.SetCondition("")))
+		}
+	case edText:
+		if k == "enter" {
+			m.field = (m.field + 1) % len(fs)
+			return m, nil
+		}
+		val, ok := m.bufs[f.key]
+		if !ok {
+			val = f.get()
+		}
+		pos, ok := m.curs[f.key]
+		if !ok {
+			pos = len([]rune(val))
+		}
+		nv, np, edited := lineEdit(val, pos, msg)
+		if !edited {
+			return m, nil
+		}
+		m.bufs[f.key], m.curs[f.key] = nv, np
+		if nv != val {
+			m.fieldResult(f, f.set(nv))
+		}
+	}
+	return m, nil
+}
+
+func (m *EditorModel) fieldResult(f edField, msg string) {
+	if msg != "" {
+		m.errs[f.key] = msg
+	} else {
+		delete(m.errs, f.key)
+	}
+}
+
+func (m *EditorModel) keyProblems(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "up", "k":
+		m.probSel = max(0, m.probSel-1)
+	case "down", "j":
+		m.probSel = min(len(m.probs)-1, m.probSel+1)
+	case "esc", "e", "f8":
+		m.focus = edFocusTree
+	case "enter":
+		if m.probSel < len(m.probs) {
+			m.jump(m.probs[m.probSel])
+		}
+	}
+	return m, nil
+}
+
+// jump selects the problem's item and focuses its field.
+func (m *EditorModel) jump(p sequence.Problem) {
+	path, rest := edit.ParseKey(p.Path)
+	for len(path) > 0 && m.ed.Item(path) == nil {
+		path = path.Parent()
+	}
+	if len(path) == 0 {
+		m.focus = edFocusTree
+		m.setStatus("This problem is about the sequence itself: "+p.Path+" (edit it in the file).", false)
+		return
+	}
+	m.ed.Select(path)
+	m.selRow(m.rows()) // unfold
+	m.focus, m.tab, m.field = edFocusPane, 0, 0
+	key, _, _ := strings.Cut(rest, ".")
+	if i := strings.IndexByte(key, '['); i >= 0 {
+		key = key[:i]
+	}
+	for t := 0; t < 2; t++ {
+		m.tab = t
+		for i, f := range m.fields() {
+			if f.key == key {
+				m.field = i
+				m.lastSel = m.ed.Selection().Key()
+				m.resetFields()
+				return
+			}
+		}
+	}
+	m.tab = 0
+	m.lastSel = m.ed.Selection().Key()
+}
+
+func (m *EditorModel) keyBuilder(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	cb := m.cb
+	k := msg.String()
+	cb.msg, cb.msgErr = "", false
+	switch {
+	case cb.adding:
+		switch k {
+		case "up", "k":
+			cb.addSel = max(0, cb.addSel-1)
+		case "down", "j":
+			cb.addSel = min(len(condTypes)-1, cb.addSel+1)
+		case "esc":
+			cb.adding = false
+		case "enter":
+			cb.adding = false
+			x := condTypes[cb.addSel].new()
+			if e := cb.insert(x, 0); e != "" {
+				cb.msg, cb.msgErr = e, true
+				return m, nil
+			}
+			cb.openForm()
+		}
+		return m, nil
+	case cb.form:
+		cb.keyForm(msg)
+		return m, nil
+	case cb.text:
+		switch k {
+		case "esc", "ctrl+t", "tab":
+			if cb.perr != nil {
+				cb.msg, cb.msgErr = edtx("cb.fix"), true
+				return m, nil
+			}
+			if strings.TrimSpace(cb.buf) == "" {
+				cb.root = &condition.Group{Op: condition.All, Infix: true}
+			} else {
+				x, _ := condition.Parse(cb.buf)
+				cb.setRoot(x)
+			}
+			cb.text = false
+			if k == "esc" {
+				return m.closeBuilder()
+			}
+			return m, nil
+		case "enter":
+			return m, nil
+		}
+		nv, np, edited := lineEdit(cb.buf, cb.cur, msg)
+		if edited {
+			cb.buf, cb.cur = nv, np
+			cb.reparse()
+		}
+		return m, nil
+	}
+	r := cb.selected()
+	switch k {
+	case "up", "k":
+		cb.sel = max(0, cb.sel-1)
+	case "down", "j":
+		cb.sel = min(len(cb.rows())-1, cb.sel+1)
+	case "a", "insert":
+		cb.adding, cb.addSel = true, 0
+	case "g":
+		cb.insert(&condition.Group{Op: condition.All}, 0)
+	case "enter":
+		if g, ok := r.node.(*condition.Group); ok {
+			cycleOp(g)
+		} else {
+			cb.openForm()
+		}
+	case " ", "o":
+		if g, ok := r.node.(*condition.Group); ok {
+			cycleOp(g)
+		}
+	case "delete", "backspace", "d":
+		cb.remove()
+	case "c":
+		m.ed.CopyText(condition.Format(r.node))
+		cb.msg = edtx("cb.copied")
+	case "p", "P", "u":
+		clip := m.ed.Clipboard()
+		if clip == nil || clip.Condition == "" {
+			cb.msg, cb.msgErr = edit.ErrEmptyClip.Error(), true
+			return m, nil
+		}
+		x, err := condition.Parse(clip.Condition)
+		if err != nil {
+			cb.msg, cb.msgErr = err.Error(), true
+			return m, nil
+		}
+		where := map[string]int{"p": 0, "P": 1, "u": 2}[k]
+		if e := cb.insert(x, where); e != "" {
+			cb.msg, cb.msgErr = e, true
+		}
+	case "t", "ctrl+t":
+		cb.text, cb.buf = true, cb.result()
+		cb.cur = len([]rune(cb.buf))
+		cb.reparse()
+	case "esc", "q":
+		return m.closeBuilder()
+	case "?":
+		cb.msg = edtx("cb.help")
+	}
+	return m, nil
+}
+
+func cycleOp(g *condition.Group) {
+	for i, o := range groupOps {
+		if o == g.Op {
+			g.Op = groupOps[(i+1)%len(groupOps)]
+			return
+		}
+	}
+}
+
+// closeBuilder applies the condition to the item, if it is valid.
+func (m *EditorModel) closeBuilder() (tea.Model, tea.Cmd) {
+	cb := m.cb
+	if msg := cb.check(); msg != "" {
+		cb.msg, cb.msgErr = msg+" — "+edtx("cb.fix"), true
+		return m, nil
+	}
+	text := cb.result()
+	if text != m.ed.Selected().Condition {
+		if err := m.ed.SetCondition(text); err != nil {
+			cb.msg, cb.msgErr = err.Error(), true
+			return m, nil
+		}
+	}
+	m.overlay, m.cb = edNone, nil
+	return m, nil
+}
+
+// RunEditor shows the editor on out (stderr) and reads keys from in.
+func RunEditor(seq *sequence.Sequence, path, themeName string, in io.Reader, out io.Writer) (EditorResult, error) {
+	lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(out))
+	th, ok := themes.Get(themeName)
+	if !ok {
+		th = themes.Default()
+	}
+	m := NewEditor(seq, path, th)
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
+	final, err := p.Run()
+	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
+		return EditorResult{}, err
+	}
+	return final.(*EditorModel).Result(), nil
+}

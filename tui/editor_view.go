@@ -1,0 +1,704 @@
+package tui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/condition"
+	"github.com/refimage/refimage/engine/sequence/edit"
+)
+
+// Layout: a title line; the body (tree | tabs), or a dialog over the
+// whole width (the Add catalogue, the condition builder, the help); the
+// problems; a status line and a footer. At 80x25 the tree is 30 cells
+// wide, the tabs 47, and the problems take 4 lines.
+
+func (m *EditorModel) treeWidth(width int) int {
+	switch {
+	case width >= 110:
+		return 40
+	case width >= 70:
+		return 30
+	}
+	return width / 2
+}
+
+func (m *EditorModel) problemsHeight(height int) int {
+	n := 3
+	if height >= 35 {
+		n = 6
+	}
+	if height < 16 {
+		n = 1
+	}
+	return 1 + min(n, len(m.probs))
+}
+
+// View implements tea.Model.
+func (m *EditorModel) View() string {
+	width, height := max(m.width, 30), max(m.height, 8)
+	st := m.th.Styles
+	probH := m.problemsHeight(height)
+	bodyH := height - 3 - probH
+
+	var out []string
+	out = append(out, m.titleLine(width))
+	switch m.overlay {
+	case edAdd, edBuilder, edHelp:
+		var lines []string
+		switch m.overlay {
+		case edAdd:
+			lines = m.addLines(width-2, bodyH)
+		case edBuilder:
+			lines = m.builderLines(width-2, bodyH)
+		default:
+			lines = m.helpLines(width-2, bodyH)
+		}
+		for _, l := range lines {
+			out = append(out, " "+l)
+		}
+	default:
+		treeW := m.treeWidth(width)
+		tree := m.treeLines(treeW, bodyH)
+		right := m.paneLines(width-treeW-3, bodyH)
+		sep := st.Separator.Render(m.th.Symbols.Separator)
+		for i := 0; i < bodyH; i++ {
+			out = append(out, pad(tree[i], treeW)+sep+" "+right[i])
+		}
+	}
+	out = append(out, m.problemLines(width, probH)...)
+	out = append(out, m.statusLine(width), m.footer(width))
+	for i, l := range out {
+		out[i] = truncate(l, width, "")
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m *EditorModel) titleLine(width int) string {
+	st := m.th.Styles
+	title := " " + edtx("title") + " · " + filepath.Base(m.path)
+	right := ""
+	if m.ed.Dirty() {
+		right = edtx("modified") + " "
+	}
+	gap := width - lipgloss.Width(title) - lipgloss.Width(right)
+	if gap < 1 {
+		title = truncate(title, width-lipgloss.Width(right)-1, m.th.Symbols.Ellipsis)
+		gap = width - lipgloss.Width(title) - lipgloss.Width(right)
+	}
+	return st.TitleBar.Render(title + strings.Repeat(" ", max(gap, 0)) + right)
+}
+
+// problemMarks says which items have an error (2) or only warnings (1).
+func (m *EditorModel) problemMarks() map[string]int {
+	out := map[string]int{}
+	for _, p := range m.probs {
+		path, _ := edit.ParseKey(p.Path)
+		k := path.Key()
+		lvl := 2
+		if p.Warning {
+			lvl = 1
+		}
+		out[k] = max(out[k], lvl)
+	}
+	return out
+}
+
+func (m *EditorModel) treeLines(w, h int) []string {
+	st, sym := m.th.Styles, m.th.Symbols
+	lines := make([]string, h)
+	rows := m.rows()
+	cur := m.selRow(rows)
+	if cur < 0 {
+		rows = m.rows()
+		cur = m.selRow(rows)
+	}
+	if len(rows) == 0 {
+		for i, l := range wrap(edtx("empty"), w-1) {
+			if i < h {
+				lines[i] = st.Note.Render(l)
+			}
+		}
+		return lines
+	}
+	// Scroll so the selection shows.
+	if cur < m.treeTop {
+		m.treeTop = cur
+	}
+	if cur >= m.treeTop+h {
+		m.treeTop = cur - h + 1
+	}
+	m.treeTop = max(0, min(m.treeTop, len(rows)-h))
+	marks := m.problemMarks()
+	for i := 0; i < h && m.treeTop+i < len(rows); i++ {
+		r := rows[m.treeTop+i]
+		mark := " "
+		switch marks[r.path.Key()] {
+		case 2:
+			mark = st.Error.Render(sym.Error)
+		case 1:
+			mark = st.Warning.Render(sym.Warning)
+		}
+		exp := ""
+		if r.item.IsGroup() {
+			exp = "- "
+			if m.collapsed[r.path.Key()] {
+				exp = "+ "
+			}
+		}
+		suffix := ""
+		if r.item.Condition != "" {
+			suffix += " ?"
+		}
+		if r.item.Disabled {
+			suffix += " (off)"
+		}
+		indent := strings.Repeat("  ", r.depth)
+		avail := w - 2 - len(indent) - len(exp) - lipgloss.Width(suffix)
+		name := truncate(r.item.Name, max(avail, 1), sym.Ellipsis)
+		text := indent + exp + name
+		style := st.NavDone
+		if r.item.IsGroup() {
+			style = st.Group
+		}
+		if r.item.Disabled || m.disabledByParent(r.path) {
+			style = st.NavPending
+		}
+		body := style.Render(text) + st.Note.Render(suffix)
+		if m.treeTop+i == cur {
+			plain := pad(text+suffix, w-2)
+			if m.focus == edFocusTree {
+				body = st.MenuSelected.Render(plain)
+			} else {
+				body = st.LabelFocused.Render(plain)
+			}
+		}
+		cursor := " "
+		if m.treeTop+i == cur {
+			cursor = sym.Cursor
+		}
+		lines[i] = mark + cursor + body
+	}
+	if m.treeTop > 0 {
+		lines[0] = "  " + st.More.Render(sym.MoreUp)
+	}
+	if m.treeTop+h < len(rows) {
+		lines[h-1] = "  " + st.More.Render(sym.MoreDown)
+	}
+	return lines
+}
+
+func (m *EditorModel) disabledByParent(p edit.Path) bool {
+	for q := p.Parent(); len(q) > 0; q = q.Parent() {
+		if it := m.ed.Item(q); it != nil && it.Disabled {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *EditorModel) tabLine() string {
+	st := m.th.Styles
+	tabs := []string{edtx("tab.props"), edtx("tab.options")}
+	var parts []string
+	for i, t := range tabs {
+		if i == m.tab {
+			parts = append(parts, st.NavCurrent.Render(" "+t+" "))
+		} else {
+			parts = append(parts, st.NavPending.Render(" "+t+" "))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// fieldProblems are the validation problems about one field of the
+// selected item.
+func (m *EditorModel) fieldProblems(key string) sequence.Problems {
+	base := m.ed.Selection().Key()
+	var out sequence.Problems
+	for _, p := range m.probs {
+		path, rest := edit.ParseKey(p.Path)
+		if path.Key() != base {
+			continue
+		}
+		k, _, _ := strings.Cut(rest, ".")
+		if i := strings.IndexByte(k, '['); i >= 0 {
+			k = k[:i]
+		}
+		if k == key || (key == "name" && rest == "") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (m *EditorModel) paneLines(w, h int) []string {
+	st, sym := m.th.Styles, m.th.Symbols
+	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	it := m.ed.Selected()
+	if it == nil {
+		p.text(st.Note, edtx("empty"), "")
+		return m.scrollPane(p, h)
+	}
+	p.add(m.tabLine())
+	if it.IsGroup() {
+		p.text(st.Note, edtx("group.help"), "")
+	} else if si, ok := sequence.LookupStep(it.Type); ok {
+		info := si.EditorName + " · " + fmt.Sprintf(edtx("wizard.name"), si.WizardName) + " · " + fmt.Sprintf(edtx("runs.in"), it.RunIn)
+		p.text(st.Note, info, "")
+	}
+	p.blank()
+	focusable := m.focus == edFocusPane
+	for i, f := range m.fields() {
+		focused := focusable && i == m.field
+		start := len(p.lines)
+		cur := "  "
+		labelStyle := st.Label
+		if focused {
+			cur, labelStyle = sym.Cursor+" ", st.LabelFocused
+		}
+		switch f.kind {
+		case edCheck:
+			box := sym.CheckOff
+			if f.get() == "true" {
+				box = sym.CheckOn
+			}
+			p.add(cur + labelStyle.Render(box+" "+f.label))
+		case edChoice:
+			p.add(cur + labelStyle.Render(f.label))
+			var opts []string
+			for _, o := range f.options {
+				if o == f.get() {
+					style := st.Option
+					if focused {
+						style = st.OptionOn
+					}
+					opts = append(opts, style.Render(sym.RadioOn+" "+o))
+				} else {
+					opts = append(opts, st.Option.Render(sym.RadioOff+" "+o))
+				}
+			}
+			line := "    "
+			for _, o := range opts {
+				if lipgloss.Width(line)+lipgloss.Width(o)+2 > w && line != "    " {
+					p.add(line)
+					line = "    "
+				}
+				line += o + "  "
+			}
+			p.add(strings.TrimRight(line, " "))
+		case edInfo:
+			p.text(st.Note, f.label+": "+f.get(), "  ")
+		case edCond:
+			p.add(cur + labelStyle.Render(f.label))
+			text := f.get()
+			if text == "" {
+				p.text(st.Note, edtx("cond.always"), "    ")
+			} else if x, err := condition.Parse(text); err == nil {
+				p.text(st.SummaryValue, condition.Describe(x), "    ")
+				p.text(st.Command, text, "    ")
+			} else {
+				p.text(st.Command, text, "    ")
+			}
+		default:
+			p.add(cur + labelStyle.Render(f.label))
+			val, ok := m.bufs[f.key]
+			if !ok {
+				val = f.get()
+			}
+			p.add("  " + m.edInput(val, m.curs[f.key], ok, focused, w-2))
+		}
+		if e := m.errs[f.key]; e != "" {
+			p.text(st.Error, sym.Error+" "+e, "  ")
+		} else {
+			for _, pr := range m.fieldProblems(f.key) {
+				style, mark := st.Error, sym.Error
+				if pr.Warning {
+					style, mark = st.Warning, sym.Warning
+				}
+				p.text(style, mark+" "+pr.Msg, "  ")
+			}
+		}
+		if focused {
+			if f.help != "" {
+				p.text(st.FieldHelp, f.help, "  ")
+			}
+			p.focusTop, p.focusBot = start, len(p.lines)-1
+		}
+	}
+	if !focusable {
+		// Keep the top of the tabs in view while the tree has the focus.
+		p.focusTop, p.focusBot = 0, 0
+	}
+	return m.scrollPane(p, h)
+}
+
+// scrollPane cuts the pane's lines to h rows, keeping the focused part
+// in view, with "more" hints.
+func (m *EditorModel) scrollPane(p *pane, h int) []string {
+	st := m.th.Styles
+	top := m.paneTop
+	if p.focusTop >= 0 {
+		if p.focusBot > top+h-2 {
+			top = p.focusBot - h + 2
+		}
+		if p.focusTop < top+1 {
+			top = max(0, p.focusTop-1)
+		}
+	}
+	top = max(0, min(top, len(p.lines)-h))
+	m.paneTop = top
+	lines := make([]string, h)
+	for i := 0; i < h && top+i < len(p.lines); i++ {
+		lines[i] = p.lines[top+i]
+	}
+	if top > 0 {
+		lines[0] = st.More.Render(m.th.Symbols.MoreUp)
+	}
+	if top+h < len(p.lines) {
+		lines[h-1] = st.More.Render(m.th.Symbols.MoreDown)
+	}
+	return lines
+}
+
+// edInput draws a one-line input, with the cursor when focused.
+func (m *EditorModel) edInput(val string, pos int, typed, focused bool, width int) string {
+	st := m.th.Styles
+	iw := max(4, min(width-2, 60))
+	if !focused {
+		vis, _ := viewport(val, 0, iw)
+		return "[" + st.Input.Render(pad(vis, iw)) + "]"
+	}
+	if !typed || pos > len([]rune(val)) {
+		pos = len([]rune(val))
+	}
+	vis, off := viewport(val, pos, iw)
+	r := []rune(vis)
+	cells, i := 0, 0
+	for i < len(r) && cells < off {
+		cells += lipgloss.Width(string(r[i]))
+		i++
+	}
+	before, at, after := string(r[:i]), " ", ""
+	if i < len(r) {
+		at, after = string(r[i]), string(r[i+1:])
+	}
+	cursor := lipgloss.NewStyle().Reverse(true).Render(at)
+	return "[" + pad(st.InputFocused.Render(before)+cursor+st.InputFocused.Render(after), iw) + "]"
+}
+
+func (m *EditorModel) addLines(w, h int) []string {
+	st, sym := m.th.Styles, m.th.Symbols
+	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	p.add(st.PageTitle.Render(edtx("add.title")))
+	p.text(st.Note, edtx("add.help"), "")
+	col := min(40, w/2)
+	cat := "-"
+	for i, e := range addEntries() {
+		if e.category != cat {
+			cat = e.category
+			if cat != "" {
+				p.add(st.Group.Render(cat))
+			}
+		}
+		name, wiz := edtx("add.group"), ""
+		if e.info != nil {
+			name = e.info.EditorName
+			wiz = fmt.Sprintf(edtx("wizard.name"), e.info.WizardName)
+		}
+		line := pad(truncate(name, col-1, sym.Ellipsis), col) + st.Note.Render(wiz)
+		if i == m.addSel {
+			p.add(sym.Cursor + " " + st.MenuSelected.Render(pad(truncate(name, col-1, sym.Ellipsis), col)) + st.Note.Render(wiz))
+			p.focusTop, p.focusBot = len(p.lines)-1, len(p.lines)-1
+		} else {
+			p.add("  " + line)
+		}
+	}
+	m.paneTop = 0
+	return m.scrollPane(p, h)
+}
+
+func (m *EditorModel) builderLines(w, h int) []string {
+	st, sym := m.th.Styles, m.th.Symbols
+	cb := m.cb
+	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	p.add(st.PageTitle.Render(fmt.Sprintf(edtx("cb.title"), cb.item)))
+	if cb.text {
+		p.text(st.Label, edtx("cb.text"), "")
+		iw := max(4, min(w-2, 200))
+		p.add(m.edInput(cb.buf, cb.cur, true, true, iw+2))
+		if cb.perr != nil {
+			if len([]rune(cb.buf)) < iw && cb.perr.Line == 1 {
+				p.add(" " + strings.Repeat(" ", cb.perr.Col-1) + st.Error.Render("^"))
+			}
+			p.text(st.Error, sym.Error+" "+cb.perr.Error(), "")
+		} else if strings.TrimSpace(cb.buf) != "" {
+			x, _ := condition.Parse(cb.buf)
+			p.text(st.NavTick, sym.Tick+" "+edtx("cb.textok"), "")
+			p.text(st.SummaryValue, fmt.Sprintf(edtx("cb.words"), condition.Describe(x)), "")
+		} else {
+			p.text(st.Note, edtx("cb.always"), "")
+		}
+		p.focusTop, p.focusBot = 0, len(p.lines)-1
+	} else {
+		rows := cb.rows()
+		cb.sel = max(0, min(cb.sel, len(rows)-1))
+		for i, r := range rows {
+			var text string
+			if g, ok := r.node.(*condition.Group); ok {
+				text = fmt.Sprintf(edtx("cb.root"), strings.ToUpper(g.Op.String()[:1])+g.Op.String()[1:])
+				if r.depth > 0 {
+					text = fmt.Sprintf("if %s of these are true", g.Op)
+				}
+			} else {
+				text = condition.Describe(r.node)
+			}
+			indent := strings.Repeat("  ", r.depth)
+			if i == cb.sel && !cb.form && !cb.adding {
+				p.add(sym.Cursor + " " + st.MenuSelected.Render(truncate(indent+text, w-3, sym.Ellipsis)))
+				p.focusTop, p.focusBot = len(p.lines)-1, len(p.lines)-1
+			} else {
+				style := st.Option
+				if _, ok := r.node.(*condition.Group); ok {
+					style = st.Group
+				}
+				for j, l := range wrap(indent+text, w-2) {
+					if j > 0 {
+						l = indent + "  " + strings.TrimLeft(l, " ")
+					}
+					p.add("  " + style.Render(l))
+				}
+			}
+		}
+		if len(cb.root.Items) == 0 {
+			p.text(st.Note, edtx("cb.empty"), "  ")
+		}
+		if cb.form {
+			m.formLines(p, w)
+		}
+		if cb.adding {
+			p.blank()
+			p.add(st.Group.Render(edtx("cb.add")))
+			for i, t := range condTypes {
+				if i == cb.addSel {
+					p.add(sym.Cursor + " " + st.MenuSelected.Render(edtx(t.key)))
+					p.focusTop, p.focusBot = len(p.lines)-1, len(p.lines)-1
+				} else {
+					p.add("  " + st.Menu.Render(edtx(t.key)))
+				}
+			}
+		}
+		p.blank()
+		if msg := cb.check(); msg != "" {
+			p.text(st.Error, sym.Error+" "+msg, "")
+		} else if t := cb.result(); t == "" {
+			p.text(st.Note, edtx("cb.always"), "")
+		} else {
+			p.text(st.Command, t, "")
+		}
+	}
+	if cb.msg != "" {
+		style := st.Note
+		if cb.msgErr {
+			style = st.Error
+		}
+		p.text(style, cb.msg, "")
+	}
+	m.paneTop = 0
+	return m.scrollPane(p, h)
+}
+
+func (m *EditorModel) formLines(p *pane, w int) {
+	st, sym := m.th.Styles, m.th.Symbols
+	cb := m.cb
+	p.blank()
+	for i, f := range cb.formFields() {
+		focused := i == cb.formField
+		start := len(p.lines)
+		cur, ls := "  ", st.Label
+		if focused {
+			cur, ls = sym.Cursor+" ", st.LabelFocused
+		}
+		switch {
+		case f.check:
+			box := sym.CheckOff
+			if f.get() == "true" {
+				box = sym.CheckOn
+			}
+			p.add(cur + ls.Render(box+" "+f.label))
+		case f.options != nil:
+			line := cur + ls.Render(f.label+": ")
+			for _, o := range f.options {
+				if o == f.get() {
+					line += st.OptionOn.Render(sym.RadioOn+" "+o) + " "
+				} else if focused {
+					line += st.Option.Render(sym.RadioOff+" "+o) + " "
+				}
+			}
+			for _, l := range wrap(line, w) {
+				p.add(l)
+			}
+		default:
+			for j, l := range wrap(f.label, w-2) {
+				if j == 0 {
+					p.add(cur + ls.Render(l))
+				} else {
+					p.add("  " + ls.Render(l))
+				}
+			}
+			val, ok := cb.fbufs[i]
+			if !ok {
+				val = f.get()
+			}
+			p.add("  " + m.edInput(val, cb.fcur[i], ok, focused, w-2))
+		}
+		if focused {
+			p.focusTop, p.focusBot = start, len(p.lines)-1
+		}
+	}
+	if cb.ferr != "" {
+		p.text(st.Error, sym.Error+" "+cb.ferr, "  ")
+	}
+}
+
+func (m *EditorModel) helpLines(w, h int) []string {
+	st := m.th.Styles
+	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	p.add(st.Group.Render(edtx("help.title")))
+	for _, l := range strings.Split(edtx("help.keys"), "\n") {
+		key, what, _ := strings.Cut(l, "  ")
+		what = strings.TrimSpace(what)
+		const col = 17
+		for i, wl := range wrap(what, w-col) {
+			if i == 0 {
+				p.add(st.FooterKey.Render(pad(key, col)) + st.PageHelp.Render(wl))
+			} else {
+				p.add(strings.Repeat(" ", col) + st.PageHelp.Render(wl))
+			}
+		}
+	}
+	p.text(st.FieldHelp, edtx("help.marks"), "")
+	p.text(st.Note, edtx("help.close"), "")
+	m.paneTop = 0
+	return m.scrollPane(p, h)
+}
+
+func (m *EditorModel) problemLines(width, h int) []string {
+	st, sym := m.th.Styles, m.th.Symbols
+	lines := make([]string, 0, h)
+	errs, warns := len(m.probs.Errors()), len(m.probs.Warnings())
+	head := edtx("problems.none")
+	style := st.NavTick
+	if len(m.probs) > 0 {
+		head = fmt.Sprintf(edtx("problems.count"), errs, warns)
+		style = st.Group
+	}
+	rule := strings.Repeat("─", max(0, width-lipgloss.Width(head)-2))
+	lines = append(lines, style.Render(head)+" "+st.Separator.Render(rule))
+	n := h - 1
+	if n <= 0 {
+		return lines
+	}
+	top := 0
+	if m.focus == edFocusProblems && m.probSel >= n {
+		top = m.probSel - n + 1
+	}
+	for i := top; i < len(m.probs) && len(lines) < h; i++ {
+		pr := m.probs[i]
+		mark, ms := sym.Error, st.Error
+		if pr.Warning {
+			mark, ms = sym.Warning, st.Warning
+		}
+		where := pr.Path
+		if path, _ := edit.ParseKey(pr.Path); len(path) > 0 {
+			if it := m.ed.Item(path); it != nil {
+				where = it.Name
+			}
+		}
+		text := truncate(where+": "+pr.Msg, width-3, sym.Ellipsis)
+		if m.focus == edFocusProblems && i == m.probSel {
+			lines = append(lines, ms.Render(mark)+sym.Cursor+st.MenuSelected.Render(text))
+		} else {
+			lines = append(lines, ms.Render(mark)+" "+st.PageHelp.Render(text))
+		}
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	return lines
+}
+
+func (m *EditorModel) statusLine(width int) string {
+	st := m.th.Styles
+	switch m.overlay {
+	case edAskRemove:
+		it := m.ed.Selected()
+		extra := ""
+		if it != nil && it.IsGroup() && len(it.Steps) > 0 {
+			extra = fmt.Sprintf(edtx("ask.remove.g"), len(it.Steps))
+		}
+		name := ""
+		if it != nil {
+			name = it.Name
+		}
+		return st.StatusError.Render(truncate(fmt.Sprintf(edtx("ask.remove"), name, extra), width, m.th.Symbols.Ellipsis))
+	case edAskQuit:
+		return st.StatusError.Render(truncate(fmt.Sprintf(edtx("ask.quit"), filepath.Base(m.path)), width, m.th.Symbols.Ellipsis))
+	}
+	if m.status != "" {
+		if m.statusErr {
+			return st.StatusError.Render(truncate(m.th.Symbols.Error+" "+m.status, width, m.th.Symbols.Ellipsis))
+		}
+		return st.Status.Render(truncate(m.status, width, m.th.Symbols.Ellipsis))
+	}
+	return ""
+}
+
+func (m *EditorModel) footer(width int) string {
+	st := m.th.Styles
+	k := func(key, what string) string { return st.FooterKey.Render(key) + " " + st.Footer.Render(what) }
+	var parts []string
+	switch {
+	case m.overlay == edAdd:
+		parts = []string{k("↑↓", edtx("key.choose")), k("enter", edtx("key.add")), k("esc", edtx("key.back"))}
+	case m.overlay == edHelp:
+		parts = []string{k("esc", edtx("key.back"))}
+	case m.overlay == edBuilder && m.cb.text:
+		parts = []string{k("tab", edtx("key.tree")), k("esc", edtx("key.done")), k("ctrl+u", "clear")}
+	case m.overlay == edBuilder && m.cb.form:
+		parts = []string{k("tab", edtx("key.field")), k("←→", edtx("key.choose")), k("esc", edtx("key.back"))}
+	case m.overlay == edBuilder:
+		parts = []string{k("a", edtx("key.add")), k("g", edtx("key.group")), k("enter", edtx("key.edit")), k("space", edtx("key.op")),
+			k("del", edtx("key.remove")), k("t", edtx("key.text")), k("esc", edtx("key.done")), k("c", edtx("key.copy")), k("p", edtx("key.paste"))}
+	case m.focus == edFocusPane:
+		parts = []string{k("tab", edtx("key.field")), k("ctrl+t", edtx("key.tab")), k("esc", edtx("key.tree")), k("ctrl+z", edtx("key.undo")),
+			k("ctrl+s", edtx("key.save"))}
+		if fs := m.fields(); m.field < len(fs) {
+			switch fs[m.field].kind {
+			case edCheck:
+				parts = append([]string{k("space", edtx("key.toggle"))}, parts...)
+			case edChoice:
+				parts = append([]string{k("←→", edtx("key.choose"))}, parts...)
+			case edCond:
+				parts = append([]string{k("enter", edtx("key.edit"))}, parts...)
+			}
+		}
+	case m.focus == edFocusProblems:
+		parts = []string{k("↑↓", edtx("key.nav")), k("enter", edtx("key.jump")), k("esc", edtx("key.tree"))}
+	default:
+		parts = []string{k("enter", edtx("key.props")), k("a", edtx("key.add")), k("del", edtx("key.remove")), k("[ ]", edtx("key.move")),
+			k("ctrl+z", edtx("key.undo")), k("ctrl+s", edtx("key.save")), k("?", edtx("key.help")), k("q", edtx("key.quit")),
+			k("o", edtx("key.options")), k("g", edtx("key.group")), k("> <", edtx("key.indent")), k("c v", edtx("key.copy")+"/"+edtx("key.paste")),
+			k("e", edtx("key.problems"))}
+	}
+	line := " " + strings.Join(parts, "  ")
+	for lipgloss.Width(line) > width && len(parts) > 1 {
+		parts = parts[:len(parts)-1]
+		line = " " + strings.Join(parts, "  ")
+	}
+	return line
+}
