@@ -350,6 +350,12 @@ func (m *WizardModel) summaryLines(p *pane) {
 	st := m.th.Styles
 	p.blank()
 	start := len(p.lines)
+	// Warnings first: they do not block, but deserve a last look.
+	for _, g := range m.w.Summary() {
+		for _, wn := range m.w.PageWarnings(g.Page.ID) {
+			p.text(st.Warning, m.th.Symbols.Warning+" "+g.Page.Title()+": "+wn.Msg, "")
+		}
+	}
 	p.add(st.Group.Render(tx("summary.choices")))
 	for _, g := range m.w.Summary() {
 		p.add(st.Group.Render(g.Page.Title()))

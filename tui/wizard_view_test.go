@@ -182,6 +182,14 @@ func viewCases() []viewCase {
 			m := at(t, filled(b), wizard.PageSummary)
 			return m
 		}},
+		{"build/11-summary-warnings", func(t *testing.T) *WizardModel {
+			w := filled(b)
+			w.A.Join, w.A.Domain, w.A.JoinAccount, w.A.JoinPassword = "domain", "corp.example.com", `CORP\join`, "env:JOINPW"
+			w.A.Shutdown = true
+			m := at(t, w, wizard.PageSummary)
+			m.focus = len(m.fields())
+			return m
+		}},
 		{"build/11-summary-scrolled", func(t *testing.T) *WizardModel {
 			m := at(t, filled(b), wizard.PageSummary)
 			m.focus = len(m.fields())
