@@ -58,6 +58,7 @@ type Styles struct {
 	Required     lipgloss.Style // the * after a required label
 	Input        lipgloss.Style
 	InputFocused lipgloss.Style
+	Cursor       lipgloss.Style // the text cursor in a focused field
 	Placeholder  lipgloss.Style
 	Option       lipgloss.Style
 	OptionOn     lipgloss.Style
@@ -111,6 +112,7 @@ func Build(name string, p Palette, sym Symbols) *Theme {
 		Required:     n().Foreground(p.Error),
 		Input:        n().Foreground(p.Text).Underline(true),
 		InputFocused: n().Foreground(p.Accent).Underline(true),
+		Cursor:       n().Reverse(true),
 		Placeholder:  n().Foreground(p.Muted),
 		Option:       n().Foreground(p.Text),
 		OptionOn:     n().Bold(true).Foreground(p.Accent),

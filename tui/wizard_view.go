@@ -313,7 +313,7 @@ func (m *WizardModel) inputLine(f *wizard.Field, focused bool, width int) string
 	if i < len(r) {
 		at, after = string(r[i]), string(r[i+1:])
 	}
-	cursor := lipgloss.NewStyle().Reverse(true).Render(at)
+	cursor := st.Cursor.Render(at)
 	body := st.InputFocused.Render(before) + cursor + st.InputFocused.Render(after)
 	return "[" + pad(body, iw) + "]"
 }
