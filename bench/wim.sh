@@ -23,8 +23,13 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/wimbench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 GOROOT_DIR=$(go env GOROOT)
 
-go build -o "$WORK/refimage" ./cmd/refimage
-R="$WORK/refimage"
+# REFIMAGE=path uses an already built binary.
+if [ -n "${REFIMAGE:-}" ]; then
+	R=$REFIMAGE
+else
+	go build -o "$WORK/refimage" ./cmd/refimage
+	R="$WORK/refimage"
+fi
 
 # The tree.
 T="$WORK/tree"
