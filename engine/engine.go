@@ -966,27 +966,41 @@ func (r *runner) reboot(ctx context.Context, in *instr, next int, rb Reboot, ret
 // belong elsewhere now (WinPE: X:\ until the target disk has
 // C:\_SMSTaskSequence).
 func (r *runner) followEnvironment() {
-	if r.opts.StateDir != "" || r.opts.Offline != "" || r.opts.NoState {
+	if r.opts.StateDir != "" || r.opts.Offline != "" || r.store == nil {
 		return
 	}
 	m, err := r.plat.Machine(context.Background())
-	if err != nil || m.StateDir == "" || r.store == nil || m.StateDir == r.store.dir {
+	if err != nil || m.StateDir == "" || m.StateDir == r.store.dir {
 		return
+	}
+	r.moveState(m.StateDir, m.LogDir)
+}
+
+// moveState continues the state in stateDir and, unless --log was given,
+// the log in logDir (what was logged so far is copied first).
+func (r *runner) moveState(stateDir, logDir string) error {
+	if r.store == nil {
+		return errors.New("the run keeps no state")
 	}
 	old := r.store.dir
-	if err := r.store.move(m.StateDir); err != nil {
-		r.log.warn(EngineComponent, "Could not move the task sequence state from %s to %s: %v", old, m.StateDir, err)
-		return
+	if err := r.store.move(stateDir, r.results); err != nil {
+		r.log.warn(EngineComponent, "Could not move the task sequence state from %s to %s: %v", old, stateDir, err)
+		return err
 	}
-	r.mach.StateDir, r.mach.LogDir = m.StateDir, m.LogDir
-	if r.opts.LogDir == "" && m.LogDir != "" {
-		if err := r.log.move(m.LogDir); err == nil {
-			r.vars.SetReadOnly("_SMSTSLogPath", m.LogDir)
+	r.mach.StateDir = stateDir
+	if logDir == "" {
+		logDir = filepath.Join(stateDir, "Logs", "Smstslog")
+	}
+	if r.opts.LogDir == "" {
+		if err := r.log.move(logDir); err == nil {
+			r.mach.LogDir = logDir
+			r.vars.SetReadOnly("_SMSTSLogPath", logDir)
 		}
 	}
-	r.vars.SetReadOnly("_SMSTSMDataPath", m.StateDir)
-	r.log.info(EngineComponent, "The task sequence state moved from %s to %s.", old, m.StateDir)
+	r.vars.SetReadOnly("_SMSTSMDataPath", stateDir)
+	r.log.info(EngineComponent, "The task sequence state moved from %s to %s.", old, stateDir)
 	r.save()
+	return nil
 }
 
 // finish ends the run.

@@ -67,8 +67,8 @@ type LogEntry struct {
 type logger struct {
 	mu     sync.Mutex
 	dir    string
-	f      io.WriteCloser
-	jf     io.WriteCloser
+	f      *os.File
+	jf     *os.File
 	json   bool
 	red    *secret.Redactor
 	now    func() time.Time
@@ -107,13 +107,13 @@ func (l *logger) open(dir string, resume bool) error {
 			}
 		}
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
 	l.f = f
 	if l.json {
-		jf, err := os.OpenFile(filepath.Join(dir, JSONLogName), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		jf, err := os.OpenFile(filepath.Join(dir, JSONLogName), os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o644)
 		if err != nil {
 			f.Close()
 			return err
@@ -146,8 +146,17 @@ func (l *logger) move(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, name := range []string{LogName, JSONLogName} {
-		old, err := os.ReadFile(filepath.Join(l.dir, name))
+	for i, name := range []string{LogName, JSONLogName} {
+		// Read through the open file: its content survives even when the
+		// old folder was already removed.
+		h := l.f
+		if i == 1 {
+			h = l.jf
+		}
+		if h == nil {
+			continue
+		}
+		old, err := readAll(h)
 		if err != nil {
 			continue
 		}
@@ -237,4 +246,17 @@ func sprintf(format string, args ...any) string {
 		return format
 	}
 	return fmt.Sprintf(format, args...)
+}
+
+func readAll(f *os.File) ([]byte, error) {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	buf := make([]byte, fi.Size())
+	n, err := f.ReadAt(buf, 0)
+	if err != nil && err != io.EOF {
+		return nil, err
+	}
+	return buf[:n], nil
 }

@@ -24,7 +24,8 @@ func TestStateAndLogFollowTheDisk(t *testing.T) {
 	f.MachineInfo.StateDir = filepath.Join(x, "_SMSTaskSequence")
 	f.MachineInfo.LogDir = filepath.Join(x, "Windows", "Temp", "SMSTSLog")
 	f.ExpectRun("diskpart").Do(func(ctx context.Context, _ engine.Command) (int64, error) {
-		// The partition step made C:\_SMSTaskSequence.
+		// The partition step wiped the old disk and made C:\_SMSTaskSequence.
+		os.RemoveAll(x)
 		f.MachineInfo.StateDir = filepath.Join(c, "_SMSTaskSequence")
 		f.MachineInfo.LogDir = filepath.Join(c, "_SMSTaskSequence", "Logs", "Smstslog")
 		return 0, nil
@@ -46,6 +47,12 @@ func TestStateAndLogFollowTheDisk(t *testing.T) {
 	st, err := engine.LoadState(res.StateDir)
 	if err != nil || st.Status != engine.StatusSucceeded {
 		t.Fatal(st, err)
+	}
+	if _, err := engine.LoadStateSequence(res.StateDir, st); err != nil {
+		t.Fatal(err)
+	}
+	if len(engine.ParseResults(mustRead(t, filepath.Join(res.StateDir, engine.ResultsFile)))) != 2 {
+		t.Error("results lost in the move")
 	}
 }
 
@@ -101,4 +108,13 @@ continue_on_error = true
 	if cr.asked != 1 {
 		t.Errorf("the run asked again")
 	}
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -208,13 +208,21 @@ type store struct {
 	dir     string
 	results *os.File
 	sync    bool
+	seq     []byte // sequence.toml, kept in memory so a move never depends on the old folder
 }
 
 func openStore(dir string, fresh bool, seqData []byte, sync bool) (*store, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("state folder: %w", err)
 	}
-	s := &store{dir: dir, sync: sync}
+	s := &store{dir: dir, sync: sync, seq: seqData}
+	if !fresh {
+		data, err := os.ReadFile(filepath.Join(dir, SequenceFile))
+		if err != nil {
+			return nil, fmt.Errorf("state folder: %w", err)
+		}
+		s.seq = data
+	}
 	if fresh {
 		if err := sequence.WriteFileAtomic(filepath.Join(dir, SequenceFile), seqData, 0o600); err != nil {
 			return nil, fmt.Errorf("state folder: %w", err)
@@ -269,24 +277,31 @@ func (s *store) close() {
 	}
 }
 
-// move copies the state folder's files to dir and continues there.
-func (s *store) move(dir string) error {
+// move continues the state in dir. Everything is written from memory
+// (the sequence, the results so far; the caller saves the state next),
+// so the old folder may already be gone (a disk being repartitioned).
+func (s *store) move(dir string, results []StepResult) error {
 	if dir == s.dir {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, name := range []string{SequenceFile, ResultsFile, StateFile} {
-		data, err := os.ReadFile(filepath.Join(s.dir, name))
-		if err != nil {
+	if err := sequence.WriteFileAtomic(filepath.Join(dir, SequenceFile), s.seq, 0o600); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	for _, r := range results {
+		if r.Outcome == NotRun || r.Outcome == "" {
 			continue
 		}
-		if err := sequence.WriteFileAtomic(filepath.Join(dir, name), data, 0o600); err != nil {
-			return err
-		}
+		b, _ := json.Marshal(r)
+		buf.Write(append(b, '\n'))
 	}
-	f, err := os.OpenFile(filepath.Join(dir, ResultsFile), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err := sequence.WriteFileAtomic(filepath.Join(dir, ResultsFile), buf.Bytes(), 0o600); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ResultsFile), os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
 	}

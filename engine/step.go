@@ -144,6 +144,19 @@ func (sc *StepContext) RequestReboot(target string) {
 	sc.Vars.Set("SMSTSRebootRequested", target)
 }
 
+// MoveState moves the engine's state folder (and, unless --log was given,
+// smsts.log) to dir now, written from memory. A step that is about to
+// wipe the disk holding the state (partition-disk in Windows PE) moves it
+// to X:\_SMSTaskSequence first, and to <new volume>\_SMSTaskSequence once
+// the volume exists. Without a kept state (--offline, --state, tests
+// with NoState) it does nothing and returns nil.
+func (sc *StepContext) MoveState(dir string) error {
+	if sc.r.store == nil || sc.r.opts.StateDir != "" || sc.r.opts.Offline != "" {
+		return nil
+	}
+	return sc.r.moveState(dir, "")
+}
+
 // Run runs a command line through the platform with the step's timeout;
 // its output goes through Output.
 func (sc *StepContext) Run(ctx context.Context, c Command) (int64, error) {
