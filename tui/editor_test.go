@@ -84,7 +84,7 @@ func editorStates() []editorState {
 		{"capture", func(m *EditorModel) {
 			press(m, tea.KeyEnd, tea.KeyEnter, tea.KeyTab, tea.KeyTab, tea.KeyTab, tea.KeyCtrlU, `svc capture`)
 		}},
-		{"group", func(m *EditorModel) { press(m, "jjjjjjjjjjjj", "o") }},
+		{"group", func(m *EditorModel) { press(m, "jjjjjjjjjjj", "o") }},
 		{"add", func(m *EditorModel) { press(m, "a", tea.KeyDown, tea.KeyDown) }},
 		{"builder", func(m *EditorModel) { press(m, "jj", "o", tea.KeyUp, tea.KeyEnter, tea.KeyDown) }},
 		{"builder-form", func(m *EditorModel) {

@@ -367,8 +367,13 @@ func (m *EditorModel) scrollPane(p *pane, h int) []string {
 
 // edInput draws a one-line input, with the cursor when focused.
 func (m *EditorModel) edInput(val string, pos int, typed, focused bool, width int) string {
+	return m.edInputW(val, pos, typed, focused, width, 60)
+}
+
+// edInputW is edInput at most maxW cells wide inside the brackets.
+func (m *EditorModel) edInputW(val string, pos int, typed, focused bool, width, maxW int) string {
 	st := m.th.Styles
-	iw := max(4, min(width-2, 60))
+	iw := max(4, min(width-2, maxW))
 	if !focused {
 		vis, _ := viewport(val, 0, iw)
 		return "[" + st.Input.Render(pad(vis, iw)) + "]"
@@ -429,12 +434,20 @@ func (m *EditorModel) builderLines(w, h int) []string {
 	p.add(st.PageTitle.Render(fmt.Sprintf(edtx("cb.title"), cb.item)))
 	if cb.text {
 		p.text(st.Label, edtx("cb.text"), "")
-		iw := max(4, min(w-2, 200))
-		p.add(m.edInput(cb.buf, cb.cur, true, true, iw+2))
+		p.add(m.edInputW(cb.buf, cb.cur, true, true, w, w-2))
 		if cb.perr != nil {
-			if len([]rune(cb.buf)) < iw && cb.perr.Line == 1 {
-				p.add(" " + strings.Repeat(" ", cb.perr.Col-1) + st.Error.Render("^"))
+			// The text up to the error (its end when long), and a caret
+			// under the column.
+			lines := strings.Split(cb.buf, "\n")
+			line := []rune(lines[min(cb.perr.Line, len(lines))-1])
+			col := max(0, min(cb.perr.Col-1, len(line)))
+			before, after := string(line[:col]), string(line[col:])
+			if keep := w / 2; lipgloss.Width(before) > keep {
+				r := []rune(before)
+				before = sym.Ellipsis + string(r[len(r)-keep+1:])
 			}
+			p.add(" " + st.Command.Render(truncate(before+after, w-2, sym.Ellipsis)))
+			p.add(" " + strings.Repeat(" ", lipgloss.Width(before)) + st.Error.Render("^"))
 			p.text(st.Error, sym.Error+" "+cb.perr.Error(), "")
 		} else if strings.TrimSpace(cb.buf) != "" {
 			x, _ := condition.Parse(cb.buf)

@@ -1,0 +1,191 @@
+package tui
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// edFlow drives the editor in a teatest program at 80x25.
+type edFlow struct {
+	t  *testing.T
+	tm *teatest.TestModel
+}
+
+func (f *edFlow) keys(ks ...tea.KeyType) *edFlow {
+	for _, k := range ks {
+		f.tm.Send(tea.KeyMsg{Type: k})
+	}
+	return f
+}
+
+func (f *edFlow) typ(s string) *edFlow { f.tm.Type(s); return f }
+
+func (f *edFlow) see(s string) *edFlow {
+	f.t.Helper()
+	teatest.WaitFor(f.t, f.tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+	return f
+}
+
+// TestEditorFlow opens the build-and-capture example, adds a Run Command
+// Line step into the Capture group with a condition made in the builder,
+// moves it above the capture step, disables Install Updates (with an undo
+// and a redo on the way), saves with ctrl+s and quits. The saved file
+// equals the golden file and passes validation.
+func TestEditorFlow(t *testing.T) {
+	m, path := editorExample(t)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 25))
+	f := &edFlow{t, tm}
+	f.see("Build the Reference")
+	// The Capture group is the twelfth row.
+	f.typ(strings.Repeat("j", 11)).see("Capture the Reference Computer")
+	// Add → General → Run Command Line: it goes into the selected group.
+	f.typ("a").see("Add (as in the editor's Add menu)").keys(tea.KeyDown, tea.KeyDown, tea.KeyDown, tea.KeyEnter)
+	f.see("Added \"Run Command Line\"").keys(tea.KeyTab, tea.KeyTab).
+		typ(`cmd.exe /c copy %_SMSTSLogPath%\smsts.log \\deploy01\logs$`).see(`deploy01\logs$`)
+	// Options: the condition, built as a tree: a variable test.
+	f.keys(tea.KeyCtrlT).see("Continue on error").keys(tea.KeyUp, tea.KeyEnter).see("Condition of \"Run Command Line\"")
+	f.typ("a").see("Task sequence variable").keys(tea.KeyEnter).typ("_SMSTSInWinPE").keys(tea.KeyTab, tea.KeyTab).typ("true").
+		see(`the variable _SMSTSInWinPE equals "true"`)
+	f.keys(tea.KeyEsc, tea.KeyEsc).see(`_SMSTSInWinPE == "true"`)
+	// Back to the tree; move the new step above the capture step.
+	f.keys(tea.KeyEsc).typ("[")
+	// Disable Install Updates (row 10), undo, redo.
+	f.keys(tea.KeyHome).typ(strings.Repeat("j", 9)).typ("o").see("Disable this step").keys(tea.KeySpace).see("(off)")
+	f.keys(tea.KeyCtrlZ).see("Undone: disable").keys(tea.KeyCtrlY).see("Redone: disable")
+	f.keys(tea.KeyEsc, tea.KeyCtrlS).see("Saved")
+	f.typ("q")
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*EditorModel)
+	res := final.Result()
+	if res.Cancelled || !res.Saved || res.Unsaved {
+		t.Fatalf("result %+v", res)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// refimage validate: no error, no warning.
+	seq, probs := sequence.Load(path)
+	if seq == nil || len(probs) > 0 {
+		t.Fatalf("the saved file does not validate: %v", probs)
+	}
+	golden.RequireEqual(t, data)
+}
+
+// TestEditorQuitAsks checks that leaving with unsaved changes asks, that
+// esc stays, n quits without saving, and ctrl+c cancels.
+func TestEditorQuitAsks(t *testing.T) {
+	m, path := editorExample(t)
+	before, _ := os.ReadFile(path)
+	press(m, "j", tea.KeyDelete, "y")
+	if !m.ed.Dirty() {
+		t.Fatal("remove did not change the sequence")
+	}
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	if cmd != nil || m.overlay != edAskQuit {
+		t.Fatal("q with changes did not ask")
+	}
+	press(m, tea.KeyEsc)
+	if m.overlay != edNone {
+		t.Fatal("esc did not stay")
+	}
+	// ctrl+c asks once when there are changes, then cancels.
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd != nil {
+		t.Fatal("first ctrl+c quit with unsaved changes")
+	}
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd == nil || !m.Result().Cancelled {
+		t.Fatal("second ctrl+c did not cancel")
+	}
+	after, _ := os.ReadFile(path)
+	if !bytes.Equal(before, after) {
+		t.Fatal("the file changed without saving")
+	}
+	// n quits without saving.
+	m2, _ := editorExample(t)
+	press(m2, "j", tea.KeyDelete, "y", "q")
+	if _, cmd := m2.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("n")}); cmd == nil || !m2.Result().Unsaved {
+		t.Fatal("n did not quit")
+	}
+}
+
+// TestEditorCommentsWarn: the first ctrl+s on a file with comments says
+// they will be dropped; the second saves.
+func TestEditorCommentsWarn(t *testing.T) {
+	m, path := editorExample(t)
+	data, _ := os.ReadFile(path)
+	os.WriteFile(path, append([]byte("# a comment\n"), data...), 0o644)
+	m = NewEditor(m.ed.Sequence(), path, nil)
+	press(m, tea.KeyCtrlS)
+	if !strings.Contains(edRender(m, 80, 25), "drops them") {
+		t.Fatal("no warning about comments")
+	}
+	if got, _ := os.ReadFile(path); !bytes.HasPrefix(got, []byte("# a comment")) {
+		t.Fatal("saved on the first ctrl+s")
+	}
+	press(m, tea.KeyCtrlS)
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, data) {
+		t.Fatalf("second ctrl+s: %s", got)
+	}
+}
+
+// TestEditorProblemJump: selecting a problem selects its step and the
+// field it is about.
+func TestEditorProblemJump(t *testing.T) {
+	m, _ := editorExample(t)
+	// Clear the capture destination, go back to the top, then jump.
+	press(m, tea.KeyEnd, tea.KeyEnter, tea.KeyTab, tea.KeyTab, tea.KeyCtrlU, tea.KeyEsc, tea.KeyHome)
+	if len(m.probs.Errors()) != 1 {
+		t.Fatalf("problems %v", m.probs)
+	}
+	press(m, "e", tea.KeyEnter)
+	if got := m.ed.Selected().Name; got != "Capture the Reference Computer" {
+		t.Fatalf("selected %q", got)
+	}
+	if fs := m.fields(); m.focus != edFocusPane || fs[m.field].key != "destination" {
+		t.Fatalf("focus %v field %d", m.focus, m.field)
+	}
+	// Typing a path fixes it.
+	press(m, `\\srv\caps\ref.wim`)
+	if len(m.probs) != 0 {
+		t.Fatalf("problems %v", m.probs)
+	}
+}
+
+// TestEditorConditionText: the text mode shows a parse error at its
+// column, and a valid text replaces the condition.
+func TestEditorConditionText(t *testing.T) {
+	m, _ := editorExample(t)
+	press(m, "j", "o", tea.KeyUp, tea.KeyEnter, "t", tea.KeyCtrlU, `_SMSTSInWinPE == `)
+	if m.cb.perr == nil || m.cb.perr.Col != 18 {
+		t.Fatalf("parse error %+v", m.cb.perr)
+	}
+	out := edRender(m, 80, 25)
+	if !strings.Contains(out, "col 18:") {
+		t.Fatal(out)
+	}
+	press(m, tea.KeyEsc)
+	if m.overlay != edBuilder {
+		t.Fatal("closed with a parse error")
+	}
+	press(m, `"false" or X exists`, tea.KeyEsc)
+	if m.overlay != edNone {
+		t.Fatal("did not close")
+	}
+	if got := m.ed.Selected().Condition; got != `_SMSTSInWinPE == "false" or X exists` {
+		t.Fatal(got)
+	}
+	// Copy the condition, paste it onto another step from the tree.
+	press(m, tea.KeyEsc, "C", "j", "v")
+	if got := m.ed.Selected().Condition; !strings.HasSuffix(got, `and (_SMSTSInWinPE == "false" or X exists)`) {
+		t.Fatal(got)
+	}
+}
