@@ -147,6 +147,16 @@ func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		return m, nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.inText() {
+			// Keys typed faster than they are read come as one message:
+			// outside a text field each is a command of its own.
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+				cmds = append(cmds, cmd)
+			}
+			return m, tea.Sequence(cmds...)
+		}
 		model, cmd := m.key(msg)
 		m.validate()
 		if k := m.ed.Selection().Key(); k != m.lastSel {
@@ -160,6 +170,28 @@ func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return model, cmd
 	}
 	return m, nil
+}
+
+// inText reports whether keys go into a text field.
+func (m *EditorModel) inText() bool {
+	switch m.overlay {
+	case edBuilder:
+		if m.cb.text {
+			return true
+		}
+		if m.cb.form {
+			fs := m.cb.formFields()
+			return m.cb.formField < len(fs) && !fs[m.cb.formField].check && fs[m.cb.formField].options == nil
+		}
+		return false
+	case edNone:
+		if m.focus != edFocusPane {
+			return false
+		}
+		fs := m.fields()
+		return m.field < len(fs) && fs[m.field].kind == edText
+	}
+	return false
 }
 
 func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/themes"
+	"github.com/refimage/refimage/tui"
+)
+
+func init() {
+	register(&command{
+		name:    "edit",
+		usage:   "refimage edit FILE [--theme NAME]",
+		summary: "Open the task sequence editor.",
+		help: `The editor shows the sequence's groups and steps as a tree, and the selected
+item's Properties and Options (disable, continue on error, success codes,
+time-out, retries, condition) as the Configuration Manager editor does. Add
+steps from the catalogue, add groups, remove, move, copy and paste items and
+conditions, undo and redo; the problems of the whole sequence show live.
+ctrl+s saves atomically; leaving with unsaved changes asks. Keys: ? in the
+editor, or docs/editor.md.
+
+A file that cannot be read or decoded is refused with its problems (exit
+2); a file that decodes but has errors opens, with the errors listed.
+ctrl+c leaves at once (after asking if there are unsaved changes) and exits
+130.`,
+		run: runEdit,
+	})
+}
+
+func runEdit(env *cmdEnv, args []string) error {
+	c := commands["edit"]
+	fs := newFlagSet(c)
+	theme := fs.String("theme", "default", "`NAME` of the theme: "+strings.Join(themes.Names(), ", "))
+	files, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file to edit")}}
+	}
+	if _, ok := themes.Get(*theme); !ok {
+		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unknown theme %q: choose %s", *theme, strings.Join(themes.Names(), ", "))}}
+	}
+	file := files[0]
+	seq, probs := sequence.Load(file)
+	if seq == nil {
+		for _, p := range probs {
+			fmt.Fprintln(env.stderr, p.String())
+		}
+		fmt.Fprintf(env.stderr, "refimage edit: %s cannot be opened; nothing changed\n", file)
+		return reportedError{code: exitUsage}
+	}
+	if !env.isTerminal() {
+		return usageErrorf("no terminal to show the editor on (stdin and stderr must be a terminal); check a file with refimage validate %s", file)
+	}
+	res, err := tui.RunEditor(seq, file, *theme, env.stdin, env.stderr)
+	if err != nil {
+		return failedf("%v", err)
+	}
+	if res.Cancelled {
+		return errCancelled
+	}
+	return nil
+}
