@@ -55,7 +55,7 @@ func (runCommandLine) Run(ctx context.Context, sc *StepContext) (int64, error) {
 	}
 	sc.Log("Process completed with exit code %d", uint32(code))
 	if p.OutputVariable != "" {
-		v := lastChars(strings.TrimRight(out.String(), "\r\n"), maxOutputVariable)
+		v := lastChars(strings.TrimSpace(out.String()), maxOutputVariable)
 		if err := sc.Vars.Set(p.OutputVariable, v); err != nil {
 			return 0, err
 		}

@@ -93,3 +93,37 @@ func TestRunUsage(t *testing.T) {
 		}
 	}
 }
+
+// Canary secrets given to a run never reach stderr, the logs or the
+// state folder.
+func TestRunNeverLeaksSecrets(t *testing.T) {
+	if os.PathSeparator == '\\' {
+		t.Skip("uses /bin/sh")
+	}
+	const canary = "CANARY-run-4b1f"
+	const key = "CANRY-KEY11-AAAAA-BBBBB-QQQQQ"
+	dir := t.TempDir()
+	f := writeSeq(t, dir, step("use", "echo joining with %OSDJoinPassword% and %OSDProductKey%"))
+	state, logs := filepath.Join(dir, "state"), filepath.Join(dir, "logs")
+	code, out, errs := run(t, "run", f, "--state", state, "--log", logs, "--log-format", "json",
+		"--var", "OSDJoinPassword="+canary, "--var", "OSDProductKey="+key)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(errs, "joining with ******** and *****-*****-*****-*****-QQQQQ") {
+		t.Errorf("masked output missing:\n%s", errs)
+	}
+	texts := []string{out, errs}
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() && p != f {
+			b, _ := os.ReadFile(p)
+			texts = append(texts, string(b))
+		}
+		return nil
+	})
+	for _, s := range texts {
+		if strings.Contains(s, canary) || strings.Contains(s, "CANRY-KEY11") {
+			t.Errorf("a secret leaked: %.300s", s)
+		}
+	}
+}
