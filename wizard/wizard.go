@@ -190,8 +190,13 @@ func (w *Wizard) Done(id PageID) bool {
 	if id == w.cur || !w.visited[id] {
 		return false
 	}
-	if id == PageProgress || id == PageCompletion {
-		return w.Written != ""
+	if id == PageSummary || id == PageProgress || id == PageCompletion {
+		if w.Written != "" {
+			return true // the file exists now, so the Summary would ask to overwrite it
+		}
+		if id != PageSummary {
+			return false
+		}
 	}
 	return len(w.PageErrors(id)) == 0
 }

@@ -116,7 +116,23 @@ func runNew(env *cmdEnv, args []string) error {
 	if res.Cancelled {
 		return errCancelled
 	}
-	return runAction(env, res)
+	return runAction(withPassphrase(env, w.A.Passphrase), res)
+}
+
+// withPassphrase hands the passphrase typed on the Summary to what runs
+// next (Run now), so it is not asked for again.
+func withPassphrase(env *cmdEnv, pass string) *cmdEnv {
+	if pass == "" {
+		return env
+	}
+	e := *env
+	e.getenv = func(k string) string {
+		if k == secret.PassphraseEnv {
+			return pass
+		}
+		return env.getenv(k)
+	}
+	return &e
 }
 
 // completionActions says which Completion actions run in this process:
@@ -149,6 +165,10 @@ func runAction(env *cmdEnv, res tui.WizardResult) error {
 	}
 	switch res.Action {
 	case tui.ActionRun:
+		if c, ok := commands["run"]; ok && !c.pending {
+			fmt.Fprintf(env.stderr, "refimage new: refimage run %s\n", res.Written)
+			return runNow(env, res.Written)
+		}
 		return run("run")
 	case tui.ActionEdit:
 		return run("edit")

@@ -290,3 +290,14 @@ func TestNewSaveAnswers(t *testing.T) {
 		t.Errorf("overwrote the saved answers: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestNewRunNowGetsThePassphrase(t *testing.T) {
+	env := &cmdEnv{getenv: func(k string) string { return "other-" + k }}
+	e := withPassphrase(env, "typed pass")
+	if e.getenv("REFIMAGE_PASSPHRASE") != "typed pass" || e.getenv("X") != "other-X" {
+		t.Error("passphrase not handed on")
+	}
+	if withPassphrase(env, "") != env {
+		t.Error("an empty passphrase replaced the environment")
+	}
+}
