@@ -425,16 +425,8 @@ func (r *runner) revealSecrets() error {
 }
 
 func (r *runner) secret(it *sequence.Item, v *secret.Value) (string, error) {
-	// Props are copied before a step runs; find the original by value.
 	if s, ok := r.secrets[v]; ok {
 		return s, nil
-	}
-	for _, f := range secretFields(it.Props) {
-		if f.v.Equal(*v) {
-			if s, ok := r.secrets[f.v]; ok {
-				return s, nil
-			}
-		}
 	}
 	if !v.IsSet() {
 		return "", nil

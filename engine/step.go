@@ -132,6 +132,14 @@ func (sc *StepContext) Progress(done, total int64, unit, message string) {
 // when the run started; see Options.Resolver). The value is registered
 // for masking.
 func (sc *StepContext) Secret(v *secret.Value) (string, error) {
+	// v points into the step's copy of its properties: find the same
+	// field in the original, whose value was revealed at start.
+	copies, originals := secretFields(sc.Props), secretFields(sc.Item.Props)
+	for i := range copies {
+		if copies[i].v == v && i < len(originals) {
+			return sc.r.secret(sc.Item, originals[i].v)
+		}
+	}
 	return sc.r.secret(sc.Item, v)
 }
 
