@@ -189,3 +189,17 @@ func TestEditorConditionText(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// TestEditorWarnings: disabling Prepare Windows for Capture warns on the
+// capture step (the editor's own rule), and the tree marks it.
+func TestEditorWarnings(t *testing.T) {
+	m, _ := editorExample(t)
+	press(m, tea.KeyEnd, "k", "o", tea.KeySpace, tea.KeyEsc)
+	if len(m.probs) != 1 || !m.probs[0].Warning || m.probs[0].Path != "steps[1].steps[3]" {
+		t.Fatalf("problems %v", m.probs)
+	}
+	out := edRender(m, 80, 25)
+	if !strings.Contains(out, "Problems: 0 error(s), 1 warning(s)") || !strings.Contains(out, "!   Capture the Reference Com") {
+		t.Fatal(out)
+	}
+}

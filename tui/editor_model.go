@@ -111,7 +111,10 @@ func (m *EditorModel) Result() EditorResult { return m.result }
 // Init implements tea.Model.
 func (m *EditorModel) Init() tea.Cmd { return nil }
 
-func (m *EditorModel) validate() { m.probs = sequence.Validate(m.ed.Sequence()) }
+// validate runs the sequence's rules and the editor's own warnings.
+func (m *EditorModel) validate() {
+	m.probs = append(sequence.Validate(m.ed.Sequence()), edit.Warnings(m.ed.Sequence())...)
+}
 
 func (m *EditorModel) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
 

@@ -406,3 +406,28 @@ func TestHasComments(t *testing.T) {
 		}
 	}
 }
+
+func TestWarnings(t *testing.T) {
+	capture := func() *sequence.Item {
+		it := sequence.NewStep("capture-os-image")
+		it.Props.(*sequence.CaptureOSImage).Destination = `D:\caps\ref.wim`
+		return it
+	}
+	g := sequence.NewGroup("Capture")
+	g.Steps = []*sequence.Item{sequence.NewStep("prepare-windows-for-capture"), capture()}
+	s := &sequence.Sequence{Name: "T", Kind: sequence.KindCustom, Steps: []*sequence.Item{g}}
+	if ws := Warnings(s); len(ws) != 0 {
+		t.Fatal(ws)
+	}
+	g.Steps[0].Disabled = true
+	ws := Warnings(s)
+	if len(ws) != 1 || ws[0].Path != "steps[0].steps[1]" || !ws[0].Warning {
+		t.Fatal(ws)
+	}
+	// Capture first, prepare after: still a warning.
+	g.Steps[0].Disabled = false
+	g.Steps[0], g.Steps[1] = g.Steps[1], g.Steps[0]
+	if ws := Warnings(s); len(ws) != 1 || ws[0].Path != "steps[0].steps[0]" {
+		t.Fatal(ws)
+	}
+}
