@@ -117,6 +117,7 @@ type runner struct {
 	secrets map[*secret.Value]string
 	start   time.Time
 	now     func() time.Time
+	changed string // resume: the given file differs from the kept copy (its path)
 }
 
 func (r *runner) emit(e Event) {
@@ -168,9 +169,7 @@ func Run(ctx context.Context, seq *sequence.Sequence, opts Options) (*Result, er
 		}
 		if seq != nil {
 			if data, err := storableSequence(seq); err == nil && checksum(data) != st.SHA256 {
-				defer func() {
-					r.log.warn(EngineComponent, "The sequence file differs from the one the run started with; the run continues with the copy kept in %s", filepath.Join(stateDir, SequenceFile))
-				}()
+				r.changed = filepath.Join(stateDir, SequenceFile)
 			}
 		}
 		seq = saved
@@ -481,6 +480,9 @@ func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
 	r.log.info(EngineComponent, "Successfully initialized Logging for Task Sequence Manager.")
 	if resumed {
 		r.log.info(EngineComponent, "Resuming the task sequence (%s) at pointer %d of %d.", r.seq.Name, r.st.Pointer, len(r.table))
+		if r.changed != "" {
+			r.log.warn(EngineComponent, "The sequence file differs from the one the run started with; the run continues with the copy kept in %s", r.changed)
+		}
 		for _, name := range r.st.OmittedSecrets {
 			if _, ok := r.vars.Get(name); !ok {
 				r.log.warn(EngineComponent, "The variable %s held a secret and was not saved; give it again with --var to have it.", name)

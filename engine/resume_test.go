@@ -251,3 +251,24 @@ func TestInterruptedStepRetries(t *testing.T) {
 		}
 	}
 }
+
+// A resume continues with the kept copy even when the file changed.
+func TestResumeWithChangedFile(t *testing.T) {
+	seq := load(t, cmd("one", "one")+cmd("two", "two"))
+	r := newRun(t)
+	f := enginetest.New(t)
+	f.ExpectRun("one").Exit(3010)
+	f.ExpectReboot("")
+	r.go_(t, context.Background(), seq, r.opts(f))
+	changed := load(t, cmd("one", "one")+cmd("two", "CHANGED"))
+	f = enginetest.New(t)
+	f.ExpectRun("two")
+	o := r.opts(f)
+	o.Resume = true
+	if res := r.go_(t, context.Background(), changed, o); res.Status != engine.StatusSucceeded {
+		t.Fatal(res.Status)
+	}
+	if !strings.Contains(r.log(t), "The sequence file differs from the one the run started with") {
+		t.Error("no warning")
+	}
+}
