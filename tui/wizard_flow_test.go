@@ -96,7 +96,7 @@ func TestWizardFlowBuild(t *testing.T) {
 		typ("msiexec /i 7z.msi /qn").keys(tea.KeyTab, tea.KeyEnter).see("1. 7-Zip").keys(tea.KeyCtrlN)
 	f.see("Sysprep package").keys(tea.KeyCtrlN)
 	f.see("Created by").keys(tea.KeyTab).typ("1.0").keys(tea.KeyCtrlN)
-	f.see("Destination").typ(`D:\captures\ref.wim`).keys(tea.KeyCtrlN)
+	f.see("Path *").typ(`D:\captures\ref.wim`).keys(tea.KeyCtrlN)
 	f.see("Your choices").keys(tea.KeyCtrlU).typ(out).keys(tea.KeyTab).typ("pass phrase").keys(tea.KeyTab).typ("pass phrase").keys(tea.KeyCtrlN)
 	f.see("written to").keys(tea.KeyEnter)
 	f.see("Next time you can run").typ("q")

@@ -180,6 +180,7 @@ var catalog = map[string]string{
 
 	// Capture Image.
 	"_.destination.label":                     "Destination",
+	"capture.destination.label":               "Path",
 	"_.destination.help":                      `The .wim file to write: \\server\share\name.wim or an absolute path. An existing file is overwritten.`,
 	"_.account.label":                         "Account",
 	"_.account.help":                          `DOMAIN\user with write access to the share (needed for a network path).`,

@@ -175,7 +175,7 @@ func TestWizardBuildAndCaptureInTmux(t *testing.T) {
 		see("1. 7-Zip").keys("C-n")
 	tm.see("8/13", "Sysprep package").keys("C-n")
 	tm.see("9/13", "Created by").keys("Tab").typ("2026.11").keys("C-n")
-	tm.see("10/13", "Destination").typ(`\\deploy01\captures$\win11.wim`).keys("Tab").typ(`CONTOSO\svc-capture`).keys("Tab").typ("env:CAPTURE_PW").keys("C-n")
+	tm.see("10/13", "Path *").typ(`\\deploy01\captures$\win11.wim`).keys("Tab").typ(`CONTOSO\svc-capture`).keys("Tab").typ("env:CAPTURE_PW").keys("C-n")
 	// Summary: the typed password is masked; a passphrase encrypts it.
 	s := tm.see("11/13", "Your choices", "Passphrase").screen()
 	if strings.Contains(s, "Typed-Secret-e2e") {
