@@ -299,13 +299,14 @@ func (w *Wizard) ToSummary() error {
 	if w.cur == PageProgress || w.cur == PageCompletion {
 		return errors.New(Msg("nav.written"))
 	}
-	if id, bad := w.FirstInvalid(); bad {
-		return errors.New(Msgf("nav.fix-page", pages[id].Title()))
-	}
+	// Opening a sequence decides the pages: load it first.
 	if w.cur == PageStart && w.A.Flow == FlowOpen && w.openedFrom != w.A.OpenPath {
 		if err := w.Next(); err != nil {
 			return err
 		}
+	}
+	if id, bad := w.FirstInvalid(); bad {
+		return errors.New(Msgf("nav.fix-page", pages[id].Title()))
 	}
 	for _, p := range w.Pages() {
 		if p.ID == PageSummary {

@@ -643,3 +643,15 @@ password = "plain:Clear-Text-9"
 		t.Errorf("kept in clear:\n%s", data)
 	}
 }
+
+func TestToSummaryOpensFirst(t *testing.T) {
+	w := newTest(t)
+	w.A.Flow = FlowOpen
+	w.A.OpenPath = filepath.Join("..", "docs", "examples", "custom-capture.toml")
+	if err := w.ToSummary(); err != nil {
+		t.Fatal(err)
+	}
+	if w.CurrentID() != PageSummary || w.EffectiveFlow() != FlowCustom {
+		t.Errorf("on %s, flow %s", w.CurrentID(), w.EffectiveFlow())
+	}
+}
