@@ -271,8 +271,11 @@ func (w *Wizard) Next() error {
 // Prev goes to the previous page. It always works before the sequence is
 // written, and keeps every value, invalid ones included.
 func (w *Wizard) Prev() error {
+	if w.cur == PageProgress || w.cur == PageCompletion {
+		return errors.New(Msg("nav.written"))
+	}
 	i := w.index(w.cur)
-	if i <= 0 || w.cur == PageProgress || w.cur == PageCompletion {
+	if i <= 0 {
 		return errors.New(Msg("nav.first"))
 	}
 	w.cur = w.Pages()[i-1].ID
