@@ -245,12 +245,64 @@ func (l *live) OSVersion() (string, error) {
 	return fmt.Sprintf("%d.%d.%d", v.MajorVersion, v.MinorVersion, v.BuildNumber), nil
 }
 
-// OSLanguage is not answered yet.
-func (l *live) OSLanguage() (string, error) { return "", ErrNoFacts }
+var (
+	procGetUserDefaultUILanguage = windows.NewLazySystemDLL("kernel32.dll").NewProc("GetUserDefaultUILanguage")
+	procLCIDToLocaleName         = windows.NewLazySystemDLL("kernel32.dll").NewProc("LCIDToLocaleName")
+)
 
-// Software is not answered yet (it needs the Windows Installer API).
+// OSLanguage is the UI language as a locale name, e.g. ko-KR.
+func (l *live) OSLanguage() (string, error) {
+	if procGetUserDefaultUILanguage.Find() != nil || procLCIDToLocaleName.Find() != nil {
+		return "", ErrNoFacts
+	}
+	langID, _, _ := procGetUserDefaultUILanguage.Call()
+	buf := make([]uint16, 85) // LOCALE_NAME_MAX_LENGTH
+	n, _, _ := procLCIDToLocaleName.Call(langID, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)), 0)
+	if n == 0 {
+		return "", ErrNoFacts
+	}
+	return windows.UTF16ToString(buf), nil
+}
+
+var uninstallKeys = []string{
+	`SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\`,
+	`SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall\`,
+}
+
+// Software finds installed MSI products by product code in the Uninstall
+// keys (64- and 32-bit); by upgrade code through the Installer's
+// UpgradeCodes key.
 func (l *live) Software(productCode, upgradeCode string) ([]condition.Installed, error) {
-	return nil, ErrNoFacts
+	codes := []string{productCode}
+	if productCode == "" {
+		k, err := registry.OpenKey(registry.LOCAL_MACHINE, `SOFTWARE\Classes\Installer\UpgradeCodes\`+packGUID(upgradeCode), registry.QUERY_VALUE)
+		if err != nil {
+			return nil, nil
+		}
+		names, _ := k.ReadValueNames(-1)
+		k.Close()
+		codes = codes[:0]
+		for _, n := range names {
+			if g := unpackGUID(n); g != "" {
+				codes = append(codes, g)
+			}
+		}
+	}
+	var out []condition.Installed
+	for _, code := range codes {
+		for _, base := range uninstallKeys {
+			k, err := registry.OpenKey(registry.LOCAL_MACHINE, base+code, registry.QUERY_VALUE)
+			if err != nil {
+				continue
+			}
+			name, _, _ := k.GetStringValue("DisplayName")
+			ver, _, _ := k.GetStringValue("DisplayVersion")
+			k.Close()
+			out = append(out, condition.Installed{ProductCode: code, UpgradeCode: upgradeCode, Name: name, Version: ver})
+			break
+		}
+	}
+	return out, nil
 }
 
 // fileVersion reads the fixed file version of the version resource.
