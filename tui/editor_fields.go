@@ -21,6 +21,7 @@ const (
 	edCheck                     // a tick box (space)
 	edInfo                      // read-only
 	edCond                      // the condition: enter opens the builder
+	edList                      // a list of partitions or applications: enter opens it
 )
 
 // edField is one field of the right-hand pane. get reads the model; set
@@ -292,8 +293,9 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 				}
 				return apply(f.label, func(fv reflect.Value) string { fv.Set(reflect.ValueOf(list)); return "" })
 			}
-		case sf.Type.Kind() == reflect.Slice:
-			f.kind = edInfo
+		case sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() == reflect.Struct:
+			f.kind = edList
+			f.help = edtx("list.help")
 			f.get = func() string { return listSummary(field()) }
 		default:
 			continue

@@ -203,3 +203,51 @@ func TestEditorWarnings(t *testing.T) {
 		t.Fatal(out)
 	}
 }
+
+// TestEditorLists edits the partitions of a Format and Partition Disk
+// step: add, edit, move, remove, undo; a problem in an entry jumps to it.
+func TestEditorLists(t *testing.T) {
+	m, _ := editorExample(t)
+	parts := func() []sequence.Partition { return m.ed.Selected().Props.(*sequence.PartitionDisk).Partitions }
+	press(m, "jj", tea.KeyEnter, tea.KeyUp, tea.KeyEnter) // BIOS: System Reserved, Windows
+	if m.overlay != edListView || len(parts()) != 2 {
+		t.Fatalf("overlay %v", m.overlay)
+	}
+	// Add after the first: a new NTFS partition named Windows; rename it.
+	press(m, "a", tea.KeyCtrlU, "Data", tea.KeyTab, tea.KeyTab, tea.KeyCtrlU, "20", tea.KeyTab, tea.KeyRight)
+	if p := parts(); len(p) != 3 || p[1].Name != "Data" || p[1].Size != 20 || p[1].SizeUnit != "gb" {
+		t.Fatalf("%+v", p)
+	}
+	// Only the last partition may take the rest: a size of 0 is an error
+	// on the new one.
+	press(m, tea.KeyShiftTab, tea.KeyCtrlU, "0", tea.KeyEsc)
+	if len(m.probs.Errors()) != 1 || !strings.HasSuffix(m.probs[0].Path, "partitions[1].size") {
+		t.Fatalf("problems %v", m.probs)
+	}
+	// Move it last, which fixes it, then remove it; undo brings it back.
+	press(m, "]")
+	if p := parts(); p[2].Name != "Data" || len(m.probs) != 0 {
+		t.Fatalf("%+v %v", p, m.probs)
+	}
+	press(m, tea.KeyDelete)
+	if p := parts(); len(p) != 2 || p[1].Name != "Windows" {
+		t.Fatalf("%+v", p)
+	}
+	press(m, tea.KeyCtrlZ)
+	if p := parts(); len(p) != 3 || p[2].Name != "Data" {
+		t.Fatalf("undo %+v", p)
+	}
+	press(m, "j", "[")
+	if len(m.probs.Errors()) != 1 {
+		t.Fatalf("problems %v", m.probs)
+	}
+	// Jump from the problem to the entry's field.
+	press(m, tea.KeyEsc, tea.KeyEsc, tea.KeyEsc, tea.KeyHome)
+	m.jump(m.probs[0])
+	if m.overlay != edListView || !m.list.form {
+		t.Fatalf("jump: overlay %v", m.overlay)
+	}
+	if fs := m.listFields(); !strings.HasSuffix(m.probs[0].Path, fs[m.list.field].key) {
+		t.Fatalf("jump: field %s for %s", fs[m.list.field].key, m.probs[0].Path)
+	}
+}

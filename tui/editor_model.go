@@ -44,6 +44,7 @@ const (
 	edAskQuit
 	edBuilder
 	edHelp
+	edListView
 )
 
 // EditorModel is the Bubble Tea model of the task sequence editor: the
@@ -72,6 +73,7 @@ type EditorModel struct {
 	overlay        edOverlay
 	addSel         int
 	cb             *condBuilder
+	list           *listState
 	status         string
 	statusErr      bool
 	hasComments    bool // the file has comments that saving drops
@@ -187,6 +189,12 @@ func (m *EditorModel) inText() bool {
 			return m.cb.formField < len(fs) && !fs[m.cb.formField].check && fs[m.cb.formField].options == nil
 		}
 		return false
+	case edListView:
+		if m.list.form {
+			fs := m.listFields()
+			return m.list.field < len(fs) && fs[m.list.field].kind == edText
+		}
+		return false
 	case edNone:
 		if m.focus != edFocusPane {
 			return false
@@ -249,6 +257,8 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case edAdd:
 		return m.keyAdd(msg)
+	case edListView:
+		return m.keyList(msg)
 	case edBuilder:
 		return m.keyBuilder(msg)
 	}
@@ -566,6 +576,32 @@ func (m *EditorModel) keyPane(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	switch f.kind {
+	case edCond:
+		switch k {
+		case "enter", " ":
+			m.cb = newCondBuilder(m.ed.Selected().Name, f.get())
+			m.overlay = edBuilder
+		case "delete", "ctrl+u":
+			m.fieldResult(f, errMsg(m.ed.SetCondition("")))
+		}
+	case edList:
+		if k == "enter" || k == " " {
+			m.list = &listState{key: f.key, label: f.label}
+			m.overlay = edListView
+		}
+	default:
+		if m.keyField(f, msg) {
+			m.field = (m.field + 1) % len(fs)
+		}
+	}
+	return m, nil
+}
+
+// keyField applies a key to a check, choice or text field. It reports
+// whether enter asks for the next field.
+func (m *EditorModel) keyField(f edField, msg tea.KeyMsg) bool {
+	k := msg.String()
+	switch f.kind {
 	case edCheck:
 		if k == " " || k == "enter" || msg.Type == tea.KeySpace {
 			v := "true"
@@ -576,7 +612,7 @@ func (m *EditorModel) keyPane(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	case edChoice:
 		if len(f.options) == 0 {
-			return m, nil
+			return false
 		}
 		i := indexOf(f.options, f.get())
 		switch k {
@@ -585,18 +621,9 @@ func (m *EditorModel) keyPane(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case "left", "h":
 			m.fieldResult(f, f.set(f.options[(i+len(f.options)-1)%len(f.options)]))
 		}
-	case edCond:
-		switch k {
-		case "enter", " ":
-			m.cb = newCondBuilder(m.ed.Selected().Name, f.get())
-			m.overlay = edBuilder
-		case "delete", "ctrl+u":
-			m.fieldResult(f, errMsg(m.ed.SetCondition("")))
-		}
 	case edText:
 		if k == "enter" {
-			m.field = (m.field + 1) % len(fs)
-			return m, nil
+			return true
 		}
 		val, ok := m.bufs[f.key]
 		if !ok {
@@ -608,14 +635,14 @@ func (m *EditorModel) keyPane(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		nv, np, edited := lineEdit(val, pos, msg)
 		if !edited {
-			return m, nil
+			return false
 		}
 		m.bufs[f.key], m.curs[f.key] = nv, np
 		if nv != val {
 			m.fieldResult(f, f.set(nv))
 		}
 	}
-	return m, nil
+	return false
 }
 
 func (m *EditorModel) fieldResult(f edField, msg string) {
@@ -667,6 +694,9 @@ func (m *EditorModel) jump(p sequence.Problem) {
 				m.field = i
 				m.lastSel = m.ed.Selection().Key()
 				m.resetFields()
+				if f.kind == edList {
+					m.openListAt(f, rest)
+				}
 				return
 			}
 		}

@@ -99,6 +99,12 @@ func editorStates() []editorState {
 		{"remove", func(m *EditorModel) { press(m, tea.KeyDelete) }},
 		{"quit", func(m *EditorModel) { press(m, "x", "q") }},
 		{"help", func(m *EditorModel) { press(m, "?") }},
+		{"partitions", func(m *EditorModel) {
+			press(m, "jjj", tea.KeyEnter, tea.KeyUp, tea.KeyEnter, tea.KeyDown, tea.KeyDown, tea.KeyEnter, tea.KeyTab, tea.KeyTab, tea.KeyCtrlU, "98")
+		}},
+		{"applications", func(m *EditorModel) {
+			press(m, "jjjjjjjjjj", tea.KeyEnter, tea.KeyUp, tea.KeyUp, tea.KeyUp, tea.KeyEnter, "a", tea.KeyCtrlU, "Notepad++", tea.KeyTab, tea.KeyTab)
+		}},
 	}
 }
 

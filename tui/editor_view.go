@@ -48,11 +48,13 @@ func (m *EditorModel) View() string {
 	var out []string
 	out = append(out, m.titleLine(width))
 	switch m.overlay {
-	case edAdd, edBuilder, edHelp:
+	case edAdd, edBuilder, edHelp, edListView:
 		var lines []string
 		switch m.overlay {
 		case edAdd:
 			lines = m.addLines(width-2, bodyH)
+		case edListView:
+			lines = m.listLines(width-2, bodyH)
 		case edBuilder:
 			lines = m.builderLines(width-2, bodyH)
 		default:
@@ -226,8 +228,11 @@ func (m *EditorModel) fieldProblems(key string) sequence.Problems {
 			continue
 		}
 		k, _, _ := strings.Cut(rest, ".")
-		if i := strings.IndexByte(k, '['); i >= 0 {
+		if i := strings.IndexByte(k, '['); i >= 0 && !strings.ContainsAny(key, "[.") {
 			k = k[:i]
+		}
+		if strings.ContainsAny(key, "[.") {
+			k = rest
 		}
 		if k == key || (key == "name" && rest == "") {
 			out = append(out, p)
@@ -237,7 +242,7 @@ func (m *EditorModel) fieldProblems(key string) sequence.Problems {
 }
 
 func (m *EditorModel) paneLines(w, h int) []string {
-	st, sym := m.th.Styles, m.th.Symbols
+	st := m.th.Styles
 	p := &pane{width: w, focusTop: -1, forceTop: -1}
 	it := m.ed.Selected()
 	if it == nil {
@@ -253,8 +258,23 @@ func (m *EditorModel) paneLines(w, h int) []string {
 	}
 	p.blank()
 	focusable := m.focus == edFocusPane
-	for i, f := range m.fields() {
-		focused := focusable && i == m.field
+	focus := -1
+	if focusable {
+		focus = m.field
+	}
+	m.fieldLines(p, m.fields(), focus, w)
+	if !focusable {
+		// Keep the top of the tabs in view while the tree has the focus.
+		p.focusTop, p.focusBot = 0, 0
+	}
+	return m.scrollPane(p, h)
+}
+
+// fieldLines draws fields; focus is the focused one (-1: none).
+func (m *EditorModel) fieldLines(p *pane, fs []edField, focus, w int) {
+	st, sym := m.th.Styles, m.th.Symbols
+	for i, f := range fs {
+		focused := i == focus
 		start := len(p.lines)
 		cur := "  "
 		labelStyle := st.Label
@@ -267,19 +287,30 @@ func (m *EditorModel) paneLines(w, h int) []string {
 			if f.get() == "true" {
 				box = sym.CheckOn
 			}
-			p.add(cur + labelStyle.Render(box+" "+f.label))
+			ind := strings.Repeat(" ", 3+lipgloss.Width(box))
+			for j, l := range wrap(box+" "+f.label, w-2) {
+				if j == 0 {
+					p.add(cur + labelStyle.Render(l))
+				} else {
+					p.add(ind + labelStyle.Render(strings.TrimLeft(l, " ")))
+				}
+			}
 		case edChoice:
 			p.add(cur + labelStyle.Render(f.label))
 			var opts []string
 			for _, o := range f.options {
+				shown := o
+				if o == "" {
+					shown = edtx("choice.none")
+				}
 				if o == f.get() {
 					style := st.Option
 					if focused {
 						style = st.OptionOn
 					}
-					opts = append(opts, style.Render(sym.RadioOn+" "+o))
+					opts = append(opts, style.Render(sym.RadioOn+" "+shown))
 				} else {
-					opts = append(opts, st.Option.Render(sym.RadioOff+" "+o))
+					opts = append(opts, st.Option.Render(sym.RadioOff+" "+shown))
 				}
 			}
 			line := "    "
@@ -293,6 +324,9 @@ func (m *EditorModel) paneLines(w, h int) []string {
 			p.add(strings.TrimRight(line, " "))
 		case edInfo:
 			p.text(st.Note, f.label+": "+f.get(), "  ")
+		case edList:
+			p.add(cur + labelStyle.Render(f.label))
+			p.text(st.SummaryValue, f.get(), "    ")
 		case edCond:
 			p.add(cur + labelStyle.Render(f.label))
 			text := f.get()
@@ -330,11 +364,6 @@ func (m *EditorModel) paneLines(w, h int) []string {
 			p.focusTop, p.focusBot = start, len(p.lines)-1
 		}
 	}
-	if !focusable {
-		// Keep the top of the tabs in view while the tree has the focus.
-		p.focusTop, p.focusBot = 0, 0
-	}
-	return m.scrollPane(p, h)
 }
 
 // scrollPane cuts the pane's lines to h rows, keeping the focused part
@@ -680,6 +709,11 @@ func (m *EditorModel) footer(width int) string {
 		parts = []string{k("↑↓", edtx("key.choose")), k("enter", edtx("key.add")), k("esc", edtx("key.back"))}
 	case m.overlay == edHelp:
 		parts = []string{k("esc", edtx("key.back"))}
+	case m.overlay == edListView && m.list.form:
+		parts = []string{k("tab", edtx("key.field")), k("←→", edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo"))}
+	case m.overlay == edListView:
+		parts = []string{k("a", edtx("key.add")), k("enter", edtx("key.edit")), k("del", edtx("key.remove")), k("[ ]", edtx("key.move")),
+			k("esc", edtx("key.done")), k("ctrl+z", edtx("key.undo"))}
 	case m.overlay == edBuilder && m.cb.text:
 		parts = []string{k("tab", edtx("key.tree")), k("esc", edtx("key.done")), k("ctrl+u", "clear")}
 	case m.overlay == edBuilder && m.cb.form:

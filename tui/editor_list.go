@@ -1,0 +1,397 @@
+package tui
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/edit"
+)
+
+// listState is the list of partitions (Format and Partition Disk) or
+// applications (Install Application) being edited: the Volume list and
+// the application list of the ConfigMgr step dialogs.
+type listState struct {
+	key   string // toml key of the list, e.g. partitions
+	label string
+	sel   int
+	form  bool // editing the selected entry
+	field int
+}
+
+// listChoices are the entry fields that take one of a few values.
+var listChoices = map[string][]string{
+	"partitions.type":        {"primary", "efi", "msr", "recovery", "extended", "logical", "hidden"},
+	"partitions.size_unit":   {"mb", "gb", "percent"},
+	"partitions.file_system": {"ntfs", "fat32", ""},
+}
+
+var listLabels = map[string]string{
+	"name":            "Name",
+	"type":            "Type",
+	"size":            "Size (0: all the remaining space)",
+	"size_unit":       "Size unit (percent: of the remaining space)",
+	"file_system":     "File system (empty: do not format)",
+	"quick_format":    "Quick format",
+	"bootable":        "Make this the boot partition",
+	"assign_letter":   "Assign a drive letter",
+	"letter_variable": "Variable that receives the drive letter",
+	"source":          "Source folder",
+	"command_line":    "Command line",
+	"success_codes":   "Success codes",
+}
+
+// listValue is the list in the selected step.
+func (m *EditorModel) listValue(props sequence.Props) reflect.Value {
+	v := reflect.ValueOf(props).Elem()
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Tag.Get("toml") == m.list.key {
+			return v.Field(i)
+		}
+	}
+	return reflect.Value{}
+}
+
+func (m *EditorModel) listLen() int {
+	it := m.ed.Selected()
+	if it == nil || it.Props == nil {
+		return 0
+	}
+	if l := m.listValue(it.Props); l.IsValid() {
+		return l.Len()
+	}
+	return 0
+}
+
+// listOK reports whether the selected item still has the list (an undo
+// may select another item); if not, the list closes.
+func (m *EditorModel) listOK() bool {
+	it := m.ed.Selected()
+	if it != nil && it.Props != nil && m.listValue(it.Props).IsValid() {
+		return true
+	}
+	m.overlay, m.list = edNone, nil
+	return false
+}
+
+// newListEntry is a new entry with the defaults a file may omit.
+func newListEntry(t reflect.Type) reflect.Value {
+	v := reflect.New(t).Elem()
+	switch x := v.Addr().Interface().(type) {
+	case *sequence.Partition:
+		x.Name, x.Type, x.SizeUnit, x.FileSystem, x.QuickFormat, x.AssignLetter = "Windows", "primary", "mb", "ntfs", true, true
+	case *sequence.Application:
+		x.Name = "New application"
+		x.SuccessCodes = append([]int(nil), sequence.DefaultSuccessCodes...)
+	}
+	return v
+}
+
+// editList changes the list as one undoable change.
+func (m *EditorModel) editList(label, key string, fn func(l reflect.Value) reflect.Value) string {
+	return errMsg(m.ed.Edit(label, key, func(x *sequence.Item) error {
+		l := m.listValue(x.Props)
+		l.Set(fn(l))
+		return nil
+	}))
+}
+
+func (m *EditorModel) keyList(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch msg.String() {
+	case "ctrl+z":
+		m.undo()
+		m.listOK()
+		return m, nil
+	case "ctrl+y":
+		m.redo()
+		m.listOK()
+		return m, nil
+	case "ctrl+s":
+		m.save(false)
+		return m, nil
+	}
+	if !m.listOK() {
+		return m, nil
+	}
+	ls := m.list
+	n := m.listLen()
+	ls.sel = max(0, min(ls.sel, n-1))
+	if ls.form {
+		fs := m.listFields()
+		if len(fs) == 0 {
+			ls.form = false
+			return m, nil
+		}
+		ls.field = max(0, min(ls.field, len(fs)-1))
+		switch msg.String() {
+		case "esc":
+			ls.form = false
+			return m, nil
+		case "tab", "down":
+			ls.field = (ls.field + 1) % len(fs)
+			return m, nil
+		case "shift+tab", "up":
+			ls.field = (ls.field + len(fs) - 1) % len(fs)
+			return m, nil
+		}
+		if m.keyField(fs[ls.field], msg) {
+			ls.field = (ls.field + 1) % len(fs)
+		}
+		return m, nil
+	}
+	sel := ls.sel
+	swap := func(a, b int) func(l reflect.Value) reflect.Value {
+		return func(l reflect.Value) reflect.Value {
+			out := reflect.MakeSlice(l.Type(), l.Len(), l.Len())
+			reflect.Copy(out, l)
+			x, y := out.Index(a).Interface(), out.Index(b).Interface()
+			out.Index(a).Set(reflect.ValueOf(y))
+			out.Index(b).Set(reflect.ValueOf(x))
+			return out
+		}
+	}
+	switch msg.String() {
+	case "up", "k":
+		ls.sel = max(0, sel-1)
+	case "down", "j":
+		ls.sel = min(n-1, sel+1)
+	case "esc", "q":
+		m.overlay, m.list = edNone, nil
+	case "a", "insert":
+		at := min(sel+1, n)
+		m.setStatus(m.editList("add to "+ls.key, "", func(l reflect.Value) reflect.Value {
+			out := reflect.MakeSlice(l.Type(), 0, l.Len()+1)
+			out = reflect.AppendSlice(out, l.Slice(0, at))
+			out = reflect.Append(out, newListEntry(l.Type().Elem()))
+			return reflect.AppendSlice(out, l.Slice(at, l.Len()))
+		}), true)
+		ls.sel, ls.form, ls.field = at, true, 0
+		m.resetFields()
+	case "delete", "backspace", "d":
+		if n == 0 {
+			return m, nil
+		}
+		m.setStatus(m.editList("remove from "+ls.key, "", func(l reflect.Value) reflect.Value {
+			out := reflect.MakeSlice(l.Type(), 0, l.Len()-1)
+			out = reflect.AppendSlice(out, l.Slice(0, sel))
+			return reflect.AppendSlice(out, l.Slice(sel+1, l.Len()))
+		}), true)
+		ls.sel = max(0, min(sel, n-2))
+		m.resetFields()
+	case "[", "shift+up", "K":
+		if sel > 0 {
+			m.editList("move in "+ls.key, "", swap(sel, sel-1))
+			ls.sel--
+			m.resetFields()
+		}
+	case "]", "shift+down", "J":
+		if sel < n-1 {
+			m.editList("move in "+ls.key, "", swap(sel, sel+1))
+			ls.sel++
+			m.resetFields()
+		}
+	case "enter", "e":
+		if n > 0 {
+			ls.form, ls.field = true, 0
+			m.resetFields()
+		}
+	}
+	return m, nil
+}
+
+// listFields are the fields of the selected entry.
+func (m *EditorModel) listFields() []edField {
+	ls := m.list
+	it := m.ed.Selected()
+	if it == nil || it.Props == nil || ls.sel >= m.listLen() {
+		return nil
+	}
+	sel := ls.sel
+	entry := func() reflect.Value { return m.listValue(m.ed.Selected().Props).Index(sel) }
+	et := entry().Type()
+	var fs []edField
+	for i := 0; i < et.NumField(); i++ {
+		sf := et.Field(i)
+		key := sf.Tag.Get("toml")
+		if key == "" || key == "-" {
+			continue
+		}
+		idx := i
+		full := fmt.Sprintf("%s[%d].%s", ls.key, sel, key)
+		get := func() reflect.Value { return entry().Field(idx) }
+		apply := func(fn func(f reflect.Value)) string {
+			return errMsg(m.ed.Edit(ls.key, m.editKey(full), func(x *sequence.Item) error {
+				l := m.listValue(x.Props)
+				// Copy the list so that undo snapshots keep theirs.
+				out := reflect.MakeSlice(l.Type(), l.Len(), l.Len())
+				reflect.Copy(out, l)
+				fn(out.Index(sel).Field(idx))
+				l.Set(out)
+				return nil
+			}))
+		}
+		label := listLabels[key]
+		if label == "" {
+			label = humanKey(key)
+		}
+		f := edField{key: full, label: label}
+		switch sf.Type.Kind() {
+		case reflect.String:
+			if opts, ok := listChoices[ls.key+"."+key]; ok {
+				f.kind, f.options = edChoice, opts
+			}
+			f.get = func() string { return get().String() }
+			f.set = func(v string) string {
+				if msg := apply(func(fv reflect.Value) { fv.SetString(v) }); msg != "" {
+					return msg
+				}
+				if key == "letter_variable" {
+					return optional(sequence.ValidateVariableName)(v)
+				}
+				return ""
+			}
+		case reflect.Int:
+			f.get = func() string { return strconv.Itoa(int(get().Int())) }
+			f.set = func(v string) string {
+				n, err := strconv.Atoi(strings.TrimSpace(v))
+				if err != nil {
+					return "a whole number"
+				}
+				return apply(func(fv reflect.Value) { fv.SetInt(int64(n)) })
+			}
+		case reflect.Bool:
+			f.kind = edCheck
+			f.get = func() string { return strconv.FormatBool(get().Bool()) }
+			f.set = func(v string) string { return apply(func(fv reflect.Value) { fv.SetBool(v == "true") }) }
+		case reflect.Slice:
+			if sf.Type.Elem().Kind() != reflect.Int {
+				continue
+			}
+			f.get = func() string {
+				var parts []string
+				for _, c := range get().Interface().([]int) {
+					parts = append(parts, strconv.Itoa(c))
+				}
+				return strings.Join(parts, " ")
+			}
+			f.set = func(v string) string {
+				var codes []int
+				for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }) {
+					n, err := strconv.Atoi(s)
+					if err != nil {
+						return fmt.Sprintf("%q is not an exit code", s)
+					}
+					codes = append(codes, n)
+				}
+				return apply(func(fv reflect.Value) { fv.Set(reflect.ValueOf(codes)) })
+			}
+		default:
+			continue
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// entrySummary is one line for a partition or an application.
+func entrySummary(v reflect.Value) string {
+	switch x := v.Interface().(type) {
+	case sequence.Partition:
+		size := "all the remaining space"
+		if x.Size > 0 {
+			size = fmt.Sprintf("%d %s", x.Size, strings.ToUpper(x.SizeUnit))
+			if x.SizeUnit == "percent" {
+				size = fmt.Sprintf("%d%% of the remaining space", x.Size)
+			}
+		}
+		fsys := x.FileSystem
+		if fsys == "" {
+			fsys = "not formatted"
+		}
+		s := fmt.Sprintf("%s · %s · %s · %s", x.Name, x.Type, size, fsys)
+		if x.Bootable {
+			s += " · boot"
+		}
+		return s
+	case sequence.Application:
+		return x.Name + " · " + x.CommandLine
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+func (m *EditorModel) listLines(w, h int) []string {
+	st, sym := m.th.Styles, m.th.Symbols
+	if !m.listOK() {
+		return m.paneLines(w, h)
+	}
+	ls := m.list
+	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	it := m.ed.Selected()
+	p.add(st.PageTitle.Render(fmt.Sprintf(edtx("list.title"), ls.label, it.Name)))
+	l := m.listValue(it.Props)
+	if l.Len() == 0 {
+		p.text(st.Note, edtx("list.empty"), "  ")
+	}
+	bad := map[int]bool{}
+	for _, pr := range m.fieldProblems(ls.key) {
+		_, rest := edit.ParseKey(pr.Path)
+		var i int
+		if _, err := fmt.Sscanf(strings.TrimPrefix(rest, ls.key), "[%d]", &i); err == nil && !pr.Warning {
+			bad[i] = true
+		}
+	}
+	for i := 0; i < l.Len(); i++ {
+		line := fmt.Sprintf("%d. %s", i+1, entrySummary(l.Index(i)))
+		if bad[i] {
+			line = sym.Error + " " + line
+		}
+		if i == ls.sel && !ls.form {
+			p.add(sym.Cursor + " " + st.MenuSelected.Render(truncate(line, w-3, sym.Ellipsis)))
+			p.focusTop, p.focusBot = len(p.lines)-1, len(p.lines)-1
+		} else {
+			mark := "  "
+			if i == ls.sel {
+				mark = sym.Bullet + " "
+			}
+			p.add(mark + st.Option.Render(truncate(line, w-3, sym.Ellipsis)))
+		}
+	}
+	for _, pr := range m.fieldProblems(ls.key) {
+		if _, rest := edit.ParseKey(pr.Path); rest != ls.key {
+			continue // about one entry: marked on its line
+		}
+		style, mark := st.Error, sym.Error
+		if pr.Warning {
+			style, mark = st.Warning, sym.Warning
+		}
+		p.text(style, mark+" "+pr.Msg, "  ")
+	}
+	if ls.form {
+		p.blank()
+		m.fieldLines(p, m.listFields(), ls.field, w)
+	}
+	m.paneTop = 0
+	return m.scrollPane(p, h)
+}
+
+// openListAt opens the list of f at the entry and field a problem's key
+// names (partitions[2].size).
+func (m *EditorModel) openListAt(f edField, rest string) {
+	m.list = &listState{key: f.key, label: f.label}
+	m.overlay = edListView
+	var i int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(rest, f.key), "[%d]", &i); err != nil || i >= m.listLen() {
+		return
+	}
+	m.list.sel, m.list.form = i, true
+	for j, lf := range m.listFields() {
+		if lf.key == rest {
+			m.list.field = j
+		}
+	}
+}
