@@ -59,3 +59,44 @@ command_line = 'echo %Ver%'
 		t.Error("output variable keeps the last 1000 characters")
 	}
 }
+
+// Sequence variables, then --var, then what steps set; an action variable
+// set before a step overrides its property and stays for later steps.
+func TestVariablePrecedenceAndOverrides(t *testing.T) {
+	seq := load(t, `
+[variables]
+Site = "Seoul"
+Greeting = "hi"
+`+cmd("echo", "echo %Site% %greeting%")+`
+[[steps]]
+type = "set-variable"
+name = "Override the message"
+variable = "SMSRebootMessage"
+value = "Custom message for %Site%"
+[[steps]]
+type = "restart-computer"
+name = "First restart"
+[[steps]]
+type = "restart-computer"
+name = "Second restart"
+message = "own message"
+`)
+	r := newRun(t)
+	f := enginetest.New(t)
+	f.ExpectRun("echo Busan hi")
+	first := f.ExpectReboot("WinPE")
+	o := r.opts(f)
+	o.Vars = append(o.Vars, varKV("site", "Busan"))
+	r.go_(t, context.Background(), seq, o)
+	if first.Reboot.Message != "Custom message for Busan" || first.Reboot.Delay.Seconds() != 60 {
+		t.Errorf("first %+v", first.Reboot)
+	}
+	f = enginetest.New(t)
+	second := f.ExpectReboot("WinPE")
+	o = r.opts(f)
+	o.Resume = true
+	r.go_(t, context.Background(), nil, o)
+	if second.Reboot.Message != "Custom message for Busan" {
+		t.Errorf("the override did not persist: %+v", second.Reboot)
+	}
+}
