@@ -72,6 +72,9 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 		fs.VisitAll(func(f *flag.Flag) {
 			name, usage := flag.UnquoteUsage(f)
 			dash := "--"
+			if len(f.Name) == 1 {
+				dash = "-"
+			}
 			line := "  " + dash + f.Name
 			if name != "" {
 				line += " " + name
