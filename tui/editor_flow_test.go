@@ -251,3 +251,24 @@ func TestEditorLists(t *testing.T) {
 		t.Fatalf("jump: field %s for %s", fs[m.list.field].key, m.probs[0].Path)
 	}
 }
+
+// TestEditorSequenceProperties: s opens the sequence's own properties; a
+// problem about them jumps there.
+func TestEditorSequenceProperties(t *testing.T) {
+	m, _ := editorExample(t)
+	press(m, "s", tea.KeyTab, tea.KeyTab, tea.KeyTab, tea.KeyCtrlU, tea.KeyEsc)
+	if m.ed.Sequence().BootImage.Path != "" || len(m.probs.Errors()) != 1 || m.probs[0].Path != "boot_image.path" {
+		t.Fatalf("problems %v", m.probs)
+	}
+	press(m, "e", tea.KeyEnter)
+	if m.overlay != edSeq || m.seqFields()[m.seqField].key != "boot_image.path" {
+		t.Fatalf("jump: overlay %v field %d", m.overlay, m.seqField)
+	}
+	if out := edRender(m, 80, 25); !strings.Contains(out, "needs a boot image") {
+		t.Fatal(out)
+	}
+	press(m, `\\srv\boot\boot.wim`, tea.KeyEsc, tea.KeyCtrlZ)
+	if m.ed.Sequence().BootImage.Path != "" {
+		t.Fatal("undo")
+	}
+}

@@ -45,6 +45,7 @@ const (
 	edBuilder
 	edHelp
 	edListView
+	edSeq
 )
 
 // EditorModel is the Bubble Tea model of the task sequence editor: the
@@ -74,6 +75,7 @@ type EditorModel struct {
 	addSel         int
 	cb             *condBuilder
 	list           *listState
+	seqField       int
 	status         string
 	statusErr      bool
 	hasComments    bool // the file has comments that saving drops
@@ -162,7 +164,11 @@ func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, tea.Sequence(cmds...)
 		}
+		where := m.fieldID()
 		model, cmd := m.key(msg)
+		if m.fieldID() != where {
+			m.ed.EndTyping()
+		}
 		m.validate()
 		if k := m.ed.Selection().Key(); k != m.lastSel {
 			m.lastSel = k
@@ -177,6 +183,16 @@ func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// fieldID names where the keys go; typing is one undo step only while it
+// stays the same.
+func (m *EditorModel) fieldID() string {
+	id := fmt.Sprintf("%d/%d/%d/%d/%s/%d", m.overlay, m.focus, m.tab, m.field, m.ed.Selection().Key(), m.seqField)
+	if m.list != nil {
+		id += fmt.Sprintf("/%d/%v/%d", m.list.sel, m.list.form, m.list.field)
+	}
+	return id
+}
+
 // inText reports whether keys go into a text field.
 func (m *EditorModel) inText() bool {
 	switch m.overlay {
@@ -189,6 +205,9 @@ func (m *EditorModel) inText() bool {
 			return m.cb.formField < len(fs) && !fs[m.cb.formField].check && fs[m.cb.formField].options == nil
 		}
 		return false
+	case edSeq:
+		fs := m.seqFields()
+		return m.seqField < len(fs) && fs[m.seqField].kind == edText
 	case edListView:
 		if m.list.form {
 			fs := m.listFields()
@@ -259,6 +278,8 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.keyAdd(msg)
 	case edListView:
 		return m.keyList(msg)
+	case edSeq:
+		return m.keySeq(msg)
 	case edBuilder:
 		return m.keyBuilder(msg)
 	}
@@ -425,6 +446,9 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if ed.Selected() != nil {
 			m.focus, m.tab, m.field = edFocusPane, 0, 0
 		}
+	case "s":
+		m.overlay, m.seqField = edSeq, 0
+		m.resetFields()
 	case "o":
 		if ed.Selected() != nil {
 			m.focus, m.tab, m.field = edFocusPane, 1, 0
@@ -677,7 +701,13 @@ func (m *EditorModel) jump(p sequence.Problem) {
 	}
 	if len(path) == 0 {
 		m.focus = edFocusTree
-		m.setStatus("This problem is about the sequence itself: "+p.Path+" (edit it in the file).", false)
+		m.overlay, m.seqField = edSeq, 0
+		m.resetFields()
+		for i, f := range m.seqFields() {
+			if f.key == rest || strings.HasPrefix(rest, f.key+".") {
+				m.seqField = i
+			}
+		}
 		return
 	}
 	m.ed.Select(path)

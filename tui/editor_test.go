@@ -99,6 +99,7 @@ func editorStates() []editorState {
 		{"remove", func(m *EditorModel) { press(m, tea.KeyDelete) }},
 		{"quit", func(m *EditorModel) { press(m, "x", "q") }},
 		{"help", func(m *EditorModel) { press(m, "?") }},
+		{"sequence", func(m *EditorModel) { press(m, "s", tea.KeyDown, tea.KeyDown, tea.KeyDown) }},
 		{"partitions", func(m *EditorModel) {
 			press(m, "jjj", tea.KeyEnter, tea.KeyUp, tea.KeyEnter, tea.KeyDown, tea.KeyDown, tea.KeyEnter, tea.KeyTab, tea.KeyTab, tea.KeyCtrlU, "98")
 		}},

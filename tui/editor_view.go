@@ -48,9 +48,11 @@ func (m *EditorModel) View() string {
 	var out []string
 	out = append(out, m.titleLine(width))
 	switch m.overlay {
-	case edAdd, edBuilder, edHelp, edListView:
+	case edAdd, edBuilder, edHelp, edListView, edSeq:
 		var lines []string
 		switch m.overlay {
+		case edSeq:
+			lines = m.seqLines(width-2, bodyH)
 		case edAdd:
 			lines = m.addLines(width-2, bodyH)
 		case edListView:
@@ -221,6 +223,9 @@ func (m *EditorModel) tabLine() string {
 // selected item.
 func (m *EditorModel) fieldProblems(key string) sequence.Problems {
 	base := m.ed.Selection().Key()
+	if m.overlay == edSeq {
+		base = ""
+	}
 	var out sequence.Problems
 	for _, p := range m.probs {
 		path, rest := edit.ParseKey(p.Path)
@@ -709,6 +714,8 @@ func (m *EditorModel) footer(width int) string {
 		parts = []string{k("↑↓", edtx("key.choose")), k("enter", edtx("key.add")), k("esc", edtx("key.back"))}
 	case m.overlay == edHelp:
 		parts = []string{k("esc", edtx("key.back"))}
+	case m.overlay == edSeq:
+		parts = []string{k("tab", edtx("key.field")), k("←→", edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo")), k("ctrl+s", edtx("key.save"))}
 	case m.overlay == edListView && m.list.form:
 		parts = []string{k("tab", edtx("key.field")), k("←→", edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo"))}
 	case m.overlay == edListView:
@@ -739,7 +746,7 @@ func (m *EditorModel) footer(width int) string {
 	default:
 		parts = []string{k("enter", edtx("key.props")), k("a", edtx("key.add")), k("del", edtx("key.remove")), k("[ ]", edtx("key.move")),
 			k("ctrl+z", edtx("key.undo")), k("ctrl+s", edtx("key.save")), k("?", edtx("key.help")), k("q", edtx("key.quit")),
-			k("o", edtx("key.options")), k("g", edtx("key.group")), k("> <", edtx("key.indent")), k("c v", edtx("key.copy")+"/"+edtx("key.paste")),
+			k("o", edtx("key.options")), k("s", edtx("key.seq")), k("g", edtx("key.group")), k("> <", edtx("key.indent")), k("c v", edtx("key.copy")+"/"+edtx("key.paste")),
 			k("e", edtx("key.problems"))}
 	}
 	line := " " + strings.Join(parts, "  ")

@@ -646,6 +646,10 @@ func (e *Editor) EditSequence(label, key string, fn func(s *sequence.Sequence) e
 	return e.change(label, key, func() error { return fn(e.seq) })
 }
 
+// EndTyping ends the coalescing of edits: the next Edit is a change of
+// its own even with the same key (the user left the field and came back).
+func (e *Editor) EndTyping() { e.lastKey = "" }
+
 // Rename renames the selected item.
 func (e *Editor) Rename(name string) error {
 	return e.Edit("rename", "", func(it *sequence.Item) error { it.Name = name; return nil })

@@ -431,3 +431,21 @@ func TestWarnings(t *testing.T) {
 		t.Fatal(ws)
 	}
 }
+
+func TestEndTyping(t *testing.T) {
+	e := New(fixture())
+	e.Select(Path{1})
+	set := func(s string) {
+		e.Edit("command line", "k", func(it *sequence.Item) error {
+			it.Props.(*sequence.RunCommandLine).CommandLine = s
+			return nil
+		})
+	}
+	set("a")
+	e.EndTyping()
+	set("b")
+	e.Undo()
+	if got := e.Selected().Props.(*sequence.RunCommandLine).CommandLine; got != "a" {
+		t.Fatal(got)
+	}
+}
