@@ -208,10 +208,3 @@ func (pc *PlanContext) Env() string {
 }
 
 func quote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
-
-func onOff(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
