@@ -158,6 +158,41 @@ func TestRunView(t *testing.T) {
 	}
 }
 
+func TestRunViewEnd(t *testing.T) {
+	steps := []engine.StepResult{
+		{Number: 1, Name: "Restart in Windows PE", Outcome: engine.Skipped},
+		{Number: 2, Name: "Install Applications", Outcome: engine.Succeeded, ExitCode: 3010, Duration: 95 * time.Second},
+		{Number: 3, Name: "Capture the Reference Computer", Outcome: engine.NotRun},
+	}
+	for _, sz := range sizes() {
+		w, h := sz[0], sz[1]
+		t.Run(fmt.Sprintf("restarting_%dx%d", w, h), func(t *testing.T) {
+			c := newRunClock()
+			m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: c.now})
+			m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+			m.feed(engine.RunStarted{Sequence: "Build and capture", Total: 3},
+				engine.StepStarted{Number: 2, Total: 3, Name: "Install Applications"},
+				engine.Restarting{Target: "", Message: "A new Microsoft Windows operating system is being installed. The computer must restart to continue.", Step: "Install Applications"})
+			v := m.View()
+			checkFits(t, v, w, h)
+			golden.RequireEqual(t, []byte(ansi.Strip(v)+"\n"))
+		})
+		t.Run(fmt.Sprintf("succeeded_%dx%d", w, h), func(t *testing.T) {
+			m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: newRunClock().now})
+			m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+			res := &engine.Result{Sequence: "Build and capture", Status: engine.StatusRestarting, Steps: steps, Elapsed: 100 * time.Second,
+				Message: "restarting; the run continues after the restart", LogPath: `C:\_SMSTaskSequence\Logs\Smstslog\smsts.log`}
+			m.Update(runDoneMsg{res: res})
+			v := m.View()
+			checkFits(t, v, w, h)
+			golden.RequireEqual(t, []byte(ansi.Strip(v)+"\n"))
+			if !strings.Contains(v, "3010 (0x00000BC2) ERROR_SUCCESS_REBOOT_REQUIRED") {
+				t.Error(ansi.Strip(v))
+			}
+		})
+	}
+}
+
 // Two ctrl+c stop the run; the first only asks.
 func TestRunModelCtrlCAsksThenStops(t *testing.T) {
 	stopped := make(chan struct{})
