@@ -858,8 +858,7 @@ func (r *runner) lastAction(it *sequence.Item, code int64, ok bool) {
 // group decide, up to the sequence (configmgr.md §3.2).
 func (r *runner) failed(in *instr, attempt int, start time.Time, code int64, msg string, tail []string) *Result {
 	it := in.item
-	comp := component(it.Type)
-	r.log.error(comp, "Failed to run the action: %s.\r\n%s (Error: %s; Source: Windows)", it.Name, msg, Hex(code))
+	r.log.error(EngineComponent, "Failed to run the action: %s.\r\n%s (Error: %s; Source: Windows)", it.Name, msg, Hex(code))
 	out := strings.Join(tail, "\n")
 	r.log.error(EngineComponent, "The task sequence execution engine failed executing the action (%s) in the group (%s) with the error code %s\nAction output: %s", it.Name, r.groupName(in), Decimal(code), out)
 	r.lastAction(it, code, false)
