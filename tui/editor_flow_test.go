@@ -199,7 +199,7 @@ func TestEditorWarnings(t *testing.T) {
 		t.Fatalf("problems %v", m.probs)
 	}
 	out := edRender(m, 80, 25)
-	if !strings.Contains(out, "Problems: 0 error(s), 1 warning(s)") || !strings.Contains(out, "!   Capture the Reference Com") {
+	if !strings.Contains(out, "Problems: 0 error(s), 1 warning(s)") || !strings.Contains(out, "!    Capture the Reference Co") {
 		t.Fatal(out)
 	}
 }

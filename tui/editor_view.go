@@ -162,7 +162,7 @@ func (m *EditorModel) treeLines(w, h int) []string {
 			suffix += " (off)"
 		}
 		indent := strings.Repeat("  ", r.depth)
-		avail := w - 2 - len(indent) - len(exp) - lipgloss.Width(suffix)
+		avail := w - 3 - len(indent) - len(exp) - lipgloss.Width(suffix)
 		name := truncate(r.item.Name, max(avail, 1), sym.Ellipsis)
 		text := indent + exp + name
 		style := st.NavDone
@@ -174,7 +174,7 @@ func (m *EditorModel) treeLines(w, h int) []string {
 		}
 		body := style.Render(text) + st.Note.Render(suffix)
 		if m.treeTop+i == cur {
-			plain := pad(text+suffix, w-2)
+			plain := pad(text+suffix, w-3)
 			if m.focus == edFocusTree {
 				body = st.MenuSelected.Render(plain)
 			} else {
@@ -185,13 +185,13 @@ func (m *EditorModel) treeLines(w, h int) []string {
 		if m.treeTop+i == cur {
 			cursor = sym.Cursor
 		}
-		lines[i] = mark + cursor + body
+		lines[i] = mark + cursor + " " + body
 	}
 	if m.treeTop > 0 {
-		lines[0] = "  " + st.More.Render(sym.MoreUp)
+		lines[0] = "   " + st.More.Render(sym.MoreUp)
 	}
 	if m.treeTop+h < len(rows) {
-		lines[h-1] = "  " + st.More.Render(sym.MoreDown)
+		lines[h-1] = "   " + st.More.Render(sym.MoreDown)
 	}
 	return lines
 }
