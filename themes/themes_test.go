@@ -1,6 +1,10 @@
 package themes
 
-import "testing"
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
 
 func TestGet(t *testing.T) {
 	for _, n := range Names() {
@@ -23,5 +27,28 @@ func TestStylesAreSet(t *testing.T) {
 	// would have no foreground.
 	if th.Styles.PageTitle.GetForeground() == nil || th.Styles.Error.GetForeground() == nil || !th.Styles.TitleBar.GetBold() {
 		t.Error("default styles not built")
+	}
+}
+
+func TestBuiltins(t *testing.T) {
+	want := []string{"ascii", "dark", "default", "high-contrast", "light", "mono"}
+	if got := Names(); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("Names() = %v", got)
+	}
+	a, _ := Get("ascii")
+	v := reflect.ValueOf(a.Symbols)
+	for i := 0; i < v.NumField(); i++ {
+		s := v.Field(i).String()
+		for _, r := range s {
+			if r > 0x7e {
+				t.Errorf("ascii symbol %s = %q", v.Type().Field(i).Name, s)
+			}
+		}
+	}
+	for _, n := range []string{"mono", "ascii"} {
+		th, _ := Get(n)
+		if !th.NoColor || th.Styles.TitleBar.GetBold() || th.Styles.TitleBar.Render("x") != "x" {
+			t.Errorf("%s draws with escapes", n)
+		}
 	}
 }
