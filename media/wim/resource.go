@@ -190,7 +190,7 @@ func readResource(ra io.ReaderAt, res ResHdr, ctype Compression, chunkSize uint3
 		return nil, rerr
 	}
 	// Grow as data really decodes, so a lying size costs nothing up front.
-	buf := make([]byte, 0, min(res.OrigSize, 16<<20))
+	buf := make([]byte, 0, min(res.OrigSize, 1<<20))
 	chunk := make([]byte, 64<<10)
 	var err error
 	for uint64(len(buf)) < res.OrigSize {

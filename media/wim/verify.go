@@ -67,7 +67,7 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 			return nil, err
 		}
 		b := w.metas[i]
-		buf, _ := w.readBlobAll(b, maxMetadataSize, "metadata")
+		buf, _ := w.readBlobAll(b, metadataLimit(b), "metadata")
 		if sha1.Sum(buf) != b.Hash {
 			return nil, &BadBlobError{Hash: b.Hash, File: b.p.name, Offset: int64(b.Res.Offset), Err: fmt.Errorf("metadata resource of image %d has the wrong SHA-1", i+1)}
 		}

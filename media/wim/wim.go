@@ -13,6 +13,13 @@ import (
 // maxMetadataSize bounds one image's uncompressed metadata resource.
 const maxMetadataSize = 1 << 30
 
+// metadataLimit bounds what a metadata resource may decode to: real
+// metadata compresses a few times, never hundreds of times, so a tiny
+// resource that claims a huge size is refused before it costs memory.
+func metadataLimit(b *Blob) uint64 {
+	return min(maxMetadataSize, max(16<<20, 256*b.Res.Size))
+}
+
 // WIM is an open WIM file (or split set).
 type WIM struct {
 	Path   string
@@ -321,7 +328,7 @@ func (w *WIM) Metadata(index int) (*Metadata, error) {
 		return nil, fmt.Errorf("image %d does not exist (the WIM has %d)", index, len(w.metas))
 	}
 	b := w.metas[index-1]
-	buf, err := w.readBlobAll(b, maxMetadataSize, fmt.Sprintf("metadata resource of image %d", index))
+	buf, err := w.readBlobAll(b, metadataLimit(b), fmt.Sprintf("metadata resource of image %d", index))
 	if err != nil {
 		return nil, err
 	}
