@@ -237,6 +237,8 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.ctrlCOnce = false
+	// A message lasts until the next key.
+	m.status, m.statusErr = "", false
 	switch m.overlay {
 	case edAskRemove:
 		switch k {

@@ -644,7 +644,13 @@ func (m *EditorModel) problemLines(width, h int) []string {
 		head = fmt.Sprintf(edtx("problems.count"), errs, warns)
 		style = st.Group
 	}
-	rule := strings.Repeat("─", max(0, width-lipgloss.Width(head)-2))
+	// A rule under the body: box drawing only when the theme draws its
+	// separator with it (an ASCII theme gets dashes).
+	dash := "─"
+	if m.th.Symbols.Separator == "|" {
+		dash = "-"
+	}
+	rule := strings.Repeat(dash, max(0, width-lipgloss.Width(head)-2))
 	lines = append(lines, style.Render(head)+" "+st.Separator.Render(rule))
 	n := h - 1
 	if n <= 0 {
