@@ -82,6 +82,7 @@ func TestAppendUpdateExportSplitOracle(t *testing.T) {
 			if len(parts) < 3 {
 				t.Fatalf("only %d parts", len(parts))
 			}
+			wimlib(t, "verify", parts[0], "--ref="+filepath.Join(d, "set*.swm"))
 			got4 := filepath.Join(d, "from-swm")
 			wimlib(t, "apply", parts[0], "2", got4, "--ref="+filepath.Join(d, "set*.swm"))
 			compareTrees(t, src2, got4)

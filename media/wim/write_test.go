@@ -9,7 +9,7 @@ import (
 func TestCaptureOracle(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
-	makeTree(t, src, 300)
+	makeTree(t, src, 2500) // thousands of small files
 	for _, comp := range []Compression{CompressNone, CompressXPRESS} {
 		for _, integ := range []bool{true, false} {
 			name := comp.String()
