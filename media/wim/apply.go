@@ -54,7 +54,7 @@ func (w *WIM) Apply(index int, dest string, opts ApplyOptions) (*ApplyStats, err
 
 func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStats, error) {
 	st := &ApplyStats{}
-	var dirs, links []applyFile
+	var dirs, links, all []applyFile
 	byHash := map[SHA1][]applyFile{}
 	linkGroups := map[uint64]string{} // LinkID -> first path
 	var hardlinks [][2]string
@@ -77,6 +77,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 			seen[c.Name] = true
 			ch := filepath.Join(host, c.Name)
 			f := applyFile{path: ch, rel: crel, d: c}
+			all = append(all, f)
 			if c.SecurityID >= 0 {
 				st.SkippedSecurity++
 			}
@@ -230,6 +231,10 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		}
 		st.Symlinks++
 	}
+	// Named streams where the platform has them (they change file times).
+	if err := w.applyStreams(all, st); err != nil {
+		return st, err
+	}
 	// Timestamps: files and links first, then directories deepest first.
 	set := func(f applyFile) {
 		_ = setFileTimes(f.path, f.d, f.d.IsReparse())
@@ -249,6 +254,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		set(dirs[i])
 	}
 	_ = setFileTimes(dest, m.Root, false)
+	applyAttributes(all, st)
 	prog.finish()
 	return st, nil
 }
