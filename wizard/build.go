@@ -43,6 +43,9 @@ func (w *Wizard) Sequence() (*sequence.Sequence, error) {
 	if err != nil {
 		return nil, err
 	}
+	if w.opened == nil || w.A.Flow != FlowOpen {
+		localizeNames(seq)
+	}
 	return seq, nil
 }
 

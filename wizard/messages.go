@@ -2,17 +2,95 @@ package wizard
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+	"sync/atomic"
 )
+
+// Lang is a language of the wizard's messages.
+type Lang string
+
+// The languages: one catalog each (catalogEN here, catalogKO in
+// messages_ko.go). A test fails when a key is missing from either.
+const (
+	English Lang = "en"
+	Korean  Lang = "ko"
+)
+
+var catalogs = map[Lang]map[string]string{English: catalogEN, Korean: catalogKO}
+
+var lang atomic.Value // Lang
+
+// SetLang chooses the language of every message (set once, at start).
+func SetLang(l Lang) {
+	if _, ok := catalogs[l]; !ok {
+		l = English
+	}
+	lang.Store(l)
+}
+
+// CurrentLang is the language chosen by SetLang (English by default).
+func CurrentLang() Lang {
+	if l, ok := lang.Load().(Lang); ok {
+		return l
+	}
+	return English
+}
+
+// Langs lists the languages.
+func Langs() []Lang { return []Lang{English, Korean} }
+
+// CatalogKeys returns the keys of a language's catalog, sorted.
+func CatalogKeys(l Lang) []string {
+	var out []string
+	for k := range catalogs[l] {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ParseLang reads a language: en or ko, or a locale such as ko_KR.UTF-8
+// or en-US. C and POSIX are English.
+func ParseLang(s string) (Lang, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "c" || s == "posix" || strings.HasPrefix(s, "c.") {
+		return English, true
+	}
+	code := s
+	if i := strings.IndexAny(s, "_-.@"); i >= 0 {
+		code = s[:i]
+	}
+	switch code {
+	case "en":
+		return English, true
+	case "ko", "kor":
+		return Korean, true
+	}
+	return English, false
+}
+
+// LangFromEnv is the language of the locale: the first of LC_ALL,
+// LC_MESSAGES and LANG that is set decides; English otherwise (also for a
+// language without a catalog).
+func LangFromEnv(getenv func(string) string) Lang {
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			l, _ := ParseLang(v)
+			return l
+		}
+	}
+	return English
+}
 
 // Every user-visible string of the wizard, keyed by message ID: page
 // texts (page.KEY.title|nav|help), field texts (PAGE.FIELD.label|help,
 // options PAGE.FIELD.VALUE), errors (err.*), warnings (warn.*) and
 // navigation messages (nav.*). Keys under "_." are shared by every page
 // (a lookup of "capture.password.label" falls back to
-// "_.password.label"). The themes-and-languages issue turns this into one
-// catalog per language.
-var catalog = map[string]string{
+// "_.password.label"). Group and step names the wizard writes are under
+// "name.*".
+var catalogEN = map[string]string{
 	// Pages.
 	"page.start.title":            "Create a New Task Sequence",
 	"page.start.nav":              "New Task Sequence",
@@ -256,21 +334,67 @@ var catalog = map[string]string{
 	"nav.first":       "this is the first page",
 	"nav.written":     "the task sequence is written",
 	"nav.fix-page":    "the page %q has errors: fix it first",
+
+	// Group and step names of the sequences the wizard writes (the English
+	// ones are engine/sequence's template names).
+	"name.group.build":        "Build the Reference Computer",
+	"name.group.capture":      "Capture the Reference Computer",
+	"name.restart-winpe":      "Restart in Windows PE",
+	"name.partition-bios":     "Partition Disk 0 - BIOS",
+	"name.partition-uefi":     "Partition Disk 0 - UEFI",
+	"name.apply-os":           "Apply Operating System",
+	"name.apply-settings":     "Apply Windows Settings",
+	"name.apply-network":      "Apply Network Settings",
+	"name.apply-drivers":      "Apply Device Drivers",
+	"name.setup-windows":      "Setup Windows and ConfigMgr",
+	"name.install-updates":    "Install Updates",
+	"name.install-apps":       "Install Applications",
+	"name.join-workgroup":     "Join Workgroup",
+	"name.prepare-client":     "Prepare ConfigMgr Client",
+	"name.prepare-os":         "Prepare Operating System",
+	"name.capture-reference":  "Capture the Reference Computer",
+	"name.custom-prep-client": "Prepare ConfigMgr Client for Capture",
+	"name.custom-prep-win":    "Prepare Windows for Capture",
+	"name.custom-capture":     "Capture Operating System Image",
 }
 
 // Msg returns the message with the ID; a missing ID is returned as is so
 // a gap shows instead of an empty label.
 func Msg(id string) string {
-	if s, ok := catalog[id]; ok {
+	if s, ok := lookup(catalogs[CurrentLang()], id); ok {
 		return s
 	}
-	if _, rest, ok := strings.Cut(id, "."); ok {
-		if s, ok := catalog["_."+rest]; ok {
-			return s
-		}
+	if s, ok := lookup(catalogEN, id); ok {
+		return s
 	}
 	return id
 }
+
+// MsgIn returns the message with the ID in a language.
+func MsgIn(l Lang, id string) string {
+	if s, ok := lookup(catalogs[l], id); ok {
+		return s
+	}
+	return Msg(id)
+}
+
+func lookup(cat map[string]string, id string) (string, bool) {
+	if s, ok := cat[id]; ok {
+		return s, true
+	}
+	if _, rest, ok := strings.Cut(id, "."); ok {
+		if s, ok := cat["_."+rest]; ok {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// msgError is an error whose text is looked up when it is shown, in the
+// language of the moment.
+type msgError string
+
+func (e msgError) Error() string { return Msg(string(e)) }
 
 // Msgf formats the message with the ID.
 func Msgf(id string, args ...any) string { return fmt.Sprintf(Msg(id), args...) }

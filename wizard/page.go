@@ -145,21 +145,25 @@ func (f *Field) rule(fn func(w *Wizard) string) *Field {
 func (f *Field) warning(fn func(w *Wizard) string) *Field { f.warn = fn; return f }
 
 func (f *Field) choices(opts ...string) *Field {
-	var list []Option
-	for _, o := range opts {
-		list = append(list, Option{Value: o, Label: Msg(f.ID + "." + o)})
+	// Labels are looked up when shown: the language is chosen after the
+	// pages are built.
+	f.options = func(*Wizard) []Option {
+		list := make([]Option, len(opts))
+		for i, o := range opts {
+			list[i] = Option{Value: o, Label: Msg(f.ID + "." + o)}
+		}
+		return list
 	}
-	f.options = func(*Wizard) []Option { return list }
 	f.rule(func(w *Wizard) string {
 		v := f.Get(w)
-		for _, o := range list {
-			if o.Value == v {
+		for _, o := range opts {
+			if o == v {
 				return ""
 			}
 		}
-		vals := make([]string, len(list))
-		for i, o := range list {
-			vals[i] = fmt.Sprintf("%q", o.Value)
+		vals := make([]string, len(opts))
+		for i, o := range opts {
+			vals[i] = fmt.Sprintf("%q", o)
 		}
 		return Msgf("err.choice", strings.Join(vals, ", "), v)
 	})

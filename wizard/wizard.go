@@ -238,7 +238,7 @@ func (w *Wizard) PageWarnings(id PageID) []FieldError {
 }
 
 // ErrInvalid is returned by Next when the page has errors.
-var ErrInvalid = errors.New(Msg("nav.invalid"))
+var ErrInvalid error = msgError("nav.invalid")
 
 // Next goes to the next page if the current one is valid. Leaving the
 // first page with "Open an existing sequence" loads the file.

@@ -1,0 +1,101 @@
+package wizard
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// Every key is in every catalog, with the same format verbs.
+func TestCatalogsComplete(t *testing.T) {
+	verbs := regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*[sdqvx%]`)
+	for _, l := range Langs() {
+		for _, other := range Langs() {
+			for _, k := range CatalogKeys(l) {
+				v, ok := catalogs[other][k]
+				if !ok {
+					t.Errorf("%s: key %q is missing (it is in %s)", other, k, l)
+					continue
+				}
+				a, b := verbs.FindAllString(catalogs[l][k], -1), verbs.FindAllString(v, -1)
+				if strings.Join(a, " ") != strings.Join(b, " ") {
+					t.Errorf("%s: %q has verbs %v, %s has %v", other, k, b, l, a)
+				}
+			}
+		}
+	}
+}
+
+func TestParseLang(t *testing.T) {
+	for in, want := range map[string]Lang{"ko": Korean, "ko_KR.UTF-8": Korean, "ko-KR": Korean, "en_US.UTF-8": English, "C": English, "C.UTF-8": English, "de_DE": English} {
+		if got, _ := ParseLang(in); got != want {
+			t.Errorf("ParseLang(%q) = %s", in, got)
+		}
+	}
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if l := LangFromEnv(env(map[string]string{"LANG": "ko_KR.UTF-8"})); l != Korean {
+		t.Error(l)
+	}
+	if l := LangFromEnv(env(map[string]string{"LC_ALL": "C", "LANG": "ko_KR.UTF-8"})); l != English {
+		t.Error(l)
+	}
+	if l := LangFromEnv(env(map[string]string{"LC_MESSAGES": "ko_KR"})); l != Korean {
+		t.Error(l)
+	}
+}
+
+func withLang(t *testing.T, l Lang) {
+	t.Helper()
+	old := CurrentLang()
+	SetLang(l)
+	t.Cleanup(func() { SetLang(old) })
+}
+
+// The Korean wizard writes the seed document's Korean group and step
+// names, and the sequence validates.
+func TestKoreanNames(t *testing.T) {
+	withLang(t, Korean)
+	for _, c := range []struct {
+		file string
+		want []string
+	}{
+		{"build.answers.toml", []string{"참조 컴퓨터 빌드", "Windows PE에서 다시 시작", "디스크 0 파티션 - BIOS", "디스크 0 파티션 - UEFI", "운영 체제 적용",
+			"Windows 설정 적용", "네트워크 설정 적용", "장치 드라이버 적용", "Windows 및 ConfigMgr 설치", "참조 컴퓨터 캡처", "작업 그룹에 가입", "운영 체제 준비"}},
+		{"custom.answers.toml", []string{"Windows 캡처 준비", "운영 체제 이미지 캡처"}},
+	} {
+		w := fromAnswers(t, c.file)
+		seq, err := w.Sequence()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		seq.Walk(func(it *sequence.Item, _ []*sequence.Item) bool {
+			names = append(names, it.Name)
+			if utf8.RuneCountInString(it.Name) > 50 {
+				t.Errorf("%q is longer than 50 characters", it.Name)
+			}
+			return true
+		})
+		all := strings.Join(names, "|")
+		for _, n := range c.want {
+			if !strings.Contains(all, n) {
+				t.Errorf("%s: no %q in %s", c.file, n, all)
+			}
+		}
+		if probs := sequence.Validate(seq); len(probs.Errors()) > 0 {
+			t.Errorf("%s: %v", c.file, probs)
+		}
+	}
+	if got := LocalName(Korean, sequence.GroupBuild); got != "참조 컴퓨터 빌드" {
+		t.Error(got)
+	}
+	if Msg("page.info.title") != "작업 순서 정보" || ErrInvalid.Error() != catalogKO["nav.invalid"] {
+		t.Error("Korean messages not used")
+	}
+	if o := PageByID(PageStart).Field("flow").Options(nil); o[0].Label != "참조 운영 체제 이미지 만들기 및 캡처" {
+		t.Error(o[0].Label)
+	}
+}
