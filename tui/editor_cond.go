@@ -191,6 +191,15 @@ func (cb *condBuilder) insert(x condition.Expr, where int) string {
 	return ""
 }
 
+// addWhere is where a new test goes: into the selected if statement,
+// else after the selected test.
+func (cb *condBuilder) addWhere() int {
+	if _, ok := cb.selected().node.(*condition.Group); ok {
+		return 2
+	}
+	return 0
+}
+
 func (cb *condBuilder) remove() {
 	r := cb.selected()
 	if r.parent == nil {

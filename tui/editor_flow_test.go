@@ -272,3 +272,45 @@ func TestEditorSequenceProperties(t *testing.T) {
 		t.Fatal("undo")
 	}
 }
+
+// TestEditorBuilderTree builds "a and any(b, c)" as a tree, copies a
+// test and pastes it before, after and into an if statement, removes one,
+// switches all/any/none, and stores the result.
+func TestEditorBuilderTree(t *testing.T) {
+	m, _ := editorExample(t)
+	press(m, tea.KeyEnd, "o", tea.KeyUp, tea.KeyEnter) // the capture step: no condition
+	cb := m.cb
+	if len(cb.root.Items) != 0 {
+		t.Fatal("not empty")
+	}
+	press(m, "a", tea.KeyEnter, "A", tea.KeyTab, tea.KeyRight, tea.KeyTab, "1", tea.KeyEsc) // A != 1
+	if got := cb.result(); got != `A != 1` {
+		t.Fatal(got)
+	}
+	press(m, "g", tea.KeyEnter) // an if statement after A, switched to any
+	press(m, "a", tea.KeyDown, tea.KeyEnter, `C:\x.txt`, tea.KeyEsc) // a file test into it
+	if got := cb.result(); got != `A != 1 and any(file("C:\x.txt") exists)` {
+		t.Fatal(got)
+	}
+	press(m, "c", tea.KeyUp, "u") // copy the file test, paste it into the if statement
+	press(m, tea.KeyUp, tea.KeyUp, "P") // and before the if statement
+	want := `A != 1 and file("C:\x.txt") exists and any(file("C:\x.txt") exists, file("C:\x.txt") exists)`
+	if got := cb.result(); got != want {
+		t.Fatalf("%s\nwant %s", got, want)
+	}
+	press(m, tea.KeyDelete)
+	press(m, tea.KeyDown, " ") // any → none
+	if got := cb.result(); got != `A != 1 and none(file("C:\x.txt") exists, file("C:\x.txt") exists)` {
+		t.Fatal(got)
+	}
+	press(m, tea.KeyEsc)
+	if m.overlay != edNone || m.ed.Selected().Condition != `A != 1 and none(file("C:\x.txt") exists, file("C:\x.txt") exists)` {
+		t.Fatalf("stored %q", m.ed.Selected().Condition)
+	}
+	// An empty if statement is refused until it has a test.
+	press(m, tea.KeyEnter, "g")
+	press(m, tea.KeyEsc)
+	if m.overlay != edBuilder || !strings.Contains(m.cb.msg, "needs at least one condition") {
+		t.Fatalf("msg %q", m.cb.msg)
+	}
+}

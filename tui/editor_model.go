@@ -753,7 +753,7 @@ func (m *EditorModel) keyBuilder(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case "enter":
 			cb.adding = false
 			x := condTypes[cb.addSel].new()
-			if e := cb.insert(x, 0); e != "" {
+			if e := cb.insert(x, cb.addWhere()); e != "" {
 				cb.msg, cb.msgErr = e, true
 				return m, nil
 			}
@@ -800,7 +800,7 @@ func (m *EditorModel) keyBuilder(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case "a", "insert":
 		cb.adding, cb.addSel = true, 0
 	case "g":
-		cb.insert(&condition.Group{Op: condition.All}, 0)
+		cb.insert(&condition.Group{Op: condition.All}, cb.addWhere())
 	case "enter":
 		if g, ok := r.node.(*condition.Group); ok {
 			cycleOp(g)
