@@ -287,12 +287,12 @@ func TestEditorBuilderTree(t *testing.T) {
 	if got := cb.result(); got != `A != 1` {
 		t.Fatal(got)
 	}
-	press(m, "g", tea.KeyEnter) // an if statement after A, switched to any
+	press(m, "g", tea.KeyEnter)                                      // an if statement after A, switched to any
 	press(m, "a", tea.KeyDown, tea.KeyEnter, `C:\x.txt`, tea.KeyEsc) // a file test into it
 	if got := cb.result(); got != `A != 1 and any(file("C:\x.txt") exists)` {
 		t.Fatal(got)
 	}
-	press(m, "c", tea.KeyUp, "u") // copy the file test, paste it into the if statement
+	press(m, "c", tea.KeyUp, "u")       // copy the file test, paste it into the if statement
 	press(m, tea.KeyUp, tea.KeyUp, "P") // and before the if statement
 	want := `A != 1 and file("C:\x.txt") exists and any(file("C:\x.txt") exists, file("C:\x.txt") exists)`
 	if got := cb.result(); got != want {
