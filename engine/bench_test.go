@@ -30,7 +30,13 @@ func (nopPlatform) MkdirAll(string) error                        { return nil }
 func (nopPlatform) RemoveAll(string) error                       { return nil }
 func (nopPlatform) Disks(context.Context) ([]engine.Disk, error) { return nil, nil }
 func (nopPlatform) Reboot(context.Context, engine.Reboot) error  { return nil }
-func (nopPlatform) FileInfo(string) (condition.FileInfo, error)  { return condition.FileInfo{}, nil }
+func (nopPlatform) Rename(string, string) error                  { return nil }
+func (nopPlatform) CopyFile(string, string) error                { return nil }
+func (nopPlatform) ReadDirNames(string) ([]string, error)        { return nil, nil }
+func (nopPlatform) Volumes(context.Context) ([]engine.Volume, error) {
+	return nil, nil
+}
+func (nopPlatform) FileInfo(string) (condition.FileInfo, error) { return condition.FileInfo{}, nil }
 func (nopPlatform) FolderInfo(string) (condition.FolderInfo, error) {
 	return condition.FolderInfo{}, nil
 }

@@ -42,6 +42,18 @@ type Platform interface {
 	WriteFile(path string, data []byte, perm fs.FileMode) error
 	MkdirAll(path string) error
 	RemoveAll(path string) error
+	// Rename renames a file, replacing newpath if it exists (Windows:
+	// MoveFileEx with MOVEFILE_REPLACE_EXISTING).
+	Rename(oldpath, newpath string) error
+	// CopyFile copies one file (created or replaced) with its data only.
+	CopyFile(src, dst string) error
+	// ReadDirNames lists the names in a folder, sorted.
+	ReadDirNames(path string) ([]string, error)
+
+	// Volumes lists the mounted volumes with their file system, drive
+	// letter, disk and bus (capture-os-image skips USB volumes;
+	// partition-disk hands out free letters).
+	Volumes(ctx context.Context) ([]Volume, error)
 
 	// Disks lists the machine's disks in Windows enumeration order.
 	Disks(ctx context.Context) ([]Disk, error)
@@ -102,6 +114,9 @@ type Command struct {
 	// Output receives each line of standard output and standard error,
 	// without the line ending. Calls are serialized.
 	Output func(line string, stderr bool)
+	// SplitCR also ends a line at a lone carriage return, so progress
+	// bars redrawn with \r (DISM) arrive as they are drawn.
+	SplitCR bool
 }
 
 // Disk is a physical disk.
@@ -111,6 +126,26 @@ type Disk struct {
 	Model     string
 	Removable bool
 	Boot      bool // the engine or the OS runs from it
+}
+
+// Volume is a mounted volume.
+type Volume struct {
+	// Letter is the drive letter with its colon ("C:"), "" when the
+	// volume has none.
+	Letter string
+	// GUIDPath is the volume's \\?\Volume{…}\ name (Windows).
+	GUIDPath   string
+	Label      string
+	FileSystem string // NTFS, FAT32, exFAT, ReFS, CDFS, UDF… ("" unformatted)
+	Size       int64
+	// Bus is the storage bus of the disk holding it: USB, SATA, NVMe,
+	// SAS, SCSI, RAID, ATA, SD, MMC, Virtual, FileBackedVirtual, iSCSI…;
+	// "" when unknown (RAM disk, network).
+	Bus string
+	// Disk and Partition locate the volume (-1 when it is not on one
+	// partition of one disk: the WinPE RAM disk, a spanned volume).
+	Disk, Partition int
+	Removable       bool
 }
 
 // Reboot asks for a restart.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"sync"
 	"time"
 
@@ -38,6 +39,46 @@ func (l *live) MkdirAll(path string) error            { return os.MkdirAll(path,
 func (l *live) RemoveAll(path string) error           { return os.RemoveAll(path) }
 func (l *live) WriteFile(path string, data []byte, perm fs.FileMode) error {
 	return sequence.WriteFileAtomic(path, data, perm)
+}
+func (l *live) Rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
+
+func (l *live) ReadDirNames(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	sort.Strings(names)
+	return names, err
+}
+
+// CopyFile copies src to dst through a temporary file beside dst, so a
+// failed copy never leaves a partial dst.
+func (l *live) CopyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(tmp, in)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), dst)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }
 
 func (l *live) FileInfo(path string) (condition.FileInfo, error) {
@@ -123,6 +164,10 @@ func runProcess(ctx context.Context, cmd *exec.Cmd, c Command, started func(*exe
 		defer readers.Done()
 		defer r.Close()
 		br := bufio.NewReaderSize(r, 64*1024)
+		if c.SplitCR {
+			readCRLines(br, func(line string) { emit(line, stderr) })
+			return
+		}
 		for {
 			line, err := br.ReadString('\n')
 			if line != "" {
@@ -180,6 +225,35 @@ func runProcess(ctx context.Context, cmd *exec.Cmd, c Command, started func(*exe
 		return 0, werr
 	}
 	return int64(uint32(cmd.ProcessState.ExitCode())), nil
+}
+
+// readCRLines reads lines ended by \n, \r\n or a lone \r.
+func readCRLines(br *bufio.Reader, emit func(string)) {
+	var line []byte
+	flush := func() {
+		if len(line) > 0 {
+			emit(string(line))
+		}
+		line = line[:0]
+	}
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			flush()
+			return
+		}
+		switch b {
+		case '\n':
+			flush()
+		case '\r':
+			flush()
+			if nb, err := br.Peek(1); err == nil && nb[0] == '\n' {
+				br.ReadByte()
+			}
+		default:
+			line = append(line, b)
+		}
+	}
 }
 
 func trimEOL(s string) string {

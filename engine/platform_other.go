@@ -56,6 +56,10 @@ func (l *live) Disks(ctx context.Context) ([]Disk, error) {
 	return nil, &Error{Code: CodeNotSupported, Msg: "listing disks needs Windows"}
 }
 
+func (l *live) Volumes(ctx context.Context) ([]Volume, error) {
+	return nil, &Error{Code: CodeNotSupported, Msg: "listing volumes needs Windows"}
+}
+
 func (l *live) Reboot(ctx context.Context, r Reboot) error { return ErrRebootUnsupported }
 
 func (l *live) Registry(key, value string) (condition.RegValue, error) {

@@ -152,11 +152,6 @@ func lookExe(name, dir string) (string, error) {
 	return "", os.ErrNotExist
 }
 
-// Disks is issue #6's (diskpart and the storage API).
-func (l *live) Disks(ctx context.Context) ([]Disk, error) {
-	return nil, &Error{Code: CodeNotImplemented, Msg: "listing disks is not implemented yet (issue #6)"}
-}
-
 // Reboot restarts: wpeutil in WinPE, shutdown.exe in the full OS. A
 // restart into WinPE from the full OS needs the boot image staged on the
 // disk, which is issue #6's.

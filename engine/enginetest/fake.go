@@ -68,6 +68,8 @@ type Call struct {
 	data   []byte
 	fi     fs.FileInfo
 	disks  []engine.Disk
+	vols   []engine.Volume
+	names  []string
 	start  chan struct{}
 
 	// Filled when the call comes.
@@ -119,6 +121,21 @@ func (f *Fake) ExpectRemoveAll(path string) *Call { return f.expect("RemoveAll",
 // ExpectDisks expects the disks to be listed.
 func (f *Fake) ExpectDisks() *Call { return f.expect("Disks", "") }
 
+// ExpectVolumes expects the volumes to be listed; ReturnsVolumes gives them.
+func (f *Fake) ExpectVolumes() *Call { return f.expect("Volumes", "") }
+
+// ExpectRename expects oldpath to be renamed to newpath.
+func (f *Fake) ExpectRename(oldpath, newpath string) *Call {
+	return f.expect("Rename", oldpath+" -> "+newpath)
+}
+
+// ExpectCopyFile expects src to be copied to dst.
+func (f *Fake) ExpectCopyFile(src, dst string) *Call { return f.expect("CopyFile", src+" -> "+dst) }
+
+// ExpectReadDirNames expects a folder to be listed; ReturnsNames gives
+// its names.
+func (f *Fake) ExpectReadDirNames(path string) *Call { return f.expect("ReadDirNames", path) }
+
 // InDir requires the working folder of a Run.
 func (c *Call) InDir(dir string) *Call { c.dir = &dir; return c }
 
@@ -155,6 +172,12 @@ func (c *Call) ReturnsInfo(fi fs.FileInfo) *Call { c.fi = fi; return c }
 
 // ReturnsDisks sets what Disks returns.
 func (c *Call) ReturnsDisks(d ...engine.Disk) *Call { c.disks = d; return c }
+
+// ReturnsVolumes sets what Volumes returns.
+func (c *Call) ReturnsVolumes(v ...engine.Volume) *Call { c.vols = v; return c }
+
+// ReturnsNames sets what ReadDirNames returns.
+func (c *Call) ReturnsNames(names ...string) *Call { c.names = names; return c }
 
 // Started returns a channel closed when the call comes (for tests that
 // act while a step runs).
@@ -299,6 +322,42 @@ func (f *Fake) Disks(ctx context.Context) ([]engine.Disk, error) {
 		return nil, err
 	}
 	return c.disks, c.err
+}
+
+// Volumes implements engine.Platform.
+func (f *Fake) Volumes(ctx context.Context) ([]engine.Volume, error) {
+	c, err := f.take("Volumes", "")
+	if err != nil {
+		return nil, err
+	}
+	return c.vols, c.err
+}
+
+// Rename implements engine.Platform.
+func (f *Fake) Rename(oldpath, newpath string) error {
+	c, err := f.take("Rename", oldpath+" -> "+newpath)
+	if err != nil {
+		return err
+	}
+	return c.err
+}
+
+// CopyFile implements engine.Platform.
+func (f *Fake) CopyFile(src, dst string) error {
+	c, err := f.take("CopyFile", src+" -> "+dst)
+	if err != nil {
+		return err
+	}
+	return c.err
+}
+
+// ReadDirNames implements engine.Platform.
+func (f *Fake) ReadDirNames(path string) ([]string, error) {
+	c, err := f.take("ReadDirNames", path)
+	if err != nil {
+		return nil, err
+	}
+	return append([]string(nil), c.names...), c.err
 }
 
 // Reboot implements engine.Platform.
