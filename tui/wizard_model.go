@@ -42,6 +42,12 @@ type WizardOptions struct {
 	// Commands returns the command lines that repeat each action later
 	// for the written file.
 	Commands func(path string) []string
+	// NoColor draws without color or any escape sequence (NO_COLOR,
+	// --no-color).
+	NoColor bool
+	// MaxWidth and MaxHeight cap the layout (Windows PE: 80x25, whatever
+	// size the console buffer reports); 0 is no cap.
+	MaxWidth, MaxHeight int
 }
 
 // WizardResult is how the wizard ended.
@@ -159,6 +165,12 @@ func (m *WizardModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.opt.MaxWidth > 0 && m.width > m.opt.MaxWidth {
+			m.width = m.opt.MaxWidth
+		}
+		if m.opt.MaxHeight > 0 && m.height > m.opt.MaxHeight {
+			m.height = m.opt.MaxHeight
+		}
 		return m, nil
 	case writtenMsg:
 		m.writing = false
@@ -526,25 +538,38 @@ func (m *WizardModel) writeCmd() tea.Cmd {
 	}
 	opt := wizard.WriteOptions{Passphrase: pass, AllowPlaintext: w.AllowPlaintext(), Overwrite: w.A.Overwrite}
 	sealed := w.HasClearSecrets() && !opt.AllowPlaintext
-	return func() tea.Msg {
-		probs, err := wizard.Write(w, path, opt)
-		var warns []string
-		for _, p := range probs.Warnings() {
-			warns = append(warns, p.Path+": "+p.Msg)
-		}
-		if err != nil {
-			if errors.Is(err, wizard.ErrExists) {
-				err = errors.New(wizard.Msgf("err.exists", path))
-			}
-			return writtenMsg{err: err, warnings: warns}
-		}
-		steps, groups := countSteps(path)
-		abs := ""
-		if a, err := filepath.Abs(path); err == nil && a != path {
-			abs = a
-		}
-		return writtenMsg{path: path, abs: abs, warnings: warns, steps: steps, groups: groups, sealed: sealed}
+	return func() tea.Msg { return writeSequenceWith(w, path, opt, sealed) }
+}
+
+// writeSequence writes the wizard's sequence to its output and says how
+// it went (the Progress page; accessible mode too).
+func writeSequence(w *wizard.Wizard) writtenMsg {
+	pass := w.A.Passphrase
+	if env := w.Env().Getenv(secret.PassphraseEnv); env != "" && pass == "" {
+		pass = env
 	}
+	opt := wizard.WriteOptions{Passphrase: pass, AllowPlaintext: w.AllowPlaintext(), Overwrite: w.A.Overwrite}
+	return writeSequenceWith(w, w.A.Output, opt, w.HasClearSecrets() && !opt.AllowPlaintext)
+}
+
+func writeSequenceWith(w *wizard.Wizard, path string, opt wizard.WriteOptions, sealed bool) writtenMsg {
+	probs, err := wizard.Write(w, path, opt)
+	var warns []string
+	for _, p := range probs.Warnings() {
+		warns = append(warns, p.Path+": "+p.Msg)
+	}
+	if err != nil {
+		if errors.Is(err, wizard.ErrExists) {
+			err = errors.New(wizard.Msgf("err.exists", path))
+		}
+		return writtenMsg{err: err, warnings: warns}
+	}
+	steps, groups := countSteps(path)
+	abs := ""
+	if a, err := filepath.Abs(path); err == nil && a != path {
+		abs = a
+	}
+	return writtenMsg{path: path, abs: abs, warnings: warns, steps: steps, groups: groups, sealed: sealed}
 }
 
 var completionActions = []Action{ActionRun, ActionMedia, ActionEdit, ActionQuit}

@@ -11,9 +11,10 @@ import (
 )
 
 // RunWizard shows the wizard on out (stderr: results go to stdout) and
-// reads keys from in. The theme is built for out's color profile.
+// reads keys from in. The theme (opt.Theme, else the built-in themeName)
+// is rebuilt for out's color profile; NoColor and no-color themes write
+// no escape sequence but the screen's own.
 func RunWizard(w *wizard.Wizard, opt WizardOptions, themeName string, in io.Reader, out io.Writer) (WizardResult, error) {
-	lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(out))
 	if opt.Theme == nil {
 		th, ok := themes.Get(themeName)
 		if !ok {
@@ -21,6 +22,7 @@ func RunWizard(w *wizard.Wizard, opt WizardOptions, themeName string, in io.Read
 		}
 		opt.Theme = th
 	}
+	opt.Theme = ThemeFor(opt.Theme, out, opt.NoColor)
 	m := NewWizardModel(w, opt)
 	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
 	final, err := p.Run()
@@ -28,4 +30,17 @@ func RunWizard(w *wizard.Wizard, opt WizardOptions, themeName string, in io.Read
 		return WizardResult{}, err
 	}
 	return final.(*WizardModel).Result(), nil
+}
+
+// ThemeFor rebuilds a theme for an output: the color profile is detected
+// from out (stderr), and with noColor (or a no-color theme) set to none.
+// It also becomes lipgloss's default renderer, so widths and styles made
+// elsewhere agree.
+func ThemeFor(th *themes.Theme, out io.Writer, noColor bool) *themes.Theme {
+	r := lipgloss.NewRenderer(out)
+	if noColor && !th.NoColor {
+		th = th.WithoutColor()
+	}
+	lipgloss.SetDefaultRenderer(r)
+	return th.For(r)
 }

@@ -1,9 +1,14 @@
 package tui
 
-// User-visible strings of the wizard screens, in one place for the
-// message catalog of the themes-and-languages issue.
-var wizardText = map[string]string{
-	"title":              "refimage · Create Task Sequence Wizard",
+import "github.com/refimage/refimage/wizard"
+
+// User-visible strings of the wizard screens: one catalog per language
+// (the wizard's own texts are wizard.Msg). A test fails when a key is
+// missing from either.
+var wizardText = map[wizard.Lang]map[string]string{wizard.English: wizardTextEN, wizard.Korean: wizardTextKO}
+
+var wizardTextEN = map[string]string{
+	"title":              "refimage %s Create Task Sequence Wizard",
 	"title.page":         "%d/%d ",
 	"status.cancel":      "Cancel the wizard? Nothing is written.  y: cancel   n: go on",
 	"status.help":        "Help: esc or ? closes it.",
@@ -45,11 +50,94 @@ var wizardText = map[string]string{
 	"help.text":          "Text fields: %s move, home/end, ctrl+u clears to the start, ctrl+k to the end.",
 	"apps.editing":       "Editing application %d: enter on the last field finishes it.",
 	"field.empty-index":  "type the index, or give a readable .wim to pick from its images",
+	"more":               "more",
+	"next.time":          "Next time you can run these directly:",
+	"answers.plain":      "Accessible mode: plain questions, one at a time. Press enter to keep the value in brackets.",
+	"answers.page":       "Page %d of %d: %s",
+	"answers.value":      "Current value: %s",
+	"answers.choose":     "Type the number of your choice (1 to %d)",
+	"answers.bool":       "Type y for yes or n for no",
+	"answers.error":      "Error: %s",
+	"answers.warning":    "Warning: %s",
+	"answers.app-add":    "Add an application? Type y or n",
+	"answers.app":        "Application %d",
+	"answers.write":      "Write the task sequence now? Type y to write, n to cancel",
+	"answers.written":    "The task sequence was written to: %s",
+	"answers.next":       "What next? Type the number",
+	"answers.eof":        "the answers ended before %s (%s): nothing written",
+	"answers.secret":     "(typed text is not shown)",
 }
 
+// Text returns a string of the wizard screens in the current language.
+func Text(key string) string { return tx(key) }
+
 func tx(key string) string {
-	if s, ok := wizardText[key]; ok {
+	if s, ok := wizardText[wizard.CurrentLang()][key]; ok {
+		return s
+	}
+	if s, ok := wizardTextEN[key]; ok {
 		return s
 	}
 	return key
+}
+
+var wizardTextKO = map[string]string{
+	"title":              "refimage %s 작업 순서 만들기 마법사",
+	"title.page":         "%d/%d ",
+	"status.cancel":      "마법사를 취소할까요? 아무것도 쓰지 않습니다.  y: 취소   n: 계속",
+	"status.help":        "도움말: esc 또는 ?로 닫습니다.",
+	"status.written":     "썼습니다.",
+	"key.next":           "다음",
+	"key.prev":           "이전",
+	"key.field":          "필드",
+	"key.summary":        "요약",
+	"key.help":           "도움말",
+	"key.cancel":         "취소",
+	"key.write":          "쓰기",
+	"key.choose":         "선택",
+	"key.toggle":         "전환",
+	"key.scroll":         "스크롤",
+	"key.do":             "실행",
+	"key.quit":           "끝내기",
+	"key.apps":           "a 추가  e 편집  d 제거  [ ] 이동",
+	"summary.write":      "ctrl+n(또는 pgdown)을 누르면 작업 순서를 씁니다.",
+	"summary.choices":    "선택 내용",
+	"progress.writing":   "작업 순서를 쓰는 중...",
+	"progress.written":   "작업 순서를 다음 위치에 썼습니다:",
+	"progress.steps":     "그룹 %[2]d개에 단계 %[1]d개. refimage validate를 통과했습니다.",
+	"progress.failed":    "작업 순서를 쓰지 못했습니다:",
+	"progress.back":      "ctrl+p(또는 pgup)를 누르면 요약으로 돌아갑니다.",
+	"progress.next":      "enter를 누르면 계속합니다.",
+	"progress.abs":       "(%s)",
+	"progress.sealed":    "입력한 암호는 지정한 암호로 암호화되었습니다.",
+	"completion.done":    "쓴 위치:",
+	"completion.run":     "지금 실행",
+	"completion.media":   "부팅 가능한 미디어 쓰기",
+	"completion.edit":    "편집기에서 열기",
+	"completion.quit":    "끝내기",
+	"completion.pending": " (이슈 #%d)",
+	"completion.cli":     "(명령줄에서)",
+	"completion.later":   "다음에는 이 명령을 바로 실행할 수 있습니다:",
+	"completion.issue":   "%s은(는) 이슈 #%d에서 제공됩니다. 그때까지는 다음을 실행하십시오: %s",
+	"help.title":         "키",
+	"help.keys":          "tab / shift+tab    다음 / 이전 필드\nenter              필드 확인 (마지막 필드에서는 다음 페이지)\nctrl+n, pgdown     다음 페이지\nctrl+p, pgup       이전 페이지 (항상 가능)\nctrl+s             모든 페이지가 올바르면 요약으로 이동\n%[1]s                 옵션 선택 / 필드 사이 이동\nspace              확인란 선택 또는 해제\n? 또는 F1          이 도움말 (텍스트 필드에서는 F1)\nesc                확인 후 취소\nctrl+c             즉시 끝내기",
+	"help.text":          "텍스트 필드: %s 이동, home/end, ctrl+u는 처음까지, ctrl+k는 끝까지 지웁니다.",
+	"apps.editing":       "응용 프로그램 %d 편집 중: 마지막 필드에서 enter를 누르면 완성됩니다.",
+	"field.empty-index":  "인덱스를 입력하거나, 읽을 수 있는 .wim을 지정하여 이미지를 선택하십시오",
+	"more":               "더 보기",
+	"next.time":          "다음에는 이 명령을 바로 실행할 수 있습니다:",
+	"answers.plain":      "접근성 모드: 질문을 하나씩 묻습니다. enter를 누르면 괄호 안의 값을 유지합니다.",
+	"answers.page":       "%[3]s 페이지 (%[1]d/%[2]d)",
+	"answers.value":      "현재 값: %s",
+	"answers.choose":     "선택할 번호를 입력하십시오 (1에서 %d)",
+	"answers.bool":       "예는 y, 아니요는 n을 입력하십시오",
+	"answers.error":      "오류: %s",
+	"answers.warning":    "경고: %s",
+	"answers.app-add":    "응용 프로그램을 추가할까요? y 또는 n을 입력하십시오",
+	"answers.app":        "응용 프로그램 %d",
+	"answers.write":      "지금 작업 순서를 쓸까요? 쓰려면 y, 취소하려면 n을 입력하십시오",
+	"answers.written":    "작업 순서를 다음 위치에 썼습니다: %s",
+	"answers.next":       "다음에 할 일은? 번호를 입력하십시오",
+	"answers.eof":        "%s (%s) 전에 응답이 끝났습니다: 아무것도 쓰지 않았습니다",
+	"answers.secret":     "(입력한 내용은 표시되지 않음)",
 }

@@ -39,7 +39,7 @@ func (m *WizardModel) View() string {
 	rw := width - navW - sepW - 1 // one cell of right margin
 
 	var out []string
-	title := " " + tx("title")
+	title := " " + fmt.Sprintf(tx("title"), m.th.Symbols.Dot)
 	pos := fmt.Sprintf(tx("title.page"), m.pageNumber(), len(m.w.Pages()))
 	gap := width - lipgloss.Width(title) - lipgloss.Width(pos)
 	if gap < 1 {
@@ -164,13 +164,16 @@ func (m *WizardModel) pageLines(rw, h int) []string {
 		}
 	}
 	if top > 0 {
-		lines[0] = st.More.Render(m.th.Symbols.MoreUp)
+		lines[0] = st.More.Render(localMore(m.th.Symbols.MoreUp))
 	}
 	if top+h < len(p.lines) {
-		lines[h-1] = st.More.Render(m.th.Symbols.MoreDown)
+		lines[h-1] = st.More.Render(localMore(m.th.Symbols.MoreDown))
 	}
 	return lines
 }
+
+// localMore translates the word of a scroll hint ("↑ more").
+func localMore(s string) string { return strings.Replace(s, "more", tx("more"), 1) }
 
 func (m *WizardModel) fieldLines(p *pane) {
 	w := m.w
@@ -314,6 +317,14 @@ func (m *WizardModel) inputLine(f *wizard.Field, focused bool, width int) string
 		at, after = string(r[i]), string(r[i+1:])
 	}
 	cursor := st.Cursor.Render(at)
+	if m.th.NoColor {
+		// No reverse video: mark the cursor cell with a glyph.
+		if at == " " {
+			cursor = "_"
+		} else {
+			cursor = "|" + at
+		}
+	}
 	body := st.InputFocused.Render(before) + cursor + st.InputFocused.Render(after)
 	return "[" + pad(body, iw) + "]"
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
-	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/tui"
 	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/wimimages"
@@ -21,7 +20,7 @@ import (
 func init() {
 	register(&command{
 		name:    "new",
-		usage:   "refimage new [-o FILE] [--answers FILE] [--save-answers FILE] [--force] [--plaintext] [--lang en|ko] [--theme NAME]",
+		usage:   "refimage new [-o FILE] [--answers FILE] [--save-answers FILE] [--force] [--plaintext] [--lang en|ko] [--theme NAME] [--theme-file FILE] [--no-color] [--accessible]",
 		summary: "Open the Create Task Sequence Wizard and write a sequence.",
 		help: `The wizard walks the pages of "Build and capture a reference operating
 system image" or of the custom sequence that captures an existing reference
@@ -42,7 +41,16 @@ typed in clear are left out as comments to fill in).
 
 Passwords and product keys you type are encrypted with a passphrase (asked
 for, or REFIMAGE_PASSPHRASE); env:NAME and prompt references are stored as
-they are. --plaintext writes typed secrets in clear text (not recommended).`,
+they are. --plaintext writes typed secrets in clear text (not recommended).
+
+--accessible (or REFIMAGE_ACCESSIBLE=1, or TERM=dumb) asks the same
+questions as plain lines a screen reader can follow, reading every answer
+from stdin (answers may be piped in); the end of input before a required
+answer exits 2 naming the field. --lang en|ko (else LC_ALL, LC_MESSAGES,
+LANG) chooses the language, --theme/--theme-file the look, --no-color (or
+NO_COLOR) turns color and escape sequences off; all of them can be set in
+<user config dir>/refimage/config.toml (docs/themes.md). In Windows PE the
+ascii theme and an 80x25 layout are the defaults.`,
 		run: runNew,
 	})
 }
@@ -55,8 +63,7 @@ func runNew(env *cmdEnv, args []string) error {
 	saveAnswers := fs.String("save-answers", "", "also write the answers to `FILE`, to repeat this without the screens")
 	force := fs.Bool("force", false, "replace the output file (and the saved answers) if they exist")
 	plaintext := fs.Bool("plaintext", false, "write typed secrets in clear text (not recommended)")
-	lang := fs.String("lang", "en", "language of the screens: en or ko")
-	theme := fs.String("theme", "default", "`NAME` of the theme: "+strings.Join(themes.Names(), ", "))
+	uf := addUIFlags(fs)
 	pos, err := parseFlags(c, fs, env.stderr, args)
 	if err != nil {
 		return err
@@ -64,15 +71,12 @@ func runNew(env *cmdEnv, args []string) error {
 	if len(pos) > 0 {
 		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unexpected argument %q (the output file is -o FILE)", pos[0])}}
 	}
-	switch *lang {
-	case "en":
-	case "ko":
-		fmt.Fprintln(env.stderr, "refimage new: Korean screens arrive with issue #8; showing English")
-	default:
-		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--lang is en or ko, not %q", *lang)}}
+	ui, err := resolveUI(env, uf)
+	if err != nil {
+		return err
 	}
-	if _, ok := themes.Get(*theme); !ok {
-		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unknown theme %q: choose %s", *theme, strings.Join(themes.Names(), ", "))}}
+	for _, wn := range ui.warnings {
+		fmt.Fprintf(env.stderr, "refimage new: warning: %s\n", wn)
 	}
 	wenv := wizard.DefaultEnv()
 	wenv.Images = wimimages.Lister{}
@@ -93,16 +97,23 @@ func runNew(env *cmdEnv, args []string) error {
 		}
 		return saveAnswersFile(env, w, *saveAnswers, w.Written)
 	}
-	if !env.isTerminal() {
-		return usageErrorf("no terminal to show the wizard on (stdin and stderr must be a terminal); give the answers with --answers FILE (see docs/answers.md)")
-	}
 	if *out != "" {
 		w.A.Output = *out
 	}
 	w.A.Overwrite = *force
 	avail, notes := completionActions()
 	commands := func(path string) []string { return nextCommands(path, *saveAnswers) }
-	res, err := tui.RunWizard(w, tui.WizardOptions{Available: avail, Notes: notes, Commands: commands}, *theme, env.stdin, env.stderr)
+	wopt := tui.WizardOptions{Theme: ui.theme, Available: avail, Notes: notes, Commands: commands, NoColor: ui.noColor}
+	if ui.winpe {
+		wopt.MaxWidth, wopt.MaxHeight = 80, 25
+	}
+	if ui.accessible {
+		return newAccessible(env, w, wopt, *saveAnswers)
+	}
+	if !env.isTerminal() {
+		return usageErrorf("no terminal to show the wizard on (stdin and stderr must be a terminal); give the answers with --answers FILE (see docs/answers.md)")
+	}
+	res, err := tui.RunWizard(w, wopt, "", env.stdin, env.stderr)
 	if err != nil {
 		return failedf("%v", err)
 	}
@@ -189,7 +200,7 @@ func nextCommands(path, answers string) []string {
 }
 
 func printNextTime(w io.Writer, path, answers string) {
-	fmt.Fprintln(w, "Next time you can run these directly:")
+	fmt.Fprintln(w, tui.Text("next.time"))
 	for _, c := range nextCommands(path, answers) {
 		fmt.Fprintln(w, "  "+c)
 	}
@@ -283,6 +294,39 @@ func askPassphrase(env *cmdEnv) (string, error) {
 		return "", usageErrorf("the passphrases do not match")
 	}
 	return p1, nil
+}
+
+// newAccessible runs the wizard as line prompts (--accessible): answers
+// from stdin, questions on stderr, the written path on stdout.
+func newAccessible(env *cmdEnv, w *wizard.Wizard, wopt tui.WizardOptions, saveAnswers string) error {
+	aopt := tui.AccessibleOptions{WizardOptions: wopt}
+	if f, ok := env.stdin.(*os.File); ok && env.isTerminal() && term.IsTerminal(int(f.Fd())) {
+		// Typed at a terminal: passwords without echo. A terminal hands
+		// over one line per read, so the buffered reader holds nothing
+		// when a password is read directly.
+		aopt.ReadSecret = func() (string, error) {
+			b, err := term.ReadPassword(int(f.Fd()))
+			return string(b), err
+		}
+	}
+	res, err := tui.RunAccessible(w, aopt, env.stdin, env.stderr)
+	var ended *tui.InputEndedError
+	if errors.As(err, &ended) {
+		return usageErrorf("%v", err)
+	}
+	if err != nil {
+		return failedf("%v", err)
+	}
+	if res.Written != "" {
+		fmt.Fprintln(env.stdout, res.Written)
+		if err := saveAnswersFile(env, w, saveAnswers, ""); err != nil {
+			return err
+		}
+	}
+	if res.Cancelled {
+		return errCancelled
+	}
+	return runAction(withPassphrase(env, w.A.Passphrase), res)
 }
 
 func isDir(p string) bool {

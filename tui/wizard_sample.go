@@ -1,0 +1,33 @@
+package tui
+
+import (
+	"errors"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/refimage/refimage/themes"
+	"github.com/refimage/refimage/wizard"
+)
+
+type noImages struct{}
+
+func (noImages) Images(string) ([]wizard.ImageInfo, error) { return nil, errors.New("no images") }
+
+// SampleView renders a sample wizard page (Install Windows, with a value
+// that has an error) in a theme at a size: refimage themes show.
+func SampleView(th *themes.Theme, width, height int) string {
+	w := wizard.New(&wizard.Env{User: "Administrator", Organization: "PC01", Images: noImages{},
+		Exists: func(string) bool { return false }, Getenv: func(string) string { return "" }})
+	w.A.Name = "Windows 11 reference"
+	w.A.BootPath = `\\deploy01\boot$\x64\boot.wim`
+	_ = w.Next()
+	_ = w.Next()
+	w.A.ImagePath = `\\deploy01\images$\install.wim`
+	w.A.ImageIndex = "0"
+	m := NewWizardModel(w, WizardOptions{Theme: th})
+	m.enterPage()
+	m.touched["windows.index"] = true
+	m.focus = 1
+	m.Update(tea.WindowSizeMsg{Width: width, Height: height})
+	return m.View()
+}
