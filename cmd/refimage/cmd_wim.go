@@ -1,12 +1,12 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
+	"os/signal"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +60,10 @@ func runWim(env *cmdEnv, args []string) error {
 	if sub == nil {
 		return usageErrorf("unknown subcommand %q (want info, capture, apply, verify, update, split or export)", args[0])
 	}
+	// Ctrl-C cancels cleanly: no half-written WIM is left behind.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	wimCtx = ctx
 	var err error
 	switch args[0] {
 	case "info":
@@ -88,6 +92,9 @@ func wimError(err error) error {
 	var ee *exitError
 	if errors.As(err, &ee) || errors.Is(err, errHelp) {
 		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return errCancelled
 	}
 	var fe *wim.FormatError
 	var ie *wim.IntegrityError
@@ -134,6 +141,9 @@ func progressPrinter(env *cmdEnv, quiet bool) wim.ProgressFunc {
 		}
 	}
 }
+
+// wimCtx is cancelled by Ctrl-C while a wim subcommand runs.
+var wimCtx = context.Background()
 
 func mib(n uint64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
@@ -299,7 +309,7 @@ func wimCapture(env *cmdEnv, c *command, args []string) error {
 		return usageErrorf("--threads must be 0 or more")
 	}
 	opts := wim.CaptureOptions{Name: *name, Description: *desc, CreatedBy: *createdBy, ImageVersion: *version, Flags: *flags,
-		Compression: comp, Threads: *threads, Append: *appendImg, Boot: *boot, NoIntegrity: *noInteg, Progress: progressPrinter(env, *quiet)}
+		Compression: comp, Threads: *threads, Append: *appendImg, Boot: *boot, NoIntegrity: *noInteg, Progress: progressPrinter(env, *quiet), Context: wimCtx}
 	if *config != "" {
 		cfg, err := wim.LoadConfig(*config)
 		if err != nil {
@@ -349,7 +359,7 @@ func wimApply(env *cmdEnv, c *command, args []string) error {
 	} else if w.ImageCount() != 1 {
 		return usageErrorf("%s holds %d images; give the INDEX to apply", pos[0], w.ImageCount())
 	}
-	st, err := w.Apply(index, dest, wim.ApplyOptions{Threads: *threads, Progress: progressPrinter(env, *quiet)})
+	st, err := w.Apply(index, dest, wim.ApplyOptions{Threads: *threads, Progress: progressPrinter(env, *quiet), Context: wimCtx})
 	if err != nil {
 		return err
 	}
@@ -378,7 +388,7 @@ func wimVerify(env *cmdEnv, c *command, args []string) error {
 		return err
 	}
 	defer w.Close()
-	res, err := w.Verify(wim.VerifyOptions{Threads: *threads, Progress: progressPrinter(env, *quiet)})
+	res, err := w.Verify(wim.VerifyOptions{Threads: *threads, Progress: progressPrinter(env, *quiet), Context: wimCtx})
 	if err != nil {
 		return err
 	}
@@ -408,7 +418,7 @@ func wimUpdate(env *cmdEnv, c *command, args []string) error {
 	if len(adds) == 0 && len(dels) == 0 {
 		return usageErrorf("nothing to do: give --add SRC=DEST or --delete PATH")
 	}
-	opts := wim.UpdateOptions{Deletes: dels, Threads: *threads, NoIntegrity: *noInteg, Progress: progressPrinter(env, *quiet)}
+	opts := wim.UpdateOptions{Deletes: dels, Threads: *threads, NoIntegrity: *noInteg, Progress: progressPrinter(env, *quiet), Context: wimCtx}
 	for _, a := range adds {
 		s, d, ok := strings.Cut(a, "=")
 		if !ok || s == "" || d == "" {
@@ -481,7 +491,7 @@ func wimExport(env *cmdEnv, c *command, args []string) error {
 	if len(pos) != 3 {
 		return usageErrorf("want SRC.wim INDEX DEST.wim")
 	}
-	opts := wim.ExportOptions{Name: *name, Description: *desc, Boot: *boot, NoIntegrity: *noInteg, Threads: *threads, Progress: progressPrinter(env, *quiet)}
+	opts := wim.ExportOptions{Name: *name, Description: *desc, Boot: *boot, NoIntegrity: *noInteg, Threads: *threads, Progress: progressPrinter(env, *quiet), Context: wimCtx}
 	if *compress != "" {
 		comp, err := parseCompressFlag(*compress)
 		if err != nil {
@@ -508,6 +518,3 @@ func wimExport(env *cmdEnv, c *command, args []string) error {
 	fmt.Fprintf(env.stdout, "%s: %d images, %d bytes\n", res.Path, res.Images, res.Size)
 	return nil
 }
-
-var _ = flag.ContinueOnError
-var _ io.Writer

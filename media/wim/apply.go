@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"crypto/sha1"
 	"errors"
 	"fmt"
@@ -16,6 +17,9 @@ import (
 type ApplyOptions struct {
 	Threads  int // decompression workers; 0 = number of CPUs
 	Progress ProgressFunc
+	// Context cancels the operation (nil: never); a cancelled write leaves
+	// no file behind.
+	Context context.Context
 }
 
 // ApplyStats counts what Apply did and what it could not keep.
@@ -162,6 +166,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
+	ctx := ctxOf(opts.Context)
 	var (
 		mu       sync.Mutex
 		firstErr error
@@ -175,7 +180,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 			sc := &scratch{}
 			for b := range jobs {
 				files := byHash[b.Hash]
-				err := w.extractBlob(b, files, sc, prog)
+				err := w.extractBlob(ctx, b, files, sc, prog)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -188,6 +193,9 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 	}
 	for _, b := range blobs {
 		mu.Lock()
+		if firstErr == nil && ctx.Err() != nil {
+			firstErr = ctx.Err()
+		}
 		stop := firstErr != nil
 		mu.Unlock()
 		if stop {
@@ -261,7 +269,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 
 // extractBlob writes blob b to the first file and copies it to the others,
 // checking its SHA-1 on the way.
-func (w *WIM) extractBlob(b *Blob, files []applyFile, sc *scratch, prog *progressTracker) error {
+func (w *WIM) extractBlob(ctx context.Context, b *Blob, files []applyFile, sc *scratch, prog *progressTracker) error {
 	first := files[0]
 	out, err := os.OpenFile(first.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -270,6 +278,9 @@ func (w *WIM) extractBlob(b *Blob, files []applyFile, sc *scratch, prog *progres
 	h := sha1.New()
 	var done uint64
 	err = w.forEachChunk(b, sc, func(p []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		h.Write(p)
 		done += uint64(len(p))
 		prog.add(uint64(len(p)), 0, first.rel)

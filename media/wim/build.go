@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha1"
 	"fmt"
@@ -33,6 +34,7 @@ type buildSpec struct {
 	progress   ProgressFunc
 	wimXML     *xmlNode // the <WIM> element to keep (images are replaced)
 	op         string
+	ctx        context.Context
 	// beforeRename runs just before the new file replaces spec.path (to
 	// close the old file, which Windows requires).
 	beforeRename func()
@@ -96,6 +98,7 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 	}
 	prog := newTracker(spec.progress, op, total, uint64(countFileSrcs(spec.blobs)))
 	w := newWriter(f, spec.ctype, spec.threads, prog)
+	w.ctx = ctxOf(spec.ctx)
 	if err := w.writeBlobs(spec.blobs); err != nil {
 		return nil, err
 	}
@@ -237,6 +240,9 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 		return nil, err
 	}
 	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	if err := w.ctx.Err(); err != nil {
 		return nil, err
 	}
 	if spec.beforeRename != nil {

@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"crypto/sha1"
 	"errors"
 	"fmt"
@@ -30,6 +31,9 @@ type CaptureOptions struct {
 	Boot               bool    // mark the new image bootable
 	NoIntegrity        bool
 	Progress           ProgressFunc
+	// Context cancels the operation (nil: never); a cancelled write leaves
+	// no file behind.
+	Context context.Context
 }
 
 // CaptureStats count what a scan found and skipped.
@@ -61,7 +65,7 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 		abs, _ := filepath.Abs(src)
 		name = filepath.Base(abs)
 	}
-	spec := &buildSpec{path: wimPath, ctype: opts.Compression, integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "capture"}
+	spec := &buildSpec{path: wimPath, ctype: opts.Compression, integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "capture", ctx: opts.Context}
 	var old *WIM
 	if opts.Append {
 		old, err = Open(wimPath)

@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -18,6 +19,9 @@ type ExportOptions struct {
 	NoIntegrity bool
 	Threads     int
 	Progress    ProgressFunc
+	// Context cancels the operation (nil: never); a cancelled write leaves
+	// no file behind.
+	Context context.Context
 }
 
 // Export copies image index (0 = all images) of srcPath into destPath,
@@ -32,7 +36,7 @@ func Export(srcPath string, index int, destPath string, opts ExportOptions) (*Wr
 	if index < 0 || index > src.ImageCount() {
 		return nil, fmt.Errorf("image %d does not exist in %s (it has %d)", index, srcPath, src.ImageCount())
 	}
-	spec := &buildSpec{path: destPath, ctype: src.Compression(), integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "export"}
+	spec := &buildSpec{path: destPath, ctype: src.Compression(), integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "export", ctx: opts.Context}
 	if opts.Compression != nil {
 		spec.ctype = *opts.Compression
 	}

@@ -2,6 +2,7 @@ package wim
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"os"
@@ -172,5 +173,34 @@ func TestTruncatedAndBogusHeaders(t *testing.T) {
 	binary.LittleEndian.PutUint32(b[0x0C:], versionSolid)
 	if _, err := NewReader(bytes.NewReader(b), int64(len(b))); !errors.Is(err, ErrSolid) {
 		t.Fatalf("solid: %v", err)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	makeTree(t, src, 50)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(dir, "c.wim")
+	if _, err := Capture(src, out, CaptureOptions{Compression: CompressXPRESS, Context: ctx}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("capture: %v", err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("cancelled capture left files: %v", ents)
+	}
+	if _, err := Capture(src, out, CaptureOptions{Compression: CompressXPRESS}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Verify(VerifyOptions{Context: ctx}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("verify: %v", err)
+	}
+	if _, err := w.Apply(1, filepath.Join(dir, "dst"), ApplyOptions{Context: ctx}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("apply: %v", err)
 	}
 }

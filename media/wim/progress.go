@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,4 +71,11 @@ func (t *progressTracker) finish() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.fn(t.snapshot(true))
+}
+
+func ctxOf(c context.Context) context.Context {
+	if c == nil {
+		return context.Background()
+	}
+	return c
 }

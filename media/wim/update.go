@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +21,9 @@ type UpdateOptions struct {
 	Threads     int
 	NoIntegrity bool
 	Progress    ProgressFunc
+	// Context cancels the operation (nil: never); a cancelled write leaves
+	// no file behind.
+	Context context.Context
 }
 
 // Update changes image index of wimPath: deletions first, then additions
@@ -42,7 +46,7 @@ func Update(wimPath string, index int, opts UpdateOptions) (*WriteResult, error)
 	if index < 1 || index > old.ImageCount() {
 		return nil, fmt.Errorf("image %d does not exist (the WIM has %d)", index, old.ImageCount())
 	}
-	spec := &buildSpec{path: wimPath, ctype: old.Compression(), integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "update",
+	spec := &buildSpec{path: wimPath, ctype: old.Compression(), integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "update", ctx: opts.Context,
 		guid: &old.Header.GUID, extraFlags: old.Header.Flags & HdrFlagRPFix, bootIndex: int(old.Header.BootIndex), wimXML: old.xml,
 		beforeRename: func() { old.Close(); closed = true }}
 	if err := addExistingImages(spec, old, nil); err != nil {

@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"crypto/sha1"
 	"fmt"
 	"runtime"
@@ -13,6 +14,9 @@ import (
 type VerifyOptions struct {
 	Threads  int
 	Progress ProgressFunc
+	// Context cancels the operation (nil: never); a cancelled write leaves
+	// no file behind.
+	Context context.Context
 }
 
 // VerifyResult summarises a successful verification.
@@ -91,6 +95,7 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		total += b.Size()
 	}
 	prog := newTracker(opts.Progress, "verify", total, uint64(len(blobs)))
+	ctx := ctxOf(opts.Context)
 	threads := opts.Threads
 	if threads <= 0 {
 		threads = runtime.NumCPU()
@@ -111,7 +116,7 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 			defer wg.Done()
 			sc := &scratch{}
 			for i := range jobs {
-				if err := w.checkBlob(blobs[i], sc, prog); err != nil {
+				if err := w.checkBlob(ctx, blobs[i], sc, prog); err != nil {
 					mu.Lock()
 					fails = append(fails, failure{i, err})
 					mu.Unlock()
@@ -123,13 +128,16 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		mu.Lock()
 		stop := len(fails) > 0
 		mu.Unlock()
-		if stop {
+		if stop || ctx.Err() != nil {
 			break
 		}
 		jobs <- i
 	}
 	close(jobs)
 	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
 	prog.finish()
 	if len(fails) > 0 {
 		sort.Slice(fails, func(a, b int) bool { return fails[a].i < fails[b].i })
@@ -168,10 +176,13 @@ func dentryHashes(d *Dentry) []SHA1 {
 	return hs
 }
 
-func (w *WIM) checkBlob(b *Blob, sc *scratch, prog *progressTracker) error {
+func (w *WIM) checkBlob(ctx context.Context, b *Blob, sc *scratch, prog *progressTracker) error {
 	h := sha1.New()
 	var n uint64
 	err := w.forEachChunk(b, sc, func(p []byte) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		h.Write(p)
 		n += uint64(len(p))
 		prog.add(uint64(len(p)), 0, "")

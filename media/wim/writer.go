@@ -2,6 +2,7 @@ package wim
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha1"
 	"encoding/binary"
 	"errors"
@@ -60,6 +61,7 @@ type writer struct {
 	threads   int
 	prog      *progressTracker
 
+	ctx     context.Context
 	mu      sync.Mutex
 	written map[SHA1]ResHdr
 	meta    []writtenMeta
@@ -74,7 +76,7 @@ func newWriter(f *os.File, ctype Compression, threads int, prog *progressTracker
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	w := &writer{f: f, out: newOutFile(f, HeaderSize), ctype: ctype, threads: threads, prog: prog, written: map[SHA1]ResHdr{}}
+	w := &writer{f: f, out: newOutFile(f, HeaderSize), ctype: ctype, threads: threads, prog: prog, written: map[SHA1]ResHdr{}, ctx: context.Background()}
 	if ctype != CompressNone {
 		w.chunkSize = DefaultChunkSize
 	}
@@ -203,6 +205,11 @@ func (w *writer) writeBlobs(srcs []*blobSrc) error {
 			left := s.size
 			chunkCompress := compress && !s.noCompress
 			for left > 0 {
+				if err := w.ctx.Err(); err != nil {
+					r.Close()
+					send(&item{kind: itemEnd, src: s, err: err})
+					return
+				}
 				var p *bufPair
 				select {
 				case p = <-pool:
