@@ -78,3 +78,30 @@ func TestEditorCancelInTmux(t *testing.T) {
 		t.Fatal("the file changed")
 	}
 }
+
+// TestWizardOpenInEditorInTmux: the wizard's Completion page hands the
+// written file to the editor (Open in editor); a change saved there is in
+// the file.
+func TestWizardOpenInEditorInTmux(t *testing.T) {
+	bin := build(t)
+	out := filepath.Join(t.TempDir(), "custom.toml")
+	tm, done := start(t, bin, out)
+	tm.see("1/13").keys("Down").see("1/6").keys("C-n")
+	tm.see("2/6", "Task sequence name").typ("Capture an existing computer").keys("Tab", "Tab").typ(`\\deploy01\boot$\x64\boot.wim`).keys("C-n")
+	tm.see("3/6", "Capture Settings").keys("Space", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab").typ(`\\deploy01\captures$\existing.wim`).
+		keys("Tab").typ(`CONTOSO\svc-capture`).keys("Tab").typ("prompt").keys("C-n")
+	tm.see("4/6", "Your choices").keys("C-n")
+	tm.see("5/6", "written to").keys("Enter")
+	tm.see("6/6", "Open in editor").keys("Down", "Down")
+	if s := tm.screen(); strings.Contains(s, "Open in editor (issue") {
+		t.Fatalf("Open in editor is not available:\n%s", s)
+	}
+	tm.keys("Enter").see("Task Sequence Editor", "Prepare Windows for Capture").typ("g").see(`Added "New Group"`).keys("C-s").see("Saved").typ("q")
+	if code := exitCode(t, done); code != "0" {
+		t.Fatalf("exit %s\n%s", code, tm.screen())
+	}
+	validate(t, bin, out)
+	if data, _ := os.ReadFile(out); !strings.Contains(string(data), `name = "New Group"`) {
+		t.Errorf("the editor's change is not in the file:\n%s", data)
+	}
+}
