@@ -314,3 +314,22 @@ func TestEditorBuilderTree(t *testing.T) {
 		t.Fatalf("msg %q", m.cb.msg)
 	}
 }
+
+// TestEditorEmbedded: an embedded editor (the wizard's Open in editor
+// inside a parent model) sends EditorClosedMsg instead of quitting, and
+// keys typed in one burst act one by one.
+func TestEditorEmbedded(t *testing.T) {
+	m, _ := editorExample(t)
+	m.SetEmbedded(true)
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
+	if got := m.ed.Selected().Name; got != "Partition Disk 0 - UEFI" {
+		t.Fatalf("burst: selected %q", got)
+	}
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	if cmd == nil {
+		t.Fatal("q did nothing")
+	}
+	if msg, ok := cmd().(EditorClosedMsg); !ok || msg.Result.Cancelled {
+		t.Fatalf("got %#v", msg)
+	}
+}

@@ -159,8 +159,12 @@ func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// outside a text field each is a command of its own.
 			var cmds []tea.Cmd
 			for _, r := range msg.Runes {
-				_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
-				cmds = append(cmds, cmd)
+				if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}); cmd != nil {
+					cmds = append(cmds, cmd)
+				}
+			}
+			if len(cmds) == 0 {
+				return m, nil
 			}
 			return m, tea.Sequence(cmds...)
 		}
