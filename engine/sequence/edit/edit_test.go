@@ -449,3 +449,32 @@ func TestEndTyping(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestWarningsDomainJoin(t *testing.T) {
+	join := func(domain bool) *sequence.Item {
+		it := sequence.NewStep("join-domain-or-workgroup")
+		if domain {
+			p := it.Props.(*sequence.JoinDomainOrWorkgroup)
+			p.Join, p.Domain = sequence.JoinDomain, "corp.example.com"
+		}
+		return it
+	}
+	capture := sequence.NewStep("capture-os-image")
+	prepare := sequence.NewStep("prepare-windows-for-capture")
+	for _, tc := range []struct {
+		name  string
+		steps []*sequence.Item
+		want  int
+	}{
+		{"prepare then capture", []*sequence.Item{prepare, capture}, 0},
+		{"domain, prepare, capture: Validate warns at prepare", []*sequence.Item{join(true), prepare, capture}, 0},
+		{"prepare, domain, capture", []*sequence.Item{prepare, join(true), capture}, 1},
+		{"prepare, domain, workgroup, capture", []*sequence.Item{prepare, join(true), join(false), capture}, 0},
+		{"domain, capture", []*sequence.Item{join(true), capture}, 2},
+	} {
+		s := &sequence.Sequence{Name: "T", Kind: sequence.KindCustom, Steps: tc.steps}
+		if ws := Warnings(s); len(ws) != tc.want {
+			t.Errorf("%s: %v", tc.name, ws)
+		}
+	}
+}
