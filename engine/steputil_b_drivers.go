@@ -2,8 +2,8 @@ package engine
 
 import (
 	"bufio"
-	"context"
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
