@@ -333,3 +333,16 @@ func TestEditorEmbedded(t *testing.T) {
 		t.Fatalf("got %#v", msg)
 	}
 }
+
+// TestEditorAddByLetter: in the Add catalogue a letter goes to the next
+// entry that starts with it.
+func TestEditorAddByLetter(t *testing.T) {
+	m, _ := editorExample(t)
+	press(m, "a", "r", "r", tea.KeyEnter) // Restart Computer, then Run Command Line
+	if it := m.ed.Selected(); it.Type != "run-command-line" || it.Name != "Run Command Line" {
+		t.Fatalf("added %s %q", it.Type, it.Name)
+	}
+	if m.focus != edFocusPane || m.tab != 0 {
+		t.Fatal("the new step's properties are not open")
+	}
+}

@@ -543,16 +543,32 @@ func addEntries() []addEntry {
 
 func (m *EditorModel) keyAdd(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	es := addEntries()
+	if msg.Type == tea.KeyRunes && len(msg.Runes) == 1 {
+		// A letter goes to the next entry that starts with it.
+		r := strings.ToLower(string(msg.Runes))
+		for i := 1; i <= len(es); i++ {
+			j := (m.addSel + i) % len(es)
+			name := edtx("add.group")
+			if es[j].info != nil {
+				name = es[j].info.EditorName
+			}
+			if strings.HasPrefix(strings.ToLower(name), r) {
+				m.addSel = j
+				break
+			}
+		}
+		return m, nil
+	}
 	switch msg.String() {
-	case "up", "k":
+	case "up":
 		m.addSel = max(0, m.addSel-1)
-	case "down", "j":
+	case "down":
 		m.addSel = min(len(es)-1, m.addSel+1)
 	case "home":
 		m.addSel = 0
 	case "end":
 		m.addSel = len(es) - 1
-	case "esc", "q":
+	case "esc":
 		m.overlay = edNone
 	case "enter":
 		m.overlay = edNone

@@ -34,7 +34,7 @@ var editorText = map[string]string{
 	"problems.count":   "Problems: %d error(s), %d warning(s)",
 	"add.title":        "Add (as in the editor's Add menu)",
 	"add.group":        "New Group",
-	"add.help":         "enter adds after the selection (inside it, for a group); esc closes.",
+	"add.help":         "enter adds after the selection (inside it, for a group); a letter goes to the next entry with it; esc closes.",
 	"ask.remove":       "Remove %q%s?  y: remove   n: keep",
 	"ask.remove.g":     " and the %d item(s) in it",
 	"ask.quit":         "Save the changes to %s?  y: save and quit   n: quit without saving   esc: stay",
