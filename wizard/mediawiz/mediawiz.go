@@ -558,7 +558,7 @@ func (w *Wizard) Summary() []SummaryItem {
 		}
 	}
 	if d, ok := w.Disk(); ok && w.A.Target == TargetDevice {
-		target += "  " + describe(d)
+		target = strings.TrimSuffix(target, d.Path) + describe(d)
 	}
 	pass := Msg("value.no")
 	if w.A.Protect {

@@ -78,7 +78,7 @@ var catalogEN = map[string]string{
 	"boot.winpe.label":    "Windows PE source",
 	"boot.winpe.help":     "The folder copype made (media\\ and fwfiles\\ inside), or a media folder with the firmware files folder below.",
 	"boot.arch.label":     "Boot image",
-	"boot.arch.text":      "%s, media folder %s",
+	"boot.arch.text":      "%s (from its EFI boot loader)",
 	"boot.arch.unknown":   "unknown until the source is complete",
 	"boot.fwfiles.label":  "Firmware files folder",
 	"boot.fwfiles.help":   "Optional: the folder with etfsboot.com and efisys.bin. Empty: fwfiles\\ inside the source.",

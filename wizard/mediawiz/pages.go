@@ -267,7 +267,7 @@ func init() {
 	})
 	arch := note("boot", "arch", func(w *Wizard) string {
 		if a := w.Arch(); a != "" {
-			return Msgf("boot.arch.text", a, w.A.WinPE)
+			return Msgf("boot.arch.text", a)
 		}
 		return Msg("boot.arch.unknown")
 	})

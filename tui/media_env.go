@@ -1,0 +1,214 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/media"
+	"github.com/refimage/refimage/media/usb"
+	"github.com/refimage/refimage/wizard/mediawiz"
+)
+
+// usbDisks lists removable disks with package usb.
+type usbDisks struct{ host usb.Host }
+
+func (u usbDisks) List() ([]mediawiz.Disk, error) {
+	list, err := u.host.List()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]mediawiz.Disk, len(list))
+	for i, d := range list {
+		out[i] = diskOf(d)
+	}
+	return out, nil
+}
+
+func diskOf(d *usb.Device) mediawiz.Disk {
+	x := mediawiz.Disk{Path: d.Path, Model: d.Model, Size: d.Size, Partitions: d.Partitions, Mounted: d.Mounted}
+	if err := d.Refusal(); err != nil {
+		x.Refusal = err.Error()
+	}
+	return x
+}
+
+// DefaultMediaEnv is the media wizard's view of this machine: removable
+// disks (Linux), the WinPE source check, refimage.exe and the
+// environment.
+func DefaultMediaEnv() *mediawiz.Env {
+	env := &mediawiz.Env{
+		Source: func(winpe, fwfiles string) (string, error) {
+			s, err := media.FindSource(winpe, fwfiles)
+			if err != nil {
+				return "", err
+			}
+			return s.Arch, nil
+		},
+		Exe: media.FindExe,
+		Prestart: func(c string) error {
+			_, err := media.Winpeshl(c)
+			return err
+		},
+		Exists:    func(p string) bool { _, err := os.Stat(p); return err == nil },
+		IsDir:     func(p string) bool { i, err := os.Stat(p); return err == nil && i.IsDir() },
+		LookupEnv: os.LookupEnv,
+	}
+	if runtime.GOOS == "linux" {
+		env.Disks = usbDisks{usb.LinuxHost}
+	} else {
+		env.DisksErr = fmt.Sprintf("writing a device directly works on Linux for now; on %s write a USB image file and copy it with your imaging tool", runtime.GOOS)
+	}
+	return env
+}
+
+// mediaProgress is what the writing goroutine reports, read by the view
+// at every tick.
+type mediaProgress struct {
+	mu     sync.Mutex
+	phases []*phaseState
+}
+
+type phaseState struct {
+	name        string
+	done, total int64
+	start, end  time.Time
+}
+
+func (p *mediaProgress) report(phase string, done, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	var cur *phaseState
+	if n := len(p.phases); n > 0 && p.phases[n-1].name == phase {
+		cur = p.phases[n-1]
+	} else {
+		if n > 0 && p.phases[n-1].end.IsZero() {
+			p.phases[n-1].end = now
+		}
+		cur = &phaseState{name: phase, start: now}
+		p.phases = append(p.phases, cur)
+	}
+	cur.done, cur.total = done, total
+	if total > 0 && done >= total {
+		cur.end = now
+	}
+}
+
+func (p *mediaProgress) snapshot() []phaseState {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]phaseState, len(p.phases))
+	for i, ph := range p.phases {
+		out[i] = *ph
+	}
+	return out
+}
+
+// mediaJob is what the Progress page writes: the wizard's answers turned
+// into media.Options, and the device when there is one.
+type mediaJob struct {
+	opt     media.Options
+	winpe   string
+	fwfiles string
+	device  string
+}
+
+type mediaDoneMsg struct {
+	res     *media.Result
+	err     error
+	rewrite bool // a device holds a partial medium
+}
+
+type mediaTickMsg struct{}
+
+// resolver reveals the sequence's secrets while the medium is made.
+type mediaResolver struct {
+	lookup func(string) (string, bool)
+	pass   string
+}
+
+func (r mediaResolver) Getenv(n string) (string, bool) { return r.lookup(n) }
+func (r mediaResolver) Prompt(string) (string, error)  { return "", secret.ErrNoPrompt }
+func (r mediaResolver) Passphrase() (string, error) {
+	if r.pass == "" {
+		return "", errors.New("the sequence holds encrypted secrets: type the passphrase on the Security page (or set " + secret.PassphraseEnv + ")")
+	}
+	return r.pass, nil
+}
+
+// runMediaJob builds the medium and, for a device, writes it there.
+func runMediaJob(ctx context.Context, job mediaJob, hooks MediaHooks, prog *mediaProgress) mediaDoneMsg {
+	src, err := media.FindSource(job.winpe, job.fwfiles)
+	if err != nil {
+		return mediaDoneMsg{err: err}
+	}
+	opt := job.opt
+	opt.Source = src
+	opt.Progress = func(p media.Progress) { prog.report(p.Phase, p.Done, p.Total) }
+	if job.device != "" {
+		tmp, err := os.MkdirTemp("", "refimage-device-")
+		if err != nil {
+			return mediaDoneMsg{err: err}
+		}
+		defer os.RemoveAll(tmp)
+		opt.USBImage = tmp + string(os.PathSeparator) + "medium.img"
+		opt.WorkDir = tmp
+	}
+	res, err := hooks.Build(ctx, opt)
+	if err != nil || job.device == "" {
+		return mediaDoneMsg{res: res, err: err}
+	}
+	// The disk may have changed since it was chosen: look again.
+	d, err := hooks.Inspect(job.device)
+	if err != nil {
+		return mediaDoneMsg{err: err}
+	}
+	if d.Refusal != "" {
+		return mediaDoneMsg{err: errors.New(d.Refusal)}
+	}
+	if info, err := os.Stat(opt.USBImage); err == nil && info.Size() > d.Size {
+		return mediaDoneMsg{err: fmt.Errorf("the medium needs %s but %s holds %s", mediawiz.HumanSize(info.Size()), d.Path, mediawiz.HumanSize(d.Size))}
+	}
+	err = hooks.WriteDevice(ctx, job.device, opt.USBImage, func(phase string, done, total int64) {
+		if phase == "write" {
+			phase = "device"
+		}
+		prog.report(phase, done, total)
+	})
+	if err != nil {
+		return mediaDoneMsg{err: err, rewrite: errors.Is(err, usb.ErrRewrite)}
+	}
+	res.Path = job.device
+	return mediaDoneMsg{res: res}
+}
+
+// MediaHooks are what the Progress page calls; tests replace them.
+type MediaHooks struct {
+	Build       func(context.Context, media.Options) (*media.Result, error)
+	Inspect     func(dev string) (mediawiz.Disk, error)
+	WriteDevice func(ctx context.Context, dev, image string, progress func(phase string, done, total int64)) error
+}
+
+func (h *MediaHooks) defaults() {
+	if h.Build == nil {
+		h.Build = media.Build
+	}
+	if h.Inspect == nil {
+		h.Inspect = func(dev string) (mediawiz.Disk, error) {
+			d, err := usb.LinuxHost.Inspect(dev)
+			if err != nil {
+				return mediawiz.Disk{}, err
+			}
+			return diskOf(d), nil
+		}
+	}
+	if h.WriteDevice == nil {
+		h.WriteDevice = usb.WriteDevice
+	}
+}
