@@ -672,11 +672,11 @@ func (m *EditorModel) problemLines(width, h int) []string {
 				where = it.Name
 			}
 		}
-		text := truncate(where+": "+pr.Msg, width-3, sym.Ellipsis)
+		text := truncate(where+": "+pr.Msg, width-4, sym.Ellipsis)
 		if m.focus == edFocusProblems && i == m.probSel {
-			lines = append(lines, ms.Render(mark)+sym.Cursor+st.MenuSelected.Render(text))
+			lines = append(lines, ms.Render(mark)+sym.Cursor+" "+st.MenuSelected.Render(text))
 		} else {
-			lines = append(lines, ms.Render(mark)+" "+st.PageHelp.Render(text))
+			lines = append(lines, ms.Render(mark)+"  "+st.PageHelp.Render(text))
 		}
 	}
 	for len(lines) < h {
