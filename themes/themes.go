@@ -200,6 +200,7 @@ func (t *Theme) For(r *lipgloss.Renderer) *Theme {
 func (t *Theme) WithoutColor() *Theme {
 	c := *t
 	c.NoColor = true
+	c.Palette = noColors()
 	c.Styles = plainStyles(nil)
 	return &c
 }
@@ -278,9 +279,16 @@ func HighContrast() *Theme {
 	return t
 }
 
+// noColors is a palette of the terminal's own colors: screens that build
+// styles from the palette (not only from Styles) still draw no color.
+func noColors() Palette {
+	n := lipgloss.NoColor{}
+	return Palette{n, n, n, n, n, n, n, n, n}
+}
+
 // Mono draws with no color and no escape sequences.
 func Mono() *Theme {
-	t := Build("mono", Palette{}, UnicodeSymbols).WithoutColor()
+	t := Build("mono", noColors(), UnicodeSymbols).WithoutColor()
 	t.Description = "no color, no escape sequences"
 	return t
 }
@@ -288,7 +296,7 @@ func Mono() *Theme {
 // ASCII draws with no color and ASCII only: borders, ticks and arrows
 // too. It is the default in Windows PE.
 func ASCII() *Theme {
-	t := Build("ascii", Palette{}, ASCIISymbols).WithoutColor()
+	t := Build("ascii", noColors(), ASCIISymbols).WithoutColor()
 	t.Description = "no color, ASCII only (the default in Windows PE)"
 	return t
 }

@@ -52,3 +52,19 @@ func TestBuiltins(t *testing.T) {
 		}
 	}
 }
+
+// Screens that style with the palette directly must not meet a nil color.
+func TestNoColorPalette(t *testing.T) {
+	for _, n := range Names() {
+		th, _ := Get(n)
+		for _, c := range []any{th.Palette.Primary, th.Palette.OnPrimary, th.Palette.Accent, th.Palette.Text, th.Palette.Muted,
+			th.Palette.Border, th.Palette.Error, th.Palette.Warning, th.Palette.Success} {
+			if c == nil {
+				t.Errorf("%s: a nil color", n)
+			}
+		}
+		if out := th.WithoutColor().For(nil).Styles.Error.Render("x"); out != "x" {
+			t.Errorf("%s without color: %q", n, out)
+		}
+	}
+}
