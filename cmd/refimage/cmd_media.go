@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,14 +19,22 @@ import (
 	"github.com/refimage/refimage/engine/sequence/secret"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/usb"
+	"github.com/refimage/refimage/themes"
+	"github.com/refimage/refimage/tui"
+	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
 func init() {
 	register(&command{
 		name:    "media",
-		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes]",
+		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes] [--theme NAME]",
 		summary: "Write bootable WinPE media that starts the sequence by itself.",
-		help: `SRC is the folder copype made (media\ and fwfiles\ inside), or a media
+		help: `Without --iso, --usb or --device, on a terminal, the Task Sequence Media
+Wizard opens: media type, target (with a list of removable disks), security,
+boot image, customisation, summary, progress and completion, which prints
+the command line that repeats it. The other options fill its pages.
+
+SRC is the folder copype made (media\ and fwfiles\ inside), or a media
 folder with --fwfiles DIR. Bootable media carry the boot image and the
 sequence; --standalone media also carry every file the sequence needs.
 
@@ -61,6 +70,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	prestart := fs.String("prestart", "", "command run in Windows PE before the sequence starts")
 	exe := fs.String("exe", "", "refimage.exe for the boot image's architecture")
 	yes := fs.Bool("yes", false, "do not ask before overwriting a device")
+	theme := fs.String("theme", "default", "`NAME` of the media wizard's theme: "+strings.Join(themes.Names(), ", "))
 	var vars multiFlag
 	fs.Var(&vars, "var", "media variable `NAME=VALUE` (repeatable)")
 	pos, err := parseFlags(c, fs, env.stderr, args)
@@ -78,7 +88,33 @@ func runMedia(env *cmdEnv, args []string) error {
 	}
 	if targets == 0 {
 		if env.isTerminal() {
-			return usageErrorf("the media wizard arrives with issue #7's TUI; for now give --iso OUT, --usb OUT or --device DEV")
+			if _, ok := themes.Get(*theme); !ok {
+				return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unknown theme %q: choose %s", *theme, strings.Join(themes.Names(), ", "))}}
+			}
+			mvars, err := parseVars(vars)
+			if err != nil {
+				return err
+			}
+			if *askPass && *passEnv != "" {
+				return &exitError{code: exitUsage, err: flagProblem{errors.New("give --password or --password-env, not both")}}
+			}
+			preset := func(a *mediawiz.Answers) {
+				a.WinPE, a.FWFiles, a.Exe, a.Prestart = *winpe, *fwfiles, *exe, *prestart
+				if *standalone {
+					a.Kind = mediawiz.Standalone
+				}
+				if *label != "" {
+					a.Label = *label
+				}
+				if *passEnv != "" {
+					a.Password = "env:" + *passEnv
+				}
+				for k, v := range mvars {
+					a.Vars = append(a.Vars, k+"="+v)
+				}
+				sort.Strings(a.Vars)
+			}
+			return mediaWizard(env, pos[0], preset, *theme)
 		}
 		return &exitError{code: exitUsage, err: flagProblem{errors.New("give a target: --iso OUT, --usb OUT or --device DEV")}}
 	}
@@ -199,6 +235,35 @@ func runMedia(env *cmdEnv, args []string) error {
 	fmt.Fprintf(env.stderr, "Wrote %s medium %s (%d files, %.1f MB, id %s).\n", kind, res.Path, res.Files, float64(res.Size)/1e6, res.ID)
 	if kind == media.Standalone {
 		fmt.Fprintf(env.stderr, "Content: %d files, listed with SHA-256 in %s on the medium.\n", len(res.Manifest), media.ManifestPath)
+	}
+	return nil
+}
+
+// mediaWizard opens the Task Sequence Media Wizard for the sequence in
+// file (refimage media FILE without a target; "Write bootable media" on
+// the Completion page of refimage new). preset fills pages from flags.
+func mediaWizard(env *cmdEnv, file string, preset func(*mediawiz.Answers), theme string) error {
+	seq, probs := sequence.Load(file)
+	if seq == nil || len(probs.Errors()) > 0 {
+		for _, p := range probs {
+			fmt.Fprintln(env.stderr, p.String())
+		}
+		return reportedError{code: exitUsage}
+	}
+	res, err := tui.RunMediaWizard(seq, file, tui.MediaOptions{Answers: preset}, theme, env.stdin, env.stderr)
+	if err != nil {
+		return failedf("%v", err)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(env.stderr, n)
+	}
+	if res.Written != "" {
+		fmt.Fprintln(env.stdout, res.Written)
+		fmt.Fprintf(env.stderr, "Wrote %s.\nNext time you can run this directly:\n  %s\n", res.Written, res.Command)
+		return nil
+	}
+	if res.Cancelled {
+		return errCancelled
 	}
 	return nil
 }

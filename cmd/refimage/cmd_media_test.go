@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -90,5 +91,34 @@ func TestMediaCommand(t *testing.T) {
 	code, _, errs = run(t, "media", seq, "--winpe", src, "--iso", filepath.Join(t.TempDir(), "x.iso"), "--exe", arm)
 	if code != exitUsage || !strings.Contains(errs, "built for arm64, but the boot image is x64") {
 		t.Errorf("wrong arch: exit %d\n%s", code, errs)
+	}
+}
+
+// TestMediaNoTargetNoTerminal: without a target and without a terminal
+// there is no wizard to open: exit 2 with the usage message.
+func TestMediaNoTargetNoTerminal(t *testing.T) {
+	src, exe := fakeWinPE(t)
+	code, stdout, errs := run(t, "media", "../../docs/examples/custom-capture.toml", "--winpe", src, "--exe", exe)
+	if code != exitUsage || stdout != "" || !strings.Contains(errs, "give a target: --iso OUT, --usb OUT or --device DEV") ||
+		!strings.Contains(errs, "usage: refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV)") {
+		t.Errorf("exit %d\n%s%s", code, stdout, errs)
+	}
+}
+
+// TestMediaNoTargetOpensWizard: on a terminal the media wizard opens;
+// ctrl+c on its first page exits 130 with nothing written.
+func TestMediaNoTargetOpensWizard(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := &cmdEnv{
+		stdin: strings.NewReader("\x03"), stdout: &out, stderr: &errb,
+		getenv: func(string) string { return "" }, isTerminal: func() bool { return true },
+	}
+	code := runMain(env, []string{"media", "../../docs/examples/custom-capture.toml", "--label", "REF"})
+	if code != exitCancelled || out.Len() != 0 || !strings.Contains(errb.String(), "Task Sequence Media Wizard") {
+		t.Errorf("exit %d\n%s", code, errb.String())
+	}
+	code = runMain(env, []string{"media", "../../docs/examples/custom-capture.toml", "--theme", "nope"})
+	if code != exitUsage {
+		t.Errorf("unknown theme: exit %d", code)
 	}
 }
