@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -143,5 +144,30 @@ func TestAccessibleKorean(t *testing.T) {
 	}
 	if seq.FindGroup("참조 컴퓨터 빌드") == nil || seq.FindStep("운영 체제 적용") == nil {
 		t.Error("no Korean names")
+	}
+}
+
+// A typed Administrator password is confirmed, and the Summary asks for
+// the passphrase that encrypts it (twice); a mismatch is asked again.
+func TestAccessibleSecrets(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "build.toml")
+	a := buildAnswers(out)
+	// Install Windows: after image and index, product key, licensing, then
+	// the Administrator account: enable, password, confirm (wrong, then right).
+	i := 1 + 4 + 2 + 2
+	a = append(a[:i:i], append([]string{"2", "Secret-77", "Secret-78", "Secret-77"}, a[i+1:]...)...)
+	// Summary: output, passphrase, confirm, write.
+	n := len(a)
+	a = append(a[:n-2:n-2], "pass phrase", "pass phrase", "y", "")
+	res, transcript, err := runPlain(t, a)
+	if err != nil || res.Written != out {
+		t.Fatalf("%+v %v\n%s", res, err, transcript)
+	}
+	if !strings.Contains(transcript, "Error: does not match the password") || strings.Contains(transcript, "Secret-77") {
+		t.Errorf("transcript:\n%s", transcript)
+	}
+	data, _ := os.ReadFile(out)
+	if !strings.Contains(string(data), `admin_password = "enc:v1:`) {
+		t.Errorf("not encrypted:\n%s", data)
 	}
 }

@@ -138,3 +138,15 @@ func TestKoreanPagesFit(t *testing.T) {
 		}
 	}
 }
+
+// In Windows PE the layout is capped at 80x25 whatever the console
+// buffer reports.
+func TestMaxSize(t *testing.T) {
+	m := NewWizardModel(filled(wizard.FlowBuild), WizardOptions{MaxWidth: 80, MaxHeight: 25})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 9001})
+	out := m.View()
+	checkScreenFits(t, out, 80, 25)
+	if n := len(strings.Split(out, "\n")); n != 25 {
+		t.Errorf("%d rows", n)
+	}
+}
