@@ -346,3 +346,38 @@ func TestEditorAddByLetter(t *testing.T) {
 		t.Fatal("the new step's properties are not open")
 	}
 }
+
+// TestEditorVariables adds a sequence variable from the sequence's
+// properties; a read-only name is a problem; undo takes it back.
+func TestEditorVariables(t *testing.T) {
+	m, path := editorExample(t)
+	press(m, "s", tea.KeyUp, tea.KeyEnter)
+	if m.overlay != edListView || !m.list.vars {
+		t.Fatalf("overlay %v", m.overlay)
+	}
+	press(m, "a", tea.KeyCtrlU, "OSDComputerName", tea.KeyTab, "REF01", tea.KeyEsc)
+	vars := func() []sequence.Variable { return m.ed.Sequence().Variables }
+	if v := vars(); len(v) != 1 || v[0] != (sequence.Variable{Name: "OSDComputerName", Value: "REF01"}) {
+		t.Fatalf("%+v", v)
+	}
+	press(m, "a", tea.KeyCtrlU, "_SMSTSInWinPE", tea.KeyEsc)
+	if len(m.probs.Errors()) != 1 || !strings.HasPrefix(m.probs[0].Path, "variables.") {
+		t.Fatalf("problems %v", m.probs)
+	}
+	if out := edRender(m, 80, 25); !strings.Contains(out, "read-only") {
+		t.Fatal(out)
+	}
+	press(m, tea.KeyDelete, tea.KeyEsc)
+	if m.overlay != edSeq || len(vars()) != 1 {
+		t.Fatalf("overlay %v vars %+v", m.overlay, vars())
+	}
+	press(m, tea.KeyEsc, tea.KeyCtrlS)
+	seq, probs := sequence.Load(path)
+	if seq == nil || len(probs) > 0 || len(seq.Variables) != 1 || seq.Variables[0].Value != "REF01" {
+		t.Fatalf("saved: %v %+v", probs, seq)
+	}
+	press(m, tea.KeyCtrlZ, tea.KeyCtrlZ, tea.KeyCtrlZ)
+	if len(vars()) != 1 {
+		t.Fatalf("three undos: %+v", vars())
+	}
+}

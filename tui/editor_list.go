@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/condition"
 	"github.com/refimage/refimage/engine/sequence/edit"
 )
 
@@ -21,6 +22,8 @@ type listState struct {
 	sel   int
 	form  bool // editing the selected entry
 	field int
+	vars  bool      // the sequence's variables, not a step's list
+	back  edOverlay // where esc returns
 }
 
 // listChoices are the entry fields that take one of a few values.
@@ -57,12 +60,30 @@ func (m *EditorModel) listValue(props sequence.Props) reflect.Value {
 	return reflect.Value{}
 }
 
-func (m *EditorModel) listLen() int {
-	it := m.ed.Selected()
-	if it == nil || it.Props == nil {
-		return 0
+// listIn is the list in a step (x a *sequence.Item) or in the sequence
+// (x a *sequence.Sequence, for its variables).
+func (m *EditorModel) listIn(x any) reflect.Value {
+	switch x := x.(type) {
+	case *sequence.Sequence:
+		return reflect.ValueOf(&x.Variables).Elem()
+	case *sequence.Item:
+		if x != nil && x.Props != nil {
+			return m.listValue(x.Props)
+		}
 	}
-	if l := m.listValue(it.Props); l.IsValid() {
+	return reflect.Value{}
+}
+
+// curList is the list being edited.
+func (m *EditorModel) curList() reflect.Value {
+	if m.list.vars {
+		return m.listIn(m.ed.Sequence())
+	}
+	return m.listIn(m.ed.Selected())
+}
+
+func (m *EditorModel) listLen() int {
+	if l := m.curList(); l.IsValid() {
 		return l.Len()
 	}
 	return 0
@@ -71,8 +92,7 @@ func (m *EditorModel) listLen() int {
 // listOK reports whether the selected item still has the list (an undo
 // may select another item); if not, the list closes.
 func (m *EditorModel) listOK() bool {
-	it := m.ed.Selected()
-	if it != nil && it.Props != nil && m.listValue(it.Props).IsValid() {
+	if m.curList().IsValid() {
 		return true
 	}
 	m.overlay, m.list = edNone, nil
@@ -88,14 +108,23 @@ func newListEntry(t reflect.Type) reflect.Value {
 	case *sequence.Application:
 		x.Name = "New application"
 		x.SuccessCodes = append([]int(nil), sequence.DefaultSuccessCodes...)
+	case *sequence.Variable:
+		x.Name = "NewVariable"
 	}
 	return v
 }
 
 // editList changes the list as one undoable change.
 func (m *EditorModel) editList(label, key string, fn func(l reflect.Value) reflect.Value) string {
+	if m.list.vars {
+		return errMsg(m.ed.EditSequence(label, key, func(s *sequence.Sequence) error {
+			l := m.listIn(s)
+			l.Set(fn(l))
+			return nil
+		}))
+	}
 	return errMsg(m.ed.Edit(label, key, func(x *sequence.Item) error {
-		l := m.listValue(x.Props)
+		l := m.listIn(x)
 		l.Set(fn(l))
 		return nil
 	}))
@@ -161,7 +190,7 @@ func (m *EditorModel) keyList(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case "down", "j":
 		ls.sel = min(n-1, sel+1)
 	case "esc", "q":
-		m.overlay, m.list = edNone, nil
+		m.overlay, m.list = ls.back, nil
 	case "a", "insert":
 		at := min(sel+1, n)
 		m.setStatus(m.editList("add to "+ls.key, "", func(l reflect.Value) reflect.Value {
@@ -207,33 +236,37 @@ func (m *EditorModel) keyList(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // listFields are the fields of the selected entry.
 func (m *EditorModel) listFields() []edField {
 	ls := m.list
-	it := m.ed.Selected()
-	if it == nil || it.Props == nil || ls.sel >= m.listLen() {
+	if ls.sel >= m.listLen() {
 		return nil
 	}
 	sel := ls.sel
-	entry := func() reflect.Value { return m.listValue(m.ed.Selected().Props).Index(sel) }
+	entry := func() reflect.Value { return m.curList().Index(sel) }
 	et := entry().Type()
 	var fs []edField
 	for i := 0; i < et.NumField(); i++ {
 		sf := et.Field(i)
 		key := sf.Tag.Get("toml")
-		if key == "" || key == "-" {
+		if key == "-" {
 			continue
+		}
+		if key == "" {
+			key = strings.ToLower(sf.Name) // Variable: Name, Value
 		}
 		idx := i
 		full := fmt.Sprintf("%s[%d].%s", ls.key, sel, key)
 		get := func() reflect.Value { return entry().Field(idx) }
 		apply := func(fn func(f reflect.Value)) string {
-			return errMsg(m.ed.Edit(ls.key, m.editKey(full), func(x *sequence.Item) error {
-				l := m.listValue(x.Props)
-				// Copy the list so that undo snapshots keep theirs.
+			// A copy of the list, so that no snapshot shares it.
+			change := func(l reflect.Value) {
 				out := reflect.MakeSlice(l.Type(), l.Len(), l.Len())
 				reflect.Copy(out, l)
 				fn(out.Index(sel).Field(idx))
 				l.Set(out)
-				return nil
-			}))
+			}
+			if ls.vars {
+				return errMsg(m.ed.EditSequence(ls.key, "seq."+full, func(s *sequence.Sequence) error { change(m.listIn(s)); return nil }))
+			}
+			return errMsg(m.ed.Edit(ls.key, m.editKey(full), func(x *sequence.Item) error { change(m.listIn(x)); return nil }))
 		}
 		label := listLabels[key]
 		if label == "" {
@@ -250,8 +283,13 @@ func (m *EditorModel) listFields() []edField {
 				if msg := apply(func(fv reflect.Value) { fv.SetString(v) }); msg != "" {
 					return msg
 				}
-				if key == "letter_variable" {
+				switch {
+				case key == "letter_variable":
 					return optional(sequence.ValidateVariableName)(v)
+				case ls.vars && key == "name":
+					return sequence.ValidateVariableName(v)
+				case ls.vars && key == "value":
+					return maxLen(sequence.MaxVariableValue)(v)
 				}
 				return ""
 			}
@@ -320,6 +358,8 @@ func entrySummary(v reflect.Value) string {
 		return s
 	case sequence.Application:
 		return x.Name + " · " + x.CommandLine
+	case sequence.Variable:
+		return x.Name + " = " + condition.Quote(x.Value)
 	}
 	return fmt.Sprint(v.Interface())
 }
@@ -331,9 +371,13 @@ func (m *EditorModel) listLines(w, h int) []string {
 	}
 	ls := m.list
 	p := &pane{width: w, focusTop: -1, forceTop: -1}
-	it := m.ed.Selected()
-	p.add(st.PageTitle.Render(fmt.Sprintf(edtx("list.title"), ls.label, it.Name)))
-	l := m.listValue(it.Props)
+	if ls.vars {
+		p.add(st.PageTitle.Render(edtx("vars.title")))
+		p.text(st.Note, edtx("vars.help"), "")
+	} else {
+		p.add(st.PageTitle.Render(fmt.Sprintf(edtx("list.title"), ls.label, m.ed.Selected().Name)))
+	}
+	l := m.curList()
 	if l.Len() == 0 {
 		p.text(st.Note, edtx("list.empty"), "  ")
 	}
@@ -362,8 +406,8 @@ func (m *EditorModel) listLines(w, h int) []string {
 		}
 	}
 	for _, pr := range m.fieldProblems(ls.key) {
-		if _, rest := edit.ParseKey(pr.Path); rest != ls.key {
-			continue // about one entry: marked on its line
+		if _, rest := edit.ParseKey(pr.Path); rest != ls.key && !ls.vars || ls.vars && ls.form {
+			continue // about one entry: marked on its line, or shown under its field
 		}
 		style, mark := st.Error, sym.Error
 		if pr.Warning {
@@ -382,7 +426,7 @@ func (m *EditorModel) listLines(w, h int) []string {
 // openListAt opens the list of f at the entry and field a problem's key
 // names (partitions[2].size).
 func (m *EditorModel) openListAt(f edField, rest string) {
-	m.list = &listState{key: f.key, label: f.label}
+	m.list = &listState{key: f.key, label: f.label, back: edNone}
 	m.overlay = edListView
 	var i int
 	if _, err := fmt.Sscanf(strings.TrimPrefix(rest, f.key), "[%d]", &i); err != nil || i >= m.listLen() {

@@ -632,7 +632,7 @@ func (m *EditorModel) keyPane(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	case edList:
 		if k == "enter" || k == " " {
-			m.list = &listState{key: f.key, label: f.label}
+			m.list = &listState{key: f.key, label: f.label, back: edNone}
 			m.overlay = edListView
 		}
 	default:

@@ -51,7 +51,7 @@ func (m *EditorModel) seqFields() []edField {
 	if len(names) > 0 {
 		vars = fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", "))
 	}
-	fs = append(fs, edField{key: "variables", label: edtx("seq.vars"), kind: edInfo, get: func() string { return vars }})
+	fs = append(fs, edField{key: "variables", label: edtx("seq.vars"), kind: edList, help: edtx("list.help"), get: func() string { return vars }})
 	return fs
 }
 
@@ -77,6 +77,13 @@ func (m *EditorModel) keySeq(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case "ctrl+s":
 		m.save(false)
+		return m, nil
+	}
+	if f := fs[m.seqField]; f.kind == edList {
+		if k := msg.String(); k == "enter" || k == " " {
+			m.list = &listState{key: "variables", label: f.label, vars: true, back: edSeq}
+			m.overlay = edListView
+		}
 		return m, nil
 	}
 	if m.keyField(fs[m.seqField], msg) {

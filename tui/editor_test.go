@@ -100,6 +100,9 @@ func editorStates() []editorState {
 		{"quit", func(m *EditorModel) { press(m, "x", "q") }},
 		{"help", func(m *EditorModel) { press(m, "?") }},
 		{"sequence", func(m *EditorModel) { press(m, "s", tea.KeyDown, tea.KeyDown, tea.KeyDown) }},
+		{"variables", func(m *EditorModel) {
+			press(m, "s", tea.KeyUp, tea.KeyEnter, "a", tea.KeyCtrlU, "OSDComputerName", tea.KeyTab, "REF01", tea.KeyEsc, "a", tea.KeyCtrlU, "_Bad")
+		}},
 		{"partitions", func(m *EditorModel) {
 			press(m, "jjj", tea.KeyEnter, tea.KeyUp, tea.KeyEnter, tea.KeyDown, tea.KeyDown, tea.KeyEnter, tea.KeyTab, tea.KeyTab, tea.KeyCtrlU, "98")
 		}},

@@ -223,7 +223,7 @@ func (m *EditorModel) tabLine() string {
 // selected item.
 func (m *EditorModel) fieldProblems(key string) sequence.Problems {
 	base := m.ed.Selection().Key()
-	if m.overlay == edSeq {
+	if m.overlay == edSeq || m.overlay == edListView && m.list != nil && m.list.vars {
 		base = ""
 	}
 	var out sequence.Problems
