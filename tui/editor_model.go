@@ -900,8 +900,15 @@ func RunEditor(seq *sequence.Sequence, path, themeName string, in io.Reader, out
 	m := NewEditor(seq, path, th)
 	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
 	final, err := p.Run()
-	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
+	interrupted := errors.Is(err, tea.ErrInterrupted)
+	if err != nil && !interrupted {
 		return EditorResult{}, err
 	}
-	return final.(*EditorModel).Result(), nil
+	em, ok := final.(*EditorModel)
+	if !ok {
+		return EditorResult{Cancelled: true}, nil
+	}
+	res := em.Result()
+	res.Cancelled = res.Cancelled || interrupted
+	return res, nil
 }
