@@ -86,28 +86,43 @@ func (p *plain) run() (WizardResult, error) {
 			return WizardResult{}, errors.New("unexpected page")
 		}
 		p.header()
-		if err := p.askPage(nil); err != nil {
-			return WizardResult{Cancelled: true}, err
-		}
-		for {
-			err := w.Next()
-			if err == nil {
+		err := p.askPage(nil)
+		for err == nil {
+			nerr := w.Next()
+			if nerr == nil {
 				break
 			}
 			errs := w.PageErrors(w.CurrentID())
 			if len(errs) == 0 {
-				p.say(tx("answers.error"), err.Error())
-				return WizardResult{}, err
+				p.say(tx("answers.error"), nerr.Error())
+				return WizardResult{}, nerr
 			}
 			bad := map[*wizard.Field]bool{}
 			for _, e := range errs {
 				p.say(tx("answers.error"), e.Field.Label()+": "+e.Msg)
 				bad[e.Field] = true
 			}
-			if err := p.askPage(bad); err != nil {
-				return WizardResult{Cancelled: true}, err
-			}
+			err = p.askPage(bad)
 		}
+		if errors.Is(err, errBack) {
+			p.back()
+			continue
+		}
+		if err != nil {
+			return WizardResult{Cancelled: true}, err
+		}
+	}
+}
+
+// errBack is the answer "<": go back to the previous page.
+var errBack = errors.New("back")
+
+func isBack(ans string) bool { return strings.TrimSpace(ans) == "<" }
+
+// back goes to the previous page; every answer is kept.
+func (p *plain) back() {
+	if err := p.w.Prev(); err != nil {
+		p.say(tx("answers.error"), err.Error())
 	}
 }
 
@@ -192,6 +207,9 @@ func (p *plain) ask(f *wizard.Field) error {
 			}
 			return nil
 		}
+		if isBack(ans) {
+			return errBack
+		}
 		ans = strings.TrimSpace(ans)
 		if ans != "" {
 			if msg := p.set(f, opts, list, ans); msg != "" {
@@ -264,6 +282,9 @@ func (p *plain) apps(list *wizard.Field) error {
 		if !ok {
 			return nil
 		}
+		if isBack(ans) {
+			return errBack
+		}
 		yes, valid := yesNo(ans)
 		if strings.TrimSpace(ans) == "" {
 			yes, valid = false, true
@@ -293,6 +314,9 @@ func (p *plain) apps(list *wizard.Field) error {
 					continue
 				}
 				if err := p.ask(f); err != nil {
+					if errors.Is(err, errBack) {
+						w.RemoveApp(w.EditingApp) // the application being added is dropped
+					}
 					return err
 				}
 			}
@@ -332,10 +356,8 @@ func (p *plain) summary() (WizardResult, bool, error) {
 			p.say("  %s: %s", it.Label, it.Value)
 		}
 	}
-	if err := p.askPage(nil); err != nil {
-		return WizardResult{Cancelled: true}, true, err
-	}
-	for {
+	err := p.askPage(nil)
+	for err == nil {
 		errs := w.PageErrors(wizard.PageSummary)
 		if len(errs) == 0 {
 			break
@@ -345,9 +367,14 @@ func (p *plain) summary() (WizardResult, bool, error) {
 			p.say(tx("answers.error"), e.Field.Label()+": "+e.Msg)
 			bad[e.Field] = true
 		}
-		if err := p.askPage(bad); err != nil {
-			return WizardResult{Cancelled: true}, true, err
-		}
+		err = p.askPage(bad)
+	}
+	if errors.Is(err, errBack) {
+		p.back()
+		return WizardResult{}, false, nil
+	}
+	if err != nil {
+		return WizardResult{Cancelled: true}, true, err
 	}
 	for {
 		p.say("")
@@ -356,6 +383,10 @@ func (p *plain) summary() (WizardResult, bool, error) {
 		fmt.Fprintln(p.out)
 		if !ok {
 			return WizardResult{Cancelled: true}, true, &InputEndedError{Field: "summary.write", Label: tx("key.write")}
+		}
+		if isBack(ans) {
+			p.back()
+			return WizardResult{}, false, nil
 		}
 		if strings.TrimSpace(ans) == "" {
 			ans = "y"

@@ -171,3 +171,22 @@ func TestAccessibleSecrets(t *testing.T) {
 		t.Errorf("not encrypted:\n%s", data)
 	}
 }
+
+// "<" goes back a page and keeps the answers.
+func TestAccessibleBack(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "build.toml")
+	a := buildAnswers(out)
+	b := append([]string{a[0], a[1], "<", "", "", "", a[3], ""}, a[5:]...)
+	res, transcript, err := runPlain(t, b)
+	if err != nil || res.Written != out {
+		t.Fatalf("%v\n%s", err, transcript)
+	}
+	if strings.Count(transcript, "Page 1 of 13") != 2 || !strings.Contains(transcript, "[Build and capture Windows 11]") {
+		t.Errorf("did not go back:\n%s", transcript)
+	}
+	// "<" on the first page says so and asks again.
+	_, transcript, _ = runPlain(t, []string{"<"})
+	if !strings.Contains(transcript, "Error: this is the first page") {
+		t.Errorf("%s", transcript)
+	}
+}
