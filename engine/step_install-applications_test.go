@@ -12,8 +12,10 @@ import (
 	"github.com/refimage/refimage/engine/unattend"
 )
 
-// fullOS returns a strict fake of a running Windows (not WinPE).
+// fullOS returns a strict fake of a running Windows (not WinPE) on C:.
 func fullOS(t *testing.T) *enginetest.Fake {
+	t.Setenv("SystemDrive", "C:")
+	t.Setenv("SystemRoot", `C:\Windows`)
 	f := enginetest.New(t)
 	f.MachineInfo.InWinPE = false
 	return f
