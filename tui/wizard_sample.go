@@ -2,8 +2,11 @@ package tui
 
 import (
 	"errors"
+	"fmt"
+	"io"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
 
 	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/wizard"
@@ -30,4 +33,19 @@ func SampleView(th *themes.Theme, width, height int) string {
 	m.focus = 1
 	m.Update(tea.WindowSizeMsg{Width: width, Height: height})
 	return m.View()
+}
+
+// WriteSample writes SampleView to w (stdout of refimage themes show),
+// with the theme rebuilt for w's color profile. On a Windows console it
+// turns on escape-sequence processing first, as Bubble Tea does for the
+// screens.
+func WriteSample(w io.Writer, th *themes.Theme, noColor bool, width, height int) error {
+	o := termenv.NewOutput(w)
+	restore, err := termenv.EnableVirtualTerminalProcessing(o)
+	if err == nil {
+		defer restore()
+	}
+	th = ThemeFor(th, w, noColor)
+	_, err = fmt.Fprintln(w, SampleView(th, width, height))
+	return err
 }

@@ -95,8 +95,9 @@ func runThemes(env *cmdEnv, args []string) error {
 		for _, wn := range ui.warnings {
 			fmt.Fprintf(env.stderr, "refimage themes: warning: %s\n", wn)
 		}
-		th := tui.ThemeFor(ui.theme, env.stdout, ui.noColor)
-		fmt.Fprintln(env.stdout, tui.SampleView(th, *width, *height))
+		if err := tui.WriteSample(env.stdout, ui.theme, ui.noColor, *width, *height); err != nil {
+			return failedf("%v", err)
+		}
 		return nil
 	}
 	return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unknown subcommand %q: list or show NAME", sub)}}
