@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/usb"
@@ -50,7 +53,8 @@ func DefaultMediaEnv() *mediawiz.Env {
 			}
 			return s.Arch, nil
 		},
-		Exe: media.FindExe,
+		Exe:     media.FindExe,
+		Content: mediaContent,
 		Prestart: func(c string) error {
 			_, err := media.Winpeshl(c)
 			return err
@@ -65,6 +69,37 @@ func DefaultMediaEnv() *mediawiz.Env {
 		env.DisksErr = fmt.Sprintf("writing a device directly works on Linux for now; on %s write a USB image file and copy it with your imaging tool", runtime.GOOS)
 	}
 	return env
+}
+
+// mediaContent lists the content references of a stand-alone medium and
+// the ones that are missing, as media.Build checks them.
+func mediaContent(seq *sequence.Sequence, vars map[string]string) (int, []string) {
+	refs, err := media.ContentRefs(seq, vars)
+	var missing []string
+	var me *media.MissingError
+	switch {
+	case errors.As(err, &me):
+		missing = append(missing, me.Missing...)
+	case err != nil:
+		missing = append(missing, err.Error())
+	}
+	for _, r := range refs {
+		if strings.Contains(r.Resolved, "%") {
+			continue // reported above
+		}
+		p := r.Resolved
+		if filepath.Separator == '/' {
+			p = strings.ReplaceAll(p, `\`, "/")
+		}
+		info, err := os.Stat(p)
+		switch {
+		case err != nil:
+			missing = append(missing, fmt.Sprintf("%s: %s = %s (not found)", r.Step, r.Field, r.Resolved))
+		case r.Dir != info.IsDir():
+			missing = append(missing, fmt.Sprintf("%s: %s = %s is not a %s", r.Step, r.Field, r.Resolved, map[bool]string{true: "folder", false: "file"}[r.Dir]))
+		}
+	}
+	return len(refs), missing
 }
 
 // mediaProgress is what the writing goroutine reports, read by the view

@@ -63,7 +63,8 @@ func (m *MediaModel) pageLines(rw, h int) []string {
 // lines wraps text that may hold line breaks (a list of missing files).
 func (p *pane) lines2(style lipgloss.Style, s, indent string) {
 	for _, l := range strings.Split(s, "\n") {
-		p.text(style, l, indent)
+		t := strings.TrimLeft(l, " ")
+		p.text(style, t, indent+strings.Repeat(" ", len(l)-len(t)))
 	}
 }
 

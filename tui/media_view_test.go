@@ -52,7 +52,13 @@ func fakeMediaEnv() *mediawiz.Env {
 			}
 			return "/usr/local/bin/refimage-windows-amd64.exe", nil
 		},
-		Prestart:  func(c string) error { _, err := media.Winpeshl(c); return err },
+		Prestart: func(c string) error { _, err := media.Winpeshl(c); return err },
+		Content: func(seq *sequence.Sequence, vars map[string]string) (int, []string) {
+			if vars["Images"] != "" {
+				return 3, nil
+			}
+			return 3, []string{`Apply Operating System: image: %Images%`, `Install Applications: applications[0].source = \\deploy01\apps$\7zip (not found)`}
+		},
 		Exists:    func(p string) bool { return p == "/work" },
 		IsDir:     func(p string) bool { return p == "/work" || p == "." },
 		LookupEnv: func(k string) (string, bool) { return "", false },
@@ -174,6 +180,13 @@ func mediaViewCases() []struct {
 			m := mediaAt(t, mediaFilled(), mediawiz.PageCustom)
 			m.w.A.Vars = []string{"OSDComputerName", "_SMSTSMediaType=x"}
 			m.w.A.Label = "REF MEDIA"
+			m.next()
+			return m
+		}},
+		{"05-custom-standalone-missing", func(t *testing.T) *MediaModel {
+			m := mediaFilled()
+			m.w.A.Kind = mediawiz.Standalone
+			m = mediaAt(t, m, mediawiz.PageCustom)
 			m.next()
 			return m
 		}},

@@ -45,6 +45,10 @@ type Env struct {
 	Source func(winpe, fwfiles string) (arch string, err error)
 	// Exe finds refimage.exe for arch: the given path, or the default.
 	Exe func(given, arch string) (string, error)
+	// Content lists the content a stand-alone medium carries for the
+	// sequence with the media variables: how many references, and what
+	// is missing (all at once).
+	Content func(seq *sequence.Sequence, vars map[string]string) (refs int, missing []string)
 	// Prestart checks a prestart command (it must fit winpeshl.ini).
 	Prestart func(cmd string) error
 	// Exists and IsDir look at files.
@@ -128,8 +132,9 @@ type Wizard struct {
 	disksErr string
 	listed   bool
 
-	sources map[string]sourceResult
-	exes    map[string]exeResult
+	contents map[string]contentResult
+	sources  map[string]sourceResult
+	exes     map[string]exeResult
 
 	passChecked string // the passphrase that decrypted the secrets
 	passWrong   string // the passphrase that did not
@@ -138,6 +143,11 @@ type Wizard struct {
 	Written string
 	// Writing is true while the medium is written.
 	Writing bool
+}
+
+type contentResult struct {
+	refs    int
+	missing []string
 }
 
 type sourceResult struct {
@@ -169,7 +179,7 @@ func New(seq *sequence.Sequence, seqPath string, env *Env) *Wizard {
 		env.GOOS = runtime.GOOS
 	}
 	w := &Wizard{env: env, seq: seq, seqPath: seqPath, visited: map[PageID]bool{PageType: true},
-		sources: map[string]sourceResult{}, exes: map[string]exeResult{}}
+		sources: map[string]sourceResult{}, contents: map[string]contentResult{}, exes: map[string]exeResult{}}
 	base := strings.TrimSuffix(filepath.Base(seqPath), filepath.Ext(seqPath))
 	if base == "" || base == "." {
 		base = "refimage"
@@ -410,11 +420,27 @@ func (w *Wizard) source() sourceResult {
 	return r
 }
 
+// Content is what a stand-alone medium would carry: the number of
+// content references and what is missing (remembered per variables).
+func (w *Wizard) Content() (refs int, missing []string) {
+	if w.env.Content == nil || w.seq == nil {
+		return 0, nil
+	}
+	key := strings.Join(w.A.Vars, "\n")
+	r, ok := w.contents[key]
+	if !ok {
+		r.refs, r.missing = w.env.Content(w.seq, w.Variables())
+		w.contents[key] = r
+	}
+	return r.refs, r.missing
+}
+
 // RecheckSource forgets what was found about the source and refimage.exe
 // (after the user fixed the folder).
 func (w *Wizard) RecheckSource() {
 	w.sources = map[string]sourceResult{}
 	w.exes = map[string]exeResult{}
+	w.contents = map[string]contentResult{}
 }
 
 // ExePath is the refimage.exe that goes on the medium, or an error.

@@ -402,3 +402,31 @@ func TestSummaryHasNoSecret(t *testing.T) {
 		t.Errorf("summary:\n%s", s)
 	}
 }
+
+func TestStandaloneContent(t *testing.T) {
+	w := valid(t)
+	calls := 0
+	w.env.Content = func(_ *sequence.Sequence, vars map[string]string) (int, []string) {
+		calls++
+		if vars["Images"] == "/img" {
+			return 2, nil
+		}
+		return 2, []string{"Apply Operating System: image: %Images%"}
+	}
+	f := PageByID(PageCustom).Field("content")
+	if f.Visible(w) {
+		t.Error("bootable media carry no content")
+	}
+	w.A.Kind = Standalone
+	if e := f.Error(w); !strings.Contains(e, "%Images%") || !strings.Contains(f.Get(w), "2 references, 1 missing") {
+		t.Errorf("missing content: %q %q", e, f.Get(w))
+	}
+	w.A.Vars = []string{"Images=/img"}
+	if e := f.Error(w); e != "" || !strings.Contains(f.Get(w), "all found") {
+		t.Errorf("with the variable: %q %q", e, f.Get(w))
+	}
+	f.Error(w)
+	if calls != 2 {
+		t.Errorf("%d content checks, want one per set of variables", calls)
+	}
+}

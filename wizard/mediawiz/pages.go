@@ -338,7 +338,20 @@ func init() {
 		}
 		return ""
 	})
-	register(&Page{ID: PageCustom, Key: "custom", Fields: []*Field{vars, prestart, label}})
+	content := note("custom", "content", func(w *Wizard) string {
+		n, missing := w.Content()
+		if len(missing) > 0 {
+			return Msgf("custom.content.missing", n, len(missing))
+		}
+		return Msgf("custom.content.text", n)
+	}).when(func(w *Wizard) bool { return w.A.Kind == Standalone && w.env.Content != nil })
+	content.rule(func(w *Wizard) string {
+		if _, missing := w.Content(); len(missing) > 0 {
+			return Msgf("err.content", "\n  "+strings.Join(missing, "\n  "))
+		}
+		return ""
+	})
+	register(&Page{ID: PageCustom, Key: "custom", Fields: []*Field{vars, content, prestart, label}})
 
 	// Summary: for a device, its name typed as the final confirmation.
 	confirmDev := strField("summary", "confirm", wizard.KindText, func(a *Answers) *string { return &a.ConfirmDevice }).when(isTarget(TargetDevice))
