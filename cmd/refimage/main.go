@@ -31,19 +31,13 @@ type command struct {
 	summary string // what it does, one sentence
 	help    string // longer help, printed by --help (optional)
 	run     func(env *cmdEnv, args []string) error
-	pending bool // placeholder until its issue lands; a real one replaces it
 }
 
 var commands = map[string]*command{}
 
 func register(c *command) {
-	if old, dup := commands[c.name]; dup {
-		switch {
-		case c.pending:
-			return
-		case !old.pending:
-			panic("duplicate command " + c.name)
-		}
+	if _, dup := commands[c.name]; dup {
+		panic("duplicate command " + c.name)
 	}
 	commands[c.name] = c
 }
