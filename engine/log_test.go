@@ -91,9 +91,10 @@ name = "Build the Reference Computer"
 `)
 	f := enginetest.New(t)
 	f.ExpectRun("cmd.exe /c echo hello REF01").Output("hello REF01").Exit(1)
+	f.ExpectVolumes() // no volume to apply to: the step fails
 	r := newRun(t)
 	res := r.go_(t, context.Background(), seq, r.opts(f))
-	if res.Status != engine.StatusFailed || !engine.SameCode(res.Code, engine.CodeNotImplemented) || !strings.Contains(res.Failed.Message, "not implemented yet (issue #6)") {
+	if res.Status != engine.StatusFailed || !engine.SameCode(res.Code, engine.CodePathNotFound) || !strings.Contains(res.Failed.Message, "no formatted NTFS partition") {
 		t.Fatalf("%s %s %+v", res.Status, engine.FormatCode(res.Code), res.Failed)
 	}
 	log := r.log(t)

@@ -100,9 +100,10 @@ continue_on_error = true
 	}
 	r := newRun(t)
 	f := enginetest.New(t)
+	f.ExpectRun(`net.exe use \\srv\cap /user:CORP\cap ` + canaryPW3).Exit(2)
 	o := r.opts(f)
 	o.Resolver = res
-	if out := r.go_(t, context.Background(), seq, o); out.Steps[0].ExitCode != engine.CodeNotImplemented {
+	if out := r.go_(t, context.Background(), seq, o); out.Steps[0].ExitCode != engine.CodeAccessDenied {
 		t.Fatal(out.Steps[0])
 	}
 	if cr.asked != 1 {

@@ -152,24 +152,39 @@ func lookExe(name, dir string) (string, error) {
 	return "", os.ErrNotExist
 }
 
-// Reboot restarts: wpeutil in WinPE, shutdown.exe in the full OS. A
-// restart into WinPE from the full OS needs the boot image staged on the
-// disk, which is issue #6's.
+// Reboot restarts (step_restart-computer.go has the commands): into
+// WinPE from the installed OS it stages the boot image for a one-time
+// ramdisk boot and runs shutdown.exe with the message and its countdown;
+// from WinPE into the installed OS it sets the one-time boot; in WinPE
+// it waits the message's delay, then runs wpeutil.exe reboot.
 func (l *live) Reboot(ctx context.Context, r Reboot) error {
 	m, _ := l.Machine(ctx)
-	var line string
 	switch {
-	case m.InWinPE:
-		line = `wpeutil.exe reboot`
-	case strings.EqualFold(r.Target, "WinPE"):
-		return &Error{Code: CodeNotImplemented, Msg: "restarting into Windows PE from the installed OS is not implemented yet (issue #6)"}
-	default:
-		secs := int(r.Delay / time.Second)
-		line = fmt.Sprintf(`shutdown.exe /r /t %d`, secs)
-		if r.Message != "" {
-			line += ` /c "` + strings.ReplaceAll(r.Message, `"`, `'`) + `"`
+	case !m.InWinPE && strings.EqualFold(r.Target, "WinPE"):
+		drive := os.Getenv("SystemDrive")
+		if drive == "" {
+			drive = "C:"
+		}
+		root := os.Getenv("SystemRoot")
+		if root == "" {
+			root = drive + `\Windows`
+		}
+		if err := stageWinPE(ctx, l, StageOptions{Drive: drive, SystemRoot: root, BootImage: r.BootImage, UEFI: m.UEFI}); err != nil {
+			return err
+		}
+	case m.InWinPE && strings.EqualFold(r.Target, "HD"):
+		bootOnceInstalledOS(ctx, l, m.UEFI, nil) // best effort
+	}
+	if m.InWinPE && r.Delay > 0 {
+		t := time.NewTimer(r.Delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
 		}
 	}
+	line := restartCommand(m.InWinPE, r)
 	code, err := l.Run(ctx, Command{Line: line})
 	if err != nil {
 		return err

@@ -66,10 +66,16 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 	r := newRun(t)
 	f := enginetest.New(t)
 	c := f.ExpectRun(`net use \\srv\share /user:CORP\x `+canaryPW2).Output("using "+canaryPW2, "admin "+canaryPW, "key "+canaryKey, "typed "+canaryPW3).Exit(0)
+	// The capture connects its share with the capture account (the
+	// connection fails here: the step fails and continues on error).
+	netUse := f.ExpectRun(`net.exe use \\srv\cap /user:CORP\cap ` + canaryPW3).Output("System error 5 has occurred.").Exit(2)
 	o := r.opts(f)
 	o.Resolver = envResolver{"TEST_PK": canaryKey, "TEST_PW": canaryPW}
 	o.Vars = append(o.Vars, varKV("OSDJoinPassword", canaryPW2))
 	res := r.go_(t, context.Background(), seq, o)
+	if !strings.Contains(netUse.Got.Line, canaryPW3) {
+		t.Error("net use must get the clear capture password")
+	}
 	if res.Status != engine.StatusSucceeded {
 		t.Fatalf("%s %s", res.Status, res.Message)
 	}
@@ -77,7 +83,8 @@ func TestCanarySecretsNeverLeak(t *testing.T) {
 		t.Error("the platform must get the clear value")
 	}
 	log := r.log(t)
-	if !strings.Contains(log, "key *****-*****-*****-*****-ZZZZZ") || !strings.Contains(log, "using ********") {
+	if !strings.Contains(log, "key *****-*****-*****-*****-ZZZZZ") || !strings.Contains(log, "using ********") ||
+		!strings.Contains(log, `Executing command line: net.exe use \\srv\cap /user:CORP\cap ********`) {
 		t.Errorf("masked forms missing:\n%s", log)
 	}
 	var all []string
