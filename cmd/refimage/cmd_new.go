@@ -153,13 +153,13 @@ func withPassphrase(env *cmdEnv, pass string) *cmdEnv {
 func completionActions() (map[tui.Action]bool, map[tui.Action]string) {
 	avail := map[tui.Action]bool{}
 	notes := map[tui.Action]string{}
-	if c, ok := commands["run"]; ok && !c.pending {
+	if _, ok := commands["run"]; ok {
 		avail[tui.ActionRun] = true
 	}
-	if c, ok := commands["edit"]; ok && !c.pending {
+	if _, ok := commands["edit"]; ok {
 		avail[tui.ActionEdit] = true
 	}
-	if c, ok := commands["media"]; ok && !c.pending {
+	if _, ok := commands["media"]; ok {
 		notes[tui.ActionMedia] = "bootable media need the WinPE folder (copype): quit, then run refimage media FILE --winpe WINPE_DIR --iso OUT.iso (or --usb/--device)"
 	}
 	return avail, notes
@@ -168,7 +168,7 @@ func completionActions() (map[tui.Action]bool, map[tui.Action]string) {
 func runAction(env *cmdEnv, res tui.WizardResult) error {
 	run := func(name string) error {
 		c, ok := commands[name]
-		if !ok || c.pending {
+		if !ok {
 			return usageErrorf("'refimage %s' is not built yet; later run: refimage %s %s", name, name, res.Written)
 		}
 		fmt.Fprintf(env.stderr, "refimage new: refimage %s %s\n", name, res.Written)
@@ -176,7 +176,7 @@ func runAction(env *cmdEnv, res tui.WizardResult) error {
 	}
 	switch res.Action {
 	case tui.ActionRun:
-		if c, ok := commands["run"]; ok && !c.pending {
+		if _, ok := commands["run"]; ok {
 			fmt.Fprintf(env.stderr, "refimage new: refimage run %s\n", res.Written)
 			return runNow(env, res.Written)
 		}
