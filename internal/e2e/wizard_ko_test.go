@@ -78,3 +78,37 @@ func TestWizardWinPEInTmux(t *testing.T) {
 	}
 	_ = os.Remove(out)
 }
+
+// TestWizardNoColorInTmux: NO_COLOR (and --theme mono) leave no attribute
+// at all on the screen's cells; the default theme draws in color.
+func TestWizardNoColorInTmux(t *testing.T) {
+	bin := build(t)
+	t.Setenv("LC_ALL", "C.UTF-8")
+	for _, c := range []struct {
+		name  string
+		env   []string
+		flags string
+		color bool
+	}{
+		{"default", nil, "", true},
+		{"NO_COLOR", []string{"NO_COLOR=1"}, "", false},
+		{"--no-color", nil, "--no-color", false},
+		{"mono", nil, "--theme mono", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			done := filepath.Join(dir, "exit")
+			tm := newTerm(t, 80, 25, append([]string{"TERM=xterm-256color", "COLORTERM=truecolor"}, c.env...),
+				bin+" new "+c.flags+" -o "+filepath.Join(dir, "x.toml")+"; echo $? > "+done+"; sleep 60")
+			tm.see("1/13", "Build and capture")
+			s := tm.run("capture-pane", "-e", "-p", "-t", "e2e")
+			if got := strings.Contains(s, "\x1b["); got != c.color {
+				t.Errorf("escape sequences on the screen: %v, want %v\n%q", got, c.color, s)
+			}
+			tm.keys("C-c")
+			if code := exitCode(t, done); code != "130" {
+				t.Errorf("exit %s", code)
+			}
+		})
+	}
+}
