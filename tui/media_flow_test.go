@@ -14,6 +14,7 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/media"
+	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
 func loadMediaExample(t *testing.T) (*sequence.Sequence, string) {
@@ -128,5 +129,47 @@ func TestMediaEscAsks(t *testing.T) {
 	f.keys(tea.KeyCtrlN).see("USB image file (copy").keys(tea.KeyEsc).see("Cancel the media wizard?").typ("y")
 	if !mediaDone(f).Result().Cancelled {
 		t.Error("not cancelled")
+	}
+}
+
+// TestMediaFlowDevice writes a USB device (a file standing in for
+// /dev/sdb): the disk is chosen from the list, its name typed on the
+// Summary, and the medium written, read back and compared.
+func TestMediaFlowDevice(t *testing.T) {
+	src, exe := fakeCopype(t)
+	dev := filepath.Join(t.TempDir(), "sdb")
+	putFile(t, dev, nil)
+	disk := mediawiz.Disk{Path: dev, Model: "SanDisk Ultra", Size: 16e9, Partitions: []string{dev + "1"}}
+	env := DefaultMediaEnv()
+	env.Disks = fakeMediaDisks{[]mediawiz.Disk{testDisks[0], disk}}
+	inspected := 0
+	hooks := MediaHooks{Inspect: func(p string) (mediawiz.Disk, error) {
+		inspected++
+		if p != dev {
+			t.Errorf("inspected %s", p)
+		}
+		return disk, nil
+	}}
+	f := newMediaFlow(t, MediaOptions{Env: env, Hooks: hooks})
+	f.see("Bootable media: the boot image").keys(tea.KeyCtrlN)
+	f.see("USB image file (copy").keys(tea.KeyDown, tea.KeyDown).see("refused: /dev/sda holds the running system").keys(tea.KeyTab).
+		see("r look again").keys(tea.KeyUp).see("✗ /dev/sda holds the running system").keys(tea.KeyDown, tea.KeyCtrlN)
+	f.see("Protect media with a password").typ(" ").keys(tea.KeyCtrlN)
+	f.see("Windows PE source *").typ(src).keys(tea.KeyTab, tea.KeyTab).typ(exe).keys(tea.KeyCtrlN)
+	f.see("Media variables").keys(tea.KeyTab, tea.KeyTab).keys(tea.KeyCtrlU).typ("REF_USB").keys(tea.KeyCtrlN)
+	f.see("Type sdb to erase it").typ("sda").keys(tea.KeyCtrlN).see("type sdb to confirm").keys(tea.KeyCtrlU).typ("sdb").keys(tea.KeyCtrlN)
+	f.see("The medium was written").keys(tea.KeyEnter)
+	f.see("Next time you can run this directly").keys(tea.KeyEnter)
+	m := mediaDone(f)
+	res := m.Result()
+	if res.Cancelled || res.Written != dev || inspected != 1 {
+		t.Fatalf("result %+v, inspected %d", res, inspected)
+	}
+	if !strings.Contains(res.Command, " --device "+dev+" --label REF_USB") || strings.Contains(res.Command, "--password") {
+		t.Errorf("command line %s", res.Command)
+	}
+	data, err := os.ReadFile(dev)
+	if err != nil || len(data) < 1<<20 || string(data[512:520]) != "EFI PART" {
+		t.Fatalf("the device holds no GPT medium (%d bytes, %v)", len(data), err)
 	}
 }

@@ -58,6 +58,7 @@ type MediaModel struct {
 	asking        bool // esc: asking whether to cancel (or to stop writing)
 	help          bool
 
+	now      func() time.Time // the clock of rate and ETA (tests fix it)
 	cancel   context.CancelFunc
 	prog     *mediaProgress
 	started  time.Time
@@ -83,7 +84,7 @@ func NewMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions) *M
 	if opt.Answers != nil {
 		opt.Answers(&w.A)
 	}
-	return &MediaModel{w: w, th: opt.Theme, hooks: opt.Hooks, width: 80, height: 25,
+	return &MediaModel{w: w, th: opt.Theme, hooks: opt.Hooks, width: 80, height: 25, now: time.Now,
 		cursors: map[string]int{}, touched: map[string]bool{}, showAll: map[mediawiz.PageID]bool{}}
 }
 
@@ -322,10 +323,12 @@ func (m *MediaModel) fieldKey(f *mediawiz.Field, msg tea.KeyMsg) (tea.Model, tea
 		case "up", "left", "k":
 			if cur > 0 {
 				f.Set(w, opts[cur-1].Value)
+				m.touched[f.ID] = true
 			}
 		case "down", "right", "j", " ":
 			if cur < len(opts)-1 {
 				f.Set(w, opts[cur+1].Value)
+				m.touched[f.ID] = true
 			}
 		case "r":
 			if f.Key == "device" {

@@ -227,7 +227,7 @@ func (m *MediaModel) progressLines(p *pane) {
 		p.text(st.Note, fmt.Sprintf(mtx("progress.writing"), w.Target()), "")
 		p.blank()
 	}
-	now := time.Now()
+	now := m.now()
 	for i, ph := range phases {
 		name := mtx("phase." + ph.name)
 		last := i == len(phases)-1

@@ -118,7 +118,8 @@ func mediaViewCases() []struct {
 		m.w.Goto(mediawiz.PageProgress)
 		m.w.Writing = true
 		m.prog = &mediaProgress{}
-		t0 := time.Now().Add(-10 * time.Second)
+		t0 := time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)
+		m.now = func() time.Time { return t0.Add(10 * time.Second) }
 		m.prog.phases = []*phaseState{
 			{name: "boot image", done: 40e6, total: 40e6, start: t0, end: t0.Add(4 * time.Second)},
 			{name: "write", done: 150e6, total: 420e6, start: t0.Add(4 * time.Second)},
