@@ -250,7 +250,16 @@ func mediaWizard(env *cmdEnv, file string, preset func(*mediawiz.Answers), theme
 		}
 		return reportedError{code: exitUsage}
 	}
-	res, err := tui.RunMediaWizard(seq, file, tui.MediaOptions{Answers: preset}, theme, env.stdin, env.stderr)
+	menv := tui.DefaultMediaEnv()
+	// The environment as this command sees it: after refimage new, the
+	// passphrase typed on its Summary (withPassphrase).
+	menv.LookupEnv = func(k string) (string, bool) {
+		if v := env.getenv(k); v != "" {
+			return v, true
+		}
+		return os.LookupEnv(k)
+	}
+	res, err := tui.RunMediaWizard(seq, file, tui.MediaOptions{Env: menv, Answers: preset}, theme, env.stdin, env.stderr)
 	if err != nil {
 		return failedf("%v", err)
 	}
