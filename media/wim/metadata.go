@@ -185,16 +185,14 @@ func (ps *dentryParser) parse(off uint64, depth int) (*Dentry, uint64, error) {
 		if p+nameBytes+2 > length {
 			return nil, 0, formatErr(int64(off), "dentry name (%d bytes) overruns the dentry length %d", nameBytes, length)
 		}
-		d.name16 = utf16le(b[p : p+nameBytes])
-		d.Name = string(utf16.Decode(d.name16))
+		d.Name, d.name16 = decodeName(b[p : p+nameBytes])
 		p += nameBytes + 2
 	}
 	if shortBytes > 0 {
 		if p+shortBytes+2 > length {
 			return nil, 0, formatErr(int64(off), "dentry short name (%d bytes) overruns the dentry length %d", shortBytes, length)
 		}
-		d.short16 = utf16le(b[p : p+shortBytes])
-		d.ShortName = string(utf16.Decode(d.short16))
+		d.ShortName, d.short16 = decodeName(b[p : p+shortBytes])
 		p += shortBytes + 2
 	}
 	if t := uint64(align8(int(p))); t < length {
@@ -269,6 +267,26 @@ func (ps *dentryParser) parse(off uint64, depth int) (*Dentry, uint64, error) {
 		}
 	}
 	return d, next, nil
+}
+
+// decodeName decodes a UTF-16LE name. The exact code units are kept only
+// when the string cannot represent them (unpaired surrogates).
+func decodeName(b []byte) (string, []uint16) {
+	u := utf16le(b)
+	for _, c := range u {
+		if c >= 0xD800 && c < 0xE000 {
+			s := string(utf16.Decode(u))
+			if slices.Equal(utf16.Encode([]rune(s)), u) {
+				return s, nil
+			}
+			return s, u
+		}
+	}
+	buf := make([]rune, len(u))
+	for i, c := range u {
+		buf[i] = rune(c)
+	}
+	return string(buf), nil
 }
 
 func utf16le(b []byte) []uint16 {

@@ -189,23 +189,10 @@ func readResource(ra io.ReaderAt, res ResHdr, ctype Compression, chunkSize uint3
 	if rerr != nil {
 		return nil, rerr
 	}
-	// Grow as data really decodes, so a lying size costs nothing up front.
-	buf := make([]byte, 0, min(res.OrigSize, 1<<20))
-	chunk := make([]byte, 64<<10)
-	var err error
-	for uint64(len(buf)) < res.OrigSize {
-		var n int
-		n, err = r.Read(chunk)
-		buf = append(buf, chunk[:n]...)
-		if err != nil {
-			break
-		}
-	}
-	if err == io.EOF && uint64(len(buf)) < res.OrigSize {
-		err = io.ErrUnexpectedEOF
-	} else if err == io.EOF {
-		err = nil
-	}
+	// limit bounds the allocation; callers derive it from the stored size
+	// so that a tiny resource cannot claim a huge one.
+	buf := make([]byte, res.OrigSize)
+	_, err := io.ReadFull(r, buf)
 	if err != nil {
 		if fe, ok := err.(*FormatError); ok {
 			return nil, fe
@@ -223,11 +210,7 @@ type scratch struct{ buf, cbuf []byte }
 // reusing sc's buffers so that no per-blob allocation is needed.
 func (w *WIM) forEachChunk(b *Blob, sc *scratch, fn func([]byte) error) error {
 	h := b.p.hdr
-	r, err := newResReader(b.p.ra, b.Res, h.Compression(), h.ChunkSize)
-	if err != nil {
-		return withFile(err, b.p.name)
-	}
-	if r.plain != nil {
+	if !b.Res.compressed() {
 		if len(sc.buf) < 1<<20 {
 			sc.buf = make([]byte, 1<<20)
 		}
@@ -243,6 +226,10 @@ func (w *WIM) forEachChunk(b *Blob, sc *scratch, fn func([]byte) error) error {
 			pos += n
 		}
 		return nil
+	}
+	r, err := newResReader(b.p.ra, b.Res, h.Compression(), h.ChunkSize)
+	if err != nil {
+		return withFile(err, b.p.name)
 	}
 	if len(sc.buf) < r.chunkSize {
 		sc.buf = make([]byte, max(r.chunkSize, 1<<20))

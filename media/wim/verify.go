@@ -70,11 +70,6 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		b := w.metas[i]
-		buf, _ := w.readBlobAll(b, metadataLimit(b), "metadata")
-		if sha1.Sum(buf) != b.Hash {
-			return nil, &BadBlobError{Hash: b.Hash, File: b.p.name, Offset: int64(b.Res.Offset), Err: fmt.Errorf("metadata resource of image %d has the wrong SHA-1", i+1)}
-		}
 		metas[i] = m
 		var missing error
 		m.Root.Walk(func(p string, d *Dentry) error {

@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"crypto/sha1"
 	"errors"
 	"fmt"
 	"io"
@@ -331,6 +332,9 @@ func (w *WIM) Metadata(index int) (*Metadata, error) {
 	buf, err := w.readBlobAll(b, metadataLimit(b), fmt.Sprintf("metadata resource of image %d", index))
 	if err != nil {
 		return nil, err
+	}
+	if SHA1(sha1.Sum(buf)) != b.Hash {
+		return nil, &BadBlobError{Hash: b.Hash, File: b.p.name, Offset: int64(b.Res.Offset), Err: fmt.Errorf("metadata resource of image %d has the wrong SHA-1", index)}
 	}
 	m, err := ParseMetadata(buf)
 	if err != nil {

@@ -312,6 +312,7 @@ func (w *writer) writeBlobs(srcs []*blobSrc) error {
 			for _, r := range s.refs {
 				*r = it.hash
 			}
+			s.refs = nil // done with it: keep memory flat on huge trees
 			if s.kind == srcFile {
 				w.prog.add(0, 1, s.path)
 			}
