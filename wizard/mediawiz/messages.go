@@ -32,7 +32,7 @@ var catalogEN = map[string]string{
 	"page.summary.help":     "Check your choices. Next writes the medium.",
 	"page.progress.title":   "Progress",
 	"page.progress.nav":     "Progress",
-	"page.progress.help":    "The medium is being written. ctrl+c stops: nothing is left under the target's name.",
+	"page.progress.help":    "The medium is written in the background. esc asks, then stops; ctrl+c stops and quits. A file appears under its name only when it is complete.",
 	"page.completion.title": "Completion",
 	"page.completion.nav":   "Completion",
 	"page.completion.help":  "The medium is written.",

@@ -189,6 +189,7 @@ func init() {
 	confirm := strField("security", "confirm", wizard.KindSecret, func(a *Answers) *string { return &a.Confirm }).when(func(w *Wizard) bool {
 		return w.A.Protect && !strings.HasPrefix(w.A.Password, "env:")
 	})
+	confirm.Required = true
 	confirm.rule(func(w *Wizard) string {
 		switch {
 		case w.A.Password == "":
