@@ -51,7 +51,7 @@ func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 	for _, k := range sortedKeys(raw) {
 		t, ok := raw[k].(map[string]any)
 		if !ok {
-			add(k, "a page is a table: write [%s] on its own line, then its keys", k)
+			add(k, Msg("file.table"), k)
 			continue
 		}
 		tables[k] = t
@@ -86,9 +86,9 @@ func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 		p := inFlow[k]
 		if p == nil {
 			if other := PageByKey(k); other != nil && other.HasInput() && other.ID != PageSummary {
-				add(k, "the page %q is not part of the %s flow: remove the table", other.Title(), w.EffectiveFlow())
+				add(k, Msg("file.other-flow"), other.Title(), w.EffectiveFlow())
 			} else {
-				add(k, "unknown table%s; the pages of this flow are %s", suggestKey(k, sortedKeys(inFlow)), strings.Join(sortedKeys(inFlow), ", "))
+				add(k, Msg("file.unknown-table"), suggestKey(k, sortedKeys(inFlow)), strings.Join(sortedKeys(inFlow), ", "))
 			}
 			continue
 		}
@@ -116,7 +116,7 @@ func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 		}
 		for f := range given {
 			if pageOf(f) == p && !f.Visible(w) && !strings.HasSuffix(f.Key, "_confirm") {
-				add(p.Key+"."+f.Key, "is not used with the other answers of [%s] (see docs/answers.md): remove it", p.Key)
+				add(p.Key+"."+f.Key, Msg("file.not-used"), p.Key)
 			}
 		}
 	}
@@ -147,7 +147,7 @@ func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add 
 		path := p.Key + "." + k
 		f := p.Field(k)
 		if f == nil || !f.Editable() || f.EditorOnly() {
-			add(path, "unknown key%s; [%s] has %s", suggestKey(k, keys), p.Key, strings.Join(keys, ", "))
+			add(path, Msg("file.unknown-key"), suggestKey(k, keys), p.Key, strings.Join(keys, ", "))
 			continue
 		}
 		given[f] = true
@@ -157,7 +157,7 @@ func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add 
 		case KindBool:
 			b, ok := v.(bool)
 			if !ok {
-				add(path, "is true or false, not %s", describe(v))
+				add(path, Msg("file.bool"), describe(v))
 				continue
 			}
 			f.Set(w, boolStr(b))
@@ -168,12 +168,12 @@ func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add 
 			case string:
 				f.Set(w, n)
 			default:
-				add(path, "is a number, not %s", describe(v))
+				add(path, Msg("file.number"), describe(v))
 			}
 		default:
 			s, ok := v.(string)
 			if !ok {
-				add(path, "is a string (in quotes), not %s", describe(v))
+				add(path, Msg("file.string"), describe(v))
 				continue
 			}
 			f.Set(w, s)
@@ -184,7 +184,7 @@ func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add 
 func (w *Wizard) setApps(path string, v any, add func(key, format string, args ...any)) {
 	list, ok := v.([]map[string]any)
 	if !ok {
-		add(path, "is a list of applications: write [[applications.app]] before each one")
+		add(path, "%s", Msg("file.apps"))
 		return
 	}
 	known := []string{"name", "source", "command_line", "success_codes"}
@@ -205,18 +205,18 @@ func (w *Wizard) setApps(path string, v any, add func(key, format string, args .
 				case "success_codes":
 					app.SuccessCodes = val
 				default:
-					add(ap+"."+k, "unknown key%s; an application has %s", suggestKey(k, known), strings.Join(known, ", "))
+					add(ap+"."+k, Msg("file.app-key"), suggestKey(k, known), strings.Join(known, ", "))
 				}
 			case []any:
 				if k != "success_codes" {
-					add(ap+"."+k, "is not a list")
+					add(ap+"."+k, "%s", Msg("file.not-list"))
 					continue
 				}
 				var codes []string
 				for _, c := range val {
 					n, ok := c.(int64)
 					if !ok {
-						add(ap+"."+k, "is a list of numbers, e.g. [0, 3010]")
+						add(ap+"."+k, "%s", Msg("file.codes"))
 						break
 					}
 					codes = append(codes, strconv.FormatInt(n, 10))
@@ -224,9 +224,9 @@ func (w *Wizard) setApps(path string, v any, add func(key, format string, args .
 				app.SuccessCodes = strings.Join(codes, " ")
 			default:
 				if !contains(known, k) {
-					add(ap+"."+k, "unknown key%s; an application has %s", suggestKey(k, known), strings.Join(known, ", "))
+					add(ap+"."+k, Msg("file.app-key"), suggestKey(k, known), strings.Join(known, ", "))
 				} else {
-					add(ap+"."+k, "is a string (in quotes), not %s", describe(t[k]))
+					add(ap+"."+k, Msg("file.string"), describe(t[k]))
 				}
 			}
 		}
@@ -242,17 +242,17 @@ func (w *Wizard) setApps(path string, v any, add func(key, format string, args .
 func describe(v any) string {
 	switch v.(type) {
 	case string:
-		return "a string"
+		return Msg("file.a-string")
 	case int64:
-		return "a number"
+		return Msg("file.a-number")
 	case float64:
-		return "a decimal number"
+		return Msg("file.a-decimal")
 	case bool:
-		return "true/false"
+		return Msg("file.a-bool")
 	case []any, []map[string]any:
-		return "a list"
+		return Msg("file.a-list")
 	case map[string]any:
-		return "a table"
+		return Msg("file.a-table")
 	}
 	return fmt.Sprintf("%T", v)
 }
@@ -280,7 +280,7 @@ func suggestKey(k string, known []string) string {
 	best, bestD := "", 3
 	for _, c := range known {
 		if len(k) >= 4 && (strings.HasPrefix(c, k) || strings.HasPrefix(k, c)) {
-			return fmt.Sprintf(" (did you mean %q?)", c)
+			return Msgf("file.did-you-mean", c)
 		}
 	}
 	for _, c := range known {
@@ -291,7 +291,7 @@ func suggestKey(k string, known []string) string {
 	if best == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return Msgf("file.did-you-mean", best)
 }
 
 func editDistance(a, b string) int {

@@ -99,3 +99,32 @@ func TestKoreanNames(t *testing.T) {
 		t.Error(o[0].Label)
 	}
 }
+
+// The engine's checks and the answers file speak Korean too; English
+// keeps the engine's own words.
+func TestKoreanValidation(t *testing.T) {
+	w := newTest(t)
+	f := PageByID(PageCapture).Field("destination")
+	w.A.CaptureDest = "x"
+	en := f.Error(w)
+	if en != sequence.ValidateCapturePath("x") {
+		t.Errorf("English: %q", en)
+	}
+	withLang(t, Korean)
+	for _, c := range []struct{ dest, want string }{
+		{"", "캡처 대상이 필요합니다"}, {"x", ".wim 파일입니다"}, {`\\srv\x.wim`, "네트워크 대상은"}, {"x.wim", "UNC 경로"},
+	} {
+		w.A.CaptureDest = c.dest
+		if got := f.Error(w); !strings.Contains(got, c.want) {
+			t.Errorf("%q: %q", c.dest, got)
+		}
+	}
+	w.A.CaptureAccount = "nobody"
+	if got := PageByID(PageCapture).Field("account").Error(w); !strings.Contains(got, "계정이 아닙니다") {
+		t.Errorf("account: %q", got)
+	}
+	errs := New(testEnv()).ApplyAnswers([]byte("[start]\nflow = \"build-and-capture\"\n[info]\nnmae = \"x\"\n"))
+	if len(errs) == 0 || !strings.Contains(errs[0].Error(), "알 수 없는 키입니다") {
+		t.Errorf("answers: %v", errs)
+	}
+}

@@ -335,6 +335,42 @@ var catalogEN = map[string]string{
 	"nav.written":     "the task sequence is written",
 	"nav.fix-page":    "the page %q has errors: fix it first",
 
+	// Answers files (docs/answers.md).
+	"file.table":         "a page is a table: write [%s] on its own line, then its keys",
+	"file.other-flow":    "the page %q is not part of the %s flow: remove the table",
+	"file.unknown-table": "unknown table%s; the pages of this flow are %s",
+	"file.not-used":      "is not used with the other answers of [%s] (see docs/answers.md): remove it",
+	"file.unknown-key":   "unknown key%s; [%s] has %s",
+	"file.bool":          "is true or false, not %s",
+	"file.number":        "is a number, not %s",
+	"file.string":        "is a string (in quotes), not %s",
+	"file.apps":          "is a list of applications: write [[applications.app]] before each one",
+	"file.app-key":       "unknown key%s; an application has %s",
+	"file.not-list":      "is not a list",
+	"file.codes":         "is a list of numbers, e.g. [0, 3010]",
+	"file.a-string":      "a string",
+	"file.a-number":      "a number",
+	"file.a-decimal":     "a decimal number",
+	"file.a-bool":        "true/false",
+	"file.a-list":        "a list",
+	"file.a-table":       "a table",
+	"file.did-you-mean":  " (did you mean %q?)",
+
+	// The engine's checks, said in the wizard's language (English shows
+	// engine/sequence's own text).
+	"err.capture-required": `a capture destination is required, e.g. \\server\captures\reference.wim`,
+	"err.capture-long":     "a capture destination has at most %d characters (this one has %d)",
+	"err.capture-wim":      `a capture destination is a .wim file, e.g. \\server\captures\reference.wim`,
+	"err.capture-unc":      `a network destination is \\server\share\folder\name.wim`,
+	"err.capture-where":    `a capture destination is a UNC path (\\server\share\name.wim) or an absolute path (D:\captures\name.wim)`,
+	"err.account":          `%q is not an account: write DOMAIN\user or %%VARIABLE%%`,
+	"err.product-key":      "a product key is five groups of five letters or digits separated by dashes (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)",
+	"err.ou-long":          "an OU path has at most %d characters",
+	"err.ou":               "an OU is an LDAP path such as LDAP://OU=Workstations,DC=corp,DC=example,DC=com",
+	"err.env-name":         "%s: an environment variable name has letters, digits and _ and does not start with a digit",
+	"err.enc":              "the encrypted value is damaged: type the secret again",
+	"err.secret":           "a secret is env:NAME, prompt, enc:v1:... (encrypted), or plain:VALUE (clear text, not recommended)",
+
 	// Group and step names of the sequences the wizard writes (the English
 	// ones are engine/sequence's template names).
 	"name.group.build":        "Build the Reference Computer",

@@ -27,7 +27,7 @@ func init() {
 
 func captureFields(pg string) []*Field {
 	dest := strField(pg, "destination", KindText, func(a *Answers) *string { return &a.CaptureDest }).req().max(sequence.MaxCapturePath)
-	dest.rule(func(w *Wizard) string { return sequence.ValidateCapturePath(w.A.CaptureDest) })
+	dest.rule(func(w *Wizard) string { return capturePathMsg(w.A.CaptureDest) })
 	dest.warning(func(w *Wizard) string {
 		if sequence.ValidateCapturePath(w.A.CaptureDest) == "" && w.existsCached(w.A.CaptureDest) {
 			return Msg("warn.overwritten")
@@ -43,7 +43,7 @@ func captureFields(pg string) []*Field {
 			}
 			return ""
 		}
-		return sequence.ValidateAccount(w.A.CaptureAccount)
+		return accountMsg(w.A.CaptureAccount)
 	})
 	acct.requiredIf = unc
 	hasAcct := func(w *Wizard) bool { return w.A.CaptureAccount != "" }

@@ -68,7 +68,7 @@ func init() {
 		if IsSecretRef(v) {
 			return checkSecretRef(v)
 		}
-		if m := sequence.ValidateProductKey(strings.ToUpper(v)); m != "" {
+		if m := productKeyMsg(strings.ToUpper(v)); m != "" {
 			return m
 		}
 		return ""

@@ -59,13 +59,13 @@ func init() {
 	dom := strField(pg, "domain", KindText, func(a *Answers) *string { return &a.Domain }).req().max(sequence.MaxDomain).when(isDom)
 	dom.rule(func(w *Wizard) string { return ValidateDomain(w.A.Domain) })
 	ou := strField(pg, "domain_ou", KindText, func(a *Answers) *string { return &a.DomainOU }).when(isDom)
-	ou.rule(func(w *Wizard) string { return sequence.ValidateDomainOU(w.A.DomainOU) })
+	ou.rule(func(w *Wizard) string { return domainOUMsg(w.A.DomainOU) })
 	acct := strField(pg, "account", KindText, func(a *Answers) *string { return &a.JoinAccount }).req().when(isDom)
 	acct.rule(func(w *Wizard) string {
 		if w.A.JoinAccount == "" {
 			return Msg("err.join-account")
 		}
-		return sequence.ValidateAccount(w.A.JoinAccount)
+		return accountMsg(w.A.JoinAccount)
 	})
 	pw, confirm := passwordFields(pg, "password",
 		func(a *Answers) *string { return &a.JoinPassword },

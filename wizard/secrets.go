@@ -28,10 +28,7 @@ func checkSecretRef(s string) string {
 	if !IsSecretRef(s) {
 		return ""
 	}
-	if _, err := secret.Parse(s); err != nil {
-		return err.Error()
-	}
-	return ""
+	return secretRefMsg(s)
 }
 
 // MaskSecret is how a secret field's text is shown: references as they
