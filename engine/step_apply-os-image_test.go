@@ -220,10 +220,10 @@ func TestParseDISMProgress(t *testing.T) {
 	for line, want := range map[string]float64{
 		"[==========================100.0%==========================]": 100,
 		"[=====                      10.0%                          ]": 10,
-		"[                           0.0%                           ]":  0,
-		"  [===   5%   ]": 5,
-		"The operation completed successfully.":                         -1,
-		"[==== 123.0% ====]":                                            -1,
+		"[                           0.0%                           ]": 0,
+		"  [===   5%   ]":                       5,
+		"The operation completed successfully.": -1,
+		"[==== 123.0% ====]":                    -1,
 	} {
 		got, ok := engine.ParseDISMProgress(line)
 		if !ok {
