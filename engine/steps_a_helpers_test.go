@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,3 +77,5 @@ next:
 		}
 	}
 }
+
+func fmtAny(v any) string { return fmt.Sprintf("%+v", v) }
