@@ -64,7 +64,7 @@ func TestCaptureOSImageLive(t *testing.T) {
 	f.ExpectVolumes().ReturnsVolumes(captureVolumes()...)
 	f.ExpectRemoveAll(partialWIM)
 	ini := f.ExpectWriteFile(captureINI)
-	f.ExpectRun(`dism.exe /Capture-Image /ImageFile:` + partialWIM + ` /CaptureDir:C:\ /Name:"Windows (C:)" /Description:"Windows 11 Enterprise reference image" /ConfigFile:` + captureINI + ` /Compress:max /CheckIntegrity /Verify`).
+	f.ExpectRun(`dism.exe /Capture-Image /ImageFile:`+partialWIM+` /CaptureDir:C:\ /Name:"Windows (C:)" /Description:"Windows 11 Enterprise reference image" /ConfigFile:`+captureINI+` /Compress:max /CheckIntegrity /Verify`).
 		Output("Saving image", "[==========================100.0%==========================]", "The operation completed successfully.")
 	f.ExpectRun(`dism.exe /Append-Image /ImageFile:` + partialWIM + ` /CaptureDir:D:\ /Name:"Data (D:)" /Description:"Windows 11 Enterprise reference image" /ConfigFile:` + captureINI + ` /CheckIntegrity /Verify`)
 	f.ExpectRename(partialWIM, finalWIM)
@@ -158,7 +158,7 @@ func TestCaptureOSImageDISMFails(t *testing.T) {
 // nothing.
 func TestCaptureOSImageShareRefused(t *testing.T) {
 	f := enginetest.New(t)
-	f.ExpectRun(`net.exe use \\deploy01\captures$ /user:CONTOSO\svc-capture ` + captureCanary).Output("System error 86 has occurred.", "The specified network password is not correct.").Exit(2)
+	f.ExpectRun(`net.exe use \\deploy01\captures$ /user:CONTOSO\svc-capture `+captureCanary).Output("System error 86 has occurred.", "The specified network password is not correct.").Exit(2)
 	r, res := captureRun(t, f)
 	if res.Status != engine.StatusFailed || !engine.SameCode(res.Code, engine.CodeAccessDenied) {
 		t.Fatal(res.Status, res.Failed)
