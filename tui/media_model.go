@@ -57,6 +57,8 @@ type MediaModel struct {
 	statusErr     bool
 	asking        bool // esc: asking whether to cancel (or to stop writing)
 	help          bool
+	helpScroll    int
+	helpMax       int // the last scroll position of the help, as last drawn
 
 	now      func() time.Time // the clock of rate and ETA (tests fix it)
 	cancel   context.CancelFunc
@@ -230,7 +232,12 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		switch msg.String() {
 		case "esc", "?", "f1", "q", "enter":
 			m.help = false
+			m.helpScroll = 0
 			m.setStatus("", false)
+		case "up", "k":
+			m.helpScroll = max(0, m.helpScroll-1)
+		case "down", "j", " ":
+			m.helpScroll = min(m.helpScroll+1, m.helpMax)
 		}
 		return m, nil
 	}

@@ -7,6 +7,7 @@ var mediaText = map[string]string{
 	"status.cancel":            "Cancel the media wizard? Nothing is written.  y: cancel   n: go on",
 	"status.stop":              "Stop writing the medium? Nothing is left under its name.  y: stop   n: go on",
 	"status.stopping":          "Stopping...",
+	"status.help":              "Help: %s scroll, esc or ? closes it.",
 	"status.rescanned":         "Looked for disks again.",
 	"key.write":                "write",
 	"key.rescan":               "look again",

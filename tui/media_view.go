@@ -42,6 +42,9 @@ func (m *MediaModel) pageLines(rw, h int) []string {
 	p.blank()
 	if m.help {
 		m.helpLines(p)
+		m.helpMax = max(0, len(p.lines)-h)
+		m.helpScroll = min(m.helpScroll, m.helpMax)
+		p.forceTop = m.helpScroll
 	} else {
 		p.text(st.PageHelp, page.Help(), "")
 		p.blank()
@@ -354,7 +357,7 @@ func (m *MediaModel) statusLine(width int) string {
 	case m.asking:
 		return st.StatusError.Render(truncate(mtx("status.cancel"), width, ""))
 	case m.help:
-		return st.Status.Render(tx("status.help"))
+		return st.Status.Render(fmt.Sprintf(mtx("status.help"), sym.UpDown))
 	case m.status != "":
 		if m.statusErr {
 			return st.StatusError.Render(truncate(sym.Error+" "+m.status, width, sym.Ellipsis))
