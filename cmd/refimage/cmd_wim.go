@@ -122,6 +122,17 @@ func progressPrinter(env *cmdEnv, quiet bool) wim.ProgressFunc {
 	lastStep := map[string]int{}
 	start := time.Now()
 	return func(p wim.Progress) {
+		if p.Op == "scan" {
+			if tty {
+				fmt.Fprintf(env.stderr, "\r\033[Kscan: %d entries, %s", p.FilesDone, mib(p.BytesDone))
+				if p.Done {
+					fmt.Fprintln(env.stderr)
+				}
+			} else if p.Done {
+				fmt.Fprintf(env.stderr, "scan: %d entries, %s\n", p.FilesDone, mib(p.BytesDone))
+			}
+			return
+		}
 		pct := 100
 		if p.BytesTotal > 0 {
 			pct = int(p.BytesDone * 100 / p.BytesTotal)

@@ -46,7 +46,8 @@ type WriteResult struct {
 	Size       int64
 	Images     int
 	Blobs      int
-	BytesIn    uint64 // uncompressed bytes of the images
+	BytesIn    uint64   // uncompressed bytes of all images
+	ImageBytes []uint64 // uncompressed bytes of each image
 	Compressed bool
 }
 
@@ -179,6 +180,7 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 	root.Kids = append([]*xmlNode{{Name: "TOTALBYTES", Text: strconv.FormatInt(xmlOff, 10)}}, root.Kids...)
 	now := FiletimeFromUnixNano(time.Now().UnixNano())
 	var bytesIn uint64
+	var imageBytes []uint64
 	for i, im := range spec.images {
 		x := im.xml
 		if x == nil {
@@ -187,6 +189,7 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 		x.Attrs = indexAttr(i + 1)
 		c := countImage(im.meta, sizes)
 		bytesIn += c.total
+		imageBytes = append(imageBytes, c.total)
 		x.set("DIRCOUNT", strconv.FormatUint(c.dirs, 10))
 		x.set("FILECOUNT", strconv.FormatUint(c.files, 10))
 		x.set("TOTALBYTES", strconv.FormatUint(c.total, 10))
@@ -253,7 +256,7 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 	}
 	syncDir(dir)
 	prog.finish()
-	return &WriteResult{Path: spec.path, Size: size, Images: len(spec.images), Blobs: len(entries), BytesIn: bytesIn, Compressed: spec.ctype != CompressNone}, nil
+	return &WriteResult{Path: spec.path, Size: size, Images: len(spec.images), Blobs: len(entries), BytesIn: bytesIn, ImageBytes: imageBytes, Compressed: spec.ctype != CompressNone}, nil
 }
 
 func syncDir(dir string) {

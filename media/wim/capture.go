@@ -98,10 +98,12 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 	if abs, err := filepath.Abs(wimPath); err == nil {
 		m.skipDir, m.skipName = filepath.Dir(abs), filepath.Base(abs)
 	}
-	meta, srcs, stats, err := scanTree(src, m)
+	scan := newTracker(opts.Progress, "scan", 0, 0)
+	meta, srcs, stats, err := scanTree(src, m, scan)
 	if err != nil {
 		return nil, err
 	}
+	scan.finish()
 	if err := prehashSameSize(srcs, opts.Threads); err != nil {
 		return nil, err
 	}
@@ -123,6 +125,7 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	wr.BytesIn = wr.ImageBytes[index-1] // this image only
 	return &CaptureResult{WriteResult: *wr, CaptureStats: *stats, Index: index}, nil
 }
 
@@ -170,7 +173,7 @@ func cloneXML(n *xmlNode) *xmlNode {
 }
 
 // scanTree builds the dentry tree of src and the list of its streams.
-func scanTree(src string, m *matcher) (*Metadata, []*blobSrc, *CaptureStats, error) {
+func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blobSrc, *CaptureStats, error) {
 	stats := &CaptureStats{}
 	fi, err := os.Lstat(src)
 	if err != nil {
@@ -211,6 +214,7 @@ func scanTree(src string, m *matcher) (*Metadata, []*blobSrc, *CaptureStats, err
 				return err
 			}
 			c := dentryFromInfo(e.Name(), fi)
+			prog.add(uint64(max(fi.Size(), 0)), 1, crel)
 			switch mode := fi.Mode(); {
 			case mode.IsDir():
 				c.Attributes |= AttrDirectory

@@ -208,7 +208,7 @@ func addToTree(root *Dentry, a AddSpec, linkBase uint64) ([]*blobSrc, uint64, er
 				return nil, linkBase, err
 			}
 		}
-		meta, srcs, _, err := scanTree(a.Src, newMatcher(&Config{}))
+		meta, srcs, _, err := scanTree(a.Src, newMatcher(&Config{}), nil)
 		if err != nil {
 			return nil, linkBase, err
 		}

@@ -367,3 +367,14 @@ func (w *WIM) OpenBlob(b *Blob) (io.Reader, error) {
 func indexAttr(i int) []xmlAttr {
 	return []xmlAttr{{Name: xmlName{Local: "INDEX"}, Value: fmt.Sprint(i)}}
 }
+
+// ListImages opens path, returns what its XML says about every image and
+// closes it again.
+func ListImages(path string) ([]ImageInfo, error) {
+	w, err := Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	return w.Images(), nil
+}
