@@ -110,6 +110,7 @@ func FuzzOpen(f *testing.F) {
 			return
 		}
 		w.Images()
+		w.CheckIntegrity(nil)
 		for i := 1; i <= w.ImageCount() && i <= 4; i++ {
 			if w.MetadataBlob(i).Size() <= 1<<20 { // keep each run fast
 				w.Metadata(i)
