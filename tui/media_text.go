@@ -3,7 +3,7 @@ package tui
 // User-visible strings of the media wizard's screens, in one place for
 // the message catalog (the pages' own texts are in wizard/mediawiz).
 var mediaText = map[string]string{
-	"title":                    "refimage · Task Sequence Media Wizard",
+	"title":                    "refimage %s Task Sequence Media Wizard",
 	"status.cancel":            "Cancel the media wizard? Nothing is written.  y: cancel   n: go on",
 	"status.stop":              "Stop writing the medium? Nothing is left under its name.  y: stop   n: go on",
 	"status.stopping":          "Stopping...",

@@ -28,7 +28,7 @@ func (m *MediaModel) View() string {
 	}
 	return frame{
 		th: m.th, width: m.width, height: m.height,
-		title: mtx("title"), pos: fmt.Sprintf(tx("title.page"), num, len(m.w.Pages())),
+		title: fmt.Sprintf(mtx("title"), m.th.Symbols.Dot), pos: fmt.Sprintf(tx("title.page"), num, len(m.w.Pages())),
 		nav: nav, page: m.pageLines,
 		status: m.statusLine(max(m.width, 20)), footer: m.footer(max(m.width, 20)),
 	}.render()

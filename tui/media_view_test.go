@@ -18,6 +18,7 @@ import (
 	"github.com/refimage/refimage/engine/sequence/secret"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/wim"
+	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
@@ -355,4 +356,23 @@ func fakeCopype(t *testing.T) (src, exe string) {
 	exe = filepath.Join(t.TempDir(), "refimage.exe")
 	putFile(t, exe, miniPE())
 	return src, exe
+}
+
+// TestMediaASCII: with the ascii theme every page draws in ASCII only.
+func TestMediaASCII(t *testing.T) {
+	th, ok := themes.Get("ascii")
+	if !ok {
+		t.Skip("no ascii theme")
+	}
+	for _, vc := range mediaViewCases() {
+		m := vc.make(t)
+		m.th = th
+		out := renderMedia(m, 80, 25)
+		for i, r := range out {
+			if r > 0x7e {
+				t.Errorf("%s: %q at %d in\n%s", vc.name, r, i, out)
+				break
+			}
+		}
+	}
 }
