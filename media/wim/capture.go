@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 )
 
@@ -279,15 +278,6 @@ func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blob
 	if err := walk(src, "", root); err != nil {
 		return nil, nil, nil, err
 	}
-	// A link group whose other names were all excluded is not a group.
-	for _, in := range inodes {
-		if in.src != nil && len(in.src.refs) == 1 {
-			in.dent.LinkID = 0
-		}
-		if in.src == nil && in.dent.LinkID != 0 {
-			// empty file with links: keep the group id
-		}
-	}
 	return &Metadata{Root: root}, srcs, stats, nil
 }
 
@@ -378,4 +368,3 @@ func prehashSameSize(srcs []*blobSrc, threads int) error {
 	return first
 }
 
-var _ = strings.TrimSpace

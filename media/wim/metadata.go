@@ -419,10 +419,6 @@ func (m *Metadata) Marshal() ([]byte, error) {
 		return nil, fmt.Errorf("security data too large")
 	}
 	// Lay out: root, end marker, then each directory's children in pre-order.
-	type dirPos struct {
-		d   *Dentry
-		off int
-	}
 	rootOff := align8(secLen)
 	next := rootOff + m.Root.diskLength() + m.Root.streamsLength() + 8
 	var dirs []*Dentry
@@ -457,7 +453,6 @@ func (m *Metadata) Marshal() ([]byte, error) {
 	pos = putDentry(out, pos, m.Root, subdir[m.Root], true)
 	pos += 8
 	// Children lists are emitted in the same pre-order as offsets were assigned.
-	_ = dirPos{}
 	for _, d := range dirs {
 		if pos != subdir[d] {
 			return nil, fmt.Errorf("internal error: directory list at %d, expected %d", pos, subdir[d])
