@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -110,5 +112,39 @@ func TestWizardNoColorInTmux(t *testing.T) {
 				t.Errorf("exit %s", code)
 			}
 		})
+	}
+}
+
+// TestAccessibleBinary pipes the answers into the built binary: the
+// custom flow is written; answers that end early exit 2 naming the field.
+func TestAccessibleBinary(t *testing.T) {
+	bin := build(t)
+	out := filepath.Join(t.TempDir(), "custom.toml")
+	answers := strings.Join([]string{
+		"2", "Capture the reference computer", "", `\\deploy01\boot$\x64\boot.wim`, "",
+		"y", "", "", "", "", "", `\\srv\captures\ref.wim`, `CORP\svc`, "prompt",
+		out, "y", "",
+	}, "\n") + "\n"
+	cmd := exec.Command(bin, "new", "--accessible", "--lang", "ko")
+	cmd.Stdin = strings.NewReader(answers)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil || strings.TrimSpace(stdout.String()) != out {
+		t.Fatalf("%v %q\n%s", err, stdout.String(), stderr.String())
+	}
+	validate(t, bin, out)
+	if seq, _ := sequence.Load(out); seq == nil || seq.FindStep("Windows 캡처 준비") == nil {
+		t.Error("no Korean names")
+	}
+
+	cmd = exec.Command(bin, "new", "--accessible")
+	cmd.Env = append(os.Environ(), "LC_ALL=C")
+	cmd.Stdin = strings.NewReader("1\nOnly a name\n")
+	stderr.Reset()
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(stderr.String(), "the answers ended before Boot image (info.boot_image)") {
+		t.Errorf("%v\n%s", err, stderr.String())
 	}
 }
