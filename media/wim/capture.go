@@ -367,4 +367,3 @@ func prehashSameSize(srcs []*blobSrc, threads int) error {
 	wg.Wait()
 	return first
 }
-
