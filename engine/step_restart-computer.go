@@ -70,9 +70,11 @@ const WinPEStage = `\` + stateFolder + `\WinPE`
 // bootBCDCommands are the bcdedit commands of the one-time ramdisk boot
 // of the staged boot image on drive ("C:"); id is the new loader entry.
 func bootBCDCommands(drive, id string, uefi bool) (ramdisk []string, loader []string) {
-	winload := `\Windows\System32\winload.exe`
+	// Windows PE 10 and later keep their loader in System32\Boot (the
+	// path the ADK's own media BCD uses).
+	winload := `\Windows\System32\Boot\winload.exe`
 	if uefi {
-		winload = `\Windows\System32\winload.efi`
+		winload = `\Windows\System32\Boot\winload.efi`
 	}
 	dev := fmt.Sprintf(`ramdisk=[%s]%s\sources\boot.wim,{ramdiskoptions}`, drive, WinPEStage)
 	ramdisk = []string{

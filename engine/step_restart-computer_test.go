@@ -17,9 +17,9 @@ const (
 )
 
 func expectStage(f *enginetest.Fake, uefi bool) {
-	winload, sdi := `\Windows\System32\winload.exe`, `C:\Windows\Boot\DVD\PCAT\boot.sdi`
+	winload, sdi := `\Windows\System32\Boot\winload.exe`, `C:\Windows\Boot\DVD\PCAT\boot.sdi`
 	if uefi {
-		winload, sdi = `\Windows\System32\winload.efi`, `C:\Windows\Boot\DVD\EFI\boot.sdi`
+		winload, sdi = `\Windows\System32\Boot\winload.efi`, `C:\Windows\Boot\DVD\EFI\boot.sdi`
 	}
 	dev := `ramdisk=[C:]\_SMSTaskSequence\WinPE\sources\boot.wim,{ramdiskoptions}`
 	f.ExpectMkdirAll(stageSources)
