@@ -47,6 +47,11 @@ func diskOf(d *usb.Device) mediawiz.Disk {
 func DefaultMediaEnv() *mediawiz.Env {
 	env := &mediawiz.Env{
 		Source: func(winpe, fwfiles string) (string, error) {
+			// A half-typed network path is not looked up: on Windows that
+			// can wait for the network at every key.
+			if halfUNC(winpe) || halfUNC(fwfiles) {
+				return "", errors.New(`a network folder is \\server\share\folder`)
+			}
 			s, err := media.FindSource(winpe, fwfiles)
 			if err != nil {
 				return "", err
@@ -69,6 +74,15 @@ func DefaultMediaEnv() *mediawiz.Env {
 		env.DisksErr = fmt.Sprintf("writing a device directly works on Linux for now; on %s write a USB image file and copy it with your imaging tool", runtime.GOOS)
 	}
 	return env
+}
+
+// halfUNC reports whether p is a network path without its share yet.
+func halfUNC(p string) bool {
+	if !strings.HasPrefix(p, `\\`) && !strings.HasPrefix(p, "//") {
+		return false
+	}
+	parts := strings.FieldsFunc(p, func(r rune) bool { return r == '\\' || r == '/' })
+	return len(parts) < 2
 }
 
 // mediaContent lists the content references of a stand-alone medium and

@@ -376,3 +376,11 @@ func TestMediaASCII(t *testing.T) {
 		}
 	}
 }
+
+func TestHalfUNC(t *testing.T) {
+	for p, want := range map[string]bool{`\\`: true, `\\srv`: true, `\\srv\`: true, `\\srv\share`: false, `//srv/share/pe`: false, `C:\WinPE`: false, "/work/pe": false, "": false} {
+		if halfUNC(p) != want {
+			t.Errorf("halfUNC(%q) = %v", p, !want)
+		}
+	}
+}
