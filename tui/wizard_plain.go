@@ -172,7 +172,7 @@ func (p *plain) ask(f *wizard.Field) error {
 	for {
 		label := f.Label()
 		if f.IsRequired(w) {
-			label += " *"
+			label += " " + tx("answers.required") // words, not a star a screen reader spells out
 		}
 		p.say("")
 		p.say("%s", label)
@@ -187,7 +187,7 @@ func (p *plain) ask(f *wizard.Field) error {
 			for i, o := range opts {
 				mark := ""
 				if o.Value == f.Get(w) {
-					mark = " *"
+					mark = " " + tx("answers.current")
 				}
 				p.say("  %d. %s%s", i+1, o.Label, mark)
 			}

@@ -66,6 +66,8 @@ var wizardTextEN = map[string]string{
 	"answers.next":       "What next? Type the number",
 	"answers.eof":        "the answers ended before %s (%s): nothing written",
 	"answers.secret":     "(typed text is not shown)",
+	"answers.required":   "(required)",
+	"answers.current":    "(current)",
 }
 
 // Text returns a string of the wizard screens in the current language.
@@ -140,4 +142,6 @@ var wizardTextKO = map[string]string{
 	"answers.next":       "다음에 할 일은? 번호를 입력하십시오",
 	"answers.eof":        "%s (%s) 전에 응답이 끝났습니다: 아무것도 쓰지 않았습니다",
 	"answers.secret":     "(입력한 내용은 표시되지 않음)",
+	"answers.required":   "(필수)",
+	"answers.current":    "(현재)",
 }
