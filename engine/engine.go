@@ -118,6 +118,11 @@ type runner struct {
 	start   time.Time
 	now     func() time.Time
 	changed string // resume: the given file differs from the kept copy (its path)
+	// continued is the instruction that asked to run again after a
+	// restart (SMSTSRetryRequested), -1 when none: it may continue in the
+	// other environment (Setup Windows and ConfigMgr starts in WinPE and
+	// finishes in the installed OS).
+	continued int
 }
 
 func (r *runner) emit(e Event) {
@@ -138,7 +143,7 @@ func Run(ctx context.Context, seq *sequence.Sequence, opts Options) (*Result, er
 	if opts.Platform == nil {
 		return nil, errors.New("engine: no platform")
 	}
-	r := &runner{opts: opts, plat: opts.Platform, red: &secret.Redactor{}, now: opts.Now, secrets: map[*secret.Value]string{}}
+	r := &runner{opts: opts, plat: opts.Platform, red: &secret.Redactor{}, now: opts.Now, secrets: map[*secret.Value]string{}, continued: -1}
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -493,6 +498,9 @@ func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
 			if strings.EqualFold(rb.Target, "WinPE") && !r.mach.InWinPE || strings.EqualFold(rb.Target, "HD") && r.mach.InWinPE {
 				r.log.warn(EngineComponent, "The restart was meant to go to %s, but the task sequence is running in %s.", targetWords(rb.Target), envWords(r.mach))
 			}
+			if rb.Retry {
+				r.continued = r.st.Pointer
+			}
 			r.st.Reboot = nil
 		}
 	} else {
@@ -730,7 +738,7 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 	if cerr != nil {
 		return fail(CodeFail, "the condition could not be evaluated: "+cerr.Error(), nil)
 	}
-	if !runsIn(it, r.mach) {
+	if !runsIn(it, r.mach) && r.continued != in.index {
 		return fail(CodeNotSupported, fmt.Sprintf("the action (%s) runs only in %s, and the task sequence is running in %s", it.Name, map[string]string{sequence.RunInWinPE: "Windows PE", sequence.RunInFullOS: "the full operating system"}[it.RunIn], envWords(r.mach)), nil)
 	}
 	if attempt > 1 {

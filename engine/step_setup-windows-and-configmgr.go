@@ -279,14 +279,18 @@ func (setupWindows) Plan(pc *PlanContext) []string {
 			"write "+pc.Offline+"/Windows/Setup/Scripts/SetupComplete.cmd (resumes refimage after Windows setup)",
 			"then fails: Windows setup and the client installation need the applied Windows to start (not possible offline)")
 	}
-	state := `W:\` + stateFolder
+	w := strings.TrimRight(pc.Vars.Value("OSDTargetSystemDrive"), `\`)
+	if w == "" {
+		w = "W:"
+	}
+	state := w + `\` + stateFolder
 	var out []string
 	if p.ClientPackage != "" {
 		out = append(out, fmt.Sprintf(`robocopy.exe %s %s /E /R:2 /W:5 /NP`, argQuote(p.ClientPackage), argQuote(state+`\`+clientFolder)))
 	}
 	out = append(out,
 		"copy refimage.exe to "+state+`\refimage.exe; the state stays in `+state,
-		`write W:\Windows\Setup\Scripts\SetupComplete.cmd: Administrator as Apply Windows Settings chose, then "%SystemDrive%\_SMSTaskSequence\refimage.exe" run --resume --state "%SystemDrive%\_SMSTaskSequence" --plain`,
+		`write `+w+`\Windows\Setup\Scripts\SetupComplete.cmd: Administrator as Apply Windows Settings chose, then "%SystemDrive%\_SMSTaskSequence\refimage.exe" run --resume --state "%SystemDrive%\_SMSTaskSequence" --plain`,
 		"restart into the applied Windows (bcdedit.exe /bootsequence {default}); setup runs with Windows\\Panther\\unattend.xml; this step runs again after the resume")
 	if p.ClientPackage != "" {
 		out = append(out, "in the full OS: "+ccmsetupLine(`C:\`+stateFolder, p.InstallProperties)+"  (0 success, 7 restart and continue, 6/8/9/10 fail)")
