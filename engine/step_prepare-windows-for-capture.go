@@ -21,6 +21,9 @@ import (
 //     restart keys, an upgraded OS, BitLocker) and registry values
 //     (PendingFileRenameOperations, a pending rename, ImageState). A
 //     blocker fails the step with what to do before sysprep runs.
+//     refimage's SetupComplete.cmd (Setup Windows and ConfigMgr) is taken
+//     out of the image (the image's own script put back), so deployed
+//     computers do not try to resume the sequence.
 //  3. %SystemRoot%\System32\Sysprep\sysprep.exe /quiet /generalize /oobe
 //     /quit, with /unattend: the image's own Sysprep\unattend.xml when
 //     there is one (MDT's rule), else, for keep_activation, a file with
@@ -65,6 +68,9 @@ func (prepareWindows) Run(ctx context.Context, sc *StepContext) (int64, error) {
 		return 0, &Error{Code: CodeFail, Msg: "sysprep would fail, so it was not run: " + strings.Join(blockers, " ")}
 	}
 	sc.Log("Pre-flight checks passed: not in a domain, no app package for one user only, no restart pending.")
+	if err := restoreSetupComplete(sc); err != nil {
+		return 0, err
+	}
 
 	// 3. sysprep.
 	answer := ""
@@ -148,6 +154,7 @@ func (prepareWindows) Plan(pc *PlanContext) []string {
 	p := pc.Props.(*sequence.PrepareWindowsForCapture)
 	out := append(offlinePlan(pc),
 		"remove the secrets from the answer files Windows Setup left",
+		`take refimage's Windows\Setup\Scripts\SetupComplete.cmd out of the image (the image's own one back)`,
 		"check (PowerShell and the registry): not joined to a domain, no app installed for one user only, no restart pending, not an upgraded OS, BitLocker off",
 	)
 	unattendArg := " (+ /unattend:%SystemRoot%\\System32\\Sysprep\\unattend.xml if the image has one)"

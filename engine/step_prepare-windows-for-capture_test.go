@@ -48,6 +48,10 @@ func TestPrepareWindowsForCapture(t *testing.T) {
 	f := prepFake(t, "IMAGE_STATE_COMPLETE")
 	expectScrub(f, nil)
 	ps := f.ExpectRun(psLine(sysprepFactsScript)).Output(cleanFacts...).Exit(0)
+	f.ExpectReadFile(`C:\Windows\Setup\Scripts\SetupComplete.cmd`).Returns([]byte("@echo off\r\nrem refimage-setupcomplete v1\r\n"))
+	f.ExpectReadFile(`C:\Windows\Setup\Scripts\SetupComplete.refimage-original.cmd`).Returns([]byte("@echo off\r\necho OEM\r\n"))
+	restored := f.ExpectWriteFile(`C:\Windows\Setup\Scripts\SetupComplete.cmd`)
+	f.ExpectRemoveAll(`C:\Windows\Setup\Scripts\SetupComplete.refimage-original.cmd`)
 	f.ExpectReadFile(`C:\Windows\System32\Sysprep\unattend.xml`).Err(fs.ErrNotExist)
 	f.ExpectMkdirAll(`C:\_SMSTaskSequence`)
 	ans := f.ExpectWriteFile(`C:\_SMSTaskSequence\sysprep-unattend.xml`)
@@ -64,6 +68,9 @@ func TestPrepareWindowsForCapture(t *testing.T) {
 	}
 	golden(t, "prepare-windows-for-capture/commands.txt", decodePS(t, ps.Got.Line)+"\n"+sp.Got.Line+"\n")
 	golden(t, "prepare-windows-for-capture/sysprep-unattend.xml", maskAnswer(t, ans.Written))
+	if string(restored.Written) != "@echo off\r\necho OEM\r\n" {
+		t.Errorf("restored %q", restored.Written)
+	}
 	if rb.Reboot.Target != "WinPE" {
 		t.Error(rb.Reboot)
 	}
@@ -103,6 +110,9 @@ func TestPrepareWindowsForCaptureSysprepFails(t *testing.T) {
 	f := prepFake(t, "IMAGE_STATE_COMPLETE")
 	expectScrub(f, nil)
 	f.ExpectRun(psLine(sysprepFactsScript)).Output(cleanFacts...)
+	f.ExpectReadFile(`C:\Windows\Setup\Scripts\SetupComplete.cmd`).Returns([]byte("rem refimage-setupcomplete v1\r\n"))
+	f.ExpectReadFile(`C:\Windows\Setup\Scripts\SetupComplete.refimage-original.cmd`).Err(fs.ErrNotExist)
+	f.ExpectRemoveAll(`C:\Windows\Setup\Scripts\SetupComplete.cmd`)
 	f.ExpectReadFile(`C:\Windows\System32\Sysprep\unattend.xml`).Err(fs.ErrNotExist)
 	f.ExpectRun(`C:\Windows\System32\Sysprep\sysprep.exe /quiet /generalize /oobe /quit`).Exit(1)
 	f.ExpectReadFile(`C:\Windows\System32\Sysprep\Panther\setupact.log`).Returns([]byte(setuperr))

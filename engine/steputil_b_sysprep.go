@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence/condition"
+	"github.com/refimage/refimage/engine/setupcomplete"
 	"github.com/refimage/refimage/engine/sysprep"
 )
 
@@ -137,4 +138,37 @@ func skipRearmAnswerFile(arch string) string {
 		"    </component>\r\n" +
 		"  </settings>\r\n" +
 		"</unattend>\r\n"
+}
+
+// restoreSetupComplete takes refimage's SetupComplete.cmd (written by
+// Setup Windows and ConfigMgr to resume the engine) out of the Windows
+// about to be captured, so computers deployed from the image do not run
+// it: the image's own script, kept beside it, goes back in its place.
+func restoreSetupComplete(sc *StepContext) error {
+	dir := systemDrive() + `\` + setupcomplete.Dir
+	cur := dir + `\` + setupcomplete.FileName
+	data, err := readOptional(sc, cur)
+	if err != nil || len(data) == 0 || !setupcomplete.IsOurs(data) {
+		return nil
+	}
+	orig := dir + `\` + setupcomplete.OriginalName
+	prev, err := readOptional(sc, orig)
+	if err != nil {
+		return &Error{Code: CodeOf(err), Msg: "cannot read " + orig, Err: err}
+	}
+	if len(prev) > 0 {
+		if err := sc.Platform.WriteFile(cur, prev, 0o644); err != nil {
+			return &Error{Code: CodeOf(err), Msg: "cannot restore " + cur, Err: err}
+		}
+		if err := sc.Platform.RemoveAll(orig); err != nil {
+			return &Error{Code: CodeOf(err), Msg: "cannot delete " + orig, Err: err}
+		}
+		sc.Log("Put the image's own %s back in place of refimage's (it resumed the task sequence; deployed computers must not run it).", cur)
+		return nil
+	}
+	if err := sc.Platform.RemoveAll(cur); err != nil {
+		return &Error{Code: CodeOf(err), Msg: "cannot delete " + cur, Err: err}
+	}
+	sc.Log("Deleted refimage's %s (it resumed the task sequence; deployed computers must not run it).", cur)
+	return nil
 }
