@@ -129,3 +129,34 @@ func TestPrepareWindowsForCaptureSysprepFails(t *testing.T) {
 		}
 	}
 }
+
+// Every part-B step of the full OS says in an offline plan that it needs
+// a running Windows, and fails an offline run clearly without touching
+// anything.
+func TestFullOSStepsOffline(t *testing.T) {
+	for _, step := range []string{
+		"type = \"install-software-updates\"\nsource = 'D:\\Updates'",
+		"type = \"install-applications\"\n[[steps.applications]]\nname = \"A\"\ncommand_line = \"a.exe\"",
+		"type = \"join-domain-or-workgroup\"",
+		"type = \"prepare-configmgr-client\"",
+		"type = \"prepare-windows-for-capture\"",
+	} {
+		seq := load(t, "[[steps]]\nname = \"S\"\n"+step+"\n")
+		dir := t.TempDir()
+		plan, err := engine.Plan(seq, engine.PlanOptions{Env: "full-os", Offline: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan) != 1 || len(plan[0].Actions) == 0 || !strings.Contains(plan[0].Actions[0], "needs a running Windows") {
+			t.Errorf("%s: plan %+v", seq.Steps[0].Type, plan)
+		}
+		f := fullOS(t)
+		r := newRun(t)
+		o := r.opts(f)
+		o.Offline = dir
+		res := r.go_(t, context.Background(), seq, o)
+		if res.Status != engine.StatusFailed || !engine.SameCode(res.Steps[0].ExitCode, engine.CodeNotSupported) || !strings.Contains(res.Steps[0].Message, "needs the running Windows") {
+			t.Errorf("%s: %s %x %s", seq.Steps[0].Type, res.Status, res.Steps[0].ExitCode, res.Steps[0].Message)
+		}
+	}
+}
