@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/refimage/refimage/themes"
 	"io"
 	"os"
 	"path/filepath"
@@ -127,7 +128,7 @@ func runNew(env *cmdEnv, args []string) error {
 	if res.Cancelled {
 		return errCancelled
 	}
-	return runAction(withPassphrase(env, w.A.Passphrase), res)
+	return runAction(withPassphrase(env, w.A.Passphrase), res, themeName(ui.theme))
 }
 
 // withPassphrase hands the passphrase typed on the Summary to what runs
@@ -160,12 +161,12 @@ func completionActions() (map[tui.Action]bool, map[tui.Action]string) {
 		avail[tui.ActionEdit] = true
 	}
 	if _, ok := commands["media"]; ok {
-		notes[tui.ActionMedia] = "bootable media need the WinPE folder (copype): quit, then run refimage media FILE --winpe WINPE_DIR --iso OUT.iso (or --usb/--device)"
+		avail[tui.ActionMedia] = true
 	}
 	return avail, notes
 }
 
-func runAction(env *cmdEnv, res tui.WizardResult) error {
+func runAction(env *cmdEnv, res tui.WizardResult, themeName string) error {
 	run := func(name string) error {
 		c, ok := commands[name]
 		if !ok {
@@ -184,7 +185,8 @@ func runAction(env *cmdEnv, res tui.WizardResult) error {
 	case tui.ActionEdit:
 		return run("edit")
 	case tui.ActionMedia:
-		return usageErrorf("bootable media need the WinPE folder: run refimage media %s --winpe WINPE_DIR --iso OUT.iso", res.Written)
+		fmt.Fprintf(env.stderr, "refimage new: refimage media %s\n", res.Written)
+		return mediaWizard(env, res.Written, nil, themeName)
 	}
 	return nil
 }
@@ -326,10 +328,18 @@ func newAccessible(env *cmdEnv, w *wizard.Wizard, wopt tui.WizardOptions, saveAn
 	if res.Cancelled {
 		return errCancelled
 	}
-	return runAction(withPassphrase(env, w.A.Passphrase), res)
+	return runAction(withPassphrase(env, w.A.Passphrase), res, themeName(wopt.Theme))
 }
 
 func isDir(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
+}
+
+// themeName names a resolved theme for commands that take a name.
+func themeName(th *themes.Theme) string {
+	if th == nil || th.Name == "" {
+		return "default"
+	}
+	return th.Name
 }
