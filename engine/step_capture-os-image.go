@@ -17,7 +17,9 @@ import (
 // Live (Windows PE): every volume with a drive letter that is formatted
 // NTFS or FAT32 and is not on a USB or removable disk (and is not the
 // X: RAM disk, nor the volume the destination file is on) is captured,
-// in drive-letter order, as one image of a single WIM: the first with
+// in drive-letter order but the volume holding Windows first (found by
+// its Windows\System32\ntoskrnl.exe), as one image of a single WIM: the
+// first with
 //
 //	dism.exe /Capture-Image /ImageFile:TMP /CaptureDir:C:\ /Name:"Windows (C:)" /Description:"…" /ConfigFile:X:\Windows\Temp\refimage-capture.ini /Compress:fast /CheckIntegrity /Verify
 //
@@ -202,6 +204,17 @@ func (captureOSImage) Run(ctx context.Context, sc *StepContext) (int64, error) {
 	if len(take) == 0 {
 		return 0, Errorf(CodePathNotFound, "no NTFS or FAT32 volume to capture was found (USB volumes and the X: RAM disk are never captured)")
 	}
+	// The installed Windows is image 1 (Windows PE may have given a
+	// System Reserved partition the first letter).
+	for i, v := range take {
+		if _, err := sc.Platform.Stat(v.Letter + `\Windows\System32\ntoskrnl.exe`); err == nil {
+			if i > 0 {
+				take = append(append([]Volume{v}, take[:i]...), take[i+1:]...)
+			}
+			sc.Log("The installed Windows is on %s: it is image 1", v.Letter)
+			break
+		}
+	}
 	tmp := partialName(p.Destination)
 	if err := sc.Platform.RemoveAll(tmp); err != nil {
 		return 0, err
@@ -329,7 +342,7 @@ func (captureOSImage) Plan(pc *PlanContext) []string {
 	d := Volume{Letter: "D:", Label: "Data"}
 	out = append(out,
 		"write "+ini+" (DISM's default exclusions and \\"+stateFolder+")",
-		"capture every volume with a drive letter, NTFS or FAT32, not USB or removable, not X:, in letter order, one image each:",
+		"capture every volume with a drive letter, NTFS or FAT32, not USB or removable, not X:, one image each, the one with Windows\\System32\\ntoskrnl.exe first, then in letter order:",
 		captureLine(p, c, tmp, ini, true),
 		captureLine(p, d, tmp, ini, false)+"   (each further volume)",
 		"image properties: description "+quote(p.Description)+"; created by "+quote(p.CreatedBy)+" and version "+quote(p.Version)+" are logged (DISM cannot store them)",

@@ -3,10 +3,12 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/refimage/refimage/engine"
 	"github.com/refimage/refimage/engine/enginetest"
@@ -62,6 +64,7 @@ func TestCaptureOSImageLive(t *testing.T) {
 	f := enginetest.New(t)
 	netUse := f.ExpectRun(`net.exe use \\deploy01\captures$ /user:CONTOSO\svc-capture ` + captureCanary).Output("The command completed successfully.")
 	f.ExpectVolumes().ReturnsVolumes(captureVolumes()...)
+	f.ExpectStat(`C:\Windows\System32\ntoskrnl.exe`).ReturnsInfo(fakeFile{})
 	f.ExpectRemoveAll(partialWIM)
 	ini := f.ExpectWriteFile(captureINI)
 	f.ExpectRun(`dism.exe /Capture-Image /ImageFile:`+partialWIM+` /CaptureDir:C:\ /Name:"Windows (C:)" /Description:"Windows 11 Enterprise reference image" /ConfigFile:`+captureINI+` /Compress:max /CheckIntegrity /Verify`).
@@ -123,6 +126,7 @@ func TestCaptureOSImageVerifyFails(t *testing.T) {
 	f := enginetest.New(t)
 	f.ExpectRun(`net.exe use \\deploy01\captures$ /user:CONTOSO\svc-capture ` + captureCanary)
 	f.ExpectVolumes().ReturnsVolumes(captureVolumes()[:1]...)
+	f.ExpectStat(`C:\Windows\System32\ntoskrnl.exe`).ReturnsInfo(fakeFile{})
 	f.ExpectRemoveAll(partialWIM)
 	f.ExpectWriteFile(captureINI)
 	f.ExpectRun(`dism.exe /Capture-Image /ImageFile:` + partialWIM + ` /CaptureDir:C:\ /Name:"Windows (C:)" /Description:"Windows 11 Enterprise reference image" /ConfigFile:` + captureINI + ` /Compress:max /CheckIntegrity /Verify`)
@@ -142,6 +146,7 @@ func TestCaptureOSImageDISMFails(t *testing.T) {
 	f := enginetest.New(t)
 	f.ExpectRun(`net.exe use \\deploy01\captures$ /user:CONTOSO\svc-capture ` + captureCanary)
 	f.ExpectVolumes().ReturnsVolumes(captureVolumes()...)
+	f.ExpectStat(`C:\Windows\System32\ntoskrnl.exe`).ReturnsInfo(fakeFile{})
 	f.ExpectRemoveAll(partialWIM)
 	f.ExpectWriteFile(captureINI)
 	f.ExpectRun(`dism.exe /Capture-Image /ImageFile:` + partialWIM + ` /CaptureDir:C:\ /Name:"Windows (C:)" /Description:"Windows 11 Enterprise reference image" /ConfigFile:` + captureINI + ` /Compress:max /CheckIntegrity /Verify`)
@@ -243,5 +248,37 @@ func TestCaptureOSImageOfflineVerifyFails(t *testing.T) {
 	}
 	if _, err := os.Stat(engine.PartialName(dest)); err == nil {
 		t.Error("the partial file was left")
+	}
+}
+
+type fakeFile struct{}
+
+func (fakeFile) Name() string       { return "ntoskrnl.exe" }
+func (fakeFile) Size() int64        { return 1 }
+func (fakeFile) Mode() fs.FileMode  { return 0o644 }
+func (fakeFile) ModTime() time.Time { return time.Time{} }
+func (fakeFile) IsDir() bool        { return false }
+func (fakeFile) Sys() any           { return nil }
+
+// Windows PE gave the System Reserved partition C: and Windows D:: the
+// Windows volume is still image 1.
+func TestCaptureOSImageWindowsFirst(t *testing.T) {
+	defer engine.SetVerifyWIM(func(string) error { return nil })()
+	f := enginetest.New(t)
+	f.ExpectVolumes().ReturnsVolumes(
+		engine.Volume{Letter: "C:", Label: "System Reserved", FileSystem: "NTFS", Disk: 0, Partition: 1},
+		engine.Volume{Letter: "D:", Label: "Windows", FileSystem: "NTFS", Disk: 0, Partition: 2},
+	)
+	f.ExpectStat(`C:\Windows\System32\ntoskrnl.exe`)
+	f.ExpectStat(`D:\Windows\System32\ntoskrnl.exe`).ReturnsInfo(fakeFile{})
+	f.ExpectRemoveAll(`E:\captures\ref.refimage-partial.wim`)
+	f.ExpectWriteFile(captureINI)
+	f.ExpectRun(`dism.exe /Capture-Image /ImageFile:E:\captures\ref.refimage-partial.wim /CaptureDir:D:\ /Name:"Windows (D:)" /ConfigFile:` + captureINI + ` /Compress:fast /CheckIntegrity /Verify`)
+	f.ExpectRun(`dism.exe /Append-Image /ImageFile:E:\captures\ref.refimage-partial.wim /CaptureDir:C:\ /Name:"System Reserved (C:)" /ConfigFile:` + captureINI + ` /CheckIntegrity /Verify`)
+	f.ExpectRename(`E:\captures\ref.refimage-partial.wim`, `E:\captures\ref.wim`)
+	r := newRun(t)
+	res := r.go_(t, context.Background(), load(t, "\n[[steps]]\ntype = \"capture-os-image\"\nname = \"Capture\"\ndestination = 'E:\\captures\\ref.wim'\n"), r.opts(f))
+	if res.Status != engine.StatusSucceeded {
+		t.Fatal(res.Failed)
 	}
 }
