@@ -44,12 +44,20 @@ type storageInfo struct {
 	model     string
 }
 
+// openDevice opens a disk or volume for queries: with read access when
+// allowed (IOCTL_DISK_GET_LENGTH_INFO needs it; Windows PE runs as an
+// administrator), else with none (the storage queries need none).
 func openDevice(path string) (windows.Handle, error) {
 	p, err := windows.UTF16PtrFromString(path)
 	if err != nil {
 		return 0, err
 	}
-	return windows.CreateFile(p, 0, windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE, nil, windows.OPEN_EXISTING, 0, 0)
+	share := uint32(windows.FILE_SHARE_READ | windows.FILE_SHARE_WRITE)
+	h, err := windows.CreateFile(p, windows.GENERIC_READ, share, nil, windows.OPEN_EXISTING, 0, 0)
+	if err == nil {
+		return h, nil
+	}
+	return windows.CreateFile(p, 0, share, nil, windows.OPEN_EXISTING, 0, 0)
 }
 
 func queryStorage(h windows.Handle) (storageInfo, error) {
