@@ -19,6 +19,16 @@ func newOutFile(f *os.File, at int64) *outFile {
 func (o *outFile) offset() int64 { return o.flushed + int64(len(o.buf)) }
 
 func (o *outFile) write(p []byte) error {
+	if len(p) >= 256<<10 { // large pieces go straight to the file: no extra copy
+		if err := o.flush(); err != nil {
+			return err
+		}
+		if _, err := o.f.WriteAt(p, o.flushed); err != nil {
+			return err
+		}
+		o.flushed += int64(len(p))
+		return nil
+	}
 	if len(o.buf)+len(p) > cap(o.buf) {
 		if err := o.flush(); err != nil {
 			return err
