@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -137,13 +138,13 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		return nil, err
 	}
 	for _, d := range dirs {
-		if err := os.Mkdir(d.path, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+		if err := makeDir(d.path); err != nil {
 			return nil, err
 		}
 		st.Dirs++
 	}
 	for _, f := range empties {
-		fh, err := os.OpenFile(f.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+		fh, err := createFile(f.path)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +210,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		return st, firstErr
 	}
 	for _, hl := range hardlinks {
-		if err := os.Link(hl[0], hl[1]); err != nil {
+		if err := replaceWith(hl[1], func() error { return os.Link(hl[0], hl[1]) }); err != nil {
 			if err := copyFile(hl[0], hl[1]); err != nil {
 				return st, err
 			}
@@ -233,7 +234,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		if err != nil {
 			return st, fmt.Errorf("%s: %v", l.rel, err)
 		}
-		if err := os.Symlink(filepath.FromSlash(target), l.path); err != nil {
+		if err := replaceWith(l.path, func() error { return os.Symlink(filepath.FromSlash(target), l.path) }); err != nil {
 			st.SkippedLinkTargets++
 			continue
 		}
@@ -271,7 +272,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 // checking its SHA-1 on the way.
 func (w *WIM) extractBlob(ctx context.Context, b *Blob, files []applyFile, sc *scratch, prog *progressTracker) error {
 	first := files[0]
-	out, err := os.OpenFile(first.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	out, err := createFile(first.path)
 	if err != nil {
 		return err
 	}
@@ -316,7 +317,7 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	out, err := createFile(dst)
 	if err != nil {
 		return err
 	}
@@ -332,3 +333,46 @@ func (t Filetime) UnixNano() int64 { return (int64(t) - filetimeUnixOffset) * 10
 
 // FiletimeFromUnixNano converts Unix nanoseconds to a FILETIME.
 func FiletimeFromUnixNano(ns int64) Filetime { return Filetime(ns/100 + filetimeUnixOffset) }
+
+// createFile creates path for writing. Something already there is removed
+// first rather than opened, so an existing symbolic link is never
+// followed (a hostile earlier apply cannot redirect this one).
+func createFile(path string) (*os.File, error) {
+	var f *os.File
+	err := replaceWith(path, func() error {
+		var err error
+		f, err = os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		return err
+	})
+	return f, err
+}
+
+// replaceWith runs create; if path exists it is removed (a file, a link
+// or an empty folder) and create runs again.
+func replaceWith(path string, create func() error) error {
+	err := create()
+	if !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if rerr := os.Remove(path); rerr != nil {
+		return err
+	}
+	return create()
+}
+
+// makeDir creates a folder; an existing folder is fine, an existing link
+// or file in its place is replaced, never followed.
+func makeDir(path string) error {
+	err := os.Mkdir(path, 0o755)
+	if !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	fi, lerr := os.Lstat(path)
+	if lerr == nil && fi.IsDir() {
+		return nil
+	}
+	if rerr := os.Remove(path); rerr != nil {
+		return err
+	}
+	return os.Mkdir(path, 0o755)
+}

@@ -204,3 +204,35 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("apply: %v", err)
 	}
 }
+
+// A link left by an earlier apply is replaced, never written through.
+func TestApplyDoesNotFollowExistingLinks(t *testing.T) {
+	dir := t.TempDir()
+	outside := filepath.Join(dir, "outside")
+	os.MkdirAll(outside, 0o755)
+	os.WriteFile(filepath.Join(outside, "victim.txt"), []byte("precious"), 0o644)
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(filepath.Join(src, "sub"), 0o755)
+	os.WriteFile(filepath.Join(src, "sub", "victim.txt"), []byte("overwritten"), 0o644)
+	os.WriteFile(filepath.Join(src, "file.txt"), []byte("new"), 0o644)
+	out := filepath.Join(dir, "x.wim")
+	if _, err := Capture(src, out, CaptureOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(dir, "dest")
+	os.MkdirAll(dest, 0o755)
+	os.Symlink(outside, filepath.Join(dest, "sub"))
+	os.Symlink(filepath.Join(outside, "victim.txt"), filepath.Join(dest, "file.txt"))
+	w, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.Apply(1, dest, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(outside, "victim.txt")); string(b) != "precious" {
+		t.Fatalf("apply wrote through a link: %q", b)
+	}
+	compareTrees(t, src, dest)
+}
