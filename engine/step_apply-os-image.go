@@ -41,7 +41,8 @@ import (
 // Offline: the folder stands for the volume: its content except
 // _SMSTaskSequence is deleted and the image is applied with the native
 // applier of media/wim (split sets with wim.OpenParts), progress from its
-// callback; OSDTargetSystemDrive is the folder.
+// callback; OSDTargetSystemDrive is the folder, and OSDTargetArchitecture
+// the image's architecture from its metadata (WINDOWS/ARCH) unless set.
 type applyOSImage struct{}
 
 func init() { Register("apply-os-image", applyOSImage{}) }
@@ -422,7 +423,27 @@ func applyOffline(sc *StepContext, p *sequence.ApplyOSImage) error {
 		}
 		sc.Log("Copied the answer file %s to Windows/Panther/unattend.xml", p.AnswerFile)
 	}
+	if a := wimArch(info.WindowsArch); a != "" && sc.Vars.Value("OSDTargetArchitecture") == "" {
+		if err := sc.Vars.Set("OSDTargetArchitecture", a); err != nil {
+			return err
+		}
+		sc.Log("Set OSDTargetArchitecture to %s (the image's metadata)", a)
+	}
 	return sc.Vars.Set("OSDTargetSystemDrive", dir)
+}
+
+// wimArch maps the WIM XML's WINDOWS/ARCH (a PROCESSOR_ARCHITECTURE
+// value) to the answer file's processorArchitecture.
+func wimArch(v string) string {
+	switch strings.TrimSpace(v) {
+	case "0":
+		return "x86"
+	case "9":
+		return "amd64"
+	case "12":
+		return "arm64"
+	}
+	return ""
 }
 
 // openImage opens a WIM, or every part of a split set named like its
