@@ -162,19 +162,22 @@ func (f *Field) required() *Field {
 }
 
 func (f *Field) choices(opts ...string) *Field {
-	var list []wizard.Option
-	for _, o := range opts {
-		list = append(list, wizard.Option{Value: o, Label: Msg(f.ID + "." + o)})
+	// The labels are looked up when shown, in the language of the moment.
+	f.options = func(*Wizard) []wizard.Option {
+		list := make([]wizard.Option, len(opts))
+		for i, o := range opts {
+			list[i] = wizard.Option{Value: o, Label: Msg(f.ID + "." + o)}
+		}
+		return list
 	}
-	f.options = func(*Wizard) []wizard.Option { return list }
 	return f.rule(func(w *Wizard) string {
 		v := f.Get(w)
-		vals := make([]string, len(list))
-		for i, o := range list {
-			if o.Value == v {
+		vals := make([]string, len(opts))
+		for i, o := range opts {
+			if o == v {
 				return ""
 			}
-			vals[i] = fmt.Sprintf("%q", o.Value)
+			vals[i] = fmt.Sprintf("%q", o)
 		}
 		return Msgf("err.choice", strings.Join(vals, ", "), v)
 	})

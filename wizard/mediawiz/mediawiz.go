@@ -259,7 +259,7 @@ func (w *Wizard) PageWarnings(id PageID) []FieldError {
 }
 
 // ErrInvalid is returned by Next when the page has errors.
-var ErrInvalid = errors.New(Msg("nav.invalid"))
+var ErrInvalid error = msgError("nav.invalid")
 
 // Next goes to the next page if the current one is valid. It stops at
 // the Summary: the caller writes the medium and then calls Goto.
@@ -578,13 +578,11 @@ func (w *Wizard) Summary() []SummaryItem {
 		return s
 	}
 	target := w.Target()
-	for _, o := range pages[PageTarget].Field("target").Options(w) {
-		if o.Value == w.A.Target {
-			target = fmt.Sprintf("%s: %s", strings.SplitN(o.Label, " (", 2)[0], target)
-		}
-	}
 	if d, ok := w.Disk(); ok && w.A.Target == TargetDevice {
-		target = strings.TrimSuffix(target, d.Path) + describe(d)
+		target = describe(d)
+	}
+	if HasMsg("summary.target." + w.A.Target) {
+		target = Msg("summary.target."+w.A.Target) + ": " + target
 	}
 	pass := Msg("value.no")
 	if w.A.Protect {
@@ -603,8 +601,10 @@ func (w *Wizard) Summary() []SummaryItem {
 			vars = append(vars, l)
 		}
 	}
-	kind := Msg("type.kind." + w.A.Kind)
-	kind, _, _ = strings.Cut(kind, ":")
+	kind := w.A.Kind
+	if HasMsg("summary.kind." + kind) {
+		kind = Msg("summary.kind." + kind)
+	}
 	return []SummaryItem{
 		{Msg("summary.sequence"), w.seqPath},
 		{Msg("summary.kind"), kind},
@@ -628,7 +628,7 @@ func describe(d Disk) string {
 	if len(d.Partitions) > 0 {
 		s += "  " + strings.Join(baseNames(d.Partitions), ", ")
 	} else {
-		s += "  no partitions"
+		s += "  " + Msg("disk.no-partitions")
 	}
 	return s
 }

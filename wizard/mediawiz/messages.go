@@ -2,14 +2,21 @@ package mediawiz
 
 import (
 	"fmt"
-	"strings"
+	"sort"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/refimage/refimage/wizard"
 )
 
 // Every user-visible string of the media wizard, keyed by message ID, as
 // in package wizard: page texts (page.KEY.title|nav|help), field texts
 // (PAGE.FIELD.label|help, options PAGE.FIELD.VALUE), errors (err.*),
 // warnings (warn.*), notes (note.*) and navigation (nav.*). Another
-// language is another map with the same keys.
+// language is another map with the same keys (catalogKO in
+// messages_ko.go); the language is package wizard's (wizard.SetLang), so
+// both wizards speak the same one. A test fails when a key is missing
+// from either catalog.
 var catalogEN = map[string]string{
 	// Pages.
 	"page.type.title":       "Select Media Type",
@@ -99,20 +106,28 @@ var catalogEN = map[string]string{
 	"custom.label.help":      "Letters, digits, _ and -; at most 32 characters on an ISO, 11 on USB. Also written to MediaLabel.txt.",
 
 	// Summary.
-	"summary.confirm.label":  "Type %s to erase it",
-	"summary.confirm.help":   "Everything on %s is lost. Type its name to confirm.",
-	"summary.sequence":       "Task sequence",
-	"summary.kind":           "Media type",
-	"summary.target":         "Write to",
-	"summary.password":       "Media password",
-	"summary.password.typed": "typed (not shown)",
-	"summary.password.env":   "from $%s",
-	"summary.winpe":          "Windows PE source",
-	"summary.fwfiles":        "Firmware files",
-	"summary.exe":            "refimage.exe",
-	"summary.variables":      "Media variables",
-	"summary.prestart":       "Prestart command",
-	"summary.label":          "Volume label",
+	"summary.confirm.label":   "Type %s to erase it",
+	"summary.confirm.help":    "Everything on %s is lost. Type its name to confirm.",
+	"summary.sequence":        "Task sequence",
+	"summary.kind":            "Media type",
+	"summary.target":          "Write to",
+	"summary.password":        "Media password",
+	"summary.password.typed":  "typed (not shown)",
+	"summary.password.env":    "from $%s",
+	"summary.winpe":           "Windows PE source",
+	"summary.fwfiles":         "Firmware files",
+	"summary.exe":             "refimage.exe",
+	"summary.variables":       "Media variables",
+	"summary.prestart":        "Prestart command",
+	"summary.label":           "Volume label",
+	"summary.kind.bootable":   "Bootable media",
+	"summary.kind.standalone": "Stand-alone media",
+	"summary.target.iso":      "ISO file",
+	"summary.target.usb":      "USB image file",
+	"summary.target.device":   "USB device",
+
+	// Disks.
+	"disk.no-partitions": "no partitions",
 
 	// Values.
 	"value.none":    "(none)",
@@ -140,10 +155,12 @@ var catalogEN = map[string]string{
 	"err.passphrase-wrong": "this passphrase does not decrypt the sequence's secrets",
 	"err.winpe-arch":       "the sequence's boot image is %s, but this Windows PE is %s: use a %[1]s source",
 	"err.content":          "fix the sequence, or give the missing variables above as media variables:%s",
-	"err.var-eq":           "line %d: write NAME=value",
-	"err.var":              "line %d: %s",
-	"err.var-dup":          "line %d: %s is set twice (names ignore case)",
+	"err.var-line":         "line %d: ",
+	"err.var-eq":           "write NAME=value",
+	"err.var-dup":          "%s is set twice (names ignore case)",
 	"err.label-max":        "at most %d characters on %s: this has %d, remove %d",
+	"err.label-on-iso":     "an ISO",
+	"err.label-on-usb":     "USB",
 	"err.label-chars":      "a volume label has letters, digits, _ and - only (not %q)",
 	"err.confirm-device":   "type %s to confirm",
 
@@ -161,38 +178,60 @@ var catalogEN = map[string]string{
 	"nav.fix-page": "the page %q has errors: fix it first",
 }
 
-var catalog = catalogEN
+var catalogs = map[wizard.Lang]map[string]string{wizard.English: catalogEN, wizard.Korean: catalogKO}
 
-// Msg returns the message with the ID; a missing ID is returned as is so
-// a gap shows instead of an empty label.
+// Msg returns the message with the ID in the current language
+// (wizard.CurrentLang), else in English; a missing ID is returned as is
+// so a gap shows instead of an empty label.
 func Msg(id string) string {
-	if s, ok := catalog[id]; ok {
+	if s, ok := catalogs[wizard.CurrentLang()][id]; ok {
+		return s
+	}
+	if s, ok := catalogEN[id]; ok {
 		return s
 	}
 	return id
 }
 
+// MsgIn returns the message with the ID in a language.
+func MsgIn(l wizard.Lang, id string) string {
+	if s, ok := catalogs[l][id]; ok {
+		return s
+	}
+	return Msg(id)
+}
+
+// msgError is an error whose text is looked up when it is shown, in the
+// language of the moment.
+type msgError string
+
+func (e msgError) Error() string { return Msg(string(e)) }
+
 // Msgf formats the message with the ID.
 func Msgf(id string, args ...any) string { return fmt.Sprintf(Msg(id), args...) }
 
-// HasMsg reports whether the catalog has the ID.
-func HasMsg(id string) bool { _, ok := catalog[id]; return ok }
+// HasMsg reports whether the catalog has the ID (in English, which every
+// language has too).
+func HasMsg(id string) bool { _, ok := catalogEN[id]; return ok }
 
-// CatalogKeys returns every key of the catalog (tests check that pages
-// and fields have their texts).
-func CatalogKeys() []string {
-	out := make([]string, 0, len(catalog))
-	for k := range catalog {
+// CatalogKeys returns every key of a language's catalog, sorted (tests
+// check that pages and fields have their texts, in every language).
+func CatalogKeys(l wizard.Lang) []string {
+	out := make([]string, 0, len(catalogs[l]))
+	for k := range catalogs[l] {
 		out = append(out, k)
 	}
+	sort.Strings(out)
 	return out
 }
 
 // lower starts a label in lower case, unless it starts with an
-// abbreviation (ISO file).
+// abbreviation (ISO file) or is not in a cased script (Korean).
 func lower(s string) string {
-	if len(s) < 2 || strings.ToUpper(s[:2]) == s[:2] {
+	r1, n := utf8.DecodeRuneInString(s)
+	r2, _ := utf8.DecodeRuneInString(s[n:])
+	if !unicode.IsUpper(r1) || !unicode.IsLower(r2) {
 		return s
 	}
-	return strings.ToLower(s[:1]) + s[1:]
+	return string(unicode.ToLower(r1)) + s[n:]
 }

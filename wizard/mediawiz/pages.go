@@ -325,9 +325,9 @@ func init() {
 				}
 			}
 		}
-		max, on := MaxLabelISO, "an ISO"
+		max, on := MaxLabelISO, Msg("err.label-on-iso")
 		if w.A.Target != TargetISO {
-			max, on = MaxLabelUSB, "USB"
+			max, on = MaxLabelUSB, Msg("err.label-on-usb")
 		}
 		if n := utf8.RuneCountInString(l); n > max {
 			return Msgf("err.label-max", max, on, n, n-max)
@@ -399,18 +399,19 @@ func (w *Wizard) VarErrors() []string {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
+		line := Msgf("err.var-line", i+1)
 		k, _, ok := strings.Cut(l, "=")
 		if !ok {
-			out = append(out, Msgf("err.var-eq", i+1))
+			out = append(out, line+Msg("err.var-eq"))
 			continue
 		}
 		k = strings.TrimSpace(k)
 		if m := sequence.ValidateVariableName(k); m != "" {
-			out = append(out, Msgf("err.var", i+1, m))
+			out = append(out, line+m)
 			continue
 		}
 		if seen[strings.ToLower(k)] {
-			out = append(out, Msgf("err.var-dup", i+1, k))
+			out = append(out, line+Msgf("err.var-dup", k))
 		}
 		seen[strings.ToLower(k)] = true
 	}
@@ -420,7 +421,7 @@ func (w *Wizard) VarErrors() []string {
 // VarLineError is what is wrong with one line of the variables ("" when
 // fine).
 func (w *Wizard) VarLineError(i int) string {
-	prefix := fmt.Sprintf(Msg("err.var-eq")[:strings.Index(Msg("err.var-eq"), "%d")]+"%d: ", i+1)
+	prefix := Msgf("err.var-line", i+1)
 	for _, e := range w.VarErrors() {
 		if strings.HasPrefix(e, prefix) {
 			return strings.TrimPrefix(e, prefix)
