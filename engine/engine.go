@@ -781,7 +781,7 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 		stepCtx, cancel = context.WithTimeout(ctx, it.Timeout+2*time.Second)
 	}
 	sc := &StepContext{Item: it, Props: props, Path: in.path, Platform: r.plat, Vars: r.vars, Machine: r.mach,
-		Offline: r.opts.Offline, BootImage: r.seq.BootImage.Path, Timeout: it.Timeout, r: r}
+		Offline: r.opts.Offline, BootImage: r.bootImage(), Timeout: it.Timeout, r: r}
 	code, err := action.Run(stepCtx, sc)
 	cancel()
 
@@ -789,7 +789,7 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 	// variables go.
 	rebootTarget := r.vars.Value("SMSTSRebootRequested")
 	retry := strings.EqualFold(r.vars.Value("SMSTSRetryRequested"), "true")
-	rb := Reboot{Target: rebootTarget, BootImage: r.seq.BootImage.Path}
+	rb := Reboot{Target: rebootTarget, BootImage: r.bootImage()}
 	rb.Message = firstSet(r.vars.Value("SMSRebootMessage"), r.vars.Value("SMSTSRebootMessage"))
 	if d, err := strconv.Atoi(firstSet(r.vars.Value("SMSRebootTimeout"), r.vars.Value("SMSTSRebootDelay"))); err == nil && d > 0 {
 		rb.Delay = time.Duration(d) * time.Second
@@ -838,6 +838,16 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 	r.save()
 	r.followEnvironment()
 	return nil
+}
+
+// bootImage is the boot image a restart into Windows PE stages: the
+// medium's sources\boot.wim when the run came from refimage media
+// (_RefimageMediaRoot), else the sequence's [boot_image] path.
+func (r *runner) bootImage() string {
+	if root := r.vars.Value("_RefimageMediaRoot"); root != "" {
+		return strings.TrimRight(root, `\/`) + `\sources\boot.wim`
+	}
+	return r.seq.BootImage.Path
 }
 
 func firstSet(vals ...string) string {

@@ -146,3 +146,18 @@ func TestRestartComputerStep(t *testing.T) {
 		t.Fatal(res.Status, res.Failed)
 	}
 }
+
+// Run from refimage media, a restart into WinPE stages the medium's own
+// boot image.
+func TestRestartComputerFromMedia(t *testing.T) {
+	f := enginetest.New(t)
+	f.MachineInfo.InWinPE = false
+	rb := f.ExpectReboot("WinPE")
+	r := newRun(t)
+	o := r.opts(f)
+	o.ReadOnlyVars = append(o.ReadOnlyVars, varKV("_RefimageMediaRoot", `E:\`))
+	res := r.go_(t, context.Background(), load(t, "[boot_image]\npath = '"+testBootWIM+"'\narch = \"x64\"\n\n[[steps]]\ntype = \"restart-computer\"\nname = \"Restart\"\n"), o)
+	if res.Status != engine.StatusRestarting || rb.Reboot.BootImage != `E:\sources\boot.wim` {
+		t.Fatalf("%s %+v", res.Status, rb.Reboot)
+	}
+}
