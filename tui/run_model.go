@@ -6,7 +6,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/refimage/refimage/engine"
 	"github.com/refimage/refimage/engine/sequence"
@@ -15,8 +14,13 @@ import (
 
 // RunViewOptions configure the progress view.
 type RunViewOptions struct {
-	// Theme styles the view; nil is themes.Default().
+	// Theme styles the view; nil is themes.Default(). Give the theme
+	// ThemeFor built for the output: the model never touches lipgloss's
+	// renderer itself.
 	Theme *themes.Theme
+	// MaxWidth and MaxHeight cap the layout (Windows PE: 80x25, whatever
+	// the console buffer reports); 0 is no cap.
+	MaxWidth, MaxHeight int
 	// Embedded: when the user closes the summary the model sends
 	// RunClosedMsg to its parent (the wizard) instead of quitting the
 	// program.
@@ -61,6 +65,7 @@ type RunModel struct {
 	opts engine.Options
 	vo   RunViewOptions
 	st   runStyles
+	th   *themes.Theme
 	now  func() time.Time
 
 	width, height int
@@ -102,7 +107,7 @@ func NewRunModel(seq *sequence.Sequence, opts engine.Options, vo RunViewOptions)
 	if now == nil {
 		now = time.Now
 	}
-	m := &RunModel{seq: seq, opts: opts, vo: vo, st: newRunStyles(th), now: now, width: 80, height: 25, ch: make(chan tea.Msg, 256)}
+	m := &RunModel{seq: seq, opts: opts, vo: vo, st: newRunStyles(th), th: th, now: now, width: 80, height: 25, ch: make(chan tea.Msg, 256)}
 	if seq != nil {
 		m.name = seq.Name
 	}
@@ -155,6 +160,12 @@ func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.vo.MaxWidth > 0 && m.width > m.vo.MaxWidth {
+			m.width = m.vo.MaxWidth
+		}
+		if m.vo.MaxHeight > 0 && m.height > m.vo.MaxHeight {
+			m.height = m.vo.MaxHeight
+		}
 	case runTickMsg:
 		if !m.finished {
 			return m, runTick()
@@ -266,8 +277,12 @@ func (m *RunModel) event(e engine.Event) {
 
 // RunInTerminal runs the sequence with the progress view on out, reading
 // keys from in, and returns the result when the user closes the summary.
+// vo.Theme should be built for out (ThemeFor); nil is the default theme
+// built for out.
 func RunInTerminal(seq *sequence.Sequence, opts engine.Options, vo RunViewOptions, in io.Reader, out io.Writer) (*engine.Result, error) {
-	lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(out))
+	if vo.Theme == nil {
+		vo.Theme = ThemeFor(themes.Default(), out, false)
+	}
 	m := NewRunModel(seq, opts, vo)
 	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
 	final, err := p.Run()

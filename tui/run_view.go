@@ -5,14 +5,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/refimage/refimage/engine"
 )
 
 // View draws the progress view, or the summary once the run ended. No
-// line is wider than the terminal; bars are ASCII (WinPE consoles may
-// lack box-drawing glyphs).
+// line is wider than the terminal (wide characters count two cells);
+// bars are ASCII and every other glyph comes from the theme's Symbols,
+// so the ascii theme draws ASCII only.
 func (m *RunModel) View() string {
 	if m.finished {
 		return m.summaryView()
@@ -21,51 +23,54 @@ func (m *RunModel) View() string {
 	if w < 20 {
 		w = 20
 	}
+	sym := m.th.Symbols
 	var top []string
-	elapsed := "elapsed " + runClock(m.now().Sub(m.started))
-	title := " Running: " + m.name
-	top = append(top, m.st.title.Render(runPadBetween(title, elapsed+" ", w)))
+	elapsed := fmt.Sprintf(rtx("elapsed"), runClock(m.now().Sub(m.started)))
+	title := " " + fmt.Sprintf(rtx("title"), m.name)
+	top = append(top, m.st.title.Render(m.padBetween(title, elapsed+" ", w)))
 	top = append(top, "")
-	step := " Starting…"
+	step := " " + rtx("starting") + sym.Ellipsis
 	if m.stepNum > 0 {
-		step = fmt.Sprintf(" Step %d of %d: %s", m.stepNum, m.total, m.stepName)
+		step = " " + fmt.Sprintf(rtx("step"), m.stepNum, m.total, m.stepName)
 		if m.attempt > 1 {
-			step += fmt.Sprintf(" (attempt %d)", m.attempt)
+			step += fmt.Sprintf(rtx("attempt"), m.attempt)
 		}
 	}
-	top = append(top, m.st.step.Render(runCut(step, w)))
+	top = append(top, m.st.step.Render(m.cut(step, w)))
 	if p := m.prog; p != nil && p.Total > 0 {
 		top = append(top, m.progressLine(p, w))
 	} else if m.stepNum > 0 && !m.stepStart.IsZero() {
-		top = append(top, m.st.muted.Render(runCut("   running for "+engine.FormatDuration(m.now().Sub(m.stepStart)), w)))
+		top = append(top, m.st.muted.Render(m.cut("   "+fmt.Sprintf(rtx("running.for"), engine.FormatDuration(m.now().Sub(m.stepStart))), w)))
 	} else {
 		top = append(top, "")
 	}
-	overallInfo := fmt.Sprintf(" %d of %d", m.done, m.total)
+	overallInfo := " " + fmt.Sprintf(rtx("overall.count"), m.done, m.total)
+	overall := " " + rtx("overall") + " "
 	pct := 0.0
 	if m.total > 0 {
 		pct = float64(m.done) / float64(m.total)
 	}
-	top = append(top, " Overall "+m.bar(pct, w-len(" Overall ")-len(overallInfo)-1)+overallInfo)
+	top = append(top, overall+m.bar(pct, w-lipgloss.Width(overall)-lipgloss.Width(overallInfo)-1)+overallInfo)
 	if r := m.restart; r != nil {
-		msg := " Restarting"
+		msg := " " + rtx("restarting")
 		if r.Message != "" {
 			msg += ": " + r.Message
 		}
-		top = append(top, m.st.warn.Render(runCut(msg, w)))
+		top = append(top, m.st.warn.Render(m.cut(msg, w)))
 	}
-	top = append(top, m.st.muted.Render(runCut(" -- Log "+strings.Repeat("-", max(0, w-9)), w)))
+	logHead := " " + sym.Rule + sym.Rule + " " + rtx("log") + " "
+	top = append(top, m.st.muted.Render(m.cut(logHead+m.rule(w-lipgloss.Width(logHead)-1), w)))
 
 	var foot []string
 	switch {
 	case m.asking:
-		for _, l := range engine.Wrap("Stop the task sequence? The running step's processes are ended; the state is kept and refimage run --resume continues. ctrl+c or y: stop   n or esc: keep running", w-1) {
+		for _, l := range runWrap(rtx("ask.stop"), w-1) {
 			foot = append(foot, m.st.ask.Render(" "+l))
 		}
 	case m.stopping:
-		foot = append(foot, m.st.warn.Render(runCut(" Stopping the running step…", w)))
+		foot = append(foot, m.st.warn.Render(m.cut(" "+rtx("stopping")+sym.Ellipsis, w)))
 	default:
-		foot = append(foot, " "+m.st.key.Render("ctrl+c")+m.st.footer.Render(runCut(" stop", w-7)))
+		foot = append(foot, " "+m.st.key.Render("ctrl+c")+m.st.footer.Render(m.cut(" "+rtx("key.stop"), w-7)))
 	}
 	rows := h - len(top) - len(foot)
 	if rows < 0 {
@@ -89,8 +94,17 @@ func (m *RunModel) View() string {
 	return b.String()
 }
 
+// rule is the theme's horizontal line, n cells long.
+func (m *RunModel) rule(n int) string {
+	r := m.th.Symbols.Rule
+	if r == "" || n <= 0 {
+		return ""
+	}
+	return strings.Repeat(r, n/max(1, lipgloss.Width(r)))
+}
+
 func (m *RunModel) logLine(l runLine, w int) string {
-	text := runCut(" "+strings.ReplaceAll(strings.ReplaceAll(l.text, "\r", ""), "\n", " | "), w)
+	text := m.cut(" "+strings.ReplaceAll(strings.ReplaceAll(l.text, "\r", ""), "\n", " | "), w)
 	switch l.typ {
 	case engine.LogError:
 		return m.st.err.Render(text)
@@ -113,15 +127,15 @@ func (m *RunModel) progressLine(p *engine.StepProgress, w int) string {
 			rate := float64(p.Done-m.progFrom) / secs
 			info += "  " + engine.FormatBytes(int64(rate)) + "/s"
 			eta := time.Duration(float64(p.Total-p.Done) / rate * float64(time.Second))
-			info += "  ETA " + engine.FormatDuration(eta)
+			info += "  " + fmt.Sprintf(rtx("eta"), engine.FormatDuration(eta))
 		}
 	} else if p.Message != "" {
 		info += "  " + p.Message
 	}
-	barW := w - 4 - len([]rune(info))
+	barW := w - 4 - lipgloss.Width(info)
 	if barW < 10 {
 		barW = 10
-		info = runCut(info, w-4-barW)
+		info = m.cut(info, w-4-barW)
 	}
 	return "   " + m.bar(pct, barW) + info
 }
@@ -139,37 +153,44 @@ func (m *RunModel) bar(pct float64, width int) string {
 	return "[" + m.st.bar.Render(strings.Repeat("#", fill)) + m.st.barEmpty.Render(strings.Repeat("-", in-fill)) + "]"
 }
 
+// sumLine is a line of the summary; err marks the failing step's.
+type sumLine struct {
+	text string
+	err  bool
+}
+
+func plainLines(ls []string) []sumLine {
+	out := make([]sumLine, len(ls))
+	for i, l := range ls {
+		out[i] = sumLine{text: l}
+	}
+	return out
+}
+
 func (m *RunModel) summaryView() string {
 	w, h := m.width, m.height
-	var status, title string
-	var content []string
+	var title string
+	var content []sumLine
 	switch {
 	case m.res == nil && m.err != nil:
-		title = " " + m.name + ": could not start"
-		content = engine.Wrap(m.err.Error(), w-2)
+		title = " " + fmt.Sprintf(rtx("no.start"), m.name)
+		content = plainLines(runWrap(m.err.Error(), w-2))
 	case m.res == nil:
 		title = " " + m.name
 	default:
 		r := m.res
-		status = map[engine.Status]string{
-			engine.StatusSucceeded:     "completed successfully",
-			engine.StatusFailed:        "failed",
-			engine.StatusCancelled:     "stopped",
-			engine.StatusRestarting:    "restarting",
-			engine.StatusRestartNeeded: "needs a restart",
-		}[r.Status]
-		title = " " + r.Sequence + ": " + status
-		table := engine.SummaryTable(r, w-2)
-		details := engine.SummaryDetails(r, w-2)
+		title = " " + r.Sequence + ": " + statusText(r.Status)
+		table := plainLines(m.summaryTable(r, w-2))
+		details := m.summaryDetails(r, w-2)
 		if r.Status == engine.StatusFailed {
-			content = append(append(details, ""), table...)
+			content = append(append(details, sumLine{}), table...)
 		} else {
-			content = append(append(table, ""), details...)
+			content = append(append(table, sumLine{}), details...)
 		}
 	}
 	elapsed := ""
 	if m.res != nil {
-		elapsed = "elapsed " + runClock(m.res.Elapsed) + " "
+		elapsed = fmt.Sprintf(rtx("elapsed"), runClock(m.res.Elapsed)) + " "
 	}
 	rows := h - 2
 	if rows < 1 {
@@ -186,15 +207,14 @@ func (m *RunModel) summaryView() string {
 		m.scroll = 0
 	}
 	var b strings.Builder
-	b.WriteString(m.st.title.Render(runPadBetween(title, elapsed, w)) + "\n")
+	b.WriteString(m.st.title.Render(m.padBetween(title, elapsed, w)) + "\n")
 	shown := content[m.scroll:]
 	if len(shown) > rows {
 		shown = shown[:rows]
 	}
 	for _, l := range shown {
-		line := runCut(" "+l, w)
-		switch {
-		case strings.HasPrefix(l, "Failed step:") || strings.Contains(l, " failed ") && strings.HasPrefix(l, "  ") == false && m.res != nil && m.res.Status == engine.StatusFailed && l == shown[0]:
+		line := m.cut(" "+l.text, w)
+		if l.err {
 			line = m.st.err.Render(line)
 		}
 		b.WriteString(line + "\n")
@@ -202,30 +222,115 @@ func (m *RunModel) summaryView() string {
 	for i := len(shown); i < rows; i++ {
 		b.WriteString("\n")
 	}
-	hint := "q close"
+	hint := "q " + rtx("key.close")
 	if maxScroll > 0 {
-		hint = "up/down scroll  " + hint
+		hint = m.th.Symbols.UpDown + " " + rtx("key.scroll") + "  " + hint
 		if m.scroll < maxScroll {
-			hint += "  (more below)"
+			hint += "  " + rtx("more.below")
 		}
 	}
-	b.WriteString(" " + m.st.footer.Render(runCut(hint, w-1)))
+	b.WriteString(" " + m.st.footer.Render(m.cut(hint, w-1)))
 	return b.String()
 }
 
-// runCut cuts plain text to width cells.
-func runCut(s string, w int) string {
+// padCells pads s with spaces to n cells (wide characters count two).
+func padCells(s string, n int) string {
+	return pad(s, n)
+}
+
+// summaryTable is the table of every step: number, name, result, exit
+// code in hex and decimal, duration; as engine.SummaryTable, in the
+// current language and measured in cells.
+func (m *RunModel) summaryTable(res *engine.Result, width int) []string {
+	width = max(width, 60)
+	const numW, resW, codeW, timeW = 3, 18, 22, 8
+	nameW := width - numW - resW - codeW - timeW - 4
+	row := func(num, name, result, code, dur string) string {
+		dur = strings.Repeat(" ", max(0, timeW-lipgloss.Width(dur))) + dur
+		return strings.TrimRight(padCells(num, numW)+" "+padCells(name, nameW)+" "+padCells(m.cut(result, resW), resW)+" "+padCells(code, codeW)+" "+dur, " ")
+	}
+	out := []string{row(rtx("col.num"), rtx("col.step"), rtx("col.result"), rtx("col.code"), rtx("col.time"))}
+	out = append(out, m.rule(width))
+	for _, s := range res.Steps {
+		num := ""
+		if s.Number > 0 {
+			num = fmt.Sprint(s.Number)
+		}
+		code, dur := "", ""
+		switch s.Outcome {
+		case engine.Succeeded, engine.Failed, engine.FailedCont, engine.Cancelled:
+			code = fmt.Sprintf("0x%08X %s", uint32(s.ExitCode), engine.Decimal(s.ExitCode))
+			dur = engine.FormatDuration(s.Duration)
+		}
+		out = append(out, row(num, m.cut(s.Name, nameW), outcomeText(s.Outcome), code, dur))
+	}
+	return append(out, m.rule(width))
+}
+
+// summaryDetails is how the run ended and, for a failure, the failing
+// step, the tail of its output, the log and what the codes that appeared
+// mean; as engine.SummaryDetails, in the current language.
+func (m *RunModel) summaryDetails(res *engine.Result, width int) []sumLine {
+	width = max(width, 60)
+	var out []sumLine
+	add := func(ls []string, err bool) {
+		for _, l := range ls {
+			out = append(out, sumLine{l, err})
+		}
+	}
+	add(runWrap(fmt.Sprintf(rtx("end"), res.Sequence, endMessage(res), engine.FormatDuration(res.Elapsed)), width), false)
+	if f := res.Failed; f != nil {
+		out = append(out, sumLine{})
+		add(runWrap(fmt.Sprintf(rtx("failed.step"), f.Path, f.Type, engine.FormatCode(f.ExitCode), f.Message), width), true)
+		if len(f.Output) > 0 {
+			add([]string{rtx("last.output")}, false)
+			tail := f.Output
+			if len(tail) > 8 {
+				tail = tail[len(tail)-8:]
+			}
+			for _, l := range tail {
+				add([]string{m.cut("  "+l, width)}, false)
+			}
+		}
+	}
+	if res.LogPath != "" {
+		add([]string{m.cut(fmt.Sprintf(rtx("log.path"), res.LogPath), width)}, false)
+	}
+	seen := map[uint32]bool{}
+	var codes []string
+	for _, s := range res.Steps {
+		if s.ExitCode == 0 || seen[uint32(s.ExitCode)] {
+			continue
+		}
+		seen[uint32(s.ExitCode)] = true
+		if ci, ok := engine.LookupCode(s.ExitCode); ok {
+			codes = append(codes, runWrap(fmt.Sprintf("%s %s: %s", engine.FormatCode(s.ExitCode), ci.Name, codeMeaning(ci)), width)...)
+		}
+	}
+	if len(codes) > 0 {
+		add([]string{rtx("codes")}, false)
+		add(codes, false)
+	}
+	return out
+}
+
+// cut cuts text to w cells, ending with the theme's ellipsis.
+func (m *RunModel) cut(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	return ansi.Truncate(s, w, "…")
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, m.th.Symbols.Ellipsis)
 }
 
-// runPadBetween puts left and right on one line of width w.
-func runPadBetween(left, right string, w int) string {
-	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+// padBetween puts left and right on one line of width w.
+func (m *RunModel) padBetween(left, right string, w int) string {
+	lw, rw := lipgloss.Width(left), lipgloss.Width(right)
 	if lw+rw+1 > w {
-		return runCut(left, w-rw-1) + strings.Repeat(" ", max(1, w-ansi.StringWidth(runCut(left, w-rw-1))-rw)) + right
+		l := m.cut(left, w-rw-1)
+		return l + strings.Repeat(" ", max(1, w-lipgloss.Width(l)-rw)) + right
 	}
 	return left + strings.Repeat(" ", w-lw-rw) + right
 }
@@ -234,4 +339,18 @@ func runPadBetween(left, right string, w int) string {
 func runClock(d time.Duration) string {
 	d = d.Round(time.Second)
 	return fmt.Sprintf("%02d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+}
+
+// runWrap wraps text at spaces to w cells, paragraph by paragraph (as
+// engine.Wrap, but measured in cells, so Korean fits too).
+func runWrap(s string, w int) []string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		ls := wrapWords(para, w)
+		if len(ls) == 0 {
+			ls = []string{""}
+		}
+		out = append(out, ls...)
+	}
+	return out
 }

@@ -1,0 +1,195 @@
+package tui
+
+import (
+	"github.com/refimage/refimage/engine"
+	"github.com/refimage/refimage/wizard"
+)
+
+// User-visible strings of the run progress view and its summary: one
+// catalog per language (wizard.CurrentLang, set from --lang). A test
+// fails when a key is missing from either or the format verbs differ.
+// What the engine itself writes (log lines, a step's output, the reason
+// a step failed) stays as the engine wrote it, as in smsts.log.
+var runText = map[wizard.Lang]map[string]string{wizard.English: runTextEN, wizard.Korean: runTextKO}
+
+var runTextEN = map[string]string{
+	"title":          "Running: %s",
+	"elapsed":        "elapsed %s",
+	"starting":       "Starting",
+	"step":           "Step %d of %d: %s",
+	"attempt":        " (attempt %d)",
+	"running.for":    "running for %s",
+	"overall":        "Overall",
+	"eta":            "ETA %s",
+	"overall.count":  "%d of %d",
+	"restarting":     "Restarting",
+	"log":            "Log",
+	"ask.stop":       "Stop the task sequence? The running step's processes are ended; the state is kept and refimage run --resume continues. ctrl+c or y: stop   n or esc: keep running",
+	"stopping":       "Stopping the running step",
+	"key.stop":       "stop",
+	"key.close":      "close",
+	"key.scroll":     "scroll",
+	"more.below":     "(more below)",
+	"no.start":       "%s: could not start",
+	"status.ok":      "completed successfully",
+	"status.failed":  "failed",
+	"status.stopped": "stopped",
+	"status.restart": "restarting",
+	"status.needs":   "needs a restart",
+	"end":            "%s: %s (%s).",
+	"msg.ok":         "the task sequence completed successfully",
+	"msg.failed":     "the task sequence failed",
+	"msg.stopped":    "stopped by the user; refimage run --resume continues",
+	"msg.restart":    "restarting; the run continues after the restart",
+	"msg.needs":      "a restart is needed that this platform cannot do",
+	"failed.step":    "Failed step: %s (%s) with %s: %s",
+	"last.output":    "Its last output:",
+	"log.path":       "Log: %s",
+	"codes":          "What the codes mean:",
+	"col.num":        "#",
+	"col.step":       "Step",
+	"col.result":     "Result",
+	"col.code":       "Exit code",
+	"col.time":       "Time",
+	"out.succeeded":  "succeeded",
+	"out.failed":     "failed",
+	"out.failedcont": "failed (continued)",
+	"out.skipped":    "skipped",
+	"out.disabled":   "disabled",
+	"out.notrun":     "not run",
+	"out.cancelled":  "cancelled",
+	"out.interrupt":  "interrupted",
+}
+
+var runTextKO = map[string]string{
+	"title":          "실행 중: %s",
+	"elapsed":        "경과 %s",
+	"starting":       "시작하는 중",
+	"step":           "단계 %d/%d: %s",
+	"attempt":        " (%d번째 시도)",
+	"running.for":    "%s째 실행 중",
+	"overall":        "전체",
+	"eta":            "남은 시간 %s",
+	"overall.count":  "%d/%d",
+	"restarting":     "다시 시작하는 중",
+	"log":            "로그",
+	"ask.stop":       "작업 순서를 중지할까요? 실행 중인 단계의 프로세스가 종료됩니다. 상태는 보존되며 refimage run --resume으로 계속할 수 있습니다. ctrl+c 또는 y: 중지   n 또는 esc: 계속 실행",
+	"stopping":       "실행 중인 단계를 중지하는 중",
+	"key.stop":       "중지",
+	"key.close":      "닫기",
+	"key.scroll":     "스크롤",
+	"more.below":     "(아래에 더 있음)",
+	"no.start":       "%s: 시작할 수 없음",
+	"status.ok":      "성공적으로 완료됨",
+	"status.failed":  "실패",
+	"status.stopped": "중지됨",
+	"status.restart": "다시 시작하는 중",
+	"status.needs":   "다시 시작 필요",
+	"end":            "%s: %s (%s).",
+	"msg.ok":         "작업 순서가 성공적으로 완료되었습니다",
+	"msg.failed":     "작업 순서가 실패했습니다",
+	"msg.stopped":    "사용자가 중지했습니다. refimage run --resume으로 계속합니다",
+	"msg.restart":    "다시 시작하는 중입니다. 다시 시작한 후 실행이 계속됩니다",
+	"msg.needs":      "이 플랫폼에서 할 수 없는 다시 시작이 필요합니다",
+	"failed.step":    "실패한 단계: %s (%s), 코드 %s: %s",
+	"last.output":    "마지막 출력:",
+	"log.path":       "로그: %s",
+	"codes":          "코드의 의미:",
+	"col.num":        "#",
+	"col.step":       "단계",
+	"col.result":     "결과",
+	"col.code":       "종료 코드",
+	"col.time":       "시간",
+	"out.succeeded":  "성공",
+	"out.failed":     "실패",
+	"out.failedcont": "실패 (계속함)",
+	"out.skipped":    "건너뜀",
+	"out.disabled":   "사용 안 함",
+	"out.notrun":     "실행 안 함",
+	"out.cancelled":  "취소됨",
+	"out.interrupt":  "중단됨",
+}
+
+// rtx returns a string of the run view in the current language.
+func rtx(key string) string {
+	if s, ok := runText[wizard.CurrentLang()][key]; ok {
+		return s
+	}
+	if s, ok := runTextEN[key]; ok {
+		return s
+	}
+	return key
+}
+
+var outcomeKeys = map[engine.Outcome]string{
+	engine.Succeeded: "out.succeeded", engine.Failed: "out.failed", engine.FailedCont: "out.failedcont",
+	engine.Skipped: "out.skipped", engine.Disabled: "out.disabled", engine.NotRun: "out.notrun",
+	engine.Cancelled: "out.cancelled", engine.Interrupted: "out.interrupt",
+}
+
+// outcomeText is a step's result in the current language.
+func outcomeText(o engine.Outcome) string {
+	if k, ok := outcomeKeys[o]; ok {
+		return rtx(k)
+	}
+	return string(o)
+}
+
+var statusKeys = map[engine.Status][2]string{
+	engine.StatusSucceeded:     {"status.ok", "msg.ok"},
+	engine.StatusFailed:        {"status.failed", "msg.failed"},
+	engine.StatusCancelled:     {"status.stopped", "msg.stopped"},
+	engine.StatusRestarting:    {"status.restart", "msg.restart"},
+	engine.StatusRestartNeeded: {"status.needs", "msg.needs"},
+}
+
+// statusText is how a run ended, in a few words.
+func statusText(s engine.Status) string {
+	if k, ok := statusKeys[s]; ok {
+		return rtx(k[0])
+	}
+	return string(s)
+}
+
+// endMessage is the sentence of how the run ended: the engine's own in
+// English (it may say more), the catalog's in another language.
+func endMessage(r *engine.Result) string {
+	k, ok := statusKeys[r.Status]
+	if wizard.CurrentLang() == wizard.English && r.Message != "" || !ok {
+		return r.Message
+	}
+	return rtx(k[1])
+}
+
+// codeMeaningKO explains the engine's known codes (engine.KnownCodes) in
+// Korean; a test fails when one is missing.
+var codeMeaningKO = map[uint32]string{
+	0:                                 "성공",
+	1:                                 "잘못된 함수입니다. 잘못된 경로로 끝나는 스크립트인 경우가 많습니다",
+	2:                                 "파일을 찾을 수 없습니다 (프로세스의 종료 코드 2도 대개 같은 뜻입니다)",
+	5:                                 "액세스가 거부되었습니다",
+	3010:                              "성공, 다시 시작해야 합니다. 엔진이 다시 시작한 후 다음 단계로 계속합니다",
+	1641:                              "성공, 설치 관리자가 다시 시작을 시작했습니다",
+	uint32(engine.CodeFail):           "지정되지 않은 오류입니다. 일반적인 \"작업 순서 실패\" 코드이므로 단계의 출력과 smsts.log를 확인하십시오",
+	uint32(engine.CodeAbort):          "중단되었습니다. 실패 후 그룹 또는 작업 순서가 멈췄습니다",
+	uint32(engine.CodeNotImplemented): "이 버전의 refimage에는 구현되어 있지 않습니다",
+	uint32(engine.CodeFileNotFound):   "파일을 찾을 수 없습니다. 콘텐츠, 스크립트 또는 프로그램이 없습니다",
+	uint32(engine.CodePathNotFound):   "경로를 찾을 수 없습니다. 폴더 또는 드라이브가 없습니다",
+	uint32(engine.CodeAccessDenied):   "액세스가 거부되었습니다. 대개 캡처 공유 또는 계정의 권한 문제입니다",
+	uint32(engine.CodeNotSupported):   "여기서는 지원되지 않습니다. 예: 전체 OS에서 Windows PE 전용 단계",
+	uint32(engine.CodeInvalidParam):   "잘못된 매개 변수입니다. 속성 또는 변수의 값이 잘못되었습니다",
+	uint32(engine.CodeDiskFull):       "디스크 공간이 부족합니다",
+	uint32(engine.CodeCancelled):      "사용자가 취소했습니다",
+	uint32(engine.CodeTimeout):        "단계가 시간 제한보다 오래 실행되어 중지되었습니다",
+	uint32(engine.CodeAnswerFile):     "Windows 설정 적용의 응답 파일 오류입니다 (대개 컴퓨터 이름)",
+}
+
+// codeMeaning is what a known code means, in the current language.
+func codeMeaning(ci engine.CodeInfo) string {
+	if wizard.CurrentLang() == wizard.Korean {
+		if s, ok := codeMeaningKO[uint32(ci.Code)]; ok {
+			return s
+		}
+	}
+	return ci.Meaning
+}
