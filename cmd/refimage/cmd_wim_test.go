@@ -73,15 +73,30 @@ func TestWimCLI(t *testing.T) {
 	if code, stdout, stderr = run(t, "wim", "split", out, filepath.Join(dir, "p.swm"), "--part-size", "1"); code != 0 || !strings.Contains(stdout, "p.swm") {
 		t.Fatalf("split: exit %d\n%s%s", code, stdout, stderr)
 	}
+	code, stdout, stderr = run(t, "wim", "apply", filepath.Join(dir, "p.swm"), "1", filepath.Join(dir, "from-swm"))
+	if code != 0 {
+		t.Fatalf("apply split set: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "from-swm", "Windows", "System32", "winpeshl.ini")); err != nil || string(b) != "[LaunchApps]\n" {
+		t.Errorf("from split set: %q %v", b, err)
+	}
+	code, stdout, _ = run(t, "wim", "info", out, "Ref")
+	if code != 0 || !strings.Contains(stdout, "Name:         Ref") || !strings.Contains(stdout, "Created by:   tester") {
+		t.Errorf("info by name: exit %d\n%s", code, stdout)
+	}
 	ex := filepath.Join(dir, "ex.wim")
 	if code, stdout, stderr = run(t, "wim", "export", out, "1", ex, "--compress", "none"); code != 0 {
 		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
+	}
+	all := filepath.Join(dir, "all.wim")
+	if code, stdout, stderr = run(t, "wim", "export", out, "all", all); code != 0 || !strings.Contains(stdout, "1 images") {
+		t.Fatalf("export all: exit %d\n%s%s", code, stdout, stderr)
 	}
 	if exe, err := exec.LookPath("wimlib-imagex"); err == nil || oracle.Required() {
 		if err != nil {
 			oracle.Require(t, "wimlib-imagex")
 		}
-		for _, f := range []string{out, ex} {
+		for _, f := range []string{out, ex, all} {
 			if b, err := exec.Command(exe, "verify", f).CombinedOutput(); err != nil {
 				t.Errorf("wimlib verify %s: %v\n%s", f, err, b)
 			}
