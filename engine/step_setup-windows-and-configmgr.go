@@ -90,6 +90,10 @@ func (setupWindows) Run(ctx context.Context, sc *StepContext) (int64, error) {
 	if !sc.Machine.InWinPE {
 		return installClient(ctx, sc, p)
 	}
+	if strings.EqualFold(sc.Vars.Value(varSetupStaged), "true") {
+		sc.Vars.Set(varSetupStaged, "")
+		return 0, Errorf(CodeFail, "the computer started Windows PE again instead of the applied Windows after Setup Windows and ConfigMgr: make the disk boot first (remove the boot medium or change the boot order) and run the sequence again")
+	}
 	w := strings.TrimRight(sc.Vars.Value("OSDTargetSystemDrive"), `\`)
 	if w == "" {
 		return 0, Errorf(CodePathNotFound, "OSDTargetSystemDrive is not set: Apply Operating System must run before Setup Windows and ConfigMgr")
@@ -149,10 +153,16 @@ func (setupWindows) Run(ctx context.Context, sc *StepContext) (int64, error) {
 		}
 	}
 	sc.Log("Windows setup runs after the restart; SetupComplete.cmd resumes the task sequence, which runs this step again in the full OS")
+	sc.Vars.Set(varSetupStaged, "true")
 	sc.Vars.Set("SMSTSRetryRequested", "true")
 	sc.RequestReboot("HD")
 	return 0, nil
 }
+
+// varSetupStaged marks that the WinPE part is done and the step waits
+// for the installed OS: the same step back in WinPE means the restart
+// went to the boot medium again (a loop otherwise).
+const varSetupStaged = "RefimageSetupWindowsStaged"
 
 // ccmsetupLine is the client installation command.
 func ccmsetupLine(state, props string) string {
@@ -165,6 +175,7 @@ func ccmsetupLine(state, props string) string {
 }
 
 func installClient(ctx context.Context, sc *StepContext, p *sequence.SetupWindowsAndConfigMgr) (int64, error) {
+	sc.Vars.Set(varSetupStaged, "")
 	if p.ClientPackage == "" {
 		sc.Log("Windows setup is complete; no client package, nothing to install")
 		return 0, nil

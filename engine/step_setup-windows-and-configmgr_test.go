@@ -146,3 +146,26 @@ func TestSetupWindowsOffline(t *testing.T) {
 		t.Error("no original script to keep", err)
 	}
 }
+
+// Back in WinPE after the restart (the boot medium came first again),
+// the step fails clearly instead of staging and restarting forever.
+func TestSetupWindowsRestartLoop(t *testing.T) {
+	defer engine.SetSelfExe(`X:\refimage.exe`)()
+	f := enginetest.New(t)
+	f.ExpectRun(`robocopy.exe \\deploy01\client$ C:\_SMSTaskSequence\Client /E /R:2 /W:5 /NP`)
+	f.ExpectCopyFile(`X:\refimage.exe`, `C:\_SMSTaskSequence\refimage.exe`)
+	f.ExpectReadFile(`C:\Windows\Setup\Scripts\SetupComplete.cmd`).Err(fs.ErrNotExist)
+	f.ExpectMkdirAll(`C:\Windows\Setup\Scripts`)
+	f.ExpectWriteFile(`C:\Windows\Setup\Scripts\SetupComplete.cmd`)
+	f.ExpectReboot("HD")
+	r := newRun(t)
+	o := r.opts(f)
+	o.Vars = append(o.Vars, varKV("OSDTargetSystemDrive", "C:"))
+	r.go_(t, context.Background(), load(t, setupStep), o)
+	f = enginetest.New(t) // still Windows PE
+	o.Resume, o.Vars, o.Platform = true, nil, f
+	res := r.go_(t, context.Background(), nil, o)
+	if res.Status != engine.StatusFailed || !strings.Contains(res.Failed.Message, "started Windows PE again") {
+		t.Fatal(res.Status, res.Failed)
+	}
+}
