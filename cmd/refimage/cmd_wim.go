@@ -205,6 +205,13 @@ func wimInfo(env *cmdEnv, c *command, args []string) error {
 		Created            string `json:"created,omitempty"`
 		Modified           string `json:"modified,omitempty"`
 		Boot               bool   `json:"boot"`
+		Windows            *struct {
+			Arch        string `json:"arch,omitempty"`
+			ProductName string `json:"product_name,omitempty"`
+			EditionID   string `json:"edition_id,omitempty"`
+			Version     string `json:"version,omitempty"`
+			Language    string `json:"language,omitempty"`
+		} `json:"windows,omitempty"`
 	}
 	type jsonWIM struct {
 		Path        string      `json:"path"`
@@ -236,6 +243,16 @@ func wimInfo(env *cmdEnv, c *command, args []string) error {
 			DisplayDescription: im.DisplayDescription, Flags: im.Flags, CreatedBy: im.CreatedBy, ImageVersion: im.ImageVersion,
 			Directories: im.DirCount, Files: im.FileCount, TotalBytes: im.TotalBytes, HardLinkBytes: im.HardLinkBytes,
 			Created: ft(im.CreationTime), Modified: ft(im.ModificationTime), Boot: im.Index == int(w.Header.BootIndex)})
+		if im.WindowsArch != "" || im.WindowsProductName != "" || im.WindowsEditionID != "" || im.WindowsVersion != "" {
+			j := &out.Images[len(out.Images)-1]
+			j.Windows = &struct {
+				Arch        string `json:"arch,omitempty"`
+				ProductName string `json:"product_name,omitempty"`
+				EditionID   string `json:"edition_id,omitempty"`
+				Version     string `json:"version,omitempty"`
+				Language    string `json:"language,omitempty"`
+			}{wim.WindowsArchName(im.WindowsArch), im.WindowsProductName, im.WindowsEditionID, im.WindowsVersion, im.WindowsLanguage}
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(env.stdout)
@@ -285,6 +302,9 @@ func wimInfo(env *cmdEnv, c *command, args []string) error {
 		}
 		if im.Modified != "" {
 			fmt.Fprintf(o, "Modified:     %s\n", im.Modified)
+		}
+		if wi := im.Windows; wi != nil {
+			fmt.Fprintf(o, "Windows:      %s\n", strings.Join(nonEmpty(wi.ProductName, wi.EditionID, wi.Version, wi.Arch, wi.Language), ", "))
 		}
 	}
 	return nil
@@ -535,4 +555,14 @@ func wimExport(env *cmdEnv, c *command, args []string) error {
 	}
 	fmt.Fprintf(env.stdout, "%s: %d images, %d bytes\n", res.Path, res.Images, res.Size)
 	return nil
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

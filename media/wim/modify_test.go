@@ -196,3 +196,32 @@ func TestCaptureStoredLZX(t *testing.T) {
 	wimlib(t, "apply", out, "1", got)
 	compareTrees(t, src, got)
 }
+
+// Elements refimage does not know (<WINDOWS>, FLAGS) survive an update.
+func TestUpdateKeepsWindowsXML(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	makeTree(t, src, 5)
+	out := filepath.Join(dir, "boot.wim")
+	wimlib(t, "capture", src, out, "Microsoft Windows PE (x64)", "--compress=xpress", "--boot")
+	wimlib(t, "info", out, "1", "--image-property", "WINDOWS/ARCH=9", "--image-property", "WINDOWS/EDITIONID=WindowsPE",
+		"--image-property", "WINDOWS/VERSION/MAJOR=10", "--image-property", "WINDOWS/VERSION/BUILD=26100", "--image-property", "FLAGS=9")
+	ini := filepath.Join(dir, "winpeshl.ini")
+	os.WriteFile(ini, []byte("[LaunchApps]\r\n"), 0o644)
+	if _, err := Update(out, 1, UpdateOptions{Adds: []AddSpec{{Src: ini, Dest: `Windows\System32\winpeshl.ini`}}}); err != nil {
+		t.Fatal(err)
+	}
+	info := wimlib(t, "info", out, "1")
+	for _, want := range []string{"Edition ID:             WindowsPE", "Build:                  26100", "Flags:                  9", "Boot Index:     1"} {
+		if !strings.Contains(info, want) && !strings.Contains(wimlib(t, "info", out), want) {
+			t.Errorf("lost %q after update:\n%s", want, info)
+		}
+	}
+	ims, err := ListImages(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ims[0].WindowsEditionID != "WindowsPE" || ims[0].WindowsArch != "9" || ims[0].WindowsVersion != "10..26100" && ims[0].WindowsVersion != "10.0.26100" || ims[0].Flags != "9" {
+		t.Errorf("images: %+v", ims[0])
+	}
+}

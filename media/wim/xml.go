@@ -220,6 +220,8 @@ type ImageInfo struct {
 	WindowsArch        string
 	WindowsProductName string
 	WindowsEditionID   string
+	WindowsVersion     string // MAJOR.MINOR.BUILD.SPBUILD, when the image says
+	WindowsLanguage    string // default language
 }
 
 func imageInfoFrom(n *xmlNode, index int) ImageInfo {
@@ -242,6 +244,8 @@ func imageInfoFrom(n *xmlNode, index int) ImageInfo {
 		WindowsArch:        n.text("WINDOWS", "ARCH"),
 		WindowsProductName: n.text("WINDOWS", "PRODUCTNAME"),
 		WindowsEditionID:   n.text("WINDOWS", "EDITIONID"),
+		WindowsVersion:     windowsVersion(n),
+		WindowsLanguage:    n.text("WINDOWS", "LANGUAGES", "DEFAULT"),
 	}
 }
 
@@ -249,3 +253,30 @@ type (
 	xmlAttr = xml.Attr
 	xmlName = xml.Name
 )
+
+func windowsVersion(n *xmlNode) string {
+	major := n.text("WINDOWS", "VERSION", "MAJOR")
+	if major == "" {
+		return ""
+	}
+	v := major + "." + n.text("WINDOWS", "VERSION", "MINOR") + "." + n.text("WINDOWS", "VERSION", "BUILD")
+	if sp := n.text("WINDOWS", "VERSION", "SPBUILD"); sp != "" {
+		v += "." + sp
+	}
+	return v
+}
+
+// WindowsArchName names the <ARCH> number of the XML.
+func WindowsArchName(arch string) string {
+	switch arch {
+	case "0":
+		return "x86"
+	case "5":
+		return "ARM"
+	case "9":
+		return "x64"
+	case "12":
+		return "ARM64"
+	}
+	return arch
+}
