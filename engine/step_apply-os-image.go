@@ -510,7 +510,7 @@ func (applyOSImage) Plan(pc *PlanContext) []string {
 	}
 	out := []string{
 		"destination: " + where,
-		"delete everything on " + dest + `\ except ` + stateFolder,
+		"delete everything on " + dest + `\ except ` + stateFolder + " and System Volume Information",
 		dismApplyLine(p, dest),
 	}
 	if p.AnswerFile != "" {
