@@ -83,3 +83,28 @@ func TestFakeHangTimeoutAndCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestFakeVolumesAndFiles(t *testing.T) {
+	f := New(t)
+	f.ExpectVolumes().ReturnsVolumes(engine.Volume{Letter: "C:", FileSystem: "NTFS", Disk: 0, Partition: 3})
+	f.ExpectReadDirNames(`C:\`).ReturnsNames("Windows", "_SMSTaskSequence")
+	f.ExpectCopyFile(`X:\a`, `C:\b`)
+	f.ExpectRename(`C:\b.tmp`, `C:\b`).Err(errors.New("denied"))
+	vols, err := f.Volumes(context.Background())
+	if err != nil || len(vols) != 1 || vols[0].Letter != "C:" {
+		t.Fatal(vols, err)
+	}
+	names, err := f.ReadDirNames(`C:\`)
+	if err != nil || strings.Join(names, ",") != "Windows,_SMSTaskSequence" {
+		t.Fatal(names, err)
+	}
+	if err := f.CopyFile(`X:\a`, `C:\b`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Rename(`C:\b.tmp`, `C:\b`); err == nil || err.Error() != "denied" {
+		t.Fatal(err)
+	}
+	if got := strings.Join(f.Calls(), " "); !strings.Contains(got, `Rename("C:\\b.tmp -> C:\\b")`) {
+		t.Error(got)
+	}
+}
