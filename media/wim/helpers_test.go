@@ -82,6 +82,8 @@ func makeTree(t testing.TB, root string, nSmall int) {
 	must(os.Symlink("a.txt", filepath.Join(root, "link-rel")))
 	must(os.Symlink("dup1", filepath.Join(root, "link-dir")))
 	must(os.Symlink("../a.txt", filepath.Join(root, "한국어 폴더/링크")))
+	must(os.Symlink("/etc/hostname", filepath.Join(root, "link-abs")))
+	must(os.Symlink("missing target", filepath.Join(root, "link-dangling")))
 	// Fixed timestamps with sub-second parts (100 ns resolution).
 	base := time.Date(2024, 3, 5, 6, 7, 8, 123456700, time.UTC)
 	i := 0
