@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/refimage/refimage/engine"
+	"github.com/refimage/refimage/themes"
 )
 
 // View draws the progress view, or the summary once the run ended. No
@@ -351,6 +352,26 @@ func runWrap(s string, w int) []string {
 			ls = []string{""}
 		}
 		out = append(out, ls...)
+	}
+	return out
+}
+
+// RunEndLines are the lines that repeat how a run ended once the progress
+// view closed (it drew on the alternate screen): for a failure the
+// failing step, its output, the log and what the codes mean; otherwise
+// the one line of how it ended. Plain text in the current language, no
+// wider than width, with the theme's symbols (nil: the default theme).
+func RunEndLines(res *engine.Result, th *themes.Theme, width int) []string {
+	if th == nil {
+		th = themes.Default()
+	}
+	m := &RunModel{th: th}
+	var out []string
+	for _, l := range m.summaryDetails(res, width) {
+		out = append(out, l.text)
+		if res.Status != engine.StatusFailed {
+			break
+		}
 	}
 	return out
 }

@@ -17,16 +17,21 @@ import (
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
 	"github.com/refimage/refimage/media"
+	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/tui"
 )
 
 func init() {
 	register(&command{
 		name:    "run",
-		usage:   "refimage run FILE [--offline DIR] [--resume] [--state DIR] [--log DIR] [--var K=V]... [--plain]",
+		usage:   "refimage run FILE [--offline DIR] [--resume] [--state DIR] [--log DIR] [--var K=V]... [--plain] [--accessible] [--theme NAME] [--lang en|ko]",
 		summary: "Run a task sequence.",
 		help: `Runs the sequence with Configuration Manager's semantics and shows its
-progress (with --plain, or when stderr is not a terminal, as plain lines).
+progress (with --plain or --accessible, with REFIMAGE_ACCESSIBLE=1 or
+TERM=dumb, or when stderr is not a terminal, as plain lines a screen
+reader follows). The progress view takes --theme, --theme-file,
+--no-color (NO_COLOR) and --lang like the wizard (docs/themes.md); in
+Windows PE it uses the ascii theme at 80x25.
 The state is saved after every step: after a restart, a crash or ctrl+c,
 'refimage run --resume' continues where the run stopped (a step that was
 interrupted runs again). ctrl+c asks first; a second ctrl+c stops the
@@ -51,10 +56,15 @@ Exit codes: 0 the run succeeded (or the computer is restarting to go on),
 }
 
 // runNow runs a sequence file the wizard just wrote, in the same process
-// (the Completion page's "Run now").
-func runNow(env *cmdEnv, file string) error { return runRun(env, []string{file}) }
+// (the Completion page's "Run now"), with the wizard's screen settings:
+// after the accessible wizard the run reports in plain lines too.
+func runNow(env *cmdEnv, file string) error { return runRunUI(env, []string{file}, lastUI) }
 
-func runRun(env *cmdEnv, args []string) error {
+func runRun(env *cmdEnv, args []string) error { return runRunUI(env, args, nil) }
+
+// runRunUI is refimage run; inherited, when not nil, are the screen
+// settings of the command that started it (flags given here still win).
+func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	c := commands["run"]
 	fs := newFlagSet(c)
 	offline := fs.String("offline", "", "the folder `DIR` stands for the target's OS volume")
@@ -70,12 +80,24 @@ func runRun(env *cmdEnv, args []string) error {
 	fromMedia := fs.Bool("media", false, "started from refimage media in Windows PE (winpeshl.ini)")
 	var vars multiFlag
 	fs.Var(&vars, "var", "set a variable (repeatable): `NAME=VALUE`")
+	uf := addUIFlags(fs)
 	files, err := parseFlags(c, fs, env.stderr, args)
 	if err != nil {
 		return err
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var ui uiSettings
+	if inherited != nil && !set["theme"] && !set["theme-file"] && !set["lang"] && !set["no-color"] && !set["accessible"] {
+		ui = *inherited
+	} else {
+		if ui, err = resolveUI(env, uf); err != nil {
+			return err
+		}
+		for _, wn := range ui.warnings {
+			fmt.Fprintf(env.stderr, "refimage run: warning: %s\n", wn)
+		}
+	}
 	if len(files) > 1 || len(files) == 0 && !*resume && !*fromMedia {
 		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file (or --resume)")}}
 	}
@@ -195,12 +217,17 @@ func runRun(env *cmdEnv, args []string) error {
 	}
 
 	var result *engine.Result
-	if *plain || !env.isTerminal() {
+	if *plain || ui.accessible || !env.isTerminal() {
 		result, err = runPlain(env, seq, opts)
 	} else {
-		result, err = tui.RunInTerminal(seq, opts, tui.RunViewOptions{}, env.stdin, env.stderr)
+		th := tui.ThemeFor(ui.theme, env.stderr, ui.noColor)
+		vo := tui.RunViewOptions{Theme: th}
+		if ui.winpe {
+			vo.MaxWidth, vo.MaxHeight = 80, 25
+		}
+		result, err = tui.RunInTerminal(seq, opts, vo, env.stdin, env.stderr)
 		if result != nil {
-			printEnd(env, result)
+			printEnd(env, result, th)
 		}
 	}
 	if err != nil {
@@ -226,15 +253,11 @@ func runRun(env *cmdEnv, args []string) error {
 }
 
 // printEnd repeats how the run ended after the progress view closed (it
-// drew on the alternate screen).
-func printEnd(env *cmdEnv, res *engine.Result) {
-	if res.Status == engine.StatusFailed {
-		for _, l := range engine.SummaryDetails(res, 80) {
-			fmt.Fprintln(env.stderr, l)
-		}
-		return
+// drew on the alternate screen), in the screen's language.
+func printEnd(env *cmdEnv, res *engine.Result, th *themes.Theme) {
+	for _, l := range tui.RunEndLines(res, th, 80) {
+		fmt.Fprintln(env.stderr, l)
 	}
-	fmt.Fprintf(env.stderr, "%s: %s.\n", res.Sequence, res.Message)
 }
 
 // runPlain runs with the plain line reporter. The first ctrl+c says what

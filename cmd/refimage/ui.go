@@ -168,8 +168,14 @@ func resolveUI(env *cmdEnv, f *uiFlags) (uiSettings, error) {
 		th = th.WithoutColor()
 	}
 	s.theme = th
+	lastUI = &s
 	return s, nil
 }
+
+// lastUI is what the last resolveUI settled, for a command that runs
+// another in the same process (the wizard's Run now keeps its accessible
+// mode, theme and language).
+var lastUI *uiSettings
 
 func firstOf(v ...string) string {
 	for _, s := range v {
