@@ -126,10 +126,10 @@ func scrollPane(th *themes.Theme, p *pane, h int) []string {
 		}
 	}
 	if top > 0 {
-		lines[0] = th.Styles.More.Render(th.Symbols.MoreUp)
+		lines[0] = th.Styles.More.Render(localMore(th.Symbols.MoreUp))
 	}
 	if top+h < len(p.lines) {
-		lines[h-1] = th.Styles.More.Render(th.Symbols.MoreDown)
+		lines[h-1] = th.Styles.More.Render(localMore(th.Symbols.MoreDown))
 	}
 	return lines
 }

@@ -50,7 +50,7 @@ func DefaultMediaEnv() *mediawiz.Env {
 			// A half-typed network path is not looked up: on Windows that
 			// can wait for the network at every key.
 			if halfUNC(winpe) || halfUNC(fwfiles) {
-				return "", errors.New(`a network folder is \\server\share\folder`)
+				return "", errors.New(mtx("env.unc"))
 			}
 			s, err := media.FindSource(winpe, fwfiles)
 			if err != nil {
@@ -71,7 +71,7 @@ func DefaultMediaEnv() *mediawiz.Env {
 	if runtime.GOOS == "linux" {
 		env.Disks = usbDisks{usb.LinuxHost}
 	} else {
-		env.DisksErr = fmt.Sprintf("writing a device directly works on Linux for now; on %s write a USB image file and copy it with your imaging tool", runtime.GOOS)
+		env.DisksErr = fmt.Sprintf(mtx("env.disks"), runtime.GOOS)
 	}
 	return env
 }
@@ -108,9 +108,13 @@ func mediaContent(seq *sequence.Sequence, vars map[string]string) (int, []string
 		info, err := os.Stat(p)
 		switch {
 		case err != nil:
-			missing = append(missing, fmt.Sprintf("%s: %s = %s (not found)", r.Step, r.Field, r.Resolved))
+			missing = append(missing, fmt.Sprintf(mtx("env.not-found"), r.Step, r.Field, r.Resolved))
 		case r.Dir != info.IsDir():
-			missing = append(missing, fmt.Sprintf("%s: %s = %s is not a %s", r.Step, r.Field, r.Resolved, map[bool]string{true: "folder", false: "file"}[r.Dir]))
+			key := "env.not-file"
+			if r.Dir {
+				key = "env.not-dir"
+			}
+			missing = append(missing, fmt.Sprintf(mtx(key), r.Step, r.Field, r.Resolved))
 		}
 	}
 	return len(refs), missing
@@ -121,6 +125,9 @@ func mediaContent(seq *sequence.Sequence, vars map[string]string) (int, []string
 type mediaProgress struct {
 	mu     sync.Mutex
 	phases []*phaseState
+	// onReport, when set, hears every report (accessible mode prints
+	// lines); it is called outside the lock.
+	onReport func(phase string, done, total int64)
 }
 
 type phaseState struct {
@@ -130,6 +137,9 @@ type phaseState struct {
 }
 
 func (p *mediaProgress) report(phase string, done, total int64) {
+	if p.onReport != nil {
+		p.onReport(phase, done, total)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := time.Now()
@@ -186,7 +196,7 @@ func (r mediaResolver) Getenv(n string) (string, bool) { return r.lookup(n) }
 func (r mediaResolver) Prompt(string) (string, error)  { return "", secret.ErrNoPrompt }
 func (r mediaResolver) Passphrase() (string, error) {
 	if r.pass == "" {
-		return "", errors.New("the sequence holds encrypted secrets: type the passphrase on the Security page (or set " + secret.PassphraseEnv + ")")
+		return "", fmt.Errorf(mtx("env.pass"), secret.PassphraseEnv)
 	}
 	return r.pass, nil
 }
@@ -222,7 +232,7 @@ func runMediaJob(ctx context.Context, job mediaJob, hooks MediaHooks, prog *medi
 		return mediaDoneMsg{err: errors.New(d.Refusal)}
 	}
 	if info, err := os.Stat(opt.USBImage); err == nil && info.Size() > d.Size {
-		return mediaDoneMsg{err: fmt.Errorf("the medium needs %s but %s holds %s", mediawiz.HumanSize(info.Size()), d.Path, mediawiz.HumanSize(d.Size))}
+		return mediaDoneMsg{err: fmt.Errorf(mtx("env.too-small"), mediawiz.HumanSize(info.Size()), d.Path, mediawiz.HumanSize(d.Size))}
 	}
 	err = hooks.WriteDevice(ctx, job.device, opt.USBImage, func(phase string, done, total int64) {
 		if phase == "write" {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/media"
@@ -20,7 +19,14 @@ import (
 
 // MediaOptions configure the media wizard.
 type MediaOptions struct {
+	// Theme is the resolved theme (tui.ThemeFor); nil is the default.
 	Theme *themes.Theme
+	// NoColor draws without color or escape sequences (NO_COLOR,
+	// --no-color); RunMediaWizard applies it with ThemeFor.
+	NoColor bool
+	// MaxWidth and MaxHeight cap the layout (Windows PE: 80x25, whatever
+	// the console buffer reports); 0 is no cap.
+	MaxWidth, MaxHeight int
 	// Env is the machine as the wizard sees it (nil: DefaultMediaEnv).
 	Env *mediawiz.Env
 	// Answers, when set, fill the pages (from command-line flags).
@@ -45,6 +51,8 @@ type MediaModel struct {
 	w     *mediawiz.Wizard
 	th    *themes.Theme
 	hooks MediaHooks
+	maxW  int
+	maxH  int
 
 	width, height int
 	focus         int
@@ -86,14 +94,15 @@ func NewMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions) *M
 	if opt.Answers != nil {
 		opt.Answers(&w.A)
 	}
-	return &MediaModel{w: w, th: opt.Theme, hooks: opt.Hooks, width: 80, height: 25, now: time.Now,
+	return &MediaModel{w: w, th: opt.Theme, hooks: opt.Hooks, width: 80, height: 25, now: time.Now, maxW: opt.MaxWidth, maxH: opt.MaxHeight,
 		cursors: map[string]int{}, touched: map[string]bool{}, showAll: map[mediawiz.PageID]bool{}}
 }
 
 // RunMediaWizard shows the media wizard on out (stderr) and reads keys
-// from in.
+// from in. opt.Theme is the theme the command resolved (flags, environment,
+// config file; themeName is used only when it is nil); it is built for out
+// with ThemeFor, with opt.NoColor.
 func RunMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions, themeName string, in io.Reader, out io.Writer) (MediaResult, error) {
-	lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(out))
 	if opt.Theme == nil {
 		th, ok := themes.Get(themeName)
 		if !ok {
@@ -101,6 +110,7 @@ func RunMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions, th
 		}
 		opt.Theme = th
 	}
+	opt.Theme = ThemeFor(opt.Theme, out, opt.NoColor)
 	m := NewMediaWizard(seq, seqPath, opt)
 	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
 	final, err := p.Run()
@@ -146,6 +156,12 @@ func (m *MediaModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.maxW > 0 && m.width > m.maxW {
+			m.width = m.maxW
+		}
+		if m.maxH > 0 && m.height > m.maxH {
+			m.height = m.maxH
+		}
 	case mediaTickMsg:
 		if m.w.Writing {
 			return m, mediaTick()
@@ -565,6 +581,24 @@ func (m *MediaModel) prev() (tea.Model, tea.Cmd) {
 // start begins writing the medium in a goroutine (Progress).
 func (m *MediaModel) start() tea.Cmd {
 	w := m.w
+	job := mediaJobFor(w)
+	w.Goto(mediawiz.PageProgress)
+	w.Writing = true
+	m.enterPage()
+	m.writeErr, m.stopped, m.res = "", false, nil
+	m.prog = &mediaProgress{}
+	m.started = time.Now()
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	hooks, prog := m.hooks, m.prog
+	return tea.Batch(func() tea.Msg {
+		defer cancel()
+		return runMediaJob(ctx, job, hooks, prog)
+	}, mediaTick())
+}
+
+// mediaJobFor turns the wizard's answers into what Progress writes.
+func mediaJobFor(w *mediawiz.Wizard) mediaJob {
 	pass, _ := w.Password()
 	exe, _ := w.ExePath()
 	kind := media.Bootable
@@ -584,17 +618,5 @@ func (m *MediaModel) start() tea.Cmd {
 	case mediawiz.TargetDevice:
 		job.device = w.Target()
 	}
-	w.Goto(mediawiz.PageProgress)
-	w.Writing = true
-	m.enterPage()
-	m.writeErr, m.stopped, m.res = "", false, nil
-	m.prog = &mediaProgress{}
-	m.started = time.Now()
-	ctx, cancel := context.WithCancel(context.Background())
-	m.cancel = cancel
-	hooks, prog := m.hooks, m.prog
-	return tea.Batch(func() tea.Msg {
-		defer cancel()
-		return runMediaJob(ctx, job, hooks, prog)
-	}, mediaTick())
+	return job
 }

@@ -303,9 +303,7 @@ func mb(n int64) string { return mediawiz.HumanSize(n) }
 func (m *MediaModel) completionLines(p *pane) {
 	w := m.w
 	st := m.th.Styles
-	kind := mediawiz.Msg("type.kind." + w.A.Kind)
-	kind, _, _ = strings.Cut(kind, ":")
-	p.text(st.PageHelp, fmt.Sprintf(mtx("completion.done"), strings.ToLower(kind[:1])+kind[1:]), "")
+	p.text(st.PageHelp, fmt.Sprintf(mtx("completion.done"), mediaKindName(w)), "")
 	p.text(st.Command, w.Written, "  ")
 	if r := m.res; r != nil {
 		p.text(st.Note, fmt.Sprintf(mtx("progress.files"), r.Files, mb(r.Size), r.ID), "  ")
@@ -400,4 +398,14 @@ func (m *MediaModel) footer(width int) string {
 		return footerKeys(m.th, width, k("ctrl+n", mtx("key.write")), k("ctrl+p", tx("key.prev")), k("tab", tx("key.field")), k("?", tx("key.help")), k("esc", tx("key.cancel")))
 	}
 	return footerKeys(m.th, width, k("ctrl+n", tx("key.next")), k("ctrl+p", tx("key.prev")), k("tab", tx("key.field")), k("ctrl+s", tx("key.summary")), k("?", tx("key.help")), k("esc", tx("key.cancel")))
+}
+
+// mediaKindName is the medium's kind as the middle of a sentence:
+// "bootable media" (Korean has no case to change).
+func mediaKindName(w *mediawiz.Wizard) string {
+	kind := mediawiz.Msg("summary.kind." + w.A.Kind)
+	if wizard.CurrentLang() == wizard.English && kind != "" {
+		kind = strings.ToLower(kind[:1]) + kind[1:]
+	}
+	return kind
 }

@@ -19,20 +19,24 @@ import (
 	"github.com/refimage/refimage/engine/sequence/secret"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/usb"
-	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/tui"
+	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
 func init() {
 	register(&command{
 		name:    "media",
-		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes] [--theme NAME]",
+		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
 		summary: "Write bootable WinPE media that starts the sequence by itself.",
 		help: `Without --iso, --usb or --device, on a terminal, the Task Sequence Media
 Wizard opens: media type, target (with a list of removable disks), security,
 boot image, customisation, summary, progress and completion, which prints
 the command line that repeats it. The other options fill its pages.
+--theme, --theme-file, --no-color, --lang and --accessible (and their
+environment variables and config file keys, docs/themes.md) set how it
+looks and speaks; --accessible asks the same questions as plain lines,
+also from piped answers.
 
 SRC is the folder copype made (media\ and fwfiles\ inside), or a media
 folder with --fwfiles DIR. Bootable media carry the boot image and the
@@ -70,7 +74,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	prestart := fs.String("prestart", "", "command run in Windows PE before the sequence starts")
 	exe := fs.String("exe", "", "refimage.exe for the boot image's architecture")
 	yes := fs.Bool("yes", false, "do not ask before overwriting a device")
-	theme := fs.String("theme", "default", "`NAME` of the media wizard's theme: "+strings.Join(themes.Names(), ", "))
+	uf := addUIFlags(fs)
 	var vars multiFlag
 	fs.Var(&vars, "var", "media variable `NAME=VALUE` (repeatable)")
 	pos, err := parseFlags(c, fs, env.stderr, args)
@@ -87,9 +91,13 @@ func runMedia(env *cmdEnv, args []string) error {
 		}
 	}
 	if targets == 0 {
-		if env.isTerminal() {
-			if _, ok := themes.Get(*theme); !ok {
-				return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unknown theme %q: choose %s", *theme, strings.Join(themes.Names(), ", "))}}
+		ui, err := resolveUI(env, uf)
+		if err != nil {
+			return err
+		}
+		if ui.accessible || env.isTerminal() {
+			for _, wn := range ui.warnings {
+				fmt.Fprintf(env.stderr, "refimage media: warning: %s\n", wn)
 			}
 			mvars, err := parseVars(vars)
 			if err != nil {
@@ -114,7 +122,7 @@ func runMedia(env *cmdEnv, args []string) error {
 				}
 				sort.Strings(a.Vars)
 			}
-			return mediaWizard(env, pos[0], preset, *theme)
+			return mediaWizardUI(env, pos[0], preset, ui)
 		}
 		return &exitError{code: exitUsage, err: flagProblem{errors.New("give a target: --iso OUT, --usb OUT or --device DEV")}}
 	}
@@ -239,10 +247,32 @@ func runMedia(env *cmdEnv, args []string) error {
 	return nil
 }
 
-// mediaWizard opens the Task Sequence Media Wizard for the sequence in
-// file (refimage media FILE without a target; "Write bootable media" on
-// the Completion page of refimage new). preset fills pages from flags.
+// mediaWizard opens the media wizard with a theme given by name (what
+// refimage new hands over after "Write bootable media"): the other UI
+// settings come from the environment and the config file as resolveUI
+// reads them, in the language already chosen. Callers that resolved the
+// UI themselves call mediaWizardUI.
 func mediaWizard(env *cmdEnv, file string, preset func(*mediawiz.Answers), theme string) error {
+	lang := string(wizard.CurrentLang())
+	no := false
+	uf := &uiFlags{theme: &theme, themeFile: new(string), lang: &lang, noColor: &no, accessible: new(bool)}
+	ui, err := resolveUI(env, uf)
+	if err != nil {
+		empty := ""
+		uf.theme = &empty
+		if ui, err = resolveUI(env, uf); err != nil {
+			return err
+		}
+	}
+	return mediaWizardUI(env, file, preset, ui)
+}
+
+// mediaWizardUI opens the Task Sequence Media Wizard for the sequence in
+// file (refimage media FILE without a target; "Write bootable media" on
+// the Completion page of refimage new) with the resolved UI settings:
+// theme, color, language (set already), accessible mode, and the 80x25
+// cap of Windows PE. preset fills pages from flags.
+func mediaWizardUI(env *cmdEnv, file string, preset func(*mediawiz.Answers), ui uiSettings) error {
 	seq, probs := sequence.Load(file)
 	if seq == nil || len(probs.Errors()) > 0 {
 		for _, p := range probs {
@@ -259,7 +289,17 @@ func mediaWizard(env *cmdEnv, file string, preset func(*mediawiz.Answers), theme
 		}
 		return os.LookupEnv(k)
 	}
-	res, err := tui.RunMediaWizard(seq, file, tui.MediaOptions{Env: menv, Answers: preset}, theme, env.stdin, env.stderr)
+	mopt := tui.MediaOptions{Env: menv, Answers: preset, Theme: ui.theme, NoColor: ui.noColor}
+	if ui.winpe {
+		mopt.MaxWidth, mopt.MaxHeight = 80, 25
+	}
+	if ui.accessible {
+		return mediaAccessible(env, seq, file, mopt)
+	}
+	if !env.isTerminal() {
+		return usageErrorf("no terminal to show the media wizard on (stdin and stderr must be a terminal); give a target (--iso OUT, --usb OUT or --device DEV), or --accessible for plain questions")
+	}
+	res, err := tui.RunMediaWizard(seq, file, mopt, "", env.stdin, env.stderr)
 	if err != nil {
 		return failedf("%v", err)
 	}
@@ -268,10 +308,43 @@ func mediaWizard(env *cmdEnv, file string, preset func(*mediawiz.Answers), theme
 	}
 	if res.Written != "" {
 		fmt.Fprintln(env.stdout, res.Written)
-		fmt.Fprintf(env.stderr, "Wrote %s.\nNext time you can run this directly:\n  %s\n", res.Written, res.Command)
+		fmt.Fprintf(env.stderr, tui.MediaText("answers.cli")+"\n", res.Written, res.Command)
 		return nil
 	}
 	if res.Cancelled {
+		return errCancelled
+	}
+	return nil
+}
+
+// mediaAccessible runs the media wizard as plain line prompts: answers
+// from stdin (piped or typed; passwords without echo on a terminal),
+// questions on stderr, the written medium on stdout. Answers that end
+// before a required field exit 2 naming it; ctrl+c stops the writing.
+func mediaAccessible(env *cmdEnv, seq *sequence.Sequence, file string, mopt tui.MediaOptions) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	aopt := tui.MediaAccessibleOptions{MediaOptions: mopt, Context: ctx}
+	if f, ok := env.stdin.(*os.File); ok && env.isTerminal() && term.IsTerminal(int(f.Fd())) {
+		// Typed at a terminal: passwords without echo. A terminal hands
+		// over one line per read, so the buffered reader holds nothing
+		// when a password is read directly.
+		aopt.ReadSecret = func() (string, error) {
+			b, err := term.ReadPassword(int(f.Fd()))
+			return string(b), err
+		}
+	}
+	res, err := tui.RunMediaAccessible(seq, file, aopt, env.stdin, env.stderr)
+	var werr *tui.MediaWriteError
+	switch {
+	case errors.As(err, &werr):
+		return failedf("%v", err)
+	case err != nil:
+		return usageErrorf("%v", err)
+	case res.Written != "":
+		fmt.Fprintln(env.stdout, res.Written)
+		return nil
+	case res.Cancelled || ctx.Err() != nil:
 		return errCancelled
 	}
 	return nil
