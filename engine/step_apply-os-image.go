@@ -19,7 +19,8 @@ import (
 // Apply Operating System Image (configmgr.md §2.3).
 //
 // Live (Windows PE only): the destination volume is found among the
-// platform's volumes; everything on it is deleted except the state folder
+// platform's volumes; once the image file is found, everything on it is
+// deleted except the state folder
 // (_SMSTaskSequence) and System Volume Information; the image is applied
 // with
 //
@@ -82,6 +83,10 @@ func (applyOSImage) Run(ctx context.Context, sc *StepContext) (int64, error) {
 	}
 	w := target.Letter
 	sc.Log("Applying image %d of %s to %s (disk %d, partition %d, %s %q)", p.Index, p.Image, w, target.Disk, target.Partition, target.FileSystem, target.Label)
+	// The image must be there before the volume is emptied.
+	if _, err := sc.Platform.Stat(p.Image); err != nil {
+		return 0, &Error{Code: CodeFileNotFound, Msg: "the image " + p.Image + " cannot be read; nothing was deleted", Err: err}
+	}
 
 	// 1. Delete the volume's content, except the state folder.
 	names, err := sc.Platform.ReadDirNames(w + `\`)
@@ -510,6 +515,7 @@ func (applyOSImage) Plan(pc *PlanContext) []string {
 	}
 	out := []string{
 		"destination: " + where,
+		"check that "+p.Image+" exists (nothing is deleted otherwise)",
 		"delete everything on " + dest + `\ except ` + stateFolder + " and System Volume Information",
 		dismApplyLine(p, dest),
 	}

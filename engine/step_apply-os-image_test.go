@@ -38,6 +38,7 @@ answer_file = 'D:\answers\unattend.xml'
 `)
 	f := enginetest.New(t)
 	f.ExpectVolumes().ReturnsVolumes(applyVolumes()...)
+	f.ExpectStat(`D:\My Images\install.wim`).ReturnsInfo(fakeFile{})
 	f.ExpectReadDirNames(`C:\`).ReturnsNames("$Recycle.Bin", "System Volume Information", "Windows", "_SMSTaskSequence", "pagefile.sys")
 	f.ExpectRemoveAll(`C:\$Recycle.Bin`)
 	f.ExpectRemoveAll(`C:\Windows`)
@@ -99,6 +100,7 @@ destination_letter = "W"
 		engine.Volume{Letter: "S:", Label: "System Reserved", FileSystem: "NTFS", Disk: 0, Partition: 1, Size: 350 << 20},
 		engine.Volume{Letter: "W:", Label: "Windows", FileSystem: "NTFS", Disk: 0, Partition: 2, Size: 100 << 30},
 	)
+	f.ExpectStat(`\\deploy01\images$\win11\install.swm`).ReturnsInfo(fakeFile{})
 	f.ExpectReadDirNames(`W:\`)
 	f.ExpectRun(`dism.exe /Apply-Image /ImageFile:\\deploy01\images$\win11\install.swm /Index:1 /ApplyDir:W:\ /SWMFile:\\deploy01\images$\win11\install*.swm`)
 	f.ExpectRun(`W:\Windows\System32\bcdboot.exe W:\Windows /s S: /f BIOS`)
@@ -123,6 +125,7 @@ destination_partition = 3
 `)
 	f := enginetest.New(t)
 	f.ExpectVolumes().ReturnsVolumes(applyVolumes()...)
+	f.ExpectStat(`D:\install.wim`).ReturnsInfo(fakeFile{})
 	f.ExpectReadDirNames(`C:\`)
 	f.ExpectRun(`dism.exe /Apply-Image /ImageFile:D:\install.wim /Index:1 /ApplyDir:C:\`).Output("Error: 112", "There is not enough space on the disk.").Exit(112)
 	r := newRun(t)
@@ -232,5 +235,19 @@ func TestParseDISMProgress(t *testing.T) {
 		if got != want {
 			t.Errorf("%q: %v, want %v", line, got, want)
 		}
+	}
+}
+
+// A missing image fails the step before anything on the volume is
+// deleted.
+func TestApplyOSImageMissingImageDeletesNothing(t *testing.T) {
+	seq := load(t, "\n[[steps]]\ntype = \"apply-os-image\"\nname = \"Apply\"\nimage = 'D:\\missing.wim'\n")
+	f := enginetest.New(t)
+	f.ExpectVolumes().ReturnsVolumes(applyVolumes()...)
+	f.ExpectStat(`D:\missing.wim`)
+	r := newRun(t)
+	res := r.go_(t, context.Background(), seq, r.opts(f))
+	if res.Status != engine.StatusFailed || !engine.SameCode(res.Code, engine.CodeFileNotFound) || !strings.Contains(res.Failed.Message, "nothing was deleted") {
+		t.Fatal(res.Status, res.Failed)
 	}
 }
