@@ -515,7 +515,7 @@ func (applyOSImage) Plan(pc *PlanContext) []string {
 	}
 	out := []string{
 		"destination: " + where,
-		"check that "+p.Image+" exists (nothing is deleted otherwise)",
+		"check that " + p.Image + " exists (nothing is deleted otherwise)",
 		"delete everything on " + dest + `\ except ` + stateFolder + " and System Volume Information",
 		dismApplyLine(p, dest),
 	}
