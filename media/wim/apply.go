@@ -221,6 +221,10 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		st.Files++
 	}
 	// Symbolic links last: nothing is ever written through them.
+	absDest, err := filepath.Abs(dest)
+	if err != nil {
+		return st, err
+	}
 	for _, l := range links {
 		b := w.blobs[l.d.ReparseHash]
 		if b == nil {
@@ -230,9 +234,13 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		if err != nil {
 			return st, err
 		}
-		target, _, err := parseLinkReparse(l.d.ReparseTag, data)
+		target, relative, err := parseLinkReparse(l.d.ReparseTag, data)
 		if err != nil {
 			return st, fmt.Errorf("%s: %v", l.rel, err)
+		}
+		if !relative && w.Header.Flags&HdrFlagRPFix != 0 && l.d.RPFlags&1 == 0 {
+			// A fixed link: its target is relative to the image root.
+			target = filepath.ToSlash(absDest) + target
 		}
 		if err := replaceWith(l.path, func() error { return os.Symlink(filepath.FromSlash(target), l.path) }); err != nil {
 			st.SkippedLinkTargets++

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -93,6 +94,13 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 		return nil, fmt.Errorf("cannot write %s WIMs (supported: none, xpress, and LZX with every resource stored raw)", spec.ctype)
 	}
 	m := newMatcher(opts.Config)
+	// Like wimlib, new WIMs get RP_FIX: absolute links that point inside
+	// the captured tree are stored relative to the image root, so they
+	// still point inside the tree wherever it is applied.
+	if !opts.Append {
+		spec.extraFlags |= HdrFlagRPFix
+	}
+	m.rpfix = spec.extraFlags&HdrFlagRPFix != 0
 	// Never capture the WIM being written (or its temporary file).
 	if abs, err := filepath.Abs(wimPath); err == nil {
 		m.skipDir, m.skipName = filepath.Dir(abs), filepath.Base(abs)
@@ -178,6 +186,10 @@ func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blob
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	rootAbs, _ := filepath.Abs(src)
+	if r, err := filepath.EvalSymlinks(rootAbs); err == nil {
+		rootAbs = r
+	}
 	root := dentryFromInfo("", fi)
 	root.Attributes = AttrDirectory
 	var srcs []*blobSrc
@@ -227,6 +239,10 @@ func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blob
 				if err != nil {
 					return err
 				}
+				fixed := false
+				if m.rpfix {
+					target, fixed = fixLinkTarget(target, rootAbs)
+				}
 				data := makeSymlinkReparse(target)
 				h := SHA1(sha1.Sum(data))
 				c.Attributes = AttrReparsePoint
@@ -234,7 +250,10 @@ func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blob
 					c.Attributes |= AttrDirectory
 				}
 				c.ReparseTag = ReparseTagSymlink
-				c.RPFlags = 1
+				c.RPFlags = 1 // not fixed
+				if fixed {
+					c.RPFlags = 0
+				}
 				c.ReparseHash = h
 				if !reparse[h] {
 					reparse[h] = true
@@ -366,4 +385,20 @@ func prehashSameSize(srcs []*blobSrc, threads int) error {
 	close(jobs)
 	wg.Wait()
 	return first
+}
+
+// fixLinkTarget rewrites an absolute target inside root as a path from
+// the image root ("/d/f"); it reports whether it did.
+func fixLinkTarget(target, root string) (string, bool) {
+	if !filepath.IsAbs(target) || root == "" {
+		return target, false
+	}
+	rel, err := filepath.Rel(root, filepath.Clean(target))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return target, false
+	}
+	if rel == "." {
+		return "/", true
+	}
+	return "/" + filepath.ToSlash(rel), true
 }

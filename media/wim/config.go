@@ -144,6 +144,7 @@ func matchAny(ps []pattern, rel string) bool {
 type matcher struct {
 	excl, exc, nocomp []pattern
 	skipDir, skipName string // the output WIM: never captured
+	rpfix             bool   // store absolute links into the tree image-relative
 }
 
 // isOutput reports whether dir/name is the WIM being written or one of

@@ -69,7 +69,7 @@ func Update(wimPath string, index int, opts UpdateOptions) (*WriteResult, error)
 	linkBase := maxLinkID(m.Root)
 	var newSrcs []*blobSrc
 	for _, a := range opts.Adds {
-		srcs, next, err := addToTree(m.Root, a, linkBase)
+		srcs, next, err := addToTree(m.Root, a, linkBase, old.Header.Flags&HdrFlagRPFix != 0)
 		if err != nil {
 			return nil, err
 		}
@@ -177,7 +177,7 @@ func maxLinkID(d *Dentry) uint64 {
 
 // addToTree adds a host file or folder to the tree at a.Dest, creating
 // missing folders; it returns the new streams.
-func addToTree(root *Dentry, a AddSpec, linkBase uint64) ([]*blobSrc, uint64, error) {
+func addToTree(root *Dentry, a AddSpec, linkBase uint64, rpfix bool) ([]*blobSrc, uint64, error) {
 	fi, err := os.Stat(a.Src)
 	if err != nil {
 		return nil, linkBase, err
@@ -208,7 +208,9 @@ func addToTree(root *Dentry, a AddSpec, linkBase uint64) ([]*blobSrc, uint64, er
 				return nil, linkBase, err
 			}
 		}
-		meta, srcs, _, err := scanTree(a.Src, newMatcher(&Config{}), nil)
+		m := newMatcher(&Config{})
+		m.rpfix = rpfix
+		meta, srcs, _, err := scanTree(a.Src, m, nil)
 		if err != nil {
 			return nil, linkBase, err
 		}

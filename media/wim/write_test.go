@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,6 +59,46 @@ func TestCaptureOracle(t *testing.T) {
 				}
 				compareTrees(t, src, dst2)
 			})
+		}
+	}
+}
+
+// Absolute links into the captured tree are stored image-relative
+// (RP_FIX) and point into the tree again wherever it is applied, by
+// wimlib and by us; links outside the tree are kept as they are.
+func TestRPFix(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(filepath.Join(src, "d"), 0o755)
+	os.WriteFile(filepath.Join(src, "d", "f"), []byte("x"), 0o644)
+	abs, _ := filepath.Abs(src)
+	os.Symlink(filepath.Join(abs, "d", "f"), filepath.Join(src, "inside"))
+	os.Symlink("/etc/hostname", filepath.Join(src, "outside"))
+	out := filepath.Join(dir, "rp.wim")
+	if _, err := Capture(src, out, CaptureOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if w.Header.Flags&HdrFlagRPFix == 0 {
+		t.Fatal("RP_FIX not set")
+	}
+	ours := filepath.Join(dir, "ours")
+	if _, err := w.Apply(1, ours, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	theirs := filepath.Join(dir, "theirs")
+	wimlib(t, "apply", out, "1", theirs)
+	for _, d := range []string{ours, theirs} {
+		l, _ := os.Readlink(filepath.Join(d, "inside"))
+		if l != filepath.Join(d, "d", "f") {
+			t.Errorf("%s: inside -> %q", d, l)
+		}
+		if l, _ := os.Readlink(filepath.Join(d, "outside")); l != "/etc/hostname" {
+			t.Errorf("%s: outside -> %q", d, l)
 		}
 	}
 }
