@@ -184,6 +184,17 @@ func (p *mediaPlain) askPage(only map[*mediawiz.Field]bool) error {
 	return nil
 }
 
+// help is a field's help without the keys of the screens.
+func (p *mediaPlain) help(f *mediawiz.Field) string {
+	if f.Kind == mediawiz.KindList {
+		return "" // answers.vars says how
+	}
+	if h, ok := mediaText[wizard.CurrentLang()]["plain."+f.ID]; ok {
+		return h
+	}
+	return f.Help(p.w)
+}
+
 // display is a field's value as the prompt shows it in brackets.
 func (p *mediaPlain) display(f *mediawiz.Field) string {
 	w := p.w
@@ -230,7 +241,7 @@ func (p *mediaPlain) ask(f *mediawiz.Field) error {
 		}
 		p.say("")
 		p.say("%s", label)
-		if h := f.Help(w); h != "" && f.Kind != mediawiz.KindList {
+		if h := p.help(f); h != "" {
 			p.say("%s", h)
 		}
 		opts := f.Options(w)

@@ -64,6 +64,13 @@ var mediaTextEN = map[string]string{
 	"answers.phase":   "%s: %d%%",
 	"answers.written": "The medium was written: %s",
 	"answers.cli":     "Wrote %s.\nNext time you can run this directly:\n  %s",
+	// Field help in accessible mode where the screens' help names keys
+	// ("" leaves it out).
+	"plain.type.kind":        "",
+	"plain.target.target":    "",
+	"plain.target.overwrite": "The old file stays until the new one is complete.",
+	"plain.target.device":    "Type r to look for disks again. Disks that hold the system or are mounted are listed but cannot be chosen.",
+	"plain.security.protect": "Strongly recommended: the password is asked for before the sequence starts.",
 }
 
 var mediaTextKO = map[string]string{
@@ -118,6 +125,12 @@ var mediaTextKO = map[string]string{
 	"answers.phase":   "%s: %d%%",
 	"answers.written": "미디어를 썼습니다: %s",
 	"answers.cli":     "%s을(를) 썼습니다.\n다음에는 이 명령을 바로 실행할 수 있습니다:\n  %s",
+
+	"plain.type.kind":        "",
+	"plain.target.target":    "",
+	"plain.target.overwrite": "새 파일이 완성될 때까지 이전 파일은 그대로 있습니다.",
+	"plain.target.device":    "r을 입력하면 디스크를 다시 찾습니다. 시스템 디스크와 탑재된 디스크는 표시되지만 선택할 수 없습니다.",
+	"plain.security.protect": "사용을 강력히 권장합니다. 작업 순서가 시작되기 전에 암호를 묻습니다.",
 }
 
 // MediaText returns a string of the media wizard's screens in the
