@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/refimage/refimage/media/wim"
+	"github.com/refimage/refimage/wizard"
 )
 
 func put(t *testing.T, p string, data []byte) {
@@ -120,5 +121,86 @@ func TestMediaNoTargetOpensWizard(t *testing.T) {
 	code = runMain(env, []string{"media", "../../docs/examples/custom-capture.toml", "--theme", "nope"})
 	if code != exitUsage {
 		t.Errorf("unknown theme: exit %d", code)
+	}
+}
+
+func mediaEnv(stdin string, vars map[string]string) (*cmdEnv, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return &cmdEnv{
+		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		getenv: func(k string) string { return vars[k] }, isTerminal: func() bool { return false },
+	}, &out, &errb
+}
+
+// TestMediaAccessibleCommand: refimage media FILE --accessible (also
+// REFIMAGE_ACCESSIBLE=1, TERM=dumb) asks the media wizard's questions as
+// lines from piped answers and writes the ISO; answers that end early
+// exit 2 naming the field; --lang ko asks in Korean.
+func TestMediaAccessibleCommand(t *testing.T) {
+	defer wizard.SetLang(wizard.English)
+	src, exe := fakeWinPE(t)
+	seq := "../../docs/examples/custom-capture.toml"
+	dir := t.TempDir()
+	answers := func(iso string) string {
+		return strings.Join([]string{
+			"", "1", iso, // bootable, ISO file
+			"n",        // no media password (the example's only secret is "prompt")
+			"", "", "", // Boot Image: the source and refimage.exe from the flags
+			"", "", "REF_MEDIA", // no variables, no prestart command, the label
+			"y",
+		}, "\n") + "\n"
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{"flag", []string{"--accessible"}, nil, "Next time you can run this directly:"},
+		{"env", nil, map[string]string{"REFIMAGE_ACCESSIBLE": "1"}, "Page 6 of 8: Summary"},
+		{"dumb", nil, map[string]string{"TERM": "dumb"}, "Write the medium: 100%"},
+		{"korean", []string{"--accessible", "--lang", "ko"}, nil, "다음에는 이 명령을 바로 실행할 수 있습니다:"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			iso := filepath.Join(dir, c.name+".iso")
+			env, out, errb := mediaEnv(answers(iso), c.vars)
+			code := runMain(env, append([]string{"media", seq, "--winpe", src, "--exe", exe}, c.args...))
+			if code != 0 || strings.TrimSpace(out.String()) != iso || !strings.Contains(errb.String(), c.want) {
+				t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+			}
+			if info, err := os.Stat(iso); err != nil || info.Size() < 1<<20 {
+				t.Fatalf("no ISO: %v", err)
+			}
+			if strings.ContainsRune(errb.String(), '\x1b') {
+				t.Error("escape sequences in accessible mode")
+			}
+			want := "--iso " + iso + " --label REF_MEDIA --exe " + exe
+			if !strings.Contains(errb.String(), want) {
+				t.Errorf("no command line %q in\n%s", want, errb.String())
+			}
+		})
+	}
+	wizard.SetLang(wizard.English)
+
+	// The answers end before the media password: exit 2 naming it,
+	// nothing written.
+	iso := filepath.Join(dir, "early.iso")
+	env, out, errb := mediaEnv("\n1\n"+iso+"\n\n", nil)
+	code := runMain(env, []string{"media", seq, "--winpe", src, "--exe", exe, "--accessible"})
+	if code != exitUsage || out.Len() != 0 || !strings.Contains(errb.String(), "the answers ended before Password (security.password): nothing written") {
+		t.Errorf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if _, err := os.Stat(iso); err == nil {
+		t.Error("written")
+	}
+	// "n" on the Summary cancels: exit 130.
+	env, _, errb = mediaEnv("\n1\n"+iso+"\nn\n\n\n\n\n\n\nn\n", nil)
+	if code := runMain(env, []string{"media", seq, "--winpe", src, "--exe", exe, "--accessible"}); code != exitCancelled {
+		t.Errorf("cancel: exit %d\n%s", code, errb.String())
+	}
+	// Without a terminal and not accessible there is no wizard.
+	env, _, errb = mediaEnv("", nil)
+	if code := runMain(env, []string{"media", seq, "--winpe", src, "--exe", exe, "--lang", "xx"}); code != exitUsage || !strings.Contains(errb.String(), "--lang is en or ko") {
+		t.Errorf("bad --lang: exit %d\n%s", code, errb.String())
 	}
 }
