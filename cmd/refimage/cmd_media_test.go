@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,5 +203,56 @@ func TestMediaAccessibleCommand(t *testing.T) {
 	env, _, errb = mediaEnv("", nil)
 	if code := runMain(env, []string{"media", seq, "--winpe", src, "--exe", exe, "--lang", "xx"}); code != exitUsage || !strings.Contains(errb.String(), "--lang is en or ko") {
 		t.Errorf("bad --lang: exit %d\n%s", code, errb.String())
+	}
+}
+
+// TestMediaWizardUISettings: the media wizard on a terminal takes the
+// theme through resolveUI: Windows PE gives the ascii theme, --theme-file
+// a user theme, --lang ko Korean screens.
+func TestMediaWizardUISettings(t *testing.T) {
+	defer wizard.SetLang(wizard.English)
+	seq := "../../docs/examples/custom-capture.toml"
+	themeFile := filepath.Join(t.TempDir(), "mine.toml")
+	put(t, themeFile, []byte("name = \"mine\"\nbase = \"mono\"\n[symbols]\ndot = \"~*~\"\n"))
+	for _, c := range []struct {
+		name      string
+		args      []string
+		vars      map[string]string
+		want, bad string
+	}{
+		{"winpe", nil, map[string]string{"REFIMAGE_WINPE": "1"}, "refimage - Task Sequence Media Wizard", "·"},
+		{"theme-file", []string{"--theme-file", themeFile}, nil, "refimage ~*~ Task Sequence Media Wizard", "·"},
+		{"korean", []string{"--lang", "ko"}, nil, "작업 순서 미디어 만들기 마법사", "Media Wizard"},
+		{"env-theme", nil, map[string]string{"REFIMAGE_THEME": "ascii"}, "refimage - Task", "·"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			env, out, errb := mediaEnv("\x03", c.vars)
+			env.isTerminal = func() bool { return true }
+			code := runMain(env, append([]string{"media", seq}, c.args...))
+			s := errb.String()
+			if code != exitCancelled || out.Len() != 0 || !strings.Contains(s, c.want) || strings.Contains(s, c.bad) {
+				t.Errorf("exit %d\n%s", code, s)
+			}
+		})
+	}
+}
+
+// TestMediaWizardByName: what refimage new hands over (a theme name) keeps
+// the language new chose and honours the environment (accessible mode).
+func TestMediaWizardByName(t *testing.T) {
+	defer wizard.SetLang(wizard.English)
+	seq := "../../docs/examples/custom-capture.toml"
+	wizard.SetLang(wizard.Korean)
+	env, _, errb := mediaEnv("\x03", nil)
+	env.isTerminal = func() bool { return true }
+	if err := mediaWizard(env, seq, nil, "ascii"); !errors.Is(err, errCancelled) || !strings.Contains(errb.String(), "refimage - 작업 순서 미디어 만들기 마법사") {
+		t.Errorf("%v\n%s", err, errb.String())
+	}
+	wizard.SetLang(wizard.English)
+	env, _, errb = mediaEnv("", map[string]string{"REFIMAGE_ACCESSIBLE": "1"})
+	err := mediaWizard(env, seq, nil, "no-such-theme")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitUsage || !strings.Contains(err.Error(), "(target.iso)") || !strings.Contains(errb.String(), "Page 1 of 8: Select Media Type") {
+		t.Errorf("%v\n%s", err, errb.String())
 	}
 }
