@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/refimage/refimage/engine/sequence"
 )
 
 // MarshalAnswers writes the answers as an answers file (docs/answers.md)
@@ -40,29 +41,29 @@ func MarshalAnswers(w *Wizard) []byte {
 				if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
 					fmt.Fprintf(&b, "%s = %d\n", f.Key, n)
 				} else if v != "" || f.Get(fresh) != "" {
-					fmt.Fprintf(&b, "%s = %s\n", f.Key, tomlQuote(v))
+					fmt.Fprintf(&b, "%s = %s\n", f.Key, sequence.QuoteTOML(v))
 				}
 			case KindSecret:
 				switch {
 				case strings.HasSuffix(f.Key, "_confirm"), v == "":
 				case IsSecretRef(v) && !strings.HasPrefix(v, "plain:"):
-					fmt.Fprintf(&b, "%s = %s\n", f.Key, tomlQuote(v))
+					fmt.Fprintf(&b, "%s = %s\n", f.Key, sequence.QuoteTOML(v))
 				default:
 					fmt.Fprintf(&b, "# %s = \"...\"  # typed in the wizard: give it here, or env:NAME, or prompt\n", f.Key)
 				}
 			default:
 				if v != "" || f.Get(fresh) != "" {
-					fmt.Fprintf(&b, "%s = %s\n", f.Key, tomlQuote(v))
+					fmt.Fprintf(&b, "%s = %s\n", f.Key, sequence.QuoteTOML(v))
 				}
 			}
 		}
 		if apps {
 			for _, a := range w.A.Apps {
-				fmt.Fprintf(&b, "\n[[%s.app]]\nname = %s\n", p.Key, tomlQuote(a.Name))
+				fmt.Fprintf(&b, "\n[[%s.app]]\nname = %s\n", p.Key, sequence.QuoteTOML(a.Name))
 				if a.Source != "" {
-					fmt.Fprintf(&b, "source = %s\n", tomlQuote(a.Source))
+					fmt.Fprintf(&b, "source = %s\n", sequence.QuoteTOML(a.Source))
 				}
-				fmt.Fprintf(&b, "command_line = %s\n", tomlQuote(a.CommandLine))
+				fmt.Fprintf(&b, "command_line = %s\n", sequence.QuoteTOML(a.CommandLine))
 				if codes, err := ParseSuccessCodes(a.SuccessCodes); err == nil {
 					s := make([]string, len(codes))
 					for i, c := range codes {
@@ -74,42 +75,4 @@ func MarshalAnswers(w *Wizard) []byte {
 		}
 	}
 	return b.Bytes()
-}
-
-// tomlQuote writes a TOML string: a literal string when it can ('…',
-// no escapes, handy for Windows paths), else a basic string.
-func tomlQuote(s string) string {
-	literal := !strings.ContainsAny(s, "'\n\r")
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			literal = false
-		}
-	}
-	if literal && strings.ContainsAny(s, `\"`) {
-		return "'" + s + "'"
-	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if unicode.IsControl(r) {
-				fmt.Fprintf(&b, `\u%04X`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

@@ -295,8 +295,10 @@ func tomlValue(v any) string {
 	panic(fmt.Sprintf("sequence: cannot encode %T", v))
 }
 
-// tomlString quotes s: a literal string ('…') when that keeps Windows
-// paths readable, a basic string with escapes otherwise.
+// QuoteTOML quotes s as a TOML string: a literal string ('…') when that
+// keeps Windows paths readable, a basic string with escapes otherwise.
+func QuoteTOML(s string) string { return tomlString(s) }
+
 func tomlString(s string) string {
 	literalOK := strings.ContainsAny(s, `\"`) && !strings.ContainsAny(s, "'\n\r\t\x7f") && !hasControl(s)
 	if literalOK {
