@@ -107,7 +107,7 @@ var mediaTextKO = map[string]string{
 	"phase.write":              "미디어 쓰기",
 	"phase.device":             "장치에 쓰기",
 	"phase.verify":             "다시 읽어 비교",
-	"completion.done":          "%s을(를) 썼습니다:",
+	"completion.done":          "%s 쓰기 완료:",
 	"completion.repeat":        "다음에는 이 명령을 바로 실행할 수 있습니다:",
 	"completion.pass":          "(--password는 미디어 암호를 묻습니다. 암호는 명령줄에 없습니다.)",
 	"help.keys":                "tab / shift+tab    다음 / 이전 필드\nenter              필드 확인 (마지막 필드에서는 다음 페이지)\nctrl+n, pgdown     다음 페이지\nctrl+p, pgup       이전 페이지 (쓰기 전에는 항상 가능)\nctrl+s             모든 페이지가 올바르면 요약으로 이동\n%[1]s                 옵션 선택 / 필드 사이 이동\nspace              확인란 선택 또는 해제\nr                  디스크 다시 찾기 (USB 장치 목록)\n? 또는 F1          이 도움말 (텍스트 필드에서는 F1)\nesc                확인 후 취소\nctrl+c             즉시 끝내기 (쓰기를 중지하며 남는 것 없음)",
