@@ -95,7 +95,7 @@ func (cb *condBuilder) check() string {
 	}
 	for _, r := range cb.rows() {
 		if g, ok := r.node.(*condition.Group); ok && len(g.Items) == 0 && r.depth > 0 {
-			return "an if statement needs at least one condition"
+			return edtx("cb.err.empty")
 		}
 	}
 	return ""
@@ -168,7 +168,7 @@ func (cb *condBuilder) insert(x condition.Expr, where int) string {
 	switch {
 	case where == 2 || (where == 0 && isGroup && r.parent == nil) || (where == 0 && isGroup && len(g.Items) == 0):
 		if !isGroup {
-			return "paste into: select an if statement"
+			return edtx("cb.err.paste")
 		}
 		g.Items = append(g.Items, x)
 	case r.parent == nil:
@@ -261,8 +261,8 @@ func (cb *condBuilder) formFields() []cbField {
 		return cbField{label: label, get: func() string { return *p }, set: func(v string) { *p = v }}
 	}
 	pathFields := func(path *string, attr *condition.Attr, op *condition.Op, value *string, attrs []string) []cbField {
-		fs := []cbField{txt("Path", path),
-			{label: "Property", options: attrs, get: func() string { return attrNames[*attr] }, set: func(v string) {
+		fs := []cbField{txt(edtx("cbf.path"), path),
+			{label: edtx("cbf.property"), options: attrs, get: func() string { return attrNames[*attr] }, set: func(v string) {
 				for i, n := range attrNames {
 					if n == v {
 						*attr = condition.Attr(i)
@@ -275,24 +275,24 @@ func (cb *condBuilder) formFields() []cbField {
 				}
 			}}}
 		if *attr == condition.AttrExists {
-			fs = append(fs, cbField{label: "Operator", options: opNames(allOps[:2]), get: func() string { return op.String() }, set: func(v string) { *op = opOf(v) }})
+			fs = append(fs, cbField{label: edtx("cbf.operator"), options: opNames(allOps[:2]), get: func() string { return op.String() }, set: func(v string) { *op = opOf(v) }})
 		} else {
-			fs = append(fs, cbField{label: "Operator", options: compareOps(), get: func() string { return op.String() }, set: func(v string) { *op = opOf(v) }},
-				txt("Value (version, or date as 2024-01-31T00:00:00Z)", value))
+			fs = append(fs, cbField{label: edtx("cbf.operator"), options: compareOps(), get: func() string { return op.String() }, set: func(v string) { *op = opOf(v) }},
+				txt(edtx("cbf.valuedate"), value))
 		}
 		return fs
 	}
 	switch x := cb.selected().node.(type) {
 	case *condition.VarTest:
-		fs := []cbField{txt("Variable", &x.Name),
-			{label: "Operator", options: opNames(allOps), get: func() string { return x.Op.String() }, set: func(v string) {
+		fs := []cbField{txt(edtx("cbf.variable"), &x.Name),
+			{label: edtx("cbf.operator"), options: opNames(allOps), get: func() string { return x.Op.String() }, set: func(v string) {
 				x.Op = opOf(v)
 				if x.Op == condition.Exists || x.Op == condition.NotExists {
 					x.Value = ""
 				}
 			}}}
 		if x.Op != condition.Exists && x.Op != condition.NotExists {
-			fs = append(fs, txt("Value", &x.Value))
+			fs = append(fs, txt(edtx("cbf.value"), &x.Value))
 		}
 		return fs
 	case *condition.FileTest:
@@ -300,10 +300,10 @@ func (cb *condBuilder) formFields() []cbField {
 	case *condition.FolderTest:
 		return pathFields(&x.Path, &x.Attr, &x.Op, &x.Value, []string{"exists", "date"})
 	case *condition.RegistryTest:
-		fs := []cbField{txt(`Key (HKLM\…)`, &x.Key), txt("Value name (empty: the default value)", &x.Value),
-			{label: "Operator", options: opNames(allOps[:8]), get: func() string { return x.Op.String() }, set: func(v string) { x.Op = opOf(v) }}}
+		fs := []cbField{txt(edtx("cbf.key"), &x.Key), txt(edtx("cbf.valuename"), &x.Value),
+			{label: edtx("cbf.operator"), options: opNames(allOps[:8]), get: func() string { return x.Op.String() }, set: func(v string) { x.Op = opOf(v) }}}
 		if x.Op == condition.Exists || x.Op == condition.NotExists {
-			fs = append(fs, cbField{label: "Type", options: append([]string{"(any)"}, condition.RegistryTypes...), get: func() string {
+			fs = append(fs, cbField{label: edtx("cbf.type"), options: append([]string{"(any)"}, condition.RegistryTypes...), get: func() string {
 				if x.Type == "" {
 					return "(any)"
 				}
@@ -315,28 +315,28 @@ func (cb *condBuilder) formFields() []cbField {
 				x.Type = v
 			}})
 		} else {
-			fs = append(fs, txt("Data", &x.Data))
+			fs = append(fs, txt(edtx("cbf.data"), &x.Data))
 		}
 		return fs
 	case *condition.WMITest:
-		return []cbField{txt("Query (WQL)", &x.Query), txt(`Namespace (empty: root\cimv2)`, &x.Namespace)}
+		return []cbField{txt(edtx("cbf.query"), &x.Query), txt(edtx("cbf.ns"), &x.Namespace)}
 	case *condition.OSVersionTest:
-		return []cbField{{label: "Operator", options: compareOps(), get: func() string { return x.Op.String() }, set: func(v string) { x.Op = opOf(v) }},
-			txt("Version", &x.Version)}
+		return []cbField{{label: edtx("cbf.operator"), options: compareOps(), get: func() string { return x.Op.String() }, set: func(v string) { x.Op = opOf(v) }},
+			txt(edtx("cbf.version"), &x.Version)}
 	case *condition.OSPlatformTest:
 		names := make([]string, len(condition.Platforms))
 		for i, p := range condition.Platforms {
 			names[i] = p.Name
 		}
-		return []cbField{{label: "Platforms (comma-separated): " + strings.Join(names, ", "), get: func() string { return strings.Join(x.Platforms, ", ") },
+		return []cbField{{label: fmt.Sprintf(edtx("cbf.platforms"), strings.Join(names, ", ")), get: func() string { return strings.Join(x.Platforms, ", ") },
 			set: func(v string) { x.Platforms = splitList(v) }}}
 	case *condition.OSLanguageTest:
-		return []cbField{{label: "Languages (comma-separated, e.g. en-US, ko-KR)", get: func() string { return strings.Join(x.Languages, ", ") },
+		return []cbField{{label: edtx("cbf.langs"), get: func() string { return strings.Join(x.Languages, ", ") },
 			set: func(v string) { x.Languages = splitList(v) }},
-			{label: "Not one of these", check: true, get: func() string { return fmt.Sprint(x.Negate) }, set: func(v string) { x.Negate = v == "true" }}}
+			{label: edtx("cbf.negate"), check: true, get: func() string { return fmt.Sprint(x.Negate) }, set: func(v string) { x.Negate = v == "true" }}}
 	case *condition.SoftwareTest:
-		return []cbField{txt("Product code {GUID} (this version)", &x.ProductCode), txt("Upgrade code {GUID} (any version)", &x.UpgradeCode),
-			txt("Version", &x.Version), txt("Name", &x.Name)}
+		return []cbField{txt(edtx("cbf.product"), &x.ProductCode), txt(edtx("cbf.upgrade"), &x.UpgradeCode),
+			txt(edtx("cbf.version"), &x.Version), txt(edtx("cbf.name"), &x.Name)}
 	}
 	return nil
 }

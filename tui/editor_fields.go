@@ -73,7 +73,7 @@ var stepFieldLabels = map[string]string{
 	"join":                      "Join",
 	"workgroup":                 "Workgroup",
 	"domain":                    "Domain",
-	"domain_ou":                 "Domain OU (LDAP://OU=…,DC=…)",
+	"domain_ou":                 "Domain OU (LDAP://OU=...,DC=...)",
 	"account":                   `Account (DOMAIN\user)`,
 	"password":                  "Password",
 	"dns_domain":                "DNS suffix",
@@ -156,14 +156,14 @@ func optional(f func(string) string) func(string) string {
 func maxLen(n int) func(string) string {
 	return func(s string) string {
 		if c := utf8.RuneCountInString(s); c > n {
-			return fmt.Sprintf("at most %d characters (this has %d)", n, c)
+			return fmt.Sprintf(edtx("err.maxlen"), n, c)
 		}
 		return ""
 	}
 }
 
 func humanKey(k string) string {
-	if l, ok := stepFieldLabels[k]; ok {
+	if l, ok := localLabels(stepFieldLabels, stepFieldLabelsKO)[k]; ok {
 		return l
 	}
 	s := strings.ReplaceAll(k, "_", " ")
@@ -178,19 +178,19 @@ func humanKey(k string) string {
 func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 	ed := m.ed
 	fs := []edField{
-		{key: "name", label: "Name", help: edtx("help.name"), get: func() string { return it.Name }, set: func(v string) string {
+		{key: "name", label: edtx("label.name"), help: edtx("help.name"), get: func() string { return it.Name }, set: func(v string) string {
 			if err := ed.Edit("rename", m.editKey("name"), func(x *sequence.Item) error { x.Name = v; return nil }); err != nil {
 				return err.Error()
 			}
 			switch {
 			case strings.TrimSpace(v) == "":
-				return "a name is required"
+				return edtx("err.name")
 			case utf8.RuneCountInString(v) > sequence.MaxStepName:
-				return fmt.Sprintf("at most %d characters", sequence.MaxStepName)
+				return fmt.Sprintf(edtx("err.max"), sequence.MaxStepName)
 			}
 			return ""
 		}},
-		{key: "description", label: "Description", help: edtx("help.desc"), get: func() string { return it.Description }, set: func(v string) string {
+		{key: "description", label: edtx("label.desc"), help: edtx("help.desc"), get: func() string { return it.Description }, set: func(v string) string {
 			if err := ed.Edit("description", m.editKey("description"), func(x *sequence.Item) error { x.Description = v; return nil }); err != nil {
 				return err.Error()
 			}
@@ -239,7 +239,7 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 					return ""
 				}
 				if v != "" && v != "prompt" && !strings.HasPrefix(v, "env:") {
-					return "write env:NAME (read from the environment when the step runs) or prompt (asked for); the wizard encrypts typed passwords"
+					return edtx("err.secret")
 				}
 				sv, err := secret.Parse(v)
 				if err != nil {
@@ -278,7 +278,7 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 			f.set = func(v string) string {
 				n, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil {
-					return "a whole number"
+					return edtx("err.whole")
 				}
 				return apply(f.label, func(fv reflect.Value) string { fv.SetInt(int64(n)); return "" })
 			}
@@ -316,7 +316,7 @@ func listSummary(v reflect.Value) string {
 			if s == "" {
 				s = x.Type
 			}
-			size := "rest"
+			size := edtx("list.restshort")
 			if x.Size > 0 {
 				size = fmt.Sprintf("%d %s", x.Size, x.SizeUnit)
 				if x.SizeUnit == "percent" {
@@ -329,7 +329,7 @@ func listSummary(v reflect.Value) string {
 		}
 	}
 	if len(names) == 0 {
-		return "none"
+		return edtx("choice.none")
 	}
 	return fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", "))
 }
@@ -372,12 +372,12 @@ func (m *EditorModel) optionFields(it *sequence.Item) []edField {
 				for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }) {
 					n, err := strconv.Atoi(s)
 					if err != nil {
-						return fmt.Sprintf("%q is not an exit code", s)
+						return fmt.Sprintf(edtx("err.code"), s)
 					}
 					codes = append(codes, n)
 				}
 				if len(codes) == 0 {
-					return "at least one success code (the default is 0 3010)"
+					return edtx("err.nocodes")
 				}
 				return errMsg(ed.Edit("success codes", m.editKey("success_codes"), func(x *sequence.Item) error { x.SuccessCodes = codes; return nil }))
 			}},
@@ -391,7 +391,7 @@ func (m *EditorModel) optionFields(it *sequence.Item) []edField {
 				if v = strings.TrimSpace(v); v != "" {
 					var err error
 					if d, err = time.ParseDuration(v); err != nil || d < 0 {
-						return "a duration such as 90s, 15m or 2h"
+						return edtx("err.duration")
 					}
 				}
 				return errMsg(ed.Edit("time-out", m.editKey("timeout"), func(x *sequence.Item) error { x.Timeout = d; return nil }))
@@ -399,7 +399,7 @@ func (m *EditorModel) optionFields(it *sequence.Item) []edField {
 			edField{key: "retry_count", label: edtx("opt.retries"), get: func() string { return strconv.Itoa(it.RetryCount) }, set: func(v string) string {
 				n, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil || n < 0 || n > sequence.MaxRetryCount {
-					return fmt.Sprintf("a number from 0 to %d", sequence.MaxRetryCount)
+					return fmt.Sprintf(edtx("err.retries"), sequence.MaxRetryCount)
 				}
 				return errMsg(ed.Edit("retries", m.editKey("retry_count"), func(x *sequence.Item) error { x.RetryCount = n; return nil }))
 			}},

@@ -106,7 +106,7 @@ func newListEntry(t reflect.Type) reflect.Value {
 	case *sequence.Partition:
 		x.Name, x.Type, x.SizeUnit, x.FileSystem, x.QuickFormat, x.AssignLetter = "Windows", "primary", "mb", "ntfs", true, true
 	case *sequence.Application:
-		x.Name = "New application"
+		x.Name = edtx("list.newapp")
 		x.SuccessCodes = append([]int(nil), sequence.DefaultSuccessCodes...)
 	case *sequence.Variable:
 		x.Name = "NewVariable"
@@ -268,7 +268,7 @@ func (m *EditorModel) listFields() []edField {
 			}
 			return errMsg(m.ed.Edit(ls.key, m.editKey(full), func(x *sequence.Item) error { change(m.listIn(x)); return nil }))
 		}
-		label := listLabels[key]
+		label := listLabel(key)
 		if label == "" {
 			label = humanKey(key)
 		}
@@ -298,7 +298,7 @@ func (m *EditorModel) listFields() []edField {
 			f.set = func(v string) string {
 				n, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil {
-					return "a whole number"
+					return edtx("err.whole")
 				}
 				return apply(func(fv reflect.Value) { fv.SetInt(int64(n)) })
 			}
@@ -322,7 +322,7 @@ func (m *EditorModel) listFields() []edField {
 				for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }) {
 					n, err := strconv.Atoi(s)
 					if err != nil {
-						return fmt.Sprintf("%q is not an exit code", s)
+						return fmt.Sprintf(edtx("err.code"), s)
 					}
 					codes = append(codes, n)
 				}
@@ -337,27 +337,27 @@ func (m *EditorModel) listFields() []edField {
 }
 
 // entrySummary is one line for a partition or an application.
-func entrySummary(v reflect.Value) string {
+func entrySummary(v reflect.Value, dot string) string {
 	switch x := v.Interface().(type) {
 	case sequence.Partition:
-		size := "all the remaining space"
+		size := edtx("list.rest")
 		if x.Size > 0 {
 			size = fmt.Sprintf("%d %s", x.Size, strings.ToUpper(x.SizeUnit))
 			if x.SizeUnit == "percent" {
-				size = fmt.Sprintf("%d%% of the remaining space", x.Size)
+				size = fmt.Sprintf(edtx("list.pct"), x.Size)
 			}
 		}
 		fsys := x.FileSystem
 		if fsys == "" {
-			fsys = "not formatted"
+			fsys = edtx("list.nofmt")
 		}
-		s := fmt.Sprintf("%s · %s · %s · %s", x.Name, x.Type, size, fsys)
+		s := strings.Join([]string{x.Name, x.Type, size, fsys}, " "+dot+" ")
 		if x.Bootable {
-			s += " · boot"
+			s += " " + dot + " " + edtx("list.boot")
 		}
 		return s
 	case sequence.Application:
-		return x.Name + " · " + x.CommandLine
+		return x.Name + " " + dot + " " + x.CommandLine
 	case sequence.Variable:
 		return x.Name + " = " + condition.Quote(x.Value)
 	}
@@ -390,7 +390,7 @@ func (m *EditorModel) listLines(w, h int) []string {
 		}
 	}
 	for i := 0; i < l.Len(); i++ {
-		line := fmt.Sprintf("%d. %s", i+1, entrySummary(l.Index(i)))
+		line := fmt.Sprintf("%d. %s", i+1, entrySummary(l.Index(i), m.th.Symbols.Dot))
 		if bad[i] {
 			line = sym.Error + " " + line
 		}

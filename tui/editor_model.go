@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/condition"
@@ -84,6 +83,7 @@ type EditorModel struct {
 	embedded       bool
 	lastSel        string
 	result         EditorResult
+	maxW, maxH     int // the layout's cap (Windows PE: 80x25); 0: none
 }
 
 // NewEditor returns the editor of seq, saved to path. The Completion
@@ -152,6 +152,12 @@ func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if m.maxW > 0 && m.width > m.maxW {
+			m.width = m.maxW
+		}
+		if m.maxH > 0 && m.height > m.maxH {
+			m.height = m.maxH
+		}
 		return m, nil
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.inText() {
@@ -251,7 +257,7 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			if err := m.ed.Remove(); err != nil {
 				m.setStatus(err.Error(), true)
 			} else {
-				m.setStatus(fmt.Sprintf("Removed %q.", it.Name), false)
+				m.setStatus(fmt.Sprintf(edtx("removed"), it.Name), false)
 			}
 			m.overlay = edNone
 		case "n", "N", "esc":
@@ -466,7 +472,7 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if it := ed.Selected(); it != nil && it.IsGroup() {
 			where = edit.Under
 		}
-		report(ed.AddGroup("", where), fmt.Sprintf(edtx("added"), edit.DefaultGroupName))
+		report(ed.AddGroup(edtx("add.group"), where), fmt.Sprintf(edtx("added"), edtx("add.group")))
 	case "delete", "backspace", "d":
 		if it := ed.Selected(); it != nil {
 			m.overlay = edAskRemove
@@ -548,11 +554,11 @@ func (m *EditorModel) keyAdd(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		r := strings.ToLower(string(msg.Runes))
 		for i := 1; i <= len(es); i++ {
 			j := (m.addSel + i) % len(es)
-			name := edtx("add.group")
+			name, local := edit.DefaultGroupName, edtx("add.group")
 			if es[j].info != nil {
-				name = es[j].info.EditorName
+				name, local = es[j].info.EditorName, stepName(es[j].info)
 			}
-			if strings.HasPrefix(strings.ToLower(name), r) {
+			if strings.HasPrefix(strings.ToLower(name), r) || strings.HasPrefix(strings.ToLower(local), r) {
 				m.addSel = j
 				break
 			}
@@ -578,12 +584,12 @@ func (m *EditorModel) keyAdd(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		e := es[m.addSel]
 		var err error
-		name := edit.DefaultGroupName
+		name := edtx("add.group")
 		if e.info == nil {
-			err = m.ed.AddGroup("", where)
+			err = m.ed.AddGroup(name, where)
 		} else {
-			name = e.info.EditorName
-			err = m.ed.AddStep(e.info.Type, where)
+			name = stepName(e.info)
+			err = m.addStep(e.info, where)
 		}
 		if err != nil {
 			m.setStatus(err.Error(), true)
@@ -858,7 +864,7 @@ func (m *EditorModel) keyBuilder(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case "esc", "q":
 		return m.closeBuilder()
 	case "?":
-		cb.msg = edtx("cb.help")
+		cb.msg = fmt.Sprintf(edtx("cb.help"), m.th.Symbols.UpDown, m.th.Symbols.LeftRight)
 	}
 	return m, nil
 }
@@ -890,14 +896,80 @@ func (m *EditorModel) closeBuilder() (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// RunEditor shows the editor on out (stderr) and reads keys from in.
-func RunEditor(seq *sequence.Sequence, path, themeName string, in io.Reader, out io.Writer) (EditorResult, error) {
-	lipgloss.SetDefaultRenderer(lipgloss.NewRenderer(out))
-	th, ok := themes.Get(themeName)
-	if !ok {
-		th = themes.Default()
+// addStep adds a step of the type, named in the current language (as
+// edit.Editor.AddStep, which names it in English), as one undoable
+// change, and selects it.
+func (m *EditorModel) addStep(si *sequence.StepInfo, where edit.Where) error {
+	name := stepName(si)
+	if name == si.EditorName {
+		return m.ed.AddStep(si.Type, where)
+	}
+	it := sequence.NewStep(si.Type)
+	if it == nil {
+		return fmt.Errorf("%w %q", edit.ErrUnknownType, si.Type)
+	}
+	it.Name = name
+	sel := m.ed.Selection()
+	var at edit.Path
+	err := m.ed.EditSequence("add "+name, "", func(s *sequence.Sequence) error {
+		if len(sel) == 0 || m.ed.Item(sel) == nil {
+			s.Steps = append(s.Steps, it)
+			at = edit.Path{len(s.Steps) - 1}
+			return nil
+		}
+		if where == edit.Under {
+			g := m.ed.Item(sel)
+			if !g.IsGroup() {
+				return edit.ErrNotGroup
+			}
+			g.Steps = append(g.Steps, it)
+			at = append(append(edit.Path(nil), sel...), len(g.Steps)-1)
+			return nil
+		}
+		parent := sel.Parent()
+		list := &s.Steps
+		if len(parent) > 0 {
+			list = &m.ed.Item(parent).Steps
+		}
+		i := sel.Index()
+		if where == edit.After {
+			i++
+		}
+		l := append(*list, nil)
+		copy(l[i+1:], l[i:])
+		l[i] = it
+		*list = l
+		at = append(append(edit.Path(nil), parent...), i)
+		return nil
+	})
+	if err == nil {
+		m.ed.Select(at)
+	}
+	return err
+}
+
+// RunEditor shows the editor on out (stderr) and reads keys from in. th
+// should be the theme ThemeFor built for out (nil: the default theme
+// built for out); the model never touches lipgloss's renderer itself.
+func RunEditor(seq *sequence.Sequence, path string, th *themes.Theme, in io.Reader, out io.Writer) (EditorResult, error) {
+	return RunEditorWith(seq, path, EditorOptions{Theme: th}, in, out)
+}
+
+// EditorOptions configure RunEditorWith.
+type EditorOptions struct {
+	Theme *themes.Theme
+	// MaxWidth and MaxHeight cap the layout (Windows PE: 80x25).
+	MaxWidth, MaxHeight int
+}
+
+// RunEditorWith is RunEditor with options.
+func RunEditorWith(seq *sequence.Sequence, path string, opt EditorOptions, in io.Reader, out io.Writer) (EditorResult, error) {
+	th := opt.Theme
+	if th == nil {
+		th = ThemeFor(themes.Default(), out, false)
 	}
 	m := NewEditor(seq, path, th)
+	m.maxW, m.maxH = opt.MaxWidth, opt.MaxHeight
 	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
 	final, err := p.Run()
 	interrupted := errors.Is(err, tea.ErrInterrupted)

@@ -31,16 +31,16 @@ func (m *EditorModel) seqFields() []edField {
 		return f
 	}
 	fs := []edField{
-		text("name", "Name", func() string { return s.Name }, func(v string) { s.Name = v }, func(v string) string {
+		text("name", edtx("label.name"), func() string { return s.Name }, func(v string) { s.Name = v }, func(v string) string {
 			if strings.TrimSpace(v) == "" {
-				return "a task sequence name is required"
+				return edtx("err.seqname")
 			}
 			return maxLen(sequence.MaxSequenceName)(v)
 		}),
-		text("description", "Description", func() string { return s.Description }, func(v string) { s.Description = v }, maxLen(sequence.MaxSequenceDescription)),
-		choice("kind", "Kind", []string{sequence.KindBuildAndCapture, sequence.KindCustom}, func() string { return s.Kind }, func(v string) { s.Kind = v }),
-		text("boot_image.path", "Boot image (the WinPE boot.wim)", func() string { return s.BootImage.Path }, func(v string) { s.BootImage.Path = v }, nil),
-		choice("boot_image.arch", "Boot image architecture", []string{sequence.ArchX64, sequence.ArchARM64, sequence.ArchX86, ""},
+		text("description", edtx("label.desc"), func() string { return s.Description }, func(v string) { s.Description = v }, maxLen(sequence.MaxSequenceDescription)),
+		choice("kind", edtx("seq.kind"), []string{sequence.KindBuildAndCapture, sequence.KindCustom}, func() string { return s.Kind }, func(v string) { s.Kind = v }),
+		text("boot_image.path", edtx("seq.boot"), func() string { return s.BootImage.Path }, func(v string) { s.BootImage.Path = v }, nil),
+		choice("boot_image.arch", edtx("seq.arch"), []string{sequence.ArchX64, sequence.ArchARM64, sequence.ArchX86, ""},
 			func() string { return s.BootImage.Arch }, func(v string) { s.BootImage.Arch = v }),
 	}
 	names := make([]string, len(s.Variables))

@@ -1,9 +1,23 @@
 package tui
 
-// User-visible strings of the task sequence editor, in one place for the
-// message catalog of the themes-and-languages issue.
-var editorText = map[string]string{
-	"title":            "refimage · Task Sequence Editor",
+import (
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/condition"
+	"github.com/refimage/refimage/wizard"
+)
+
+// User-visible strings of the task sequence editor: one catalog per
+// language (wizard.CurrentLang, set from --lang; the Korean ones are in
+// editor_text_ko.go). A test fails when a key is missing from either or
+// the format verbs differ. %[1]s in help texts is the theme's up/down
+// arrows, %[2]s its left/right ones, so that the ascii theme says them
+// in ASCII.
+var editorText = map[wizard.Lang]map[string]string{wizard.English: editorTextEN, wizard.Korean: editorTextKO}
+
+var editorTextEN = map[string]string{
+	"title":            "Task Sequence Editor",
 	"modified":         "modified",
 	"tab.props":        "Properties",
 	"tab.options":      "Options",
@@ -100,11 +114,11 @@ var editorText = map[string]string{
 	"key.choose":       "choose",
 	"key.toggle":       "toggle",
 	"help.title":       "Editor keys",
-	"help.keys":        "↑ ↓              select (tree), field (properties), problem\n← →              collapse / expand a group; choose an option\nenter            properties of the selected item; in a list: do it\no                the Options tab (disable, continue on error, condition)\ns                the task sequence's own properties (name, boot image)\nctrl+t           switch between the Properties and Options tabs\na / g            add a step from the catalogue / add a group\ndel              remove (asks)\n[ ] shift+↑↓     move up / down (out of a group at its ends)\n> <              move into the group above / out of the group\nc x C            copy, cut, copy the condition\nv V i            paste after, before, into the group\nctrl+z ctrl+y    undo, redo\nctrl+s           save (atomically)\ne                the problems list; enter goes to the problem\nesc              back to the tree; in the tree: quit (asks if unsaved)\nctrl+c           quit (asks first if unsaved)",
+	"help.keys":        "%[1]s              select (tree), field (properties), problem\n%[2]s       collapse / expand a group; choose an option\nenter            properties of the selected item; in a list: do it\no                the Options tab (disable, continue on error, condition)\ns                the task sequence's own properties (name, boot image)\nctrl+t           switch between the Properties and Options tabs\na / g            add a step from the catalogue / add a group\ndel              remove (asks)\n[ ] shift+%[1]s   move up / down (out of a group at its ends)\n> <              move into the group above / out of the group\nc x C            copy, cut, copy the condition\nv V i            paste after, before, into the group\nctrl+z ctrl+y    undo, redo\nctrl+s           save (atomically)\ne                the problems list; enter goes to the problem\nesc              back to the tree; in the tree: quit (asks if unsaved)\nctrl+c           quit (asks first if unsaved)",
 	"help.marks":       "In the tree: greyed items are disabled, ? marks an item with a condition, and the error or warning mark an item with a problem.",
 	"help.close":       "esc or ? closes the help.",
-	"cb.help":          "↑↓ select · a add a test · g add an if statement · enter edit · space all/any/none · del remove · c copy · p/P/u paste after/before/into · t text · esc done",
-	"cb.form.help":     "tab/↑↓ field · ←→ choose · esc back to the tree",
+	"cb.help":          "%[1]s select, a add a test, g add an if statement, enter edit, space all/any/none, del remove, c copy, p/P/u paste after/before/into, t text, esc done",
+	"cb.form.help":     "tab/%[1]s field, %[2]s choose, esc back to the tree",
 	"cb.type.var":      "Task sequence variable",
 	"cb.type.file":     "File properties",
 	"cb.type.folder":   "Folder properties",
@@ -115,11 +129,129 @@ var editorText = map[string]string{
 	"cb.type.oslang":   "Operating system language",
 	"cb.type.software": "Installed software",
 	"cb.type.group":    "If statement (all / any / none)",
+	"cb.sub":           "if %s of these are true",
+	"op.all":           "all",
+	"op.any":           "any",
+	"op.none":          "none",
+	"cb.err.empty":     "an if statement needs at least one condition",
+	"cb.err.paste":     "paste into: select an if statement",
+	"cbf.path":         "Path",
+	"cbf.property":     "Property",
+	"cbf.operator":     "Operator",
+	"cbf.valuedate":    "Value (version, or date as 2024-01-31T00:00:00Z)",
+	"cbf.variable":     "Variable",
+	"cbf.value":        "Value",
+	"cbf.key":          `Key (HKLM\...)`,
+	"cbf.valuename":    "Value name (empty: the default value)",
+	"cbf.type":         "Type",
+	"cbf.data":         "Data",
+	"cbf.query":        "Query (WQL)",
+	"cbf.ns":           `Namespace (empty: root\cimv2)`,
+	"cbf.version":      "Version",
+	"cbf.platforms":    "Platforms (comma-separated): %s",
+	"cbf.langs":        "Languages (comma-separated, e.g. en-US, ko-KR)",
+	"cbf.negate":       "Not one of these",
+	"cbf.product":      "Product code {GUID} (this version)",
+	"cbf.upgrade":      "Upgrade code {GUID} (any version)",
+	"cbf.name":         "Name",
+	"label.name":       "Name",
+	"label.desc":       "Description",
+	"seq.kind":         "Kind",
+	"seq.boot":         "Boot image (the WinPE boot.wim)",
+	"seq.arch":         "Boot image architecture",
+	"err.seqname":      "a task sequence name is required",
+	"err.name":         "a name is required",
+	"err.max":          "at most %d characters",
+	"err.maxlen":       "at most %d characters (this has %d)",
+	"err.secret":       "write env:NAME (read from the environment when the step runs) or prompt (asked for); the wizard encrypts typed passwords",
+	"err.whole":        "a whole number",
+	"err.code":         "%q is not an exit code",
+	"err.nocodes":      "at least one success code (the default is 0 3010)",
+	"err.duration":     "a duration such as 90s, 15m or 2h",
+	"err.retries":      "a number from 0 to %d",
+	"list.newapp":      "New application",
+	"list.rest":        "all the remaining space",
+	"list.restshort":   "rest",
+	"list.pct":         "%d%% of the remaining space",
+	"list.nofmt":       "not formatted",
+	"list.boot":        "boot",
+	"removed":          "Removed %q.",
+	"tree.off":         "(off)",
+	"key.clear":        "clear",
+	"more":             "more",
+	"cat.General":      "General",
+	"cat.Disks":        "Disks",
+	"cat.Images":       "Images",
+	"cat.Drivers":      "Drivers",
+	"cat.Settings":     "Settings",
+	"cat.Software":     "Software",
+	"accessible":       "refimage edit: the task sequence editor needs a full-screen terminal, and accessible mode (--accessible, REFIMAGE_ACCESSIBLE=1 or TERM=dumb) has none. Edit %[1]s in a text editor instead (the format: docs/sequence.md), then check it with: refimage validate %[1]s",
 }
 
+// edtx returns a string of the editor in the current language.
 func edtx(key string) string {
-	if s, ok := editorText[key]; ok {
+	if s, ok := editorText[wizard.CurrentLang()][key]; ok {
+		return s
+	}
+	if s, ok := editorTextEN[key]; ok {
 		return s
 	}
 	return key
+}
+
+// EditorText returns a string of the editor in the current language (for
+// the command line: the accessible-mode message).
+func EditorText(key string) string { return edtx(key) }
+
+// localLabels picks the labels of the current language.
+func localLabels(en, ko map[string]string) map[string]string {
+	if wizard.CurrentLang() == wizard.Korean {
+		return ko
+	}
+	return en
+}
+
+// listLabel is the label of a field of a list entry.
+func listLabel(key string) string { return localLabels(listLabels, listLabelsKO)[key] }
+
+// opWord is all, any or none in the current language.
+func opWord(op condition.GroupOp) string { return edtx("op." + op.String()) }
+
+// edMore puts the language's word for "more" in a scroll hint.
+func edMore(s string) string { return strings.Replace(s, "more", edtx("more"), 1) }
+
+// stepName is the editor's name of a step type in the current language
+// (the Korean names are the ConfigMgr editor's, as the seed document's
+// table gives them); a new step is named with it.
+func stepName(si *sequence.StepInfo) string {
+	if wizard.CurrentLang() == wizard.Korean {
+		if n, ok := stepNamesKO[si.Type]; ok {
+			return n
+		}
+	}
+	return si.EditorName
+}
+
+// stepWizardName is the name the wizard gives a step of the type, in the
+// current language (wizard.LocalName, else the editor's table).
+func stepWizardName(si *sequence.StepInfo) string {
+	l := wizard.CurrentLang()
+	if l == wizard.English {
+		return si.WizardName
+	}
+	if n := wizard.LocalName(l, si.WizardName); n != si.WizardName {
+		return n
+	}
+	if n, ok := wizardNamesKO[si.WizardName]; ok {
+		return n
+	}
+	return stepName(si)
+}
+
+// categoryName is an Add menu category in the current language.
+func categoryName(c string) string {
+	if s, ok := editorText[wizard.CurrentLang()]["cat."+c]; ok {
+		return s
+	}
+	return c
 }

@@ -84,7 +84,8 @@ func (m *EditorModel) View() string {
 
 func (m *EditorModel) titleLine(width int) string {
 	st := m.th.Styles
-	title := " " + edtx("title") + " · " + filepath.Base(m.path)
+	dot := m.th.Symbols.Dot
+	title := " refimage " + dot + " " + edtx("title") + " " + dot + " " + filepath.Base(m.path)
 	right := ""
 	if m.ed.Dirty() {
 		right = edtx("modified") + " "
@@ -159,7 +160,7 @@ func (m *EditorModel) treeLines(w, h int) []string {
 			suffix += " ?"
 		}
 		if r.item.Disabled {
-			suffix += " (off)"
+			suffix += " " + edtx("tree.off")
 		}
 		indent := strings.Repeat("  ", r.depth)
 		avail := w - 3 - len(indent) - len(exp) - lipgloss.Width(suffix)
@@ -188,10 +189,10 @@ func (m *EditorModel) treeLines(w, h int) []string {
 		lines[i] = mark + cursor + " " + body
 	}
 	if m.treeTop > 0 {
-		lines[0] = "   " + st.More.Render(sym.MoreUp)
+		lines[0] = "   " + st.More.Render(edMore(sym.MoreUp))
 	}
 	if m.treeTop+h < len(rows) {
-		lines[h-1] = "   " + st.More.Render(sym.MoreDown)
+		lines[h-1] = "   " + st.More.Render(edMore(sym.MoreDown))
 	}
 	return lines
 }
@@ -258,7 +259,8 @@ func (m *EditorModel) paneLines(w, h int) []string {
 	if it.IsGroup() {
 		p.text(st.Note, edtx("group.help"), "")
 	} else if si, ok := sequence.LookupStep(it.Type); ok {
-		info := si.EditorName + " · " + fmt.Sprintf(edtx("wizard.name"), si.WizardName) + " · " + fmt.Sprintf(edtx("runs.in"), it.RunIn)
+		dot := " " + m.th.Symbols.Dot + " "
+		info := stepName(si) + dot + fmt.Sprintf(edtx("wizard.name"), stepWizardName(si)) + dot + fmt.Sprintf(edtx("runs.in"), it.RunIn)
 		p.text(st.Note, info, "")
 	}
 	p.blank()
@@ -391,10 +393,10 @@ func (m *EditorModel) scrollPane(p *pane, h int) []string {
 		lines[i] = p.lines[top+i]
 	}
 	if top > 0 {
-		lines[0] = st.More.Render(m.th.Symbols.MoreUp)
+		lines[0] = st.More.Render(edMore(m.th.Symbols.MoreUp))
 	}
 	if top+h < len(p.lines) {
-		lines[h-1] = st.More.Render(m.th.Symbols.MoreDown)
+		lines[h-1] = st.More.Render(edMore(m.th.Symbols.MoreDown))
 	}
 	return lines
 }
@@ -426,7 +428,15 @@ func (m *EditorModel) edInputW(val string, pos int, typed, focused bool, width, 
 	if i < len(r) {
 		at, after = string(r[i]), string(r[i+1:])
 	}
-	cursor := lipgloss.NewStyle().Reverse(true).Render(at)
+	cursor := st.Cursor.Render(at)
+	if m.th.NoColor {
+		// No reverse video: mark the cursor cell with a glyph.
+		if at == " " {
+			cursor = "_"
+		} else {
+			cursor = "|" + at
+		}
+	}
 	return "[" + pad(st.InputFocused.Render(before)+cursor+st.InputFocused.Render(after), iw) + "]"
 }
 
@@ -441,13 +451,13 @@ func (m *EditorModel) addLines(w, h int) []string {
 		if e.category != cat {
 			cat = e.category
 			if cat != "" {
-				p.add(st.Group.Render(cat))
+				p.add(st.Group.Render(categoryName(cat)))
 			}
 		}
 		name, wiz := edtx("add.group"), ""
 		if e.info != nil {
-			name = e.info.EditorName
-			wiz = fmt.Sprintf(edtx("wizard.name"), e.info.WizardName)
+			name = stepName(e.info)
+			wiz = fmt.Sprintf(edtx("wizard.name"), stepWizardName(e.info))
 		}
 		line := pad(truncate(name, col-1, sym.Ellipsis), col) + st.Note.Render(wiz)
 		if i == m.addSel {
@@ -497,9 +507,10 @@ func (m *EditorModel) builderLines(w, h int) []string {
 		for i, r := range rows {
 			var text string
 			if g, ok := r.node.(*condition.Group); ok {
-				text = fmt.Sprintf(edtx("cb.root"), strings.ToUpper(g.Op.String()[:1])+g.Op.String()[1:])
+				w := []rune(opWord(g.Op))
+				text = fmt.Sprintf(edtx("cb.root"), strings.ToUpper(string(w[:1]))+string(w[1:]))
 				if r.depth > 0 {
-					text = fmt.Sprintf("if %s of these are true", g.Op)
+					text = fmt.Sprintf(edtx("cb.sub"), opWord(g.Op))
 				}
 			} else {
 				text = condition.Describe(r.node)
@@ -616,10 +627,16 @@ func (m *EditorModel) helpLines(w, h int) []string {
 	st := m.th.Styles
 	p := &pane{width: w, focusTop: -1, forceTop: -1}
 	p.add(st.Group.Render(edtx("help.title")))
-	for _, l := range strings.Split(edtx("help.keys"), "\n") {
+	sym := m.th.Symbols
+	keys := strings.Split(fmt.Sprintf(edtx("help.keys"), sym.UpDown, sym.LeftRight), "\n")
+	col := 17
+	for _, l := range keys {
+		key, _, _ := strings.Cut(l, "  ")
+		col = max(col, lipgloss.Width(key)+2)
+	}
+	for _, l := range keys {
 		key, what, _ := strings.Cut(l, "  ")
 		what = strings.TrimSpace(what)
-		const col = 17
 		for i, wl := range wrap(what, w-col) {
 			if i == 0 {
 				p.add(st.FooterKey.Render(pad(key, col)) + st.PageHelp.Render(wl))
@@ -644,13 +661,12 @@ func (m *EditorModel) problemLines(width, h int) []string {
 		head = fmt.Sprintf(edtx("problems.count"), errs, warns)
 		style = st.Group
 	}
-	// A rule under the body: box drawing only when the theme draws its
-	// separator with it (an ASCII theme gets dashes).
-	dash := "─"
-	if m.th.Symbols.Separator == "|" {
+	// A rule under the body, with the theme's glyph.
+	dash := m.th.Symbols.Rule
+	if dash == "" {
 		dash = "-"
 	}
-	rule := strings.Repeat(dash, max(0, width-lipgloss.Width(head)-2))
+	rule := strings.Repeat(dash, max(0, width-lipgloss.Width(head)-2)/max(1, lipgloss.Width(dash)))
 	lines = append(lines, style.Render(head)+" "+st.Separator.Render(rule))
 	n := h - 1
 	if n <= 0 {
@@ -717,20 +733,20 @@ func (m *EditorModel) footer(width int) string {
 	var parts []string
 	switch {
 	case m.overlay == edAdd:
-		parts = []string{k("↑↓", edtx("key.choose")), k("enter", edtx("key.add")), k("esc", edtx("key.back"))}
+		parts = []string{k(m.th.Symbols.UpDown, edtx("key.choose")), k("enter", edtx("key.add")), k("esc", edtx("key.back"))}
 	case m.overlay == edHelp:
 		parts = []string{k("esc", edtx("key.back"))}
 	case m.overlay == edSeq:
-		parts = []string{k("tab", edtx("key.field")), k("←→", edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo")), k("ctrl+s", edtx("key.save"))}
+		parts = []string{k("tab", edtx("key.field")), k(m.th.Symbols.LeftRight, edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo")), k("ctrl+s", edtx("key.save"))}
 	case m.overlay == edListView && m.list.form:
-		parts = []string{k("tab", edtx("key.field")), k("←→", edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo"))}
+		parts = []string{k("tab", edtx("key.field")), k(m.th.Symbols.LeftRight, edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo"))}
 	case m.overlay == edListView:
 		parts = []string{k("a", edtx("key.add")), k("enter", edtx("key.edit")), k("del", edtx("key.remove")), k("[ ]", edtx("key.move")),
 			k("esc", edtx("key.done")), k("ctrl+z", edtx("key.undo"))}
 	case m.overlay == edBuilder && m.cb.text:
-		parts = []string{k("tab", edtx("key.tree")), k("esc", edtx("key.done")), k("ctrl+u", "clear")}
+		parts = []string{k("tab", edtx("key.tree")), k("esc", edtx("key.done")), k("ctrl+u", edtx("key.clear"))}
 	case m.overlay == edBuilder && m.cb.form:
-		parts = []string{k("tab", edtx("key.field")), k("←→", edtx("key.choose")), k("esc", edtx("key.back"))}
+		parts = []string{k("tab", edtx("key.field")), k(m.th.Symbols.LeftRight, edtx("key.choose")), k("esc", edtx("key.back"))}
 	case m.overlay == edBuilder:
 		parts = []string{k("a", edtx("key.add")), k("g", edtx("key.group")), k("enter", edtx("key.edit")), k("space", edtx("key.op")),
 			k("del", edtx("key.remove")), k("t", edtx("key.text")), k("esc", edtx("key.done")), k("c", edtx("key.copy")), k("p", edtx("key.paste"))}
@@ -742,13 +758,13 @@ func (m *EditorModel) footer(width int) string {
 			case edCheck:
 				parts = append([]string{k("space", edtx("key.toggle"))}, parts...)
 			case edChoice:
-				parts = append([]string{k("←→", edtx("key.choose"))}, parts...)
+				parts = append([]string{k(m.th.Symbols.LeftRight, edtx("key.choose"))}, parts...)
 			case edCond:
 				parts = append([]string{k("enter", edtx("key.edit"))}, parts...)
 			}
 		}
 	case m.focus == edFocusProblems:
-		parts = []string{k("↑↓", edtx("key.nav")), k("enter", edtx("key.jump")), k("esc", edtx("key.tree"))}
+		parts = []string{k(m.th.Symbols.UpDown, edtx("key.nav")), k("enter", edtx("key.jump")), k("esc", edtx("key.tree"))}
 	default:
 		parts = []string{k("enter", edtx("key.props")), k("a", edtx("key.add")), k("del", edtx("key.remove")), k("[ ]", edtx("key.move")),
 			k("ctrl+z", edtx("key.undo")), k("ctrl+s", edtx("key.save")), k("?", edtx("key.help")), k("q", edtx("key.quit")),

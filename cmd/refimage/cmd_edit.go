@@ -2,17 +2,15 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
-	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/tui"
 )
 
 func init() {
 	register(&command{
 		name:    "edit",
-		usage:   "refimage edit FILE [--theme NAME]",
+		usage:   "refimage edit FILE [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko]",
 		summary: "Open the task sequence editor.",
 		help: `The editor shows the sequence's groups and steps as a tree, and the selected
 item's Properties and Options (disable, continue on error, success codes,
@@ -25,7 +23,14 @@ editor, or docs/editor.md.
 A file that cannot be read or decoded is refused with its problems (exit
 2); a file that decodes but has errors opens, with the errors listed.
 ctrl+c leaves at once (after asking if there are unsaved changes) and exits
-130.`,
+130.
+
+The screens take --theme, --theme-file, --no-color (NO_COLOR) and --lang
+like the wizard (docs/themes.md); in Windows PE the ascii theme at 80x25.
+New steps are named in the screen's language. The editor needs a
+full-screen terminal: in accessible mode (--accessible,
+REFIMAGE_ACCESSIBLE=1, TERM=dumb) it says so and exits 2; edit the TOML
+file in a text editor and check it with refimage validate.`,
 		run: runEdit,
 	})
 }
@@ -33,7 +38,7 @@ ctrl+c leaves at once (after asking if there are unsaved changes) and exits
 func runEdit(env *cmdEnv, args []string) error {
 	c := commands["edit"]
 	fs := newFlagSet(c)
-	theme := fs.String("theme", "default", "`NAME` of the theme: "+strings.Join(themes.Names(), ", "))
+	uf := addUIFlags(fs)
 	files, err := parseFlags(c, fs, env.stderr, args)
 	if err != nil {
 		return err
@@ -41,8 +46,12 @@ func runEdit(env *cmdEnv, args []string) error {
 	if len(files) != 1 {
 		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file to edit")}}
 	}
-	if _, ok := themes.Get(*theme); !ok {
-		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unknown theme %q: choose %s", *theme, strings.Join(themes.Names(), ", "))}}
+	ui, err := resolveUI(env, uf)
+	if err != nil {
+		return err
+	}
+	for _, wn := range ui.warnings {
+		fmt.Fprintf(env.stderr, "refimage edit: warning: %s\n", wn)
 	}
 	file := files[0]
 	seq, probs := sequence.Load(file)
@@ -53,10 +62,18 @@ func runEdit(env *cmdEnv, args []string) error {
 		fmt.Fprintf(env.stderr, "refimage edit: %s cannot be opened; nothing changed\n", file)
 		return reportedError{code: exitUsage}
 	}
+	if ui.accessible {
+		fmt.Fprintln(env.stderr, fmt.Sprintf(tui.EditorText("accessible"), file))
+		return reportedError{code: exitUsage}
+	}
 	if !env.isTerminal() {
 		return usageErrorf("no terminal to show the editor on (stdin and stderr must be a terminal); check a file with refimage validate %s", file)
 	}
-	res, err := tui.RunEditor(seq, file, *theme, env.stdin, env.stderr)
+	opt := tui.EditorOptions{Theme: tui.ThemeFor(ui.theme, env.stderr, ui.noColor)}
+	if ui.winpe {
+		opt.MaxWidth, opt.MaxHeight = 80, 25
+	}
+	res, err := tui.RunEditorWith(seq, file, opt, env.stdin, env.stderr)
 	if err != nil {
 		return failedf("%v", err)
 	}

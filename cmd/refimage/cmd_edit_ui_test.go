@@ -1,0 +1,50 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/refimage/refimage/wizard"
+)
+
+// In accessible mode the editor says it needs a full-screen terminal and
+// points to the TOML file and refimage validate; exit 2, in either
+// language.
+func TestEditAccessible(t *testing.T) {
+	defer wizard.SetLang(wizard.English)
+	f := copyExample(t)
+	for _, c := range []struct {
+		vars map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"--accessible"}, "needs a full-screen terminal"},
+		{map[string]string{"REFIMAGE_ACCESSIBLE": "1"}, nil, "needs a full-screen terminal"},
+		{map[string]string{"TERM": "dumb"}, nil, "needs a full-screen terminal"},
+		{nil, []string{"--accessible", "--lang", "ko"}, "전체 화면 터미널"},
+	} {
+		code, out, errs := runTTYEnv(t, c.vars, append([]string{"edit", f}, c.args...)...)
+		if code != exitUsage || out != "" || !strings.Contains(errs, c.want) || !strings.Contains(errs, "refimage validate "+f) {
+			t.Errorf("%v %v: exit %d\n%s", c.vars, c.args, code, errs)
+		}
+	}
+}
+
+// The editor takes the screen settings of every command: a bad --theme
+// or --lang is a usage error; a user theme file is accepted.
+func TestEditUIFlags(t *testing.T) {
+	f := copyExample(t)
+	if code, _, errs := runTTY(t, "q", "edit", f, "--theme", "no-such-theme"); code != exitUsage {
+		t.Fatalf("bad theme: exit %d\n%s", code, errs)
+	}
+	if code, _, errs := runTTY(t, "q", "edit", f, "--lang", "fr"); code != exitUsage {
+		t.Fatalf("bad lang: exit %d\n%s", code, errs)
+	}
+	for _, args := range [][]string{{"--theme", "ascii"}, {"--no-color"}, {"--lang", "ko"}} {
+		code, _, errs := runTTY(t, "q", append([]string{"edit", f}, args...)...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, errs)
+		}
+	}
+	wizard.SetLang(wizard.English)
+}
