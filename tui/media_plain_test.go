@@ -27,7 +27,7 @@ func TestMediaAccessibleISO(t *testing.T) {
 	out := filepath.Join(outDir, "capture.iso")
 	seq, p := loadMediaExample(t)
 	in := answers(
-		"", // Media type: keep bootable
+		"",                                                  // Media type: keep bootable
 		"1", filepath.Join(outDir, "missing", "x.iso"), out, // ISO, a folder that does not exist first
 		"", mediaPW, mediaPW+"x", mediaPW, // protect (kept), password, a confirmation that does not match, then one that does
 		src, "", exe, // Boot Image
@@ -116,10 +116,10 @@ func TestMediaAccessibleDevice(t *testing.T) {
 	}
 	opt := MediaAccessibleOptions{MediaOptions: MediaOptions{Env: env, Hooks: hooks}}
 	pages := []string{
-		"",                   // bootable
+		"",                 // bootable
 		"3", "3", "r", "2", // USB device; /dev/sdc is refused, r looks again, /dev/sdb
-		"n",            // no password (the example's only secret is "prompt")
-		src, "", exe,   // Boot Image
+		"n",          // no password (the example's only secret is "prompt")
+		src, "", exe, // Boot Image
 		"", "", "REF1", // no variables, no prestart command, a USB label
 	}
 	var log bytes.Buffer
