@@ -5,6 +5,7 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/tui"
+	"github.com/refimage/refimage/wizard"
 )
 
 func init() {
@@ -46,12 +47,19 @@ func runEdit(env *cmdEnv, args []string) error {
 	if len(files) != 1 {
 		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file to edit")}}
 	}
-	ui, err := resolveUI(env, uf)
-	if err != nil {
-		return err
-	}
-	for _, wn := range ui.warnings {
-		fmt.Fprintf(env.stderr, "refimage edit: warning: %s\n", wn)
+	// Opened from the wizard (Open in editor), the editor keeps the
+	// wizard's screen settings unless flags are given here.
+	var ui uiSettings
+	if in := inheritedUI(env); in != nil && !uiFlagSet(fs) {
+		ui = *in
+		wizard.SetLang(ui.lang)
+	} else {
+		if ui, err = resolveUI(env, uf); err != nil {
+			return err
+		}
+		for _, wn := range ui.warnings {
+			fmt.Fprintf(env.stderr, "refimage edit: warning: %s\n", wn)
+		}
 	}
 	file := files[0]
 	seq, probs := sequence.Load(file)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"strings"
 	"testing"
 
@@ -47,4 +49,32 @@ func TestEditUIFlags(t *testing.T) {
 		}
 	}
 	wizard.SetLang(wizard.English)
+}
+
+// Open in editor after the accessible wizard (the same screen, in the
+// same process) keeps accessible mode and the language; another screen
+// does not inherit it.
+func TestEditInheritsWizardUI(t *testing.T) {
+	defer func() { lastUI, lastUIOut = nil, nil; wizard.SetLang(wizard.English) }()
+	f := copyExample(t)
+	var errb bytes.Buffer
+	env := &cmdEnv{stdin: strings.NewReader("q"), stdout: &bytes.Buffer{}, stderr: &errb,
+		getenv: func(string) string { return "" }, isTerminal: func() bool { return true }}
+	fs := newFlagSet(commands["new"])
+	uf := addUIFlags(fs)
+	if err := fs.Parse([]string{"--accessible", "--lang", "ko"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := resolveUI(env, uf); err != nil {
+		t.Fatal(err)
+	}
+	err := commands["edit"].run(env, []string{f})
+	var re reportedError
+	if !errors.As(err, &re) || re.code != exitUsage || !strings.Contains(errb.String(), "전체 화면 터미널") {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	// Another screen (a fresh run of refimage edit) opens the editor.
+	if code, _, errs := runTTY(t, "q", "edit", f); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
 }

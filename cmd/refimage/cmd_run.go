@@ -58,7 +58,7 @@ Exit codes: 0 the run succeeded (or the computer is restarting to go on),
 // runNow runs a sequence file the wizard just wrote, in the same process
 // (the Completion page's "Run now"), with the wizard's screen settings:
 // after the accessible wizard the run reports in plain lines too.
-func runNow(env *cmdEnv, file string) error { return runRunUI(env, []string{file}, lastUI) }
+func runNow(env *cmdEnv, file string) error { return runRunUI(env, []string{file}, inheritedUI(env)) }
 
 func runRun(env *cmdEnv, args []string) error { return runRunUI(env, args, nil) }
 
@@ -88,7 +88,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	var ui uiSettings
-	if inherited != nil && !set["theme"] && !set["theme-file"] && !set["lang"] && !set["no-color"] && !set["accessible"] {
+	if inherited != nil && !uiFlagSet(fs) {
 		ui = *inherited
 	} else {
 		if ui, err = resolveUI(env, uf); err != nil {

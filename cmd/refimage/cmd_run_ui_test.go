@@ -74,10 +74,10 @@ func TestRunNowInheritsAccessible(t *testing.T) {
 	if _, err := resolveUI(env, uf); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { lastUI = nil }()
-	// runNow(env, f) is runRunUI(env, []string{f}, lastUI); the state and
+	defer func() { lastUI, lastUIOut = nil, nil }()
+	// runNow(env, f) is runRunUI(env, []string{f}, inheritedUI(env)); the state and
 	// log go to the test's folder here.
-	err := runRunUI(env, []string{f, "--state", filepath.Join(dir, "state"), "--log", filepath.Join(dir, "log")}, lastUI)
+	err := runRunUI(env, []string{f, "--state", filepath.Join(dir, "state"), "--log", filepath.Join(dir, "log")}, inheritedUI(env))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
