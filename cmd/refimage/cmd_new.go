@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/refimage/refimage/themes"
 	"io"
 	"os"
 	"path/filepath"
@@ -109,7 +108,7 @@ func runNew(env *cmdEnv, args []string) error {
 		wopt.MaxWidth, wopt.MaxHeight = 80, 25
 	}
 	if ui.accessible {
-		return newAccessible(env, w, wopt, *saveAnswers)
+		return newAccessible(env, w, wopt, *saveAnswers, ui)
 	}
 	if !env.isTerminal() {
 		return usageErrorf("no terminal to show the wizard on (stdin and stderr must be a terminal); give the answers with --answers FILE (see docs/answers.md)")
@@ -128,7 +127,7 @@ func runNew(env *cmdEnv, args []string) error {
 	if res.Cancelled {
 		return errCancelled
 	}
-	return runAction(withPassphrase(env, w.A.Passphrase), res, themeName(ui.theme))
+	return runAction(withPassphrase(env, w.A.Passphrase), res, ui)
 }
 
 // withPassphrase hands the passphrase typed on the Summary to what runs
@@ -166,7 +165,7 @@ func completionActions() (map[tui.Action]bool, map[tui.Action]string) {
 	return avail, notes
 }
 
-func runAction(env *cmdEnv, res tui.WizardResult, themeName string) error {
+func runAction(env *cmdEnv, res tui.WizardResult, ui uiSettings) error {
 	run := func(name string) error {
 		c, ok := commands[name]
 		if !ok {
@@ -186,7 +185,7 @@ func runAction(env *cmdEnv, res tui.WizardResult, themeName string) error {
 		return run("edit")
 	case tui.ActionMedia:
 		fmt.Fprintf(env.stderr, "refimage new: refimage media %s\n", res.Written)
-		return mediaWizard(env, res.Written, nil, themeName)
+		return mediaWizardUI(env, res.Written, nil, ui)
 	}
 	return nil
 }
@@ -300,7 +299,7 @@ func askPassphrase(env *cmdEnv) (string, error) {
 
 // newAccessible runs the wizard as line prompts (--accessible): answers
 // from stdin, questions on stderr, the written path on stdout.
-func newAccessible(env *cmdEnv, w *wizard.Wizard, wopt tui.WizardOptions, saveAnswers string) error {
+func newAccessible(env *cmdEnv, w *wizard.Wizard, wopt tui.WizardOptions, saveAnswers string, ui uiSettings) error {
 	aopt := tui.AccessibleOptions{WizardOptions: wopt}
 	if f, ok := env.stdin.(*os.File); ok && env.isTerminal() && term.IsTerminal(int(f.Fd())) {
 		// Typed at a terminal: passwords without echo. A terminal hands
@@ -328,18 +327,10 @@ func newAccessible(env *cmdEnv, w *wizard.Wizard, wopt tui.WizardOptions, saveAn
 	if res.Cancelled {
 		return errCancelled
 	}
-	return runAction(withPassphrase(env, w.A.Passphrase), res, themeName(wopt.Theme))
+	return runAction(withPassphrase(env, w.A.Passphrase), res, ui)
 }
 
 func isDir(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && fi.IsDir()
-}
-
-// themeName names a resolved theme for commands that take a name.
-func themeName(th *themes.Theme) string {
-	if th == nil || th.Name == "" {
-		return "default"
-	}
-	return th.Name
 }
