@@ -67,6 +67,9 @@ func localEvents(evs []engine.Event, l wizard.Lang) []engine.Event {
 		case engine.StepStarted:
 			x.Name, x.Path = wizard.LocalName(l, x.Name), path(x.Path)
 			e = x
+		case engine.GroupStarted:
+			x.Name, x.Path = wizard.LocalName(l, x.Name), path(x.Path)
+			e = x
 		case engine.StepFinished:
 			x.Result.Name, x.Result.Path = wizard.LocalName(l, x.Result.Name), path(x.Result.Path)
 			e = x
@@ -257,6 +260,48 @@ func TestRunTextComplete(t *testing.T) {
 	for _, ci := range engine.KnownCodes {
 		if _, ok := codeMeaningKO[uint32(ci.Code)]; !ok {
 			t.Errorf("code %s (%s) has no Korean meaning", engine.FormatCode(ci.Code), ci.Name)
+		}
+	}
+}
+
+// The plain reporter is engine.LineReporter in English, and in Korean
+// the same lines with the catalog's words, ASCII apart from the Korean.
+func TestRunPlainReporter(t *testing.T) {
+	evs := realRun(t)
+	var en, ko strings.Builder
+	withLang(t, wizard.English)
+	pr := &PlainReporter{W: &en}
+	lr := &engine.LineReporter{W: &strings.Builder{}}
+	var want strings.Builder
+	lr.W = &want
+	for _, e := range evs {
+		pr.Event(e)
+		lr.Event(e)
+	}
+	if en.String() != want.String() {
+		t.Errorf("English plain lines differ from engine.LineReporter:\n%s\n---\n%s", en.String(), want.String())
+	}
+	wizard.SetLang(wizard.Korean)
+	kr := &PlainReporter{W: &ko}
+	for _, e := range localEvents(evs, wizard.Korean) {
+		if x, ok := e.(engine.RunStarted); ok {
+			x.LogPath = `X:\Windows\Temp\SMSTSLog\smsts.log`
+			e = x
+		}
+		kr.Event(e)
+	}
+	kr.Note(rtx("plain.ctrlc"))
+	out := ko.String()
+	golden.RequireEqual(t, []byte(out))
+	checkASCII(t, out, wizard.Korean)
+	for _, s := range []string{"실행 중: ", "[3/14] 참조 컴퓨터 빌드/디스크 0 파티션 - UEFI: 실패", "실패한 단계: ", "코드의 의미:", "종료 코드"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("lacks %q:\n%s", s, out)
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if lipgloss.Width(l) > 80 && !strings.HasPrefix(l, "[") && !strings.HasPrefix(l, "==") && !strings.HasPrefix(l, "    |") && !strings.HasPrefix(l, "ctrl+c") {
+			t.Errorf("summary line wider than 80: %q", l)
 		}
 	}
 }

@@ -260,21 +260,23 @@ func printEnd(env *cmdEnv, res *engine.Result, th *themes.Theme) {
 	}
 }
 
-// runPlain runs with the plain line reporter. The first ctrl+c says what
-// a second one does; the second stops the running step.
+// runPlain runs with the plain line reporter, in the screen's language
+// and in ASCII (a screen reader would spell out box-drawing rules). The
+// first ctrl+c says what a second one does; the second stops the running
+// step.
 func runPlain(env *cmdEnv, seq *sequence.Sequence, opts engine.Options) (*engine.Result, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt)
 	defer signal.Stop(sig)
-	lr := &engine.LineReporter{W: env.stderr, Width: 80}
+	lr := &tui.PlainReporter{W: env.stderr, Width: 80}
 	go func() {
 		n := 0
 		for range sig {
 			n++
 			if n == 1 {
-				lr.Note("ctrl+c: press it again to stop the running step (its processes are ended; the state is kept and 'refimage run --resume' continues)")
+				lr.Note(tui.RunText("plain.ctrlc"))
 				continue
 			}
 			cancel()
