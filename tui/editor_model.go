@@ -334,7 +334,7 @@ func (m *EditorModel) undo() {
 		return
 	}
 	m.resetFields()
-	m.setStatus(fmt.Sprintf(edtx("undo"), label), false)
+	m.setStatus(fmt.Sprintf(edtx("undo"), undoText(label)), false)
 }
 
 func (m *EditorModel) redo() {
@@ -344,7 +344,7 @@ func (m *EditorModel) redo() {
 		return
 	}
 	m.resetFields()
-	m.setStatus(fmt.Sprintf(edtx("redo"), label), false)
+	m.setStatus(fmt.Sprintf(edtx("redo"), undoText(label)), false)
 }
 
 // save writes the file atomically. The first ctrl+s on a file with

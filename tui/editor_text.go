@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
@@ -185,6 +186,28 @@ var editorTextEN = map[string]string{
 	"cat.Drivers":      "Drivers",
 	"cat.Settings":     "Settings",
 	"cat.Software":     "Software",
+	"ul.addgroup":      "add group",
+	"ul.pastecond":     "paste condition",
+	"ul.rename":        "rename",
+	"ul.desc":          "description",
+	"ul.runin":         "run in",
+	"ul.codes":         "success codes",
+	"ul.timeout":       "time-out",
+	"ul.retries":       "retries",
+	"ul.cond":          "condition",
+	"ul.coe":           "continue on error",
+	"ul.enable":        "enable",
+	"ul.disable":       "disable",
+	"ul.out":           "move %s out of its group",
+	"ul.up":            "move %s up",
+	"ul.down":          "move %s down",
+	"ul.into":          "move %s into %s",
+	"ul.addto":         "add to %s",
+	"ul.removefrom":    "remove from %s",
+	"ul.movein":        "move in %s",
+	"ul.add":           "add %s",
+	"ul.remove":        "remove %s",
+	"ul.paste":         "paste %s",
 	"accessible":       "refimage edit: the task sequence editor needs a full-screen terminal, and accessible mode (--accessible, REFIMAGE_ACCESSIBLE=1 or TERM=dumb) has none. Edit %[1]s in a text editor instead (the format: docs/sequence.md), then check it with: refimage validate %[1]s",
 }
 
@@ -246,6 +269,37 @@ func stepWizardName(si *sequence.StepInfo) string {
 		return n
 	}
 	return stepName(si)
+}
+
+// undoText says an undo entry's label (edit.Editor's, in English) in the
+// current language: the known forms by the catalog's ul.* keys, others
+// as they are (a field's label, already in the language).
+func undoText(label string) string {
+	fixed := map[string]string{"add group": "ul.addgroup", "paste condition": "ul.pastecond", "rename": "ul.rename",
+		"description": "ul.desc", "run in": "ul.runin", "success codes": "ul.codes", "time-out": "ul.timeout",
+		"retries": "ul.retries", "condition": "ul.cond", "continue on error": "ul.coe", "enable": "ul.enable", "disable": "ul.disable"}
+	if k, ok := fixed[label]; ok {
+		return edtx(k)
+	}
+	for _, f := range []struct{ prefix, suffix, key string }{
+		{"move ", " out of its group", "ul.out"}, {"move ", " up", "ul.up"}, {"move ", " down", "ul.down"},
+		{"add to ", "", "ul.addto"}, {"remove from ", "", "ul.removefrom"}, {"move in ", "", "ul.movein"},
+	} {
+		if strings.HasPrefix(label, f.prefix) && strings.HasSuffix(label, f.suffix) && len(label) > len(f.prefix)+len(f.suffix) {
+			return fmt.Sprintf(edtx(f.key), label[len(f.prefix):len(label)-len(f.suffix)])
+		}
+	}
+	if rest, ok := strings.CutPrefix(label, "move "); ok {
+		if it, g, ok := strings.Cut(rest, " into "); ok {
+			return fmt.Sprintf(edtx("ul.into"), it, g)
+		}
+	}
+	for _, f := range []struct{ prefix, key string }{{"add ", "ul.add"}, {"remove ", "ul.remove"}, {"paste ", "ul.paste"}} {
+		if rest, ok := strings.CutPrefix(label, f.prefix); ok {
+			return fmt.Sprintf(edtx(f.key), rest)
+		}
+	}
+	return label
 }
 
 // categoryName is an Add menu category in the current language.

@@ -289,3 +289,23 @@ func TestEditorTextComplete(t *testing.T) {
 		}
 	}
 }
+
+// Undo and redo say what they take back in the screen's language; in
+// English the labels are edit.Editor's own.
+func TestEditorUndoText(t *testing.T) {
+	for _, l := range []string{"add group", "add Run Command Line", "remove X", "move X up", "move X down", "move X into G",
+		"move X out of its group", "paste X", "paste condition", "rename", "add to partitions", "remove from applications", "move in variables", "Disk number"} {
+		withLang(t, wizard.English)
+		if got := undoText(l); got != l {
+			t.Errorf("en %q: %q", l, got)
+		}
+		wizard.SetLang(wizard.Korean)
+		if got := undoText(l); l != "Disk number" && got == l {
+			t.Errorf("ko %q: not translated", l)
+		}
+	}
+	wizard.SetLang(wizard.Korean)
+	if got := undoText("move 운영 체제 적용 into 참조 컴퓨터 빌드"); got != "운영 체제 적용을(를) 참조 컴퓨터 빌드(으)로 이동" {
+		t.Errorf("%q", got)
+	}
+}
