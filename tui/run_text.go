@@ -68,6 +68,8 @@ var runTextEN = map[string]string{
 	"plain.restart":    "Restarting to %s (asked by %s).",
 	"plain.to.os":      "the installed operating system",
 	"plain.to.default": "the default operating system",
+	"cli.restarts":     "the computer restarts; the run continues after the restart",
+	"cli.stopped":      "stopped; 'refimage run --resume' continues (state in %s)",
 	"plain.ctrlc":      "ctrl+c: press it again to stop the running step (its processes are ended; the state is kept and 'refimage run --resume' continues)",
 }
 
@@ -127,6 +129,8 @@ var runTextKO = map[string]string{
 	"plain.restart":    "%s(으)로 다시 시작합니다 (요청한 단계: %s).",
 	"plain.to.os":      "설치된 운영 체제",
 	"plain.to.default": "기본 운영 체제",
+	"cli.restarts":     "컴퓨터가 다시 시작됩니다. 다시 시작한 후 실행이 계속됩니다",
+	"cli.stopped":      "중지됨. 'refimage run --resume'으로 계속합니다 (상태: %s)",
 	"plain.ctrlc":      "ctrl+c: 한 번 더 누르면 실행 중인 단계를 중지합니다 (프로세스가 종료되고 상태는 보존되며 'refimage run --resume'으로 계속합니다)",
 }
 

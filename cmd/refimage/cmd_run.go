@@ -240,10 +240,10 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	case engine.StatusSucceeded:
 		return nil
 	case engine.StatusRestarting:
-		fmt.Fprintln(env.stderr, "refimage run: the computer restarts; the run continues after the restart")
+		fmt.Fprintln(env.stderr, "refimage run: "+tui.RunText("cli.restarts"))
 		return nil
 	case engine.StatusCancelled:
-		fmt.Fprintf(env.stderr, "refimage run: stopped; 'refimage run --resume' continues (state in %s)\n", result.StateDir)
+		fmt.Fprintf(env.stderr, "refimage run: "+tui.RunText("cli.stopped")+"\n", result.StateDir)
 		return errCancelled
 	case engine.StatusRestartNeeded:
 		fmt.Fprintln(env.stderr, "refimage run: "+result.Message)
