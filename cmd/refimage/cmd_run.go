@@ -32,6 +32,7 @@ TERM=dumb, or when stderr is not a terminal, as plain lines a screen
 reader follows). The progress view takes --theme, --theme-file,
 --no-color (NO_COLOR) and --lang like the wizard (docs/themes.md); in
 Windows PE it uses the ascii theme at 80x25.
+
 The state is saved after every step: after a restart, a crash or ctrl+c,
 'refimage run --resume' continues where the run stopped (a step that was
 interrupted runs again). ctrl+c asks first; a second ctrl+c stops the
