@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Device is a whole disk a medium can be written to.
@@ -23,7 +24,22 @@ type Device struct {
 	USB        bool     // attached over USB
 	Partitions []string // /dev/sdb1, …
 	Mounted    []string // mount points of the disk or its partitions
-	System     bool     // holds the running system (/, /boot, swap)
+	System     bool     // holds the running system (/, /boot, swap; Windows: its folder, this program, the boot partition)
+	// Dismount: writing takes the disk's mounted volumes offline itself
+	// (Windows locks and dismounts them and keeps them locked while it
+	// writes), so Mounted does not refuse the disk. On Linux it is false:
+	// a mounted disk is refused and must be unmounted first.
+	Dismount bool
+}
+
+// Disks is what a platform knows about its disks: Host on Linux,
+// WindowsHost on Windows. NativeDisks returns the running system's.
+type Disks interface {
+	// Inspect reads one whole disk, given as the platform names it.
+	Inspect(dev string) (*Device, error)
+	// List returns the disks that could take a medium (removable or on
+	// USB, with a medium in), refused ones included.
+	List() ([]*Device, error)
 }
 
 // Describe is one line for a confirmation prompt or a list.
@@ -34,6 +50,9 @@ func (d *Device) Describe() string {
 	}
 	if len(d.Mounted) > 0 {
 		s += "  mounted at: " + strings.Join(d.Mounted, ", ")
+		if d.Dismount {
+			s += " (taken offline before writing)"
+		}
 	}
 	return s
 }
@@ -51,12 +70,14 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
 
-// Refusal says why a device must not be written.
+// Refusal says why a device must not be written: it holds the running
+// system; it is mounted and the platform does not dismount it (Linux);
+// it is neither removable nor on USB; it has no medium.
 func (d *Device) Refusal() error {
 	switch {
 	case d.System:
 		return fmt.Errorf("%s holds the running system; refimage will not overwrite it", d.Path)
-	case len(d.Mounted) > 0:
+	case len(d.Mounted) > 0 && !d.Dismount:
 		return fmt.Errorf("%s is mounted (%s); unmount it first", d.Path, strings.Join(d.Mounted, ", "))
 	case !d.Removable && !d.USB:
 		return fmt.Errorf("%s is neither removable nor on USB; refimage writes only USB and removable disks", d.Path)
@@ -166,6 +187,11 @@ var ErrRewrite = errors.New("the device holds a partly written medium and must b
 // WriteDevice writes the image to the device (a whole disk, or a file in
 // tests), syncs, reads it back and compares SHA-256 hashes. progress gets
 // bytes written, then bytes verified.
+//
+// The platform part is only opening (openDevice: on Windows lock and
+// dismount the disk's volumes, open \\.\PhysicalDriveN unbuffered, clear
+// its partition table first) and what follows the read-back; the loop is
+// shared (copyVerify).
 func WriteDevice(ctx context.Context, dev, image string, progress func(phase string, done, total int64)) error {
 	in, err := os.Open(image)
 	if err != nil {
@@ -176,18 +202,79 @@ func WriteDevice(ctx context.Context, dev, image string, progress func(phase str
 	if err != nil {
 		return err
 	}
-	total := info.Size()
-	out, err := os.OpenFile(dev, os.O_WRONLY, 0)
+	o, err := openDevice(dev)
 	if err != nil {
 		return fmt.Errorf("open %s for writing: %w", dev, err)
 	}
+	defer o.release()
+	return copyVerify(ctx, dev, o, in, info.Size(), progress)
+}
+
+// devFile is an opened device as the shared loop uses it.
+type devFile interface {
+	io.Reader
+	io.Writer
+	io.Seeker
+	Sync() error // fsync; FlushFileBuffers on Windows
+}
+
+// openedDevice is what a platform's openDevice hands the shared loop.
+type openedDevice struct {
+	file devFile
+	// align: every write and read is a whole multiple of it (the sector
+	// size, for unbuffered I/O on Windows); the last chunk is padded with
+	// zeros, and the read-back compares only the image's length. 0 or 1:
+	// any length.
+	align int
+	// prepare runs just before the first byte is written (Windows:
+	// IOCTL_DISK_DELETE_DRIVE_LAYOUT, so that Windows mounts no
+	// half-written partition). nil: nothing.
+	prepare func() error
+	// release runs at the end, whatever happened: close the file and, on
+	// Windows, IOCTL_DISK_UPDATE_PROPERTIES (after the read-back, so that
+	// Windows mounts the new partition only once nothing reads or writes
+	// the disk any more) and unlock the volumes.
+	release func()
+}
+
+// chunk is the unit of writing and reading back: a multiple of every
+// sector size.
+const chunk = 4 << 20
+
+// alignedBuffer returns size bytes whose address is a multiple of align
+// (unbuffered I/O on Windows needs sector-aligned buffers). Go's heap
+// does not move objects.
+func alignedBuffer(size, align int) []byte {
+	b := make([]byte, size+align)
+	off := 0
+	if r := int(uintptr(unsafe.Pointer(&b[0])) % uintptr(align)); r != 0 {
+		off = align - r
+	}
+	return b[off : off+size : off+size]
+}
+
+// copyVerify is the shared write and verify loop: write the image (padded
+// to o.align), sync, read back total bytes and compare SHA-256 hashes.
+// Every failure from the first write on wraps ErrRewrite.
+func copyVerify(ctx context.Context, dev string, o *openedDevice, in io.Reader, total int64, progress func(phase string, done, total int64)) error {
+	align := max(o.align, 1)
+	if chunk%align != 0 {
+		return fmt.Errorf("%s: sector size %d does not divide %d", dev, align, chunk)
+	}
+	buf := alignedBuffer(chunk, max(align, 4096))
 	want := sha256.New()
-	buf := make([]byte, 4<<20)
-	var done int64
 	fail := func(err error) error {
-		out.Close()
 		return fmt.Errorf("%s: %w (%w)", dev, err, ErrRewrite)
 	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	if o.prepare != nil {
+		if err := o.prepare(); err != nil {
+			return fail(err)
+		}
+	}
+	var done int64
 	for {
 		if err := ctx.Err(); err != nil {
 			return fail(err)
@@ -195,7 +282,12 @@ func WriteDevice(ctx context.Context, dev, image string, progress func(phase str
 		n, rerr := io.ReadFull(in, buf)
 		if n > 0 {
 			want.Write(buf[:n])
-			if _, err := out.Write(buf[:n]); err != nil {
+			w := n
+			if r := n % align; r != 0 {
+				w = n + align - r
+				clear(buf[n:w])
+			}
+			if _, err := o.file.Write(buf[:w]); err != nil {
 				return fail(err)
 			}
 			done += int64(n)
@@ -210,36 +302,32 @@ func WriteDevice(ctx context.Context, dev, image string, progress func(phase str
 			return fail(rerr)
 		}
 	}
-	if err := out.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := out.Close(); err != nil {
+	if err := o.file.Sync(); err != nil {
 		return fail(err)
 	}
 	// Read back exactly what was written.
-	back, err := os.Open(dev)
-	if err != nil {
+	if _, err := o.file.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("%s: read back: %w (%w)", dev, err, ErrRewrite)
 	}
-	defer back.Close()
 	got := sha256.New()
 	var read int64
 	for read < total {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("%s: verify: %w", dev, err)
 		}
-		n, err := back.Read(buf[:min(int64(len(buf)), total-read)])
-		if n > 0 {
-			got.Write(buf[:n])
-			read += int64(n)
+		rest := total - read
+		if r := rest % int64(align); r != 0 {
+			rest += int64(align) - r
+		}
+		n, err := io.ReadFull(o.file, buf[:min(int64(len(buf)), rest)])
+		if h := min(int64(n), total-read); h > 0 {
+			got.Write(buf[:h])
+			read += h
 			if progress != nil {
 				progress("verify", read, total)
 			}
 		}
-		if err != nil {
-			if err == io.EOF && read == total {
-				break
-			}
+		if err != nil && read < total {
 			return fmt.Errorf("%s: read back after %d bytes: %w (%w)", dev, read, err, ErrRewrite)
 		}
 	}
