@@ -349,7 +349,7 @@ func createFile(path string) (*os.File, error) {
 	var f *os.File
 	err := replaceWith(path, func() error {
 		var err error
-		f, err = os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		f, err = openExcl(path)
 		return err
 	})
 	return f, err

@@ -355,7 +355,7 @@ func prehashSameSize(srcs []*blobSrc, threads int) error {
 			defer wg.Done()
 			buf := make([]byte, 256<<10)
 			for s := range jobs {
-				f, err := os.Open(s.path)
+				f, err := openRead(s.path)
 				if err == nil {
 					h := sha1.New()
 					var n int64

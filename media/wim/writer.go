@@ -40,7 +40,7 @@ type blobSrc struct {
 func (s *blobSrc) open() (io.ReadCloser, error) {
 	switch s.kind {
 	case srcFile:
-		return os.Open(s.path)
+		return openRead(s.path)
 	case srcBytes:
 		return io.NopCloser(bytes.NewReader(s.data)), nil
 	default:
