@@ -57,13 +57,21 @@ measure() {
 }
 
 for run in $(seq 1 "$RUNS"); do
-	rm -f "$WORK/ours.wim" "$WORK/theirs.wim"
+	rm -f "$WORK/ours.wim" "$WORK/theirs.wim"; sync
 	measure capture_ours "$R" wim capture "$T" "$WORK/ours.wim" --compress "$COMPRESS" --threads "$THREADS" --no-integrity --quiet
+	sync
 	measure capture_wimlib wimlib-imagex capture "$T" "$WORK/theirs.wim" --compress="$COMPRESS" --threads="$THREADS"
+	# sync before each apply so neither pays for the other's write-back;
+	# the order alternates between rounds.
 	rm -rf "$WORK/a1" "$WORK/a2"; sync
-	measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$WORK/a2"
-	measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$WORK/a1" --threads "$THREADS" --quiet
-	rm -rf "$WORK/a1" "$WORK/a2"
+	if [ $((run % 2)) = 1 ]; then
+		measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$WORK/a2"; sync
+		measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$WORK/a1" --threads "$THREADS" --quiet
+	else
+		measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$WORK/a1" --threads "$THREADS" --quiet; sync
+		measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$WORK/a2"
+	fi
+	rm -rf "$WORK/a1" "$WORK/a2"; sync
 	measure verify_ours "$R" wim verify "$WORK/theirs.wim" --threads "$THREADS" --quiet
 	measure verify_wimlib wimlib-imagex verify "$WORK/theirs.wim"
 done
