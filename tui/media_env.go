@@ -18,8 +18,9 @@ import (
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
-// usbDisks lists removable disks with package usb.
-type usbDisks struct{ host usb.Host }
+// usbDisks lists removable disks with package usb (Linux's /sys,
+// Windows' physical drives).
+type usbDisks struct{ host usb.Disks }
 
 func (u usbDisks) List() ([]mediawiz.Disk, error) {
 	list, err := u.host.List()
@@ -42,7 +43,8 @@ func diskOf(d *usb.Device) mediawiz.Disk {
 }
 
 // DefaultMediaEnv is the media wizard's view of this machine: removable
-// disks (Linux), the WinPE source check, refimage.exe and the
+// disks (Linux, Windows; on macOS the page says to write a USB image
+// file), the WinPE source check, refimage.exe and the
 // environment.
 func DefaultMediaEnv() *mediawiz.Env {
 	env := &mediawiz.Env{
@@ -68,8 +70,8 @@ func DefaultMediaEnv() *mediawiz.Env {
 		IsDir:     func(p string) bool { i, err := os.Stat(p); return err == nil && i.IsDir() },
 		LookupEnv: os.LookupEnv,
 	}
-	if runtime.GOOS == "linux" {
-		env.Disks = usbDisks{usb.LinuxHost}
+	if disks := usb.NativeDisks(); disks != nil {
+		env.Disks = usbDisks{disks}
 	} else {
 		env.DisksErr = fmt.Sprintf(mtx("env.disks"), runtime.GOOS)
 	}
@@ -260,7 +262,11 @@ func (h *MediaHooks) defaults() {
 	}
 	if h.Inspect == nil {
 		h.Inspect = func(dev string) (mediawiz.Disk, error) {
-			d, err := usb.LinuxHost.Inspect(dev)
+			disks := usb.NativeDisks()
+			if disks == nil {
+				return mediawiz.Disk{}, fmt.Errorf(mtx("env.disks"), runtime.GOOS)
+			}
+			d, err := disks.Inspect(dev)
 			if err != nil {
 				return mediawiz.Disk{}, err
 			}

@@ -52,9 +52,14 @@ refimage-windows-<arch>.exe beside this program (build it with
 GOOS=windows GOARCH=amd64 go build -o refimage-windows-amd64.exe ./cmd/refimage).
 
 Nothing appears under the requested name until it is complete. --device
-writes a USB stick (Linux: /dev/sdX); it refuses system and mounted disks,
-shows the disk and asks (or --yes), then reads it back to verify. USB media
-start on UEFI computers; legacy BIOS boots the ISO only (docs/media.md).`,
+writes a USB stick: Linux /dev/sdX; Windows \\.\PhysicalDriveN, or
+PhysicalDriveN, or N as diskpart's list disk numbers it (run as
+administrator). It refuses system disks and disks neither removable nor
+on USB, shows the disk and asks (or --yes), then reads it back to verify.
+Linux refuses a mounted disk (unmount it first); Windows locks and
+dismounts the stick's volumes itself. macOS: write --usb OUT.img and copy
+it. USB media start on UEFI computers; legacy BIOS boots the ISO only
+(docs/media.md).`,
 		run: runMedia,
 	})
 }
@@ -66,7 +71,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	fwfiles := fs.String("fwfiles", "", "the folder with etfsboot.com and efisys.bin (default: SRC\\fwfiles)")
 	isoOut := fs.String("iso", "", "write an ISO image to `OUT.iso`")
 	usbOut := fs.String("usb", "", "write a USB disk image to `OUT.img`")
-	device := fs.String("device", "", "write a USB stick, e.g. /dev/sdb")
+	device := fs.String("device", "", `write a USB stick, e.g. /dev/sdb or \\.\PhysicalDrive2`)
 	standalone := fs.Bool("standalone", false, "put all the content the sequence needs on the medium")
 	askPass := fs.Bool("password", false, "protect the medium with a password (asked for)")
 	passEnv := fs.String("password-env", "", "read the media password from the environment variable `NAME`")
@@ -161,10 +166,11 @@ func runMedia(env *cmdEnv, args []string) error {
 	}
 	var dev *usb.Device
 	if *device != "" {
-		if runtime.GOOS != "linux" {
-			return usageErrorf("writing a device directly works on Linux for now; on %s write --usb OUT.img and copy it with your imaging tool", runtime.GOOS)
+		disks := nativeDisks()
+		if disks == nil {
+			return usageErrorf("writing a device directly works on Linux and Windows; on %s write --usb OUT.img and copy it with your imaging tool", runtime.GOOS)
 		}
-		dev, err = usb.LinuxHost.Inspect(*device)
+		dev, err = disks.Inspect(*device)
 		if err != nil {
 			return usageErrorf("%v", err)
 		}
@@ -246,6 +252,10 @@ func runMedia(env *cmdEnv, args []string) error {
 	}
 	return nil
 }
+
+// nativeDisks is where --device looks its disk up: usb.NativeDisks (Linux
+// /sys, Windows physical drives; nil on macOS). Tests replace it.
+var nativeDisks = usb.NativeDisks
 
 // mediaWizard opens the media wizard with a theme given by name (what
 // refimage new hands over after "Write bootable media"): the other UI
