@@ -24,5 +24,17 @@ func openDevice(dev string) (*openedDevice, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &openedDevice{file: f, release: func() { f.Close() }}, nil
+	return &openedDevice{file: uncachedFile{f}, release: func() { f.Close() }}, nil
+}
+
+// uncachedFile syncs and then drops the device's cached pages, so that
+// the read-back that follows reads the device.
+type uncachedFile struct{ *os.File }
+
+func (f uncachedFile) Sync() error {
+	if err := f.File.Sync(); err != nil {
+		return err
+	}
+	dropCache(f.File)
+	return nil
 }
