@@ -308,10 +308,18 @@ func (p winPartition) describe() string {
 			kind = "type " + p.GPT
 		}
 		if p.Name != "" && p.Name != kind {
-			kind += " " + strconv.Quote(p.Name)
+			kind += " " + strconv.Quote(strings.Map(noSeparator, p.Name))
 		}
 	}
 	return fmt.Sprintf("partition %d (%s, %s)", p.Number, kind, humanSize(p.Length))
+}
+
+// noSeparator keeps path separators out of a partition's description.
+func noSeparator(r rune) rune {
+	if r == '/' || r == '\\' {
+		return '_'
+	}
+	return r
 }
 
 // diskExtent is one DISK_EXTENT of a volume.

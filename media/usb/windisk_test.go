@@ -225,6 +225,11 @@ func TestParseDriveLayout(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
+	// A GPT name with path separators (the wizard shows base names).
+	if got := (winPartition{Number: 5, Style: partitionStyleGPT, GPT: basicGUID, Name: `a/b\c`, Length: 1000}).describe(); got != `partition 5 (basic data "a_b_c", 1.0 kB)` {
+		t.Errorf("%s", got)
+	}
+
 	// MBR: four entries, two unused, and the container of logical
 	// partitions (number 0) before a logical one.
 	_, parts, err = parseDriveLayoutEx(layoutBytes(partitionStyleMBR,
