@@ -17,12 +17,12 @@ import (
 
 // Device is a whole disk a medium can be written to.
 type Device struct {
-	Path       string   // /dev/sdb
+	Path       string   // /dev/sdb; Windows \\.\PhysicalDrive2
 	Model      string   // vendor and model
 	Size       int64    // bytes
 	Removable  bool     // the kernel says the medium is removable
 	USB        bool     // attached over USB
-	Partitions []string // /dev/sdb1, …
+	Partitions []string // /dev/sdb1, …; Windows "partition 1 (EFI system, 104.9 MB)"
 	Mounted    []string // mount points of the disk or its partitions
 	System     bool     // holds the running system (/, /boot, swap; Windows: its folder, this program, the boot partition)
 	// Dismount: writing takes the disk's mounted volumes offline itself
