@@ -62,7 +62,9 @@ func newTerm(t *testing.T, w, h int, env []string, command string) *term {
 	t.Helper()
 	tm := &term{t: t, tmux: oracle.Require(t, "tmux"), socket: fmt.Sprintf("refimage-e2e-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	args := []string{"new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h)}
-	for _, e := range env {
+	// A person's terminal: CI=true (set by .ci/run) makes the colour
+	// detection assume no terminal, so clear it for the program under test.
+	for _, e := range append([]string{"CI="}, env...) {
 		args = append(args, "-e", e)
 	}
 	tm.run(append(args, command)...)
