@@ -50,7 +50,7 @@ var mediaTextEN = map[string]string{
 
 	// The machine, as the wizard sees it (media_env.go).
 	"env.unc":       `a network folder is \\server\share\folder`,
-	"env.disks":     "writing a device directly works on Linux for now; on %s write a USB image file and copy it with your imaging tool",
+	"env.disks":     "writing a device directly works on Linux and Windows; on %s write a USB image file and copy it with your imaging tool",
 	"env.not-found": "%s: %s = %s (not found)",
 	"env.not-dir":   "%s: %s = %s is not a folder",
 	"env.not-file":  "%s: %s = %s is not a file",
@@ -113,7 +113,7 @@ var mediaTextKO = map[string]string{
 	"help.keys":                "tab / shift+tab    다음 / 이전 필드\nenter              필드 확인 (마지막 필드에서는 다음 페이지)\nctrl+n, pgdown     다음 페이지\nctrl+p, pgup       이전 페이지 (쓰기 전에는 항상 가능)\nctrl+s             모든 페이지가 올바르면 요약으로 이동\n%[1]s                 옵션 선택 / 필드 사이 이동\nspace              확인란 선택 또는 해제\nr                  디스크 다시 찾기 (USB 장치 목록)\n? 또는 F1          이 도움말 (텍스트 필드에서는 F1)\nesc                확인 후 취소\nctrl+c             즉시 끝내기 (쓰기를 중지하며 남는 것 없음)",
 
 	"env.unc":       `네트워크 폴더는 \\server\share\folder 형식입니다`,
-	"env.disks":     "장치에 직접 쓰기는 현재 Linux에서만 됩니다. %s에서는 USB 이미지 파일을 쓴 다음 이미징 도구로 복사하십시오",
+	"env.disks":     "장치에 직접 쓰기는 Linux와 Windows에서 됩니다. %s에서는 USB 이미지 파일을 쓴 다음 이미징 도구로 복사하십시오",
 	"env.not-found": "%s: %s = %s (찾을 수 없음)",
 	"env.not-dir":   "%s: %s = %s은(는) 폴더가 아닙니다",
 	"env.not-file":  "%s: %s = %s은(는) 파일이 아닙니다",

@@ -110,3 +110,11 @@ func TestLower(t *testing.T) {
 		}
 	}
 }
+
+func TestDeviceName(t *testing.T) {
+	for in, want := range map[string]string{`/dev/sdb`: "sdb", `\\.\PhysicalDrive2`: "PhysicalDrive2", `PhysicalDrive2`: "PhysicalDrive2", `2`: "2"} {
+		if got := DeviceName(in); got != want {
+			t.Errorf("DeviceName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

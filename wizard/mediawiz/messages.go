@@ -62,7 +62,7 @@ var catalogEN = map[string]string{
 	"target.overwrite.label": "Replace the existing file",
 	"target.overwrite.help":  "Space toggles. The old file stays until the new one is complete.",
 	"target.device.label":    "USB device",
-	"target.device.help":     "Up and down choose; r looks for disks again. Disks that hold the system or are mounted are shown but cannot be chosen.",
+	"target.device.help":     "Up and down choose; r looks for disks again. Disks that hold the system are shown but cannot be chosen; a mounted disk cannot be chosen on Linux (unmount it), and on Windows its volumes are taken offline before writing.",
 	"target.device.refused":  "refused: %s",
 
 	// Security.

@@ -50,7 +50,7 @@ var catalogKO = map[string]string{
 	"target.overwrite.label": "기존 파일 바꾸기",
 	"target.overwrite.help":  "space로 전환합니다. 새 파일이 완성될 때까지 이전 파일은 그대로 있습니다.",
 	"target.device.label":    "USB 장치",
-	"target.device.help":     "위쪽/아래쪽 화살표로 선택하고, r을 누르면 디스크를 다시 찾습니다. 시스템 디스크와 탑재된 디스크는 표시되지만 선택할 수 없습니다.",
+	"target.device.help":     "위쪽/아래쪽 화살표로 선택하고, r을 누르면 디스크를 다시 찾습니다. 시스템 디스크는 표시되지만 선택할 수 없습니다. Linux에서는 탑재된 디스크를 선택할 수 없고(먼저 탑재를 해제하십시오), Windows에서는 쓰기 전에 해당 볼륨을 오프라인으로 전환합니다.",
 	"target.device.refused":  "거부됨: %s",
 
 	// Security.

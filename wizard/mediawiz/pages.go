@@ -357,11 +357,11 @@ func init() {
 	// Summary: for a device, its name typed as the final confirmation.
 	confirmDev := strField("summary", "confirm", wizard.KindText, func(a *Answers) *string { return &a.ConfirmDevice }).when(isTarget(TargetDevice))
 	confirmDev.Required = true
-	confirmDev.labelArgs = func(w *Wizard) []any { return []any{filepath.Base(w.Target())} }
+	confirmDev.labelArgs = func(w *Wizard) []any { return []any{DeviceName(w.Target())} }
 	confirmDev.helpArgs = func(w *Wizard) []any { return []any{w.Target()} }
 	confirmDev.rule(func(w *Wizard) string {
 		if !w.DeviceConfirmed() {
-			return Msgf("err.confirm-device", filepath.Base(w.A.Device))
+			return Msgf("err.confirm-device", DeviceName(w.A.Device))
 		}
 		return ""
 	})
@@ -375,7 +375,7 @@ func init() {
 func (w *Wizard) DeviceConfirmed() bool {
 	c := strings.TrimSpace(w.A.ConfirmDevice)
 	w.Disks()
-	return w.A.Device != "" && (c == w.A.Device || c == filepath.Base(w.A.Device))
+	return w.A.Device != "" && (c == w.A.Device || strings.EqualFold(c, DeviceName(w.A.Device)))
 }
 
 // fileRule checks an output file: its folder exists and it is not a
@@ -437,4 +437,18 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// DeviceName is the short name a person types to confirm a device:
+// /dev/sdb → sdb, \\.\PhysicalDrive2 → PhysicalDrive2. (filepath.Base
+// cannot be used: on Windows it turns \\.\PhysicalDrive2 into \.)
+func DeviceName(dev string) string {
+	d := strings.TrimRight(dev, `/\`)
+	if i := strings.LastIndexAny(d, `/\`); i >= 0 {
+		d = d[i+1:]
+	}
+	if d == "" {
+		return dev
+	}
+	return d
 }
