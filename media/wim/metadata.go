@@ -250,7 +250,9 @@ func (ps *dentryParser) parse(off uint64, depth int) (*Dentry, uint64, error) {
 			d.Hash, haveData = s.hash, true
 		}
 	}
-	if d.IsDir() && subdir != 0 {
+	// Only real folders (and the root) have children; a link to a folder
+	// has none, whatever its subdirectory offset says.
+	if (d.isRealDir() || depth == 0) && subdir != 0 {
 		for childOff := subdir; ; {
 			c, nx, err := ps.parse(childOff, depth+1)
 			if err != nil {
@@ -472,7 +474,7 @@ func putDentry(out []byte, pos int, d *Dentry, subdir int, root bool) int {
 	le.PutUint64(b, uint64(length))
 	le.PutUint32(b[0x08:], d.Attributes)
 	le.PutUint32(b[0x0C:], uint32(d.SecurityID))
-	if d.isRealDir() {
+	if d.isRealDir() || root {
 		le.PutUint64(b[0x10:], uint64(subdir))
 	}
 	le.PutUint64(b[0x28:], uint64(d.CreationTime))
