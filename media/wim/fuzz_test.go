@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -129,3 +130,31 @@ func FuzzOpen(f *testing.F) {
 }
 
 var _ = binary.LittleEndian
+
+// FuzzApply applies arbitrary WIMs into a fresh folder inside a sandbox
+// folder and checks that nothing appears outside that folder.
+func FuzzApply(f *testing.F) {
+	f.Add(seedWIM(f))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		w, err := NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil || w.ImageCount() < 1 || w.MetadataBlob(1).Size() > 1<<20 {
+			return
+		}
+		var total uint64
+		for _, bl := range w.Blobs() {
+			total += bl.Size()
+		}
+		if total > 4<<20 {
+			return
+		}
+		sandbox := t.TempDir()
+		dest := filepath.Join(sandbox, "dest")
+		w.Apply(1, dest, ApplyOptions{Threads: 1})
+		ents, _ := os.ReadDir(sandbox)
+		for _, e := range ents {
+			if e.Name() != "dest" {
+				t.Fatalf("apply created %q outside the destination", e.Name())
+			}
+		}
+	})
+}
