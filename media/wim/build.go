@@ -22,10 +22,16 @@ type outImage struct {
 
 // buildSpec describes a complete WIM to write.
 type buildSpec struct {
-	path       string
-	ctype      Compression
-	images     []*outImage
-	blobs      []*blobSrc
+	path   string
+	ctype  Compression
+	images []*outImage
+	blobs  []*blobSrc
+	// stream, when set, yields more sources after blobs (a capture's scan
+	// still running); finish runs once every source is written, before the
+	// metadata is encoded, and may fail the build.
+	stream     func(yield func(*blobSrc) bool)
+	finish     func() error
+	tracker    *progressTracker // shared with a streaming scan
 	bootIndex  int
 	integrity  bool
 	guid       *[16]byte
@@ -98,10 +104,29 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 		op = "write"
 	}
 	prog := newTracker(spec.progress, op, total, uint64(countFileSrcs(spec.blobs)))
+	if spec.tracker != nil {
+		prog = spec.tracker
+		prog.addTotal(total, uint64(countFileSrcs(spec.blobs)))
+	}
 	w := newWriter(f, spec.ctype, spec.threads, prog)
 	w.ctx = ctxOf(spec.ctx)
-	if err := w.writeBlobs(spec.blobs); err != nil {
+	err = w.writeBlobSeq(func(yield func(*blobSrc) bool) {
+		for _, s := range spec.blobs {
+			if !yield(s) {
+				return
+			}
+		}
+		if spec.stream != nil {
+			spec.stream(yield)
+		}
+	})
+	if err != nil {
 		return nil, err
+	}
+	if spec.finish != nil {
+		if err := spec.finish(); err != nil {
+			return nil, err
+		}
 	}
 	// Metadata resources, in image order.
 	var metas []*blobSrc

@@ -105,16 +105,53 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 	if abs, err := filepath.Abs(wimPath); err == nil {
 		m.skipDir, m.skipName = filepath.Dir(abs), filepath.Base(abs)
 	}
-	scan := newTracker(opts.Progress, "scan", 0, 0)
-	meta, srcs, stats, err := scanTree(src, m, scan)
-	if err != nil {
-		return nil, err
+	// The scan streams what it finds to the writer, so reading and
+	// compressing start at once. Duplicates are recognised by their SHA-1
+	// once written and dropped again (the output is rewound), so every
+	// file is read exactly once.
+	tracker := newTracker(opts.Progress, "capture", 0, 0)
+	spec.tracker = tracker
+	meta := &Metadata{}
+	var (
+		stats    *CaptureStats
+		scanErr  error
+		fixLinks func()
+		found    = make(chan *blobSrc, 1024)
+		scanned  = make(chan struct{})
+		stop     = make(chan struct{})
+	)
+	defer close(stop)
+	go func() {
+		defer close(scanned)
+		defer close(found)
+		emit := func(s *blobSrc) bool {
+			if s.kind == srcFile {
+				tracker.addTotal(s.size, 1)
+			}
+			select {
+			case found <- s:
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		meta.Root, stats, fixLinks, scanErr = scanTree(src, m, tracker, emit)
+	}()
+	spec.stream = func(yield func(*blobSrc) bool) {
+		for s := range found {
+			if !yield(s) {
+				return
+			}
+		}
 	}
-	scan.finish()
-	if err := prehashSameSize(srcs, opts.Threads); err != nil {
-		return nil, err
+	spec.finish = func() error {
+		<-scanned
+		if scanErr != nil {
+			return scanErr
+		}
+		fixLinks()
+		return nil
 	}
-	spec.blobs = append(spec.blobs, srcs...)
 	x := &xmlNode{Name: "IMAGE"}
 	x.set("NAME", name)
 	x.set("DESCRIPTION", opts.Description)
@@ -132,6 +169,7 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	tracker.finish()
 	wr.BytesIn = wr.ImageBytes[index-1] // this image only
 	return &CaptureResult{WriteResult: *wr, CaptureStats: *stats, Index: index}, nil
 }
@@ -180,8 +218,12 @@ func cloneXML(n *xmlNode) *xmlNode {
 }
 
 // scanTree builds the dentry tree of src and the list of its streams.
-func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blobSrc, *CaptureStats, error) {
-	stats := &CaptureStats{}
+// scanTree builds the dentry tree of src and passes each stream to emit
+// as soon as it is found (emit returns false to stop). Later names of a
+// hard-linked file get their hash from fixLinks, to be called once every
+// stream is stored.
+func scanTree(src string, m *matcher, prog *progressTracker, emit func(*blobSrc) bool) (root *Dentry, stats *CaptureStats, fixLinks func(), err error) {
+	stats = &CaptureStats{}
 	fi, err := os.Lstat(src)
 	if err != nil {
 		return nil, nil, nil, err
@@ -190,9 +232,10 @@ func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blob
 	if r, err := filepath.EvalSymlinks(rootAbs); err == nil {
 		rootAbs = r
 	}
-	root := dentryFromInfo("", fi)
+	root = dentryFromInfo("", fi)
 	root.Attributes = AttrDirectory
-	var srcs []*blobSrc
+	var links [][2]*Dentry // later link, first link
+	errStop := errors.New("stopped")
 	type inode struct {
 		src  *blobSrc
 		id   uint64
@@ -257,7 +300,9 @@ func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blob
 				c.ReparseHash = h
 				if !reparse[h] {
 					reparse[h] = true
-					srcs = append(srcs, &blobSrc{kind: srcBytes, data: data, size: uint64(len(data)), hash: h, hashed: true, path: crel})
+					if !emit(&blobSrc{kind: srcBytes, data: data, size: uint64(len(data)), hash: h, hashed: true, path: crel}) {
+						return errStop
+					}
 				}
 				stats.Symlinks++
 				d.Children = append(d.Children, c)
@@ -271,9 +316,7 @@ func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blob
 						c.LinkID = in.id
 						in.dent.LinkID = in.id
 						stats.HardLinks++
-						if in.src != nil {
-							in.src.refs = append(in.src.refs, &c.Hash)
-						}
+						links = append(links, [2]*Dentry{c, in.dent})
 						continue
 					}
 					in := &inode{id: nextLink, dent: c}
@@ -281,12 +324,16 @@ func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blob
 					inodes[key] = in
 					if fi.Size() > 0 {
 						in.src = &blobSrc{kind: srcFile, path: p, size: uint64(fi.Size()), refs: []*SHA1{&c.Hash}, noCompress: m.noCompress(crel)}
-						srcs = append(srcs, in.src)
+						if !emit(in.src) {
+							return errStop
+						}
 					}
 					continue
 				}
 				if fi.Size() > 0 {
-					srcs = append(srcs, &blobSrc{kind: srcFile, path: p, size: uint64(fi.Size()), refs: []*SHA1{&c.Hash}, noCompress: m.noCompress(crel)})
+					if !emit(&blobSrc{kind: srcFile, path: p, size: uint64(fi.Size()), refs: []*SHA1{&c.Hash}, noCompress: m.noCompress(crel)}) {
+						return errStop
+					}
 				}
 			default:
 				stats.SkippedSpecial++
@@ -297,7 +344,12 @@ func scanTree(src string, m *matcher, prog *progressTracker) (*Metadata, []*blob
 	if err := walk(src, "", root); err != nil {
 		return nil, nil, nil, err
 	}
-	return &Metadata{Root: root}, srcs, stats, nil
+	fixLinks = func() {
+		for _, l := range links {
+			l[0].Hash = l[1].Hash
+		}
+	}
+	return root, stats, fixLinks, nil
 }
 
 func dentryFromInfo(name string, fi os.FileInfo) *Dentry {

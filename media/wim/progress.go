@@ -79,3 +79,14 @@ func ctxOf(c context.Context) context.Context {
 	}
 	return c
 }
+
+// addTotal grows the totals (a streaming scan finds work as it goes).
+func (t *progressTracker) addTotal(bytes, files uint64) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	t.bytesTotal += bytes
+	t.filesTotal += files
+	t.mu.Unlock()
+}

@@ -67,9 +67,10 @@ func Update(wimPath string, index int, opts UpdateOptions) (*WriteResult, error)
 		removeChild(parent, d)
 	}
 	linkBase := maxLinkID(m.Root)
+	var fixes []func() // hard-link hashes, once the data is stored
 	var newSrcs []*blobSrc
 	for _, a := range opts.Adds {
-		srcs, next, err := addToTree(m.Root, a, linkBase, old.Header.Flags&HdrFlagRPFix != 0)
+		srcs, next, err := addToTree(m.Root, a, linkBase, old.Header.Flags&HdrFlagRPFix != 0, &fixes)
 		if err != nil {
 			return nil, err
 		}
@@ -96,6 +97,12 @@ func Update(wimPath string, index int, opts UpdateOptions) (*WriteResult, error)
 		}
 	}
 	spec.blobs = append(kept, newSrcs...)
+	spec.finish = func() error {
+		for _, f := range fixes {
+			f()
+		}
+		return nil
+	}
 	return build(spec)
 }
 
@@ -177,7 +184,7 @@ func maxLinkID(d *Dentry) uint64 {
 
 // addToTree adds a host file or folder to the tree at a.Dest, creating
 // missing folders; it returns the new streams.
-func addToTree(root *Dentry, a AddSpec, linkBase uint64, rpfix bool) ([]*blobSrc, uint64, error) {
+func addToTree(root *Dentry, a AddSpec, linkBase uint64, rpfix bool, fixes *[]func()) ([]*blobSrc, uint64, error) {
 	fi, err := os.Stat(a.Src)
 	if err != nil {
 		return nil, linkBase, err
@@ -210,12 +217,14 @@ func addToTree(root *Dentry, a AddSpec, linkBase uint64, rpfix bool) ([]*blobSrc
 		}
 		m := newMatcher(&Config{})
 		m.rpfix = rpfix
-		meta, srcs, _, err := scanTree(a.Src, m, nil)
+		var srcs []*blobSrc
+		root, _, fix, err := scanTree(a.Src, m, nil, func(s *blobSrc) bool { srcs = append(srcs, s); return true })
 		if err != nil {
 			return nil, linkBase, err
 		}
-		next := shiftLinks(meta.Root, linkBase)
-		mergeInto(dir, meta.Root)
+		*fixes = append(*fixes, fix)
+		next := shiftLinks(root, linkBase)
+		mergeInto(dir, root)
 		return srcs, next, nil
 	}
 	if len(parts) == 0 {

@@ -124,6 +124,18 @@ type bufPair struct{ in, out []byte }
 
 // writeBlobs stores srcs in order, sharing identical content.
 func (w *writer) writeBlobs(srcs []*blobSrc) error {
+	return w.writeBlobSeq(func(yield func(*blobSrc) bool) {
+		for _, s := range srcs {
+			if !yield(s) {
+				return
+			}
+		}
+	})
+}
+
+// writeBlobSeq stores the sources seq yields, in order; seq may still be
+// producing them (a capture streams them from the scan).
+func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 	compress := w.ctype != CompressNone
 	piece := 1 << 20
 	if compress {
@@ -145,15 +157,11 @@ func (w *writer) writeBlobs(srcs []*blobSrc) error {
 	if compress {
 		newComp = compressors[w.ctype]
 	}
+	// No compressor for this type (LZX): new data is stored raw, which
+	// every reader accepts (the COMPRESSED flag is per resource); existing
+	// resources are still copied as they are.
 	storeOnly := compress && newComp == nil
-	if storeOnly {
-		// No compressor for this type (LZX): new data is stored raw, which
-		// every reader accepts (the COMPRESSED flag is per resource);
-		// existing resources are still copied as they are.
-		for _, s := range srcs {
-			s.noCompress = true
-		}
-	} else if compress {
+	if compress && !storeOnly {
 		for range w.threads {
 			go func() {
 				c := newComp()
@@ -180,7 +188,27 @@ func (w *writer) writeBlobs(srcs []*blobSrc) error {
 		if compress {
 			defer close(work)
 		}
-		for _, s := range srcs {
+		// A file whose size was seen before may be a duplicate: hash it
+		// first, and skip it without compressing when it is. Other files
+		// are read once, hashed while compressed.
+		seenSize := map[uint64]bool{}
+		var hbuf []byte
+		for s := range srcs {
+			if storeOnly {
+				s.noCompress = true
+			}
+			if s.kind == srcFile && !s.hashed {
+				if seenSize[s.size] {
+					if hbuf == nil {
+						hbuf = make([]byte, 256<<10)
+					}
+					if err := hashFile(s, hbuf); err != nil {
+						send(&item{kind: itemEnd, src: s, err: err})
+						return
+					}
+				}
+				seenSize[s.size] = true
+			}
 			if s.hashed && !s.meta && w.has(s.hash) {
 				if !send(&item{kind: itemEnd, src: s, hash: s.hash}) {
 					return
@@ -474,4 +502,24 @@ func srcLabel(s *blobSrc) string {
 		return "image metadata"
 	}
 	return "blob " + s.hash.String()
+}
+
+// hashFile computes the SHA-1 of a file source before it is written.
+func hashFile(s *blobSrc, buf []byte) error {
+	f, err := openRead(s.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha1.New()
+	n, err := io.CopyBuffer(h, io.LimitReader(f, int64(s.size)), buf)
+	if err != nil {
+		return err
+	}
+	if uint64(n) != s.size {
+		return fmt.Errorf("%s: file shrank while being captured", s.path)
+	}
+	h.Sum(s.hash[:0])
+	s.hashed = true
+	return nil
 }
