@@ -16,6 +16,14 @@ const (
 	maxMatch   = 65538 // longest match the format can code
 	minLazyGap = 2
 	skipShift  = 6 // after 1<<skipShift fruitless searches, step by 2, and so on
+
+	// Inside a match longer than maxInsert only its last insertTail
+	// positions are inserted into the hash tables: in runs of one byte
+	// and long repeats, inserting every position cost more than all the
+	// searching, and the skipped positions are rarely the best source of
+	// a later match (the run's end, kept, usually is).
+	maxInsert  = 256
+	insertTail = 16
 )
 
 // seq is a run of literals followed by a match (length 0 for the final
@@ -208,7 +216,7 @@ func (c *Compressor) parse(src []byte) {
 				seqs = append(seqs, seq{lits: uint32(pos - litStart), length: uint32(pendLen), offset: uint32(pendOff)})
 				litStart = pos + pendLen
 			}
-			c.skip(src, i+1, min(litStart, last))
+			c.skipMatch(src, i+1, min(litStart, last))
 			i = litStart
 			pendLen = 0
 			continue
@@ -239,7 +247,7 @@ func (c *Compressor) parse(src []byte) {
 			seqs = append(seqs, seq{lits: uint32(i - litStart), length: uint32(bestLen), offset: uint32(bestOff)})
 		}
 		litStart = i + bestLen
-		c.skip(src, i+1, min(litStart, last))
+		c.skipMatch(src, i+1, min(litStart, last))
 		i = litStart
 	}
 	if pendLen > 0 {
@@ -258,6 +266,16 @@ func (c *Compressor) parse(src []byte) {
 		freq[b]++
 	}
 	c.seqs = append(seqs, seq{lits: uint32(n - litStart)})
+}
+
+// skipMatch inserts the positions [from, to) covered by a match into the
+// hash tables, only the last insertTail of them if there are more than
+// maxInsert.
+func (c *Compressor) skipMatch(src []byte, from, to int) {
+	if to-from > maxInsert {
+		from = to - insertTail
+	}
+	c.skip(src, from, to)
 }
 
 // skip inserts positions [from, to) into the hash tables.
