@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/refimage/refimage/internal/oracle"
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
 )
 
 type lzxChunk struct {
@@ -22,8 +23,8 @@ var (
 
 // benchCorpus is 6 MiB of Go sources and 2 MiB of the go binary.
 func benchCorpus() []byte {
-	src := goSources(6 << 20)
-	bin := goBinary(2 << 20)
+	src := wimtest.GoSources(6 << 20)
+	bin := wimtest.GoBinary(2 << 20)
 	return append(append([]byte(nil), src...), bin...)
 }
 
@@ -43,7 +44,7 @@ func wimlibChunks(tb testing.TB, chunkSize string, dir string) ([]lzxChunk, stri
 		tb.Fatalf("%v\n%s", err, b)
 	}
 	var chunks []lzxChunk
-	_, err := checkWIM(wim, func(dst, src []byte) error {
+	_, err := wimtest.CheckWIM(wim, func(dst, src []byte, _ int) error {
 		chunks = append(chunks, lzxChunk{append([]byte(nil), src...), len(dst)})
 		cs := 32768
 		if chunkSize != "32768" {

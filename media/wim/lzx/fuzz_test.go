@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/refimage/refimage/internal/oracle"
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
 )
 
 // seedStreams returns hand-made streams (see stream_test.go) as
@@ -99,7 +100,7 @@ func writeWimlibSeeds(t *testing.T) {
 		if cs == "65536" {
 			w = 65536
 		}
-		_, err := checkWIM(wim, func(dst, src []byte) error {
+		_, err := wimtest.CheckWIM(wim, func(dst, src []byte, _ int) error {
 			if len(src) < 14000 && len(out) < 60000 {
 				out = binary.LittleEndian.AppendUint32(out, uint32(w))
 				out = binary.LittleEndian.AppendUint32(out, uint32(len(dst)))

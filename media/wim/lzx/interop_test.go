@@ -1,73 +1,17 @@
 package lzx
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/refimage/refimage/internal/oracle"
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
 )
-
-// goSources returns up to limit bytes of concatenated Go source files from
-// GOROOT.
-func goSources(limit int) []byte {
-	root := filepath.Join(goroot(), "src")
-	var buf bytes.Buffer
-	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || buf.Len() >= limit {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(p, ".go") {
-			return nil
-		}
-		if b, err := os.ReadFile(p); err == nil {
-			buf.Write(b)
-		}
-		return nil
-	})
-	// Without GOROOT sources (a trimmed installation), pad with
-	// generated text so that callers always get limit bytes.
-	words := strings.Fields("func return if else for range var const type struct interface package import err nil := } { ( ) // the a of to")
-	for i := uint32(1); buf.Len() < limit; i++ {
-		i ^= i << 13
-		i ^= i >> 17
-		i ^= i << 5
-		buf.WriteString(words[i%uint32(len(words))])
-		buf.WriteByte(" \n\t"[i%3])
-	}
-	return buf.Bytes()[:limit]
-}
-
-// goroot returns the Go installation's root directory.
-func goroot() string {
-	if r := runtime.GOROOT(); r != "" {
-		return r
-	}
-	if r := os.Getenv("GOROOT"); r != "" {
-		return r
-	}
-	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
-		return strings.TrimSpace(string(out))
-	}
-	return ""
-}
-
-// goBinary returns up to limit bytes of an x86 executable from GOROOT if
-// there is one (E8 translation matters for it).
-func goBinary(limit int) []byte {
-	for _, name := range []string{"bin/go", "bin/go.exe"} {
-		if b, err := os.ReadFile(filepath.Join(goroot(), name)); err == nil {
-			return b[:min(len(b), limit)]
-		}
-	}
-	return nil
-}
 
 // testFiles covers text, an executable, many E8 bytes, zeros, random data,
 // runs and sizes around chunk boundaries.
@@ -80,10 +24,10 @@ func testFiles() map[string][]byte {
 		}
 		return b
 	}
-	text := goSources(1 << 20)
+	text := wimtest.GoSources(1 << 20)
 	files := map[string][]byte{
 		"text/go-sources.txt": text,
-		"bin/go-binary":       goBinary(1 << 20),
+		"bin/go-binary":       wimtest.GoBinary(1 << 20),
 		"zeros/zeros-3M":      make([]byte, 3<<20),
 		"random/random-100K":  random(100 << 10),
 		"small/ini.txt":       []byte("[section]\nkey=value\n"),
@@ -180,25 +124,25 @@ func TestDecompressWimlibLZX(t *testing.T) {
 			if b, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, b)
 			}
-			st, err := checkWIM(out, func(dst, src []byte) error { return Decompress(dst, src, 0) })
+			st, err := wimtest.CheckWIM(out, func(dst, src []byte, _ int) error { return Decompress(dst, src, 0) })
 			if err == nil {
 				t.Fatal("checkWIM with window 0 should fail")
 			}
 			var stats [4]int
 			blockStats = &stats
-			st, err = checkWIM(out, nil)
+			st, err = wimtest.CheckWIM(out, Decompress)
 			blockStats = nil
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st.flags&(wimHdrFlagCompression|wimHdrFlagLZX) != wimHdrFlagCompression|wimHdrFlagLZX {
-				t.Fatalf("header flags %#x: not LZX", st.flags)
+			if st.Flags&(wimtest.HdrFlagCompression|wimtest.HdrFlagLZX) != wimtest.HdrFlagCompression|wimtest.HdrFlagLZX {
+				t.Fatalf("header flags %#x: not LZX", st.Flags)
 			}
-			if st.chunks < 10 {
-				t.Fatalf("only %d compressed chunks decoded", st.chunks)
+			if st.Chunks < 10 {
+				t.Fatalf("only %d compressed chunks decoded", st.Chunks)
 			}
 			t.Logf("chunk size %d: %d blobs (%d compressed), %d chunks decoded, %d raw; blocks: %d verbatim, %d aligned, %d uncompressed, %d with explicit size",
-				st.chunkSize, st.blobs, st.compressed, st.chunks, st.rawChunks, stats[1], stats[2], stats[3], stats[0])
+				st.ChunkSize, st.Blobs, st.Compressed, st.Chunks, st.RawChunks, stats[1], stats[2], stats[3], stats[0])
 			total.add(stats)
 		})
 	}

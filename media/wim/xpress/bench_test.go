@@ -3,6 +3,8 @@ package xpress
 import (
 	"sync"
 	"testing"
+
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
 )
 
 var (
@@ -14,10 +16,10 @@ var (
 // 2 MiB of the go binary (or more sources when it is missing).
 func benchCorpus() []byte {
 	benchOnce.Do(func() {
-		src := goSources(6 << 20)
-		bin := goBinary(2 << 20)
+		src := wimtest.GoSources(6 << 20)
+		bin := wimtest.GoBinary(2 << 20)
 		if len(bin) == 0 {
-			bin = goSources(8 << 20)[len(src):]
+			bin = wimtest.GoSources(8 << 20)[len(src):]
 		}
 		benchData = append(append([]byte(nil), src...), bin...)
 	})

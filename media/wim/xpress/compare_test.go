@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/refimage/refimage/internal/oracle"
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
 )
 
 // resourceSize is the size a WIM resource of data takes when its chunks
@@ -41,7 +42,7 @@ func TestCompressedSizeVsWimlib(t *testing.T) {
 	writeTree(t, src)
 	out := filepath.Join(t.TempDir(), "out.wim")
 	wimlibCapture(t, tool, src, out, "--compress=XPRESS")
-	st, err := checkWIM(out, Decompress)
+	st, err := wimtest.CheckWIM(out, chunkDecompress)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,11 +56,11 @@ func TestCompressedSizeVsWimlib(t *testing.T) {
 	var ours, theirs int
 	for _, name := range names {
 		data := files[name]
-		w, ok := st.stored[sha1.Sum(data)]
+		w, ok := st.Stored[sha1.Sum(data)]
 		if !ok {
 			continue // empty, or a duplicate of another file
 		}
-		o := resourceSize(c, data, st.chunkSize)
+		o := resourceSize(c, data, st.ChunkSize)
 		ours += o
 		theirs += int(w)
 		t.Logf("%-24s %9d  wimlib %9d  ours %9d  (%+.2f%%)", name, len(data), w, o, 100*(float64(o)/float64(w)-1))

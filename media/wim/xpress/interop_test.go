@@ -6,72 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/refimage/refimage/internal/oracle"
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
 )
-
-// goSources returns up to limit bytes of concatenated Go source files from
-// GOROOT (deterministic order), or nil if GOROOT has none.
-func goSources(limit int) []byte {
-	root := filepath.Join(goroot(), "src")
-	var buf bytes.Buffer
-	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil || buf.Len() >= limit {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(p, ".go") {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err == nil {
-			buf.Write(b)
-		}
-		return nil
-	})
-	// Without GOROOT sources (a trimmed installation), pad with
-	// generated text so that callers always get limit bytes.
-	words := strings.Fields("func return if else for range var const type struct interface package import err nil := } { ( ) // the a of to")
-	for i := uint32(1); buf.Len() < limit; i++ {
-		i ^= i << 13
-		i ^= i >> 17
-		i ^= i << 5
-		buf.WriteString(words[i%uint32(len(words))])
-		buf.WriteByte(" \n\t"[i%3])
-	}
-	return buf.Bytes()[:limit]
-}
-
-// goroot returns the Go installation's root directory.
-func goroot() string {
-	if r := runtime.GOROOT(); r != "" {
-		return r
-	}
-	if r := os.Getenv("GOROOT"); r != "" {
-		return r
-	}
-	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
-		return strings.TrimSpace(string(out))
-	}
-	return ""
-}
-
-// goBinary returns up to limit bytes of a binary from GOROOT (the go
-// command), or nil.
-func goBinary(limit int) []byte {
-	for _, name := range []string{"bin/go", "bin/go.exe", "pkg/tool/linux_amd64/compile"} {
-		b, err := os.ReadFile(filepath.Join(goroot(), name))
-		if err == nil {
-			if len(b) > limit {
-				b = b[:limit]
-			}
-			return b
-		}
-	}
-	return nil
-}
 
 // testFiles returns named contents covering the interesting cases for a
 // codec: text, binary, zeros, random, runs and sizes around chunk
@@ -86,8 +26,8 @@ func testFiles() map[string][]byte {
 		return b
 	}
 	files := map[string][]byte{
-		"text/go-sources.txt": goSources(3 << 20),
-		"bin/go-binary":       goBinary(2 << 20),
+		"text/go-sources.txt": wimtest.GoSources(3 << 20),
+		"bin/go-binary":       wimtest.GoBinary(2 << 20),
 		"zeros/zeros-1M":      make([]byte, 1<<20),
 		"zeros/zeros-100":     make([]byte, 100),
 		"random/random-200K":  random(200 << 10),
@@ -170,17 +110,21 @@ func TestDecompressWimlibXPRESS(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out.wim")
 			wimlibCapture(t, tool, src, out, args...)
-			st, err := checkWIM(out, Decompress)
+			st, err := wimtest.CheckWIM(out, chunkDecompress)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st.flags&(wimHdrFlagCompression|wimHdrFlagXPRESS) != wimHdrFlagCompression|wimHdrFlagXPRESS {
-				t.Fatalf("header flags %#x: not XPRESS", st.flags)
+			if st.Flags&(wimtest.HdrFlagCompression|wimtest.HdrFlagXPRESS) != wimtest.HdrFlagCompression|wimtest.HdrFlagXPRESS {
+				t.Fatalf("header flags %#x: not XPRESS", st.Flags)
 			}
-			if st.chunks < 50 {
-				t.Fatalf("only %d compressed chunks decoded", st.chunks)
+			if st.Chunks < 50 {
+				t.Fatalf("only %d compressed chunks decoded", st.Chunks)
 			}
-			t.Logf("%d blobs (%d compressed), %d chunks decoded, %d raw", st.blobs, st.compressed, st.chunks, st.rawChunks)
+			t.Logf("%d blobs (%d compressed), %d chunks decoded, %d raw", st.Blobs, st.Compressed, st.Chunks, st.RawChunks)
 		})
 	}
 }
+
+// chunkDecompress is Decompress for wimtest.CheckWIM (XPRESS chunks need
+// no window size).
+func chunkDecompress(dst, src []byte, _ int) error { return Decompress(dst, src) }

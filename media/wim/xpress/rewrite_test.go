@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/refimage/refimage/internal/oracle"
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
 )
 
 // rewriteWIM reads the XPRESS WIM at in, decompresses every resource with
@@ -24,23 +25,23 @@ func rewriteWIM(in, out string) (int, error) {
 		return 0, err
 	}
 	cs := int(binary.LittleEndian.Uint32(f[0x14:]))
-	bt := parseReshdr(f[0x30:])
-	xml := parseReshdr(f[0x48:])
-	table := append([]byte(nil), f[bt.offset:bt.offset+bt.orig]...)
+	bt := wimtest.ParseResHdr(f[0x30:])
+	xml := wimtest.ParseResHdr(f[0x48:])
+	table := append([]byte(nil), f[bt.Offset:bt.Offset+bt.Orig]...)
 	w := bytes.NewBuffer(make([]byte, 208))
 	c := NewCompressor()
 	chunks := 0
 	for i := 0; i+50 <= len(table); i += 50 {
 		e := table[i : i+50]
-		rh := parseReshdr(e)
-		if rh.orig == 0 {
+		rh := wimtest.ParseResHdr(e)
+		if rh.Orig == 0 {
 			continue
 		}
-		res := f[rh.offset : rh.offset+rh.size]
+		res := f[rh.Offset : rh.Offset+rh.Size]
 		data := res
-		if rh.flags&reshdrCompressed != 0 {
-			data = make([]byte, rh.orig)
-			n := (int(rh.orig) + cs - 1) / cs
+		if rh.Flags&wimtest.ResFlagCompressed != 0 {
+			data = make([]byte, rh.Orig)
+			n := (int(rh.Orig) + cs - 1) / cs
 			tlen := 4 * (n - 1)
 			body := res[tlen:]
 			for k := 0; k < n; k++ {
@@ -76,10 +77,10 @@ func rewriteWIM(in, out string) (int, error) {
 				body = append(body, chunk...)
 			}
 		}
-		flags := rh.flags | reshdrCompressed
+		flags := rh.Flags | wimtest.ResFlagCompressed
 		stored := append(chunkTable, body...)
 		if len(stored) >= len(data) {
-			flags &^= reshdrCompressed
+			flags &^= wimtest.ResFlagCompressed
 			stored = data
 		}
 		off := uint64(w.Len())
@@ -90,7 +91,7 @@ func rewriteWIM(in, out string) (int, error) {
 	btOff := uint64(w.Len())
 	w.Write(table)
 	xmlOff := uint64(w.Len())
-	w.Write(f[xml.offset : xml.offset+xml.size])
+	w.Write(f[xml.Offset : xml.Offset+xml.Size])
 	b := w.Bytes()
 	copy(b, f[:208])
 	binary.LittleEndian.PutUint64(b[0x30+8:], btOff)

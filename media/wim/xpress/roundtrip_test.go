@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
 )
 
 func roundTrip(t testing.TB, c *Compressor, src []byte) int {
@@ -50,7 +52,7 @@ func TestRoundTripFiles(t *testing.T) {
 
 func TestRoundTripChunkSizes(t *testing.T) {
 	c := NewCompressor()
-	text := goSources(1 << 20)
+	text := wimtest.GoSources(1 << 20)
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, size := range []int{4096, 8192, 16384, 32768, 65536} {
 		for off := 0; off+size <= len(text); off += size * 3 {
@@ -74,7 +76,7 @@ func TestRoundTripChunkSizes(t *testing.T) {
 // 0..65536 (about a minute).
 func TestRoundTripLengths(t *testing.T) {
 	c := NewCompressor()
-	text := goSources(65536)
+	text := wimtest.GoSources(65536)
 	zeros := make([]byte, 65536)
 	r := rand.New(rand.NewPCG(5, 6))
 	random := make([]byte, 65536)

@@ -1,6 +1,10 @@
 package xpress
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
+)
 
 type fuzzSeed struct{ plain, comp []byte }
 
@@ -8,7 +12,7 @@ type fuzzSeed struct{ plain, comp []byte }
 // decoder's fuzz corpus.
 func fuzzSeeds() []fuzzSeed {
 	c := NewCompressor()
-	text := goSources(20000)
+	text := wimtest.GoSources(20000)
 	inputs := [][]byte{
 		text[:300],
 		text[:5000],

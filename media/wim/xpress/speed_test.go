@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/refimage/refimage/internal/oracle"
+	"github.com/refimage/refimage/media/wim/internal/wimtest"
 )
 
 func threadCPU() time.Duration {
@@ -123,12 +124,12 @@ func TestSpeedVsWimlib(t *testing.T) {
 			t.Fatalf("%v\n%s", err, b)
 		}
 		best(&wlV, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
-		st, err := checkWIM(wim, Decompress)
+		st, err := wimtest.CheckWIM(wim, chunkDecompress)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wlSize = int64(st.storedBytes) - int64(st.stored[sha1.Sum(nil)])
-		for sum, n := range st.stored {
+		wlSize = int64(st.StoredBytes) - int64(st.Stored[sha1.Sum(nil)])
+		for sum, n := range st.Stored {
 			if sum != sha1.Sum(data) {
 				wlSize -= int64(n) // metadata resource
 			}
