@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -40,6 +41,8 @@ type fatNode struct {
 	first    uint32 // first cluster (0 for empty files)
 	clusters uint32
 	short    [11]byte
+	lfn      bool   // long-name entries precede the short entry
+	ntCase   byte   // NT lower-case flags of a short-only name
 	entries  []byte // directory contents (dirs only)
 }
 
@@ -210,92 +213,179 @@ func dirBytes(d *fatNode, root bool) int64 {
 }
 
 func lfnCount(n *fatNode) int {
-	if !needsLFN(n.name) {
+	if !n.lfn {
 		return 0
 	}
 	u := utf16.Encode([]rune(n.name))
 	return (len(u) + 12) / 13
 }
 
-const shortChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789$%'-_@~`!(){}^#&"
+// shortChars are the characters a short name may hold besides A-Z and
+// 0-9 (fatgen103, "FAT Directory Structure").
+const shortChars = "$%'-_@~`!(){}^#&"
 
-// needsLFN reports whether name is not already an upper-case 8.3 name.
-func needsLFN(name string) bool {
-	base, ext := name, ""
-	if i := strings.LastIndexByte(name, '.'); i > 0 {
-		base, ext = name[:i], name[i+1:]
-	}
-	if len(base) == 0 || len(base) > 8 || len(ext) > 3 || strings.Count(name, ".") > 1 {
-		return true
-	}
-	for _, r := range base + ext {
-		if !strings.ContainsRune(shortChars, r) {
-			return true
-		}
-	}
-	return false
+// NT case flags in byte 12 of a short entry: Windows NT stores a name that
+// fits 8.3 but whose base or extension is all lower case as a short name
+// only, and remembers the case here.
+const (
+	ntLowerBase = 0x08
+	ntLowerExt  = 0x10
+)
+
+func validShortChar(r rune) bool {
+	return r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(shortChars, r)
 }
 
-func cleanShort(s string) string {
+// basisName is fatgen103's basis-name generation: upper case, characters
+// a short name cannot hold become '_' (a lossy conversion), spaces and
+// leading periods go, the primary part is what comes before the first
+// remaining period (at most 8 characters) and the extension what follows
+// the last period (at most 3). fits reports whether the long name is the
+// basis name itself, ignoring case: then no numeric tail is needed.
+func basisName(name string) (base, ext string, fits bool) {
+	up := strings.ToUpper(name)
+	lossy := false
 	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
+	for _, r := range up {
 		switch {
-		case r == ' ' || r == '.':
-		case r < 0x80 && strings.ContainsRune(shortChars, r):
+		case r == ' ':
+		case r == '.':
+			b.WriteRune(r)
+		case r < 0x80 && validShortChar(r):
 			b.WriteRune(r)
 		default:
 			b.WriteByte('_')
+			lossy = true
 		}
 	}
-	return b.String()
+	s := strings.TrimLeft(b.String(), ".")
+	main, extPart := s, ""
+	if i := strings.LastIndexByte(s, '.'); i >= 0 {
+		main, extPart = s[:i], s[i+1:]
+	}
+	if i := strings.IndexByte(main, '.'); i >= 0 {
+		main = main[:i]
+	}
+	base, ext = main, extPart
+	if len(base) > 8 {
+		base = base[:8]
+	}
+	if len(ext) > 3 {
+		ext = ext[:3]
+	}
+	whole := base
+	if ext != "" {
+		whole += "." + ext
+	}
+	fits = !lossy && base != "" && whole == up
+	return base, ext, fits
 }
 
-// assignShortNames gives every child of d a unique 8.3 name (NAME~N.EXT
-// for long names, as Windows does).
+// oneCase reports whether the letters of s are all upper case (upper) or
+// all lower case (lower); a string without letters is both.
+func oneCase(s string) (upper, lower bool) {
+	upper, lower = true, true
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' {
+			upper = false
+		}
+		if r >= 'A' && r <= 'Z' {
+			lower = false
+		}
+	}
+	return
+}
+
+func packShort(base, ext string) [11]byte {
+	var sn [11]byte
+	copy(sn[:], fmt.Sprintf("%-8s%-3s", base, ext))
+	return sn
+}
+
+// assignShortNames gives every child of d its short name, the way Windows'
+// FAT driver does:
+//
+//   - a name that is a valid 8.3 name and whose base and extension are each
+//     all upper or all lower case is stored as a short name only, without
+//     long-name entries (BOOTX64.EFI; bootx64.efi with the NT lower-case
+//     flags);
+//   - any other name gets long-name entries and a short alias: the basis
+//     name itself when the long name fits 8.3 apart from case (Boot ->
+//     BOOT), otherwise the basis name with the first numeric tail ~N that
+//     is not taken in the folder (Program Files -> PROGRA~1).
+//
+// Plain short names are placed first, so an alias never takes the name of
+// a file that needs it.
 func assignShortNames(d *fatNode) error {
-	used := map[[11]byte]bool{}
+	used := map[[11]byte]string{}
 	for _, c := range d.children {
 		if strings.ContainsAny(c.name, "/\\:*?\"<>|\x00") || c.name == "." || c.name == ".." || strings.TrimRight(c.name, ". ") == "" {
 			return fmt.Errorf("%q is not a valid FAT file name", c.name)
+		}
+		for _, r := range c.name {
+			if r < 0x20 {
+				return fmt.Errorf("%q is not a valid FAT file name (control character)", c.name)
+			}
 		}
 		if len(utf16.Encode([]rune(c.name))) > 255 {
 			return fmt.Errorf("%q is longer than FAT's 255 characters", c.name)
 		}
 	}
+	var aliases []*fatNode
 	for _, c := range d.children {
-		base, ext := c.name, ""
-		if i := strings.LastIndexByte(c.name, '.'); i > 0 {
-			base, ext = c.name[:i], c.name[i+1:]
+		base, ext, fits := basisName(c.name)
+		c.short, c.lfn, c.ntCase = packShort(base, ext), true, 0
+		if !fits {
+			aliases = append(aliases, c)
+			continue
 		}
-		var sn [11]byte
-		if !needsLFN(c.name) {
-			copy(sn[:], fmt.Sprintf("%-8s%-3s", base, ext))
-			if used[sn] {
-				return fmt.Errorf("%s: two names map to the same short name", c.name)
+		nb, ne := c.name, ""
+		if i := strings.LastIndexByte(c.name, '.'); i > 0 {
+			nb, ne = c.name[:i], c.name[i+1:]
+		}
+		ub, lb := oneCase(nb)
+		ue, le := oneCase(ne)
+		if (ub || lb) && (ue || le) {
+			c.lfn = false
+			if !ub {
+				c.ntCase |= ntLowerBase
 			}
-		} else {
-			b, e := cleanShort(base), cleanShort(ext)
-			if len(e) > 3 {
-				e = e[:3]
+			if !ue {
+				c.ntCase |= ntLowerExt
 			}
-			if b == "" {
-				b = "_"
+			if prev, taken := used[c.short]; taken {
+				return fmt.Errorf("%s and %s: the same name twice (FAT32 names ignore case)", prev, c.name)
 			}
+			used[c.short] = c.name
+			continue
+		}
+		// Fits 8.3 but in mixed case: the basis name is the alias unless
+		// a plain short name already has it.
+		aliases = append(aliases, c)
+	}
+	for _, c := range aliases {
+		base, ext, fits := basisName(c.name)
+		if base == "" {
+			base = "_"
+		}
+		sn := packShort(base, ext)
+		if _, taken := used[sn]; !fits || taken {
 			found := false
 			for i := 1; i < 1000000 && !found; i++ {
-				tail := fmt.Sprintf("~%d", i)
-				bb := b
+				tail := "~" + strconv.Itoa(i)
+				bb := base
 				if len(bb)+len(tail) > 8 {
 					bb = bb[:8-len(tail)]
 				}
-				copy(sn[:], fmt.Sprintf("%-8s%-3s", bb+tail, e))
-				found = !used[sn]
+				sn = packShort(bb+tail, ext)
+				_, taken := used[sn]
+				found = !taken
 			}
 			if !found {
 				return errors.New("too many similar names in one folder")
 			}
 		}
-		used[sn] = true
+		used[sn] = c.name
 		c.short = sn
 	}
 	return nil
@@ -389,14 +479,17 @@ func dirEntries(d *fatNode, root bool, label string) []byte {
 		out = append(out, shortEntry(dotdot, 0x10, parent, 0, d.mtime)...)
 	}
 	for _, c := range d.children {
-		if needsLFN(c.name) {
+		if c.lfn {
 			out = append(out, lfnEntries(c)...)
 		}
+		var e []byte
 		if c.dir {
-			out = append(out, shortEntry(c.short, 0x10, c.first, 0, c.mtime)...)
+			e = shortEntry(c.short, 0x10, c.first, 0, c.mtime)
 		} else {
-			out = append(out, shortEntry(c.short, 0x20, c.first, uint32(c.size), c.mtime)...)
+			e = shortEntry(c.short, 0x20, c.first, uint32(c.size), c.mtime)
 		}
+		e[12] = c.ntCase
+		out = append(out, e...)
 	}
 	return out
 }
