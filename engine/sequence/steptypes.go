@@ -27,11 +27,14 @@ func LookupStep(typ string) (*StepInfo, bool) {
 	return si, ok
 }
 
-// StepTypes returns every step type, sorted by category then editor name.
+// StepTypes returns every step type refimage runs, sorted by category then
+// editor name (not the preserved foreign step, see ForeignType).
 func StepTypes() []*StepInfo {
 	out := make([]*StepInfo, 0, len(stepInfos))
 	for _, si := range stepInfos {
-		out = append(out, si)
+		if si.Type != ForeignType {
+			out = append(out, si)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Category != out[j].Category {
