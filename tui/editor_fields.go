@@ -35,6 +35,11 @@ type edField struct {
 	help    string
 	get     func() string
 	set     func(v string) string
+	// parse, when set, says what is wrong with a text that cannot be
+	// written at all (not a number, not exit codes): the editor keeps
+	// such a text as a pending value, a problem of the sequence, instead
+	// of applying it.
+	parse func(v string) string
 }
 
 // stepFieldLabels are the labels of the step properties, by toml key.
@@ -233,17 +238,29 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 		case sf.Type == reflect.TypeOf(secret.Value{}):
 			f.help = edtx("help.secret")
 			f.get = func() string { return field().Interface().(secret.Value).String() }
-			f.set = func(v string) string {
-				cur := field().Interface().(secret.Value)
-				if v == cur.String() {
+			f.parse = func(v string) string {
+				if v == field().Interface().(secret.Value).String() {
 					return ""
 				}
 				if v != "" && v != "prompt" && !strings.HasPrefix(v, "env:") {
 					return edtx("err.secret")
 				}
+				if _, err := secret.Parse(v); err != nil {
+					return secretMsg(err)
+				}
+				return ""
+			}
+			f.set = func(v string) string {
+				cur := field().Interface().(secret.Value)
+				if v == cur.String() {
+					return ""
+				}
+				if msg := f.parse(v); msg != "" {
+					return msg
+				}
 				sv, err := secret.Parse(v)
 				if err != nil {
-					return err.Error()
+					return secretMsg(err)
 				}
 				if key == "product_key" {
 					sv = sv.AsProductKey()
@@ -275,6 +292,7 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 			}
 		case sf.Type.Kind() == reflect.Int:
 			f.get = func() string { return strconv.Itoa(int(field().Int())) }
+			f.parse = parseWhole
 			f.set = func(v string) string {
 				n, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil {
@@ -367,17 +385,13 @@ func (m *EditorModel) optionFields(it *sequence.Item) []edField {
 					parts[i] = strconv.Itoa(c)
 				}
 				return strings.Join(parts, " ")
+			}, parse: func(v string) string {
+				_, msg := parseCodes(v, true)
+				return msg
 			}, set: func(v string) string {
-				var codes []int
-				for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }) {
-					n, err := strconv.Atoi(s)
-					if err != nil {
-						return fmt.Sprintf(edtx("err.code"), s)
-					}
-					codes = append(codes, n)
-				}
-				if len(codes) == 0 {
-					return edtx("err.nocodes")
+				codes, msg := parseCodes(v, true)
+				if msg != "" {
+					return msg
 				}
 				return errMsg(ed.Edit("success codes", m.editKey("success_codes"), func(x *sequence.Item) error { x.SuccessCodes = codes; return nil }))
 			}},
@@ -386,20 +400,23 @@ func (m *EditorModel) optionFields(it *sequence.Item) []edField {
 					return ""
 				}
 				return shortDuration(it.Timeout)
+			}, parse: func(v string) string {
+				_, msg := parseTimeout(v)
+				return msg
 			}, set: func(v string) string {
-				var d time.Duration
-				if v = strings.TrimSpace(v); v != "" {
-					var err error
-					if d, err = time.ParseDuration(v); err != nil || d < 0 {
-						return edtx("err.duration")
-					}
+				d, msg := parseTimeout(v)
+				if msg != "" {
+					return msg
 				}
 				return errMsg(ed.Edit("time-out", m.editKey("timeout"), func(x *sequence.Item) error { x.Timeout = d; return nil }))
 			}},
-			edField{key: "retry_count", label: edtx("opt.retries"), get: func() string { return strconv.Itoa(it.RetryCount) }, set: func(v string) string {
-				n, err := strconv.Atoi(strings.TrimSpace(v))
-				if err != nil || n < 0 || n > sequence.MaxRetryCount {
-					return fmt.Sprintf(edtx("err.retries"), sequence.MaxRetryCount)
+			edField{key: "retry_count", label: edtx("opt.retries"), get: func() string { return strconv.Itoa(it.RetryCount) }, parse: func(v string) string {
+				_, msg := parseRetries(v)
+				return msg
+			}, set: func(v string) string {
+				n, msg := parseRetries(v)
+				if msg != "" {
+					return msg
 				}
 				return errMsg(ed.Edit("retries", m.editKey("retry_count"), func(x *sequence.Item) error { x.RetryCount = n; return nil }))
 			}},
@@ -407,6 +424,52 @@ func (m *EditorModel) optionFields(it *sequence.Item) []edField {
 	}
 	fs = append(fs, edField{key: "condition", label: edtx("opt.condition"), kind: edCond, help: edtx("cond.edit"), get: func() string { return it.Condition }})
 	return fs
+}
+
+// parseWhole says what is wrong with a text that is not a whole number.
+func parseWhole(v string) string {
+	if _, err := strconv.Atoi(strings.TrimSpace(v)); err != nil {
+		return edtx("err.whole")
+	}
+	return ""
+}
+
+// parseCodes reads exit codes separated by spaces or commas; need: at
+// least one.
+func parseCodes(v string, need bool) ([]int, string) {
+	var codes []int
+	for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }) {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, fmt.Sprintf(edtx("err.code"), s)
+		}
+		codes = append(codes, n)
+	}
+	if need && len(codes) == 0 {
+		return nil, edtx("err.nocodes")
+	}
+	return codes, ""
+}
+
+// parseTimeout reads a time-out (empty: none).
+func parseTimeout(v string) (time.Duration, string) {
+	if v = strings.TrimSpace(v); v == "" {
+		return 0, ""
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return 0, edtx("err.duration")
+	}
+	return d, ""
+}
+
+// parseRetries reads a retry count (0 to sequence.MaxRetryCount).
+func parseRetries(v string) (int, string) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 || n > sequence.MaxRetryCount {
+		return 0, fmt.Sprintf(edtx("err.retries"), sequence.MaxRetryCount)
+	}
+	return n, ""
 }
 
 func shortDuration(d time.Duration) string {
@@ -431,3 +494,6 @@ func errMsg(err error) string {
 func (m *EditorModel) editKey(field string) string {
 	return m.ed.Selection().Key() + "." + field
 }
+
+// secretMsg is what is wrong with a secret reference.
+func secretMsg(err error) string { return err.Error() }

@@ -295,6 +295,7 @@ func (m *EditorModel) listFields() []edField {
 			}
 		case reflect.Int:
 			f.get = func() string { return strconv.Itoa(int(get().Int())) }
+			f.parse = parseWhole
 			f.set = func(v string) string {
 				n, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil {
@@ -317,14 +318,14 @@ func (m *EditorModel) listFields() []edField {
 				}
 				return strings.Join(parts, " ")
 			}
+			f.parse = func(v string) string {
+				_, msg := parseCodes(v, false)
+				return msg
+			}
 			f.set = func(v string) string {
-				var codes []int
-				for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }) {
-					n, err := strconv.Atoi(s)
-					if err != nil {
-						return fmt.Sprintf(edtx("err.code"), s)
-					}
-					codes = append(codes, n)
+				codes, msg := parseCodes(v, false)
+				if msg != "" {
+					return msg
 				}
 				return apply(func(fv reflect.Value) { fv.Set(reflect.ValueOf(codes)) })
 			}

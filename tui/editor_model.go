@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -84,7 +85,19 @@ type EditorModel struct {
 	lastSel        string
 	result         EditorResult
 	maxW, maxH     int // the layout's cap (Windows PE: 80x25); 0: none
+	// pending are the texts typed that cannot be written (success codes
+	// "15x", retries 9): kept on screen and as problems of the sequence
+	// until they are fixed, so that nothing typed vanishes.
+	pending map[pendingKey]pendingValue
 }
+
+// pendingKey names a field of an item (nil: of the sequence itself).
+type pendingKey struct {
+	item *sequence.Item
+	key  string // the field's key below the item, e.g. success_codes
+}
+
+type pendingValue struct{ text, msg, label string }
 
 // NewEditor returns the editor of seq, saved to path. The Completion
 // page of the wizard opens a written sequence with it (Open in editor).
@@ -115,10 +128,69 @@ func (m *EditorModel) Result() EditorResult { return m.result }
 // Init implements tea.Model.
 func (m *EditorModel) Init() tea.Cmd { return nil }
 
-// validate runs the sequence's rules and the editor's own warnings.
+// validate runs the sequence's rules and the editor's own warnings, and
+// adds the pending values as errors (those of items no longer in the
+// sequence, after an undo or a removal, are forgotten).
 func (m *EditorModel) validate() {
 	m.probs = append(sequence.Validate(m.ed.Sequence()), edit.Warnings(m.ed.Sequence())...)
+	for _, pp := range m.pendingSorted() {
+		m.probs = append(m.probs, sequence.Problem{Path: pp.path, Msg: fmt.Sprintf(edtx("pending"), pp.v.text, pp.v.msg)})
+	}
 }
+
+type pendingProblem struct {
+	path string // the key path, e.g. steps[1].steps[3].success_codes
+	v    pendingValue
+}
+
+// pendingSorted are the pending values in the order of their key paths;
+// it forgets those of items no longer in the sequence (after an undo or
+// a removal).
+func (m *EditorModel) pendingSorted() []pendingProblem {
+	if len(m.pending) == 0 {
+		return nil
+	}
+	paths := map[*sequence.Item]string{nil: ""}
+	var walk func(items []*sequence.Item, p edit.Path)
+	walk = func(items []*sequence.Item, p edit.Path) {
+		for i, it := range items {
+			ip := append(append(edit.Path(nil), p...), i)
+			paths[it] = ip.Key() + "."
+			walk(it.Steps, ip)
+		}
+	}
+	walk(m.ed.Sequence().Steps, nil)
+	var out []pendingProblem
+	for k, v := range m.pending {
+		prefix, ok := paths[k.item]
+		if !ok {
+			delete(m.pending, k)
+			continue
+		}
+		out = append(out, pendingProblem{prefix + k.key, v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}
+
+// pendingOwner is the item whose fields are being edited (nil: the
+// sequence's own, or its variables).
+func (m *EditorModel) pendingOwner() *sequence.Item {
+	if m.overlay == edSeq || m.overlay == edListView && m.list != nil && m.list.vars {
+		return nil
+	}
+	return m.ed.Selected()
+}
+
+// pendingText is the text kept for a field that could not be written.
+func (m *EditorModel) pendingText(key string) (pendingValue, bool) {
+	v, ok := m.pending[pendingKey{m.pendingOwner(), key}]
+	return v, ok
+}
+
+// dirty reports unsaved changes: edits, or texts that could not be
+// written.
+func (m *EditorModel) dirty() bool { return m.ed.Dirty() || len(m.pending) > 0 }
 
 func (m *EditorModel) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
 
@@ -158,6 +230,7 @@ func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.maxH > 0 && m.height > m.maxH {
 			m.height = m.maxH
 		}
+		m.syncScroll()
 		return m, nil
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.inText() {
@@ -188,9 +261,52 @@ func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.field = 0
 			}
 		}
+		m.syncScroll()
 		return model, cmd
 	}
 	return m, nil
+}
+
+// syncScroll moves the scroll state after a change, so that View only
+// reads it: the tree keeps the selection in view (below the "more"
+// hints), and the panes keep their focused field in view.
+func (m *EditorModel) syncScroll() {
+	rows := m.rows()
+	cur := m.selRow(rows)
+	if cur < 0 { // selRow unfolded the selection's parents
+		rows = m.rows()
+		cur = max(0, m.selRow(rows))
+	}
+	m.treeTop = treeScroll(m.treeTop, cur, len(rows), m.treeHeight())
+	// The panes: lay the screen out once to learn where the focused
+	// field is (the line builders record their scroll offset).
+	m.render()
+}
+
+// treeHeight is the number of tree rows on the screen.
+func (m *EditorModel) treeHeight() int {
+	_, height := max(m.width, 30), max(m.height, 8)
+	return height - 3 - m.problemsHeight(height)
+}
+
+// treeScroll is the first row shown of n rows in h lines so that row cur
+// shows: not under the "more" hint on the first line (when rows are
+// above) nor the one on the last line (when rows are below).
+func treeScroll(top, cur, n, h int) int {
+	if n <= h || h < 3 {
+		if h < 3 {
+			return max(0, min(cur, n-1))
+		}
+		return 0
+	}
+	// The rows shown are top+1 (top when 0) to top+h-2 (top+h-1 at the end).
+	if cur <= top && top > 0 {
+		top = max(0, cur-1)
+	}
+	if cur >= top+h-1 && top+h < n {
+		top = cur - h + 2
+	}
+	return max(0, min(top, n-h))
 }
 
 // fieldID names where the keys go; typing is one undo step only while it
@@ -237,9 +353,9 @@ func (m *EditorModel) inText() bool {
 func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := msg.String()
 	if msg.Type == tea.KeyCtrlC {
-		if !m.ed.Dirty() || m.ctrlCOnce {
+		if !m.dirty() || m.ctrlCOnce {
 			m.result.Cancelled = true
-			m.result.Unsaved = m.ed.Dirty()
+			m.result.Unsaved = m.dirty()
 			return m.quit()
 		}
 		m.ctrlCOnce = true
@@ -355,6 +471,12 @@ func (m *EditorModel) save(quitting bool) bool {
 		m.setStatus(edtx("ask.comments"), true)
 		return false
 	}
+	if pp := m.pendingSorted(); len(pp) > 0 {
+		// A text that cannot be written is not silently dropped: the
+		// file would keep the old value while the screen shows the new.
+		m.setStatus(fmt.Sprintf(edtx("save.pending"), pp[0].v.label, pp[0].v.text, len(pp)), true)
+		return false
+	}
 	// The editor never holds a typed clear secret: a plain: value can
 	// only come from the file, where the user put it.
 	if err := sequence.Save(m.path, m.ed.Sequence(), sequence.SaveOptions{AllowPlaintext: true}); err != nil {
@@ -441,6 +563,16 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if len(rows) > 0 {
 			ed.Select(rows[len(rows)-1].path)
 		}
+	case "pgup", "pgdown":
+		// A page is the rows the tree shows, less the "more" hints.
+		page := max(1, m.treeHeight()-2)
+		if len(rows) > 0 {
+			if msg.String() == "pgup" {
+				ed.Select(rows[max(0, cur-page)].path)
+			} else {
+				ed.Select(rows[min(len(rows)-1, cur+page)].path)
+			}
+		}
 	case "left", "h":
 		if it := ed.Selected(); it != nil {
 			sel := ed.Selection()
@@ -509,7 +641,7 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case "?":
 		m.overlay = edHelp
 	case "q", "esc":
-		if ed.Dirty() {
+		if m.dirty() {
 			m.overlay = edAskQuit
 			return m, nil
 		}
@@ -677,10 +809,7 @@ func (m *EditorModel) keyField(f edField, msg tea.KeyMsg) bool {
 		if k == "enter" {
 			return true
 		}
-		val, ok := m.bufs[f.key]
-		if !ok {
-			val = f.get()
-		}
+		val := m.fieldText(f)
 		pos, ok := m.curs[f.key]
 		if !ok {
 			pos = len([]rune(val))
@@ -691,10 +820,35 @@ func (m *EditorModel) keyField(f edField, msg tea.KeyMsg) bool {
 		}
 		m.bufs[f.key], m.curs[f.key] = nv, np
 		if nv != val {
+			pk := pendingKey{m.pendingOwner(), f.key}
+			if f.parse != nil {
+				if bad := f.parse(nv); bad != "" {
+					// Not written: kept, and a problem until fixed.
+					if m.pending == nil {
+						m.pending = map[pendingKey]pendingValue{}
+					}
+					m.pending[pk] = pendingValue{text: nv, msg: bad, label: f.label}
+					m.fieldResult(f, bad)
+					return false
+				}
+			}
+			delete(m.pending, pk)
 			m.fieldResult(f, f.set(nv))
 		}
 	}
 	return false
+}
+
+// fieldText is the text a text field shows: what is being typed, else a
+// pending text that could not be written, else the value.
+func (m *EditorModel) fieldText(f edField) string {
+	if v, ok := m.bufs[f.key]; ok {
+		return v
+	}
+	if pv, ok := m.pendingText(f.key); ok {
+		return pv.text
+	}
+	return f.get()
 }
 
 func (m *EditorModel) fieldResult(f edField, msg string) {

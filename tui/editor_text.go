@@ -57,6 +57,8 @@ var editorTextEN = map[string]string{
 	"saved":            "Saved %s.",
 	"saved.errors":     "Saved %s, with %d error(s): refimage validate fails until they are fixed.",
 	"save.failed":      "Not saved: %v",
+	"save.pending":     "Not saved: %[3]d value(s) cannot be written (e: the problems).",
+	"pending":          "\"%s\" is not written: %s",
 	"undo":             "Undone: %s",
 	"redo":             "Redone: %s",
 	"nothing.undo":     "Nothing to undo.",

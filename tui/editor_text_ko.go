@@ -47,6 +47,8 @@ var editorTextKO = map[string]string{
 	"saved":            "%s을(를) 저장했습니다.",
 	"saved.errors":     "%s을(를) 저장했지만 오류가 %d개 있습니다. 고칠 때까지 refimage validate가 실패합니다.",
 	"save.failed":      "저장하지 못했습니다: %v",
+	"save.pending":     "저장하지 못했습니다: 쓸 수 없는 값이 %[3]d개 있습니다 (e: 문제 목록).",
+	"pending":          "\"%s\"은(는) 쓰지 않았습니다: %s",
 	"undo":             "실행 취소: %s",
 	"redo":             "다시 실행: %s",
 	"nothing.undo":     "실행 취소할 내용이 없습니다.",

@@ -38,8 +38,24 @@ func (m *EditorModel) problemsHeight(height int) int {
 	return 1 + min(n, len(m.probs))
 }
 
-// View implements tea.Model.
+// View implements tea.Model. It changes no state: it draws a copy of the
+// model, whose scroll offsets Update has already set (syncScroll).
 func (m *EditorModel) View() string {
+	v := *m
+	if m.cb != nil {
+		cb := *m.cb
+		v.cb = &cb
+	}
+	if m.list != nil {
+		ls := *m.list
+		v.list = &ls
+	}
+	return v.render()
+}
+
+// render draws the screen. The line builders record the panes' scroll
+// offsets in m: Update calls it to set them, View calls it on a copy.
+func (m *EditorModel) render() string {
 	width, height := max(m.width, 30), max(m.height, 8)
 	st := m.th.Styles
 	probH := m.problemsHeight(height)
@@ -87,7 +103,7 @@ func (m *EditorModel) titleLine(width int) string {
 	dot := m.th.Symbols.Dot
 	title := " refimage " + dot + " " + edtx("title") + " " + dot + " " + filepath.Base(m.path)
 	right := ""
-	if m.ed.Dirty() {
+	if m.dirty() {
 		right = edtx("modified") + " "
 	}
 	gap := width - lipgloss.Width(title) - lipgloss.Width(right)
@@ -117,10 +133,11 @@ func (m *EditorModel) treeLines(w, h int) []string {
 	st, sym := m.th.Styles, m.th.Symbols
 	lines := make([]string, h)
 	rows := m.rows()
-	cur := m.selRow(rows)
-	if cur < 0 {
-		rows = m.rows()
-		cur = m.selRow(rows)
+	cur := -1
+	for i, r := range rows {
+		if r.path.Equal(m.ed.Selection()) {
+			cur = i
+		}
 	}
 	if len(rows) == 0 {
 		for i, l := range wrap(edtx("empty"), w-1) {
@@ -130,17 +147,11 @@ func (m *EditorModel) treeLines(w, h int) []string {
 		}
 		return lines
 	}
-	// Scroll so the selection shows.
-	if cur < m.treeTop {
-		m.treeTop = cur
-	}
-	if cur >= m.treeTop+h {
-		m.treeTop = cur - h + 1
-	}
-	m.treeTop = max(0, min(m.treeTop, len(rows)-h))
+	// Update keeps the selection in view (treeScroll).
+	top := max(0, min(m.treeTop, len(rows)-h))
 	marks := m.problemMarks()
-	for i := 0; i < h && m.treeTop+i < len(rows); i++ {
-		r := rows[m.treeTop+i]
+	for i := 0; i < h && top+i < len(rows); i++ {
+		r := rows[top+i]
 		mark := " "
 		switch marks[r.path.Key()] {
 		case 2:
@@ -174,7 +185,7 @@ func (m *EditorModel) treeLines(w, h int) []string {
 			style = st.NavPending
 		}
 		body := style.Render(text) + st.Note.Render(suffix)
-		if m.treeTop+i == cur {
+		if top+i == cur {
 			plain := pad(text+suffix, w-3)
 			if m.focus == edFocusTree {
 				body = st.MenuSelected.Render(plain)
@@ -183,15 +194,15 @@ func (m *EditorModel) treeLines(w, h int) []string {
 			}
 		}
 		cursor := " "
-		if m.treeTop+i == cur {
+		if top+i == cur {
 			cursor = sym.Cursor
 		}
 		lines[i] = mark + cursor + " " + body
 	}
-	if m.treeTop > 0 {
+	if top > 0 {
 		lines[0] = "   " + st.More.Render(edMore(sym.MoreUp))
 	}
-	if m.treeTop+h < len(rows) {
+	if top+h < len(rows) {
 		lines[h-1] = "   " + st.More.Render(edMore(sym.MoreDown))
 	}
 	return lines
@@ -347,11 +358,8 @@ func (m *EditorModel) fieldLines(p *pane, fs []edField, focus, w int) {
 			}
 		default:
 			p.add(cur + labelStyle.Render(f.label))
-			val, ok := m.bufs[f.key]
-			if !ok {
-				val = f.get()
-			}
-			p.add("  " + m.edInput(val, m.curs[f.key], ok, focused, w-2))
+			_, typed := m.bufs[f.key]
+			p.add("  " + m.edInput(m.fieldText(f), m.curs[f.key], typed, focused, w-2))
 		}
 		if e := m.errs[f.key]; e != "" {
 			p.text(st.Error, sym.Error+" "+e, "  ")
