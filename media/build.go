@@ -56,7 +56,10 @@ type Options struct {
 	// Exactly one target.
 	ISO      string
 	USBImage string
-	Label    string
+	// USBLayout is the USB image's partitioning: usb.LayoutMBR (the
+	// default) or usb.LayoutGPT.
+	USBLayout usb.Layout
+	Label     string
 	// Password is the media password; every secret on the medium is
 	// encrypted with a key derived from it. Empty: no password, and then
 	// the sequence may hold no secret other than "prompt".
@@ -424,7 +427,7 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 				res.Files++
 			}
 		}
-		err = usb.WriteImage(ctx, opt.USBImage, files, usb.Options{Label: label, Progress: writeProgress})
+		err = usb.WriteImage(ctx, opt.USBImage, files, usb.Options{Label: label, Layout: opt.USBLayout, Progress: writeProgress})
 	}
 	if err != nil {
 		return nil, err

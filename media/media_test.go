@@ -307,7 +307,7 @@ func TestBootableISO(t *testing.T) {
 	}
 }
 
-// partition copies the EFI partition out of a USB image.
+// espOf copies the FAT32 partition out of a USB image (MBR or GPT).
 func espOf(t *testing.T, img string) string {
 	t.Helper()
 	data, err := os.ReadFile(img)
@@ -321,8 +321,14 @@ func espOf(t *testing.T, img string) string {
 		}
 		return v
 	}
-	ent := data[le(data[512+72:])*512:]
-	first, last := le(ent[32:]), le(ent[40:])
+	var first, last uint64
+	if data[446+4] == 0xEE { // GPT
+		ent := data[le(data[512+72:])*512:]
+		first, last = le(ent[32:]), le(ent[40:])
+	} else { // MBR
+		first = le(append(append([]byte{}, data[446+8:446+12]...), 0, 0, 0, 0))
+		last = first + le(append(append([]byte{}, data[446+12:446+16]...), 0, 0, 0, 0)) - 1
+	}
 	p := filepath.Join(t.TempDir(), "esp")
 	writeFile(t, p, data[first*512:(last+1)*512])
 	return p

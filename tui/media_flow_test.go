@@ -169,7 +169,7 @@ func TestMediaFlowDevice(t *testing.T) {
 		t.Errorf("command line %s", res.Command)
 	}
 	data, err := os.ReadFile(dev)
-	if err != nil || len(data) < 1<<20 || string(data[512:520]) != "EFI PART" {
-		t.Fatalf("the device holds no GPT medium (%d bytes, %v)", len(data), err)
+	if err != nil || len(data) < 1<<20 || data[446+4] != 0x0C || data[510] != 0x55 {
+		t.Fatalf("the device holds no MBR medium with a FAT32 partition (%d bytes, %v)", len(data), err)
 	}
 }

@@ -27,7 +27,7 @@ import (
 func init() {
 	register(&command{
 		name:    "media",
-		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
+		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--usb-layout mbr|gpt] [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
 		summary: "Write bootable WinPE media that starts the sequence by itself.",
 		help: `Without --iso, --usb or --device, on a terminal, the Task Sequence Media
 Wizard opens: media type, target (with a list of removable disks), security,
@@ -59,7 +59,10 @@ on USB, shows the disk and asks (or --yes), then reads it back to verify.
 Linux refuses a mounted disk (unmount it first); Windows locks and
 dismounts the stick's volumes itself. macOS: write --usb OUT.img and copy
 it. USB media start on UEFI computers; legacy BIOS boots the ISO only
-(docs/media.md).`,
+(docs/media.md). A USB medium has an MBR with one active FAT32 partition
+covering it, as MakeWinPEMedia /UFD writes; --usb-layout gpt writes a GPT
+with one basic data partition instead. Either gets a drive letter in
+Windows PE.`,
 		run: runMedia,
 	})
 }
@@ -72,6 +75,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	isoOut := fs.String("iso", "", "write an ISO image to `OUT.iso`")
 	usbOut := fs.String("usb", "", "write a USB disk image to `OUT.img`")
 	device := fs.String("device", "", `write a USB stick, e.g. /dev/sdb or \\.\PhysicalDrive2`)
+	usbLayout := fs.String("usb-layout", "mbr", "USB partitioning: `mbr` (one active FAT32 partition, as MakeWinPEMedia writes) or gpt")
 	standalone := fs.Bool("standalone", false, "put all the content the sequence needs on the medium")
 	askPass := fs.Bool("password", false, "protect the medium with a password (asked for)")
 	passEnv := fs.String("password-env", "", "read the media password from the environment variable `NAME`")
@@ -137,6 +141,13 @@ func runMedia(env *cmdEnv, args []string) error {
 	if *winpe == "" {
 		return &exitError{code: exitUsage, err: flagProblem{errors.New("--winpe SRC is required")}}
 	}
+	layout, err := usb.ParseLayout(*usbLayout)
+	if err != nil {
+		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--usb-layout: %w", err)}}
+	}
+	if *isoOut != "" && layout != usb.LayoutMBR {
+		return &exitError{code: exitUsage, err: flagProblem{errors.New("--usb-layout is for --usb and --device, not --iso")}}
+	}
 	mvars, err := parseVars(vars)
 	if err != nil {
 		return err
@@ -200,7 +211,7 @@ func runMedia(env *cmdEnv, args []string) error {
 		kind = media.Standalone
 	}
 	opt := media.Options{
-		Sequence: seq, Source: src, Kind: kind, ISO: *isoOut, USBImage: *usbOut,
+		Sequence: seq, Source: src, Kind: kind, ISO: *isoOut, USBImage: *usbOut, USBLayout: layout,
 		Label: *label, Password: password, Variables: mvars, Prestart: *prestart, Exe: *exe,
 		Resolver: &secret.StdResolver{Lookup: os.LookupEnv, Ask: func(l string) (string, error) { return askOnce(env, l+": ") }},
 		Progress: mediaProgress(env),

@@ -60,8 +60,8 @@ func TestMediaDeviceDismounts(t *testing.T) {
 		t.Errorf("stderr:\n%s", errs)
 	}
 	b, _ := os.ReadFile(disk)
-	if len(b) < 1<<20 || string(b[512:520]) != "EFI PART" {
-		t.Errorf("the disk holds no GPT medium (%d bytes)", len(b))
+	if len(b) < 1<<20 || b[446+4] != 0x0C || b[510] != 0x55 {
+		t.Errorf("the disk holds no MBR medium with a FAT32 partition (%d bytes)", len(b))
 	}
 }
 

@@ -1,15 +1,21 @@
-// Package usb writes WinPE media for USB sticks: a raw disk image (GPT with
-// a protective MBR and one FAT32 EFI system partition that holds the media
-// folder), and the same layout written to a removable device.
+// Package usb writes WinPE media for USB sticks: a raw disk image with one
+// FAT32 partition that holds the media folder, and the same layout written
+// to a removable device.
 //
-// The layout boots on UEFI computers: the firmware starts
-// \EFI\Boot\bootx64.efi from the EFI system partition. Legacy BIOS boot from
-// USB needs proprietary boot code (bootsect.exe) or a third-party chain
-// loader and is out of scope; see docs/media.md.
+// The default layout is what MakeWinPEMedia /UFD and Configuration Manager
+// write: an MBR with one active FAT32 (LBA, type 0x0C) partition. UEFI
+// firmware starts \EFI\Boot\bootx64.efi from it, and Windows gives it a
+// drive letter. LayoutGPT writes a GPT whose one partition is a Microsoft
+// basic data partition (not an EFI system partition, which Windows mounts
+// without a letter). Legacy BIOS boot from USB needs proprietary boot code
+// (bootsect.exe) or a third-party chain loader and is out of scope; see
+// docs/media.md.
 package usb
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"os"
@@ -37,10 +43,42 @@ const (
 	fixedSlack   = 8 << 20         // FATs, reserved sectors, root
 )
 
+// Layout is the partitioning of a USB medium.
+type Layout string
+
+const (
+	// LayoutMBR is an MBR with one active FAT32 partition of type 0x0C
+	// (FAT32 with LBA) covering the medium: what MakeWinPEMedia /UFD and
+	// Configuration Manager write. The default.
+	LayoutMBR Layout = "mbr"
+	// LayoutGPT is a GPT (with a protective MBR) with one Microsoft basic
+	// data partition covering the medium.
+	LayoutGPT Layout = "gpt"
+)
+
+// Layouts lists the layouts, the default first.
+var Layouts = []Layout{LayoutMBR, LayoutGPT}
+
+// ParseLayout reads a layout name ("" is the default, mbr).
+func ParseLayout(s string) (Layout, error) {
+	switch Layout(strings.ToLower(s)) {
+	case "", LayoutMBR:
+		return LayoutMBR, nil
+	case LayoutGPT:
+		return LayoutGPT, nil
+	}
+	return "", fmt.Errorf("USB layout %q: mbr (the default, as MakeWinPEMedia writes) or gpt", s)
+}
+
+// MBRTypeFAT32LBA is the MBR partition type of the FAT32 partition.
+const MBRTypeFAT32LBA = 0x0C
+
 // Options control the image.
 type Options struct {
 	// Label is the FAT volume label (at most 11 characters; upper-cased).
 	Label string
+	// Layout is the partitioning; "" is LayoutMBR.
+	Layout Layout
 	// Size of the whole image in bytes; 0 computes one that fits the files.
 	Size int64
 	// Progress is called with bytes copied so far and the total.
@@ -180,12 +218,16 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 	if err != nil {
 		return err
 	}
+	layoutKind, err := ParseLayout(string(opt.Layout))
+	if err != nil {
+		return err
+	}
 	size := opt.Size
 	if size == 0 {
 		size = SizeFor(total, len(ents))
 	}
-	lastLBA := uint64(size/sector) - gptTailLBAs - 1
-	if lastLBA <= partStartLBA || int64(lastLBA-partStartLBA+1)*sector < minPartition {
+	first, last := partitionBounds(layoutKind, size)
+	if last <= first || int64(last-first+1)*sector < minPartition {
 		return fmt.Errorf("an image of %d bytes is too small: FAT32 needs at least %d MiB", size, minPartition>>20)
 	}
 	if need := SizeFor(total, len(ents)); size < need*9/10 {
@@ -200,29 +242,10 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 			os.Remove(tmp)
 		}
 	}()
-	// The partition table comes from go-diskfs; the FAT32 file system is
-	// our own (see fat32.go).
-	d, err := diskfs.Create(tmp, size, diskfs.SectorSizeDefault)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", tmp, err)
-	}
-	table := &gpt.Table{
-		ProtectiveMBR:      true,
-		LogicalSectorSize:  sector,
-		PhysicalSectorSize: sector,
-		Partitions: []*gpt.Partition{{
-			Index: 1, Start: partStartLBA, End: lastLBA,
-			Type: gpt.EFISystemPartition, Name: "EFI system partition",
-		}},
-	}
-	if err := d.Partition(table); err != nil {
-		d.Close()
-		return fmt.Errorf("write the partition table: %w", err)
-	}
-	if err := d.Close(); err != nil {
+	if err := writePartitionTable(tmp, layoutKind, size, first, last); err != nil {
 		return err
 	}
-	layout, err := planFAT(ents, lastLBA-partStartLBA+1, label, partStartLBA)
+	layout, err := planFAT(ents, last-first+1, label, uint32(first))
 	if err != nil {
 		return err
 	}
@@ -252,4 +275,103 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 	}
 	ok = true
 	return nil
+}
+
+// partitionBounds gives the first and last sector of the FAT32 partition
+// of an image of size bytes: from 1 MiB to the end of the medium (before
+// the backup GPT for LayoutGPT).
+func partitionBounds(l Layout, size int64) (first, last uint64) {
+	sectors := uint64(size / sector)
+	if sectors < partStartLBA+gptTailLBAs+2 {
+		return partStartLBA, 0
+	}
+	last = sectors - 1
+	if l == LayoutGPT {
+		last -= gptTailLBAs
+	}
+	return partStartLBA, last
+}
+
+// writePartitionTable creates the image file of size bytes at p with its
+// partition table.
+func writePartitionTable(p string, l Layout, size int64, first, last uint64) error {
+	if l == LayoutGPT {
+		// The GPT comes from go-diskfs; the FAT32 file system is our own
+		// (see fat32.go).
+		d, err := diskfs.Create(p, size, diskfs.SectorSizeDefault)
+		if err != nil {
+			return fmt.Errorf("create %s: %w", p, err)
+		}
+		table := &gpt.Table{
+			ProtectiveMBR:      true,
+			LogicalSectorSize:  sector,
+			PhysicalSectorSize: sector,
+			Partitions: []*gpt.Partition{{
+				Index: 1, Start: first, End: last,
+				Type: gpt.MicrosoftBasicData, Name: "Basic data partition",
+			}},
+		}
+		if err := d.Partition(table); err != nil {
+			d.Close()
+			return fmt.Errorf("write the partition table: %w", err)
+		}
+		return d.Close()
+	}
+	if last >= 1<<32 {
+		return fmt.Errorf("an MBR describes at most 2 TiB; this medium has %d bytes (use --usb-layout gpt)", size)
+	}
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", p, err)
+	}
+	err = f.Truncate(size)
+	if err == nil {
+		_, err = f.WriteAt(mbrSector(first, last), 0)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// mbrSector is a master boot record with one active FAT32 (LBA) partition
+// from first to last, a random disk signature (Windows tells disks apart
+// by it), and boot code that prints that the medium starts on UEFI
+// computers only, for a BIOS that tries it anyway.
+func mbrSector(first, last uint64) []byte {
+	b := make([]byte, sector)
+	// xor ax,ax; mov ds,ax; mov si,msg; next: lodsb; and al,al; jz halt;
+	// mov ah,0x0e; mov bx,7; int 0x10; jmp next; halt: cli; hlt; jmp halt
+	code := []byte{0x31, 0xC0, 0x8E, 0xD8, 0xBE, 0x00, 0x00, 0xAC, 0x22, 0xC0, 0x74, 0x09, 0xB4, 0x0E, 0xBB, 0x07, 0x00, 0xCD, 0x10, 0xEB, 0xF2, 0xFA, 0xF4, 0xEB, 0xFD}
+	binary.LittleEndian.PutUint16(code[5:], uint16(0x7C00+len(code)))
+	copy(b, code)
+	copy(b[len(code):], "This medium starts on UEFI computers only.\r\n\x00")
+	for {
+		rand.Read(b[440:444])
+		if binary.LittleEndian.Uint32(b[440:]) != 0 {
+			break
+		}
+	}
+	e := b[446:462]
+	e[0] = 0x80 // active
+	copy(e[1:4], chs(first))
+	e[4] = MBRTypeFAT32LBA
+	copy(e[5:8], chs(last))
+	binary.LittleEndian.PutUint32(e[8:], uint32(first))
+	binary.LittleEndian.PutUint32(e[12:], uint32(last-first+1))
+	b[510], b[511] = 0x55, 0xAA
+	return b
+}
+
+// chs is the cylinder/head/sector form of lba with 255 heads and 63
+// sectors per track, or 1023/254/63 beyond what CHS can address.
+func chs(lba uint64) []byte {
+	const heads, spt = 255, 63
+	c := lba / (heads * spt)
+	h := (lba / spt) % heads
+	s := lba%spt + 1
+	if c > 1023 {
+		c, h, s = 1023, 254, 63
+	}
+	return []byte{byte(h), byte(s) | byte(c>>8)<<6, byte(c)}
 }

@@ -55,10 +55,15 @@ func mediaTree(t *testing.T) (string, map[string][]byte) {
 
 func writeImage(t *testing.T) (string, map[string][]byte) {
 	t.Helper()
+	return writeImageLayout(t, "")
+}
+
+func writeImageLayout(t *testing.T, layout Layout) (string, map[string][]byte) {
+	t.Helper()
 	root, files := mediaTree(t)
 	out := filepath.Join(t.TempDir(), "winpe.img")
 	var last, total int64
-	err := WriteImage(context.Background(), out, fromDir(t, root), Options{Label: "WinPE", Progress: func(d, tt int64) { last, total = d, tt }})
+	err := WriteImage(context.Background(), out, fromDir(t, root), Options{Label: "WinPE", Layout: layout, Progress: func(d, tt int64) { last, total = d, tt }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,8 +73,42 @@ func writeImage(t *testing.T) (string, map[string][]byte) {
 	return out, files
 }
 
-func TestGPTLayout(t *testing.T) {
+// TestMBRLayout: the default is MakeWinPEMedia's layout, one active FAT32
+// (LBA) partition from 1 MiB to the end of the image, no GPT.
+func TestMBRLayout(t *testing.T) {
 	img, _ := writeImage(t)
+	data, err := os.ReadFile(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data[510] != 0x55 || data[511] != 0xAA {
+		t.Fatal("no MBR signature")
+	}
+	e := data[446:462]
+	if e[0] != 0x80 || e[4] != MBRTypeFAT32LBA {
+		t.Fatalf("partition 1: status %#x type %#x, want active (0x80) FAT32 LBA (0x0c)", e[0], e[4])
+	}
+	first, count := binary.LittleEndian.Uint32(e[8:]), binary.LittleEndian.Uint32(e[12:])
+	if first != partStartLBA || int64(first+count)*sector != int64(len(data)) {
+		t.Errorf("partition %d+%d sectors, image %d sectors: it must cover the image from 1 MiB", first, count, len(data)/sector)
+	}
+	if !bytes.Equal(data[462:510], make([]byte, 48)) {
+		t.Error("entries 2-4 are not empty")
+	}
+	if binary.LittleEndian.Uint32(data[440:]) == 0 {
+		t.Error("no disk signature")
+	}
+	if string(data[512:520]) == "EFI PART" {
+		t.Error("a GPT header in the MBR layout")
+	}
+	// The FAT32 boot sector counts the sectors before it.
+	if h := binary.LittleEndian.Uint32(data[first*sector+28:]); h != first {
+		t.Errorf("FAT32 hidden sectors %d, want %d", h, first)
+	}
+}
+
+func TestGPTLayout(t *testing.T) {
+	img, _ := writeImageLayout(t, LayoutGPT)
 	data, err := os.ReadFile(img)
 	if err != nil {
 		t.Fatal(err)
@@ -84,26 +123,105 @@ func TestGPTLayout(t *testing.T) {
 	}
 	entries := binary.LittleEndian.Uint64(hdr[72:])
 	ent := data[entries*512:]
-	// EFI system partition type GUID C12A7328-F81F-11D2-BA4B-00A0C93EC93B (mixed endian).
-	esp := []byte{0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11, 0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b}
-	if !bytes.Equal(ent[:16], esp) {
-		t.Fatalf("partition 1 type %x, want the EFI system partition", ent[:16])
+	// Microsoft basic data EBD0A0A2-B9E5-4433-87C0-68B6B72699C7 (mixed
+	// endian), not the EFI system partition, so Windows gives it a letter.
+	basic := []byte{0xa2, 0xa0, 0xd0, 0xeb, 0xe5, 0xb9, 0x33, 0x44, 0x87, 0xc0, 0x68, 0xb6, 0xb7, 0x26, 0x99, 0xc7}
+	if !bytes.Equal(ent[:16], basic) {
+		t.Fatalf("partition 1 type %x, want a Microsoft basic data partition", ent[:16])
 	}
 	if first := binary.LittleEndian.Uint64(ent[32:]); first != partStartLBA {
 		t.Errorf("partition starts at LBA %d, want %d", first, partStartLBA)
 	}
+	if last := binary.LittleEndian.Uint64(ent[40:]); last != uint64(len(data)/sector)-gptTailLBAs-1 {
+		t.Errorf("partition ends at LBA %d of %d: it must reach the backup GPT", last, len(data)/sector)
+	}
 }
 
-// partition copies the EFI partition out of the image for the FAT tools.
+// TestPartitionTablesCleanForTools: sfdisk reads both layouts as written
+// and finds nothing to complain about; sgdisk verifies the GPT.
+func TestPartitionTablesCleanForTools(t *testing.T) {
+	sfdisk := oracle.Require(t, "sfdisk")
+	sgdisk := oracle.Require(t, "sgdisk")
+	for _, tc := range []struct {
+		layout Layout
+		want   []string
+	}{
+		{LayoutMBR, []string{"label: dos", "start=        2048", "type=c, bootable"}},
+		{LayoutGPT, []string{"label: gpt", "start=        2048", "type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7", `name="Basic data partition"`}},
+	} {
+		img, _ := writeImageLayout(t, tc.layout)
+		out, err := exec.Command(sfdisk, "--dump", img).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: sfdisk --dump: %v\n%s", tc.layout, err, out)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(string(out), w) {
+				t.Errorf("%s: sfdisk --dump lacks %q:\n%s", tc.layout, w, out)
+			}
+		}
+		if strings.Count(string(out), img+"1 :") != 1 || strings.Contains(string(out), img+"2 :") {
+			t.Errorf("%s: not exactly one partition:\n%s", tc.layout, out)
+		}
+		out, err = exec.Command(sfdisk, "--verify", img).CombinedOutput()
+		if err != nil || strings.Contains(strings.ToLower(string(out)), "warning") {
+			t.Errorf("%s: sfdisk --verify: %v\n%s", tc.layout, err, out)
+		}
+		if tc.layout == LayoutGPT {
+			out, err = exec.Command(sgdisk, "-v", img).CombinedOutput()
+			if err != nil || !strings.Contains(string(out), "No problems found") {
+				t.Errorf("sgdisk -v: %v\n%s", err, out)
+			}
+		}
+	}
+}
+
+func TestParseLayout(t *testing.T) {
+	for in, want := range map[string]Layout{"": LayoutMBR, "mbr": LayoutMBR, "MBR": LayoutMBR, "gpt": LayoutGPT} {
+		if got, err := ParseLayout(in); err != nil || got != want {
+			t.Errorf("ParseLayout(%q) = %q, %v", in, got, err)
+		}
+	}
+	if _, err := ParseLayout("esp"); err == nil || !strings.Contains(err.Error(), "mbr") {
+		t.Errorf("ParseLayout(esp): %v", err)
+	}
+	root, _ := mediaTree(t)
+	out := filepath.Join(t.TempDir(), "x.img")
+	if err := WriteImage(context.Background(), out, fromDir(t, root), Options{Layout: "hybrid"}); err == nil {
+		t.Error("an unknown layout was written")
+	}
+}
+
+func TestCHS(t *testing.T) {
+	for lba, want := range map[uint64][3]byte{
+		0:        {0, 1, 0},
+		2048:     {32, 33, 0},
+		16064:    {254, 63, 0},
+		16065:    {0, 1, 1},
+		16450559: {254, 63 | 0xC0, 0xFF}, // cylinder 1023
+		1 << 30:  {254, 63 | 0xC0, 0xFF},
+	} {
+		if got := chs(lba); !bytes.Equal(got, want[:]) {
+			t.Errorf("chs(%d) = % x, want % x", lba, got, want)
+		}
+	}
+}
+
+// partition copies the FAT32 partition out of the image for the FAT tools.
 func partition(t *testing.T, img string) string {
 	t.Helper()
 	data, err := os.ReadFile(img)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ent := data[binary.LittleEndian.Uint64(data[512+72:])*512:]
-	first, last := binary.LittleEndian.Uint64(ent[32:]), binary.LittleEndian.Uint64(ent[40:])
-	p := filepath.Join(t.TempDir(), "esp.fat")
+	var first, last uint64
+	if data[446+4] == 0xEE {
+		ent := data[binary.LittleEndian.Uint64(data[512+72:])*512:]
+		first, last = binary.LittleEndian.Uint64(ent[32:]), binary.LittleEndian.Uint64(ent[40:])
+	} else {
+		first = uint64(binary.LittleEndian.Uint32(data[446+8:]))
+		last = first + uint64(binary.LittleEndian.Uint32(data[446+12:])) - 1
+	}
+	p := filepath.Join(t.TempDir(), "part.fat")
 	if err := os.WriteFile(p, data[first*512:(last+1)*512], 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -184,37 +302,45 @@ func TestCancelLeavesNothing(t *testing.T) {
 	}
 }
 
+// TestOVMFBootsImage: OVMF starts \EFI\Boot\bootx64.efi from both layouts
+// attached as a USB mass-storage device (xHCI), as a stick is.
 func TestOVMFBootsImage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots a VM")
 	}
 	qemu := oracle.Require(t, "qemu-system-x86_64")
 	code := oracle.RequireFile(t, "/usr/share/OVMF/OVMF_CODE.fd", "ovmf")
-	img, _ := writeImage(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	var serial bytes.Buffer
-	cmd := exec.CommandContext(ctx, qemu, "-machine", "q35", "-m", "256",
-		"-drive", "if=pflash,format=raw,readonly=on,file="+code,
-		"-drive", "format=raw,file="+img,
-		"-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot")
-	cmd.Stdout = &serial
-	cmd.Stderr = &serial
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(110 * time.Second)
-	for time.Now().Before(deadline) && !strings.Contains(serial.String(), marker) {
-		time.Sleep(200 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	if !strings.Contains(serial.String(), marker) {
-		tail := serial.String()
-		if len(tail) > 2000 {
-			tail = tail[len(tail)-2000:]
-		}
-		t.Fatalf("OVMF did not reach the EFI test program; serial:\n%s", tail)
+	for _, layout := range Layouts {
+		t.Run(string(layout), func(t *testing.T) {
+			img, _ := writeImageLayout(t, layout)
+			ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+			defer cancel()
+			var serial bytes.Buffer
+			cmd := exec.CommandContext(ctx, qemu, "-machine", "q35", "-m", "256",
+				"-drive", "if=pflash,format=raw,readonly=on,file="+code,
+				"-device", "qemu-xhci,id=xhci",
+				"-drive", "if=none,id=stick,format=raw,file="+img,
+				"-device", "usb-storage,bus=xhci.0,drive=stick,removable=on",
+				"-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot")
+			cmd.Stdout = &serial
+			cmd.Stderr = &serial
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(140 * time.Second)
+			for time.Now().Before(deadline) && !strings.Contains(serial.String(), marker) {
+				time.Sleep(200 * time.Millisecond)
+			}
+			cmd.Process.Kill()
+			cmd.Wait()
+			if !strings.Contains(serial.String(), marker) {
+				tail := serial.String()
+				if len(tail) > 2000 {
+					tail = tail[len(tail)-2000:]
+				}
+				t.Fatalf("OVMF did not reach the EFI test program from the USB stick; serial:\n%s", tail)
+			}
+		})
 	}
 }
 
