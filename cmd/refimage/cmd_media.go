@@ -52,12 +52,17 @@ refimage-windows-<arch>.exe beside this program (build it with
 GOOS=windows GOARCH=amd64 go build -o refimage-windows-amd64.exe ./cmd/refimage).
 
 Nothing appears under the requested name until it is complete. --device
-writes a USB stick: Linux /dev/sdX; Windows \\.\PhysicalDriveN, or
-PhysicalDriveN, or N as diskpart's list disk numbers it (run as
-administrator). It refuses system disks and disks neither removable nor
-on USB, shows the disk and asks (or --yes), then reads it back to verify.
-Linux refuses a mounted disk (unmount it first); Windows locks and
-dismounts the stick's volumes itself. macOS: write --usb OUT.img and copy
+writes a USB stick: Linux a whole-disk block device such as /dev/sdX or
+/dev/disk/by-id/usb-… (links are followed; a file, folder or partition
+is refused); Windows \\.\PhysicalDriveN, or PhysicalDriveN, or N as
+diskpart's list disk numbers it (run as administrator). It refuses system
+disks, disks neither removable nor on USB, and (Linux) disks in use: a
+mount, swap, or an open LUKS, LVM or RAID holder on it or its partitions.
+It shows the disk (model, size, partitions, mount points) and asks (or
+--yes), looks at it again right before writing (refusing if it changed),
+opens it exclusively, then reads it back to verify. Linux refuses a
+mounted disk (unmount it first); Windows locks and dismounts the stick's
+volumes itself. macOS: write --usb OUT.img and copy
 it. USB media start on UEFI computers; legacy BIOS boots the ISO only
 (docs/media.md). A USB medium has an MBR with one active FAT32 partition
 covering it, as MakeWinPEMedia /UFD writes; --usb-layout gpt writes a GPT
@@ -240,9 +245,22 @@ func runMedia(env *cmdEnv, args []string) error {
 		if info != nil && info.Size() > dev.Size {
 			return usageErrorf("the medium needs %d MB but %s holds %d MB", info.Size()/1e6, dev.Path, dev.Size/1e6)
 		}
-		fmt.Fprintf(env.stderr, "Everything on this disk will be lost:\n  %s\n", dev.Describe())
+		fmt.Fprintf(env.stderr, "Everything on this disk will be lost:\n  %s\n", strings.Join(dev.Details(), "\n  "))
 		if !*yes && !confirm(env, "Write the medium to it?") {
 			return errCancelled
+		}
+		// The build took a while and the prompt waited: look at the disk
+		// again right before writing. WriteDevice then opens it
+		// exclusively (O_EXCL on Linux; locked volumes on Windows).
+		again, err := nativeDisks().Inspect(*device)
+		if err != nil {
+			return usageErrorf("%v; nothing was written", err)
+		}
+		if what := dev.Changed(again); what != "" {
+			return usageErrorf("%s changed since it was checked: %s; nothing was written", *device, what)
+		}
+		if err := again.Refusal(); err != nil {
+			return usageErrorf("%v; nothing was written", err)
 		}
 		prog := mediaProgress(env)
 		if err := usb.WriteDevice(ctx, dev.Path, opt.USBImage, func(phase string, d, t int64) { prog(media.Progress{Phase: phase, Done: d, Total: t}) }); err != nil {

@@ -16,6 +16,9 @@ type fakeDisks struct {
 	asked []string
 	dev   *usb.Device
 	err   error
+	// later, when set, is what the second and later look-ups see (the
+	// disk changed between the first check and the write).
+	later *usb.Device
 }
 
 func (f *fakeDisks) Inspect(dev string) (*usb.Device, error) {
@@ -24,6 +27,9 @@ func (f *fakeDisks) Inspect(dev string) (*usb.Device, error) {
 		return nil, f.err
 	}
 	d := *f.dev
+	if f.later != nil && len(f.asked) > 1 {
+		d = *f.later
+	}
 	return &d, nil
 }
 
@@ -53,7 +59,7 @@ func TestMediaDeviceDismounts(t *testing.T) {
 	if code != 0 || strings.TrimSpace(stdout) != disk {
 		t.Fatalf("exit %d\n%s%s", code, stdout, errs)
 	}
-	if len(fake.asked) != 1 || fake.asked[0] != "PhysicalDrive2" {
+	if len(fake.asked) != 2 || fake.asked[0] != "PhysicalDrive2" || fake.asked[1] != "PhysicalDrive2" {
 		t.Errorf("looked up %v", fake.asked)
 	}
 	if !strings.Contains(errs, `mounted at: E:\ (taken offline before writing)`) || !strings.Contains(errs, "verify") {
@@ -91,5 +97,63 @@ func TestMediaDeviceMountedRefused(t *testing.T) {
 	code, _, errs = run(t, "media", "../../docs/examples/custom-capture.toml", "--winpe", src, "--exe", exe, "--device", "/dev/disk4", "--yes")
 	if code != exitUsage || !strings.Contains(errs, "works on Linux and Windows") || !strings.Contains(errs, "--usb OUT.img") {
 		t.Errorf("exit %d\n%s", code, errs)
+	}
+}
+
+// The disk is looked at again right before writing: another stick in the
+// slot, a changed size, or a mount that appeared while the medium was
+// built refuse the write (exit 2) and leave the disk untouched.
+func TestMediaDeviceRecheckedBeforeWriting(t *testing.T) {
+	src, exe := fakeWinPE(t)
+	disk := filepath.Join(t.TempDir(), "sdb")
+	stick := usb.Device{Path: disk, Model: "SanDisk Ultra", Size: 32e9, USB: true, Removable: true, ID: "8:16/7/"}
+	for name, c := range map[string]struct {
+		later func(d *usb.Device)
+		want  string
+	}{
+		"another stick": {func(d *usb.Device) { d.ID = "8:16/8/" }, "is another disk now"},
+		"resized":       {func(d *usb.Device) { d.Size = 16e9 }, "size is now 16000000000 bytes"},
+		"mounted since": {func(d *usb.Device) { d.Mounted = []string{"/media/user/STICK"} }, "is mounted (/media/user/STICK)"},
+		"luks since": {func(d *usb.Device) {
+			d.InUse = []string{"sdb1 is held by the open LUKS/dm-crypt mapping /dev/mapper/x (dm-0)"}
+		}, "is in use: sdb1 is held by the open LUKS"},
+	} {
+		put(t, disk, []byte("untouched"))
+		later := stick
+		c.later(&later)
+		dev := stick
+		withDisks(t, &fakeDisks{dev: &dev, later: &later})
+		code, _, errs := run(t, "media", "../../docs/examples/custom-capture.toml", "--winpe", src, "--exe", exe, "--device", "/dev/sdb", "--yes")
+		if code != exitUsage || !strings.Contains(errs, c.want) || !strings.Contains(errs, "nothing was written") {
+			t.Errorf("%s: exit %d\n%s", name, code, errs)
+		}
+		if b, _ := os.ReadFile(disk); string(b) != "untouched" {
+			t.Errorf("%s: a changed disk was written", name)
+		}
+	}
+}
+
+// --device resolves the path as given: a regular file named like a disk
+// (./sdb, ANY/DIR/sdb) is refused with exit 2 and never written, and a
+// missing device says it does not exist.
+func TestMediaDevicePathNotReduced(t *testing.T) {
+	src, exe := fakeWinPE(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "sdb")
+	put(t, file, []byte("untouched"))
+	withDisks(t, usb.Host{Sys: filepath.Join(dir, "sys"), Mounts: filepath.Join(dir, "mountinfo"), Swaps: filepath.Join(dir, "swaps"), Dev: "/dev"})
+	for dev, want := range map[string]string{
+		file:                      "is a regular file, not a disk",
+		dir:                       "is a folder, not a disk",
+		filepath.Join(dir, "sdz"): "does not exist",
+		"/no/such/dir/sdb":        "the device /no/such/dir/sdb does not exist",
+	} {
+		code, _, errs := run(t, "media", "../../docs/examples/custom-capture.toml", "--winpe", src, "--exe", exe, "--device", dev, "--yes")
+		if code != exitUsage || !strings.Contains(errs, want) {
+			t.Errorf("%s: exit %d\n%s", dev, code, errs)
+		}
+	}
+	if b, _ := os.ReadFile(file); string(b) != "untouched" {
+		t.Error("a regular file was written as a device")
 	}
 }

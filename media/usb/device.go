@@ -1,13 +1,13 @@
 package usb
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,7 +23,14 @@ type Device struct {
 	Removable  bool     // the kernel says the medium is removable
 	USB        bool     // attached over USB
 	Partitions []string // /dev/sdb1, …; Windows "partition 1 (EFI system, 104.9 MB)"
-	Mounted    []string // mount points of the disk or its partitions
+	Mounted    []string // mount points of the disk, its partitions and what holds them
+	// InUse says what else uses the disk: LUKS/dm-crypt, LVM, md RAID
+	// holders (found recursively), swap. Any of it refuses the disk.
+	InUse []string
+	// ID tells this disk from another one later given the same path
+	// (Linux: device number, disk sequence number, WWID; Windows: the
+	// serial number). Compared with Size and Model right before writing.
+	ID string
 	System     bool     // holds the running system (/, /boot, swap; Windows: its folder, this program, the boot partition)
 	// Dismount: writing takes the disk's mounted volumes offline itself
 	// (Windows locks and dismounts them and keeps them locked while it
@@ -57,6 +64,52 @@ func (d *Device) Describe() string {
 	return s
 }
 
+// Details are the lines of a confirmation prompt: the disk, its model,
+// size, partitions and mount points, and what else uses it.
+func (d *Device) Details() []string {
+	none := func(s []string) string {
+		if len(s) == 0 {
+			return "none"
+		}
+		return strings.Join(s, ", ")
+	}
+	model := strings.TrimSpace(d.Model)
+	if model == "" {
+		model = "(unknown)"
+	}
+	out := []string{
+		d.Path,
+		"model:      " + model,
+		fmt.Sprintf("size:       %s (%d bytes)", humanSize(d.Size), d.Size),
+		"partitions: " + none(d.Partitions),
+		"mounted at: " + none(d.Mounted),
+	}
+	if len(d.Mounted) > 0 && d.Dismount {
+		out[len(out)-1] += " (taken offline before writing)"
+	}
+	if len(d.InUse) > 0 {
+		out = append(out, "in use:     "+strings.Join(d.InUse, "; "))
+	}
+	return out
+}
+
+// Changed says how now differs from d, the same disk inspected earlier:
+// another path, size, model or identity (another stick in the slot), or
+// "" when it is the same disk.
+func (d *Device) Changed(now *Device) string {
+	switch {
+	case now.Path != d.Path:
+		return fmt.Sprintf("the path now leads to %s instead of %s", now.Path, d.Path)
+	case now.Size != d.Size:
+		return fmt.Sprintf("its size is now %d bytes instead of %d", now.Size, d.Size)
+	case now.Model != d.Model:
+		return fmt.Sprintf("its model is now %q instead of %q", now.Model, d.Model)
+	case now.ID != d.ID:
+		return "it is another disk now (or the medium was changed)"
+	}
+	return ""
+}
+
 func humanSize(n int64) string {
 	const unit = 1000
 	if n < unit {
@@ -77,6 +130,8 @@ func (d *Device) Refusal() error {
 	switch {
 	case d.System:
 		return fmt.Errorf("%s holds the running system; refimage will not overwrite it", d.Path)
+	case len(d.InUse) > 0:
+		return fmt.Errorf("%s is in use: %s; close or stop it first", d.Path, strings.Join(d.InUse, "; "))
 	case len(d.Mounted) > 0 && !d.Dismount:
 		return fmt.Errorf("%s is mounted (%s); unmount it first", d.Path, strings.Join(d.Mounted, ", "))
 	case !d.Removable && !d.USB:
@@ -87,31 +142,111 @@ func (d *Device) Refusal() error {
 	return nil
 }
 
-// Host is where the device facts come from: /sys, /proc/mounts and
-// /proc/swaps on Linux. Tests point it at a fake tree.
+// Host is where the device facts come from on Linux: /sys,
+// /proc/self/mountinfo and /proc/swaps. Tests point it at a fake tree.
 type Host struct {
 	Sys    string // "/sys"
-	Mounts string // "/proc/mounts"
+	Mounts string // "/proc/self/mountinfo" (the older /proc/mounts format is read too)
 	Swaps  string // "/proc/swaps"
 	Dev    string // "/dev"
+	// Stat says whether a resolved path is a block device and gives its
+	// number as /sys writes it ("8:16"). nil: the kernel's stat(2).
+	Stat func(path string) (devnum string, block bool, err error)
 }
 
 // LinuxHost is the running Linux system.
-var LinuxHost = Host{Sys: "/sys", Mounts: "/proc/mounts", Swaps: "/proc/swaps", Dev: "/dev"}
+var LinuxHost = Host{Sys: "/sys", Mounts: "/proc/self/mountinfo", Swaps: "/proc/swaps", Dev: "/dev"}
 
 func readTrim(p string) string {
 	b, _ := os.ReadFile(p)
 	return strings.TrimSpace(string(b))
 }
 
-// Inspect reads what the host knows about a whole-disk device.
-func (h Host) Inspect(dev string) (*Device, error) {
-	name := filepath.Base(dev)
-	block := filepath.Join(h.Sys, "block", name)
-	if _, err := os.Stat(block); err != nil {
-		return nil, fmt.Errorf("%s is not a whole disk (no %s); give the disk, e.g. /dev/sdb, not a partition", dev, block)
+// ErrNoDevice is wrapped by Inspect when the path names nothing.
+var ErrNoDevice = errors.New("no such device")
+
+// Resolve turns the path the user gave into the whole disk it names:
+// symbolic links (/dev/disk/by-id/usb-…) are followed, the path is never
+// reduced to its base name, and anything but a whole-disk block device
+// is refused: a regular file, a folder, a character device, a partition.
+// It returns the resolved path and the disk's name in /sys/block.
+func (h Host) Resolve(dev string) (path, name string, err error) {
+	if dev == "" {
+		return "", "", errors.New("no device given")
 	}
-	d := &Device{Path: filepath.Join(h.Dev, name)}
+	resolved, err := filepath.EvalSymlinks(dev)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", "", fmt.Errorf("the device %s does not exist (%w)", dev, ErrNoDevice)
+		}
+		return "", "", fmt.Errorf("the device %s: %w", dev, err)
+	}
+	if resolved, err = filepath.Abs(resolved); err != nil {
+		return "", "", err
+	}
+	stat := h.Stat
+	if stat == nil {
+		stat = blockDevNum
+	}
+	devnum, block, err := stat(resolved)
+	if err != nil {
+		return "", "", fmt.Errorf("the device %s: %w", dev, err)
+	}
+	shown := dev
+	if resolved != dev {
+		shown = fmt.Sprintf("%s (%s)", dev, resolved)
+	}
+	if !block {
+		info, _ := os.Stat(resolved)
+		what := "not a block device"
+		switch {
+		case info == nil:
+		case info.IsDir():
+			what = "a folder, not a disk"
+		case info.Mode().IsRegular():
+			what = "a regular file, not a disk (write a USB image file with --usb)"
+		case info.Mode()&fs.ModeCharDevice != 0:
+			what = "a character device, not a disk"
+		}
+		return "", "", fmt.Errorf("%s is %s; give a whole disk such as /dev/sdb or /dev/disk/by-id/usb-…", shown, what)
+	}
+	sysdir, err := filepath.EvalSymlinks(filepath.Join(h.Sys, "dev", "block", devnum))
+	if err != nil {
+		return "", "", fmt.Errorf("%s: the kernel knows no block device %s (%v)", shown, devnum, err)
+	}
+	name = filepath.Base(sysdir)
+	if _, err := os.Stat(filepath.Join(sysdir, "partition")); err == nil {
+		return "", "", fmt.Errorf("%s is a partition of /dev/%s; give the whole disk, e.g. /dev/%s", shown, filepath.Base(filepath.Dir(sysdir)), filepath.Base(filepath.Dir(sysdir)))
+	}
+	if _, err := os.Stat(filepath.Join(h.Sys, "block", name)); err != nil {
+		return "", "", fmt.Errorf("%s is not a whole disk (no %s)", shown, filepath.Join(h.Sys, "block", name))
+	}
+	return resolved, name, nil
+}
+
+// Inspect reads what the host knows about a whole-disk device given by
+// its path (followed through symbolic links, see Resolve).
+func (h Host) Inspect(dev string) (*Device, error) {
+	path, name, err := h.Resolve(dev)
+	if err != nil {
+		return nil, err
+	}
+	return h.inspect(name, path), nil
+}
+
+// node is one block device that lies on a disk or uses it: the disk, a
+// partition, a holder (device-mapper, md) or a holder's partition.
+type node struct {
+	name   string // kernel name: sdb, sdb1, dm-0, md127
+	sysdir string
+	devnum string // "8:17"
+	dmName string // device-mapper name (/dev/mapper/NAME)
+}
+
+// inspect reads the disk called name in /sys/block, shown as path.
+func (h Host) inspect(name, path string) *Device {
+	block := filepath.Join(h.Sys, "block", name)
+	d := &Device{Path: path}
 	sectors, _ := strconv.ParseInt(readTrim(filepath.Join(block, "size")), 10, 64)
 	d.Size = sectors * 512
 	d.Removable = readTrim(filepath.Join(block, "removable")) == "1"
@@ -119,46 +254,149 @@ func (h Host) Inspect(dev string) (*Device, error) {
 	if link, err := filepath.EvalSymlinks(filepath.Join(block, "device")); err == nil && strings.Contains(link, "/usb") {
 		d.USB = true
 	}
-	names := []string{name}
-	ents, _ := os.ReadDir(block)
-	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), name) {
-			d.Partitions = append(d.Partitions, filepath.Join(h.Dev, e.Name()))
-			names = append(names, e.Name())
+	d.ID = strings.Join([]string{readTrim(filepath.Join(block, "dev")), readTrim(filepath.Join(block, "diskseq")), readTrim(filepath.Join(block, "device", "wwid"))}, "/")
+
+	// The disk, its partitions, and recursively everything that holds
+	// them (dm-crypt/LUKS, LVM, md RAID) and the holders' partitions.
+	nodes := []node{{name: name, sysdir: block}}
+	for _, p := range partitionsOf(block, name) {
+		d.Partitions = append(d.Partitions, filepath.Join(h.Dev, p))
+		nodes = append(nodes, node{name: p, sysdir: filepath.Join(block, p)})
+	}
+	seen := map[string]bool{}
+	for _, n := range nodes {
+		seen[n.name] = true
+	}
+	for i := 0; i < len(nodes) && len(nodes) < 4096; i++ {
+		ents, _ := os.ReadDir(filepath.Join(nodes[i].sysdir, "holders"))
+		for _, e := range ents {
+			hn := e.Name()
+			if seen[hn] {
+				continue
+			}
+			seen[hn] = true
+			hdir := filepath.Join(h.Sys, "block", hn)
+			hnode := node{name: hn, sysdir: hdir, dmName: readTrim(filepath.Join(hdir, "dm", "name"))}
+			d.InUse = append(d.InUse, h.describeHolder(hnode, nodes[i].name))
+			nodes = append(nodes, hnode)
+			for _, p := range partitionsOf(hdir, hn) {
+				if !seen[p] {
+					seen[p] = true
+					nodes = append(nodes, node{name: p, sysdir: filepath.Join(hdir, p)})
+				}
+			}
 		}
 	}
-	isOurs := func(src string) bool {
-		for _, n := range names {
-			if filepath.Base(src) == n && strings.HasPrefix(src, "/dev/") {
+	for i := range nodes {
+		nodes[i].devnum = readTrim(filepath.Join(nodes[i].sysdir, "dev"))
+	}
+	isOurs := func(src, devnum string) bool {
+		for _, n := range nodes {
+			if devnum != "" && devnum == n.devnum {
 				return true
+			}
+			if strings.HasPrefix(src, h.Dev+"/") || strings.HasPrefix(src, "/dev/") {
+				if filepath.Base(src) == n.name || (n.dmName != "" && filepath.Base(src) == n.dmName && strings.Contains(src, "/mapper/")) {
+					return true
+				}
 			}
 		}
 		return false
 	}
-	if f, err := os.Open(h.Mounts); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) >= 2 && isOurs(fields[0]) {
-				mp := strings.ReplaceAll(fields[1], `\040`, " ")
-				d.Mounted = append(d.Mounted, mp)
-				if mp == "/" || mp == "/boot" || mp == "/boot/efi" || mp == "/usr" {
-					d.System = true
-				}
+	if b, err := os.ReadFile(h.Mounts); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			src, devnum, mp, ok := parseMountLine(line)
+			if !ok || !isOurs(src, devnum) {
+				continue
 			}
-		}
-		f.Close()
-	}
-	if f, err := os.Open(h.Swaps); err == nil {
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if fields := strings.Fields(sc.Text()); len(fields) > 0 && isOurs(fields[0]) {
+			d.Mounted = append(d.Mounted, mp)
+			switch mp {
+			case "/", "/boot", "/boot/efi", "/usr", "/var", "/home":
 				d.System = true
 			}
 		}
-		f.Close()
 	}
-	return d, nil
+	if b, err := os.ReadFile(h.Swaps); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if fields := strings.Fields(line); len(fields) > 0 && isOurs(unescapeMount(fields[0]), "") {
+				d.InUse = append(d.InUse, "swap on "+unescapeMount(fields[0]))
+			}
+		}
+	}
+	return d
+}
+
+// partitionsOf lists the partitions of the block device in dir: the
+// subfolders named after it that hold a "partition" file (or, in older
+// trees, just named after it).
+func partitionsOf(dir, name string) []string {
+	var out []string
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if e.IsDir() && strings.HasPrefix(e.Name(), name) && e.Name() != name {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// describeHolder names what holds a device: a LUKS (dm-crypt) mapping,
+// an LVM logical volume, another device-mapper target, an md array.
+func (h Host) describeHolder(n node, of string) string {
+	uuid := readTrim(filepath.Join(n.sysdir, "dm", "uuid"))
+	switch {
+	case strings.HasPrefix(uuid, "CRYPT-"):
+		return fmt.Sprintf("%s is held by the open LUKS/dm-crypt mapping /dev/mapper/%s (%s)", of, n.dmName, n.name)
+	case strings.HasPrefix(uuid, "LVM-"):
+		return fmt.Sprintf("%s is an LVM physical volume in use by /dev/mapper/%s (%s)", of, n.dmName, n.name)
+	case n.dmName != "":
+		return fmt.Sprintf("%s is held by the device-mapper device /dev/mapper/%s (%s)", of, n.dmName, n.name)
+	case strings.HasPrefix(n.name, "md"):
+		return fmt.Sprintf("%s is a member of the RAID array /dev/%s", of, n.name)
+	}
+	return fmt.Sprintf("%s is held by /dev/%s", of, n.name)
+}
+
+// parseMountLine reads one line of /proc/self/mountinfo ("36 35 98:0
+// /mnt1 /mnt2 rw,noatime - ext3 /dev/root rw") or of /proc/mounts
+// ("/dev/sdb1 /media/x vfat rw 0 0").
+func parseMountLine(line string) (src, devnum, mountPoint string, ok bool) {
+	fields := strings.Fields(line)
+	if sep := indexOf(fields, "-"); sep >= 5 && len(fields) > sep+2 {
+		return unescapeMount(fields[sep+2]), fields[2], unescapeMount(fields[4]), true
+	}
+	if len(fields) >= 2 {
+		return unescapeMount(fields[0]), "", unescapeMount(fields[1]), true
+	}
+	return "", "", "", false
+}
+
+func indexOf(s []string, v string) int {
+	for i, x := range s {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// unescapeMount undoes the kernel's octal escapes (\040 for a space).
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			if v, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // List returns the disks that could take a medium (removable or USB).
@@ -169,11 +407,12 @@ func (h Host) List() ([]*Device, error) {
 	}
 	var out []*Device
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), "loop") || strings.HasPrefix(e.Name(), "ram") || strings.HasPrefix(e.Name(), "zram") {
+		n := e.Name()
+		if strings.HasPrefix(n, "loop") || strings.HasPrefix(n, "ram") || strings.HasPrefix(n, "zram") || strings.HasPrefix(n, "dm-") || strings.HasPrefix(n, "md") {
 			continue
 		}
-		d, err := h.Inspect(e.Name())
-		if err == nil && (d.Removable || d.USB) && d.Size > 0 {
+		d := h.inspect(n, filepath.Join(h.Dev, n))
+		if (d.Removable || d.USB) && d.Size > 0 {
 			out = append(out, d)
 		}
 	}

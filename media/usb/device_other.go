@@ -3,7 +3,10 @@
 package usb
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"syscall"
 	"runtime"
 )
 
@@ -18,10 +21,19 @@ func NativeDisks() Disks {
 }
 
 // openDevice opens a disk (or, in tests, a file) for writing and reading
-// back. Nothing is dismounted: Linux refuses mounted disks before this.
+// back. Nothing is dismounted: Linux refuses mounted disks before this,
+// and a block device is opened exclusively (O_EXCL), so that the kernel
+// refuses it if anything mounted or claimed it since.
 func openDevice(dev string) (*openedDevice, error) {
-	f, err := os.OpenFile(dev, os.O_RDWR, 0)
+	flags := os.O_RDWR
+	if info, err := os.Stat(dev); err == nil && info.Mode()&os.ModeDevice != 0 && info.Mode()&os.ModeCharDevice == 0 {
+		flags |= exclusive
+	}
+	f, err := os.OpenFile(dev, flags, 0)
 	if err != nil {
+		if errors.Is(err, syscall.EBUSY) {
+			return nil, fmt.Errorf("%s is busy: something mounted or claimed it (%w)", dev, err)
+		}
 		return nil, err
 	}
 	return &openedDevice{file: uncachedFile{f}, release: func() { f.Close() }}, nil

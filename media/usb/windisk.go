@@ -61,6 +61,7 @@ type storageDescriptor struct {
 	BusType   uint32
 	Vendor    string
 	Product   string
+	Serial    string
 }
 
 // parseStorageDescriptor reads the output of IOCTL_STORAGE_QUERY_PROPERTY
@@ -106,6 +107,7 @@ func parseStorageDescriptor(b []byte) (storageDescriptor, error) {
 		BusType:   binary.LittleEndian.Uint32(b[28:]),
 		Vendor:    str(binary.LittleEndian.Uint32(b[12:])),
 		Product:   str(binary.LittleEndian.Uint32(b[16:])),
+		Serial:    str(binary.LittleEndian.Uint32(b[24:])),
 	}, nil
 }
 
@@ -501,6 +503,7 @@ func (h WindowsHost) device(n int, raw rawDrive, vols []winVolume, system []stri
 		Removable: desc.Removable || desc.BusType == busTypeSd || desc.BusType == busTypeMmc,
 		Dismount:  true,
 		Size:      raw.Length,
+		ID:        desc.Serial,
 	}
 	if raw.Geometry != nil {
 		if g, err := parseGeometryEx(raw.Geometry); err == nil && d.Size < 0 {
@@ -536,7 +539,7 @@ func (h WindowsHost) Inspect(dev string) (*Device, error) {
 	}
 	raw, err := h.sys.Drive(n)
 	if errors.Is(err, errNoDrive) {
-		return nil, fmt.Errorf("%s: there is no such disk", DrivePath(n))
+		return nil, fmt.Errorf("the device %s does not exist: there is no such disk (%w)", DrivePath(n), ErrNoDevice)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", DrivePath(n), err)

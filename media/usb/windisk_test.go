@@ -161,7 +161,7 @@ func TestIoctlCodes(t *testing.T) {
 
 func TestParseStorageDescriptor(t *testing.T) {
 	d, err := parseStorageDescriptor(descriptorBytes(true, busTypeUsb, "SanDisk", "Ultra"))
-	if err != nil || d != (storageDescriptor{Removable: true, BusType: 7, Vendor: "SanDisk", Product: "Ultra"}) {
+	if err != nil || d != (storageDescriptor{Removable: true, BusType: 7, Vendor: "SanDisk", Product: "Ultra", Serial: "SN0001"}) {
 		t.Errorf("%+v %v", d, err)
 	}
 	// No vendor (offset 0), a product offset past the answer.
@@ -478,7 +478,7 @@ func TestWindowsHostListAndRefuse(t *testing.T) {
 		t.Errorf("raw stick: %+v", raw)
 	}
 	for in, want := range map[string]string{
-		"3":        `\\.\PhysicalDrive3: there is no such disk`,
+		"3":        `the device \\.\PhysicalDrive3 does not exist: there is no such disk`,
 		"/dev/sdb": "is not a physical drive",
 		"6":        "not ready",
 	} {
