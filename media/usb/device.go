@@ -30,8 +30,8 @@ type Device struct {
 	// ID tells this disk from another one later given the same path
 	// (Linux: device number, disk sequence number, WWID; Windows: the
 	// serial number). Compared with Size and Model right before writing.
-	ID string
-	System     bool     // holds the running system (/, /boot, swap; Windows: its folder, this program, the boot partition)
+	ID     string
+	System bool // holds the running system (/, /boot, swap; Windows: its folder, this program, the boot partition)
 	// Dismount: writing takes the disk's mounted volumes offline itself
 	// (Windows locks and dismounts them and keeps them locked while it
 	// writes), so Mounted does not refuse the disk. On Linux it is false:

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"syscall"
 	"runtime"
+	"syscall"
 )
 
 // NativeDisks returns the running system's disks: Linux's /sys and
