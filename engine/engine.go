@@ -33,6 +33,10 @@ type Options struct {
 	LogDir string
 	// JSONLog also writes smsts.jsonl beside smsts.log.
 	JSONLog bool
+	// IgnoreLogErrors lets the run go on when smsts.log cannot be
+	// written (a full disk under --log); the failure is still reported
+	// once. Without it the run stops.
+	IgnoreLogErrors bool
 	// Resume continues the run kept in the state folder.
 	Resume bool
 	// Vars are set before the first step (--var), after the sequence's
@@ -118,6 +122,15 @@ type runner struct {
 	start   time.Time
 	now     func() time.Time
 	changed string // resume: the given file differs from the kept copy (its path)
+	// jseq is the journal's last sequence number; storeErr the first
+	// failure to keep the state (it stops the run); sealer seals secret
+	// variables; lock holds the state folder.
+	jseq     int64
+	storeErr error
+	sealer   *secret.Sealer
+	lock     *dirLock
+	// logReported: the log failure was reported on the console.
+	logReported bool
 	// continued is the instruction that asked to run again after a
 	// restart (SMSTSRetryRequested), -1 when none: it may continue in the
 	// other environment (Setup Windows and ConfigMgr starts in WinPE and
@@ -156,10 +169,22 @@ func Run(ctx context.Context, seq *sequence.Sequence, opts Options) (*Result, er
 	stateDir := r.stateDir()
 	fresh := !opts.Resume
 	var seqData []byte
-	if opts.Resume {
-		if opts.NoState || stateDir == "" {
-			return nil, errors.New("resume needs a state folder (--state DIR)")
+	if opts.Resume && (opts.NoState || stateDir == "") {
+		return nil, errors.New("resume needs a state folder (--state DIR)")
+	}
+	if !opts.NoState && stateDir != "" {
+		// One engine per state folder, for the whole run (a second run
+		// or resume is refused; a dead holder's lock is taken over).
+		lock, err := lockStateDir(stateDir, opts.Resume)
+		if err != nil {
+			return nil, err
 		}
+		if lock != nil {
+			r.lock = lock
+			defer func() { r.lock.release() }()
+		}
+	}
+	if opts.Resume {
 		st, err := LoadState(stateDir)
 		if err != nil {
 			return nil, err
@@ -231,6 +256,10 @@ func Run(ctx context.Context, seq *sequence.Sequence, opts Options) (*Result, er
 		r.st = &State{Format: stateFormat, RunID: hex.EncodeToString(id), Sequence: seq.Name, Source: opts.Source,
 			SHA256: checksum(seqData), Size: len(r.table), Status: statusRunning, Started: r.start}
 	}
+	r.jseq = r.st.Journal
+	if err := r.initSealer(); err != nil {
+		return nil, fmt.Errorf("prepare the sealing of secret variables: %w", err)
+	}
 	if !opts.NoState && stateDir != "" {
 		s, err := openStore(stateDir, fresh, seqData, !opts.NoSync)
 		if err != nil {
@@ -299,6 +328,9 @@ func Unfinished(ctx context.Context, opts Options) (*State, string, error) {
 	dir := StateDirFor(opts, m)
 	if dir == "" {
 		return nil, "", nil
+	}
+	if err := checkLock(dir); err != nil {
+		return nil, dir, err
 	}
 	if _, err := os.Stat(filepath.Join(dir, StateFile)); err != nil {
 		return nil, dir, nil
@@ -470,6 +502,7 @@ func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
 		for _, v := range r.st.Vars {
 			r.vars.SetReadOnly(v.Name, v.Value)
 		}
+		r.restoreSealed()
 	} else {
 		for _, v := range r.seq.Variables {
 			r.vars.Set(v.Name, v.Value)
@@ -508,6 +541,16 @@ func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
 	}
 	r.log.info(EngineComponent, "Environment: %s, %s firmware, log %s, state %s.", envWords(r.mach), map[bool]string{true: "UEFI", false: "BIOS"}[r.mach.UEFI], orNone(r.log.path()), orNone(stateDir))
 	r.st.Status = statusRunning
+	if resumed {
+		r.endStale()
+	}
+	// The state exists, durably, before the first instruction runs: a
+	// crash in the very first step can be resumed.
+	r.vars.trackChanges()
+	var final *Result
+	if err := r.save(); err != nil {
+		final = r.stateFailed()
+	}
 
 	done := 0
 	for _, in := range r.table {
@@ -517,8 +560,15 @@ func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
 	}
 	r.emit(RunStarted{Sequence: r.seq.Name, Total: r.total, Done: done, Resumed: resumed, LogPath: r.log.path(), StateDir: stateDir, Machine: r.mach, Time: r.start})
 
-	var final *Result
 	for final == nil {
+		if r.storeErr != nil {
+			final = r.stateFailed()
+			break
+		}
+		if err := r.logFailed(); err != nil {
+			final = r.finish(StatusFailed, CodeOf(err), nil, err.Error())
+			break
+		}
 		if r.st.Pointer >= len(r.table) {
 			final = r.finish(StatusSucceeded, 0, nil, "")
 			break
@@ -605,10 +655,10 @@ func (r *runner) group(in *instr) {
 					res.Outcome = outcome
 					res.Message = reason
 				}
-			}, false)
+			}, true)
 		}
 		r.emit(GroupSkipped{Path: in.path, Name: it.Name, Reason: reason, Steps: n})
-		r.advance(in.end)
+		r.commit(nil, in.end)
 	}
 	if it.Disabled {
 		r.log.info(EngineComponent, "The group (%s) is disabled; its steps are skipped.", it.Name)
@@ -629,17 +679,23 @@ func (r *runner) group(in *instr) {
 	}
 	r.log.info(EngineComponent, "The group (%s) has been successfully started", it.Name)
 	r.emit(GroupStarted{Path: in.path, Name: it.Name})
+	// Entering a group moves the pointer in memory only: the next
+	// step's durable write (or its journal line) records where the run
+	// is, and a resume never evaluates the group's condition again once
+	// one of its steps started.
 	r.advance(in.index + 1)
 }
 
-// advance moves the pointer (state saved with the next step).
+// advance moves the pointer in memory.
 func (r *runner) advance(to int) { r.st.Pointer = to }
 
-func (r *runner) setResult(in *instr, fn func(*StepResult), persist bool) {
+// setResult changes an item's result; record appends it to the journal
+// without moving the pointer (a step's own end is committed instead).
+func (r *runner) setResult(in *instr, fn func(*StepResult), record bool) {
 	if i, ok := r.resIdx[in.index]; ok {
 		fn(&r.results[i])
-		if persist && r.store != nil {
-			r.store.result(r.results[i])
+		if record {
+			r.record(r.results[i])
 		}
 	}
 }
@@ -649,30 +705,6 @@ func (r *runner) resultOf(in *instr) *StepResult {
 		return &r.results[i]
 	}
 	return nil
-}
-
-// save writes the state (pointer, variables, step in progress).
-func (r *runner) save() {
-	if r.store == nil {
-		return
-	}
-	r.st.Vars = r.st.Vars[:0]
-	r.st.OmittedSecrets = r.st.OmittedSecrets[:0]
-	for _, v := range r.vars.All() {
-		if strings.HasPrefix(v.Name, "_") {
-			continue // the engine sets them again at start
-		}
-		if IsSecretVariable(v.Name) {
-			r.st.OmittedSecrets = append(r.st.OmittedSecrets, v.Name)
-			continue
-		}
-		r.st.Vars = append(r.st.Vars, StateVar{Name: v.Name, Value: v.Value})
-	}
-	r.st.Saved = r.now()
-	r.st.LogDir = r.log.dir
-	if err := r.store.save(r.st); err != nil {
-		r.log.error(EngineComponent, "Failed to save the task sequence state in %s: %v", r.store.dir, err)
-	}
 }
 
 func successCode(it *sequence.Item, code int64) bool {
@@ -716,10 +748,9 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 		r.log.info(comp, "The task sequence execution engine skipped the action (%s) in the group (%s) because the condition was evaluated to be false", it.Name, r.groupName(in))
 		r.setResult(in, func(res *StepResult) {
 			res.Outcome, res.Message, res.ExitCode, res.Duration = Skipped, "the condition is false: "+reason, 0, 0
-		}, true)
+		}, false)
 		r.emit(StepFinished{Result: *r.resultOf(in)})
-		r.advance(in.index + 1)
-		r.save()
+		r.commit(r.resultOf(in), in.index+1)
 		return nil
 	}
 	attempt := 1
@@ -727,6 +758,7 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 		attempt = p.Attempts + 1
 	}
 	r.st.InProgress = nil
+	r.st.Processes = nil
 	start := r.now()
 	r.emit(StepStarted{Number: in.number, Total: r.total, Path: in.path, Name: it.Name, Type: it.Type, Attempt: attempt, Time: start})
 	r.log.step = in.path
@@ -756,12 +788,17 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 		return fail(CodeNotImplemented, "no action is registered for the step type "+it.Type, nil)
 	}
 	if _, quick := action.(quickAction); !quick && r.store != nil {
-		if r.st.Pointer != in.index {
-			r.st.Pointer = in.index
-			r.save()
+		// Durably, before the step touches the machine: this
+		// instruction is running (attempt N). A crash from here on
+		// resumes at it, inside its groups, whatever their conditions
+		// say by then.
+		r.st.Pointer = in.index
+		r.st.InProgress = &Attempt{Index: in.index, Attempts: attempt}
+		if r.save() != nil {
+			return r.stateFailed()
 		}
-		if err := r.store.started(in.index, attempt); err != nil {
-			r.log.error(EngineComponent, "Failed to save the task sequence state in %s: %v", r.store.dir, err)
+		if r.journal(journalLine{StepResult: StepResult{Index: in.index, Started: true, Attempt: attempt}}) != nil {
+			return r.stateFailed()
 		}
 	}
 
@@ -780,7 +817,7 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 	if it.Timeout > 0 {
 		stepCtx, cancel = context.WithTimeout(ctx, it.Timeout+2*time.Second)
 	}
-	sc := &StepContext{Item: it, Props: props, Path: in.path, Platform: r.plat, Vars: r.vars, Machine: r.mach,
+	sc := &StepContext{Item: it, Props: props, Path: in.path, Platform: tracked{Platform: r.plat, r: r, index: in.index}, Vars: r.vars, Machine: r.mach,
 		Offline: r.opts.Offline, BootImage: r.bootImage(), Timeout: it.Timeout, r: r}
 	code, err := action.Run(stepCtx, sc)
 	cancel()
@@ -818,7 +855,7 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 	dur := r.now().Sub(start)
 	r.setResult(in, func(res *StepResult) {
 		res.Outcome, res.ExitCode, res.Duration, res.Message, res.Output, res.Attempt = Succeeded, code, dur, "", sc.OutputTail(), attempt
-	}, true)
+	}, false)
 	r.emit(StepFinished{Result: *r.resultOf(in)})
 	next := in.index + 1
 	if SameCode(code, CodeRebootRequired) && rebootTarget == "" {
@@ -832,10 +869,10 @@ func (r *runner) step(ctx context.Context, in *instr) *Result {
 		if retry {
 			next = in.index
 		}
+		r.commit(r.resultOf(in), next)
 		return r.reboot(ctx, in, next, rb, retry)
 	}
-	r.advance(next)
-	r.save()
+	r.commit(r.resultOf(in), next)
 	r.followEnvironment()
 	return nil
 }
@@ -887,12 +924,11 @@ func (r *runner) failed(in *instr, attempt int, start time.Time, code int64, msg
 	}
 	r.setResult(in, func(res *StepResult) {
 		res.Outcome, res.ExitCode, res.Duration, res.Message, res.Output, res.Attempt = outcome, code, dur, msg, tail, attempt
-	}, true)
+	}, false)
 	r.emit(StepFinished{Result: *r.resultOf(in)})
 	if it.ContinueOnError {
 		r.log.info(EngineComponent, "The action (%s) failed, and continue on error is set: the execution continues with the next item.", it.Name)
-		r.advance(in.index + 1)
-		r.save()
+		r.commit(r.resultOf(in), in.index+1)
 		return nil
 	}
 	for p := in.parent; p >= 0; p = r.table[p].parent {
@@ -909,16 +945,16 @@ func (r *runner) failed(in *instr, attempt int, start time.Time, code int64, msg
 					if res.Outcome == NotRun {
 						res.Outcome, res.Message = Skipped, "skipped after "+it.Name+" failed in the group "+g.item.Name
 					}
-				}, false)
+				}, true)
 			}
 			r.emit(GroupSkipped{Path: g.path, Name: g.item.Name, Reason: "the rest of the group is skipped after " + it.Name + " failed", Steps: n})
-			r.advance(g.end)
-			r.save()
+			r.commit(r.resultOf(in), g.end)
 			return nil
 		}
 		r.log.error(EngineComponent, "The execution of the group (%s) has failed and the execution has been aborted. An action failed.", g.item.Name)
 	}
 	res := r.resultOf(in)
+	r.record(*res)
 	return r.finish(StatusFailed, code, res, "")
 }
 
@@ -939,6 +975,7 @@ func (r *runner) cancelled(sr *stepRun) *Result {
 		r.setResult(sr.in, func(res *StepResult) {
 			res.Outcome, res.ExitCode, res.Duration, res.Output, res.Attempt, res.Message = Cancelled, CodeCancelled, dur, sr.tail, sr.attempt, "stopped by the user"
 		}, true)
+		r.st.Processes = nil
 		r.emit(StepFinished{Result: *r.resultOf(sr.in)})
 		r.st.Pointer = sr.in.index
 	} else {
@@ -954,7 +991,9 @@ func (r *runner) reboot(ctx context.Context, in *instr, next int, rb Reboot, ret
 	r.st.InProgress = nil
 	r.st.Reboot = &RebootState{Target: rb.Target, Step: in.item.Name, Retry: retry}
 	r.st.Status = StatusRestarting
-	r.save()
+	if r.save() != nil {
+		return r.stateFailed()
+	}
 	what := "the next step"
 	if retry {
 		what = "the same step (SMSTSRetryRequested)"
@@ -1033,7 +1072,16 @@ func (r *runner) finish(status Status, code int64, failed *StepResult, msg strin
 		}
 	}
 	r.st.Elapsed = elapsed
-	r.save()
+	if status != StatusSucceeded && status != StatusFailed {
+		// The step in progress (if any) is not running any more.
+		r.st.Processes = nil
+	}
+	if err := r.save(); err != nil && status != StatusFailed {
+		// The end could not be recorded: a resume would run steps
+		// again, so the run has failed after all.
+		status, code, msg = StatusFailed, CodeOf(err), err.Error()
+		r.st.Status = status
+	}
 	res := &Result{Sequence: r.seq.Name, Status: status, Code: code, Steps: append([]StepResult(nil), r.results...),
 		LogPath: r.log.path(), Elapsed: elapsed, Message: msg}
 	if r.store != nil {

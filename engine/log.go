@@ -76,6 +76,10 @@ type logger struct {
 	step   string
 	sink   func(LogEntry)
 	fileOf func(skip int) string
+	// err is the first failure to write a log file; the files are not
+	// written after it (a record is never left cut in half: the file is
+	// cut back to its last whole record).
+	err error
 }
 
 // callerFile is file="source:line" of the code that logged.
@@ -218,17 +222,36 @@ func (l *logger) write(skip, typ int, component, msg string) {
 	t := now()
 	e := LogEntry{Time: t, Type: typ, Component: component, Thread: l.thread, File: file, Message: msg, Step: l.step}
 	l.mu.Lock()
-	if l.f != nil {
-		io.WriteString(l.f, FormatCMTrace(t, typ, component, l.thread, file, msg))
+	if l.f != nil && l.err == nil {
+		l.writeWhole(l.f, []byte(FormatCMTrace(t, typ, component, l.thread, file, msg)))
 	}
-	if l.jf != nil {
+	if l.jf != nil && l.err == nil {
 		b, _ := json.Marshal(e)
-		l.jf.Write(append(b, '\n'))
+		l.writeWhole(l.jf, append(b, '\n'))
 	}
 	l.mu.Unlock()
 	if l.sink != nil {
 		l.sink(e)
 	}
+}
+
+// writeWhole appends a record; when it fails the file is cut back to
+// where the record started and the failure kept (callers hold l.mu).
+func (l *logger) writeWhole(f *os.File, rec []byte) {
+	off, serr := f.Seek(0, io.SeekEnd)
+	if _, err := f.Write(rec); err != nil {
+		if serr == nil {
+			f.Truncate(off)
+		}
+		l.err = fmt.Errorf("cannot write %s: %w", f.Name(), err)
+	}
+}
+
+// failure returns the first failure to write the log.
+func (l *logger) failure() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
 }
 
 func (l *logger) info(component, format string, args ...any) {

@@ -117,6 +117,17 @@ type Command struct {
 	// SplitCR also ends a line at a lone carriage return, so progress
 	// bars redrawn with \r (DISM) arrive as they are drawn.
 	SplitCR bool
+	// Started, when set, is told the process group right after the
+	// command starts (the engine journals it, so a resume after the
+	// engine died can end what is still running).
+	Started func(ProcessRef)
+}
+
+// ProcessEnder is implemented by platforms that can end a process group
+// a dead engine left running. EndProcessGroup reports whether anything
+// was still running (and was ended).
+type ProcessEnder interface {
+	EndProcessGroup(p ProcessRef) (bool, error)
 }
 
 // Disk is a physical disk.

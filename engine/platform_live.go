@@ -145,6 +145,9 @@ func runProcess(ctx context.Context, cmd *exec.Cmd, c Command, started func(*exe
 	}
 	outW.Close()
 	errW.Close()
+	if c.Started != nil {
+		c.Started(ProcessRef{PID: cmd.Process.Pid, Start: processStart(cmd.Process.Pid)})
+	}
 	if started != nil {
 		if err := started(cmd); err != nil {
 			kill(cmd)

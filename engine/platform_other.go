@@ -40,10 +40,12 @@ func goArch() string {
 }
 
 // Run runs the line with /bin/sh -c in its own process group, so that the
-// whole tree can be killed.
+// whole tree can be killed; on Linux the shell dies with the engine
+// (parent-death signal) and a resume ends the rest of the group.
 func (l *live) Run(ctx context.Context, c Command) (int64, error) {
 	cmd := exec.Command("/bin/sh", "-c", c.Line)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	dieWithParent(cmd.SysProcAttr)
 	return runProcess(ctx, cmd, c, nil, func(cmd *exec.Cmd) {
 		if cmd.Process != nil {
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
@@ -73,3 +75,23 @@ func (l *live) Software(productCode, upgradeCode string) ([]condition.Installed,
 }
 
 func fileVersion(path string) string { return "" }
+
+// EndProcessGroup ends a process group a dead engine left running: the
+// group of the recorded leader, when the leader is still the process
+// that was recorded (same start time) or has exited while others of its
+// group live on (a group's id is not reused while the group exists).
+func (l *live) EndProcessGroup(p ProcessRef) (bool, error) {
+	if p.PID <= 1 {
+		return false, nil
+	}
+	if err := syscall.Kill(-p.PID, 0); err != nil {
+		return false, nil // no such group any more
+	}
+	if st := processStart(p.PID); st != 0 && p.Start != 0 && st != p.Start {
+		return false, nil // the id belongs to another process now
+	}
+	if err := syscall.Kill(-p.PID, syscall.SIGKILL); err != nil && err != syscall.ESRCH {
+		return false, err
+	}
+	return true, nil
+}

@@ -98,6 +98,9 @@ func (l *live) Run(ctx context.Context, c Command) (int64, error) {
 		return 0, fmt.Errorf("create job object: %w", err)
 	}
 	defer windows.CloseHandle(job)
+	if err := killOnClose(job); err != nil {
+		return 0, fmt.Errorf("set up the job object: %w", err)
+	}
 	return runProcess(ctx, cmd, c, func(cmd *exec.Cmd) error {
 		h, err := windows.OpenProcess(windows.PROCESS_SET_QUOTA|windows.PROCESS_TERMINATE, false, uint32(cmd.Process.Pid))
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/refimage/refimage/engine/sequence"
@@ -43,13 +44,26 @@ type State struct {
 	Reboot     *RebootState `json:"reboot,omitempty"`
 	Status     Status       `json:"status"`
 	Vars       []StateVar   `json:"variables"`
-	// OmittedSecrets are variables that held secrets and were not
-	// written; give them again with --var when resuming.
-	OmittedSecrets []string      `json:"omitted_secrets,omitempty"`
-	Started        time.Time     `json:"started"`
-	Saved          time.Time     `json:"saved"`
-	Elapsed        time.Duration `json:"elapsed"` // before the current process
-	LogDir         string        `json:"log_dir,omitempty"`
+	// Sealed are the variables that hold secrets, encrypted with a key
+	// derived from the sequence's own secrets (revealed again when the
+	// run resumes) and Salt; never in clear.
+	Sealed []StateVar `json:"sealed,omitempty"`
+	Salt   string     `json:"salt,omitempty"`
+	// OmittedSecrets are variables that held secrets and could not be
+	// sealed (the sequence has no secret to derive a key from); give
+	// them again with --var when resuming.
+	OmittedSecrets []string `json:"omitted_secrets,omitempty"`
+	// Journal is the last record of results.jsonl this state includes;
+	// LoadState applies the records after it (a step finished after the
+	// last durable write).
+	Journal int64 `json:"journal,omitempty"`
+	// Processes are the commands the step in progress started, so a
+	// resume can end what a dead engine left running.
+	Processes []ProcessRef  `json:"processes,omitempty"`
+	Started   time.Time     `json:"started"`
+	Saved     time.Time     `json:"saved"`
+	Elapsed   time.Duration `json:"elapsed"` // before the current process
+	LogDir    string        `json:"log_dir,omitempty"`
 }
 
 // Attempt is a step in progress.
@@ -63,6 +77,14 @@ type RebootState struct {
 	Target string `json:"target"`
 	Step   string `json:"step"`
 	Retry  bool   `json:"retry"` // SMSTSRetryRequested: run the step again
+}
+
+// ProcessRef names a process group a step started: its leader's
+// process id and, where the OS tells, the leader's start time (so a
+// reused id is never mistaken for it).
+type ProcessRef struct {
+	PID   int    `json:"pid"`
+	Start uint64 `json:"start,omitempty"`
 }
 
 // StateVar is a saved variable.
@@ -107,6 +129,14 @@ func ParseState(data []byte) (*State, error) {
 			return nil, fmt.Errorf("the state file is damaged: variable %q: %v", v.Name, err)
 		}
 	}
+	for _, v := range st.Sealed {
+		if !validAnyName(v.Name) || !strings.HasPrefix(v.Value, "seal:v1:") {
+			return nil, fmt.Errorf("the state file is damaged: sealed variable %q", v.Name)
+		}
+	}
+	if st.Journal < 0 {
+		return nil, errors.New("the state file is damaged: negative journal position")
+	}
 	return &st, nil
 }
 
@@ -121,8 +151,8 @@ func ParseResults(data []byte) []StepResult {
 			continue
 		}
 		var r StepResult
-		if json.Unmarshal(line, &r) != nil || r.Index < 0 || r.Started {
-			continue
+		if json.Unmarshal(line, &r) != nil || r.Index < 0 || r.Started || r.Outcome == "" {
+			continue // torn, a start, a pointer move or a process record
 		}
 		if i, ok := at[r.Index]; ok {
 			out[i] = r
@@ -149,11 +179,17 @@ func LoadState(dir string) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.InProgress == nil && st.Status != StatusSucceeded && st.Status != StatusFailed {
-		if res, err := os.ReadFile(filepath.Join(dir, ResultsFile)); err == nil {
-			if a := InProgress(res); a != nil && a.Index >= st.Pointer && a.Index < st.Size {
-				st.InProgress = a
-			}
+	if st.Status == StatusSucceeded || st.Status == StatusFailed {
+		return st, nil
+	}
+	res, err := os.ReadFile(filepath.Join(dir, ResultsFile))
+	if err != nil {
+		return st, nil
+	}
+	if !replayJournal(st, res) && st.InProgress == nil {
+		// A state written before the journal had sequence numbers.
+		if a := InProgress(res); a != nil && a.Index >= st.Pointer && a.Index < st.Size {
+			st.InProgress = a
 		}
 	}
 	return st, nil
@@ -178,7 +214,7 @@ func InProgress(data []byte) *Attempt {
 				a = 1
 			}
 			last = &Attempt{Index: r.Index, Attempts: a}
-		case last != nil && r.Index == last.Index:
+		case last != nil && r.Index == last.Index && r.Outcome != "":
 			last = nil
 		}
 	}
@@ -215,6 +251,7 @@ func openStore(dir string, fresh bool, seqData []byte, sync bool) (*store, error
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("state folder: %w", err)
 	}
+	removeStaleTemps(dir)
 	s := &store{dir: dir, sync: sync, seq: seqData}
 	if !fresh {
 		data, err := os.ReadFile(filepath.Join(dir, SequenceFile))
@@ -255,8 +292,11 @@ func (s *store) save(st *State) error {
 	return sequence.WriteFileAtomic(filepath.Join(s.dir, StateFile), data, 0o600)
 }
 
-func (s *store) result(r StepResult) error {
-	b, err := json.Marshal(r)
+// append writes one journal line. It is not synced: the kernel keeps
+// it when the process dies; the next durable state write covers a power
+// cut.
+func (s *store) append(jl journalLine) error {
+	b, err := json.Marshal(jl)
 	if err != nil {
 		return err
 	}
@@ -264,11 +304,19 @@ func (s *store) result(r StepResult) error {
 	return err
 }
 
-// started appends a start record. It is not synced: it must survive the
-// process dying (the page cache has it), a power cut may lose it.
-func (s *store) started(index, attempt int) error {
-	_, err := fmt.Fprintf(s.results, "{\"index\":%d,\"started\":true,\"attempt\":%d}\n", index, attempt)
-	return err
+func (s *store) statePath() string   { return filepath.Join(s.dir, StateFile) }
+func (s *store) resultsPath() string { return filepath.Join(s.dir, ResultsFile) }
+
+// removeStaleTemps removes what interrupted atomic writes left in the
+// state folder (.state.json.tmp-*, …): no other process writes there
+// while the engine holds the folder's lock.
+func removeStaleTemps(dir string) {
+	for _, name := range []string{StateFile, ResultsFile, SequenceFile} {
+		matches, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp-*"))
+		for _, m := range matches {
+			os.Remove(m)
+		}
+	}
 }
 
 func (s *store) close() {

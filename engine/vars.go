@@ -25,10 +25,18 @@ type Vars struct {
 	size int
 	// onSecret is told every value of a secret variable, for redaction.
 	onSecret func(value string, productKey bool)
+	// holdsSecret reports whether a value contains a known secret: such
+	// a value is a secret too, whatever the variable's name (a copy, an
+	// expansion, a command's output that printed it).
+	holdsSecret func(value string) bool
+	// dirty are the names (lower case) changed since the last
+	// takeChanges, for the run's journal.
+	dirty map[string]bool
 }
 
 type varEntry struct {
 	name, value string
+	secret      bool
 }
 
 // NewVars returns an empty environment.
@@ -108,6 +116,9 @@ func (v *Vars) set(name, value string) error {
 	}
 	key := strings.ToLower(name)
 	old := v.m[key]
+	if v.dirty != nil {
+		v.dirty[key] = true
+	}
 	if value == "" {
 		if old != nil {
 			v.size -= len(old.name) + len(old.value)
@@ -123,15 +134,74 @@ func (v *Vars) set(name, value string) error {
 		return &Error{Code: CodeInvalidParam, Msg: "the task sequence environment is full (32 MB)"}
 	}
 	v.size += grow
-	if IsSecretVariable(name) && v.onSecret != nil && !plainWord(value) {
+	named := IsSecretVariable(name)
+	if named && v.onSecret != nil && !plainWord(value) {
 		v.onSecret(value, strings.EqualFold(name, "OSDProductKey"))
 	}
+	secret := named || v.holdsSecret != nil && v.holdsSecret(value)
 	if old != nil {
 		old.value = value // keeps the first spelling of the name
+		old.secret = secret
 		return nil
 	}
-	v.m[key] = &varEntry{name: name, value: value}
+	v.m[key] = &varEntry{name: name, value: value, secret: secret}
 	return nil
+}
+
+// setSecret sets a variable restored from sealed state: it stays a
+// secret whatever its name, and its value is masked from now on.
+func (v *Vars) setSecret(name, value string) error {
+	if v.onSecret != nil && !plainWord(value) {
+		v.onSecret(value, strings.EqualFold(name, "OSDProductKey"))
+	}
+	if err := v.set(name, value); err != nil {
+		return err
+	}
+	if e := v.m[strings.ToLower(name)]; e != nil {
+		e.secret = true
+	}
+	return nil
+}
+
+// IsSecret reports whether a variable holds a secret: a secret name, a
+// value that contains a known secret, or a value restored sealed.
+func (v *Vars) IsSecret(name string) bool {
+	e, ok := v.m[strings.ToLower(strings.TrimSpace(name))]
+	return ok && e.secret
+}
+
+// trackChanges starts recording which variables change.
+func (v *Vars) trackChanges() { v.dirty = map[string]bool{} }
+
+// varChange is one change of the environment: a value, or a deletion.
+type varChange struct {
+	Name    string
+	Value   string
+	Deleted bool
+	Secret  bool
+}
+
+// takeChanges returns the variables changed since the last call, sorted
+// by name, and starts a new record.
+func (v *Vars) takeChanges() []varChange {
+	if len(v.dirty) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(v.dirty))
+	for k := range v.dirty {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]varChange, 0, len(keys))
+	for _, k := range keys {
+		if e := v.m[k]; e != nil {
+			out = append(out, varChange{Name: e.name, Value: e.value, Secret: e.secret})
+		} else {
+			out = append(out, varChange{Name: k, Deleted: true})
+		}
+	}
+	clear(v.dirty)
+	return out
 }
 
 // Delete removes a variable (read-only ones too: the engine uses it).

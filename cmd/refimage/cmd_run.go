@@ -47,7 +47,10 @@ user's config folder; steps that need a running Windows fail clearly.
 
 smsts.log (CMTrace format) goes to --log DIR or follows the environment;
 --log-format json adds smsts.jsonl beside it. Secrets are masked in every
-log; prompt secrets are asked for before the run starts.
+log; prompt secrets are asked for before the run starts. A log that
+cannot be written (a full disk) stops the run unless --ignore-log-errors;
+a state that cannot be saved always stops it (exit 1). One run at a time
+holds a state folder: a second run or resume there is refused (exit 2).
 
 Exit codes: 0 the run succeeded (or the computer is restarting to go on),
 1 it failed or needs a restart this platform cannot do, 2 bad input,
@@ -74,6 +77,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	stateDir := fs.String("state", "", "keep the state in `DIR`")
 	logDir := fs.String("log", "", "write smsts.log in `DIR`")
 	logFormat := fs.String("log-format", "cmtrace", "cmtrace, or json to add smsts.jsonl")
+	ignoreLogErrors := fs.Bool("ignore-log-errors", false, "go on when smsts.log cannot be written (reported once)")
 	plain := fs.Bool("plain", false, "plain lines instead of the progress view")
 	envName := fs.String("env", "winpe", "simulated environment off Windows: winpe or full-os")
 	uefi := fs.Bool("uefi", false, "simulated UEFI firmware (the default off Windows)")
@@ -142,7 +146,9 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		LogDir:   *logDir,
 		JSONLog:  *logFormat == "json",
 		Vars:     vs,
-		Offline:  *offline,
+
+		IgnoreLogErrors: *ignoreLogErrors,
+		Offline:         *offline,
 	}
 	resolver := &secret.StdResolver{
 		Lookup: func(n string) (string, bool) { v := env.getenv(n); return v, v != "" },
@@ -180,6 +186,10 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		}
 	}
 	st, dir, err := engine.Unfinished(ctx, opts)
+	var locked *engine.LockedError
+	if errors.As(err, &locked) {
+		return usageErrorf("%v", err)
+	}
 	if err != nil && (*resume || !*fresh) {
 		return failedf("%v", err)
 	}
@@ -232,7 +242,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		}
 	}
 	if err != nil {
-		if errors.Is(err, engine.ErrNothingToResume) {
+		if errors.Is(err, engine.ErrNothingToResume) || errors.As(err, &locked) {
 			return usageErrorf("%v", err)
 		}
 		return failedf("%v", err)

@@ -61,3 +61,20 @@ func (r *Redactor) Redact(s string) string {
 	}
 	return rep.Replace(s)
 }
+
+// Contains reports whether s contains a registered secret: a value
+// built from a secret (a copy, an expansion, output that printed it) is
+// a secret too.
+func (r *Redactor) Contains(s string) bool {
+	if r == nil || len(s) < 3 {
+		return false
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for i := 0; i < len(r.pairs); i += 2 {
+		if strings.Contains(s, r.pairs[i]) {
+			return true
+		}
+	}
+	return false
+}
