@@ -12,6 +12,11 @@ import (
 	"github.com/refimage/refimage/engine/sequence/secret"
 )
 
+// crashHook, set by tests only, is called after every durable state
+// write and every journal line: a test makes it stop the run there as
+// a kill -9 would (nothing more is written).
+var crashHook func()
+
 // StateError is a failure to keep the run's state: the run stops, since
 // a resume could no longer know what ran (docs/engine.md).
 type StateError struct {
@@ -133,6 +138,9 @@ func (r *runner) save() error {
 		r.log.error(EngineComponent, "Failed to save the task sequence state: %v", r.storeErr)
 		return r.storeErr
 	}
+	if crashHook != nil {
+		crashHook()
+	}
 	return nil
 }
 
@@ -177,6 +185,9 @@ func (r *runner) journalLine(jl journalLine, withVars bool) error {
 		r.storeErr = &StateError{Path: r.store.resultsPath(), Err: err}
 		r.log.error(EngineComponent, "Failed to save the task sequence state: %v", r.storeErr)
 		return r.storeErr
+	}
+	if crashHook != nil {
+		crashHook()
 	}
 	return nil
 }
