@@ -25,7 +25,11 @@ func TestMain(m *testing.M) {
 		if seq == nil || len(probs.Errors()) > 0 {
 			os.Exit(3)
 		}
-		res, err := engine.Run(context.Background(), seq, liveOpts(os.Getenv("REFIMAGE_DIR")))
+		o := liveOpts(os.Getenv("REFIMAGE_DIR"))
+		if os.Getenv("REFIMAGE_RESUME") == "1" {
+			o.Resume, seq = true, nil
+		}
+		res, err := engine.Run(context.Background(), seq, o)
 		if err != nil || res.Status != engine.StatusSucceeded {
 			os.Exit(1)
 		}

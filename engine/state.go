@@ -239,6 +239,10 @@ func LoadStateSequence(dir string, st *State) (*sequence.Sequence, error) {
 	return seq, nil
 }
 
+// writeStateFile writes state.json (tests replace it to inject a full
+// disk).
+var writeStateFile = sequence.WriteFileAtomic
+
 // store writes state files in a folder.
 type store struct {
 	dir     string
@@ -289,7 +293,7 @@ func (s *store) save(st *State) error {
 	if !s.sync {
 		return os.WriteFile(filepath.Join(s.dir, StateFile), data, 0o600)
 	}
-	return sequence.WriteFileAtomic(filepath.Join(s.dir, StateFile), data, 0o600)
+	return writeStateFile(filepath.Join(s.dir, StateFile), data, 0o600)
 }
 
 // append writes one journal line. It is not synced: the kernel keeps
