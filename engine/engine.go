@@ -223,6 +223,7 @@ func Run(ctx context.Context, seq *sequence.Sequence, opts Options) (*Result, er
 	}
 	r.vars = NewVars()
 	r.vars.onSecret = r.red.Add
+	r.vars.holdsSecret = r.red.Contains
 
 	// Secrets first: every one is revealed (asked for) now, not an hour
 	// into the run, and registered for masking before anything logs.
