@@ -1,6 +1,7 @@
-// Package iso writes ISO 9660 images with Joliet names and El Torito boot
-// entries, the way oscdimg lays out WinPE media: a BIOS no-emulation entry
-// (etfsboot.com) and a UEFI entry (efisys.bin, platform 0xEF).
+// Package iso writes ISO 9660 images with Joliet names, a UDF 1.02 bridge
+// and El Torito boot entries, the way oscdimg lays out WinPE media: a BIOS
+// no-emulation entry (etfsboot.com) and a UEFI entry (efisys.bin, platform
+// 0xEF).
 //
 // The image has
 //
@@ -14,9 +15,12 @@
 //     does not find BOOTMGR;1, KB931708);
 //   - a Joliet tree with the names as given (mixed case, up to 64 UCS-2
 //     characters) sharing the file extents with the primary tree;
-//   - files of 4 GiB or more as ISO 9660 level 3 multi-extent files (several
-//     directory records of the same name, each but the last flagged
-//     "multi-extent"), in both trees.
+//   - a UDF 1.02 file system over the same file extents (udf.go), which
+//     Windows reads when it is there: names as given, and every file a
+//     single file with a 64-bit size;
+//   - files of 4 GiB or more also as ISO 9660 level 3 multi-extent files
+//     (several directory records of the same name, each but the last
+//     flagged "multi-extent"), in the ISO 9660 and Joliet trees.
 //
 // Write never holds file contents in memory: it lays out the trees first
 // and then writes the image front to back, streaming each source file, into

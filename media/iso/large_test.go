@@ -3,8 +3,11 @@ package iso
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,7 +20,8 @@ import (
 // TestLargeFileMultiExtent writes an image holding a sparse file of more
 // than 4 GiB (install.wim) and checks with xorriso that it is stored as a
 // two-extent ISO 9660 level 3 file in both trees, with the right bytes
-// around the start, the extent boundary and the end.
+// around the start, the extent boundary and the end; and with 7-Zip that
+// UDF holds it as one file whose SHA-256 is the source's.
 //
 // The source is sparse and Write skips zeros, so the image is sparse too:
 // the test reads 4 GiB of holes (a few seconds) but needs almost no disk.
@@ -165,4 +169,41 @@ func TestLargeFileMultiExtent(t *testing.T) {
 	if b, _ := os.ReadFile(part); string(b) != "small" {
 		t.Errorf("a.txt after the big file: %q", b)
 	}
+
+	// Through UDF the file is one file of its full size (five short
+	// allocation descriptors in one file entry), and 7-Zip streams it
+	// with the SHA-256 of the source. Streaming to a hash needs no disk.
+	z := oracle.Require(t, "7z")
+	_, sizes := udfPaths(t, out)
+	if sizes["/sources/install.wim"] != size || sizes["/a.txt"] != 5 {
+		t.Errorf("UDF sizes %v, want install.wim %d", sizes, int64(size))
+	}
+	want := sha256.New()
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(want, src); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, z, "x", "-tudf", "-so", out, "sources/install.wim")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	got := sha256.New()
+	n, err := io.Copy(got, pipe)
+	if werr := cmd.Wait(); err != nil || werr != nil {
+		t.Fatalf("7z x -so: %v %v\n%s", err, werr, stderr.String())
+	}
+	if n != size || !bytes.Equal(got.Sum(nil), want.Sum(nil)) {
+		t.Errorf("through UDF: %d bytes, SHA-256 %x; the source has %d bytes, %x", n, got.Sum(nil), int64(size), want.Sum(nil))
+	}
+	t.Logf("SHA-256 through UDF checked after %s: %x", time.Since(start).Round(time.Millisecond), got.Sum(nil))
 }

@@ -27,7 +27,18 @@ type image struct {
 	totalSectors int64
 	volID        string // ISO 9660 volume identifier
 	jVolID       string // Joliet volume identifier
+	label        string // the label as given (UDF)
 	time         time.Time
+
+	// UDF (udf.go)
+	vrsLBA     uint32 // BEA01, NSR02, TEA01
+	udfPart    uint32 // first sector of the partition
+	udfPartLen uint32 // its length in sectors
+	udfAnchor2 uint32 // the last sector: the second anchor
+	udfNextID  uint64 // the next unique ID
+	udfFiles   int
+	udfDirs    int
+	udfFEs     []*node // nodes in file entry order
 }
 
 // checkLabel validates a label and returns the primary and Joliet volume
@@ -161,7 +172,11 @@ func layout(files []File, opt Options) (*image, error) {
 	if err != nil {
 		return nil, err
 	}
-	img := &image{root: root, volID: vol, jVolID: jvol, time: opt.ModTime}
+	label := opt.Label
+	if label == "" {
+		label = DefaultLabel
+	}
+	img := &image{root: root, volID: vol, jVolID: jvol, label: label, time: opt.ModTime}
 	if img.time.IsZero() {
 		img.time = time.Now()
 	}
@@ -186,6 +201,9 @@ func layout(files []File, opt Options) (*image, error) {
 		}
 	}
 	for _, n := range nodes {
+		if n.file.Size > udfMaxFile {
+			return nil, fmt.Errorf("iso: %s has %d bytes; a file on this image holds at most %d (%d GiB)", n.file.Path, n.file.Size, int64(udfMaxFile), int64(udfMaxFile)>>30)
+		}
 		n.extents = 1
 		if n.file.Size > maxSingle {
 			n.extents = int((n.file.Size + maxExtent - 1) / maxExtent)
@@ -198,7 +216,7 @@ func layout(files []File, opt Options) (*image, error) {
 	}
 
 	// Volume descriptors from sector 16: PVD, boot record (17), Joliet
-	// SVD, terminator.
+	// SVD, terminator, then UDF's volume recognition sequence.
 	next := int64(17)
 	boot := img.bios != nil || img.uefi != nil
 	if boot {
@@ -206,9 +224,22 @@ func layout(files []File, opt Options) (*image, error) {
 	}
 	img.svdLBA = uint32(next)
 	next += 2 // SVD, terminator
+	img.vrsLBA = uint32(next)
+	next += 3 // BEA01, NSR02, TEA01
 	if boot {
 		img.catalogLBA = uint32(next)
 		next++
+	}
+	// UDF's volume descriptor sequences and integrity descriptor.
+	next = udfLVID + 2
+	// alloc places n sectors, stepping over UDF's anchor at 256.
+	alloc := func(n int64) uint32 {
+		if next <= udfAnchor && next+n > udfAnchor {
+			next = udfAnchor + 1
+		}
+		lba := next
+		next += n
+		return uint32(lba)
 	}
 	pts := pathTableSize(img.pDirs, false)
 	jts := pathTableSize(img.jDirs, true)
@@ -216,23 +247,49 @@ func layout(files []File, opt Options) (*image, error) {
 		return nil, fmt.Errorf("iso: path table too large")
 	}
 	img.pPathSize, img.jPathSize = uint32(pts), uint32(jts)
-	img.pPathL = uint32(next)
-	next += sectorsFor(pts)
-	img.pPathM = uint32(next)
-	next += sectorsFor(pts)
-	img.jPathL = uint32(next)
-	next += sectorsFor(jts)
-	img.jPathM = uint32(next)
-	next += sectorsFor(jts)
+	img.pPathL = alloc(sectorsFor(pts))
+	img.pPathM = alloc(sectorsFor(pts))
+	img.jPathL = alloc(sectorsFor(jts))
+	img.jPathM = alloc(sectorsFor(jts))
 	for _, d := range img.pDirs {
 		size := dirSize(d.pKids, false)
-		d.pLBA, d.pSize = uint32(next), uint32(size)
-		next += size / sectorSize
+		d.pLBA, d.pSize = alloc(size/sectorSize), uint32(size)
 	}
 	for _, d := range img.jDirs {
 		size := dirSize(d.jKids, true)
-		d.jLBA, d.jSize = uint32(next), uint32(size)
-		next += size / sectorSize
+		d.jLBA, d.jSize = alloc(size/sectorSize), uint32(size)
+	}
+
+	// The UDF partition: file set descriptor and terminator, a file
+	// entry for every directory and file, the directories' FIDs; then the
+	// file data, which the ISO trees share.
+	next = max(next, udfAnchor+1)
+	img.udfPart = uint32(next)
+	next += 2
+	img.udfNextID = udfFirstUniqueID
+	for _, d := range img.jDirs {
+		if d.parent == nil {
+			d.udfID = 0
+		} else {
+			d.udfID = img.udfNextID
+			img.udfNextID++
+		}
+		d.udfFE = alloc(1)
+		img.udfFEs = append(img.udfFEs, d)
+		img.udfDirs++
+		for _, c := range d.jKids {
+			if !c.dir {
+				c.udfID = img.udfNextID
+				img.udfNextID++
+				c.udfFE = alloc(1)
+				img.udfFEs = append(img.udfFEs, c)
+				img.udfFiles++
+			}
+		}
+	}
+	for _, d := range img.jDirs {
+		d.udfDirSize = udfDirSize(d)
+		d.udfDirLBA = alloc(sectorsFor(d.udfDirSize))
 	}
 
 	// File data: the boot images first, then the files in primary tree
@@ -264,6 +321,9 @@ func layout(files []File, opt Options) (*image, error) {
 		n.lba = uint32(next)
 		next += n.sectors
 	}
+	img.udfAnchor2 = uint32(next)
+	img.udfPartLen = uint32(next - int64(img.udfPart))
+	next++
 	if next-1 > maxLBA {
 		return nil, fmt.Errorf("iso: the image would have %d sectors; ISO 9660 addresses at most %d", next, int64(maxLBA)+1)
 	}

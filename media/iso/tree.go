@@ -50,6 +50,13 @@ type node struct {
 	input    int // index in the input, for a file
 	extents  int // directory records of a file (> 1: multi-extent)
 	bootLoad int64
+
+	// UDF
+	udfFE      uint32 // sector of the file entry
+	udfDirLBA  uint32 // first sector of a directory's FIDs
+	udfDirSize int64  // their size in bytes
+	udfID      uint64 // unique ID
+	udfHidden  bool   // the FID has the hidden flag
 }
 
 func (n *node) path() string {

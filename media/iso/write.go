@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 )
 
 // chunkSize is the unit of copying, of cancellation checks and of progress
@@ -92,6 +93,17 @@ func (img *image) write(ctx context.Context, f *os.File, progress func(done, tot
 	}
 	add(img.svdLBA, func() ([]byte, error) { return img.volumeDescriptor(true), nil })
 	add(img.svdLBA+1, func() ([]byte, error) { return terminator(), nil })
+	for i, id := range []string{"BEA01", "NSR02", "TEA01"} {
+		add(img.vrsLBA+uint32(i), func() ([]byte, error) { return vrs(id), nil })
+	}
+	add(udfMVDS, func() ([]byte, error) { return img.udfVDS(udfMVDS), nil })
+	add(udfRVDS, func() ([]byte, error) { return img.udfVDS(udfRVDS), nil })
+	add(udfLVID, func() ([]byte, error) { return img.udfIntegrity(), nil })
+	add(udfAnchor, func() ([]byte, error) { return img.udfAnchorAt(udfAnchor), nil })
+	add(img.udfPart, func() ([]byte, error) { return img.udfFileSet(), nil })
+	for _, n := range img.udfFEs {
+		add(n.udfFE, func() ([]byte, error) { return img.udfFileEntry(n), nil })
+	}
 	if img.catalogLBA != 0 {
 		add(img.catalogLBA, img.catalog)
 	}
@@ -105,6 +117,10 @@ func (img *image) write(ctx context.Context, f *os.File, progress func(done, tot
 	for _, d := range img.jDirs {
 		add(d.jLBA, func() ([]byte, error) { return img.dirExtent(d, true), nil })
 	}
+	for _, d := range img.jDirs {
+		add(d.udfDirLBA, func() ([]byte, error) { return img.udfDirectory(d), nil })
+	}
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].lba < steps[j].lba })
 	for _, s := range steps {
 		if err := w.skipTo(s.lba); err != nil {
 			return err
@@ -129,7 +145,10 @@ func (img *image) write(ctx context.Context, f *os.File, progress func(done, tot
 			return err
 		}
 	}
-	if err := w.skipTo(img.totalSectors); err != nil {
+	if err := w.skipTo(int64(img.udfAnchor2)); err != nil {
+		return err
+	}
+	if err := w.writeAll(img.udfAnchorAt(img.udfAnchor2)); err != nil {
 		return err
 	}
 	if err := f.Truncate(w.total); err != nil {
