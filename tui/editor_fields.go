@@ -9,7 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/msg"
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/wizard"
 )
 
 // edFieldKind is how a field of the Properties or Options tab is edited.
@@ -130,23 +132,29 @@ var stepChoices = map[string][]string{
 // stepChecks are the immediate checks of text fields, by key: the
 // validators the wizard uses, exported by engine/sequence.
 var stepChecks = map[string]func(string) string{
-	"product_key": sequence.ValidateProductKey,
+	"product_key": said(sequence.CheckProductKey),
 	"account": func(s string) string {
 		if s == "" {
 			return ""
 		}
-		return sequence.ValidateAccount(s)
+		return seqtx(sequence.CheckAccount(s))
 	},
-	"domain_ou":         sequence.ValidateDomainOU,
-	"output_variable":   optional(sequence.ValidateVariableName),
-	"letter_variable":   optional(sequence.ValidateVariableName),
-	"variable":          sequence.ValidateVariableName,
+	"domain_ou":         said(sequence.CheckDomainOU),
+	"output_variable":   optional(said(sequence.CheckVariableName)),
+	"letter_variable":   optional(said(sequence.CheckVariableName)),
+	"variable":          said(sequence.CheckVariableName),
 	"image_version":     maxLen(sequence.MaxImageVersion),
 	"created_by":        maxLen(sequence.MaxImageText),
 	"image_description": maxLen(sequence.MaxImageText),
 	"workgroup":         maxLen(sequence.MaxWorkgroup),
 	"message":           maxLen(sequence.MaxRestartMessage),
 	"command_line":      maxLen(sequence.MaxCommandLine),
+}
+
+// said makes a check of engine/sequence say its message in the current
+// language.
+func said(check func(string) msg.Message) func(string) string {
+	return func(s string) string { return seqtx(check(s)) }
 }
 
 func optional(f func(string) string) func(string) string {
@@ -232,7 +240,7 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 		f := edField{key: key, label: humanKey(key)}
 		check := stepChecks[key]
 		if key == "destination" && it.Type == "capture-os-image" {
-			check = sequence.ValidateCapturePath
+			check = said(sequence.CheckCapturePath)
 		}
 		switch {
 		case sf.Type == reflect.TypeOf(secret.Value{}):
@@ -246,7 +254,7 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 					return edtx("err.secret")
 				}
 				if _, err := secret.Parse(v); err != nil {
-					return secretMsg(err)
+					return secretMsg(v, err)
 				}
 				return ""
 			}
@@ -260,7 +268,7 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 				}
 				sv, err := secret.Parse(v)
 				if err != nil {
-					return secretMsg(err)
+					return secretMsg(v, err)
 				}
 				if key == "product_key" {
 					sv = sv.AsProductKey()
@@ -495,5 +503,14 @@ func (m *EditorModel) editKey(field string) string {
 	return m.ed.Selection().Key() + "." + field
 }
 
-// secretMsg is what is wrong with a secret reference.
-func secretMsg(err error) string { return err.Error() }
+// secretMsg is what is wrong with a secret reference v (engine/sequence/
+// secret's English; in another language, the editor's catalogue).
+func secretMsg(v string, err error) string {
+	if wizard.CurrentLang() == wizard.English {
+		return err.Error()
+	}
+	if name, ok := strings.CutPrefix(v, "env:"); ok {
+		return fmt.Sprintf(edtx("err.envname"), name)
+	}
+	return edtx("err.secret")
+}

@@ -285,9 +285,9 @@ func (m *EditorModel) listFields() []edField {
 				}
 				switch {
 				case key == "letter_variable":
-					return optional(sequence.ValidateVariableName)(v)
+					return optional(said(sequence.CheckVariableName))(v)
 				case ls.vars && key == "name":
-					return sequence.ValidateVariableName(v)
+					return seqtx(sequence.CheckVariableName(v))
 				case ls.vars && key == "value":
 					return maxLen(sequence.MaxVariableValue)(v)
 				}
@@ -414,7 +414,7 @@ func (m *EditorModel) listLines(w, h int) []string {
 		if pr.Warning {
 			style, mark = st.Warning, sym.Warning
 		}
-		p.text(style, mark+" "+pr.Msg, "  ")
+		p.text(style, mark+" "+probText(pr), "  ")
 	}
 	if ls.form {
 		p.blank()

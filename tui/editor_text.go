@@ -6,6 +6,7 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/condition"
+	"github.com/refimage/refimage/engine/sequence/msg"
 	"github.com/refimage/refimage/wizard"
 )
 
@@ -168,6 +169,7 @@ var editorTextEN = map[string]string{
 	"err.maxlen":       "at most %d characters (this has %d)",
 	"err.secret":       "write env:NAME (read from the environment when the step runs) or prompt (asked for); the wizard encrypts typed passwords",
 	"err.whole":        "a whole number",
+	"err.envname":      "env:%s: an environment variable name has letters, digits and _ and does not start with a digit",
 	"err.code":         "%q is not an exit code",
 	"err.nocodes":      "at least one success code (the default is 0 3010)",
 	"err.duration":     "a duration such as 90s, 15m or 2h",
@@ -222,6 +224,23 @@ func edtx(key string) string {
 		return s
 	}
 	return key
+}
+
+// seqtx says a message of engine/sequence or of the condition language
+// in the current language (their English is the engine's own).
+func seqtx(m msg.Message) string {
+	if wizard.CurrentLang() == wizard.Korean {
+		return m.In(sequenceTextKO)
+	}
+	return m.String()
+}
+
+// probText is a problem's message in the current language.
+func probText(p sequence.Problem) string {
+	if p.Message.IsZero() {
+		return p.Msg
+	}
+	return seqtx(p.Message)
 }
 
 // EditorText returns a string of the editor in the current language (for

@@ -158,6 +158,7 @@ var editorTextKO = map[string]string{
 	"err.maxlen":       "최대 %d자 (현재 %d자)",
 	"err.secret":       "env:NAME (단계가 실행될 때 환경에서 읽음) 또는 prompt (물어봄)를 쓰십시오. 입력한 암호는 마법사가 암호화합니다",
 	"err.whole":        "정수",
+	"err.envname":      "env:%s: 환경 변수 이름은 문자, 숫자, _로 이루어지며 숫자로 시작하지 않습니다",
 	"err.code":         "%q은(는) 종료 코드가 아닙니다",
 	"err.nocodes":      "성공 코드가 하나 이상 필요합니다 (기본값은 0 3010)",
 	"err.duration":     "90s, 15m, 2h 같은 기간",

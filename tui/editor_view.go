@@ -351,7 +351,7 @@ func (m *EditorModel) fieldLines(p *pane, fs []edField, focus, w int) {
 			if text == "" {
 				p.text(st.Note, edtx("cond.always"), "    ")
 			} else if x, err := condition.Parse(text); err == nil {
-				p.text(st.SummaryValue, condition.Describe(x), "    ")
+				p.text(st.SummaryValue, seqtx(condition.DescribeMessage(x)), "    ")
 				p.text(st.Command, text, "    ")
 			} else {
 				p.text(st.Command, text, "    ")
@@ -369,7 +369,7 @@ func (m *EditorModel) fieldLines(p *pane, fs []edField, focus, w int) {
 				if pr.Warning {
 					style, mark = st.Warning, sym.Warning
 				}
-				p.text(style, mark+" "+pr.Msg, "  ")
+				p.text(style, mark+" "+probText(pr), "  ")
 			}
 		}
 		if focused {
@@ -504,7 +504,7 @@ func (m *EditorModel) builderLines(w, h int) []string {
 		} else if strings.TrimSpace(cb.buf) != "" {
 			x, _ := condition.Parse(cb.buf)
 			p.text(st.NavTick, sym.Tick+" "+edtx("cb.textok"), "")
-			p.text(st.SummaryValue, fmt.Sprintf(edtx("cb.words"), condition.Describe(x)), "")
+			p.text(st.SummaryValue, fmt.Sprintf(edtx("cb.words"), seqtx(condition.DescribeMessage(x))), "")
 		} else {
 			p.text(st.Note, edtx("cb.always"), "")
 		}
@@ -521,7 +521,7 @@ func (m *EditorModel) builderLines(w, h int) []string {
 					text = fmt.Sprintf(edtx("cb.sub"), opWord(g.Op))
 				}
 			} else {
-				text = condition.Describe(r.node)
+				text = seqtx(condition.DescribeMessage(r.node))
 			}
 			indent := strings.Repeat("  ", r.depth)
 			if i == cb.sel && !cb.form && !cb.adding {
@@ -696,7 +696,7 @@ func (m *EditorModel) problemLines(width, h int) []string {
 				where = it.Name
 			}
 		}
-		text := truncate(where+": "+pr.Msg, width-4, sym.Ellipsis)
+		text := truncate(where+": "+probText(pr), width-4, sym.Ellipsis)
 		if m.focus == edFocusProblems && i == m.probSel {
 			lines = append(lines, ms.Render(mark)+sym.Cursor+" "+st.MenuSelected.Render(text))
 		} else {

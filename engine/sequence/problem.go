@@ -2,6 +2,8 @@ package sequence
 
 import (
 	"fmt"
+
+	"github.com/refimage/refimage/engine/sequence/msg"
 	"sort"
 	"strings"
 )
@@ -11,8 +13,12 @@ type Problem struct {
 	File    string
 	Pos     Pos
 	Path    string // key path, e.g. steps[0].steps[2].product_key
-	Msg     string
+	Msg     string // in English
 	Warning bool
+	// Message is Msg before it is formatted, for a user interface in
+	// another language (msg.Message.In); zero for the problems of
+	// reading the file.
+	Message msg.Message
 }
 
 // String formats the problem as FILE:LINE:COL: key.path: message.

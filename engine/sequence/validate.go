@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/refimage/refimage/engine/sequence/msg"
 	"github.com/refimage/refimage/engine/sequence/secret"
 )
 
@@ -45,81 +46,102 @@ var (
 	driveLetterPattern  = regexp.MustCompile(`^[A-Za-z]:?$`)
 )
 
-// ValidateVariableName checks a variable name that is to be set. It returns
-// "" when the name is fine, else what is wrong.
-func ValidateVariableName(name string) string {
+// ValidateVariableName checks a variable name that is to be set. It
+// returns "" when the name is fine, else what is wrong (in English;
+// CheckVariableName gives the message to translate).
+func ValidateVariableName(name string) string { return CheckVariableName(name).String() }
+
+// ValidateProductKey is CheckProductKey's English text.
+func ValidateProductKey(k string) string { return CheckProductKey(k).String() }
+
+// ValidateAccount is CheckAccount's English text.
+func ValidateAccount(a string) string { return CheckAccount(a).String() }
+
+// ValidateDomainOU is CheckDomainOU's English text.
+func ValidateDomainOU(ou string) string { return CheckDomainOU(ou).String() }
+
+// ValidateCapturePath is CheckCapturePath's English text.
+func ValidateCapturePath(p string) string { return CheckCapturePath(p).String() }
+
+// CheckVariableName checks a variable name that is to be set. It returns
+// the zero Message when the name is fine, else what is wrong.
+func CheckVariableName(name string) msg.Message {
 	switch {
 	case name == "":
-		return "a variable name is required"
+		return msg.New("a variable name is required")
 	case utf8.RuneCountInString(name) > MaxVariableName:
-		return fmt.Sprintf("a variable name has at most %d characters", MaxVariableName)
+		return msg.New("a variable name has at most %d characters", MaxVariableName)
 	case strings.HasPrefix(name, "_"):
-		return fmt.Sprintf("%s is read-only: variables whose names start with _ are set by the engine", name)
+		return msg.New("%s is read-only: variables whose names start with _ are set by the engine", name)
 	case !VariableNamePattern.MatchString(name):
-		return fmt.Sprintf("%q is not a variable name: start with a letter, then letters, digits, _ or -", name)
+		return msg.New("%q is not a variable name: start with a letter, then letters, digits, _ or -", name)
 	}
-	return ""
+	return msg.Message{}
 }
 
-// ValidateProductKey checks a product key in clear: empty, or five groups
+// CheckProductKey checks a product key in clear: empty, or five groups
 // of five letters or digits separated by dashes.
-func ValidateProductKey(k string) string {
+func CheckProductKey(k string) msg.Message {
 	if k == "" || productKeyPattern.MatchString(k) {
-		return ""
+		return msg.Message{}
 	}
-	return "a product key is five groups of five letters or digits separated by dashes (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)"
+	return msg.New("a product key is five groups of five letters or digits separated by dashes (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)")
 }
 
-// ValidateAccount checks a DOMAIN\user account or a %VARIABLE% reference.
-func ValidateAccount(a string) string {
+// CheckAccount checks a DOMAIN\user account or a %VARIABLE% reference.
+func CheckAccount(a string) msg.Message {
 	if accountPattern.MatchString(a) || varRefPattern.MatchString(a) {
-		return ""
+		return msg.Message{}
 	}
-	return fmt.Sprintf(`%q is not an account: write DOMAIN\user or %%VARIABLE%%`, a)
+	return msg.New(`%q is not an account: write DOMAIN\user or %%VARIABLE%%`, a)
 }
 
-// ValidateDomainOU checks an LDAP path such as LDAP://OU=Ref,DC=corp,DC=example.
-func ValidateDomainOU(ou string) string {
+// CheckDomainOU checks an LDAP path such as LDAP://OU=Ref,DC=corp,DC=example.
+func CheckDomainOU(ou string) msg.Message {
 	if ou == "" || varRefPattern.MatchString(ou) {
-		return ""
+		return msg.Message{}
 	}
 	if len(ou) > MaxDomainOU {
-		return fmt.Sprintf("an OU path has at most %d characters", MaxDomainOU)
+		return msg.New("an OU path has at most %d characters", MaxDomainOU)
 	}
 	if !ldapOUPattern.MatchString(ou) {
-		return "an OU is an LDAP path such as LDAP://OU=Workstations,DC=corp,DC=example,DC=com"
+		return msg.New("an OU is an LDAP path such as LDAP://OU=Workstations,DC=corp,DC=example,DC=com")
 	}
-	return ""
+	return msg.Message{}
 }
 
-// ValidateCapturePath checks a capture destination: a UNC path
+// CheckCapturePath checks a capture destination: a UNC path
 // (\\server\share\…\name.wim) or an absolute path ending in .wim.
-func ValidateCapturePath(p string) string {
+func CheckCapturePath(p string) msg.Message {
 	switch {
 	case p == "":
-		return "a capture destination is required, e.g. \\\\server\\captures\\reference.wim"
+		return msg.New("a capture destination is required, e.g. \\\\server\\captures\\reference.wim")
 	case utf8.RuneCountInString(p) > MaxCapturePath:
-		return fmt.Sprintf("a capture destination has at most %d characters (this one has %d)", MaxCapturePath, utf8.RuneCountInString(p))
+		return msg.New("a capture destination has at most %d characters (this one has %d)", MaxCapturePath, utf8.RuneCountInString(p))
 	case !strings.HasSuffix(strings.ToLower(p), ".wim"):
-		return "a capture destination is a .wim file, e.g. \\\\server\\captures\\reference.wim"
+		return msg.New("a capture destination is a .wim file, e.g. \\\\server\\captures\\reference.wim")
 	case strings.HasPrefix(p, `\\`):
 		if !uncPattern.MatchString(p) {
-			return `a network destination is \\server\share\folder\name.wim`
+			return msg.New(`a network destination is \\server\share\folder\name.wim`)
 		}
 	case absWindowsPath.MatchString(p), strings.HasPrefix(p, "/"), strings.HasPrefix(p, "%"):
 	default:
-		return `a capture destination is a UNC path (\\server\share\name.wim) or an absolute path (D:\captures\name.wim)`
+		return msg.New(`a capture destination is a UNC path (\\server\share\name.wim) or an absolute path (D:\captures\name.wim)`)
 	}
-	return ""
+	return msg.Message{}
 }
 
 // textLimit checks a length limit in characters.
-func textLimit(s string, max int) string {
+func textLimit(s string, max int) msg.Message {
 	if n := utf8.RuneCountInString(s); n > max {
-		return fmt.Sprintf("at most %d characters (this has %d)", max, n)
+		return msg.New("at most %d characters (this has %d)", max, n)
 	}
-	return ""
+	return msg.Message{}
 }
+
+// CheckTextLimit checks a length limit in characters: "at most 50
+// characters (this has 61)".
+func CheckTextLimit(s string, max int) msg.Message { return textLimit(s, max) }
 
 type validator struct {
 	seq   *Sequence
@@ -127,16 +149,18 @@ type validator struct {
 }
 
 func (v *validator) errAt(path, format string, args ...any) {
-	v.probs = append(v.probs, Problem{File: v.seq.file, Pos: v.seq.ix.value(path), Path: path, Msg: fmt.Sprintf(format, args...)})
+	m := msg.New(format, args...)
+	v.probs = append(v.probs, Problem{File: v.seq.file, Pos: v.seq.ix.value(path), Path: path, Msg: m.String(), Message: m})
 }
 
 func (v *validator) warnAt(path, format string, args ...any) {
-	v.probs = append(v.probs, Problem{File: v.seq.file, Pos: v.seq.ix.value(path), Path: path, Msg: fmt.Sprintf(format, args...), Warning: true})
+	m := msg.New(format, args...)
+	v.probs = append(v.probs, Problem{File: v.seq.file, Pos: v.seq.ix.value(path), Path: path, Msg: m.String(), Message: m, Warning: true})
 }
 
-func (v *validator) check(path, msg string) {
-	if msg != "" {
-		v.errAt(path, "%s", msg)
+func (v *validator) check(path string, m msg.Message) {
+	if !m.IsZero() {
+		v.probs = append(v.probs, Problem{File: v.seq.file, Pos: v.seq.ix.value(path), Path: path, Msg: m.String(), Message: m})
 	}
 }
 
@@ -157,11 +181,11 @@ func (v *validator) header() {
 	case strings.TrimSpace(s.Name) == "":
 		v.errAt("name", "a task sequence name is required")
 	default:
-		if m := textLimit(s.Name, MaxSequenceName); m != "" {
+		if m := textLimit(s.Name, MaxSequenceName); !m.IsZero() {
 			v.errAt("name", "the task sequence name has %s", m)
 		}
 	}
-	if m := textLimit(s.Description, MaxSequenceDescription); m != "" {
+	if m := textLimit(s.Description, MaxSequenceDescription); !m.IsZero() {
 		v.errAt("description", "the description has %s", m)
 	}
 	switch s.Kind {
@@ -189,14 +213,12 @@ func (v *validator) variables() {
 	seen := map[string]string{}
 	for _, vr := range v.seq.Variables {
 		p := join("variables", tomlKey(vr.Name))
-		if m := ValidateVariableName(vr.Name); m != "" {
-			v.errAt(p, "%s", m)
-		}
+		v.check(p, CheckVariableName(vr.Name))
 		if prev, dup := seen[strings.ToLower(vr.Name)]; dup {
 			v.errAt(p, "%s is set twice (variable names are case-insensitive; see %s)", vr.Name, prev)
 		}
 		seen[strings.ToLower(vr.Name)] = vr.Name
-		if m := textLimit(vr.Value, MaxVariableValue); m != "" {
+		if m := textLimit(vr.Value, MaxVariableValue); !m.IsZero() {
 			v.errAt(p, "a variable value has %s", m)
 		}
 	}
@@ -217,10 +239,10 @@ func (v *validator) items(path string, items []*Item) {
 func (v *validator) common(p string, it *Item) {
 	if strings.TrimSpace(it.Name) == "" {
 		v.errAt(join(p, "name"), "a name is required")
-	} else if m := textLimit(it.Name, MaxStepName); m != "" {
+	} else if m := textLimit(it.Name, MaxStepName); !m.IsZero() {
 		v.errAt(join(p, "name"), "a step or group name has %s", m)
 	}
-	if m := textLimit(it.Description, MaxStepDescription); m != "" {
+	if m := textLimit(it.Description, MaxStepDescription); !m.IsZero() {
 		v.errAt(join(p, "description"), "a description has %s", m)
 	}
 	if it.Condition != "" {
@@ -249,14 +271,14 @@ func (v *validator) step(p string, it *Item) {
 	}
 }
 
-func envWords(runIn string) string {
+func envWords(runIn string) msg.Message {
 	switch runIn {
 	case RunInWinPE:
-		return "Windows PE"
+		return msg.New("Windows PE")
 	case RunInFullOS:
-		return "the full operating system"
+		return msg.New("the full operating system")
 	}
-	return "any environment"
+	return msg.New("any environment")
 }
 
 // stepRules holds the semantic rules of each step type.
@@ -266,7 +288,7 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 		if r.Target != TargetWinPE && r.Target != TargetInstalledOS {
 			v.errAt(join(p, "target"), `target is "winpe" (the boot image) or "installed-os", not %q`, r.Target)
 		}
-		if m := textLimit(r.Message, MaxRestartMessage); m != "" {
+		if m := textLimit(r.Message, MaxRestartMessage); !m.IsZero() {
 			v.errAt(join(p, "message"), "the message has %s", m)
 		}
 		if r.MessageTimeout < 0 || r.MessageTimeout > 86400 {
@@ -325,11 +347,11 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 			if pt.FileSystem == "fat32" {
 				max = 11
 			}
-			if m := textLimit(pt.Name, max); m != "" {
+			if m := textLimit(pt.Name, max); !m.IsZero() {
 				v.errAt(join(pp, "name"), "a volume label has %s", m)
 			}
 			if pt.LetterVariable != "" {
-				v.check(join(pp, "letter_variable"), ValidateVariableName(pt.LetterVariable))
+				v.check(join(pp, "letter_variable"), CheckVariableName(pt.LetterVariable))
 			}
 		}
 		if r.Style == "gpt" && len(r.Partitions) > 0 && !hasEFI {
@@ -367,17 +389,20 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 	},
 	"apply-windows-settings": func(v *validator, p string, props Props) {
 		r := props.(*ApplyWindowsSettings)
-		for _, f := range []struct{ key, val, what string }{
-			{"registered_user", r.RegisteredUser, "user name"},
-			{"registered_organization", r.RegisteredOrg, "organization name"},
+		for _, f := range []struct {
+			key, val string
+			what     msg.Message
+		}{
+			{"registered_user", r.RegisteredUser, msg.New("user name")},
+			{"registered_organization", r.RegisteredOrg, msg.New("organization name")},
 		} {
 			if f.val == "" {
 				v.errAt(join(p, f.key), "the registered %s is required (1 to 255 characters)", f.what)
-			} else if m := textLimit(f.val, 255); m != "" {
+			} else if m := textLimit(f.val, 255); !m.IsZero() {
 				v.errAt(join(p, f.key), "the registered %s has %s", f.what, m)
 			}
 		}
-		v.clearSecret(join(p, "product_key"), r.ProductKey, ValidateProductKey)
+		v.clearSecret(join(p, "product_key"), r.ProductKey, CheckProductKey)
 		switch r.LicenseMode {
 		case LicenseNone, LicensePerSeat:
 			if r.MaxConnections != 0 {
@@ -397,13 +422,13 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 		} else if !r.AdminPassword.IsSet() {
 			v.errAt(join(p, "admin_password"), "an enabled administrator account needs a password (or set random_admin_password = true)")
 		} else {
-			v.clearSecret(join(p, "admin_password"), r.AdminPassword, func(s string) string { return textLimit(s, 255) })
+			v.clearSecret(join(p, "admin_password"), r.AdminPassword, func(s string) msg.Message { return textLimit(s, 255) })
 		}
 		if r.TimeZone == "" {
 			v.errAt(join(p, "time_zone"), `the time zone is required, e.g. "UTC" or "Korea Standard Time"`)
 		}
 		if r.ComputerName != "" && !strings.Contains(r.ComputerName, "%") {
-			if m := textLimit(r.ComputerName, 15); m != "" {
+			if m := textLimit(r.ComputerName, 15); !m.IsZero() {
 				v.errAt(join(p, "computer_name"), "a computer name has %s", m)
 			}
 		}
@@ -450,12 +475,12 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 			ap := fmt.Sprintf("%s.applications[%d]", p, i)
 			if a.Name == "" {
 				v.errAt(join(ap, "name"), "an application needs a name")
-			} else if m := textLimit(a.Name, 255); m != "" {
+			} else if m := textLimit(a.Name, 255); !m.IsZero() {
 				v.errAt(join(ap, "name"), "an application name has %s", m)
 			}
 			if a.CommandLine == "" {
 				v.errAt(join(ap, "command_line"), "an application needs the command line that installs it")
-			} else if m := textLimit(a.CommandLine, MaxCommandLine); m != "" {
+			} else if m := textLimit(a.CommandLine, MaxCommandLine); !m.IsZero() {
 				v.errAt(join(ap, "command_line"), "a command line has %s", m)
 			}
 			if len(a.SuccessCodes) == 0 {
@@ -465,22 +490,22 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 	},
 	"capture-os-image": func(v *validator, p string, props Props) {
 		r := props.(*CaptureOSImage)
-		v.check(join(p, "destination"), ValidateCapturePath(r.Destination))
+		v.check(join(p, "destination"), CheckCapturePath(r.Destination))
 		if r.Account != "" {
-			v.check(join(p, "account"), ValidateAccount(r.Account))
+			v.check(join(p, "account"), CheckAccount(r.Account))
 			if !r.Password.IsSet() {
 				v.errAt(join(p, "password"), "the capture account needs a password")
 			}
 		} else if strings.HasPrefix(r.Destination, `\\`) {
 			v.errAt(join(p, "account"), `a network destination needs an account with write access (DOMAIN\user)`)
 		}
-		if m := textLimit(r.CreatedBy, MaxImageText); m != "" {
+		if m := textLimit(r.CreatedBy, MaxImageText); !m.IsZero() {
 			v.errAt(join(p, "created_by"), "created_by has %s", m)
 		}
-		if m := textLimit(r.Version, MaxImageVersion); m != "" {
+		if m := textLimit(r.Version, MaxImageVersion); !m.IsZero() {
 			v.errAt(join(p, "image_version"), "the image version has %s", m)
 		}
-		if m := textLimit(r.Description, MaxImageText); m != "" {
+		if m := textLimit(r.Description, MaxImageText); !m.IsZero() {
 			v.errAt(join(p, "image_description"), "the image description has %s", m)
 		}
 		switch r.Compression {
@@ -493,20 +518,20 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 		r := props.(*RunCommandLine)
 		if r.CommandLine == "" {
 			v.errAt(join(p, "command_line"), "the command line is required")
-		} else if m := textLimit(r.CommandLine, MaxCommandLine); m != "" {
+		} else if m := textLimit(r.CommandLine, MaxCommandLine); !m.IsZero() {
 			v.errAt(join(p, "command_line"), "a command line has %s", m)
 		}
-		if m := textLimit(r.WorkingDirectory, 255); m != "" {
+		if m := textLimit(r.WorkingDirectory, 255); !m.IsZero() {
 			v.errAt(join(p, "working_directory"), "the working folder has %s", m)
 		}
 		if r.OutputVariable != "" {
-			v.check(join(p, "output_variable"), ValidateVariableName(r.OutputVariable))
+			v.check(join(p, "output_variable"), CheckVariableName(r.OutputVariable))
 		}
 	},
 	"set-variable": func(v *validator, p string, props Props) {
 		r := props.(*SetVariable)
-		v.check(join(p, "variable"), ValidateVariableName(r.Variable))
-		if m := textLimit(r.Value, MaxVariableValue); m != "" {
+		v.check(join(p, "variable"), CheckVariableName(r.Variable))
+		if m := textLimit(r.Value, MaxVariableValue); !m.IsZero() {
 			v.errAt(join(p, "value"), "a variable value has %s", m)
 		}
 	},
@@ -514,7 +539,7 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 
 // clearSecret runs check on a secret whose clear value is in the file
 // (plain:); references are checked when they are revealed.
-func (v *validator) clearSecret(path string, s secret.Value, check func(string) string) {
+func (v *validator) clearSecret(path string, s secret.Value, check func(string) msg.Message) {
 	if !s.IsPlaintext() {
 		return
 	}
@@ -538,11 +563,11 @@ func (v *validator) join(p, mode, workgroup, domain, ou, account string, passwor
 		case utf8.RuneCountInString(domain) > MaxDomain:
 			v.errAt(join(p, "domain"), "a domain name has at most %d characters", MaxDomain)
 		}
-		v.check(join(p, "domain_ou"), ValidateDomainOU(ou))
+		v.check(join(p, "domain_ou"), CheckDomainOU(ou))
 		if account == "" {
 			v.errAt(join(p, "account"), `joining a domain needs an account with permission to join (DOMAIN\user or %%VARIABLE%%)`)
 		} else {
-			v.check(join(p, "account"), ValidateAccount(account))
+			v.check(join(p, "account"), CheckAccount(account))
 		}
 		if !password.IsSet() {
 			v.errAt(join(p, "password"), "joining a domain needs the account's password")
@@ -602,11 +627,12 @@ func (v *validator) crossChecks() {
 
 // condition checks a condition's syntax; see condition.go.
 func (v *validator) condition(path, text string) {
-	if off, msg, ok := checkCondition(text); !ok {
+	if off, text2, ok := checkCondition(text); !ok {
 		pos := v.seq.ix.value(path)
 		if pos.Line > 0 && !strings.ContainsAny(text, "\n") {
 			pos.Col += 1 + utf8.RuneCountInString(text[:min(off, len(text))]) // past the opening quote
 		}
-		v.probs = append(v.probs, Problem{File: v.seq.file, Pos: pos, Path: path, Msg: "condition: " + msg})
+		m := msg.New("condition: %s", text2)
+		v.probs = append(v.probs, Problem{File: v.seq.file, Pos: pos, Path: path, Msg: m.String(), Message: m})
 	}
 }

@@ -1,9 +1,8 @@
 package edit
 
 import (
-	"fmt"
-
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/msg"
 )
 
 // Warnings are the editor's own warnings from the ConfigMgr reference,
@@ -24,7 +23,8 @@ func Warnings(s *sequence.Sequence) sequence.Problems {
 	var joined *sequence.Item
 	preparedSinceJoin := false
 	warn := func(p Path, format string, args ...any) {
-		out = append(out, sequence.Problem{File: s.File(), Path: p.Key(), Warning: true, Msg: fmt.Sprintf(format, args...)})
+		m := msg.New(format, args...)
+		out = append(out, sequence.Problem{File: s.File(), Path: p.Key(), Warning: true, Msg: m.String(), Message: m})
 	}
 	var walk func(items []*sequence.Item, p Path)
 	walk = func(items []*sequence.Item, p Path) {
