@@ -1,0 +1,162 @@
+package interop
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// Canonical form of task sequence XML, for comparing two trees "as parsed":
+// attribute order, white space, attributes and variables at their default
+// values, the editor's expand state, `property` names of variables, the
+// reference list (the site recomputes it), secrets (never exported), and
+// the WMI queries inside a known operating system platform are set aside;
+// condition values compare case-insensitively, as ConfigMgr compares them.
+func canonical(n *node) string {
+	var b strings.Builder
+	canon(&b, n, "", 0)
+	return b.String()
+}
+
+var secretVars = map[string]bool{
+	"osdlocaladminpassword": true, "osdjoinpassword": true, "osdcaptureaccountpassword": true,
+	"osdproductkey": true, "smstsruncommandlineuserpassword": true,
+}
+
+var stepDefaults = map[string]string{
+	"description": "", "disable": "false", "continueonerror": "false", "successcodelist": "0 3010",
+	"retrycount": "0", "timeout": "0",
+}
+
+var indexed = regexp.MustCompile(`(?i)^(OSDPartitions|OSDApp)\d+`)
+
+// varDefaults are the default values of the variables refimage writes,
+// by lower-case name (array indexes replaced by N).
+var varDefaults = func() map[string]string {
+	out := map[string]string{}
+	for _, m := range mappings {
+		it := sequence.NewStep(m.Type)
+		if pd, ok := it.Props.(*sequence.PartitionDisk); ok {
+			pd.Partitions = []sequence.Partition{{Type: "primary", SizeUnit: "mb", QuickFormat: true, AssignLetter: true, Size: 1}}
+		}
+		if ia, ok := it.Props.(*sequence.InstallApplications); ok {
+			ia.Applications = []sequence.Application{{Name: "x", Source: ApplicationPrefix + "x"}}
+		}
+		e := &enc{}
+		m.toVars(e, it)
+		for _, v := range e.vars {
+			out[varKey(v.Name)] = v.def
+		}
+	}
+	return out
+}()
+
+func varKey(name string) string {
+	return strings.ToLower(indexed.ReplaceAllString(name, "${1}N"))
+}
+
+func canon(b *strings.Builder, n *node, parent string, depth int) {
+	ind := strings.Repeat(" ", depth)
+	attrs := map[string]string{}
+	for _, a := range n.Attrs {
+		attrs[strings.ToLower(a.Name.Local)] = a.Value
+	}
+	switch n.Name {
+	case "group":
+		delete(attrs, "expand")
+		for k, d := range stepDefaults {
+			if attrs[k] == d {
+				delete(attrs, k)
+			}
+		}
+	case "step":
+		for k, d := range stepDefaults {
+			if v, ok := attrs[k]; ok && strings.EqualFold(strings.TrimSpace(v), d) {
+				delete(attrs, k)
+			}
+		}
+		if m := byClass[strings.ToLower(attrs["type"])]; m != nil && strings.EqualFold(attrs["runin"], m.RunIn) {
+			delete(attrs, "runin")
+		}
+	case "variable":
+		delete(attrs, "property")
+	case "osExpressionGroup":
+		if attrs["name"] == "" {
+			attrs["name"] = attrs["Name"]
+		}
+	}
+	keys := make([]string, 0, len(attrs))
+	for k := range attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b.WriteString(ind + "<" + n.Name)
+	for _, k := range keys {
+		v := attrs[k]
+		if k == "type" && n.Name != "step" {
+			v = strings.ToLower(v)
+		}
+		b.WriteString(" " + k + "=" + quoteCanon(v))
+	}
+	b.WriteString(">")
+	text := strings.TrimSpace(n.Text)
+	if parent == "expression" {
+		if strings.EqualFold(attrs["name"], "DateTime") {
+			if d, err := dateFromXML(text); err == nil {
+				text = d // the same instant, whatever the offset
+			}
+		}
+		text = strings.ToLower(text)
+	}
+	if text != "" {
+		b.WriteString(quoteCanon(text))
+	}
+	b.WriteString("\n")
+	kids := n.Children
+	switch n.Name {
+	case "defaultVarList":
+		kids = nil
+		for _, c := range n.Children {
+			name := strings.ToLower(c.attrOr("name", ""))
+			if secretVars[name] {
+				continue
+			}
+			v := strings.TrimSpace(c.Text)
+			if d, ok := varDefaults[varKey(name)]; v == "" || ok && strings.EqualFold(v, d) {
+				continue
+			}
+			kids = append(kids, c)
+		}
+		sort.SliceStable(kids, func(i, j int) bool {
+			return strings.ToLower(kids[i].attrOr("name", "")) < strings.ToLower(kids[j].attrOr("name", ""))
+		})
+	case "expression":
+		kids = append([]*node(nil), n.Children...)
+		sort.SliceStable(kids, func(i, j int) bool {
+			return strings.ToLower(kids[i].attrOr("name", "")) < strings.ToLower(kids[j].attrOr("name", ""))
+		})
+	case "osExpressionGroup":
+		if _, known := platformByName(attrs["name"]); known {
+			kids = nil
+		}
+	case "sequence":
+		kids = nil
+		for _, c := range n.Children {
+			if c.Name != "referenceList" {
+				kids = append(kids, c)
+			}
+		}
+	case "action":
+	}
+	for _, c := range kids {
+		p := c.Name
+		if n.Name == "expression" {
+			p = "expression"
+		}
+		canon(b, c, p, depth+1)
+	}
+}
+
+func quoteCanon(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }

@@ -1,0 +1,98 @@
+package interop
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+func mustLoad(t testing.TB, path string) *sequence.Sequence {
+	t.Helper()
+	seq, probs := sequence.Load(path)
+	if seq == nil || len(probs.Errors()) > 0 {
+		t.Fatalf("%s: %v", path, probs)
+	}
+	return seq
+}
+
+func marshal(t testing.TB, s *sequence.Sequence) []byte {
+	t.Helper()
+	out, err := sequence.Marshal(s, sequence.SaveOptions{AllowPlaintext: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TOML → XML → TOML is the identity for every example.
+func TestExamplesRoundTrip(t *testing.T) {
+	files, _ := filepath.Glob("../../../docs/examples/*.toml")
+	if len(files) == 0 {
+		t.Fatal("no examples")
+	}
+	for _, f := range files {
+		for _, format := range []string{FormatConfigMgr, FormatMDT} {
+			t.Run(filepath.Base(f)+"/"+format, func(t *testing.T) {
+				seq := mustLoad(t, f)
+				x, rep, err := Export(seq, ExportOptions{Format: format})
+				if err != nil {
+					t.Fatal(err)
+				}
+				back, irep, err := Import(f+".xml", x, ImportOptions{})
+				if err != nil {
+					t.Fatalf("import: %v\n%s", err, x)
+				}
+				if len(irep.Foreign) > 0 {
+					t.Errorf("steps came back foreign: %v", irep.Foreign)
+				}
+				back.Kind = seq.Kind
+				back.BootImage = seq.BootImage
+				a, b := marshal(t, seq), marshal(t, back)
+				if !bytes.Equal(a, b) {
+					t.Errorf("round trip differs:\n--- toml\n%s\n--- xml\n%s\n--- back\n%s\nnotes %v", a, x, b, rep.Notes)
+				}
+			})
+		}
+	}
+}
+
+func TestXMLFilesRoundTrip(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.xml")
+	for _, f := range files {
+		if strings.HasPrefix(filepath.Base(f), "bad-") {
+			continue
+		}
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seq, rep, err := Import(f, data, ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			toml := marshal(t, seq)
+			seq2, probs := sequence.Decode("back.toml", toml)
+			if seq2 == nil {
+				t.Fatalf("%v\n%s", probs, toml)
+			}
+			out, _, err := Export(seq2, ExportOptions{Format: rep.Format})
+			if err != nil {
+				t.Fatal(err)
+			}
+			orig, _, _ := parseXML(f, data)
+			again, _, err := parseXML("out", out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := canonical(orig), canonical(again); a != b {
+				t.Errorf("XML → TOML → XML differs at %s\n--- toml\n%s\n--- out\n%s", firstDiff(a, b), toml, out)
+			}
+			t.Logf("%d mapped, foreign: %v", rep.Steps, rep.Foreign)
+		})
+	}
+}
