@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -24,6 +23,10 @@ type PlanOptions struct {
 	Offline string
 	// Facts answers file, registry, WMI… questions; nil knows none.
 	Facts *condition.SimEnv
+	// AssumeFail are steps (by name or path) the plan assumes fail, with
+	// the exit code they fail with; every other step that runs is
+	// assumed to succeed (exit code 0).
+	AssumeFail map[string]int64
 }
 
 // PlanEntry is one group or step of a plan, in execution order.
@@ -71,27 +74,65 @@ func Plan(seq *sequence.Sequence, opts PlanOptions) ([]PlanEntry, error) {
 	vars := NewVars()
 	red := &secret.Redactor{}
 	vars.onSecret = red.Add
+	vars.holdsSecret = red.Contains
 	for _, v := range seq.Variables {
 		vars.Set(v.Name, v.Value)
+	}
+	table, _ := buildTable(seq)
+	// The engine variables a run sets (setEngineVars): those the plan
+	// can know are set, the others are unknown until --var gives them.
+	unknown := map[string]bool{}
+	for _, n := range []string{"_SMSTSMachineName", "_SMSTSLogPath", "_SMSTSMDataPath", "_TSSecureBoot", "_SMSTSLaunchMode"} {
+		unknown[strings.ToLower(n)] = true
+	}
+	if mediaType == "" {
+		delete(unknown, "_smstslaunchmode") // not from media: empty
 	}
 	vars.SetReadOnly("_SMSTSBootUEFI", strconv.FormatBool(m.UEFI))
 	vars.SetReadOnly("_SMSTSMediaType", mediaType)
 	vars.SetReadOnly("_SMSTSPackageName", seq.Name)
 	vars.SetReadOnly("_SMSTSOrgName", "IT Organization")
+	vars.SetReadOnly("_SMSTSType", "2")
+	vars.SetReadOnly("_SMSTSInstructionTableSize", strconv.Itoa(len(table)))
 	setEnv := func() { vars.SetReadOnly("_SMSTSInWinPE", strconv.FormatBool(m.InWinPE)) }
 	setEnv()
 	for _, v := range opts.Vars {
 		if err := vars.SetReadOnly(strings.TrimSpace(v.Name), v.Value); err != nil {
 			return nil, fmt.Errorf("--var %s: %w", v.Name, err)
 		}
+		delete(unknown, strings.ToLower(strings.TrimSpace(v.Name)))
 	}
 	facts := opts.Facts
 	if facts == nil {
 		facts = &condition.SimEnv{}
 	}
-	env := condEnv{v: vars, Facts: simFacts{facts}}
+	env := planEnv{condEnv: condEnv{v: vars, Facts: simFacts{facts}}, unknown: unknown}
+	setUnknown := func(name string, u bool) {
+		if u {
+			unknown[strings.ToLower(name)] = true
+		} else {
+			delete(unknown, strings.ToLower(name))
+		}
+	}
+	lastAction := func(it *sequence.Item, code int64, known bool) {
+		vars.SetReadOnly("_SMSTSLastActionName", it.Name)
+		vars.SetReadOnly("_SMSTSLastActionRetCode", Decimal(code))
+		vars.SetReadOnly("_SMSTSLastActionSucceeded", strconv.FormatBool(code == 0 || successCode(it, code)))
+		for _, n := range []string{"_SMSTSLastActionName", "_SMSTSLastActionRetCode", "_SMSTSLastActionSucceeded"} {
+			setUnknown(n, !known)
+		}
+	}
+	failCode := func(in *instr) (int64, bool) {
+		if c, ok := opts.AssumeFail[in.item.Name]; ok {
+			return c, true
+		}
+		c, ok := opts.AssumeFail[in.path]
+		return c, ok
+	}
+	skippedKnown := true
+	ended := -1 // the sequence failed at this item (later items do not run)
+	endedWhy := ""
 
-	table, _ := buildTable(seq)
 	out := make([]PlanEntry, 0, len(table))
 	skippedUntil := -1 // items before this index are inside a skipped group
 	skippedWhy := ""
@@ -110,37 +151,40 @@ func Plan(seq *sequence.Sequence, opts PlanOptions) ([]PlanEntry, error) {
 			}
 		}
 		inSkipped := in.index < skippedUntil
+		vars.SetReadOnly("_SMSTSNextInstructionPointer", strconv.Itoa(in.index))
 		switch {
+		case ended >= 0:
+			e.Reason = endedWhy
 		case inSkipped:
 			e.Reason = skippedWhy
-		case it.Disabled:
+			e.Known = skippedKnown
+		case it.Disabled || in.off:
 			e.Reason = "disabled"
 		case cond != nil:
-			r, err := condition.Evaluate(cond, env)
-			switch {
-			case errors.Is(err, condition.ErrUnknown):
+			a := condition.Assess(cond, env)
+			switch a.Truth {
+			case condition.Unknown:
 				e.Known = false
-				e.Reason = "cannot tell without the machine: " + err.Error()
-			case err != nil:
-				e.Reason = "the condition cannot be evaluated: " + err.Error()
-			case !r.Value:
-				e.Reason = "the condition is false: " + r.Reason
+				e.Reason = "cannot tell without the machine: " + a.Reason
+			case condition.False:
+				e.Reason = "the condition is false: " + a.Reason
 			default:
 				e.WillRun = true
-				e.Reason = "the condition is true: " + r.Reason
+				e.Reason = "the condition is true: " + a.Reason
 			}
 		default:
 			e.WillRun = true
 			e.Reason = "no condition"
 		}
 		if it.IsGroup() {
-			if !e.WillRun && !inSkipped {
-				skippedUntil, skippedWhy = in.end, "the group "+it.Name+" is skipped ("+e.Reason+")"
+			if !e.WillRun && !inSkipped && ended < 0 {
+				skippedUntil, skippedWhy, skippedKnown = in.end, "the group "+it.Name+" is skipped ("+e.Reason+")", e.Known
 			}
 			out = append(out, e)
 			continue
 		}
-		if e.WillRun && !runsIn(it, m) {
+		wrongEnv := e.WillRun && !runsIn(it, m)
+		if wrongEnv {
 			e.WillRun = false
 			e.Reason = fmt.Sprintf("it runs only in %s, and the sequence is in %s here: the step would fail", runInWords(it.RunIn), envWords(m))
 		}
@@ -149,13 +193,72 @@ func Plan(seq *sequence.Sequence, opts PlanOptions) ([]PlanEntry, error) {
 			e.Actions[i] = red.Redact(e.Actions[i])
 		}
 		e.Reason = red.Redact(e.Reason)
-		if e.WillRun {
+		switch {
+		case e.WillRun:
 			simulate(it, vars, &m)
 			setEnv()
+			if p, ok := it.Props.(*sequence.SetVariable); ok {
+				setUnknown(p.Variable, false)
+			}
+			if p, ok := it.Props.(*sequence.RunCommandLine); ok && p.OutputVariable != "" {
+				setUnknown(p.OutputVariable, true) // what it prints
+			}
+			code, fails := failCode(in)
+			if fails {
+				e.Reason += fmt.Sprintf("; assumed to fail with exit code %s (--assume-fail)", Decimal(code))
+			}
+			fallthrough
+		case wrongEnv:
+			code, fails := failCode(in)
+			if wrongEnv {
+				code, fails = CodeNotSupported, true
+			}
+			lastAction(it, code, true)
+			if fails && !successCode(it, code) {
+				if !it.ContinueOnError {
+					// As the engine: the first enclosing group that
+					// continues on error skips its rest; none ends the run.
+					g := -1
+					for p := in.parent; p >= 0; p = table[p].parent {
+						if table[p].item.ContinueOnError {
+							g = p
+							break
+						}
+					}
+					if g >= 0 {
+						skippedUntil, skippedWhy, skippedKnown = table[g].end, "skipped after "+it.Name+" failed in the group "+table[g].item.Name, true
+					} else {
+						ended, endedWhy = in.index, "not run: the sequence fails at "+it.Name
+					}
+				}
+			}
+		case !e.Known:
+			// The step may or may not run: what it would change is
+			// unknown from here on.
+			if p, ok := it.Props.(*sequence.SetVariable); ok {
+				setUnknown(p.Variable, true)
+			}
+			if p, ok := it.Props.(*sequence.RunCommandLine); ok && p.OutputVariable != "" {
+				setUnknown(p.OutputVariable, true)
+			}
+			for _, n := range []string{"_SMSTSLastActionName", "_SMSTSLastActionRetCode", "_SMSTSLastActionSucceeded"} {
+				setUnknown(n, true)
+			}
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// planEnv answers a plan's conditions: the variables it knows, unknown
+// for those only the run can know.
+type planEnv struct {
+	condEnv
+	unknown map[string]bool
+}
+
+func (p planEnv) VarUnknown(name string) bool {
+	return p.unknown[strings.ToLower(strings.TrimSpace(name))]
 }
 
 func runInWords(runIn string) string {

@@ -219,7 +219,18 @@ func evalTest(e Expr, env Env) (bool, string, error) {
 	return false, "", fmt.Errorf("condition: unknown expression %T", e)
 }
 
+// UnknownVarEnv is implemented by an Env that knows some variables get
+// their value only when the run gets there (refimage plan: a command's
+// output variable, the machine's name): a test of such a variable is
+// unknown (ErrUnknown), not a test of a missing variable.
+type UnknownVarEnv interface {
+	VarUnknown(name string) bool
+}
+
 func evalVar(x *VarTest, env Env) (bool, string, error) {
+	if u, ok := env.(UnknownVarEnv); ok && u.VarUnknown(x.Name) {
+		return false, "", fmt.Errorf("%w: %s gets its value only when the run gets there", ErrUnknown, x.Name)
+	}
 	val, ok := env.Var(x.Name)
 	exists := ok && val != ""
 	reason := x.Name + " does not exist"
