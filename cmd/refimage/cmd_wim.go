@@ -20,12 +20,12 @@ import (
 
 var wimSubcommands = []*command{
 	{name: "wim info", usage: "refimage wim info WIM [INDEX] [--json]", summary: "Show the images of a WIM: index, name, description, counts, size, compression, boot index."},
-	{name: "wim capture", usage: "refimage wim capture SRC OUT.wim [--name N] [--description D] [--created-by X] [--image-version V] [--compress none|xpress] [--threads N] [--config FILE] [--append] [--boot] [--no-integrity]", summary: "Capture a folder into a new WIM, or as a new image of an existing one (--append)."},
+	{name: "wim capture", usage: "refimage wim capture SRC OUT.wim [--name N] [--description D] [--created-by X] [--image-version V] [--compress none|xpress|lzx] [--chunk-size N] [--threads N] [--config FILE] [--append] [--boot] [--no-integrity]", summary: "Capture a folder into a new WIM, or as a new image of an existing one (--append)."},
 	{name: "wim apply", usage: "refimage wim apply WIM [INDEX] DEST", summary: "Extract an image into a folder (INDEX may be left out when the WIM holds one image)."},
 	{name: "wim verify", usage: "refimage wim verify WIM", summary: "Check the integrity table, parse every image and check every blob's SHA-1."},
 	{name: "wim update", usage: "refimage wim update WIM [INDEX] --add SRC=DEST... --delete PATH...", summary: "Add, replace and delete files and folders in an image; untouched data is copied raw."},
 	{name: "wim split", usage: "refimage wim split WIM OUT.swm --part-size MiB", summary: "Split a WIM into .swm parts of at most the given size."},
-	{name: "wim export", usage: "refimage wim export SRC.wim INDEX DEST.wim [--compress none|xpress] [--name N] [--boot] [--no-integrity]", summary: "Copy an image (or 'all') into another WIM, new or existing."},
+	{name: "wim export", usage: "refimage wim export SRC.wim INDEX DEST.wim [--compress none|xpress|lzx] [--chunk-size N] [--name N] [--boot] [--no-integrity]", summary: "Copy an image (or 'all') into another WIM, new or existing."},
 }
 
 func init() {
@@ -312,8 +312,8 @@ func wimInfo(env *cmdEnv, c *command, args []string) error {
 
 func parseCompressFlag(s string) (wim.Compression, error) {
 	c, err := wim.ParseCompression(strings.ToLower(s))
-	if err != nil || (c != wim.CompressNone && c != wim.CompressXPRESS) {
-		return 0, usageErrorf("--compress %q: want none or xpress", s)
+	if err != nil || c == wim.CompressLZMS {
+		return 0, usageErrorf("--compress %q: want none, xpress or lzx", s)
 	}
 	return c, nil
 }
@@ -325,7 +325,8 @@ func wimCapture(env *cmdEnv, c *command, args []string) error {
 	createdBy := fs.String("created-by", "", "who or what made the image (kept in the XML)")
 	version := fs.String("image-version", "", "image version (kept in the XML)")
 	flags := fs.String("flags", "", "the image's <FLAGS> value, e.g. an edition ID")
-	compress := fs.String("compress", "xpress", "compression: none or xpress")
+	compress := fs.String("compress", "xpress", "compression: none, xpress (fast) or lzx (maximum, what DISM and ConfigMgr captures use)")
+	chunkSize := fs.Int("chunk-size", 0, "compression chunk size in bytes (default 32768, the only size Microsoft software reads reliably)")
 	threads := fs.Int("threads", 0, "compression threads (0: all CPUs)")
 	config := fs.String("config", "", "WimScript.ini capture configuration (default: DISM's exclusions)")
 	appendImg := fs.Bool("append", false, "add the image to an existing WIM")
@@ -346,8 +347,11 @@ func wimCapture(env *cmdEnv, c *command, args []string) error {
 	if *threads < 0 {
 		return usageErrorf("--threads must be 0 or more")
 	}
+	if err := wim.CheckChunkSize(comp, *chunkSize); err != nil {
+		return usageErrorf("--chunk-size: %v", err)
+	}
 	opts := wim.CaptureOptions{Name: *name, Description: *desc, CreatedBy: *createdBy, ImageVersion: *version, Flags: *flags,
-		Compression: comp, Threads: *threads, Append: *appendImg, Boot: *boot, NoIntegrity: *noInteg, Progress: progressPrinter(env, *quiet), Context: wimCtx}
+		Compression: comp, ChunkSize: *chunkSize, Threads: *threads, Append: *appendImg, Boot: *boot, NoIntegrity: *noInteg, Progress: progressPrinter(env, *quiet), Context: wimCtx}
 	if *config != "" {
 		cfg, err := wim.LoadConfig(*config)
 		if err != nil {
@@ -515,7 +519,8 @@ func wimSplit(env *cmdEnv, c *command, args []string) error {
 
 func wimExport(env *cmdEnv, c *command, args []string) error {
 	fs := newFlagSet(c)
-	compress := fs.String("compress", "", "compression of a new DEST: none or xpress (default: the source's)")
+	compress := fs.String("compress", "", "compression of a new DEST: none, xpress or lzx (default: the source's)")
+	chunkSize := fs.Int("chunk-size", 0, "chunk size of a new DEST (default: the source's, or 32768 when the compression changes)")
 	name := fs.String("name", "", "new image name")
 	desc := fs.String("description", "", "new image description")
 	boot := fs.Bool("boot", false, "mark the exported image bootable")
@@ -529,13 +534,16 @@ func wimExport(env *cmdEnv, c *command, args []string) error {
 	if len(pos) != 3 {
 		return usageErrorf("want SRC.wim INDEX DEST.wim")
 	}
-	opts := wim.ExportOptions{Name: *name, Description: *desc, Boot: *boot, NoIntegrity: *noInteg, Threads: *threads, Progress: progressPrinter(env, *quiet), Context: wimCtx}
+	opts := wim.ExportOptions{ChunkSize: *chunkSize, Name: *name, Description: *desc, Boot: *boot, NoIntegrity: *noInteg, Threads: *threads, Progress: progressPrinter(env, *quiet), Context: wimCtx}
 	if *compress != "" {
 		comp, err := parseCompressFlag(*compress)
 		if err != nil {
 			return err
 		}
 		opts.Compression = &comp
+		if err := wim.CheckChunkSize(comp, *chunkSize); err != nil {
+			return usageErrorf("--chunk-size: %v", err)
+		}
 	}
 	w, err := wim.Open(pos[0])
 	if err != nil {

@@ -88,6 +88,16 @@ func TestWimCLI(t *testing.T) {
 	if code, stdout, stderr = run(t, "wim", "export", out, "1", ex, "--compress", "none"); code != 0 {
 		t.Fatalf("export: exit %d\n%s%s", code, stdout, stderr)
 	}
+	lzx := filepath.Join(dir, "lzx.wim")
+	if code, stdout, stderr = run(t, "wim", "export", out, "1", lzx, "--compress", "lzx", "--chunk-size", "65536"); code != 0 {
+		t.Fatalf("export to LZX: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ = run(t, "wim", "info", lzx); code != 0 || !strings.Contains(stdout, "LZX (65536-byte chunks)") {
+		t.Errorf("info of the LZX export: exit %d\n%s", code, stdout)
+	}
+	if code, _, stderr = run(t, "wim", "capture", src, filepath.Join(dir, "y.wim"), "--compress", "lzx", "--chunk-size", "16384"); code != exitUsage || !strings.Contains(stderr, "chunk size 16384") {
+		t.Errorf("LZX with 16 KiB chunks: exit %d, %q", code, stderr)
+	}
 	all := filepath.Join(dir, "all.wim")
 	if code, stdout, stderr = run(t, "wim", "export", out, "all", all); code != 0 || !strings.Contains(stdout, "1 images") {
 		t.Fatalf("export all: exit %d\n%s%s", code, stdout, stderr)
@@ -96,7 +106,7 @@ func TestWimCLI(t *testing.T) {
 		if err != nil {
 			oracle.Require(t, "wimlib-imagex")
 		}
-		for _, f := range []string{out, ex, all} {
+		for _, f := range []string{out, ex, all, lzx} {
 			if b, err := exec.Command(exe, "verify", f).CombinedOutput(); err != nil {
 				t.Errorf("wimlib verify %s: %v\n%s", f, err, b)
 			}

@@ -22,10 +22,11 @@ type outImage struct {
 
 // buildSpec describes a complete WIM to write.
 type buildSpec struct {
-	path   string
-	ctype  Compression
-	images []*outImage
-	blobs  []*blobSrc
+	path      string
+	ctype     Compression
+	chunkSize int // 0: DefaultChunkSize
+	images    []*outImage
+	blobs     []*blobSrc
 	// stream, when set, yields more sources after blobs (a capture's scan
 	// still running); finish runs once every source is written, before the
 	// metadata is encoded, and may fail the build.
@@ -79,16 +80,23 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 		return nil, err
 	}
 	hdr.Flags = spec.extraFlags &^ (HdrFlagCompression | HdrFlagCompressXPRESS | HdrFlagCompressLZX | HdrFlagCompressLZMS | HdrFlagCompressXPRESS2 | HdrFlagWriteInProgress | HdrFlagSpanned)
+	chunkSize := spec.chunkSize
+	if chunkSize == 0 {
+		chunkSize = DefaultChunkSize
+	}
 	switch spec.ctype {
 	case CompressNone:
 	case CompressXPRESS:
 		hdr.Flags |= HdrFlagCompression | HdrFlagCompressXPRESS
-		hdr.ChunkSize = DefaultChunkSize
+		hdr.ChunkSize = uint32(chunkSize)
 	case CompressLZX:
 		hdr.Flags |= HdrFlagCompression | HdrFlagCompressLZX
-		hdr.ChunkSize = DefaultChunkSize
+		hdr.ChunkSize = uint32(chunkSize)
 	default:
 		return nil, fmt.Errorf("cannot write %s WIMs", spec.ctype)
+	}
+	if err := CheckChunkSize(spec.ctype, chunkSize); err != nil {
+		return nil, err
 	}
 	ph := *hdr
 	ph.Flags |= HdrFlagWriteInProgress
@@ -108,7 +116,7 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 		prog = spec.tracker
 		prog.addTotal(total, uint64(countFileSrcs(spec.blobs)))
 	}
-	w := newWriter(f, spec.ctype, spec.threads, prog)
+	w := newWriter(f, spec.ctype, chunkSize, spec.threads, prog)
 	w.ctx = ctxOf(spec.ctx)
 	err = w.writeBlobSeq(func(yield func(*blobSrc) bool) {
 		for _, s := range spec.blobs {

@@ -25,6 +25,7 @@ type CaptureOptions struct {
 	CreatedBy          string
 	ImageVersion       string
 	Compression        Compression // new WIMs only; appends keep the WIM's
+	ChunkSize          int         // new compressed WIMs only: 0 is 32768, the size Microsoft software reads
 	Threads            int
 	Config             *Config // nil: DISM's default exclusions
 	Append             bool    // add an image to an existing WIM
@@ -65,7 +66,7 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 		abs, _ := filepath.Abs(src)
 		name = filepath.Base(abs)
 	}
-	spec := &buildSpec{path: wimPath, ctype: opts.Compression, integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "capture", ctx: opts.Context}
+	spec := &buildSpec{path: wimPath, ctype: opts.Compression, chunkSize: opts.ChunkSize, integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "capture", ctx: opts.Context}
 	var old *WIM
 	if opts.Append {
 		old, err = Open(wimPath)
@@ -77,6 +78,7 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 			return nil, fmt.Errorf("cannot append to a split WIM")
 		}
 		spec.ctype = old.Compression()
+		spec.chunkSize = int(old.Header.ChunkSize)
 		spec.guid = &old.Header.GUID
 		spec.extraFlags = old.Header.Flags & HdrFlagRPFix
 		spec.bootIndex = int(old.Header.BootIndex)
@@ -91,7 +93,7 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 			return nil, err
 		}
 	} else if spec.ctype == CompressLZMS {
-		return nil, fmt.Errorf("cannot write %s WIMs (supported: none, xpress, and LZX with every resource stored raw)", spec.ctype)
+		return nil, fmt.Errorf("cannot write %s WIMs (supported: none, xpress and lzx)", spec.ctype)
 	}
 	m := newMatcher(opts.Config)
 	// Like wimlib, new WIMs get RP_FIX: absolute links that point inside

@@ -13,6 +13,9 @@ type ExportOptions struct {
 	// Compression of a new destination WIM; nil keeps the source's.
 	// An existing destination keeps its own compression.
 	Compression *Compression
+	// ChunkSize of a new destination (0: the source's when the
+	// compression is the same, else 32768).
+	ChunkSize   int
 	Name        string // new name (single image only)
 	Description string
 	Boot        bool
@@ -37,8 +40,13 @@ func Export(srcPath string, index int, destPath string, opts ExportOptions) (*Wr
 		return nil, fmt.Errorf("image %d does not exist in %s (it has %d)", index, srcPath, src.ImageCount())
 	}
 	spec := &buildSpec{path: destPath, ctype: src.Compression(), integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "export", ctx: opts.Context}
-	if opts.Compression != nil {
+	spec.chunkSize = int(src.Header.ChunkSize)
+	if opts.Compression != nil && *opts.Compression != spec.ctype {
 		spec.ctype = *opts.Compression
+		spec.chunkSize = 0
+	}
+	if opts.ChunkSize != 0 {
+		spec.chunkSize = opts.ChunkSize
 	}
 	var dest *WIM
 	closed := false
@@ -56,6 +64,7 @@ func Export(srcPath string, index int, destPath string, opts ExportOptions) (*Wr
 			return nil, fmt.Errorf("cannot export into a split WIM")
 		}
 		spec.ctype = dest.Compression()
+		spec.chunkSize = int(dest.Header.ChunkSize)
 		spec.guid = &dest.Header.GUID
 		spec.bootIndex = int(dest.Header.BootIndex)
 		spec.extraFlags = dest.Header.Flags & HdrFlagRPFix

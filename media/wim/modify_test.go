@@ -1,6 +1,8 @@
 package wim
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,7 +131,8 @@ func TestReadWimlibSplit(t *testing.T) {
 }
 
 // An LZX WIM (like an ADK boot.wim) can be updated: untouched LZX
-// resources are copied raw, new data and metadata are stored raw.
+// resources are copied raw, new data and the metadata are compressed with
+// LZX too (a boot.wim stays LZX).
 func TestUpdateWimlibLZX(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
@@ -138,6 +141,11 @@ func TestUpdateWimlibLZX(t *testing.T) {
 	wimlib(t, "capture", src, out, "Microsoft Windows PE (x64)", "--compress=lzx", "--boot")
 	ini := filepath.Join(dir, "winpeshl.ini")
 	os.WriteFile(ini, []byte("[LaunchApps]\r\n%SYSTEMDRIVE%\\refimage.exe\r\n"), 0o644)
+	exe, err := os.Executable() // a real program stands in for refimage.exe
+	if err != nil {
+		t.Fatal(err)
+	}
+	exeData := mustRead(t, exe)
 	before, _ := Open(out)
 	lzxBlobs := 0
 	for _, b := range before.Blobs() {
@@ -146,7 +154,7 @@ func TestUpdateWimlibLZX(t *testing.T) {
 		}
 	}
 	before.Close()
-	if _, err := Update(out, 1, UpdateOptions{Adds: []AddSpec{{Src: ini, Dest: `Windows\System32\winpeshl.ini`}}}); err != nil {
+	if _, err := Update(out, 1, UpdateOptions{Adds: []AddSpec{{Src: ini, Dest: `Windows\System32\winpeshl.ini`}, {Src: exe, Dest: `Windows\System32\refimage.exe`}}}); err != nil {
 		t.Fatal(err)
 	}
 	wimlib(t, "verify", out)
@@ -163,10 +171,15 @@ func TestUpdateWimlibLZX(t *testing.T) {
 		if b.Res.compressed() {
 			n++
 		}
+		if b.Size() == uint64(len(exeData)) && (!b.Res.compressed() || b.Res.Size > b.Size()*3/4) {
+			t.Errorf("the added program is stored in %d bytes of %d (flags %#x): not LZX-compressed", b.Res.Size, b.Size(), b.Res.Flags)
+		}
 	}
 	after.Close()
-	if n != lzxBlobs {
-		t.Errorf("%d LZX resources after update, %d before: untouched ones must be copied raw", n, lzxBlobs)
+	// Untouched resources are copied as they were; the program and the
+	// new metadata resource are compressed.
+	if n != lzxBlobs+1 && n != lzxBlobs+2 {
+		t.Errorf("%d LZX resources after update, %d before", n, lzxBlobs)
 	}
 	got := filepath.Join(dir, "got")
 	wimlib(t, "apply", out, "1", got)
@@ -174,27 +187,61 @@ func TestUpdateWimlibLZX(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(b), "[LaunchApps]") {
 		t.Fatalf("winpeshl.ini: %q %v", b, err)
 	}
+	if b := mustRead(t, filepath.Join(got, "Windows", "System32", "refimage.exe")); !bytes.Equal(b, exeData) {
+		t.Errorf("refimage.exe differs after apply")
+	}
 	os.RemoveAll(filepath.Join(got, "Windows"))
 	compareTreesLoose(t, src, got, nil)
 }
 
-// "Stored LZX": LZX flags, every resource raw — readable by wimlib (and by
-// go-winio, which needs the LZX flag and 32 KiB chunks).
-func TestCaptureStoredLZX(t *testing.T) {
+// LZX captures at every chunk size refimage writes are real LZX (most
+// resources compressed, smaller than XPRESS), and wimlib verifies and
+// applies them.
+func TestCaptureLZX(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
 	makeTree(t, src, 30)
-	out := filepath.Join(dir, "s.wim")
-	if _, err := Capture(src, out, CaptureOptions{Compression: CompressLZX}); err != nil {
+	xp := filepath.Join(dir, "x.wim")
+	if _, err := Capture(src, xp, CaptureOptions{Compression: CompressXPRESS}); err != nil {
 		t.Fatal(err)
 	}
-	wimlib(t, "verify", out)
-	if info := wimlib(t, "info", out); !strings.Contains(info, "Compression:    LZX") {
-		t.Fatalf("info:\n%s", info)
+	xst, _ := os.Stat(xp)
+	for _, cs := range []int{0, 32768, 65536, 1 << 20, 2 << 20} {
+		out := filepath.Join(dir, fmt.Sprintf("l%d.wim", cs))
+		if _, err := Capture(src, out, CaptureOptions{Compression: CompressLZX, ChunkSize: cs, Threads: 2}); err != nil {
+			t.Fatal(err)
+		}
+		wimlib(t, "verify", out)
+		info := wimlib(t, "info", out)
+		want := cs
+		if want == 0 {
+			want = 32768
+		}
+		if !strings.Contains(info, "Compression:    LZX") || !strings.Contains(info, fmt.Sprintf("Chunk Size:     %d bytes", want)) {
+			t.Fatalf("chunk size %d: info:\n%s", cs, info)
+		}
+		w, err := Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compressed := 0
+		for _, b := range w.Blobs() {
+			if b.Res.compressed() {
+				compressed++
+			}
+		}
+		w.Close()
+		st, _ := os.Stat(out)
+		if compressed < 4 || st.Size() >= xst.Size() {
+			t.Errorf("chunk size %d: %d compressed resources, %d bytes (XPRESS: %d): not real LZX", cs, compressed, st.Size(), xst.Size())
+		}
+		got := filepath.Join(dir, fmt.Sprintf("got%d", cs))
+		wimlib(t, "apply", out, "1", got)
+		compareTrees(t, src, got)
 	}
-	got := filepath.Join(dir, "got")
-	wimlib(t, "apply", out, "1", got)
-	compareTrees(t, src, got)
+	if _, err := Capture(src, filepath.Join(dir, "bad.wim"), CaptureOptions{Compression: CompressLZX, ChunkSize: 16384}); err == nil || !strings.Contains(err.Error(), "chunk size 16384") {
+		t.Errorf("LZX with 16 KiB chunks: %v", err)
+	}
 }
 
 // Elements refimage does not know (<WINDOWS>, FLAGS) survive an update.

@@ -16,7 +16,7 @@ type chunkCompressor func(dst, src []byte) (n int, ok bool)
 // Codecs are wired in codecs.go; a nil entry means "not available".
 var (
 	decompressors = map[Compression]func(chunkSize int) decompressFunc{}
-	compressors   = map[Compression]func() chunkCompressor{}
+	compressors   = map[Compression]func(chunkSize int) chunkCompressor{}
 )
 
 func decompressorFor(c Compression, chunkSize uint32) (decompressFunc, error) {

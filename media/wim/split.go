@@ -118,8 +118,7 @@ func writePart(w *WIM, path string, part, total int, guid [16]byte, integrity bo
 	if _, err := f.WriteAt(ph.Marshal(), 0); err != nil {
 		return err
 	}
-	wr := newWriter(f, w.Compression(), 1, nil)
-	wr.chunkSize = int(w.Header.ChunkSize)
+	wr := newWriter(f, w.Compression(), int(w.Header.ChunkSize), 1, nil)
 	tab, err := body(wr)
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ func Update(wimPath string, index int, opts UpdateOptions) (*WriteResult, error)
 	if index < 1 || index > old.ImageCount() {
 		return nil, fmt.Errorf("image %d does not exist (the WIM has %d)", index, old.ImageCount())
 	}
-	spec := &buildSpec{path: wimPath, ctype: old.Compression(), integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "update", ctx: opts.Context,
+	spec := &buildSpec{path: wimPath, ctype: old.Compression(), chunkSize: int(old.Header.ChunkSize), integrity: !opts.NoIntegrity, threads: opts.Threads, progress: opts.Progress, op: "update", ctx: opts.Context,
 		guid: &old.Header.GUID, extraFlags: old.Header.Flags & HdrFlagRPFix, bootIndex: int(old.Header.BootIndex), wimXML: old.xml,
 		beforeRename: func() { old.Close(); closed = true }}
 	if err := addExistingImages(spec, old, nil); err != nil {

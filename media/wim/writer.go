@@ -72,13 +72,24 @@ type writtenMeta struct {
 	res  ResHdr
 }
 
-func newWriter(f *os.File, ctype Compression, threads int, prog *progressTracker) *writer {
+// newWriter returns a writer of ctype resources in chunks of chunkSize
+// (ignored for CompressNone; 0 means DefaultChunkSize).
+func newWriter(f *os.File, ctype Compression, chunkSize, threads int, prog *progressTracker) *writer {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
 	w := &writer{f: f, out: newOutFile(f, HeaderSize), ctype: ctype, threads: threads, prog: prog, written: map[SHA1]ResHdr{}, ctx: context.Background()}
 	if ctype != CompressNone {
-		w.chunkSize = DefaultChunkSize
+		w.chunkSize = chunkSize
+		if chunkSize == 0 {
+			w.chunkSize = DefaultChunkSize
+		}
+		// Memory: each compressor holds about ten chunks of state
+		// (LZX's match tree) and each chunk in flight two buffers; keep
+		// the total near 128 MiB for large chunks.
+		if maxThreads := max(1, (96<<20)/(10*w.chunkSize)); w.threads > maxThreads {
+			w.threads = maxThreads
+		}
 	}
 	return w
 }
@@ -153,18 +164,19 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 	work := make(chan *item, inflight)
 	quit := make(chan struct{})
 	defer close(quit)
-	var newComp func() chunkCompressor
+	var newComp func(int) chunkCompressor
 	if compress {
 		newComp = compressors[w.ctype]
+		if newComp == nil {
+			// Never store new data raw while the header claims a
+			// compression nobody applied.
+			return fmt.Errorf("cannot write %s resources: no %s compressor", w.ctype, w.ctype)
+		}
 	}
-	// No compressor for this type (LZX): new data is stored raw, which
-	// every reader accepts (the COMPRESSED flag is per resource); existing
-	// resources are still copied as they are.
-	storeOnly := compress && newComp == nil
-	if compress && !storeOnly {
+	if compress {
 		for range w.threads {
 			go func() {
-				c := newComp()
+				c := newComp(w.chunkSize)
 				for it := range work {
 					n, ok := c(it.out, it.data)
 					if ok {
@@ -194,9 +206,6 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 		seenSize := map[uint64]bool{}
 		var hbuf []byte
 		for s := range srcs {
-			if storeOnly {
-				s.noCompress = true
-			}
 			if s.kind == srcFile && !s.hashed {
 				if seenSize[s.size] {
 					if hbuf == nil {

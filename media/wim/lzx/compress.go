@@ -1,0 +1,805 @@
+package lzx
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"math"
+	"math/bits"
+)
+
+// The compressor works on one chunk at a time, as WIM requires:
+//
+//  1. The chunk is copied and E8-translated (the decoder always undoes the
+//     translation, so the compressor must always apply it).
+//  2. The chunk is cut into blocks. For each block a binary-tree match
+//     finder lists, at every position, the matches of increasing length
+//     (plus the latest length-2 match with a small offset); where a match
+//     reaches niceLen it is taken as it is and the positions it covers are
+//     only inserted into the tree.
+//  3. A forward minimum-cost parse over the block chooses literals,
+//     explicit matches and repeat-offset matches. Every position carries
+//     the repeat-offset queue of the cheapest path that reaches it, so
+//     repeat matches are priced exactly along that path. The first pass
+//     prices symbols from the block's byte statistics; later passes price
+//     them with the Huffman code lengths the previous pass produced.
+//  4. The chosen items are coded as a verbatim or an aligned-offset block,
+//     whichever is smaller, with code lengths sent as pretree-coded deltas
+//     from the previous block's.
+const (
+	maxMatchLen = minMatchLen + numPrimaryLens + numLenSyms - 1 // 257
+	hashBits    = 16
+	maxLen2Off  = 1024 // length-2 matches farther than this never pay
+	costShift   = 4    // costs are in 1/16 bit
+	infCost     = math.MaxUint32
+
+	// Positions of the match-finding table.
+	posNormal = 0
+	posLong   = 1 // only the longest match is listed; taken greedily
+	posInside = 2 // inside a long match: not a parse decision point
+
+	mainMaxLen    = 16
+	lenMaxLen     = 16
+	alignedMaxLen = 7
+	preMaxLen     = 15
+)
+
+// Level presets: search depth, nice length, parse passes.
+type params struct {
+	depth, nice, passes int
+	blockSize           int // nominal block size for chunks larger than 32 KiB
+}
+
+var defaultParams = params{depth: 16, nice: 64, passes: 1, blockSize: 32768}
+
+type match struct {
+	length uint32
+	offset uint32
+}
+
+// optNode is a position of the parse: the cheapest known way to reach it.
+type optNode struct {
+	cost   uint32
+	length uint32 // of the item that ends here: 1 for a literal
+	f      uint32 // formatted offset of that item: 0-2 repeat slot, else offset+2
+	q      [3]uint32
+}
+
+// seqItem is one chosen item: a literal (length 0, f = the byte) or a match.
+type seqItem struct {
+	length uint32
+	f      uint32
+}
+
+// Compressor compresses WIM LZX chunks for one window (chunk) size. It keeps
+// its match finder and scratch space between chunks; it is not safe for
+// concurrent use.
+type Compressor struct {
+	window   int
+	n        int // current chunk's length
+	order    int
+	nMain    int
+	bigBlock bool
+	p        params
+
+	buf    []byte   // E8-translated chunk, 8 zero bytes of padding
+	head   []uint32 // latest position+1 per 3-byte hash
+	head2  []uint32 // latest position+1 per 2-byte value
+	child  []uint32 // binary tree: 2 entries per position (position+1, 0 = none)
+	mstart []uint32 // per block position: first match in ms
+	kind   []uint8  // per block position: posNormal, posLong, posInside
+	ms     []match
+	nodes  []optNode
+	seq    []seqItem
+
+	mainCost [maxMainSyms]uint32
+	lenCost  [numLenSyms]uint32
+
+	mainFreq [maxMainSyms]uint32
+	lenFreq  [numLenSyms]uint32
+	alFreq   [numAlignedSyms]uint32
+	mainLens [maxMainSyms]uint8
+	lenLens  [numLenSyms]uint8
+	alLens   [numAlignedSyms]uint8
+	mainCode [maxMainSyms]uint32
+	lenCode  [numLenSyms]uint32
+	alCode   [numAlignedSyms]uint32
+	prevMain [maxMainSyms]uint8
+	prevLen  [numLenSyms]uint8
+	huff     huffBuilder
+	pre      []preItem
+
+	out  []byte
+	acc  uint64
+	nacc uint
+}
+
+// NewCompressor returns a compressor for chunks of windowSize bytes (a power
+// of two from 32 KiB to 2 MiB, the WIM chunk size).
+func NewCompressor(windowSize int) (*Compressor, error) {
+	order := bits.Len(uint(windowSize)) - 1
+	if order < minWindowOrder || order > maxWindowOrder || 1<<order != windowSize {
+		return nil, errWindowSize
+	}
+	c := &Compressor{
+		window:   windowSize,
+		order:    order,
+		nMain:    numChars + 8*numOffsetSlots[order],
+		bigBlock: order > minWindowOrder,
+		p:        defaultParams,
+		buf:      make([]byte, windowSize+8),
+		head:     make([]uint32, 1<<hashBits),
+		head2:    make([]uint32, 1<<16),
+		child:    make([]uint32, 2*windowSize),
+	}
+	return c, nil
+}
+
+// errNotSmaller is internal: the output would not be smaller than the input.
+var errNotSmaller = errors.New("lzx: not compressible")
+
+// Compress compresses src (at most the window size) into dst and returns the
+// compressed size. It returns 0 when the result would not be smaller than
+// src, or dst is too small; the caller then stores the chunk raw.
+func (c *Compressor) Compress(dst, src []byte) int {
+	n := len(src)
+	if n == 0 || n > c.window {
+		return 0
+	}
+	c.n = n
+	buf := c.buf[:n+8]
+	copy(buf, src)
+	clear(buf[n:])
+	e8Forward(buf[:n])
+	clear(c.head)
+	clear(c.head2)
+	c.prevMain = [maxMainSyms]uint8{}
+	c.prevLen = [numLenSyms]uint8{}
+	c.out = c.out[:0]
+	c.acc, c.nacc = 0, 0
+	limit := min(len(dst), n-1)
+	q := [3]uint32{1, 1, 1}
+	for bs := 0; bs < n; {
+		be := n
+		if n-bs > c.p.blockSize && c.bigBlock {
+			be = bs + c.p.blockSize
+			if n-be < c.p.blockSize/4 {
+				be = n // no small tail block
+			}
+		}
+		c.findMatches(bs, be)
+		// A greedy parse gives the first statistics; each optimal
+		// pass is priced with the codes of the pass before.
+		c.greedy(bs, be, q)
+		for pass := 0; pass < c.p.passes; pass++ {
+			c.countAndBuild()
+			c.costsFromLens()
+			c.parse(bs, be, q)
+		}
+		q = c.nodes[be-bs].q
+		c.countAndBuild()
+		c.writeBlock(be - bs)
+		if len(c.out) > limit {
+			return 0
+		}
+		bs = be
+	}
+	c.flushBits()
+	if len(c.out) > limit {
+		return 0
+	}
+	return copy(dst, c.out)
+}
+
+// e8Forward applies the x86 call translation that the decoder's undoE8
+// reverses.
+func e8Forward(b []byte) {
+	if len(b) <= 10 {
+		return
+	}
+	end := len(b) - 10
+	for i := 0; i < end; i++ {
+		if b[i] != 0xE8 {
+			j := bytes.IndexByte(b[i:end], 0xE8)
+			if j < 0 {
+				return
+			}
+			i += j
+		}
+		rel := int32(binary.LittleEndian.Uint32(b[i+1:]))
+		if rel >= -int32(i) && rel < e8FileSize {
+			var abs int32
+			if rel < e8FileSize-int32(i) {
+				abs = rel + int32(i)
+			} else {
+				abs = rel - e8FileSize
+			}
+			binary.LittleEndian.PutUint32(b[i+1:], uint32(abs))
+		}
+		i += 4
+	}
+}
+
+func hash3(v uint32) uint32 { return ((v << 8) * 0x9E3779B1) >> (32 - hashBits) }
+
+// extend returns how far b[a:] and b[p:] agree, from l up to limit.
+func extend(b []byte, a, p, l, limit int) int {
+	for l+8 <= limit {
+		x := binary.LittleEndian.Uint64(b[a+l:]) ^ binary.LittleEndian.Uint64(b[p+l:])
+		if x != 0 {
+			return l + bits.TrailingZeros64(x)/8
+		}
+		l += 8
+	}
+	for l < limit && b[a+l] == b[p+l] {
+		l++
+	}
+	return l
+}
+
+// findMatches fills c.ms, c.mstart and c.kind for positions [bs, be).
+func (c *Compressor) findMatches(bs, be int) {
+	n := be - bs
+	if cap(c.mstart) < n+1 {
+		c.mstart = make([]uint32, n+1)
+		c.kind = make([]uint8, n+1)
+	}
+	mstart, kind := c.mstart[:n+1], c.kind[:n+1]
+	ms := c.ms[:0]
+	buf := c.buf
+	nice := c.p.nice
+	inside := 0
+	for i := 0; i < n; i++ {
+		pos := bs + i
+		mstart[i] = uint32(len(ms))
+		// The tree compares up to the chunk's end so that its order
+		// stays consistent across blocks; lengths are then cut at the
+		// block's end.
+		treeLimit := min(maxMatchLen, c.n-pos)
+		limit := min(maxMatchLen, be-pos)
+		if inside > 0 {
+			inside--
+			kind[i] = posInside
+			if treeLimit >= 3 {
+				c.btInsert(pos, treeLimit)
+			}
+			continue
+		}
+		kind[i] = posNormal
+		if limit < 2 {
+			if treeLimit >= 3 {
+				c.btInsert(pos, treeLimit)
+			}
+			continue
+		}
+		first := len(ms)
+		v := binary.LittleEndian.Uint16(buf[pos:])
+		if p2 := int(c.head2[v]) - 1; p2 >= 0 && pos-p2 <= maxLen2Off {
+			ms = append(ms, match{2, uint32(pos - p2)})
+		}
+		c.head2[v] = uint32(pos + 1)
+		if treeLimit < 3 {
+			continue
+		}
+		k0 := len(ms)
+		ms = c.btFind(ms, pos, treeLimit)
+		if limit < treeLimit {
+			k := k0
+			for _, m := range ms[k0:] {
+				m.length = min(m.length, uint32(limit))
+				if m.length < 3 || k > first && ms[k-1].length >= m.length {
+					continue
+				}
+				ms[k] = m
+				k++
+			}
+			ms = ms[:k]
+		}
+		if k := len(ms); k > first {
+			if best := int(ms[k-1].length); best >= nice || best == limit && best > 16 {
+				ms[first] = ms[k-1]
+				ms = ms[:first+1]
+				kind[i] = posLong
+				inside = best - 1
+			}
+		}
+	}
+	mstart[n] = uint32(len(ms))
+	c.ms = ms
+}
+
+// btFind inserts pos into the binary tree and appends the matches it finds
+// there (lengths 3 and more, increasing) to ms.
+func (c *Compressor) btFind(ms []match, pos, limit int) []match {
+	buf, child := c.buf, c.child
+	h := hash3(binary.LittleEndian.Uint32(buf[pos:]))
+	cur := c.head[h]
+	c.head[h] = uint32(pos + 1)
+	lessSlot, moreSlot := 2*pos, 2*pos+1
+	lenLess, lenMore := 0, 0
+	best := 2
+	nice := c.p.nice
+	maxOff := c.window - 3 // the largest offset the slots can code
+	for depth := c.p.depth; cur != 0 && depth > 0; depth-- {
+		p := int(cur - 1)
+		l := extend(buf, pos, p, min(lenLess, lenMore), limit)
+		if l > best && pos-p <= maxOff {
+			best = l
+			ms = append(ms, match{uint32(l), uint32(pos - p)})
+		}
+		if l >= limit || l >= nice {
+			child[lessSlot] = child[2*p]
+			child[moreSlot] = child[2*p+1]
+			return ms
+		}
+		if buf[p+l] < buf[pos+l] {
+			child[lessSlot] = cur
+			lessSlot = 2*p + 1
+			cur = child[lessSlot]
+			lenLess = l
+		} else {
+			child[moreSlot] = cur
+			moreSlot = 2 * p
+			cur = child[moreSlot]
+			lenMore = l
+		}
+	}
+	child[lessSlot] = 0
+	child[moreSlot] = 0
+	return ms
+}
+
+// btInsert inserts pos into the tree without collecting matches.
+func (c *Compressor) btInsert(pos, limit int) {
+	buf, child := c.buf, c.child
+	h := hash3(binary.LittleEndian.Uint32(buf[pos:]))
+	cur := c.head[h]
+	c.head[h] = uint32(pos + 1)
+	lessSlot, moreSlot := 2*pos, 2*pos+1
+	lenLess, lenMore := 0, 0
+	nice := c.p.nice
+	for depth := c.p.depth; cur != 0 && depth > 0; depth-- {
+		p := int(cur - 1)
+		l := extend(buf, pos, p, min(lenLess, lenMore), limit)
+		if l >= limit || l >= nice {
+			child[lessSlot] = child[2*p]
+			child[moreSlot] = child[2*p+1]
+			return
+		}
+		if buf[p+l] < buf[pos+l] {
+			child[lessSlot] = cur
+			lessSlot = 2*p + 1
+			cur = child[lessSlot]
+			lenLess = l
+		} else {
+			child[moreSlot] = cur
+			moreSlot = 2 * p
+			cur = child[moreSlot]
+			lenMore = l
+		}
+	}
+	child[lessSlot] = 0
+	child[moreSlot] = 0
+}
+
+// slotOf returns the offset slot of formatted offset f.
+func slotOf(f uint32) int {
+	if f < 4 {
+		return int(f)
+	}
+	if f >= 262144 {
+		return 36 + int((f-262144)>>17)
+	}
+	hb := bits.Len32(f) - 1
+	return 2*hb + int(f>>(hb-1)&1)
+}
+
+// initialCosts prices symbols for the first pass: literals from the block's
+// byte frequencies, matches by a rough model of their code lengths.
+func (c *Compressor) initialCosts(bs, be int) {
+	var hist [256]uint32
+	for _, b := range c.buf[bs:be] {
+		hist[b]++
+	}
+	total := float64(be - bs)
+	for b, h := range hist {
+		bitsF := 12.0
+		if h > 0 {
+			bitsF = math.Log2(total/float64(h)) + 0.5
+		}
+		bitsF = min(max(bitsF, 1), 15)
+		c.mainCost[b] = uint32(bitsF * (1 << costShift))
+	}
+	for s := numChars; s < c.nMain; s++ {
+		slot := (s - numChars) >> 3
+		lh := (s - numChars) & 7
+		bitsF := 7.0 + float64(lh)*0.3 + float64(slot)*0.15
+		if slot < 3 {
+			bitsF = 5.0 + float64(lh)*0.3
+		}
+		c.mainCost[s] = uint32(bitsF * (1 << costShift))
+	}
+	for s := range c.lenCost {
+		c.lenCost[s] = uint32((4.0 + float64(min(s, 64))*0.1) * (1 << costShift))
+	}
+}
+
+// greedy fills c.seq with a quick parse of [bs, be): the longest match of
+// length 3 or more at each position, as a repeat match when its offset is
+// in the queue.
+func (c *Compressor) greedy(bs, be int, q [3]uint32) {
+	n := be - bs
+	seq := c.seq[:0]
+	ms, mstart := c.ms, c.mstart
+	buf := c.buf
+	for i := 0; i < n; {
+		a, b := mstart[i], mstart[i+1]
+		if b > a && ms[b-1].length >= 3 {
+			m := ms[b-1]
+			f := m.offset + 2
+			switch m.offset {
+			case q[0]:
+				f = 0
+			case q[1]:
+				f = 1
+				q[0], q[1] = q[1], q[0]
+			case q[2]:
+				f = 2
+				q[0], q[2] = q[2], q[0]
+			default:
+				q = [3]uint32{m.offset, q[0], q[1]}
+			}
+			seq = append(seq, seqItem{m.length, f})
+			i += int(m.length)
+			continue
+		}
+		seq = append(seq, seqItem{0, uint32(buf[bs+i])})
+		i++
+	}
+	c.seq = seq
+}
+
+// costsFromLens prices symbols with the codes of the previous pass.
+func (c *Compressor) costsFromLens() {
+	for s := 0; s < c.nMain; s++ {
+		l := uint32(c.mainLens[s])
+		if l == 0 {
+			l = 15
+		}
+		c.mainCost[s] = l << costShift
+	}
+	for s := range c.lenCost {
+		l := uint32(c.lenLens[s])
+		if l == 0 {
+			l = 12
+		}
+		c.lenCost[s] = l << costShift
+	}
+}
+
+// parse finds the cheapest item sequence for positions [bs, be) starting
+// with repeat queue q, leaving it in c.seq and the final queue in
+// c.nodes[be-bs].q.
+func (c *Compressor) parse(bs, be int, q [3]uint32) {
+	n := be - bs
+	if cap(c.nodes) < n+1 {
+		c.nodes = make([]optNode, n+1)
+	}
+	nodes := c.nodes[:n+1]
+	for i := range nodes {
+		nodes[i].cost = infCost
+	}
+	nodes[0] = optNode{cost: 0, q: q}
+	buf := c.buf
+	mainCost, lenCost := &c.mainCost, &c.lenCost
+	ms, mstart, kind := c.ms, c.mstart, c.kind
+	// matchCost is the cost of the main symbol and length symbol for a
+	// match of length l in slot.
+	matchCost := func(slot, l int) uint32 {
+		lh := l - minMatchLen
+		if lh < numPrimaryLens {
+			return mainCost[numChars+slot*8+lh]
+		}
+		return mainCost[numChars+slot*8+numPrimaryLens] + lenCost[lh-numPrimaryLens]
+	}
+	for i := 0; i < n; i++ {
+		nd := &nodes[i]
+		if nd.cost == infCost || kind[i] == posInside {
+			continue
+		}
+		pos := bs + i
+		base := nd.cost
+		cq := nd.q
+		limit := min(maxMatchLen, n-i)
+		if kind[i] == posLong {
+			m := ms[mstart[i]]
+			l := int(m.length)
+			// A repeat offset giving the same length is cheaper.
+			best, bestF := uint32(infCost), uint32(0)
+			for k := 0; k < 3; k++ {
+				off := int(cq[k])
+				if off <= pos && extend(buf, pos, pos-off, 0, l) == l {
+					if cst := base + matchCost(k, l); cst < best {
+						best, bestF = cst, uint32(k)
+					}
+				}
+			}
+			f := m.offset + 2
+			slot := slotOf(f)
+			if cst := base + matchCost(slot, l) + uint32(extraBits[slot])<<costShift; cst < best {
+				best, bestF = cst, f
+			}
+			c.relax(&nodes[i+l], best, uint32(l), bestF, cq)
+			continue
+		}
+		// Literal.
+		if cst := base + mainCost[buf[pos]]; cst < nodes[i+1].cost {
+			nodes[i+1] = optNode{cost: cst, length: 1, f: uint32(buf[pos]), q: cq}
+		}
+		if limit < 2 {
+			continue
+		}
+		// Repeat matches.
+		longestRep := 0
+		for k := 0; k < 3; k++ {
+			off := int(cq[k])
+			if off > pos || (k > 0 && cq[k] == cq[0]) || (k == 2 && cq[2] == cq[1]) {
+				continue
+			}
+			l := extend(buf, pos, pos-off, 0, limit)
+			if l < minMatchLen {
+				continue
+			}
+			longestRep = max(longestRep, l)
+			nq := cq
+			nq[0], nq[k] = cq[k], cq[0]
+			for ln := minMatchLen; ln <= l; ln++ {
+				cst := base + matchCost(k, ln)
+				if cst < nodes[i+ln].cost {
+					nodes[i+ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k), q: nq}
+				}
+			}
+		}
+		// Explicit matches.
+		prev := minMatchLen - 1
+		for _, m := range ms[mstart[i]:mstart[i+1]] {
+			l := int(m.length)
+			if m.offset == cq[0] || m.offset == cq[1] || m.offset == cq[2] {
+				prev = max(prev, l)
+				continue
+			}
+			if l <= prev {
+				continue
+			}
+			f := m.offset + 2
+			slot := slotOf(f)
+			mbase := base + uint32(extraBits[slot])<<costShift
+			nq := [3]uint32{m.offset, cq[0], cq[1]}
+			for ln := prev + 1; ln <= l; ln++ {
+				cst := mbase + matchCost(slot, ln)
+				if cst < nodes[i+ln].cost {
+					nodes[i+ln] = optNode{cost: cst, length: uint32(ln), f: f, q: nq}
+				}
+			}
+			prev = l
+		}
+	}
+	// Walk back from the end and reverse.
+	seq := c.seq[:0]
+	for j := n; j > 0; {
+		nd := &nodes[j]
+		if nd.length == 1 {
+			seq = append(seq, seqItem{0, nd.f})
+		} else {
+			seq = append(seq, seqItem{nd.length, nd.f})
+		}
+		j -= int(nd.length)
+	}
+	for a, b := 0, len(seq)-1; a < b; a, b = a+1, b-1 {
+		seq[a], seq[b] = seq[b], seq[a]
+	}
+	c.seq = seq
+}
+
+// relax records a path to nd when it is cheaper, computing the repeat queue
+// the item leaves.
+func (c *Compressor) relax(nd *optNode, cost, length, f uint32, q [3]uint32) {
+	if cost >= nd.cost {
+		return
+	}
+	switch {
+	case f < 3:
+		q[0], q[f] = q[f], q[0]
+	default:
+		q = [3]uint32{f - 2, q[0], q[1]}
+	}
+	*nd = optNode{cost: cost, length: length, f: f, q: q}
+}
+
+// countAndBuild counts the symbols of c.seq and builds the three codes.
+func (c *Compressor) countAndBuild() {
+	c.mainFreq = [maxMainSyms]uint32{}
+	c.lenFreq = [numLenSyms]uint32{}
+	c.alFreq = [numAlignedSyms]uint32{}
+	for _, it := range c.seq {
+		if it.length == 0 {
+			c.mainFreq[it.f]++
+			continue
+		}
+		slot := slotOf(it.f)
+		lh := int(it.length) - minMatchLen
+		if lh >= numPrimaryLens {
+			c.lenFreq[lh-numPrimaryLens]++
+			lh = numPrimaryLens
+		}
+		c.mainFreq[numChars+slot*8+lh]++
+		if extraBits[slot] >= alignedBits {
+			c.alFreq[(it.f-slotBase[slot])&7]++
+		}
+	}
+	c.huff.makeLengths(c.mainFreq[:c.nMain], c.mainLens[:c.nMain], mainMaxLen, true)
+	c.huff.makeLengths(c.lenFreq[:], c.lenLens[:], lenMaxLen, false)
+	c.huff.makeLengths(c.alFreq[:], c.alLens[:], alignedMaxLen, true)
+}
+
+// putBits appends the low n (≤ 32) bits of v.
+func (c *Compressor) putBits(v uint32, n uint) {
+	c.acc = c.acc<<n | uint64(v)&(1<<n-1)
+	c.nacc += n
+	for c.nacc >= 16 {
+		c.nacc -= 16
+		w := uint16(c.acc >> c.nacc)
+		c.out = append(c.out, byte(w), byte(w>>8))
+	}
+}
+
+func (c *Compressor) flushBits() {
+	if c.nacc > 0 {
+		c.putBits(0, 16-c.nacc)
+	}
+}
+
+// writeBlock codes c.seq as one block of size bytes with the codes
+// countAndBuild made.
+func (c *Compressor) writeBlock(size int) {
+	// Verbatim against aligned: they differ only in how the low 3 extra
+	// bits of offsets are sent, and in the aligned code's 24-bit table.
+	var alignedBitsVerb, alignedBitsAl uint64
+	for s, f := range c.alFreq {
+		alignedBitsVerb += uint64(f) * alignedBits
+		alignedBitsAl += uint64(f) * uint64(c.alLens[s])
+	}
+	aligned := alignedBitsAl+8*alignedBits < alignedBitsVerb
+	btype := uint32(blockVerbatim)
+	if aligned {
+		btype = blockAligned
+	}
+	c.putBits(btype, 3)
+	if size == defaultBlockSize {
+		c.putBits(1, 1)
+	} else {
+		c.putBits(0, 1)
+		if c.bigBlock {
+			c.putBits(uint32(size>>8), 16)
+			c.putBits(uint32(size&0xff), 8)
+		} else {
+			c.putBits(uint32(size), 16)
+		}
+	}
+	if aligned {
+		for _, l := range c.alLens {
+			c.putBits(uint32(l), 3)
+		}
+		makeCodes(c.alLens[:], c.alCode[:])
+	}
+	c.writeLens(c.mainLens[:numChars], c.prevMain[:numChars])
+	c.writeLens(c.mainLens[numChars:c.nMain], c.prevMain[numChars:c.nMain])
+	c.writeLens(c.lenLens[:], c.prevLen[:])
+	makeCodes(c.mainLens[:c.nMain], c.mainCode[:c.nMain])
+	makeCodes(c.lenLens[:], c.lenCode[:])
+	copy(c.prevMain[:], c.mainLens[:])
+	copy(c.prevLen[:], c.lenLens[:])
+
+	for _, it := range c.seq {
+		if it.length == 0 {
+			c.putBits(c.mainCode[it.f], uint(c.mainLens[it.f]))
+			continue
+		}
+		slot := slotOf(it.f)
+		lh := int(it.length) - minMatchLen
+		ls := -1
+		if lh >= numPrimaryLens {
+			ls = lh - numPrimaryLens
+			lh = numPrimaryLens
+		}
+		sym := numChars + slot*8 + lh
+		c.putBits(c.mainCode[sym], uint(c.mainLens[sym]))
+		if ls >= 0 {
+			c.putBits(c.lenCode[ls], uint(c.lenLens[ls]))
+		}
+		eb := uint(extraBits[slot])
+		ext := it.f - slotBase[slot]
+		if aligned && eb >= alignedBits {
+			c.putBits(ext>>alignedBits, eb-alignedBits)
+			a := ext & 7
+			c.putBits(c.alCode[a], uint(c.alLens[a]))
+		} else if eb > 0 {
+			c.putBits(ext, eb)
+		}
+	}
+}
+
+// preItem is one pretree symbol with its extra bits; sym2 ≥ 0 follows for
+// symbol 19.
+type preItem struct {
+	sym   uint8
+	sym2  int8
+	extra uint8
+	nbits uint8
+}
+
+// writeLens sends cur as pretree-coded deltas from prev.
+func (c *Compressor) writeLens(cur, prev []uint8) {
+	items := c.pre[:0]
+	delta := func(i int) uint8 { return uint8((int(prev[i]) - int(cur[i]) + 17) % 17) }
+	for i := 0; i < len(cur); {
+		v := cur[i]
+		run := 1
+		for i+run < len(cur) && cur[i+run] == v {
+			run++
+		}
+		if v == 0 && run >= 4 {
+			for run >= 4 {
+				if run >= 20 {
+					k := min(run, 51)
+					items = append(items, preItem{sym: 18, sym2: -1, extra: uint8(k - 20), nbits: 5})
+					i += k
+					run -= k
+				} else {
+					k := min(run, 19)
+					items = append(items, preItem{sym: 17, sym2: -1, extra: uint8(k - 4), nbits: 4})
+					i += k
+					run -= k
+				}
+			}
+			continue
+		}
+		if run >= 4 {
+			// Runs of 4 or 5 equal lengths, all set from the delta
+			// against the first one's previous length.
+			for run >= 4 {
+				k := min(run, 5)
+				items = append(items, preItem{sym: 19, sym2: int8(delta(i)), extra: uint8(k - 4), nbits: 1})
+				i += k
+				run -= k
+			}
+			continue
+		}
+		items = append(items, preItem{sym: delta(i), sym2: -1})
+		i++
+	}
+	c.pre = items
+	var freq [numPreSyms]uint32
+	for _, it := range items {
+		freq[it.sym]++
+		if it.sym2 >= 0 {
+			freq[it.sym2]++
+		}
+	}
+	var lens [numPreSyms]uint8
+	var codes [numPreSyms]uint32
+	c.huff.makeLengths(freq[:], lens[:], preMaxLen, true)
+	makeCodes(lens[:], codes[:])
+	for _, l := range lens {
+		c.putBits(uint32(l), 4)
+	}
+	for _, it := range items {
+		c.putBits(codes[it.sym], uint(lens[it.sym]))
+		if it.nbits > 0 {
+			c.putBits(uint32(it.extra), uint(it.nbits))
+		}
+		if it.sym2 >= 0 {
+			c.putBits(codes[it.sym2], uint(lens[it.sym2]))
+		}
+	}
+}
