@@ -102,12 +102,13 @@ func shareOf(p string) string {
 
 func dismCompress(c string) string {
 	switch strings.ToLower(c) {
-	case "lzx":
-		return "max"
+	case "xpress":
+		return "fast"
 	case "none":
 		return "none"
 	}
-	return "fast"
+	return "max" // lzx, the default as in ConfigMgr's capture
+
 }
 
 func dismText(s string) string { return `"` + strings.ReplaceAll(s, `"`, `'`) + `"` }
@@ -279,7 +280,7 @@ func captureOffline(sc *StepContext, p *sequence.CaptureOSImage) error {
 	}
 	comp, err := wim.ParseCompression(p.Compression)
 	if err != nil || p.Compression == "" {
-		comp = wim.CompressXPRESS
+		comp = wim.CompressLZX // the default, as in ConfigMgr's capture
 	}
 	if dir := filepath.Dir(p.Destination); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

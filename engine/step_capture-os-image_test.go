@@ -273,7 +273,7 @@ func TestCaptureOSImageWindowsFirst(t *testing.T) {
 	f.ExpectStat(`D:\Windows\System32\ntoskrnl.exe`).ReturnsInfo(fakeFile{})
 	f.ExpectRemoveAll(`E:\captures\ref.refimage-partial.wim`)
 	f.ExpectWriteFile(captureINI)
-	f.ExpectRun(`dism.exe /Capture-Image /ImageFile:E:\captures\ref.refimage-partial.wim /CaptureDir:D:\ /Name:"Windows (D:)" /ConfigFile:` + captureINI + ` /Compress:fast /CheckIntegrity /Verify`)
+	f.ExpectRun(`dism.exe /Capture-Image /ImageFile:E:\captures\ref.refimage-partial.wim /CaptureDir:D:\ /Name:"Windows (D:)" /ConfigFile:` + captureINI + ` /Compress:max /CheckIntegrity /Verify`)
 	f.ExpectRun(`dism.exe /Append-Image /ImageFile:E:\captures\ref.refimage-partial.wim /CaptureDir:C:\ /Name:"System Reserved (C:)" /ConfigFile:` + captureINI + ` /CheckIntegrity /Verify`)
 	f.ExpectRename(`E:\captures\ref.refimage-partial.wim`, `E:\captures\ref.wim`)
 	r := newRun(t)

@@ -337,7 +337,7 @@ func init() {
 		{"prepare-windows-for-capture", "Prepare Windows for Capture", "Prepare Operating System", "Images", fullOS, "OSDPrepareOS",
 			func() Props { return &PrepareWindowsForCapture{} }},
 		{"capture-os-image", "Capture Operating System Image", "Capture the Reference Computer", "Images", winpe, "OSDCaptureSystemImage",
-			func() Props { return &CaptureOSImage{Compression: CompressXpress} }},
+			func() Props { return &CaptureOSImage{Compression: CompressLZX} }},
 		{"run-command-line", "Run Command Line", "Run Command Line", "General", anyEnv, "SMSSWD",
 			func() Props { return &RunCommandLine{} }},
 		{"set-variable", "Set Task Sequence Variable", "Set Task Sequence Variable", "General", anyEnv, "TSManager",
