@@ -79,7 +79,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	logFormat := fs.String("log-format", "cmtrace", "cmtrace, or json to add smsts.jsonl")
 	ignoreLogErrors := fs.Bool("ignore-log-errors", false, "go on when smsts.log cannot be written (reported once)")
 	plain := fs.Bool("plain", false, "plain lines instead of the progress view")
-	envName := fs.String("env", "winpe", "simulated environment off Windows: winpe or full-os")
+	envName := fs.String("env", "winpe", "simulated environment off Windows and with --offline: winpe or full-os")
 	uefi := fs.Bool("uefi", false, "simulated UEFI firmware (the default off Windows)")
 	bios := fs.Bool("bios", false, "simulated BIOS firmware")
 	fromMedia := fs.Bool("media", false, "started from refimage media in Windows PE (winpeshl.ini)")
@@ -135,9 +135,9 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	}
 
 	// The machine: detected on Windows (flags override when given),
-	// simulated elsewhere.
+	// simulated elsewhere and offline.
 	var mach *engine.Machine
-	if runtime.GOOS != "windows" || set["env"] || set["uefi"] || set["bios"] {
+	if simulatedMachine(runtime.GOOS, *offline != "", set) {
 		mach = &engine.Machine{InWinPE: *envName == "winpe", UEFI: !isBIOS, SecureBoot: "NA"}
 	}
 	opts := engine.Options{
@@ -296,6 +296,18 @@ func runPlain(env *cmdEnv, seq *sequence.Sequence, opts engine.Options) (*engine
 	}()
 	opts.Events = lr.Event
 	return engine.Run(ctx, seq, opts)
+}
+
+// simulatedMachine tells whether the run uses the machine of --env,
+// --uefi and --bios instead of detecting the one it runs on: always off
+// Windows; on Windows when one of them is given, and with --offline,
+// where the folder stands for the target and this computer's own state
+// (a full Windows, not Windows PE) has nothing to say about it — as plan
+// --offline assumes, and as the same command does on Linux. (Detecting
+// made the offline example fail on Windows at Apply Operating System,
+// "runs only in Windows PE", found by the Wine lane.)
+func simulatedMachine(goos string, offline bool, set map[string]bool) bool {
+	return goos != "windows" || offline || set["env"] || set["uefi"] || set["bios"]
 }
 
 // startFromMedia reads the sequence and identity from the boot image

@@ -127,3 +127,34 @@ func TestRunNeverLeaksSecrets(t *testing.T) {
 		}
 	}
 }
+
+// An offline run simulates the machine on Windows too: detecting made a
+// Windows workstation (not Windows PE) refuse the offline example's
+// Apply Operating System (0x80070032, "runs only in Windows PE"), while
+// the same command worked on Linux. The Wine lane runs the example under
+// Windows (internal/wine TestOfflineBuildUnderWine).
+func TestSimulatedMachine(t *testing.T) {
+	for _, c := range []struct {
+		goos    string
+		offline bool
+		set     []string
+		want    bool
+	}{
+		{"linux", false, nil, true},
+		{"darwin", true, nil, true},
+		{"windows", false, nil, false},
+		{"windows", true, nil, true},
+		{"windows", false, []string{"env"}, true},
+		{"windows", false, []string{"uefi"}, true},
+		{"windows", false, []string{"bios"}, true},
+		{"windows", false, []string{"var", "state"}, false},
+	} {
+		set := map[string]bool{}
+		for _, s := range c.set {
+			set[s] = true
+		}
+		if got := simulatedMachine(c.goos, c.offline, set); got != c.want {
+			t.Errorf("simulatedMachine(%s, offline=%v, %v) = %v, want %v", c.goos, c.offline, c.set, got, c.want)
+		}
+	}
+}
