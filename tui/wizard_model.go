@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -108,13 +109,26 @@ func DefaultCommands(path string) []string {
 	}
 }
 
-func shellQuote(s string) string {
+func shellQuote(s string) string { return shellQuoteFor(runtime.GOOS, s) }
+
+// shellQuoteFor quotes an argument for the shell of goos: cmd.exe and
+// PowerShell double quotes on Windows (cmd.exe — the Windows PE console —
+// takes single quotes as part of the word), POSIX single quotes elsewhere.
+func shellQuoteFor(goos, s string) string {
+	safe := s != ""
 	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '/' || r == '-' || r == '_' || r == ':' || r == '\\') {
-			return "'" + s + "'"
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '/' || r == '-' || r == '_' || r == ':' || r == '\\' && goos == "windows") {
+			safe = false
+			break
 		}
 	}
-	return s
+	switch {
+	case safe:
+		return s
+	case goos == "windows":
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Wizard returns the wizard state.
