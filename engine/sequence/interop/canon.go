@@ -63,6 +63,13 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 	for _, a := range n.Attrs {
 		attrs[strings.ToLower(a.Name.Local)] = a.Value
 	}
+	if n.Name == "group" || n.Name == "step" {
+		for k, v := range attrs {
+			if strings.TrimSpace(v) == "" {
+				delete(attrs, k) // an empty attribute is an absent one
+			}
+		}
+	}
 	switch n.Name {
 	case "group":
 		delete(attrs, "expand")

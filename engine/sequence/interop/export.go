@@ -249,8 +249,8 @@ func stepNode(it *sequence.Item, m *mapping, mdt bool, pm *PackageMap, path stri
 		}
 	}
 	action := m.action(e)
-	if mdt && m.MDTAction != "" {
-		action = m.MDTAction
+	if mdt && m.mdtAction != nil {
+		action = m.mdtAction(e)
 	}
 	n.Children = append(n.Children, &node{Name: "action", Text: action})
 	return n, e

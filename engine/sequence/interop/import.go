@@ -372,17 +372,30 @@ func (im *importer) step(n *node, path string) (*sequence.Item, error) {
 	if strings.EqualFold(n.attrOr("runIn", m.RunIn), m.RunIn) {
 		mapped.RunIn = si.RunIn[0]
 	}
-	// Lossless: the step written back must be the step read.
-	back, _ := stepNode(&mapped, m, im.rep.Format == FormatMDT, im.opt.Packages, path)
-	if mapped.Condition != "" {
-		if e, err := condition.Parse(mapped.Condition); err == nil {
-			if c, err := condToXML(e); err == nil {
-				back.Children = append(back.Children, c)
+	// Lossless: the step written back must be the step read (with the
+	// command line ConfigMgr or MDT writes for it).
+	orig := canonical(n)
+	diff := ""
+	for _, mdt := range []bool{im.rep.Format == FormatMDT, im.rep.Format != FormatMDT} {
+		back, _ := stepNode(&mapped, m, mdt, im.opt.Packages, path)
+		if mapped.Condition != "" {
+			if e, err := condition.Parse(mapped.Condition); err == nil {
+				if c, err := condToXML(e); err == nil {
+					back.Children = append(back.Children, c)
+				}
 			}
 		}
+		b := canonical(back)
+		if b == orig {
+			diff = ""
+			break
+		}
+		if diff == "" {
+			diff = firstDiff(orig, b)
+		}
 	}
-	if a, b := canonical(n), canonical(back); a != b {
-		return im.foreignStep(n, path, it, class, "it has settings refimage's "+m.Type+" step cannot hold ("+firstDiff(a, b)+")"), nil
+	if diff != "" {
+		return im.foreignStep(n, path, it, class, "it has settings refimage's "+m.Type+" step cannot hold ("+diff+")"), nil
 	}
 	for _, c := range n.Comments {
 		if err := applyExtras(m.Type, props, c); err != nil {

@@ -92,7 +92,13 @@ func TestXMLFilesRoundTrip(t *testing.T) {
 			if a, b := canonical(orig), canonical(again); a != b {
 				t.Errorf("XML → TOML → XML differs at %s\n--- toml\n%s\n--- out\n%s", firstDiff(a, b), toml, out)
 			}
-			t.Logf("%d mapped, foreign: %v", rep.Steps, rep.Foreign)
+			want := map[string][3]any{
+				"configmgr-build-capture.xml": {15, 6, FormatConfigMgr},
+				"mdt-ts.xml":                  {4, 4, FormatMDT},
+			}[filepath.Base(f)]
+			if want[0] != nil && (rep.Steps != want[0] || len(rep.Foreign) != want[1] || rep.Format != want[2]) {
+				t.Errorf("%d mapped, %d foreign, %s; want %v\nforeign: %v", rep.Steps, len(rep.Foreign), rep.Format, want, rep.Foreign)
+			}
 		})
 	}
 }

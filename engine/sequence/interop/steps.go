@@ -145,9 +145,9 @@ type mapping struct {
 	Type  string // refimage step type
 	// RunIn is ConfigMgr's default SupportedEnvironment of the class.
 	RunIn string
-	// MDTAction is the command line MDT's templates use for the class,
-	// when it differs from ConfigMgr's.
-	MDTAction string
+	// mdtAction is the command line MDT's ts.xml has for the class, when
+	// it differs from ConfigMgr's.
+	mdtAction func(e *enc) string
 	toProps   func(d *dec) sequence.Props
 	toVars    func(e *enc, it *sequence.Item)
 	action    func(e *enc) string // from e.vars
@@ -170,7 +170,7 @@ var mappings = []*mapping{
 			switch t := d.str("SMSRebootTarget", "WinPE"); {
 			case strings.EqualFold(t, "HD"):
 				p.Target = sequence.TargetInstalledOS
-			case strings.EqualFold(t, "WinPE"):
+			case strings.EqualFold(t, "WinPE"), t == "":
 			default:
 				d.fail("SMSRebootTarget is HD or WinPE, not %q", t)
 			}
@@ -194,13 +194,13 @@ var mappings = []*mapping{
 			if p.Target == sequence.TargetInstalledOS {
 				target = "HD"
 			}
-			e.put("SMSRebootTarget", "Target", target, "")
+			e.put("SMSRebootTarget", "Target", target, "WinPE")
 		},
 		action: func(e *enc) string { return "smsboot.exe /target:" + e.val("SMSRebootTarget") },
 	},
 	{
 		Class: "SMS_TaskSequence_PartitionDiskAction", Type: "partition-disk", RunIn: "WinPE",
-		MDTAction: `cscript.exe "%SCRIPTROOT%\ZTIDiskpart.wsf"`,
+		mdtAction: func(e *enc) string { return `cscript.exe "%SCRIPTROOT%\ZTIDiskpart.wsf"` },
 		toProps: func(d *dec) sequence.Props {
 			p := &sequence.PartitionDisk{Disk: d.int("OSDDiskIndex", 0), DiskVariable: d.str("OSDDiskIndexVariable", ""), Style: strings.ToLower(d.str("OSDPartitionStyle", "GPT"))}
 			n := d.int("OSDPartitions", 0)
@@ -588,7 +588,6 @@ var mappings = []*mapping{
 	},
 	{
 		Class: "SMS_TaskSequence_CaptureSystemImageAction", Type: "capture-os-image", RunIn: "WinPE",
-		MDTAction: `cscript.exe "%SCRIPTROOT%\ZTIBackup.wsf"`,
 		toProps: func(d *dec) sequence.Props {
 			p := &sequence.CaptureOSImage{Destination: d.str("OSDCaptureDestination", ""), Account: d.str("OSDCaptureAccount", ""),
 				CreatedBy: d.str("OSDImageCreator", ""), Version: d.str("OSDImageVersion", ""), Description: d.str("OSDImageDescription", ""),
@@ -640,11 +639,12 @@ var mappings = []*mapping{
 				e.note("hide_command has no ConfigMgr property; set the variable OSDDoNotLogCommand=TRUE before the step instead")
 			}
 		},
-		action: func(e *enc) string { return "smsswd.exe /run:" + e.val("PackageID") + " " + e.val("CommandLine") },
+		action:    func(e *enc) string { return "smsswd.exe /run:" + e.val("PackageID") + " " + e.val("CommandLine") },
+		mdtAction: func(e *enc) string { return e.val("CommandLine") },
 	},
 	{
 		Class: "SMS_TaskSequence_SetVariableAction", Type: "set-variable", RunIn: "WinPEandFullOS",
-		MDTAction: `cscript.exe "%SCRIPTROOT%\ZTISetVariable.wsf"`,
+		mdtAction: func(e *enc) string { return `cscript.exe "%SCRIPTROOT%\ZTISetVariable.wsf"` },
 		toProps: func(d *dec) sequence.Props {
 			return &sequence.SetVariable{Variable: d.str("VariableName", ""), Value: d.str("VariableValue", "")}
 		},

@@ -155,6 +155,10 @@ func readEntry(file string, f *zip.File, max int64, partial bool) ([]byte, error
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, max+1))
 	if err != nil && !(partial && len(b) > 0) {
+		if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) {
+			// archive/zip stops at the size the header gives.
+			return nil, &XMLError{File: where, Msg: "the entry does not match its header (larger than it says, or damaged)"}
+		}
 		return nil, &XMLError{File: where, Msg: "cannot read the entry: " + err.Error()}
 	}
 	if int64(len(b)) > max {
