@@ -83,6 +83,42 @@ func wrap(s string, width int) []string {
 	return strings.Split(ansi.Wrap(s, width, ""), "\n")
 }
 
+// wrapHints wraps a message whose parts are separated by two or more
+// spaces ("Save?  y: save   n: quit") at those gaps first, so that a key
+// hint is never split from what it does; a part wider than width is
+// wrapped at its words.
+func wrapHints(s string, width int) []string {
+	if lipgloss.Width(s) <= width {
+		return []string{s}
+	}
+	var parts []string
+	for _, p := range strings.Split(s, "  ") {
+		if p = strings.TrimSpace(p); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	var out []string
+	line := ""
+	for _, p := range parts {
+		switch {
+		case line == "":
+			line = p
+		case lipgloss.Width(line)+3+lipgloss.Width(p) <= width:
+			line += "   " + p
+		default:
+			out = append(out, wrap(line, width)...)
+			line = p
+		}
+	}
+	if line != "" {
+		out = append(out, wrap(line, width)...)
+	}
+	if len(out) == 0 {
+		return []string{""}
+	}
+	return out
+}
+
 // truncate cuts a line to width cells.
 func truncate(s string, width int, tail string) string {
 	if lipgloss.Width(s) <= width {

@@ -285,8 +285,8 @@ func (m *EditorModel) syncScroll() {
 
 // treeHeight is the number of tree rows on the screen.
 func (m *EditorModel) treeHeight() int {
-	_, height := max(m.width, 30), max(m.height, 8)
-	return height - 3 - m.problemsHeight(height)
+	width, height := max(m.width, 30), max(m.height, 8)
+	return height - 2 - len(m.statusLines(width)) - m.problemsHeight(height)
 }
 
 // treeScroll is the first row shown of n rows in h lines so that row cur
@@ -627,12 +627,15 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	case "C":
 		report(ed.CopyCondition(), edtx("copied.cond"))
-	case "v":
-		report(ed.Paste(edit.After), "")
-	case "V":
-		report(ed.Paste(edit.Before), "")
-	case "i":
-		report(ed.Paste(edit.Under), "")
+	case "v", "V", "i":
+		where := map[string]edit.Where{"v": edit.After, "V": edit.Before, "i": edit.Under}[msg.String()]
+		var ok string
+		if clip := ed.Clipboard(); clip != nil && clip.Item != nil {
+			ok = fmt.Sprintf(edtx("pasted"), clip.Item.Name)
+		} else if clip != nil {
+			ok = edtx("pasted.cond")
+		}
+		report(ed.Paste(where), ok)
 	case "e", "f8":
 		if len(m.probs) > 0 {
 			m.focus = edFocusProblems

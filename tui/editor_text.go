@@ -67,6 +67,8 @@ var editorTextEN = map[string]string{
 	"copied":           "Copied %q. v pastes after, V before, i into a group.",
 	"copied.cond":      "Copied the condition. v pastes it onto the selected item.",
 	"cut":              "Cut %q.",
+	"pasted":           "Pasted %q.",
+	"pasted.cond":      "Pasted the condition onto the selected item.",
 	"added":            "Added %q.",
 	"quit.again":       "Unsaved changes: ctrl+c again quits without saving; ctrl+s saves.",
 	"choice.none":      "none",

@@ -56,6 +56,8 @@ var editorTextKO = map[string]string{
 	"copied":           "%q을(를) 복사했습니다. v는 뒤에, V는 앞에, i는 그룹 안에 붙여 넣습니다.",
 	"copied.cond":      "조건을 복사했습니다. v를 누르면 선택한 항목에 붙여 넣습니다.",
 	"cut":              "%q을(를) 잘라냈습니다.",
+	"pasted":           "%q을(를) 붙여 넣었습니다.",
+	"pasted.cond":      "선택한 항목에 조건을 붙여 넣었습니다.",
 	"added":            "%q을(를) 추가했습니다.",
 	"quit.again":       "저장하지 않은 변경 내용이 있습니다. ctrl+c를 한 번 더 누르면 저장하지 않고 종료하고, ctrl+s는 저장합니다.",
 	"choice.none":      "없음",

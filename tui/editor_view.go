@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -59,7 +60,8 @@ func (m *EditorModel) render() string {
 	width, height := max(m.width, 30), max(m.height, 8)
 	st := m.th.Styles
 	probH := m.problemsHeight(height)
-	bodyH := height - 3 - probH
+	status := m.statusLines(width)
+	bodyH := height - 2 - len(status) - probH
 
 	var out []string
 	out = append(out, m.titleLine(width))
@@ -91,7 +93,8 @@ func (m *EditorModel) render() string {
 		}
 	}
 	out = append(out, m.problemLines(width, probH)...)
-	out = append(out, m.statusLine(width), m.footer(width))
+	out = append(out, status...)
+	out = append(out, m.footer(width))
 	for i, l := range out {
 		out[i] = truncate(l, width, "")
 	}
@@ -253,6 +256,18 @@ func (m *EditorModel) fieldProblems(key string) sequence.Problems {
 		}
 		if k == key || (key == "name" && rest == "") {
 			out = append(out, p)
+			continue
+		}
+		// The sequence's variables: a problem names the variable
+		// (variables.NAME), the field its entry (variables[2].name).
+		if m.list != nil && m.list.vars && strings.HasPrefix(key, "variables[") && strings.HasSuffix(key, "].name") {
+			var i int
+			if _, err := fmt.Sscanf(key, "variables[%d].name", &i); err == nil && i < len(m.ed.Sequence().Variables) {
+				name := m.ed.Sequence().Variables[i].Name
+				if rest == "variables."+name || rest == "variables."+strconv.Quote(name) {
+					out = append(out, p)
+				}
+			}
 		}
 	}
 	return out
@@ -266,7 +281,6 @@ func (m *EditorModel) paneLines(w, h int) []string {
 		p.text(st.Note, edtx("empty"), "")
 		return m.scrollPane(p, h)
 	}
-	p.add(m.tabLine())
 	if it.IsGroup() {
 		p.text(st.Note, edtx("group.help"), "")
 	} else if si, ok := sequence.LookupStep(it.Type); ok {
@@ -285,7 +299,8 @@ func (m *EditorModel) paneLines(w, h int) []string {
 		// Keep the top of the tabs in view while the tree has the focus.
 		p.focusTop, p.focusBot = 0, 0
 	}
-	return m.scrollPane(p, h)
+	// The tab bar stays on the first row; the rest scrolls under it.
+	return append([]string{m.tabLine()}, m.scrollPane(p, max(1, h-1))...)
 }
 
 // fieldLines draws fields; focus is the focused one (-1: none).
@@ -467,6 +482,8 @@ func (m *EditorModel) addLines(w, h int) []string {
 			name = stepName(e.info)
 			wiz = fmt.Sprintf(edtx("wizard.name"), stepWizardName(e.info))
 		}
+		// Both columns cut with an ellipsis, never at the screen's edge.
+		wiz = truncate(wiz, max(1, w-2-col), sym.Ellipsis)
 		line := pad(truncate(name, col-1, sym.Ellipsis), col) + st.Note.Render(wiz)
 		if i == m.addSel {
 			p.add(sym.Cursor + " " + st.MenuSelected.Render(pad(truncate(name, col-1, sym.Ellipsis), col)) + st.Note.Render(wiz))
@@ -597,17 +614,31 @@ func (m *EditorModel) formLines(p *pane, w int) {
 			}
 			p.add(cur + ls.Render(box+" "+f.label))
 		case f.options != nil:
-			line := cur + ls.Render(f.label+": ")
+			// The choices follow the label; those that do not fit go
+			// on the next rows, under the first choice.
+			head := cur + ls.Render(f.label+": ")
+			indent := lipgloss.Width(head)
+			if indent > w/2 {
+				p.add(head)
+				head, indent = "    ", 4
+			}
+			line := head
 			for _, o := range f.options {
+				var c string
 				if o == f.get() {
-					line += st.OptionOn.Render(sym.RadioOn+" "+o) + " "
+					c = st.OptionOn.Render(sym.RadioOn + " " + o)
 				} else if focused {
-					line += st.Option.Render(sym.RadioOff+" "+o) + " "
+					c = st.Option.Render(sym.RadioOff + " " + o)
+				} else {
+					continue
 				}
+				if lipgloss.Width(line) > indent && lipgloss.Width(line)+lipgloss.Width(c) > w {
+					p.add(strings.TrimRight(line, " "))
+					line = strings.Repeat(" ", indent)
+				}
+				line += c + " "
 			}
-			for _, l := range wrap(line, w) {
-				p.add(l)
-			}
+			p.add(strings.TrimRight(line, " "))
 		default:
 			for j, l := range wrap(f.label, w-2) {
 				if j == 0 {
@@ -709,8 +740,16 @@ func (m *EditorModel) problemLines(width, h int) []string {
 	return lines
 }
 
-func (m *EditorModel) statusLine(width int) string {
+// maxStatusRows is how many rows a long status message may take (the
+// body gives them up); a message is never cut, so that every key hint in
+// it shows.
+const maxStatusRows = 3
+
+// statusLines are the status message's rows: one, or the message
+// wrapped to the width (at most maxStatusRows).
+func (m *EditorModel) statusLines(width int) []string {
 	st := m.th.Styles
+	text, style := m.status, st.Status
 	switch m.overlay {
 	case edAskRemove:
 		it := m.ed.Selected()
@@ -722,17 +761,26 @@ func (m *EditorModel) statusLine(width int) string {
 		if it != nil {
 			name = it.Name
 		}
-		return st.StatusError.Render(truncate(fmt.Sprintf(edtx("ask.remove"), name, extra), width, m.th.Symbols.Ellipsis))
+		text, style = fmt.Sprintf(edtx("ask.remove"), name, extra), st.StatusError
 	case edAskQuit:
-		return st.StatusError.Render(truncate(fmt.Sprintf(edtx("ask.quit"), filepath.Base(m.path)), width, m.th.Symbols.Ellipsis))
-	}
-	if m.status != "" {
-		if m.statusErr {
-			return st.StatusError.Render(truncate(m.th.Symbols.Error+" "+m.status, width, m.th.Symbols.Ellipsis))
+		text, style = fmt.Sprintf(edtx("ask.quit"), filepath.Base(m.path)), st.StatusError
+	default:
+		if m.status != "" && m.statusErr {
+			text, style = m.th.Symbols.Error+" "+m.status, st.StatusError
 		}
-		return st.Status.Render(truncate(m.status, width, m.th.Symbols.Ellipsis))
 	}
-	return ""
+	if text == "" {
+		return []string{""}
+	}
+	rows := wrapHints(text, width)
+	if len(rows) > maxStatusRows {
+		rows = rows[:maxStatusRows]
+		rows[maxStatusRows-1] = truncate(rows[maxStatusRows-1]+" "+m.th.Symbols.Ellipsis, width, m.th.Symbols.Ellipsis)
+	}
+	for i, r := range rows {
+		rows[i] = style.Render(r)
+	}
+	return rows
 }
 
 func (m *EditorModel) footer(width int) string {
