@@ -190,3 +190,7 @@ func lineDiff(a, b string) string {
 	}
 	return fmt.Sprintf("lengths %d and %d", len(al), len(bl))
 }
+
+func newRand() *rand.Rand { return rand.New(rand.NewSource(1)) }
+
+func reflectValue(p sequence.Props) reflect.Value { return reflect.ValueOf(p).Elem() }
