@@ -19,6 +19,7 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/internal/tempfile"
 	"github.com/refimage/refimage/media/iso"
 	"github.com/refimage/refimage/media/usb"
 	"github.com/refimage/refimage/media/wim"
@@ -279,7 +280,8 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	if work == "" {
 		work = filepath.Dir(target)
 	}
-	stage, err := os.MkdirTemp(work, ".refimage-media-")
+	tempfile.Sweep(work)
+	stage, err := os.MkdirTemp(work, tempfile.Pattern("media-staging", ""))
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +289,7 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 
 	// FAT32 cannot hold a file of 4 GiB: split large WIMs into .swm parts.
 	if opt.USBImage != "" && content != nil {
-		if err := splitLarge(content, stage, func(d, t int64) { progress("split", d, t) }); err != nil {
+		if err := splitLarge(ctx, content, stage, func(d, t int64) { progress("split", d, t) }); err != nil {
 			return nil, err
 		}
 	}
@@ -574,7 +576,7 @@ func sealSecrets(seq *sequence.Sequence, password string, r secret.Resolver) err
 }
 
 // splitLarge replaces every content WIM of 4 GiB or more with .swm parts.
-func splitLarge(b *bundle, stage string, progress func(d, t int64)) error {
+func splitLarge(ctx context.Context, b *bundle, stage string, progress func(d, t int64)) error {
 	const part = 4000 << 20
 	var out []mediaFile
 	for _, f := range b.files {
@@ -586,7 +588,7 @@ func splitLarge(b *bundle, stage string, progress func(d, t int64)) error {
 			return fmt.Errorf("%s is %d bytes; FAT32 holds files up to 4 GiB - 1 byte", f.Path, f.Size)
 		}
 		first := filepath.Join(stage, strings.TrimSuffix(filepath.Base(f.Path), filepath.Ext(f.Path))+".swm")
-		parts, err := wim.Split(f.Source, first, part, func(p wim.Progress) { progress(int64(p.BytesDone), int64(p.BytesTotal)) })
+		parts, err := wim.SplitContext(ctx, f.Source, first, part, func(p wim.Progress) { progress(int64(p.BytesDone), int64(p.BytesTotal)) })
 		if err != nil {
 			return fmt.Errorf("split %s: %w", f.Path, err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/internal/tempfile"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/usb"
 	"github.com/refimage/refimage/wizard/mediawiz"
@@ -213,7 +214,8 @@ func runMediaJob(ctx context.Context, job mediaJob, hooks MediaHooks, prog *medi
 	opt.Source = src
 	opt.Progress = func(p media.Progress) { prog.report(p.Phase, p.Done, p.Total) }
 	if job.device != "" {
-		tmp, err := os.MkdirTemp("", "refimage-device-")
+		tempfile.Sweep(os.TempDir())
+		tmp, err := os.MkdirTemp("", tempfile.Pattern("device", ""))
 		if err != nil {
 			return mediaDoneMsg{err: err}
 		}

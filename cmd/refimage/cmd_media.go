@@ -2,11 +2,9 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/internal/tempfile"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/usb"
 	"github.com/refimage/refimage/tui"
@@ -209,7 +208,7 @@ func runMedia(env *cmdEnv, args []string) error {
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := jobContext()
 	defer stop()
 	kind := media.Bootable
 	if *standalone {
@@ -222,7 +221,8 @@ func runMedia(env *cmdEnv, args []string) error {
 		Progress: mediaProgress(env),
 	}
 	if dev != nil {
-		tmp, err := os.MkdirTemp("", "refimage-device-")
+		tempfile.Sweep(os.TempDir())
+		tmp, err := os.MkdirTemp("", tempfile.Pattern("device", ""))
 		if err != nil {
 			return failedf("%v", err)
 		}
@@ -361,7 +361,7 @@ func mediaWizardUI(env *cmdEnv, file string, preset func(*mediawiz.Answers), ui 
 // questions on stderr, the written medium on stdout. Answers that end
 // before a required field exit 2 naming it; ctrl+c stops the writing.
 func mediaAccessible(env *cmdEnv, seq *sequence.Sequence, file string, mopt tui.MediaOptions) error {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := jobContext()
 	defer stop()
 	aopt := tui.MediaAccessibleOptions{MediaOptions: mopt, Context: ctx}
 	if f, ok := env.stdin.(*os.File); ok && env.isTerminal() && term.IsTerminal(int(f.Fd())) {

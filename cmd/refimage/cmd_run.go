@@ -279,13 +279,19 @@ func runPlain(env *cmdEnv, seq *sequence.Sequence, opts engine.Options) (*engine
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt)
+	signal.Notify(sig, stopSignals...)
 	defer signal.Stop(sig)
 	lr := &tui.PlainReporter{W: env.stderr, Width: 80}
 	go func() {
 		n := 0
-		for range sig {
+		for s := range sig {
 			n++
+			if s != os.Interrupt {
+				// SIGTERM, SIGHUP: nobody to ask; stop the step now.
+				noteSignal(s)
+				cancel()
+				return
+			}
 			if n == 1 {
 				lr.Note(tui.RunText("plain.ctrlc"))
 				continue

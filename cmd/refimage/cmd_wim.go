@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -62,7 +61,7 @@ func runWim(env *cmdEnv, args []string) error {
 		return usageErrorf("unknown subcommand %q (want info, capture, apply, verify, update, split or export)", args[0])
 	}
 	// Ctrl-C cancels cleanly: no half-written WIM is left behind.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := jobContext()
 	defer stop()
 	// Keep resident memory well under 200 MiB on trees of hundreds of
 	// thousands of files: the GC works harder instead of letting the heap
@@ -507,7 +506,7 @@ func wimSplit(env *cmdEnv, c *command, args []string) error {
 	if *size <= 0 {
 		return usageErrorf("--part-size MiB is required and must be positive")
 	}
-	parts, err := wim.Split(pos[0], pos[1], uint64(*size*(1<<20)), progressPrinter(env, *quiet))
+	parts, err := wim.SplitContext(wimCtx, pos[0], pos[1], uint64(*size*(1<<20)), progressPrinter(env, *quiet))
 	if err != nil {
 		return err
 	}

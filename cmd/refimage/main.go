@@ -122,6 +122,12 @@ func runMain(env *cmdEnv, args []string) int {
 }
 
 func exitCode(env *cmdEnv, c *command, err error) int {
+	if s := caughtSignal(); s != nil && s != os.Interrupt {
+		// SIGTERM or SIGHUP stopped a job, which cleaned up: 128+N,
+		// whatever error the cancelled job returned.
+		fmt.Fprintf(env.stderr, "refimage %s: stopped by %v; partial output removed\n", c.name, s)
+		return signalExit(s)
+	}
 	if err == nil {
 		return exitOK
 	}

@@ -40,6 +40,8 @@ import (
 	"runtime"
 	"sort"
 	"time"
+
+	"github.com/refimage/refimage/internal/tempfile"
 )
 
 // File is one file of the image.
@@ -110,7 +112,8 @@ func Write(ctx context.Context, out string, files []File, opt Options) (err erro
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.partial")
+	tempfile.Sweep(dir)
+	tmp, err := os.CreateTemp(dir, tempfile.Pattern(base, ".partial"))
 	if err != nil {
 		return fmt.Errorf("iso: %w", err)
 	}

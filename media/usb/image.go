@@ -26,6 +26,8 @@ import (
 
 	diskfs "github.com/diskfs/go-diskfs"
 	"github.com/diskfs/go-diskfs/partition/gpt"
+
+	"github.com/refimage/refimage/internal/tempfile"
 )
 
 // MaxFileSize is the largest file FAT32 holds (4 GiB - 1). A larger WIM
@@ -234,8 +236,14 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 		return fmt.Errorf("an image of %d MiB cannot hold %d MiB of media; use at least %d MiB", size>>20, total>>20, need>>20)
 	}
 
-	tmp := out + ".partial"
-	os.Remove(tmp)
+	// A hidden name no tool takes for the image, carrying this process:
+	// the next run removes it if this one is killed.
+	dir, base := filepath.Split(out)
+	if dir == "" {
+		dir = "."
+	}
+	tempfile.Sweep(dir)
+	tmp := tempfile.Name(dir, base, ".partial")
 	ok := false
 	defer func() {
 		if !ok {

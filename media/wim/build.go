@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/refimage/refimage/internal/tempfile"
 )
 
 // outImage is one image of a WIM being written.
@@ -62,7 +64,8 @@ type WriteResult struct {
 // renames it into place.
 func build(spec *buildSpec) (res *WriteResult, err error) {
 	dir := filepath.Dir(spec.path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(spec.path)+".*.tmp")
+	tempfile.Sweep(dir)
+	f, err := os.CreateTemp(dir, tempfile.Pattern(filepath.Base(spec.path), ".tmp"))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/refimage/refimage/internal/tempfile"
 )
 
 // SplitPartNames returns the names of a split set: OUT.swm, OUT2.swm, ...
@@ -25,6 +28,12 @@ func SplitPartNames(first string, n int) []string {
 // bytes of resources each (a single resource larger than that gets a part
 // of its own). Part 1 holds the metadata. Resources are copied raw.
 func Split(wimPath, firstPart string, partSize uint64, fn ProgressFunc) ([]string, error) {
+	return SplitContext(context.Background(), wimPath, firstPart, partSize, fn)
+}
+
+// SplitContext is Split that ctx cancels: a cancelled split removes the
+// parts it wrote and its temporary file.
+func SplitContext(ctx context.Context, wimPath, firstPart string, partSize uint64, fn ProgressFunc) ([]string, error) {
 	if partSize == 0 {
 		return nil, fmt.Errorf("part size must be positive")
 	}
@@ -65,10 +74,20 @@ func Split(wimPath, firstPart string, partSize uint64, fn ProgressFunc) ([]strin
 	var guid [16]byte
 	rand.Read(guid[:])
 	integrity := w.Header.Integrity.OrigSize > 0
+	var temps []string
+	fail := func(err error) ([]string, error) {
+		for _, t := range temps {
+			os.Remove(t)
+		}
+		return nil, err
+	}
 	for pi, ents := range parts {
-		if err := writePart(w, names[pi], pi+1, len(parts), guid, integrity, func(wr *writer) ([]BlobEntry, error) {
+		tmp, err := writePart(w, names[pi], pi+1, len(parts), guid, integrity, func(wr *writer) ([]BlobEntry, error) {
 			var tab []BlobEntry
 			for _, e := range ents {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
 				s := &blobSrc{kind: srcWIM, wim: w, blob: e.b, size: e.b.Size(), hash: e.b.Hash, hashed: true, meta: e.meta}
 				if err := wr.copyRaw(s); err != nil {
 					return nil, err
@@ -83,23 +102,40 @@ func Split(wimPath, firstPart string, partSize uint64, fn ProgressFunc) ([]strin
 				prog.add(0, 1, "")
 			}
 			return tab, nil
-		}); err != nil {
-			for _, n := range names[:pi+1] {
+		})
+		if err != nil {
+			return fail(err)
+		}
+		temps = append(temps, tmp)
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	for i, tmp := range temps {
+		if err := os.Rename(tmp, names[i]); err != nil {
+			for _, n := range names[:i] {
 				os.Remove(n)
 			}
-			return nil, err
+			return fail(err)
 		}
 	}
+	syncDir(filepath.Dir(firstPart))
 	prog.finish()
 	return names, nil
 }
 
-// writePart writes one part of a split set.
-func writePart(w *WIM, path string, part, total int, guid [16]byte, integrity bool, body func(*writer) ([]BlobEntry, error)) (err error) {
+// writePart writes one part of a split set to a temporary file beside
+// path and returns its name: Split renames the parts into place only
+// when all are written, so that a killed split leaves no part under the
+// requested names.
+func writePart(w *WIM, path string, part, total int, guid [16]byte, integrity bool, body func(*writer) ([]BlobEntry, error)) (_ string, err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if part == 1 {
+		tempfile.Sweep(dir)
+	}
+	f, err := os.CreateTemp(dir, tempfile.Pattern(filepath.Base(path), ".tmp"))
 	if err != nil {
-		return err
+		return "", err
 	}
 	tmp := f.Name()
 	defer func() {
@@ -116,12 +152,12 @@ func writePart(w *WIM, path string, part, total int, guid [16]byte, integrity bo
 	ph := hdr
 	ph.Flags |= HdrFlagWriteInProgress
 	if _, err := f.WriteAt(ph.Marshal(), 0); err != nil {
-		return err
+		return "", err
 	}
 	wr := newWriter(f, w.Compression(), int(w.Header.ChunkSize), 1, nil)
 	tab, err := body(wr)
 	if err != nil {
-		return err
+		return "", err
 	}
 	sort.SliceStable(tab, func(i, j int) bool {
 		mi, mj := tab[i].Res.Flags&ResFlagMetadata != 0, tab[j].Res.Flags&ResFlagMetadata != 0
@@ -139,7 +175,7 @@ func writePart(w *WIM, path string, part, total int, guid [16]byte, integrity bo
 	}
 	tabOff := wr.out.offset()
 	if err := wr.out.write(buf); err != nil {
-		return err
+		return "", err
 	}
 	hdr.BlobTable = ResHdr{Size: uint64(len(buf)), Flags: ResFlagMetadata, Offset: uint64(tabOff), OrigSize: uint64(len(buf))}
 	xmlOff := wr.out.offset()
@@ -147,7 +183,7 @@ func writePart(w *WIM, path string, part, total int, guid [16]byte, integrity bo
 	x.set("TOTALBYTES", strconv.FormatInt(xmlOff, 10))
 	xb := encodeXML(x)
 	if err := wr.out.write(xb); err != nil {
-		return err
+		return "", err
 	}
 	hdr.XML = ResHdr{Size: uint64(len(xb)), Flags: ResFlagMetadata, Offset: uint64(xmlOff), OrigSize: uint64(len(xb))}
 	if part == 1 && w.Header.BootIndex > 0 {
@@ -159,40 +195,36 @@ func writePart(w *WIM, path string, part, total int, guid [16]byte, integrity bo
 		}
 	}
 	if err := wr.out.flush(); err != nil {
-		return err
+		return "", err
 	}
 	if integrity {
 		it, err := buildIntegrity(f, tabOff+int64(len(buf)), nil)
 		if err != nil {
-			return err
+			return "", err
 		}
 		at := wr.out.offset()
 		if err := wr.out.write(it); err != nil {
-			return err
+			return "", err
 		}
 		hdr.Integrity = ResHdr{Size: uint64(len(it)), Offset: uint64(at), OrigSize: uint64(len(it))}
 		if err := wr.out.flush(); err != nil {
-			return err
+			return "", err
 		}
 	}
 	if err := f.Truncate(wr.out.offset()); err != nil {
-		return err
+		return "", err
 	}
 	if _, err := f.WriteAt(hdr.Marshal(), 0); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Chmod(0o644); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return "", err
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	syncDir(dir)
-	return nil
+	return tmp, nil
 }
