@@ -184,3 +184,26 @@ func xmlEscapeForTest(b *bytes.Buffer, s string) {
 	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 	b.WriteString(r.Replace(s))
 }
+
+// A password found in the XML is not kept: the TOML says prompt.
+func TestImportDropsClearSecrets(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ts.xml")
+	os.WriteFile(in, []byte(`<sequence version="3.10"><step type="SMS_TaskSequence_ApplyWindowsSettingsAction" name="Settings" runIn="WinPE">
+<defaultVarList><variable name="OSDRegisteredUserName">IT</variable><variable name="OSDRegisteredOrgName">Contoso</variable>
+<variable name="OSDRandomAdminPassword">false</variable><variable name="OSDLocalAdminPassword">Canary-Imp-33aa</variable>
+<variable name="OSDProductKey">CANRY-IMPAA-BBBBB-CCCCC-DDDDD</variable><variable name="OSDTimeZone">UTC</variable></defaultVarList>
+<action>osdwinsettings.exe /config</action></step></sequence>`), 0o644)
+	code, out, errs := run(t, "import", in)
+	if code != 0 {
+		t.Fatalf("%d %s", code, errs)
+	}
+	for _, canary := range []string{"Canary-Imp-33aa", "CANRY-IMPAA"} {
+		if strings.Contains(out+errs, canary) {
+			t.Errorf("the import shows the secret %s", canary)
+		}
+	}
+	if !strings.Contains(out, `admin_password = "prompt"`) || !strings.Contains(out, `product_key = "prompt"`) {
+		t.Errorf("secrets are not asked for:\n%s", out)
+	}
+}

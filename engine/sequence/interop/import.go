@@ -54,6 +54,12 @@ func Import(file string, data []byte, opt ImportOptions) (*sequence.Sequence, *I
 	if root.Name != "sequence" {
 		seqText, name, desc, found := findSequence(root)
 		if !found {
+			// A <sequence> element inside another document.
+			if all := findAll(root, "sequence"); len(all) > 0 {
+				seqText, found = string(doc[all[0].start:all[0].end]), true
+			}
+		}
+		if !found {
 			return nil, nil, &XMLError{File: file, Line: root.line, Path: root.Name, Msg: fmt.Sprintf("unknown root element <%s>: refimage reads a task sequence (<sequence>, ConfigMgr's or an MDT ts.xml) or an exported package's object.xml", root.Name)}
 		}
 		pkgName, pkgDesc = name, desc

@@ -102,3 +102,14 @@ func TestXMLFilesRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// A <sequence> element wrapped in another document is found.
+func TestSequenceInsideAnotherElement(t *testing.T) {
+	seq, _, err := Import("wrapped.xml", []byte(`<export><meta/><sequence version="3.10" name="Inner"><step type="SMS_TaskSequence_PrepareSMSClientAction" name="Prep"><action>osdpreparesmsclient.exe</action></step></sequence></export>`), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seq.Name != "Inner" || len(seq.Steps) != 1 || seq.Steps[0].Type != "prepare-configmgr-client" {
+		t.Errorf("%+v", seq)
+	}
+}

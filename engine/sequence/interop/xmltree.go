@@ -135,7 +135,7 @@ func toUTF8(data []byte) ([]byte, error) {
 // bounds size, depth and element count.
 func parseXML(file string, data []byte) (*node, []byte, error) {
 	if len(data) > MaxXMLSize {
-		return nil, nil, &XMLError{File: file, Msg: fmt.Sprintf("the XML is %d bytes; refimage reads at most %d", len(data), MaxXMLSize)}
+		return nil, nil, &XMLError{File: file, Msg: fmt.Sprintf("the XML is larger than %d bytes, the most refimage reads", MaxXMLSize)}
 	}
 	data, err := toUTF8(data)
 	if err != nil {
