@@ -85,12 +85,17 @@ func bigSequence(n int) *sequence.Sequence {
 func BenchmarkEngine10000Steps(b *testing.B) {
 	n := benchSteps
 	seq := bigSequence(n)
-	for _, mode := range []string{"memory", "files", "durable"} {
+	// skipped: durable, and every command's condition is false (only the
+	// set-variable steps run): a skipped step pays no durable write.
+	for _, mode := range []string{"memory", "files", "durable", "skipped"} {
 		b.Run(mode, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				dir := b.TempDir()
-				o := engine.Options{Platform: nopPlatform{}, NoState: mode == "memory", NoSync: mode != "durable",
+				o := engine.Options{Platform: nopPlatform{}, NoState: mode == "memory", NoSync: mode == "memory" || mode == "files",
 					StateDir: filepath.Join(dir, "state"), LogDir: filepath.Join(dir, "log")}
+				if mode == "skipped" {
+					o.Vars = []sequence.Variable{{Name: "Skip", Value: "yes"}}
+				}
 				if mode == "memory" {
 					o.LogDir = ""
 				}
