@@ -75,9 +75,12 @@ type Options struct {
 	Resolver secret.Resolver
 	// WorkDir holds temporary files (the customised boot image, split WIM
 	// parts); default: the folder of the target.
-	WorkDir  string
-	Progress func(Progress)
-	Now      func() time.Time
+	WorkDir string
+	// Require2023CA refuses a medium whose boot managers are not signed
+	// by the Windows UEFI CA 2023.
+	Require2023CA bool
+	Progress      func(Progress)
+	Now           func() time.Time
 }
 
 // Progress of a long phase.
@@ -93,6 +96,8 @@ type Result struct {
 	Files    int
 	ID       string
 	Manifest []ManifestEntry
+	// BootFiles are the boot managers on the medium and who signed them.
+	BootFiles []BootFile
 }
 
 // Identity is refimage/media.toml: what the medium is. It is in the boot
@@ -109,6 +114,8 @@ type Identity struct {
 	PasswordCheck string            `toml:"password_check,omitempty"`
 	Prestart      string            `toml:"prestart,omitempty"`
 	Variables     map[string]string `toml:"variables,omitempty"`
+	// BootFiles: the boot managers and the CAs that signed them.
+	BootFiles []BootFile `toml:"boot_files,omitempty"`
 }
 
 // Unlock checks the media password against the identity.
@@ -245,6 +252,12 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	if err != nil {
 		return nil, inputErr(err)
 	}
+	bootFiles := CheckBootFiles(src)
+	if opt.Require2023CA {
+		if err := Require2023(bootFiles); err != nil {
+			return nil, inputErr(err)
+		}
+	}
 	for k := range opt.Variables {
 		if m := sequence.ValidateVariableName(k); m != "" {
 			return nil, inputErr(fmt.Errorf("media variable %s: %s", k, m))
@@ -299,6 +312,7 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	ident := &Identity{
 		Format: 1, ID: hex.EncodeToString(id), Label: label, Created: opt.Now().UTC().Truncate(time.Second),
 		Kind: opt.Kind, Arch: src.Arch, MediaType: "BootMedia", Prestart: opt.Prestart, Variables: opt.Variables,
+		BootFiles: bootFiles,
 	}
 	if opt.Kind == Standalone {
 		ident.MediaType = "FullMedia"
@@ -407,7 +421,7 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 		add(ManifestPath, writeString(stage, "content.json", string(manifest)+"\n"))
 	}
 
-	res = &Result{Path: target, ID: ident.ID}
+	res = &Result{Path: target, ID: ident.ID, BootFiles: bootFiles}
 	if content != nil {
 		res.Manifest = content.manifest
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
 	"github.com/refimage/refimage/internal/oracle"
-	"github.com/refimage/refimage/media/internal/testboot"
+	"github.com/refimage/refimage/internal/testboot"
 	"github.com/refimage/refimage/media/wim"
 )
 

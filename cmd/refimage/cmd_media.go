@@ -26,7 +26,7 @@ import (
 func init() {
 	register(&command{
 		name:    "media",
-		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--usb-layout mbr|gpt] [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
+		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--usb-layout mbr|gpt] [--require-2023-ca] [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
 		summary: "Write bootable WinPE media that starts the sequence by itself.",
 		help: `Without --iso, --usb or --device, on a terminal, the Task Sequence Media
 Wizard opens: media type, target (with a list of removable disks), security,
@@ -66,7 +66,13 @@ it. USB media start on UEFI computers; legacy BIOS boots the ISO only
 (docs/media.md). A USB medium has an MBR with one active FAT32 partition
 covering it, as MakeWinPEMedia /UFD writes; --usb-layout gpt writes a GPT
 with one basic data partition instead. Either gets a drive letter in
-Windows PE.`,
+Windows PE.
+
+The boot managers' Authenticode signatures are read and the CA that signed
+each is printed (and recorded in media.toml). A boot manager signed only by
+the Microsoft Windows Production PCA 2011, which Secure Boot is revoking
+(CVE-2023-24932), gets a warning; --require-2023-ca refuses to write media
+whose boot managers are not signed by the Windows UEFI CA 2023.`,
 		run: runMedia,
 	})
 }
@@ -79,6 +85,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	isoOut := fs.String("iso", "", "write an ISO image to `OUT.iso`")
 	usbOut := fs.String("usb", "", "write a USB disk image to `OUT.img`")
 	device := fs.String("device", "", `write a USB stick, e.g. /dev/sdb or \\.\PhysicalDrive2`)
+	require2023 := fs.Bool("require-2023-ca", false, "refuse boot managers not signed by the Windows UEFI CA 2023")
 	usbLayout := fs.String("usb-layout", "mbr", "USB partitioning: `mbr` (one active FAT32 partition, as MakeWinPEMedia writes) or gpt")
 	standalone := fs.Bool("standalone", false, "put all the content the sequence needs on the medium")
 	askPass := fs.Bool("password", false, "protect the medium with a password (asked for)")
@@ -169,6 +176,21 @@ func runMedia(env *cmdEnv, args []string) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
+	bootFiles := media.CheckBootFiles(src)
+	for _, bf := range bootFiles {
+		fmt.Fprintf(env.stderr, "Secure Boot: %s\n", bf.Describe())
+	}
+	if *require2023 {
+		if err := media.Require2023(bootFiles); err != nil {
+			return usageErrorf("%v", err)
+		}
+	} else {
+		for _, bf := range bootFiles {
+			if w := bf.Warning(); w != "" {
+				fmt.Fprintf(env.stderr, "refimage media: warning: %s\n", w)
+			}
+		}
+	}
 	for _, out := range []string{*isoOut, *usbOut} {
 		if out == "" {
 			continue
@@ -216,7 +238,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	}
 	opt := media.Options{
 		Sequence: seq, Source: src, Kind: kind, ISO: *isoOut, USBImage: *usbOut, USBLayout: layout,
-		Label: *label, Password: password, Variables: mvars, Prestart: *prestart, Exe: *exe,
+		Label: *label, Password: password, Variables: mvars, Prestart: *prestart, Exe: *exe, Require2023CA: *require2023,
 		Resolver: &secret.StdResolver{Lookup: os.LookupEnv, Ask: func(l string) (string, error) { return askOnce(env, l+": ") }},
 		Progress: mediaProgress(env),
 	}

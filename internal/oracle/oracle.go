@@ -23,6 +23,12 @@ var Packages = map[string]string{
 	"mkfs.fat":           "dosfstools",
 	"tmux":               "tmux",
 	"qemu-system-x86_64": "qemu-system-x86",
+	"udfinfo":            "udftools",
+	"udflabel":           "udftools",
+	"7z":                 "p7zip-full",
+	"sfdisk":             "fdisk",
+	"sgdisk":             "gdisk",
+	"osslsigncode":       "osslsigncode",
 }
 
 // Required reports whether missing oracles must fail tests.

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/refimage/refimage/internal/oracle"
-	"github.com/refimage/refimage/media/internal/testboot"
+	"github.com/refimage/refimage/internal/testboot"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
