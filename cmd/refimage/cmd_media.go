@@ -152,6 +152,13 @@ func runMedia(env *cmdEnv, args []string) error {
 	if *winpe == "" {
 		return &exitError{code: exitUsage, err: flagProblem{errors.New("--winpe SRC is required")}}
 	}
+	for _, out := range []string{*isoOut, *usbOut} {
+		if out != "" {
+			if err := checkOutput(out, "medium"); err != nil {
+				return err
+			}
+		}
+	}
 	layout, err := usb.ParseLayout(*usbLayout)
 	if err != nil {
 		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--usb-layout: %w", err)}}

@@ -222,9 +222,9 @@ func saveAnswersFile(env *cmdEnv, w *wizard.Wizard, path, written string) error 
 }
 
 func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, plaintext bool) error {
-	data, err := os.ReadFile(answers)
+	data, err := readTextInput(answers, "answers file")
 	if err != nil {
-		return usageErrorf("%v", err)
+		return err
 	}
 	if errs := w.ApplyAnswers(data); errs != nil {
 		for _, e := range errs {

@@ -133,6 +133,11 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 			return usageErrorf("--offline %s: not a folder", *offline)
 		}
 	}
+	for _, d := range []struct{ flag, dir string }{{"--state", *stateDir}, {"--log", *logDir}} {
+		if err := checkFolderFlag(d.flag, d.dir); err != nil {
+			return err
+		}
+	}
 
 	// The machine: detected on Windows (flags override when given),
 	// simulated elsewhere and offline.

@@ -31,6 +31,11 @@ func runValidate(env *cmdEnv, args []string) error {
 	}
 	failed := 0
 	for _, f := range files {
+		if m := textInputProblem(f, "sequence file"); m != "" {
+			fmt.Fprintf(env.stdout, "%s: %s\n", f, m)
+			failed++
+			continue
+		}
 		_, probs := sequence.Load(f)
 		for _, p := range probs {
 			if p.Warning && *quiet {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	iofs "io/fs"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -20,7 +22,7 @@ import (
 var wimSubcommands = []*command{
 	{name: "wim info", usage: "refimage wim info WIM [INDEX] [--json]", summary: "Show the images of a WIM: index, name, description, counts, size, compression, boot index."},
 	{name: "wim capture", usage: "refimage wim capture SRC OUT.wim [--name N] [--description D] [--created-by X] [--image-version V] [--compress none|xpress|lzx] [--chunk-size N] [--threads N] [--config FILE] [--append] [--boot] [--no-integrity]", summary: "Capture a folder into a new WIM, or as a new image of an existing one (--append)."},
-	{name: "wim apply", usage: "refimage wim apply WIM [INDEX] DEST", summary: "Extract an image into a folder (INDEX may be left out when the WIM holds one image)."},
+	{name: "wim apply", usage: "refimage wim apply WIM [INDEX] DEST [--force]", summary: "Extract an image into a folder (INDEX may be left out when the WIM holds one image); files already there are not replaced without --force."},
 	{name: "wim verify", usage: "refimage wim verify WIM", summary: "Check the integrity table, parse every image and check every blob's SHA-1."},
 	{name: "wim update", usage: "refimage wim update WIM [INDEX] --add SRC=DEST... --delete PATH...", summary: "Add, replace and delete files and folders in an image; untouched data is copied raw."},
 	{name: "wim split", usage: "refimage wim split WIM OUT.swm --part-size MiB", summary: "Split a WIM into .swm parts of at most the given size."},
@@ -90,6 +92,87 @@ func runWim(env *cmdEnv, args []string) error {
 	return wimError(err)
 }
 
+// refuseOverwrite is a usage error when applying the image to dest
+// would replace what is there: it lists the files and folders of the
+// image that already exist in dest (the first ten, and how many).
+func refuseOverwrite(w *wim.WIM, index int, dest string) error {
+	ents, err := os.ReadDir(dest)
+	if err != nil || len(ents) == 0 {
+		return nil
+	}
+	m, err := w.Metadata(index)
+	if err != nil {
+		return err
+	}
+	var clash []string
+	m.Root.Walk(func(p string, d *wim.Dentry) error {
+		if p == "" {
+			return nil
+		}
+		info, err := os.Lstat(filepath.Join(dest, filepath.FromSlash(p)))
+		if err == nil && !(info.IsDir() && d.IsDir()) {
+			clash = append(clash, p)
+		}
+		return nil
+	})
+	if len(clash) == 0 {
+		return nil
+	}
+	shown := clash
+	if len(shown) > 10 {
+		shown = shown[:10]
+	}
+	more := ""
+	if len(clash) > len(shown) {
+		more = fmt.Sprintf("\n  … and %d more", len(clash)-len(shown))
+	}
+	return usageErrorf("applying to %s would replace %d existing files:\n  %s%s\ngive --force to replace them, or apply to an empty folder", dest, len(clash), strings.Join(shown, "\n  "), more)
+}
+
+// openWIM opens a WIM named on the command line; a missing file, a
+// folder or a device is a usage error.
+func openWIM(path string) (*wim.WIM, error) {
+	if err := checkInput(path, "WIM file"); err != nil {
+		return nil, err
+	}
+	return wim.Open(path)
+}
+
+// existingParts lists the files a split into first would write over:
+// first itself and its numbered siblings (OUT2.swm, OUT3.swm, ...).
+func existingParts(first string) []string {
+	var out []string
+	if _, err := os.Lstat(first); err == nil {
+		out = append(out, first)
+	}
+	ext := filepath.Ext(first)
+	base := strings.TrimSuffix(first, ext)
+	matches, _ := filepath.Glob(globEscape(base) + "[0-9]*" + globEscape(ext))
+	for _, m := range matches {
+		n := strings.TrimSuffix(strings.TrimPrefix(m, base), ext)
+		if strings.Trim(n, "0123456789") == "" && n != "" && n[0] != '0' {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// globEscape quotes the characters filepath.Match treats specially
+// (Windows has no escape character: names there cannot hold * ? [ anyway).
+func globEscape(s string) string {
+	if filepath.Separator == '\\' {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // wimError maps library errors to exit codes: bad WIM input is 2.
 func wimError(err error) error {
 	if err == nil {
@@ -105,7 +188,8 @@ func wimError(err error) error {
 	var fe *wim.FormatError
 	var ie *wim.IntegrityError
 	var be *wim.BadBlobError
-	if errors.As(err, &fe) || errors.As(err, &ie) || errors.As(err, &be) || errors.Is(err, wim.ErrSolid) {
+	var in *wim.InputError
+	if errors.As(err, &fe) || errors.As(err, &ie) || errors.As(err, &be) || errors.As(err, &in) || errors.Is(err, wim.ErrSolid) {
 		return &exitError{code: exitUsage, err: err}
 	}
 	return &exitError{code: exitFailed, err: err}
@@ -174,7 +258,7 @@ func wimInfo(env *cmdEnv, c *command, args []string) error {
 	if len(pos) < 1 || len(pos) > 2 {
 		return usageErrorf("want WIM [INDEX]")
 	}
-	w, err := wim.Open(pos[0])
+	w, err := openWIM(pos[0])
 	if err != nil {
 		return err
 	}
@@ -361,6 +445,9 @@ func wimCapture(env *cmdEnv, c *command, args []string) error {
 	if st, err := os.Stat(pos[0]); err != nil || !st.IsDir() {
 		return usageErrorf("source %s is not a folder", pos[0])
 	}
+	if err := checkOutput(pos[1], "WIM file"); err != nil {
+		return err
+	}
 	if !*appendImg {
 		if _, err := os.Stat(pos[1]); err == nil {
 			return usageErrorf("%s exists; use --append to add an image to it", pos[1])
@@ -378,6 +465,7 @@ func wimCapture(env *cmdEnv, c *command, args []string) error {
 func wimApply(env *cmdEnv, c *command, args []string) error {
 	fs := newFlagSet(c)
 	threads := fs.Int("threads", 0, "threads (0: all CPUs)")
+	force := fs.Bool("force", false, "apply into a folder even if that replaces files there")
 	quiet := fs.Bool("quiet", false, "no progress")
 	pos, err := parseFlags(c, fs, env.stderr, args)
 	if err != nil {
@@ -386,7 +474,7 @@ func wimApply(env *cmdEnv, c *command, args []string) error {
 	if len(pos) < 2 || len(pos) > 3 {
 		return usageErrorf("want WIM [INDEX] DEST")
 	}
-	w, err := wim.Open(pos[0])
+	w, err := openWIM(pos[0])
 	if err != nil {
 		return err
 	}
@@ -400,8 +488,23 @@ func wimApply(env *cmdEnv, c *command, args []string) error {
 	} else if w.ImageCount() != 1 {
 		return usageErrorf("%s holds %d images; give the INDEX to apply", pos[0], w.ImageCount())
 	}
+	if info, err := os.Stat(dest); err == nil && !info.IsDir() {
+		return usageErrorf("%s is a file; give a folder to apply to", dest)
+	}
+	if !*force {
+		if err := refuseOverwrite(w, index, dest); err != nil {
+			return err
+		}
+	}
+	_, statErr := os.Lstat(dest)
+	created := errors.Is(statErr, iofs.ErrNotExist)
 	st, err := w.Apply(index, dest, wim.ApplyOptions{Threads: *threads, Progress: progressPrinter(env, *quiet), Context: wimCtx})
 	if err != nil {
+		if created {
+			// The folder is ours: a failed or cancelled apply leaves
+			// nothing half applied behind.
+			os.RemoveAll(dest)
+		}
 		return err
 	}
 	fmt.Fprintf(env.stdout, "%s: image %d applied to %s: %d folders, %d files, %d symlinks, %d hard links, %d bytes\n",
@@ -424,7 +527,7 @@ func wimVerify(env *cmdEnv, c *command, args []string) error {
 	if len(pos) != 1 {
 		return usageErrorf("want WIM")
 	}
-	w, err := wim.Open(pos[0])
+	w, err := openWIM(pos[0])
 	if err != nil {
 		return err
 	}
@@ -470,7 +573,7 @@ func wimUpdate(env *cmdEnv, c *command, args []string) error {
 		}
 		opts.Adds = append(opts.Adds, wim.AddSpec{Src: s, Dest: d})
 	}
-	w, err := wim.Open(pos[0])
+	w, err := openWIM(pos[0])
 	if err != nil {
 		return err
 	}
@@ -505,6 +608,15 @@ func wimSplit(env *cmdEnv, c *command, args []string) error {
 	}
 	if *size <= 0 {
 		return usageErrorf("--part-size MiB is required and must be positive")
+	}
+	if err := checkInput(pos[0], "WIM file"); err != nil {
+		return err
+	}
+	if err := checkOutput(pos[1], "first part"); err != nil {
+		return err
+	}
+	if existing := existingParts(pos[1]); len(existing) > 0 {
+		return usageErrorf("%s exist; remove them or choose another name (split never overwrites)", strings.Join(existing, ", "))
 	}
 	parts, err := wim.SplitContext(wimCtx, pos[0], pos[1], uint64(*size*(1<<20)), progressPrinter(env, *quiet))
 	if err != nil {
@@ -544,7 +656,7 @@ func wimExport(env *cmdEnv, c *command, args []string) error {
 			return usageErrorf("--chunk-size: %v", err)
 		}
 	}
-	w, err := wim.Open(pos[0])
+	w, err := openWIM(pos[0])
 	if err != nil {
 		return err
 	}
@@ -555,6 +667,9 @@ func wimExport(env *cmdEnv, c *command, args []string) error {
 	w.Close()
 	if err != nil {
 		return usageErrorf("%v", err)
+	}
+	if err := checkOutput(pos[2], "WIM file"); err != nil {
+		return err
 	}
 	res, err := wim.Export(pos[0], index, pos[2], opts)
 	if err != nil {

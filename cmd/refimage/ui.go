@@ -157,9 +157,14 @@ func resolveUI(env *cmdEnv, f *uiFlags) (uiSettings, error) {
 	if dir != "" {
 		udir = filepath.Join(dir, "themes")
 	}
+	if *f.themeFile != "" {
+		if m := textInputProblem(*f.themeFile, "theme file"); m != "" {
+			return s, usageErrorf("%s", m)
+		}
+	}
 	th, tw, err := themes.Resolve(name, file, udir)
 	if err != nil {
-		if *f.theme != "" {
+		if *f.theme != "" || *f.themeFile != "" {
 			return s, &exitError{code: exitUsage, err: flagProblem{err}}
 		}
 		s.warnings = append(s.warnings, err.Error()+": using the default theme")

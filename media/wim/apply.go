@@ -74,10 +74,10 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 				crel = rel + "/" + c.Name
 			}
 			if err := checkName(c.Name); err != nil {
-				return fmt.Errorf("refusing to apply %q: %v", crel, err)
+				return &InputError{fmt.Errorf("refusing to apply %q: %v", crel, err)}
 			}
 			if seen[c.Name] {
-				return fmt.Errorf("refusing to apply %q: the name appears twice in one directory", crel)
+				return &InputError{fmt.Errorf("refusing to apply %q: the name appears twice in one directory", crel)}
 			}
 			seen[c.Name] = true
 			ch := filepath.Join(host, c.Name)
@@ -121,7 +121,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 				}
 				b := w.blobs[c.Hash]
 				if b == nil {
-					return fmt.Errorf("%s: file data %s is missing from the WIM", crel, c.Hash)
+					return &InputError{fmt.Errorf("%s: file data %s is missing from the WIM", crel, c.Hash)}
 				}
 				if len(byHash[c.Hash]) == 0 {
 					total += b.Size()
@@ -228,7 +228,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 	for _, l := range links {
 		b := w.blobs[l.d.ReparseHash]
 		if b == nil {
-			return st, fmt.Errorf("%s: reparse data %s is missing from the WIM", l.rel, l.d.ReparseHash)
+			return st, &InputError{fmt.Errorf("%s: reparse data %s is missing from the WIM", l.rel, l.d.ReparseHash)}
 		}
 		data, err := w.readBlobAll(b, 64<<10, "reparse data of "+l.rel)
 		if err != nil {
@@ -303,12 +303,12 @@ func (w *WIM) extractBlob(ctx context.Context, b *Blob, files []applyFile, sc *s
 		return fmt.Errorf("%s: %w", first.rel, err)
 	}
 	if done != b.Size() {
-		return fmt.Errorf("%s: blob %s gave %d bytes, want %d", first.rel, b.Hash, done, b.Size())
+		return &InputError{fmt.Errorf("%s: blob %s gave %d bytes, want %d", first.rel, b.Hash, done, b.Size())}
 	}
 	var got SHA1
 	h.Sum(got[:0])
 	if got != b.Hash {
-		return fmt.Errorf("%s: file data has SHA-1 %s, want %s (corrupt WIM)", first.rel, got, b.Hash)
+		return &InputError{fmt.Errorf("%s: file data has SHA-1 %s, want %s (corrupt WIM)", first.rel, got, b.Hash)}
 	}
 	for _, f := range files[1:] {
 		if err := copyFile(first.path, f.path); err != nil {

@@ -121,6 +121,14 @@ func (h SHA1) IsZero() bool { return h == SHA1{} }
 
 func (h SHA1) String() string { return hex.EncodeToString(h[:]) }
 
+// InputError is a problem with a WIM's content found while using it (an
+// unsafe or duplicate name, missing or corrupt file data): the input is
+// bad, not the job. The command line exits 2 for it.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
 // FormatError is a problem with the bytes of a WIM file. Offset is the
 // absolute file offset (or the offset inside a metadata resource when
 // Where says so) of the offending structure.

@@ -40,6 +40,9 @@ func TestApplyRefusesHostileNames(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "refusing") {
 				t.Fatalf("apply of %q: err = %v", name, err)
 			}
+			if ie := (*InputError)(nil); !errors.As(err, &ie) {
+				t.Errorf("apply of %q: %T is no InputError (the command line exits 2 for bad input)", name, err)
+			}
 			if _, err := os.Stat(dest); err == nil {
 				t.Errorf("dest was created although the WIM was refused")
 			}

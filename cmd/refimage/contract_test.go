@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestBadInputContract is the command line's rule for bad input, over
+// the commands (docs/exit-codes.md): every invalid input or usage exits
+// 2, with a message that names the user's thing (the file, folder, flag
+// or device they gave) and never one of ours (a temporary name, a bare
+// system call); nothing is written.
+func TestBadInputContract(t *testing.T) {
+	dir := t.TempDir()
+	tree := filepath.Join(dir, "tree")
+	put(t, filepath.Join(tree, "hello.txt"), []byte("hello, contract; a file with a unique body 0123456789"))
+	good := filepath.Join(dir, "good.wim")
+	if code, _, errs := run(t, "wim", "capture", tree, good, "--compress", "none", "--no-integrity", "--quiet"); code != 0 {
+		t.Fatalf("capture: %s", errs)
+	}
+	// A WIM whose file data is corrupt: found only when it is applied.
+	b, _ := os.ReadFile(good)
+	corrupt := filepath.Join(dir, "corrupt.wim")
+	i := bytes.Index(b, []byte("a unique body"))
+	if i < 0 {
+		t.Fatal("the file's data is not stored raw")
+	}
+	b[i] ^= 0xff
+	os.WriteFile(corrupt, b, 0o644)
+	seq := "../../docs/examples/custom-capture.toml"
+	existing := filepath.Join(dir, "parts.swm")
+	put(t, existing, []byte("someone's file"))
+	afile := filepath.Join(dir, "a-file")
+	put(t, afile, []byte("x"))
+	nodir := filepath.Join(dir, "no", "such")
+	winpe, exe := fakeWinPE(t)
+	answers := filepath.Join(dir, "big-answers.toml")
+	os.WriteFile(answers, nil, 0o644)
+	os.Truncate(answers, maxTextFile+1)
+	applied := filepath.Join(dir, "tree-copy")
+	put(t, filepath.Join(applied, "hello.txt"), []byte("mine"))
+
+	cases := []struct {
+		name string
+		args []string
+		want string // in stderr
+	}{
+		{"wim info missing", []string{"wim", "info", filepath.Join(dir, "missing.wim")}, "the WIM file " + filepath.Join(dir, "missing.wim") + " does not exist"},
+		{"wim info folder", []string{"wim", "info", dir}, dir + " is a folder, not a WIM file"},
+		{"wim verify device", []string{"wim", "verify", os.DevNull}, "is not a regular file"},
+		{"wim apply missing", []string{"wim", "apply", filepath.Join(dir, "gone.wim"), "1", filepath.Join(dir, "x")}, "does not exist"},
+		{"wim apply corrupt blob", []string{"wim", "apply", corrupt, "1", filepath.Join(dir, "applied")}, "hello.txt"},
+		{"wim capture missing folder", []string{"wim", "capture", tree, filepath.Join(nodir, "out.wim"), "--quiet"}, "the folder " + nodir + " does not exist"},
+		{"wim capture onto a folder", []string{"wim", "capture", tree, dir, "--quiet"}, dir + " is a folder; give the WIM file a file name"},
+		{"wim export to a folder", []string{"wim", "export", good, "1", dir}, dir + " is a folder; give the WIM file a file name"},
+		{"wim export missing folder", []string{"wim", "export", good, "1", filepath.Join(nodir, "e.wim")}, "the folder " + nodir + " does not exist"},
+		{"wim split over a file", []string{"wim", "split", good, existing, "--part-size", "1"}, existing + " exist"},
+		{"wim split missing folder", []string{"wim", "split", good, filepath.Join(nodir, "p.swm"), "--part-size", "1"}, "the folder " + nodir + " does not exist"},
+		{"validate missing", []string{"validate", filepath.Join(dir, "nope.toml")}, ""},
+		{"validate a device", []string{"validate", os.DevNull}, ""},
+		{"plan var too long", []string{"plan", seq, "--var", "A=" + strings.Repeat("a", 70000)}, "--var A"},
+		{"run state is a file", []string{"run", seq, "--state", afile, "--plain"}, "--state " + afile + ": this is a file, not a folder"},
+		{"run log under a file", []string{"run", seq, "--log", filepath.Join(afile, "logs"), "--plain"}, afile + " is a file, not a folder"},
+		{"themes theme-file missing", []string{"themes", "show", "default", "--theme-file", filepath.Join(dir, "t.toml")}, "the theme file " + filepath.Join(dir, "t.toml") + " does not exist"},
+		{"themes theme-file device", []string{"themes", "show", "default", "--theme-file", os.DevNull}, "is not a regular file"},
+		{"media iso missing folder", []string{"media", seq, "--winpe", winpe, "--exe", exe, "--iso", filepath.Join(nodir, "m.iso")}, "the folder " + nodir + " does not exist"},
+		{"media usb onto a folder", []string{"media", seq, "--winpe", winpe, "--exe", exe, "--usb", dir}, dir + " is a folder; give the medium a file name"},
+		{"new answers device", []string{"new", "--answers", os.DevNull, "-o", filepath.Join(dir, "n.toml")}, os.DevNull + " is not a regular file"},
+		{"new answers too big", []string{"new", "--answers", answers, "-o", filepath.Join(dir, "n.toml")}, "holds at most 16 MiB"},
+		{"wim apply over files", []string{"wim", "apply", good, applied}, "applying to " + applied + " would replace 1 existing files:\n  hello.txt\ngive --force"},
+		{"wim apply to a file", []string{"wim", "apply", good, afile}, afile + " is a file"},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+	}
+	ours := regexp.MustCompile(`\.refimage-[0-9]+-|\.tmp\b|\.partial\b|^open |: open `)
+	for _, c := range cases {
+		before := listDir(t, dir)
+		code, _, errs := run(t, c.args...)
+		if code != exitUsage {
+			t.Errorf("%s: exit %d, want 2\n%s", c.name, code, errs)
+			continue
+		}
+		if !strings.Contains(errs, c.want) {
+			t.Errorf("%s: stderr does not say %q:\n%s", c.name, c.want, errs)
+		}
+		if m := ours.FindString(errs); m != "" {
+			t.Errorf("%s: the message shows our internals (%q):\n%s", c.name, m, errs)
+		}
+		if after := listDir(t, dir); strings.Join(after, " ") != strings.Join(before, " ") {
+			t.Errorf("%s: the folder changed: %v → %v", c.name, before, after)
+		}
+	}
+	// validate prints FILE: problem on stdout.
+	code, out, _ := run(t, "validate", filepath.Join(dir, "nope.toml"), os.DevNull)
+	if code != exitUsage || !strings.Contains(out, filepath.Join(dir, "nope.toml")+": the sequence file "+filepath.Join(dir, "nope.toml")+" does not exist") || !strings.Contains(out, os.DevNull+": "+os.DevNull+" is not a regular file") {
+		t.Errorf("validate: exit %d\n%s", code, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(applied, "hello.txt")); string(b) != "mine" {
+		t.Error("apply replaced a file without --force")
+	}
+	if code, _, errs := run(t, "wim", "apply", good, applied, "--force", "--quiet"); code != 0 {
+		t.Errorf("apply --force: %s", errs)
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "someone's file" {
+		t.Error("split wrote over an existing file")
+	}
+}
