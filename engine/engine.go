@@ -1034,10 +1034,19 @@ func (r *runner) moveState(stateDir, logDir string) error {
 		return errors.New("the run keeps no state")
 	}
 	old := r.store.dir
-	if err := r.store.move(stateDir, r.results); err != nil {
+	// The new folder is locked before anything is written there.
+	lock, err := lockStateDir(stateDir, false)
+	if err != nil {
 		r.log.warn(EngineComponent, "Could not move the task sequence state from %s to %s: %v", old, stateDir, err)
 		return err
 	}
+	if err := r.store.move(stateDir, r.results); err != nil {
+		lock.release()
+		r.log.warn(EngineComponent, "Could not move the task sequence state from %s to %s: %v", old, stateDir, err)
+		return err
+	}
+	r.lock.release()
+	r.lock = lock
 	r.mach.StateDir = stateDir
 	if logDir == "" {
 		logDir = filepath.Join(stateDir, "Logs", "Smstslog")
