@@ -28,8 +28,9 @@ type crashed struct{}
 type crashPlat struct {
 	files map[string]bool // what commands created: "mark NAME" creates NAME
 	rec   []string
-	ended []int
-	tick  func()
+	ended  []int
+	failed map[string]bool
+	tick   func()
 	pid   int
 }
 
@@ -66,6 +67,16 @@ func (p *crashPlat) Run(ctx context.Context, c Command) (int64, error) {
 	code := 0
 	if len(f) > 2 {
 		code, _ = strconv.Atoi(f[2])
+	}
+	if len(f) > 3 && f[3] == "once" {
+		// Fails the first time only.
+		if p.failed == nil {
+			p.failed = map[string]bool{}
+		}
+		if p.failed[f[1]] {
+			code = 0
+		}
+		p.failed[f[1]] = true
 	}
 	return int64(code), nil
 }

@@ -33,6 +33,8 @@ type Options struct {
 	LogDir string
 	// JSONLog also writes smsts.jsonl beside smsts.log.
 	JSONLog bool
+	// Debug runs in debug mode (nil: never; docs/debugger.md).
+	Debug *Debug
 	// IgnoreLogErrors lets the run go on when smsts.log cannot be
 	// written (a full disk under --log); the failure is still reported
 	// once. Without it the run stops.
@@ -131,6 +133,11 @@ type runner struct {
 	lock     *dirLock
 	// logReported: the log failure was reported on the console.
 	logReported bool
+	// debugReason is why the next debug stop happens ("start",
+	// "resumed"); debugChoice the operator's answer to a failure.
+	debugReason string
+	debugChoice DebugOp
+	ctx         context.Context
 	// continued is the instruction that asked to run again after a
 	// restart (SMSTSRetryRequested), -1 when none: it may continue in the
 	// other environment (Setup Windows and ConfigMgr starts in WinPE and
@@ -497,6 +504,7 @@ func (r *runner) setEngineVars(logDir, stateDir string) {
 }
 
 func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
+	r.ctx = ctx
 	logDir := r.log.dir
 	resumed := r.opts.Resume
 	if resumed {
@@ -545,6 +553,17 @@ func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
 	if resumed {
 		r.endStale()
 	}
+	if d := r.opts.Debug; d != nil && d.Pause != nil {
+		switch {
+		case r.st.Debug != nil && r.st.Debug.Enabled:
+			r.debugReason = "resumed"
+			r.log.info(DebuggerComponent, "The run resumes in debug mode at pointer %d with %d breakpoints.", r.st.Pointer, len(r.st.Debug.Breakpoints))
+		case d.Enabled:
+			r.st.Debug = &DebugState{Enabled: true, Mode: "step"}
+			r.debugReason = "start"
+			r.log.info(DebuggerComponent, "The run starts in debug mode.")
+		}
+	}
 	// The state exists, durably, before the first instruction runs: a
 	// crash in the very first step can be resumed.
 	r.vars.trackChanges()
@@ -577,6 +596,12 @@ func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
 		if ctx.Err() != nil {
 			final = r.cancelled(nil)
 			break
+		}
+		if final = r.debugBoundary(ctx); final != nil {
+			break
+		}
+		if r.st.Pointer >= len(r.table) {
+			continue // the operator moved past the end
 		}
 		in := r.table[r.st.Pointer]
 		r.vars.SetReadOnly("_SMSTSNextInstructionPointer", strconv.Itoa(in.index))
@@ -914,6 +939,28 @@ func (r *runner) lastAction(it *sequence.Item, code int64, ok bool) {
 // group decide, up to the sequence (configmgr.md §3.2).
 func (r *runner) failed(in *instr, attempt int, start time.Time, code int64, msg string, tail []string) *Result {
 	it := in.item
+	if r.debugOn() && !r.opts.Debug.KeepGoingOnFailure && r.ctx != nil {
+		// Break on failure: the operator decides before the engine's
+		// rules do.
+		fr := StepResult{Index: in.index, Number: in.number, Path: in.path, Name: it.Name, Type: it.Type, Outcome: Failed,
+			ExitCode: code, Message: msg, Output: tail, Attempt: attempt}
+		r.debugChoice = DebugFail
+		if res := r.debugStop(r.ctx, "failure", &fr); res != nil {
+			return res
+		}
+		switch r.debugChoice {
+		case DebugRetry:
+			r.st.Pointer, r.st.InProgress = in.index, nil
+			return nil
+		case DebugIgnore:
+			r.setResult(in, func(res *StepResult) {
+				res.Outcome, res.ExitCode, res.Message, res.Output, res.Attempt = Skipped, code, "failed ("+msg+"); skipped by the operator (debug mode)", tail, attempt
+			}, false)
+			r.emit(StepFinished{Result: *r.resultOf(in)})
+			r.commit(r.resultOf(in), in.index+1)
+			return nil
+		}
+	}
 	r.log.error(EngineComponent, "Failed to run the action: %s.\r\n%s (Error: %s; Source: Windows)", it.Name, msg, Hex(code))
 	out := strings.Join(tail, "\n")
 	r.log.error(EngineComponent, "The task sequence execution engine failed executing the action (%s) in the group (%s) with the error code %s\nAction output: %s", it.Name, r.groupName(in), Decimal(code), out)

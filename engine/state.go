@@ -42,6 +42,8 @@ type State struct {
 	// if the process dies, resume runs it again.
 	InProgress *Attempt     `json:"in_progress,omitempty"`
 	Reboot     *RebootState `json:"reboot,omitempty"`
+	// Debug is debug mode's breakpoints and mode (docs/debugger.md).
+	Debug *DebugState `json:"debug,omitempty"`
 	Status     Status       `json:"status"`
 	Vars       []StateVar   `json:"variables"`
 	// Sealed are the variables that hold secrets, encrypted with a key
