@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -24,7 +25,7 @@ import (
 func init() {
 	register(&command{
 		name:    "run",
-		usage:   "refimage run FILE [--offline DIR] [--resume] [--state DIR] [--log DIR] [--var K=V]... [--plain] [--accessible] [--theme NAME] [--lang en|ko]",
+		usage:   "refimage run FILE [--offline DIR] [--resume] [--state DIR] [--log DIR] [--var K=V]... [--debug] [--plain] [--accessible] [--theme NAME] [--lang en|ko]",
 		summary: "Run a task sequence.",
 		help: `Runs the sequence with Configuration Manager's semantics and shows its
 progress (with --plain or --accessible, with REFIMAGE_ACCESSIBLE=1 or
@@ -77,6 +78,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	stateDir := fs.String("state", "", "keep the state in `DIR`")
 	logDir := fs.String("log", "", "write smsts.log in `DIR`")
 	logFormat := fs.String("log-format", "cmtrace", "cmtrace, or json to add smsts.jsonl")
+	debug := fs.Bool("debug", false, "debug mode: step, breakpoints, variables (docs/debugger.md)")
 	ignoreLogErrors := fs.Bool("ignore-log-errors", false, "go on when smsts.log cannot be written (reported once)")
 	plain := fs.Bool("plain", false, "plain lines instead of the progress view")
 	envName := fs.String("env", "winpe", "simulated environment off Windows and with --offline: winpe or full-os")
@@ -233,6 +235,13 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	}
 
 	var result *engine.Result
+	if *debug || opts.Resume && kept(ctx, opts) {
+		// The debugger reads line commands (the run view's debugger
+		// panes are not built yet: docs/debugger.md).
+		ld := &lineDebugger{in: bufio.NewReader(env.stdin), out: env.stderr}
+		opts.Debug = &engine.Debug{Enabled: *debug, Pause: ld.pause}
+		*plain = true
+	}
 	if *plain || ui.accessible || !env.isTerminal() {
 		result, err = runPlain(env, seq, opts)
 	} else {
@@ -266,6 +275,13 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		return reportedError{code: exitFailed}
 	}
 	return reportedError{code: exitFailed}
+}
+
+// kept reports whether the unfinished run is in debug mode (it resumes
+// in debug mode).
+func kept(ctx context.Context, opts engine.Options) bool {
+	st, _, err := engine.Unfinished(ctx, opts)
+	return err == nil && st != nil && st.Debug != nil && st.Debug.Enabled
 }
 
 // printEnd repeats how the run ended after the progress view closed (it
