@@ -71,7 +71,9 @@ type WizardModel struct {
 	cursors       map[string]int  // cursor position (runes) per field
 	touched       map[string]bool // fields edited or left: their errors show
 	showAll       map[wizard.PageID]bool
-	listScroll    int // Summary: scroll of the choices list
+	listScroll    int  // Summary: scroll of the choices list
+	helpScroll    int  // the help: its first row shown
+	askApp        bool // d pressed on an application: asking to remove it
 	status        string
 	statusErr     bool
 	asking        bool // esc pressed: asking whether to cancel
@@ -198,9 +200,36 @@ func (m *WizardModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.steps, m.groups, m.sealed, m.writtenAbs = msg.steps, msg.groups, msg.sealed, msg.abs
 		return m, nil
 	case tea.KeyMsg:
-		return m.key(msg)
+		model, cmd := m.key(msg)
+		m.clampScroll()
+		return model, cmd
 	}
 	return m, nil
+}
+
+// pageSize is the width and the height of the page pane.
+func (m *WizardModel) pageSize() (rw, h int) {
+	width, height := max(m.width, 20), max(m.height, 6)
+	navW := m.navWidth()
+	sepW := 0
+	if navW > 0 {
+		sepW = 2
+	}
+	return width - navW - sepW - 1, height - 3
+}
+
+// clampScroll keeps the scroll offsets that keys move (the help, the
+// Summary's list) within what there is to show, so that the way back is
+// as long as the way there.
+func (m *WizardModel) clampScroll() {
+	rw, h := m.pageSize()
+	p := m.buildPage(rw)
+	m.helpScroll = max(0, min(m.helpScroll, len(p.lines)-h))
+	if p.listStart > 0 {
+		m.listScroll = max(0, min(m.listScroll, len(p.lines)-h-(p.listStart-1)))
+	} else {
+		m.listScroll = 0
+	}
 }
 
 func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -220,11 +249,36 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.help {
+		_, h := m.pageSize()
 		switch msg.String() {
 		case "esc", "?", "f1", "q", "enter":
 			m.help = false
+			m.helpScroll = 0
 			m.setStatus("", false)
+		case "up", "k":
+			m.helpScroll--
+		case "down", "j":
+			m.helpScroll++
+		case "pgup":
+			m.helpScroll -= max(1, h-2)
+		case "pgdown", " ":
+			m.helpScroll += max(1, h-2)
+		case "home":
+			m.helpScroll = 0
+		case "end":
+			m.helpScroll = 1 << 20
 		}
+		return m, nil
+	}
+	if m.askApp {
+		switch msg.String() {
+		case "y", "Y":
+			m.w.RemoveApp(m.w.AppCursor)
+			m.setStatus("", false)
+		default:
+			m.setStatus(tx("apps.kept"), false)
+		}
+		m.askApp = false
 		return m, nil
 	}
 	if m.writing {
@@ -233,6 +287,14 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	f := m.focused()
 	switch msg.String() {
 	case "esc":
+		if m.w.CurrentID() == wizard.PageApps && m.w.EditingApp >= 0 {
+			// Abandon the application being added or edited, not the
+			// wizard.
+			m.w.CancelApp()
+			m.focusField(m.appsField())
+			m.setStatus(tx("apps.abandoned"), false)
+			return m, nil
+		}
 		if m.result.Written != "" {
 			// Written already: nothing to cancel.
 			m.result.Action = ActionQuit
@@ -249,9 +311,25 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.help = true
 			return m, nil
 		}
-	case "ctrl+n", "pgdown":
+	case "pgdown", "pgup":
+		if m.w.CurrentID() == wizard.PageSummary {
+			// Paging scrolls the choices; writing takes ctrl+n or enter.
+			_, h := m.pageSize()
+			m.focus = len(m.fields())
+			if msg.String() == "pgdown" {
+				m.listScroll += max(1, h-3)
+			} else {
+				m.listScroll -= max(1, h-3)
+			}
+			return m, nil
+		}
+		if msg.String() == "pgdown" {
+			return m.next()
+		}
+		return m.prev()
+	case "ctrl+n":
 		return m.next()
-	case "ctrl+p", "pgup":
+	case "ctrl+p":
 		return m.prev()
 	case "ctrl+s":
 		if err := m.w.ToSummary(); err != nil {
@@ -401,7 +479,15 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.focus++
 		m.setStatus(fmt.Sprintf(tx("apps.editing"), w.EditingApp+1), false)
 	case "d", "delete", "backspace":
-		w.RemoveApp(w.AppCursor)
+		if len(w.A.Apps) > 0 {
+			// Removing asks first, naming the entry.
+			m.askApp = true
+			name := w.A.Apps[w.AppCursor].Name
+			if strings.TrimSpace(name) == "" {
+				name = wizard.Msgf("applications.unnamed", w.AppCursor+1)
+			}
+			m.setStatus(fmt.Sprintf(tx("apps.remove"), w.AppCursor+1, name), true)
+		}
 	case "[", "shift+up":
 		w.MoveApp(w.AppCursor, -1)
 	case "]", "shift+down":
@@ -468,6 +554,7 @@ func (m *WizardModel) moveFocus(d int) {
 func (m *WizardModel) enterPage() {
 	m.focus = 0
 	m.listScroll = 0
+	m.askApp = false
 	m.setStatus("", false)
 	if len(m.fields()) == 0 && !m.hasListArea() {
 		m.focus = -1
@@ -517,6 +604,16 @@ func (m *WizardModel) next() (tea.Model, tea.Cmd) {
 	}
 	m.enterPage()
 	return m, nil
+}
+
+// appsField is the page's application list.
+func (m *WizardModel) appsField() *wizard.Field {
+	for _, f := range m.fields() {
+		if f.Kind == wizard.KindApps {
+			return f
+		}
+	}
+	return nil
 }
 
 func (m *WizardModel) focusField(f *wizard.Field) {

@@ -106,6 +106,7 @@ type pane struct {
 	lines              []string
 	focusTop, focusBot int
 	forceTop           int // >= 0: scroll to this line (the Summary's list)
+	listStart          int // > 0: the line where the Summary's list starts
 }
 
 func (p *pane) add(s string) { p.lines = append(p.lines, truncate(s, p.width, "")) }
@@ -119,6 +120,11 @@ func (p *pane) text(style lipgloss.Style, s, indent string) {
 func (p *pane) blank() { p.add("") }
 
 func (m *WizardModel) pageLines(rw, h int) []string {
+	return m.scrollPage(m.buildPage(rw), h)
+}
+
+// buildPage lays out the whole page, unscrolled.
+func (m *WizardModel) buildPage(rw int) *pane {
 	p := &pane{width: rw, focusTop: -1, forceTop: -1}
 	st := m.th.Styles
 	page := m.w.Current()
@@ -141,6 +147,16 @@ func (m *WizardModel) pageLines(rw, h int) []string {
 			}
 		}
 	}
+	if m.help {
+		p.forceTop = m.helpScroll
+	}
+	return p
+}
+
+// scrollPage cuts the page to h rows: the focused part in view, or where
+// the help or the Summary's list was scrolled to.
+func (m *WizardModel) scrollPage(p *pane, h int) []string {
+	st := m.th.Styles
 	// Scroll so the focused part shows.
 	// When the page is longer than the pane, the first and last rows may
 	// hold "more" hints, so the focused part must fit between them.
@@ -180,6 +196,7 @@ func (m *WizardModel) fieldLines(p *pane) {
 	st, sym := m.th.Styles, m.th.Symbols
 	focusable := m.fields()
 	fi := 0
+	appAt := -1
 	for _, f := range m.w.Current().VisibleFields(w) {
 		focused := false
 		if f.Editable() {
@@ -219,7 +236,7 @@ func (m *WizardModel) fieldLines(p *pane) {
 			}
 		case f.Kind == wizard.KindApps:
 			p.add(cur + labelStyle.Render(label))
-			m.appLines(p, focused)
+			appAt = m.appLines(p, focused)
 		case f.IsList(w):
 			p.add(cur + labelStyle.Render(label) + req)
 			for _, o := range f.Options(w) {
@@ -257,6 +274,10 @@ func (m *WizardModel) fieldLines(p *pane) {
 				p.text(st.FieldHelp, h, "  ")
 			}
 			p.focusTop, p.focusBot = start, len(p.lines)-1
+			if f.Kind == wizard.KindApps && appAt >= 0 {
+				// The selected entry, not the whole list, must show.
+				p.focusTop, p.focusBot = max(start, appAt-1), appAt
+			}
 		}
 	}
 	// Page-level problems (an application with errors).
@@ -329,13 +350,16 @@ func (m *WizardModel) inputLine(f *wizard.Field, focused bool, width int) string
 	return "[" + pad(body, iw) + "]"
 }
 
-func (m *WizardModel) appLines(p *pane, focused bool) {
+// appLines lists the applications; it returns the line of the selected
+// one (-1: none).
+func (m *WizardModel) appLines(p *pane, focused bool) int {
 	w := m.w
 	st, sym := m.th.Styles, m.th.Symbols
 	if len(w.A.Apps) == 0 {
 		p.text(st.Note, wizard.Msg("applications.empty"), "    ")
-		return
+		return -1
 	}
+	at := -1
 	for i, a := range w.A.Apps {
 		mark := "  "
 		style := st.Option
@@ -353,8 +377,12 @@ func (m *WizardModel) appLines(p *pane, focused bool) {
 		if a.CommandLine != "" {
 			line += " - " + a.CommandLine
 		}
+		if i == w.AppCursor {
+			at = len(p.lines)
+		}
 		p.add("  " + mark + style.Render(truncate(line, p.width-6, sym.Ellipsis)))
 	}
+	return at
 }
 
 func (m *WizardModel) summaryLines(p *pane) {
@@ -376,6 +404,7 @@ func (m *WizardModel) summaryLines(p *pane) {
 	}
 	p.blank()
 	p.text(st.Note, tx("summary.write"), "")
+	p.listStart = start
 	if m.focus >= len(m.fields()) {
 		p.forceTop = max(0, start-1+m.listScroll)
 	}
@@ -458,6 +487,9 @@ func (m *WizardModel) helpLines(p *pane) {
 		}
 	}
 	p.text(st.FieldHelp, fmt.Sprintf(tx("help.text"), m.th.Symbols.LeftRight), "")
+	if m.w.CurrentID() == wizard.PageApps {
+		p.text(st.FieldHelp, tx("help.apps"), "")
+	}
 	p.blank()
 	p.text(st.PageHelp, m.w.Current().Help(), "")
 	if f := m.focused(); f != nil {
@@ -473,7 +505,7 @@ func (m *WizardModel) statusLine(width int) string {
 	case m.asking:
 		return st.StatusError.Render(truncate(tx("status.cancel"), width, ""))
 	case m.help:
-		return st.Status.Render(tx("status.help"))
+		return st.Status.Render(truncate(fmt.Sprintf(tx("status.help"), m.th.Symbols.UpDown), width, m.th.Symbols.Ellipsis))
 	case m.status != "":
 		s := m.status
 		if m.statusErr {
@@ -501,19 +533,37 @@ func (m *WizardModel) footer(width int) string {
 	st := m.th.Styles
 	k := func(key, what string) string { return st.FooterKey.Render(key) + " " + st.Footer.Render(what) }
 	var parts []string
-	switch m.w.CurrentID() {
-	case wizard.PageCompletion:
+	// In a text field ? is typed: the help is F1 there.
+	helpKey := "?"
+	if f := m.focused(); f != nil && isTextKind(f.Kind) {
+		helpKey = "f1"
+	}
+	switch {
+	case m.help:
+		parts = []string{k(m.th.Symbols.UpDown, tx("key.scroll")), k("esc", tx("key.back"))}
+	case m.askApp || m.asking:
+		parts = []string{k("y", tx("key.yes")), k("n", tx("key.no"))}
+	case m.w.CurrentID() == wizard.PageApps && m.w.EditingApp >= 0:
+		parts = []string{k("enter/tab", tx("key.field")), k("esc", tx("key.abandon")), k(helpKey, tx("key.help"))}
+	}
+	switch id := m.w.CurrentID(); {
+	case len(parts) > 0:
+	case id == wizard.PageCompletion:
 		parts = []string{k(m.th.Symbols.UpDown, tx("key.choose")), k("enter", tx("key.do")), k("q", tx("key.quit")), k("?", tx("key.help"))}
-	case wizard.PageProgress:
-		if m.result.Written != "" {
+	case id == wizard.PageProgress:
+		switch {
+		case m.writing:
+			// Keys wait until the file is written.
+			parts = nil
+		case m.result.Written != "":
 			parts = []string{k("enter", tx("key.next")), k("esc", tx("key.quit"))}
-		} else {
+		default:
 			parts = []string{k("ctrl+p", tx("key.prev")), k("esc", tx("key.cancel"))}
 		}
-	case wizard.PageSummary:
-		parts = []string{k("ctrl+n", tx("key.write")), k("ctrl+p", tx("key.prev")), k("tab", tx("key.field")), k("?", tx("key.help")), k("esc", tx("key.cancel"))}
+	case id == wizard.PageSummary:
+		parts = []string{k("ctrl+n", tx("key.write")), k("ctrl+p", tx("key.prev")), k("pgdn", tx("key.scroll")), k("tab", tx("key.field")), k(helpKey, tx("key.help")), k("esc", tx("key.cancel"))}
 	default:
-		parts = []string{k("ctrl+n", tx("key.next")), k("ctrl+p", tx("key.prev")), k("tab", tx("key.field")), k("ctrl+s", tx("key.summary")), k("?", tx("key.help")), k("esc", tx("key.cancel"))}
+		parts = []string{k("ctrl+n", tx("key.next")), k("ctrl+p", tx("key.prev")), k("tab", tx("key.field")), k("ctrl+s", tx("key.summary")), k(helpKey, tx("key.help")), k("esc", tx("key.cancel"))}
 	}
 	line := " " + strings.Join(parts, "  ")
 	for lipgloss.Width(line) > width && len(parts) > 1 {

@@ -111,6 +111,24 @@ func (w *Wizard) AddApp() {
 	w.A.Apps = append(w.A.Apps, App{SuccessCodes: "0 3010"})
 	w.EditingApp = len(w.A.Apps) - 1
 	w.AppCursor = w.EditingApp
+	w.appBefore = nil
+}
+
+// CancelApp abandons the application being edited: a new one is
+// removed, an existing one gets back what it had when editing began.
+func (w *Wizard) CancelApp() {
+	i := w.EditingApp
+	if i < 0 || i >= len(w.A.Apps) {
+		w.EditingApp = -1
+		return
+	}
+	if w.appBefore == nil {
+		w.RemoveApp(i)
+		return
+	}
+	w.A.Apps[i] = *w.appBefore
+	w.appBefore = nil
+	w.EditingApp = -1
 }
 
 // EditApp starts editing application i.
@@ -118,6 +136,8 @@ func (w *Wizard) EditApp(i int) {
 	if i >= 0 && i < len(w.A.Apps) {
 		w.EditingApp = i
 		w.AppCursor = i
+		before := w.A.Apps[i]
+		w.appBefore = &before
 	}
 }
 

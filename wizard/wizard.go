@@ -75,6 +75,9 @@ type Wizard struct {
 	EditingApp int
 	// AppCursor is the selected entry of the application list.
 	AppCursor int
+	// appBefore is the application being edited as it was before (nil:
+	// it is a new one), for CancelApp.
+	appBefore *App
 
 	images map[string]imagesResult
 	exists map[string]bool // capture destinations looked up

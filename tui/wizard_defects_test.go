@@ -1,0 +1,193 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/refimage/refimage/wizard"
+)
+
+func wkeys(m *WizardModel, keys ...any) {
+	for _, k := range keys {
+		switch k := k.(type) {
+		case tea.KeyType:
+			m.Update(tea.KeyMsg{Type: k})
+		case string:
+			for _, r := range k {
+				m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			}
+		}
+	}
+}
+
+// Issue 15: PgDn on the Summary with the choices list focused wrote the
+// file at once. Paging only scrolls (and back again); ctrl+p still goes
+// back; writing takes ctrl+n.
+func TestWizardSummaryPagingDoesNotWrite(t *testing.T) {
+	m := at(t, filled(wizard.FlowBuild), wizard.PageSummary)
+	render(m, 80, 25)
+	m.focus = len(m.fields())
+	for i := 0; i < 10; i++ {
+		wkeys(m, tea.KeyPgDown)
+	}
+	if m.writing || m.w.CurrentID() != wizard.PageSummary {
+		t.Fatalf("pgdown wrote: page %s writing %v", m.w.CurrentID(), m.writing)
+	}
+	if m.listScroll == 0 {
+		t.Fatal("pgdown did not scroll the choices")
+	}
+	bottom := render(m, 80, 25)
+	if !strings.Contains(bottom, "Capture") {
+		t.Errorf("paging to the end does not show the last choices:\n%s", bottom)
+	}
+	// As many pgup as it took pgdn come back to the top: the scroll
+	// stops at the end.
+	wkeys(m, tea.KeyPgUp, tea.KeyPgUp, tea.KeyPgUp, tea.KeyPgUp, tea.KeyPgUp)
+	if m.listScroll != 0 {
+		t.Errorf("pgup ×5 leaves the list scrolled by %d", m.listScroll)
+	}
+	wkeys(m, tea.KeyCtrlP)
+	if m.w.CurrentID() == wizard.PageSummary {
+		t.Fatal("ctrl+p did not go back from the Summary")
+	}
+}
+
+// thirtyApps is the build flow at Install Applications with 30
+// applications.
+func thirtyApps(t *testing.T) *WizardModel {
+	w := filled(wizard.FlowBuild)
+	w.A.Apps = nil
+	for i := 1; i <= 30; i++ {
+		w.A.Apps = append(w.A.Apps, wizard.App{Name: fmt.Sprintf("App %02d", i), CommandLine: "setup.exe /q", SuccessCodes: "0 3010"})
+	}
+	m := at(t, w, wizard.PageApps)
+	render(m, 80, 25)
+	m.focusField(m.appsField())
+	return m
+}
+
+// Issue 15: with 30 applications the selection scrolled out of view and
+// d deleted the invisible entry without asking. The selected entry shows
+// at every step down and up, and d asks, naming it; n keeps it, y
+// removes it.
+func TestWizardThirtyApplications(t *testing.T) {
+	m := thirtyApps(t)
+	for i := 0; i < 29; i++ {
+		out := render(m, 80, 25)
+		want := fmt.Sprintf("%d. App %02d", m.w.AppCursor+1, m.w.AppCursor+1)
+		if !strings.Contains(out, "› "+want) {
+			t.Fatalf("down %d: %q is not shown as selected:\n%s", i, want, out)
+		}
+		wkeys(m, tea.KeyDown)
+	}
+	for i := 0; i < 29; i++ {
+		wkeys(m, tea.KeyUp)
+		out := render(m, 80, 25)
+		if want := fmt.Sprintf("› %d. App %02d", m.w.AppCursor+1, m.w.AppCursor+1); !strings.Contains(out, want) {
+			t.Fatalf("up %d: %q is not shown:\n%s", i, want, out)
+		}
+	}
+	wkeys(m, tea.KeyDown, tea.KeyDown, "d") // App 03
+	out := render(m, 80, 25)
+	if len(m.w.A.Apps) != 30 || !strings.Contains(out, "Remove application 3 (App 03)?") {
+		t.Fatalf("d removed without asking (%d apps):\n%s", len(m.w.A.Apps), out)
+	}
+	wkeys(m, "n")
+	if len(m.w.A.Apps) != 30 {
+		t.Fatal("n removed the application")
+	}
+	wkeys(m, "d", "y")
+	if len(m.w.A.Apps) != 29 || m.w.A.Apps[2].Name != "App 04" {
+		t.Fatalf("y did not remove App 03: %d apps, third %q", len(m.w.A.Apps), m.w.A.Apps[2].Name)
+	}
+}
+
+// Issue 15: a half-added application could not be abandoned (esc
+// offered to cancel the whole wizard). esc abandons a new one (removed)
+// or an edit (the entry as it was), and the wizard goes on.
+func TestWizardAbandonApplication(t *testing.T) {
+	m := at(t, filled(wizard.FlowBuild), wizard.PageApps)
+	render(m, 80, 25)
+	m.focusField(m.appsField())
+	wkeys(m, "a", "Half")
+	if len(m.w.A.Apps) != 3 || m.w.EditingApp != 2 {
+		t.Fatalf("a did not add: %d apps, editing %d", len(m.w.A.Apps), m.w.EditingApp)
+	}
+	wkeys(m, tea.KeyEsc)
+	if m.asking || len(m.w.A.Apps) != 2 || m.w.EditingApp != -1 {
+		t.Fatalf("esc: asking %v, %d apps, editing %d", m.asking, len(m.w.A.Apps), m.w.EditingApp)
+	}
+	if f := m.focused(); f == nil || f.Kind != wizard.KindApps {
+		t.Fatal("esc did not return to the list")
+	}
+	// Edit the first, change its name, abandon: the name is back.
+	wkeys(m, tea.KeyHome)
+	m.w.AppCursor = 0
+	wkeys(m, "e", tea.KeyCtrlU, "Other", tea.KeyEsc)
+	if got := m.w.A.Apps[0].Name; got != "7-Zip" {
+		t.Fatalf("abandoned edit left %q", got)
+	}
+	// Out of an application, esc asks about the wizard as before.
+	wkeys(m, tea.KeyEsc)
+	if !m.asking {
+		t.Fatal("esc on the list did not ask to cancel the wizard")
+	}
+}
+
+// Issue 15: the help showed "↓ more" but could not scroll, and its key
+// list omitted the Install Applications keys.
+func TestWizardHelpScrolls(t *testing.T) {
+	m := at(t, filled(wizard.FlowBuild), wizard.PageApps)
+	render(m, 80, 25)
+	wkeys(m, tea.KeyF1)
+	out := render(m, 80, 25)
+	if !strings.Contains(out, "↓ more") {
+		t.Fatalf("the help fits (the test needs it long):\n%s", out)
+	}
+	seen := out
+	for i := 0; i < 40 && strings.Contains(render(m, 80, 25), "↓ more"); i++ {
+		wkeys(m, tea.KeyDown)
+		seen += render(m, 80, 25)
+	}
+	out = render(m, 80, 25)
+	if strings.Contains(out, "↓ more") {
+		t.Fatalf("the help does not scroll to its end:\n%s", out)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(seen), " "), "Applications: a add") {
+		t.Errorf("the help lacks the application keys")
+	}
+	wkeys(m, tea.KeyPgUp, tea.KeyPgUp, tea.KeyPgUp)
+	if m.helpScroll != 0 {
+		t.Errorf("pgup does not come back to the top: %d", m.helpScroll)
+	}
+	wkeys(m, tea.KeyEsc)
+	if m.help {
+		t.Fatal("esc did not close the help")
+	}
+}
+
+// Issue 15: footers promised keys that do nothing: "? help" in a text
+// field (? is typed there), "ctrl+p back" while the file is written.
+func TestWizardFooterKeysWork(t *testing.T) {
+	m := at(t, filled(wizard.FlowBuild), wizard.PageInfo)
+	out := render(m, 80, 25)
+	footer := out[strings.LastIndex(out, "\n"):]
+	if strings.Contains(footer, "? help") || !strings.Contains(footer, "f1 help") {
+		t.Errorf("text field footer: %q", footer)
+	}
+	wkeys(m, "?")
+	if m.help || !strings.HasSuffix(m.w.A.Name, "?") {
+		t.Error("? in a text field did not type")
+	}
+	m = at(t, filled(wizard.FlowBuild), wizard.PageSummary)
+	m.w.Goto(wizard.PageProgress)
+	m.enterPage()
+	m.writing = true
+	out = render(m, 80, 25)
+	if footer := out[strings.LastIndex(out, "\n"):]; strings.Contains(footer, "ctrl+p") {
+		t.Errorf("while writing the footer offers %q", footer)
+	}
+}
