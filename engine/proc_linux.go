@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"os"
 	"strconv"
 	"strings"
@@ -30,4 +31,29 @@ func processStart(pid int) uint64 {
 	}
 	n, _ := strconv.ParseUint(f[19], 10, 64)
 	return n
+}
+
+// Memory reads MemAvailable and MemTotal of /proc/meminfo.
+func (l *live) Memory() (available, total uint64, err error) {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		n, _ := strconv.ParseUint(f[1], 10, 64)
+		switch f[0] {
+		case "MemAvailable:":
+			available = n << 10
+		case "MemTotal:":
+			total = n << 10
+		}
+	}
+	if total == 0 {
+		return 0, 0, errors.New("/proc/meminfo has no MemTotal")
+	}
+	return available, total, nil
 }

@@ -56,3 +56,28 @@ func killOnClose(job windows.Handle) error {
 	_, err := windows.SetInformationJobObject(job, windows.JobObjectExtendedLimitInformation, uintptr(unsafe.Pointer(&info)), uint32(unsafe.Sizeof(info)))
 	return err
 }
+
+// memoryStatusEx is MEMORYSTATUSEX.
+type memoryStatusEx struct {
+	Length               uint32
+	MemoryLoad           uint32
+	TotalPhys            uint64
+	AvailPhys            uint64
+	TotalPageFile        uint64
+	AvailPageFile        uint64
+	TotalVirtual         uint64
+	AvailVirtual         uint64
+	AvailExtendedVirtual uint64
+}
+
+var procGlobalMemoryStatusEx = windows.NewLazySystemDLL("kernel32.dll").NewProc("GlobalMemoryStatusEx")
+
+// Memory asks GlobalMemoryStatusEx.
+func (l *live) Memory() (available, total uint64, err error) {
+	var m memoryStatusEx
+	m.Length = uint32(unsafe.Sizeof(m))
+	if r, _, e := procGlobalMemoryStatusEx.Call(uintptr(unsafe.Pointer(&m))); r == 0 {
+		return 0, 0, e
+	}
+	return m.AvailPhys, m.TotalPhys, nil
+}

@@ -78,6 +78,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	stateDir := fs.String("state", "", "keep the state in `DIR`")
 	logDir := fs.String("log", "", "write smsts.log in `DIR`")
 	logFormat := fs.String("log-format", "cmtrace", "cmtrace, or json to add smsts.jsonl")
+	checkOnly := fs.Bool("check", false, "only check what the sequence needs from this machine (pre-flight), run nothing")
 	debug := fs.Bool("debug", false, "debug mode: step, breakpoints, variables (docs/debugger.md)")
 	ignoreLogErrors := fs.Bool("ignore-log-errors", false, "go on when smsts.log cannot be written (reported once)")
 	plain := fs.Bool("plain", false, "plain lines instead of the progress view")
@@ -216,6 +217,25 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	case st != nil && !*fresh:
 		return usageErrorf("an unfinished run of %q is kept in %s (status %s): continue it with --resume, or start over with --fresh", st.Sequence, dir, st.Status)
 	}
+	if *checkOnly || *debug && !opts.Resume {
+		checkSeq := seq
+		if checkSeq == nil {
+			if checkSeq, err = engine.ResumeSequence(ctx, opts); err != nil {
+				return failedf("%v", err)
+			}
+		}
+		lines, err := engine.Check(ctx, checkSeq, opts)
+		if err != nil {
+			return failedf("%v", err)
+		}
+		failing := printCheck(env, lines)
+		if *checkOnly {
+			if failing > 0 {
+				return reportedError{code: exitFailed}
+			}
+			return nil
+		}
+	}
 	// Every secret is revealed (asked for) now, before the progress view.
 	check := seq
 	if opts.Resume {
@@ -275,6 +295,24 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		return reportedError{code: exitFailed}
 	}
 	return reportedError{code: exitFailed}
+}
+
+// printCheck prints the pre-flight check and returns how many lines will
+// fail.
+func printCheck(env *cmdEnv, lines []engine.CheckLine) int {
+	n := 0
+	fmt.Fprintln(env.stderr, "Pre-flight check:")
+	for _, l := range lines {
+		step := ""
+		if l.Step != "" {
+			step = " [" + l.Step + "]"
+		}
+		fmt.Fprintf(env.stderr, "  %-9s %s%s\n", l.Status, l.What, step)
+		if l.Status == engine.CheckWillFail {
+			n++
+		}
+	}
+	return n
 }
 
 // kept reports whether the unfinished run is in debug mode (it resumes

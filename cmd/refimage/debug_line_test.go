@@ -59,3 +59,23 @@ func TestRunDebugLineCommands(t *testing.T) {
 		t.Error("the log has no TSDebugger records")
 	}
 }
+
+// refimage run --check runs nothing: exit 1 when a line will fail, 0
+// otherwise; no secret is asked for.
+func TestRunCheck(t *testing.T) {
+	dir := t.TempDir()
+	f := writeSeq(t, dir, step("one", "echo one >> "+filepath.Join(dir, "ran")))
+	code, errs := runIn(t, "", "run", f, "--check", "--state", filepath.Join(dir, "state"))
+	if code != 0 || !strings.Contains(errs, "Pre-flight check:") || !strings.Contains(errs, "memory free") && !strings.Contains(errs, "drivers") {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	capSeq := "\n[[steps]]\ntype = \"capture-os-image\"\nname = \"Capture\"\ndestination = '" + filepath.Join(dir, "nope", "ref.wim") + "'\n"
+	f = writeSeq(t, dir, capSeq)
+	code, errs = runIn(t, "", "run", f, "--check", "--state", filepath.Join(dir, "state2"))
+	if code != exitFailed || !strings.Contains(errs, "will fail the capture destination's folder") {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ran")); err == nil {
+		t.Error("--check ran a step")
+	}
+}

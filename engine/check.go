@@ -1,0 +1,213 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/media/wim"
+)
+
+// CheckStatus is the verdict of one pre-flight line.
+type CheckStatus string
+
+const (
+	CheckOK       CheckStatus = "ok"
+	CheckWarning  CheckStatus = "warning"
+	CheckWillFail CheckStatus = "will fail"
+)
+
+// CheckLine is one line of the pre-flight check.
+type CheckLine struct {
+	Status CheckStatus `json:"status"`
+	What   string      `json:"what"`
+	Step   string      `json:"step,omitempty"` // the step it concerns
+}
+
+// MemoryReporter is implemented by platforms that can tell the machine's
+// memory (bytes).
+type MemoryReporter interface {
+	Memory() (available, total uint64, err error)
+}
+
+// minMemory is what Windows PE with the engine wants at least.
+const minMemory = 1 << 30
+
+// Check is the pre-flight check of refimage run --check: what the
+// sequence needs from this machine and whether it is there — boot mode
+// against the partition steps, the disks against the partitions, the
+// image and the capture destination reachable, the image's architecture
+// against the machine's, free memory. It reads only (through the
+// platform); every step that the plan says will run or cannot tell is
+// looked at.
+func Check(ctx context.Context, seq *sequence.Sequence, opts Options) ([]CheckLine, error) {
+	if opts.Platform == nil {
+		return nil, errors.New("engine: no platform")
+	}
+	plat := opts.Platform
+	m, err := plat.Machine(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("detect the machine: %w", err)
+	}
+	var out []CheckLine
+	add := func(s CheckStatus, step, format string, args ...any) {
+		out = append(out, CheckLine{Status: s, Step: step, What: fmt.Sprintf(format, args...)})
+	}
+	fw := map[bool]string{true: "UEFI", false: "BIOS"}[m.UEFI]
+	add(CheckOK, "", "the machine: %s, %s firmware, %s, architecture %s", orNone(m.Name), fw, envWords(m), orNone(m.Arch))
+
+	env := "winpe"
+	if !m.InWinPE {
+		env = "full-os"
+	}
+	plan, err := Plan(seq, PlanOptions{Env: env, BIOS: !m.UEFI, Vars: opts.Vars, Offline: opts.Offline,
+		Media: map[string]string{"BootMedia": "boot", "FullMedia": "full"}[opts.MediaType]})
+	if err != nil {
+		return nil, err
+	}
+	maybe := map[string]bool{}
+	for _, e := range plan {
+		if e.WillRun || !e.Known {
+			maybe[e.Path] = true
+		}
+	}
+	disks, diskErr := plat.Disks(ctx)
+	table, _ := buildTable(seq)
+	for _, in := range table {
+		it := in.item
+		if it.IsGroup() || !maybe[in.path] {
+			continue
+		}
+		props := cloneProps(it.Props)
+		vars := NewVars()
+		for _, v := range seq.Variables {
+			vars.Set(v.Name, v.Value)
+		}
+		for _, v := range opts.Vars {
+			vars.Set(v.Name, v.Value)
+		}
+		expandProps(props, vars.Expand)
+		switch p := props.(type) {
+		case *sequence.PartitionDisk:
+			checkPartitions(add, in.path, p, m, disks, diskErr)
+		case *sequence.ApplyOSImage:
+			checkImage(add, plat, in.path, p, m)
+		case *sequence.CaptureOSImage:
+			dir := checkParent(p.Destination)
+			if _, err := plat.Stat(dir); err != nil {
+				add(CheckWillFail, in.path, "the capture destination's folder %s cannot be reached: %v", dir, unwrapPath(err))
+			} else {
+				add(CheckOK, in.path, "the capture destination's folder %s is reachable", dir)
+			}
+		}
+	}
+	if mr, ok := plat.(MemoryReporter); ok {
+		avail, total, err := mr.Memory()
+		switch {
+		case err != nil:
+			add(CheckWarning, "", "cannot tell the free memory: %v", err)
+		case avail < minMemory:
+			add(CheckWarning, "", "%s of %s memory free: applying and capturing images wants at least %s", FormatBytes(int64(avail)), FormatBytes(int64(total)), FormatBytes(minMemory))
+		default:
+			add(CheckOK, "", "%s of %s memory free", FormatBytes(int64(avail)), FormatBytes(int64(total)))
+		}
+	}
+	add(CheckWarning, "", "drivers for this machine's devices (network, storage, keyboard) cannot be matched by this check yet")
+	return out, nil
+}
+
+func checkPartitions(add func(CheckStatus, string, string, ...any), path string, p *sequence.PartitionDisk, m Machine, disks []Disk, diskErr error) {
+	style := strings.ToLower(p.Style)
+	switch {
+	case style == "gpt" && !m.UEFI:
+		add(CheckWillFail, path, "GPT partitions on a BIOS machine: Windows will not boot from them (use MBR, or a condition on _SMSTSBootUEFI)")
+	case style == "mbr" && m.UEFI:
+		add(CheckWarning, path, "MBR partitions on a UEFI machine boot only with legacy boot (CSM) enabled")
+	default:
+		add(CheckOK, path, "%s partitions on a %s machine", strings.ToUpper(style), map[bool]string{true: "UEFI", false: "BIOS"}[m.UEFI])
+	}
+	if diskErr != nil {
+		add(CheckWarning, path, "cannot tell whether disk %d is there here: %v", p.Disk, diskErr)
+		return
+	}
+	var d *Disk
+	for i := range disks {
+		if disks[i].Number == p.Disk {
+			d = &disks[i]
+		}
+	}
+	if d == nil {
+		add(CheckWillFail, path, "disk %d is not there (the machine has %d disks)", p.Disk, len(disks))
+		return
+	}
+	var fixed int64
+	for _, pt := range p.Partitions {
+		switch strings.ToLower(pt.SizeUnit) {
+		case "mb", "":
+			fixed += int64(pt.Size) << 20
+		case "gb":
+			fixed += int64(pt.Size) << 30
+		}
+	}
+	switch {
+	case fixed > d.Size:
+		add(CheckWillFail, path, "disk %d holds %s, the partitions need %s", p.Disk, FormatBytes(d.Size), FormatBytes(fixed))
+	case d.Boot:
+		add(CheckWillFail, path, "disk %d is the disk the engine runs from", p.Disk)
+	case d.Removable:
+		add(CheckWarning, path, "disk %d (%s, %s) is removable", p.Disk, orNone(d.Model), FormatBytes(d.Size))
+	default:
+		add(CheckOK, path, "disk %d (%s, %s) holds the partitions (%s fixed)", p.Disk, orNone(d.Model), FormatBytes(d.Size), FormatBytes(fixed))
+	}
+}
+
+func checkImage(add func(CheckStatus, string, string, ...any), plat Platform, path string, p *sequence.ApplyOSImage, m Machine) {
+	if p.Image == "" {
+		return
+	}
+	if _, err := plat.Stat(p.Image); err != nil {
+		add(CheckWillFail, path, "the image %s cannot be reached: %v", p.Image, unwrapPath(err))
+		return
+	}
+	w, err := openImage(p.Image, p.Split)
+	if err != nil {
+		add(CheckWillFail, path, "the image %s cannot be read: %v", p.Image, err)
+		return
+	}
+	defer w.Close()
+	for _, im := range w.Images() {
+		if im.Index != p.Index {
+			continue
+		}
+		arch := strings.ToLower(wim.WindowsArchName(im.WindowsArch))
+		switch {
+		case arch == "" || m.Arch == "":
+			add(CheckWarning, path, "the image %s index %d does not say its architecture", filepath.Base(p.Image), p.Index)
+		case arch != strings.ToLower(m.Arch):
+			add(CheckWillFail, path, "the image %s index %d is %s, this machine is %s", filepath.Base(p.Image), p.Index, arch, m.Arch)
+		default:
+			add(CheckOK, path, "the image %s index %d (%s) fits this machine", filepath.Base(p.Image), p.Index, arch)
+		}
+		return
+	}
+	add(CheckWillFail, path, "the image %s has no index %d", p.Image, p.Index)
+}
+
+func checkParent(p string) string {
+	i := strings.LastIndexAny(p, `\/`)
+	if i <= 0 {
+		return "."
+	}
+	return p[:i]
+}
+
+func unwrapPath(err error) error {
+	var pe interface{ Unwrap() error }
+	if errors.As(err, &pe) && pe.Unwrap() != nil {
+		return pe.Unwrap()
+	}
+	return err
+}
