@@ -180,6 +180,13 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 			return err
 		}
 		file, res = f, r
+		// A medium built with the variable RefimageDebug=true starts its
+		// run in debug mode (docs/debugger.md).
+		for _, v := range opts.Vars {
+			if strings.EqualFold(v.Name, "RefimageDebug") && strings.EqualFold(strings.TrimSpace(v.Value), "true") {
+				*debug = true
+			}
+		}
 	}
 	opts.Source = file
 

@@ -64,3 +64,24 @@ func TestRunFromMedia(t *testing.T) {
 		t.Fatalf("wrong passphrase: exit %d\n%s", code, errs)
 	}
 }
+
+// A medium with the variable RefimageDebug=true starts its run in debug
+// mode (the pre-flight check first; at the end of the input the run goes
+// on).
+func TestRunFromMediaDebug(t *testing.T) {
+	if os.PathSeparator == '\\' {
+		t.Skip("uses /bin/sh")
+	}
+	boot := t.TempDir()
+	seq := "version = 1\nname = \"From media\"\nkind = \"custom\"\n" + step("Where", "echo here")
+	os.MkdirAll(filepath.Join(boot, "refimage"), 0o755)
+	os.WriteFile(filepath.Join(boot, filepath.FromSlash(media.SequencePath)), []byte(seq), 0o644)
+	var b bytes.Buffer
+	toml.NewEncoder(&b).Encode(&media.Identity{Format: 1, ID: "abc123", Label: "REF", Kind: media.Bootable, Arch: "x64",
+		MediaType: "BootMedia", Variables: map[string]string{"RefimageDebug": "true"}})
+	os.WriteFile(filepath.Join(boot, filepath.FromSlash(media.IdentityPath)), b.Bytes(), 0o644)
+	code, _, errs := runEnv(t, map[string]string{"REFIMAGE_MEDIA_BOOT": boot}, "run", "--media", "--state", filepath.Join(t.TempDir(), "state"))
+	if code != 0 || !strings.Contains(errs, "Pre-flight check:") || !strings.Contains(errs, "debug: stopped before [0] Where (start)") || !strings.Contains(errs, "| here") {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+}
