@@ -26,12 +26,12 @@ type crashed struct{}
 // journals the process), may crash there, then records "done NAME",
 // prints "out NAME" and exits with EXIT.
 type crashPlat struct {
-	files map[string]bool // what commands created: "mark NAME" creates NAME
-	rec   []string
+	files  map[string]bool // what commands created: "mark NAME" creates NAME
+	rec    []string
 	ended  []int
 	failed map[string]bool
 	tick   func()
-	pid   int
+	pid    int
 }
 
 func (p *crashPlat) Machine(context.Context) (Machine, error) {

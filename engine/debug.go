@@ -44,17 +44,17 @@ func (d *Debug) Request() { d.requested.Store(true) }
 type DebugOp int
 
 const (
-	DebugStep      DebugOp = iota // run the next instruction, then stop
-	DebugRun                      // run until a breakpoint or a failure
-	DebugRunTo                    // run until the instruction Index
-	DebugBreak                    // toggle the breakpoint on Index
-	DebugSetCurrent               // move the pointer to Index
-	DebugSkip                     // skip the next instruction (a group: all of it)
-	DebugSetVar                   // set Name = Value (not a read-only _ name)
-	DebugRetry                    // at a failure: run the failed step again
-	DebugIgnore                   // at a failure: skip it and go on as if it had not run
-	DebugFail                     // at a failure: continue as failed (the engine's rules)
-	DebugQuit                     // stop the run (as ctrl+c: --resume continues)
+	DebugStep       DebugOp = iota // run the next instruction, then stop
+	DebugRun                       // run until a breakpoint or a failure
+	DebugRunTo                     // run until the instruction Index
+	DebugBreak                     // toggle the breakpoint on Index
+	DebugSetCurrent                // move the pointer to Index
+	DebugSkip                      // skip the next instruction (a group: all of it)
+	DebugSetVar                    // set Name = Value (not a read-only _ name)
+	DebugRetry                     // at a failure: run the failed step again
+	DebugIgnore                    // at a failure: skip it and go on as if it had not run
+	DebugFail                      // at a failure: continue as failed (the engine's rules)
+	DebugQuit                      // stop the run (as ctrl+c: --resume continues)
 )
 
 // DebugAction is the operator's choice at a stop.

@@ -43,9 +43,9 @@ type State struct {
 	InProgress *Attempt     `json:"in_progress,omitempty"`
 	Reboot     *RebootState `json:"reboot,omitempty"`
 	// Debug is debug mode's breakpoints and mode (docs/debugger.md).
-	Debug *DebugState `json:"debug,omitempty"`
-	Status     Status       `json:"status"`
-	Vars       []StateVar   `json:"variables"`
+	Debug  *DebugState `json:"debug,omitempty"`
+	Status Status      `json:"status"`
+	Vars   []StateVar  `json:"variables"`
 	// Sealed are the variables that hold secrets, encrypted with a key
 	// derived from the sequence's own secrets (revealed again when the
 	// run resumes) and Salt; never in clear.
