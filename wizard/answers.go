@@ -10,6 +10,7 @@ const (
 	FlowBuild  Flow = "build-and-capture" // Build and capture a reference operating system image
 	FlowCustom Flow = "custom"            // Create a new custom task sequence (capture an existing computer)
 	FlowOpen   Flow = "open"              // Open an existing sequence
+	FlowImport Flow = "import"            // Import a ConfigMgr or MDT task sequence (docs/interop.md)
 )
 
 // Administrator account options.

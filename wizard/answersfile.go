@@ -65,14 +65,18 @@ func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 	if errs != nil {
 		return errs
 	}
-	if w.A.Flow == FlowOpen {
-		if m := w.Current().Fields[1].Error(w); m != "" {
-			add("start.open", "%s", m)
+	if w.opening() {
+		f, key := w.Current().Fields[1], "start.open"
+		if w.A.Flow == FlowImport {
+			f, key = w.Current().Fields[2], "start.import"
+		}
+		if m := f.Error(w); m != "" {
+			add(key, "%s", m)
 			return errs
 		}
 		w.triedOpen = w.A.OpenPath
 		if err := w.open(w.A.OpenPath); err != nil {
-			add("start.open", "%s", err)
+			add(key, "%s", err)
 			return errs
 		}
 	}

@@ -21,7 +21,7 @@ func (w *Wizard) Sequence() (*sequence.Sequence, error) {
 	custom := w.EffectiveFlow() == FlowCustom
 	var seq *sequence.Sequence
 	switch {
-	case w.opened != nil && w.A.Flow == FlowOpen:
+	case w.opened != nil && w.opening():
 		seq = w.opened
 	case custom:
 		seq = sequence.CustomCaptureTemplate(a.ClientInstalled)
@@ -43,7 +43,7 @@ func (w *Wizard) Sequence() (*sequence.Sequence, error) {
 	if err != nil {
 		return nil, err
 	}
-	if w.opened == nil || w.A.Flow != FlowOpen {
+	if w.opened == nil || !w.opening() {
 		localizeNames(seq)
 	}
 	return seq, nil

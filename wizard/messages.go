@@ -143,6 +143,9 @@ var catalogEN = map[string]string{
 	"start.flow.open":              "Open an existing sequence",
 	"start.open.label":             "Sequence file",
 	"start.open.help":              "A .toml task sequence. The pages are filled from it; what the wizard does not show is kept.",
+	"start.flow.import":            "Import a ConfigMgr or MDT task sequence",
+	"start.import.label":           "Task sequence to import",
+	"start.import.help":            "A ConfigMgr task sequence (.xml, an export's object.xml or the exported .zip) or an MDT ts.xml. Steps refimage does not run are kept, not run; see docs/interop.md.",
 
 	// Task Sequence Information.
 	"info.name.label":        "Task sequence name",
@@ -291,6 +294,7 @@ var catalogEN = map[string]string{
 	"err.max":                "at most %d characters: this has %d, remove %d",
 	"err.choice":             "choose one of %s (not %q)",
 	"err.open-toml":          "a task sequence file ends in .toml",
+	"err.import-ext":         "a ConfigMgr or MDT task sequence is an .xml file or an exported .zip",
 	"err.open":               "the file cannot be read as a task sequence",
 	"err.open-more":          " (and %d more problems; run refimage validate)",
 	"err.boot-required":      `a build-and-capture sequence restarts into Windows PE: give the boot image, e.g. \\server\boot$\x64\boot.wim`,

@@ -55,6 +55,9 @@ var catalogKO = map[string]string{
 	"start.flow.custom":            "새 사용자 지정 작업 순서 만들기 (기존 참조 컴퓨터 캡처)",
 	"start.flow.open":              "기존 작업 순서 열기",
 	"start.open.label":             "작업 순서 파일",
+	"start.flow.import":            "ConfigMgr 또는 MDT 작업 순서 가져오기",
+	"start.import.label":           "가져올 작업 순서",
+	"start.import.help":            "ConfigMgr 작업 순서(.xml, 내보내기의 object.xml 또는 내보낸 .zip) 또는 MDT ts.xml입니다. refimage가 실행하지 않는 단계는 실행하지 않고 그대로 유지합니다. docs/interop.md를 참조하세요.",
 	"start.open.help":              ".toml 작업 순서 파일입니다. 페이지가 이 파일로 채워지며, 마법사에 표시되지 않는 내용은 그대로 유지됩니다.",
 
 	// 작업 순서 정보.
@@ -204,6 +207,7 @@ var catalogKO = map[string]string{
 	"err.max":                "최대 %d자입니다: 현재 %d자이므로 %d자를 지우십시오",
 	"err.choice":             "%s 중 하나를 선택하십시오(%q 아님)",
 	"err.open-toml":          "작업 순서 파일은 .toml로 끝납니다",
+	"err.import-ext":         "ConfigMgr 또는 MDT 작업 순서는 .xml 파일 또는 내보낸 .zip입니다",
 	"err.open":               "이 파일을 작업 순서로 읽을 수 없습니다",
 	"err.open-more":          " (그 밖에 문제 %d개. refimage validate를 실행하십시오)",
 	"err.boot-required":      `빌드 및 캡처 작업 순서는 Windows PE로 다시 시작합니다: 부팅 이미지를 지정하십시오(예: \\server\boot$\x64\boot.wim)`,

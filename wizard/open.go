@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/interop"
 	"github.com/refimage/refimage/engine/sequence/secret"
 )
 
@@ -13,6 +14,18 @@ import (
 // wizard does not show stays in the loaded sequence and is written back
 // unchanged.
 func (w *Wizard) open(path string) error {
+	if w.A.Flow == FlowImport {
+		// A ConfigMgr or MDT task sequence; what it lacks (application
+		// command lines…) the pages ask for.
+		res, err := interop.ImportFile(path, interop.ImportOptions{})
+		if err != nil {
+			return err
+		}
+		w.Prefill(res.Seq)
+		w.opened = res.Seq
+		w.openedFrom = path
+		return nil
+	}
 	seq, probs := sequence.Load(path)
 	if seq == nil || len(probs.Errors()) > 0 {
 		errs := probs.Errors()

@@ -6,7 +6,7 @@ import "strings"
 func init() {
 	const pg = "start"
 	flow := strField(pg, "flow", KindChoice, func(a *Answers) *string { return (*string)(&a.Flow) })
-	flow.choices(string(FlowBuild), string(FlowCustom), string(FlowOpen))
+	flow.choices(string(FlowBuild), string(FlowCustom), string(FlowOpen), string(FlowImport))
 	open := strField(pg, "open", KindText, func(a *Answers) *string { return &a.OpenPath }).req().
 		when(func(w *Wizard) bool { return w.A.Flow == FlowOpen })
 	limit(open).rule(func(w *Wizard) string {
@@ -18,5 +18,16 @@ func init() {
 		}
 		return ""
 	})
-	register(&Page{ID: PageStart, Key: pg, Fields: []*Field{flow, open}})
+	imp := strField(pg, "import", KindText, func(a *Answers) *string { return &a.OpenPath }).req().
+		when(func(w *Wizard) bool { return w.A.Flow == FlowImport })
+	limit(imp).rule(func(w *Wizard) string {
+		if w.openErr != "" && w.openedFrom != w.A.OpenPath && w.triedOpen == w.A.OpenPath {
+			return w.openErr
+		}
+		if p := strings.ToLower(w.A.OpenPath); !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".zip") {
+			return Msg("err.import-ext")
+		}
+		return ""
+	})
+	register(&Page{ID: PageStart, Key: pg, Fields: []*Field{flow, open, imp}})
 }

@@ -138,7 +138,7 @@ func (w *Wizard) Images(path string) []ImageInfo {
 // EffectiveFlow is the flow of the pages: for Open, the kind of the
 // loaded sequence (build and capture until one is loaded).
 func (w *Wizard) EffectiveFlow() Flow {
-	if w.A.Flow == FlowOpen {
+	if w.opening() {
 		if w.opened != nil && w.opened.Kind == sequence.KindCustom {
 			return FlowCustom
 		}
@@ -146,6 +146,10 @@ func (w *Wizard) EffectiveFlow() Flow {
 	}
 	return w.A.Flow
 }
+
+// opening reports whether the first page opens a file: a sequence, or a
+// ConfigMgr or MDT task sequence to import.
+func (w *Wizard) opening() bool { return w.A.Flow == FlowOpen || w.A.Flow == FlowImport }
 
 // Pages returns the pages of the current flow, in order.
 func (w *Wizard) Pages() []*Page {
@@ -249,7 +253,7 @@ func (w *Wizard) Next() error {
 	if errs := w.PageErrors(w.cur); len(errs) > 0 {
 		return ErrInvalid
 	}
-	if w.cur == PageStart && w.A.Flow == FlowOpen && w.openedFrom != w.A.OpenPath {
+	if w.cur == PageStart && w.opening() && w.openedFrom != w.A.OpenPath {
 		w.triedOpen = w.A.OpenPath
 		if err := w.open(w.A.OpenPath); err != nil {
 			w.openErr = err.Error()
@@ -306,7 +310,7 @@ func (w *Wizard) ToSummary() error {
 		return errors.New(Msg("nav.written"))
 	}
 	// Opening a sequence decides the pages: load it first.
-	if w.cur == PageStart && w.A.Flow == FlowOpen && w.openedFrom != w.A.OpenPath {
+	if w.cur == PageStart && w.opening() && w.openedFrom != w.A.OpenPath {
 		if err := w.Next(); err != nil {
 			return err
 		}

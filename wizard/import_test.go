@@ -1,0 +1,68 @@
+package wizard
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// "Import a ConfigMgr or MDT task sequence" fills the pages from the
+// imported sequence and keeps its foreign steps.
+func TestImportFlow(t *testing.T) {
+	w := newTest(t)
+	w.A.Flow = FlowImport
+	w.A.OpenPath = "ts.toml"
+	if m := PageByID(PageStart).Field("import").Error(w); !strings.Contains(m, ".xml") {
+		t.Errorf("a .toml to import: %q", m)
+	}
+	w.A.OpenPath = filepath.Join("..", "engine", "sequence", "interop", "testdata", "configmgr-build-capture.xml")
+	if err := w.Next(); err != nil {
+		t.Fatalf("import: %v (%s)", err, w.openErr)
+	}
+	if w.A.Name != "Build and Capture W11" || w.A.CaptureDest != `\\cm01\captures$\w11.wim` {
+		t.Fatalf("prefill: %+v", w.A)
+	}
+	seq, err := w.Sequence()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := sequence.Marshal(seq, sequence.SaveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`type = "foreign"`, `class = "SMS_TaskSequence_EnableBitLockerAction"`, `image = "package:PS100004"`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the sequence lacks %s", want)
+		}
+	}
+	// Bad input is refused on the first page with its element path.
+	bad := filepath.Join(t.TempDir(), "bad.xml")
+	os.WriteFile(bad, []byte(`<sequence version="3.10"><group/></sequence>`), 0o644)
+	w = newTest(t)
+	w.A.Flow, w.A.OpenPath = FlowImport, bad
+	if err := w.Next(); err == nil {
+		t.Fatal("imported a group without a name")
+	}
+	if m := PageByID(PageStart).Field("import").Error(w); !strings.Contains(m, "sequence/group[1]") {
+		t.Errorf("import error %q", m)
+	}
+}
+
+func TestImportFromAnswers(t *testing.T) {
+	w := newTest(t)
+	xml := filepath.Join("..", "engine", "sequence", "interop", "testdata", "configmgr-build-capture.xml")
+	if errs := w.ApplyAnswers([]byte("[start]\nflow = \"import\"\nimport = '" + xml + "'\n")); errs != nil {
+		t.Fatal(errs)
+	}
+	if w.Opened() == nil || w.A.Name != "Build and Capture W11" {
+		t.Fatalf("not imported: %+v", w.A)
+	}
+	w = newTest(t)
+	errs := w.ApplyAnswers([]byte("[start]\nflow = \"import\"\nimport = 'x.toml'\n"))
+	if errs == nil || !strings.Contains(errs.Error(), "start.import") {
+		t.Errorf("errs = %v", errs)
+	}
+}
