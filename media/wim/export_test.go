@@ -1,9 +1,12 @@
 package wim
 
 import (
+	"bytes"
 	"crypto/sha1"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -112,5 +115,73 @@ func TestNTFSMetadataOracle(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "dst", "file with stream.txt")); string(b) != string(data) {
 		t.Errorf("content %q", b)
+	}
+}
+
+// Export of a WIM into one of the same compression and chunk size copies
+// every resource byte for byte, and allocates far less than a buffer per
+// blob (the cause of export running 15 times slower than wimlib: 1 MiB
+// allocated and cleared for every one of 10,000 blobs).
+func TestExportIsACopy(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	makeTree(t, src, 1500)
+	for _, c := range []struct {
+		comp  Compression
+		chunk int
+	}{{CompressXPRESS, 0}, {CompressLZX, 0}, {CompressLZX, 1 << 20}, {CompressNone, 0}} {
+		in := filepath.Join(dir, fmt.Sprintf("in-%s-%d.wim", c.comp, c.chunk))
+		if _, err := Capture(src, in, CaptureOptions{Compression: c.comp, ChunkSize: c.chunk}); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, fmt.Sprintf("out-%s-%d.wim", c.comp, c.chunk))
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if _, err := Export(in, 1, out, ExportOptions{NoIntegrity: true}); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		a, err := Open(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Open(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int(b.Header.ChunkSize) != int(a.Header.ChunkSize) || b.Compression() != a.Compression() {
+			t.Errorf("%s: chunk size %d → %d", c.comp, a.Header.ChunkSize, b.Header.ChunkSize)
+		}
+		stored := func(w *WIM, bl *Blob) []byte {
+			buf := make([]byte, bl.Res.Size)
+			if _, err := bl.p.ra.ReadAt(buf, int64(bl.Res.Offset)); err != nil {
+				t.Fatal(err)
+			}
+			return buf
+		}
+		byHash := map[SHA1]*Blob{}
+		for _, bl := range b.Blobs() {
+			byHash[bl.Hash] = bl
+		}
+		n := 0
+		for _, bl := range a.Blobs() {
+			if bl.Res.Flags&ResFlagMetadata != 0 {
+				continue
+			}
+			ob := byHash[bl.Hash]
+			if ob == nil {
+				t.Fatalf("%s: blob %s lost", c.comp, bl.Hash)
+			}
+			if ob.Res.Flags != bl.Res.Flags || !bytes.Equal(stored(a, bl), stored(b, ob)) {
+				t.Errorf("%s: blob %s was not copied byte for byte", c.comp, bl.Hash)
+			}
+			n++
+		}
+		a.Close()
+		b.Close()
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > uint64(n)<<10+64<<20 {
+			t.Errorf("%s: export of %d blobs allocated %d MiB", c.comp, n, alloc>>20)
+		}
+		wimlib(t, "verify", out)
 	}
 }

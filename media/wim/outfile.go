@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"io"
 	"os"
 )
 
@@ -81,4 +82,29 @@ func (o *outFile) writeAt(p []byte, at int64) error {
 	}
 	_, err := o.f.WriteAt(p, at)
 	return err
+}
+
+// copyFrom appends n bytes read from ra at off, reading straight into the
+// buffer (a raw copy of a stored resource: no intermediate buffer).
+func (o *outFile) copyFrom(ra io.ReaderAt, off, n int64) error {
+	for n > 0 {
+		if free := int64(cap(o.buf) - len(o.buf)); free < min(n, 64<<10) {
+			if err := o.flush(); err != nil {
+				return err
+			}
+		}
+		k := min(n, int64(cap(o.buf)-len(o.buf)))
+		at := len(o.buf)
+		o.buf = o.buf[:at+int(k)]
+		if _, err := ra.ReadAt(o.buf[at:], off); err != nil {
+			o.buf = o.buf[:at]
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		off += k
+		n -= k
+	}
+	return nil
 }

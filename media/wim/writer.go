@@ -65,6 +65,7 @@ type writer struct {
 	mu      sync.Mutex
 	written map[SHA1]ResHdr
 	meta    []writtenMeta
+	cbuf    []byte // see copyBuf
 }
 
 type writtenMeta struct {
@@ -156,10 +157,10 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 	if !compress {
 		inflight = 8 // 1 MiB pieces: bounded memory whatever the thread count
 	}
+	// Buffers are made on first need (a copy of stored resources needs
+	// none), up to inflight of them.
 	pool := make(chan *bufPair, inflight)
-	for range inflight {
-		pool <- &bufPair{in: make([]byte, piece), out: make([]byte, piece)}
-	}
+	made := 0
 	ord := make(chan *item, inflight)
 	work := make(chan *item, inflight)
 	quit := make(chan struct{})
@@ -176,8 +177,11 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 	if compress {
 		for range w.threads {
 			go func() {
-				c := newComp(w.chunkSize)
+				var c chunkCompressor // made on first use
 				for it := range work {
+					if c == nil {
+						c = newComp(w.chunkSize)
+					}
 					n, ok := c(it.out, it.data)
 					if ok {
 						it.csize = n
@@ -250,9 +254,18 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 				var p *bufPair
 				select {
 				case p = <-pool:
-				case <-quit:
-					r.Close()
-					return
+				default:
+					if made < inflight {
+						made++
+						p = &bufPair{in: make([]byte, piece), out: make([]byte, piece)}
+						break
+					}
+					select {
+					case p = <-pool:
+					case <-quit:
+						r.Close()
+						return
+					}
 				}
 				n := min(uint64(piece), left)
 				if _, err := io.ReadFull(r, p.in[:n]); err != nil {
@@ -428,7 +441,7 @@ func (w *writer) storeUncompressed(s *blobSrc, start, tableSize int64, allRaw bo
 		return err
 	}
 	if allRaw {
-		buf := make([]byte, 1<<20)
+		buf := w.copyBuf()
 		for pos := int64(0); pos < int64(s.size); {
 			n := min(int64(len(buf)), int64(s.size)-pos)
 			if _, err := w.f.ReadAt(buf[:n], start+tableSize+pos); err != nil {
@@ -456,8 +469,18 @@ func (w *writer) storeUncompressed(s *blobSrc, start, tableSize int64, allRaw bo
 	return nil
 }
 
+// copyBuf returns the writer's copy buffer. Only the goroutine that
+// writes the output uses it (copies, rewrites), so one is enough: a buffer
+// per copied blob made export allocate and clear gigabytes.
+func (w *writer) copyBuf() []byte {
+	if w.cbuf == nil {
+		w.cbuf = make([]byte, 1<<20)
+	}
+	return w.cbuf
+}
+
 func (w *writer) copyN(r io.Reader, n int64, h hash.Hash) error {
-	buf := make([]byte, 1<<20)
+	buf := w.copyBuf()
 	for n > 0 {
 		k := min(int64(len(buf)), n)
 		if _, err := io.ReadFull(r, buf[:k]); err != nil {
@@ -481,8 +504,7 @@ func (w *writer) copyN(r io.Reader, n int64, h hash.Hash) error {
 func (w *writer) copyRaw(s *blobSrc) error {
 	b := s.blob
 	start := w.out.offset()
-	r := io.NewSectionReader(b.p.ra, int64(b.Res.Offset), int64(b.Res.Size))
-	if err := w.copyN(r, int64(b.Res.Size), nil); err != nil {
+	if err := w.out.copyFrom(b.p.ra, int64(b.Res.Offset), int64(b.Res.Size)); err != nil {
 		return withFile(formatErr(int64(b.Res.Offset), "copying blob %s: %v", b.Hash, err), b.p.name)
 	}
 	w.prog.add(b.Size(), 0, s.path)
