@@ -83,8 +83,9 @@ type Compressor struct {
 	p        params
 
 	buf    []byte   // E8-translated chunk, 8 zero bytes of padding
-	head   []uint32 // latest position+1 per 3-byte hash
-	head2  []uint32 // latest position+1 per 2-byte value
+	head   []uint32 // latest gen+position+1 per 3-byte hash
+	head2  []uint32 // latest gen+position+1 per 2-byte value
+	gen    uint32   // entries ≤ gen are from earlier chunks: empty
 	child  []uint32 // binary tree: 2 entries per position (position+1, 0 = none)
 	mstart []uint32 // per block position: first match in ms
 	kind   []uint8  // per block position: posNormal, posLong, posInside
@@ -151,8 +152,15 @@ func (c *Compressor) Compress(dst, src []byte) int {
 	copy(buf, src)
 	clear(buf[n:])
 	e8Forward(buf[:n])
-	clear(c.head)
-	clear(c.head2)
+	// Start a new generation instead of clearing the tables (which
+	// cost more than 16 bytes per input byte on 32 KiB chunks).
+	if c.gen > math.MaxUint32-uint32(2*c.window+2) {
+		clear(c.head)
+		clear(c.head2)
+		c.gen = 0
+	} else {
+		c.gen += uint32(c.window + 1)
+	}
 	c.prevMain = [maxMainSyms]uint8{}
 	c.prevLen = [numLenSyms]uint8{}
 	c.out = c.out[:0]
@@ -274,10 +282,10 @@ func (c *Compressor) findMatches(bs, be int) {
 		}
 		first := len(ms)
 		v := binary.LittleEndian.Uint16(buf[pos:])
-		if p2 := int(c.head2[v]) - 1; p2 >= 0 && pos-p2 <= maxLen2Off {
-			ms = append(ms, match{2, uint32(pos - p2)})
+		if e := c.head2[v]; e > c.gen && pos-int(e-c.gen-1) <= maxLen2Off {
+			ms = append(ms, match{2, uint32(pos - int(e-c.gen-1))})
 		}
-		c.head2[v] = uint32(pos + 1)
+		c.head2[v] = c.gen + uint32(pos+1)
 		if treeLimit < 3 {
 			continue
 		}
@@ -314,7 +322,12 @@ func (c *Compressor) btFind(ms []match, pos, limit int) []match {
 	buf, child := c.buf, c.child
 	h := hash3(binary.LittleEndian.Uint32(buf[pos:]))
 	cur := c.head[h]
-	c.head[h] = uint32(pos + 1)
+	if cur <= c.gen {
+		cur = 0
+	} else {
+		cur -= c.gen
+	}
+	c.head[h] = c.gen + uint32(pos+1)
 	lessSlot, moreSlot := 2*pos, 2*pos+1
 	lenLess, lenMore := 0, 0
 	best := 2
@@ -354,7 +367,12 @@ func (c *Compressor) btInsert(pos, limit int) {
 	buf, child := c.buf, c.child
 	h := hash3(binary.LittleEndian.Uint32(buf[pos:]))
 	cur := c.head[h]
-	c.head[h] = uint32(pos + 1)
+	if cur <= c.gen {
+		cur = 0
+	} else {
+		cur -= c.gen
+	}
+	c.head[h] = c.gen + uint32(pos+1)
 	lessSlot, moreSlot := 2*pos, 2*pos+1
 	lenLess, lenMore := 0, 0
 	nice := c.p.nice
@@ -539,24 +557,31 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 		if limit < 2 {
 			continue
 		}
-		// Repeat matches.
-		longestRep := 0
+		// Repeat matches. nn[ln] is the node a match of length ln
+		// reaches; the main symbol prices lengths up to 8, the length
+		// symbol the rest.
+		nn := nodes[i : i+limit+1]
 		for k := 0; k < 3; k++ {
 			off := int(cq[k])
 			if off > pos || (k > 0 && cq[k] == cq[0]) || (k == 2 && cq[2] == cq[1]) {
 				continue
 			}
-			l := extend(buf, pos, pos-off, 0, limit)
-			if l < minMatchLen {
+			if buf[pos] != buf[pos-off] || buf[pos+1] != buf[pos+1-off] {
 				continue
 			}
-			longestRep = max(longestRep, l)
+			l := extend(buf, pos, pos-off, 2, limit)
 			nq := cq
 			nq[0], nq[k] = cq[k], cq[0]
-			for ln := minMatchLen; ln <= l; ln++ {
-				cst := base + matchCost(k, ln)
-				if cst < nodes[i+ln].cost {
-					nodes[i+ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k), q: nq}
+			mc := mainCost[numChars+k*8 : numChars+k*8+8]
+			for ln := minMatchLen; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
+				if cst := base + mc[ln-minMatchLen]; cst < nn[ln].cost {
+					nn[ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k), q: nq}
+				}
+			}
+			b7 := base + mc[numPrimaryLens]
+			for ln := minMatchLen + numPrimaryLens; ln <= l; ln++ {
+				if cst := b7 + lenCost[ln-minMatchLen-numPrimaryLens]; cst < nn[ln].cost {
+					nn[ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k), q: nq}
 				}
 			}
 		}
@@ -575,10 +600,16 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 			slot := slotOf(f)
 			mbase := base + uint32(extraBits[slot])<<costShift
 			nq := [3]uint32{m.offset, cq[0], cq[1]}
-			for ln := prev + 1; ln <= l; ln++ {
-				cst := mbase + matchCost(slot, ln)
-				if cst < nodes[i+ln].cost {
-					nodes[i+ln] = optNode{cost: cst, length: uint32(ln), f: f, q: nq}
+			mc := mainCost[numChars+slot*8 : numChars+slot*8+8]
+			for ln := prev + 1; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
+				if cst := mbase + mc[ln-minMatchLen]; cst < nn[ln].cost {
+					nn[ln] = optNode{cost: cst, length: uint32(ln), f: f, q: nq}
+				}
+			}
+			b7 := mbase + mc[numPrimaryLens]
+			for ln := max(prev+1, minMatchLen+numPrimaryLens); ln <= l; ln++ {
+				if cst := b7 + lenCost[ln-minMatchLen-numPrimaryLens]; cst < nn[ln].cost {
+					nn[ln] = optNode{cost: cst, length: uint32(ln), f: f, q: nq}
 				}
 			}
 			prev = l
