@@ -98,6 +98,14 @@ type Result struct {
 	Manifest []ManifestEntry
 	// BootFiles are the boot managers on the medium and who signed them.
 	BootFiles []BootFile
+	// ElTorito says which file went into each El Torito entry of an ISO.
+	ElTorito []ElToritoEntry
+}
+
+// ElToritoEntry is one boot entry of an ISO's boot catalog.
+type ElToritoEntry struct {
+	Platform string // BIOS or UEFI
+	Source   string // the host file of the boot image
 }
 
 // Identity is refimage/media.toml: what the medium is. It is in the boot
@@ -238,8 +246,8 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	if label == "" {
 		label = DefaultLabel
 	}
-	if opt.USBImage != "" && len(label) > 11 {
-		return nil, inputErr(fmt.Errorf("a USB volume label has at most 11 characters (%q has %d)", label, len(label)))
+	if err := ValidateLabel(label, opt.USBImage != ""); err != nil {
+		return nil, inputErr(err)
 	}
 	if probs := sequence.Validate(opt.Sequence).Errors(); len(probs) > 0 {
 		return nil, inputErr(fmt.Errorf("the sequence has errors; run refimage validate:\n%v", probs))
@@ -367,6 +375,7 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	}
 
 	// The medium's files.
+	var elTorito []ElToritoEntry
 	var all []mediaFile
 	err = filepath.WalkDir(src.Media, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -402,18 +411,29 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	add("sources/boot.wim", bootWIM)
 	add(IdentityPath, files["media.toml"])
 	add(MediaLabelFile, files["MediaLabel.txt"])
+	// The El Torito boot images come from the firmware files folder
+	// (--fwfiles, or copype's fwfiles), as MakeWinPEMedia takes them, even
+	// when the media folder has files of the same name; they are hidden
+	// from the file trees, as oscdimg writes them.
 	var biosBoot, uefiBoot string
+	var hidden []iso.File
 	if opt.ISO != "" {
 		if src.EtfsBoot != "" {
-			biosBoot = "Boot/etfsboot.com"
-			if _, ok := lookup(src.Media, biosBoot); !ok {
-				add(biosBoot, src.EtfsBoot)
+			info, err := os.Stat(src.EtfsBoot)
+			if err != nil {
+				return nil, err
 			}
+			biosBoot = "boot-image/etfsboot.com"
+			hidden = append(hidden, iso.File{Path: biosBoot, Source: src.EtfsBoot, Size: info.Size(), Hidden: true})
+			elTorito = append(elTorito, ElToritoEntry{Platform: "BIOS", Source: src.EtfsBoot})
 		}
-		uefiBoot = "EFI/Microsoft/Boot/efisys.bin"
-		if _, ok := lookup(src.Media, uefiBoot); !ok {
-			add(uefiBoot, src.EFISys)
+		info, err := os.Stat(src.EFISys)
+		if err != nil {
+			return nil, err
 		}
+		uefiBoot = "boot-image/efisys.bin"
+		hidden = append(hidden, iso.File{Path: uefiBoot, Source: src.EFISys, Size: info.Size(), Hidden: true})
+		elTorito = append(elTorito, ElToritoEntry{Platform: "UEFI", Source: src.EFISys})
 	}
 	if content != nil {
 		all = append(all, content.files...)
@@ -421,7 +441,7 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 		add(ManifestPath, writeString(stage, "content.json", string(manifest)+"\n"))
 	}
 
-	res = &Result{Path: target, ID: ident.ID, BootFiles: bootFiles}
+	res = &Result{Path: target, ID: ident.ID, BootFiles: bootFiles, ElTorito: elTorito}
 	if content != nil {
 		res.Manifest = content.manifest
 	}
@@ -434,7 +454,8 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 			}
 		}
 		res.Files = len(files)
-		err = iso.Write(ctx, opt.ISO, files, iso.Options{Label: isoLabel(label), BIOSBoot: biosBoot, UEFIBoot: uefiBoot, ModTime: ident.Created, Progress: writeProgress})
+		files = append(files, hidden...)
+		err = iso.Write(ctx, opt.ISO, files, iso.Options{Label: label, BIOSBoot: biosBoot, UEFIBoot: uefiBoot, ModTime: ident.Created, Progress: writeProgress})
 	} else {
 		var files []usb.File
 		for _, f := range all {
@@ -454,25 +475,29 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	return res, nil
 }
 
-// isoLabel keeps the characters an ISO label may hold.
-func isoLabel(l string) string {
-	var b strings.Builder
-	for _, r := range l {
-		switch {
-		case r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-':
-			b.WriteRune(r)
-		case r == ' ':
-			b.WriteByte('_')
+// Volume label limits, as the media wizard checks them.
+const (
+	MaxLabelISO = 32 // ISO 9660's volume identifier (Joliet shows 16, UDF 30)
+	MaxLabelUSB = 11 // a FAT volume label
+)
+
+// ValidateLabel checks a volume label the way the media wizard does:
+// letters, digits, '_' and '-' only, at most 32 characters on an ISO and
+// 11 on USB. A label is refused, never changed to fit.
+func ValidateLabel(label string, usb bool) error {
+	for _, r := range label {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return fmt.Errorf("volume label %q: a volume label has letters, digits, _ and - only (not %q)", label, r)
 		}
 	}
-	s := b.String()
-	if len(s) > 32 {
-		s = s[:32]
+	max, on := MaxLabelISO, "an ISO"
+	if usb {
+		max, on = MaxLabelUSB, "USB"
 	}
-	if s == "" {
-		s = DefaultLabel
+	if n := len(label); n > max {
+		return fmt.Errorf("volume label %q: at most %d characters on %s: this has %d, remove %d", label, max, on, n, n-max)
 	}
-	return s
+	return nil
 }
 
 func encodeIdentity(id *Identity) ([]byte, error) {

@@ -294,10 +294,20 @@ func TestBootableISO(t *testing.T) {
 	tree := checkBootWIM(t, filepath.Join(ex, "sources", "boot.wim"))
 	noCanaryInTree(t, tree)
 	noCanaryInTree(t, ex)
-	for _, p := range []string{"EFI/Microsoft/Boot/BCD", "MediaLabel.txt", IdentityPath, "Boot/etfsboot.com"} {
+	for _, p := range []string{"EFI/Microsoft/Boot/BCD", "MediaLabel.txt", IdentityPath} {
 		if _, err := os.Stat(filepath.Join(ex, filepath.FromSlash(p))); err != nil {
 			t.Errorf("the ISO lacks %s", p)
 		}
+	}
+	// The El Torito images are hidden, as oscdimg writes them.
+	for _, p := range []string{"Boot/etfsboot.com", "EFI/Microsoft/Boot/efisys.bin", "boot-image"} {
+		if _, err := os.Stat(filepath.Join(ex, filepath.FromSlash(p))); err == nil {
+			t.Errorf("the ISO's tree shows %s", p)
+		}
+	}
+	if len(res.ElTorito) != 2 || res.ElTorito[0].Platform != "BIOS" || filepath.Base(res.ElTorito[0].Source) != "etfsboot.com" ||
+		res.ElTorito[1].Platform != "UEFI" || filepath.Base(res.ElTorito[1].Source) != "efisys.bin" {
+		t.Errorf("El Torito entries %+v", res.ElTorito)
 	}
 	if _, err := os.Stat(filepath.Join(ex, "Content")); err == nil {
 		t.Error("bootable media carry no content")

@@ -81,7 +81,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	c := commands["media"]
 	fs := newFlagSet(c)
 	winpe := fs.String("winpe", "", "the WinPE source: copype's folder, or a media folder")
-	fwfiles := fs.String("fwfiles", "", "the folder with etfsboot.com and efisys.bin (default: SRC\\fwfiles)")
+	fwfiles := fs.String("fwfiles", "", "the folder with etfsboot.com and efisys.bin, the ISO's El Torito images; it wins over files of those names in the media folder (default: SRC\\fwfiles)")
 	isoOut := fs.String("iso", "", "write an ISO image to `OUT.iso`")
 	usbOut := fs.String("usb", "", "write a USB disk image to `OUT.img`")
 	device := fs.String("device", "", `write a USB stick, e.g. /dev/sdb or \\.\PhysicalDrive2`)
@@ -90,7 +90,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	standalone := fs.Bool("standalone", false, "put all the content the sequence needs on the medium")
 	askPass := fs.Bool("password", false, "protect the medium with a password (asked for)")
 	passEnv := fs.String("password-env", "", "read the media password from the environment variable `NAME`")
-	label := fs.String("label", "", "volume label (default REFIMAGE; USB: at most 11 characters)")
+	label := fs.String("label", "", "volume label: letters, digits, _ and -; at most 32 characters on an ISO, 11 on USB (default REFIMAGE)")
 	prestart := fs.String("prestart", "", "command run in Windows PE before the sequence starts")
 	exe := fs.String("exe", "", "refimage.exe for the boot image's architecture")
 	yes := fs.Bool("yes", false, "do not ask before overwriting a device")
@@ -157,6 +157,11 @@ func runMedia(env *cmdEnv, args []string) error {
 			if err := checkOutput(out, "medium"); err != nil {
 				return err
 			}
+		}
+	}
+	if *label != "" {
+		if err := media.ValidateLabel(*label, *isoOut == ""); err != nil {
+			return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--label: %w", err)}}
 		}
 	}
 	layout, err := usb.ParseLayout(*usbLayout)
@@ -304,6 +309,9 @@ func runMedia(env *cmdEnv, args []string) error {
 		res.Path = dev.Path
 	}
 	fmt.Fprintf(env.stdout, "%s\n", res.Path)
+	for _, e := range res.ElTorito {
+		fmt.Fprintf(env.stderr, "El Torito %s entry: %s (hidden from the file tree)\n", e.Platform, e.Source)
+	}
 	fmt.Fprintf(env.stderr, "Wrote %s medium %s (%d files, %.1f MB, id %s).\n", kind, res.Path, res.Files, float64(res.Size)/1e6, res.ID)
 	if kind == media.Standalone {
 		fmt.Fprintf(env.stderr, "Content: %d files, listed with SHA-256 in %s on the medium.\n", len(res.Manifest), media.ManifestPath)

@@ -48,3 +48,32 @@ func TestMediaUSBLayout(t *testing.T) {
 		t.Error("a refused command wrote a file")
 	}
 }
+
+// TestMediaLabel: --label is checked as the media wizard checks it,
+// before anything is written, and refused rather than changed.
+func TestMediaLabel(t *testing.T) {
+	src, exe := fakeWinPE(t)
+	seq := "../../docs/examples/custom-capture.toml"
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		target, label, err string
+	}{
+		{"--iso", "my label", "letters, digits, _ and - only"},
+		{"--iso", strings.Repeat("L", 33), "at most 32 characters on an ISO"},
+		{"--usb", "REFIMAGE_USB", "at most 11 characters on USB"},
+		{"--usb", "A.B", "letters, digits, _ and - only"},
+	} {
+		out := filepath.Join(dir, "x"+tc.target)
+		code, _, errs := run(t, "media", seq, "--winpe", src, "--exe", exe, tc.target, out, "--label", tc.label)
+		if code != exitUsage || !strings.Contains(errs, "--label") || !strings.Contains(errs, tc.err) {
+			t.Errorf("%s --label %q: exit %d\n%s", tc.target, tc.label, code, errs)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s --label %q wrote a file", tc.target, tc.label)
+		}
+	}
+	out := filepath.Join(dir, "ok.iso")
+	if code, _, errs := run(t, "media", seq, "--winpe", src, "--exe", exe, "--iso", out, "--label", strings.Repeat("L", 32)); code != 0 {
+		t.Errorf("a 32-character ISO label: exit %d\n%s", code, errs)
+	}
+}

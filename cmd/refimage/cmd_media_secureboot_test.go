@@ -45,6 +45,10 @@ func TestMediaSecureBoot(t *testing.T) {
 		!strings.Contains(errs, "warning: EFI/Boot/bootx64.efi is signed only by the Microsoft Windows Production PCA 2011") {
 		t.Errorf("2011 without the flag: exit %d\n%s", code, errs)
 	}
+	if !strings.Contains(errs, "El Torito BIOS entry: "+filepath.Join(src, "fwfiles", "etfsboot.com")) ||
+		!strings.Contains(errs, "El Torito UEFI entry: "+filepath.Join(src, "fwfiles", "efisys.bin")) {
+		t.Errorf("the El Torito entries are not printed:\n%s", errs)
+	}
 	put(t, filepath.Join(src, "media", "EFI", "Boot", "bootx64.efi"), signed(pki.S2023))
 	code, _, errs = run(t, "media", seq, "--winpe", src, "--exe", exe, "--iso", out, "--yes", "--require-2023-ca")
 	if code != 0 || strings.Contains(errs, "warning") {

@@ -54,6 +54,12 @@ type File struct {
 	// Size is the size in bytes. Write fails if the source does not have
 	// exactly this size when it is copied.
 	Size int64
+	// Hidden files are in no directory tree (ISO 9660, Joliet or UDF):
+	// only a boot catalog entry points at them, as oscdimg writes its
+	// boot images. Path then only names the file for Options.BIOSBoot
+	// and Options.UEFIBoot, and a hidden file that is not a boot image
+	// is an error.
+	Hidden bool
 }
 
 // Options control Write.

@@ -104,7 +104,7 @@ func TestPrimaryNames(t *testing.T) {
 		"Grüße.txt",
 		"Very.Long.Directory.Name.With.Dots.And.More/f",
 	)
-	root, nodes, err := buildTree(files)
+	root, nodes, _, err := buildTree(files)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestPrimaryNames(t *testing.T) {
 }
 
 func TestSortOrder(t *testing.T) {
-	root, _, err := buildTree(fakeFiles("B", "A.TXT", "A", "AB", "a_", "Z/x", "b.c"))
+	root, _, _, err := buildTree(fakeFiles("B", "A.TXT", "A", "AB", "a_", "Z/x", "b.c"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -571,7 +571,7 @@ func TestPathTables(t *testing.T) {
 
 func TestPrimaryNameCollisionWithLongExtension(t *testing.T) {
 	e := strings.Repeat("e", 29)
-	root, _, err := buildTree(fakeFiles(".é"+e, ".ê"+e, ".ë"+e))
+	root, _, _, err := buildTree(fakeFiles(".é"+e, ".ê"+e, ".ë"+e))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,6 +63,15 @@ func checkLabel(label string) (string, string, error) {
 	return vol, j, nil
 }
 
+// findBoot finds a boot image: a hidden file of that path, or a file in
+// the tree.
+func findBoot(root *node, hidden map[string]*node, p string) (*node, error) {
+	if n := hidden[fold(strings.Trim(p, "/"))]; n != nil {
+		return n, nil
+	}
+	return findFile(root, p)
+}
+
 // findFile finds an image path case-insensitively.
 func findFile(root *node, p string) (*node, error) {
 	parts, err := splitPath(p)
@@ -168,7 +177,7 @@ func layout(files []File, opt Options) (*image, error) {
 	if err != nil {
 		return nil, err
 	}
-	root, nodes, err := buildTree(files)
+	root, nodes, hidden, err := buildTree(files)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +194,7 @@ func layout(files []File, opt Options) (*image, error) {
 		return nil, fmt.Errorf("iso: time %s is outside the years ISO 9660 can record (1900-2155)", img.time)
 	}
 	if opt.BIOSBoot != "" {
-		if img.bios, err = findFile(root, opt.BIOSBoot); err != nil {
+		if img.bios, err = findBoot(root, hidden, opt.BIOSBoot); err != nil {
 			return nil, fmt.Errorf("iso: BIOS boot file %s: %v", opt.BIOSBoot, err)
 		}
 		if img.bios.file.Size == 0 {
@@ -193,11 +202,16 @@ func layout(files []File, opt Options) (*image, error) {
 		}
 	}
 	if opt.UEFIBoot != "" {
-		if img.uefi, err = findFile(root, opt.UEFIBoot); err != nil {
+		if img.uefi, err = findBoot(root, hidden, opt.UEFIBoot); err != nil {
 			return nil, fmt.Errorf("iso: UEFI boot image %s: %v", opt.UEFIBoot, err)
 		}
 		if img.uefi.file.Size == 0 {
 			return nil, fmt.Errorf("iso: UEFI boot image %s is empty", opt.UEFIBoot)
+		}
+	}
+	for _, n := range hidden {
+		if n != img.bios && n != img.uefi {
+			return nil, fmt.Errorf("iso: hidden file %s is not a boot image: nothing would point at it", n.file.Path)
 		}
 	}
 	for _, n := range nodes {

@@ -77,21 +77,33 @@ func newDir(name string, parent *node) *node {
 // case-insensitive file system (the primary tree, FAT, Windows).
 func fold(s string) string { return strings.ToUpper(s) }
 
-// buildTree checks the files and builds the directory tree.
-func buildTree(files []File) (*node, []*node, error) {
+// buildTree checks the files and builds the directory tree. Hidden files
+// are not in it: they are returned by their folded path.
+func buildTree(files []File) (*node, []*node, map[string]*node, error) {
 	root := newDir("", nil)
 	nodes := make([]*node, 0, len(files))
+	hidden := map[string]*node{}
 	for i := range files {
 		f := &files[i]
 		if f.Size < 0 {
-			return nil, nil, fmt.Errorf("iso: %s: negative size %d", f.Path, f.Size)
+			return nil, nil, nil, fmt.Errorf("iso: %s: negative size %d", f.Path, f.Size)
 		}
 		if f.Source == "" {
-			return nil, nil, fmt.Errorf("iso: %s: no source file", f.Path)
+			return nil, nil, nil, fmt.Errorf("iso: %s: no source file", f.Path)
+		}
+		if f.Hidden {
+			key := fold(strings.Trim(f.Path, "/"))
+			if key == "" || hidden[key] != nil {
+				return nil, nil, nil, fmt.Errorf("iso: hidden file %q: empty or given twice", f.Path)
+			}
+			n := &node{name: f.Path, file: f, input: i}
+			hidden[key] = n
+			nodes = append(nodes, n)
+			continue
 		}
 		parts, err := splitPath(f.Path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		d := root
 		for j, name := range parts {
@@ -100,11 +112,11 @@ func buildTree(files []File) (*node, []*node, error) {
 			if c, ok := d.byFold[key]; ok {
 				switch {
 				case last && c.dir:
-					return nil, nil, fmt.Errorf("iso: %s: a directory of that name (%s) is already in the image", f.Path, c.path())
+					return nil, nil, nil, fmt.Errorf("iso: %s: a directory of that name (%s) is already in the image", f.Path, c.path())
 				case last:
-					return nil, nil, fmt.Errorf("iso: duplicate path %s and %s (names in the image are case-insensitive)", c.path(), f.Path)
+					return nil, nil, nil, fmt.Errorf("iso: duplicate path %s and %s (names in the image are case-insensitive)", c.path(), f.Path)
 				case !c.dir:
-					return nil, nil, fmt.Errorf("iso: %s: %s is a file in the image, not a directory", f.Path, c.path())
+					return nil, nil, nil, fmt.Errorf("iso: %s: %s is a file in the image, not a directory", f.Path, c.path())
 				}
 				d = c
 				continue
@@ -122,9 +134,9 @@ func buildTree(files []File) (*node, []*node, error) {
 		}
 	}
 	if err := nameTree(root); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return root, nodes, nil
+	return root, nodes, hidden, nil
 }
 
 // splitPath splits an image path into checked names.
