@@ -93,7 +93,7 @@ func TestXMLFilesRoundTrip(t *testing.T) {
 				t.Errorf("XML → TOML → XML differs at %s\n--- toml\n%s\n--- out\n%s", firstDiff(a, b), toml, out)
 			}
 			want := map[string][3]any{
-				"configmgr-build-capture.xml": {15, 6, FormatConfigMgr},
+				"configmgr-build-capture.xml": {15, 20, FormatConfigMgr},
 				"mdt-ts.xml":                  {4, 4, FormatMDT},
 			}[filepath.Base(f)]
 			if want[0] != nil && (rep.Steps != want[0] || len(rep.Foreign) != want[1] || rep.Format != want[2]) {
