@@ -87,6 +87,12 @@ type RunModel struct {
 	restart   *engine.Restarting
 	logPath   string
 
+	// The debugger: the engine's handle (d enters debug mode), the
+	// current stop (nil while the run goes on) and what outlives stops.
+	dbgHandle *engine.Debug
+	dbg       *runDebug
+	dbgState  debugState
+
 	asking   bool
 	stopping bool
 	finished bool
@@ -131,6 +137,7 @@ func (m *RunModel) Init() tea.Cmd {
 		start = engine.Run
 	}
 	opts := m.opts
+	m.hookDebug(&opts)
 	prev := opts.Events
 	ch := m.ch
 	opts.Events = func(e engine.Event) {
@@ -173,8 +180,12 @@ func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case runEventMsg:
 		m.event(msg.e)
 		return m, m.wait()
+	case runDebugMsg:
+		m.debugStopped(msg)
+		return m, m.wait()
 	case runDoneMsg:
 		m.finished = true
+		m.dbg = nil
 		m.res, m.err = msg.res, msg.err
 		m.asking = false
 		if m.cancel != nil {
@@ -208,7 +219,15 @@ func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if m.dbg != nil {
+		return m.debugKey(k)
+	}
 	switch k.String() {
+	case "d":
+		if m.dbgHandle != nil && !m.asking {
+			m.dbgHandle.Request()
+			m.dbgState.requested = true
+		}
 	case "ctrl+c":
 		if m.asking {
 			m.stop()

@@ -20,6 +20,9 @@ func (m *RunModel) View() string {
 	if m.finished {
 		return m.summaryView()
 	}
+	if m.dbg != nil {
+		return m.debugView()
+	}
 	w, h := m.width, m.height
 	if w < 20 {
 		w = 20
@@ -70,6 +73,8 @@ func (m *RunModel) View() string {
 		}
 	case m.stopping:
 		foot = append(foot, m.st.warn.Render(m.cut(" "+rtx("stopping")+sym.Ellipsis, w)))
+	case m.dbgState.requested:
+		foot = append(foot, m.st.warn.Render(m.cut(" "+rtx("dbg.requested")+sym.Ellipsis, w)))
 	default:
 		foot = append(foot, " "+m.st.key.Render("ctrl+c")+m.st.footer.Render(m.cut(" "+rtx("key.stop"), w-7)))
 	}

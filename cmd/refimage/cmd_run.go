@@ -262,14 +262,17 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	}
 
 	var result *engine.Result
-	if *debug || opts.Resume && kept(ctx, opts) {
-		// The debugger reads line commands (the run view's debugger
-		// panes are not built yet: docs/debugger.md).
+	lines := *plain || ui.accessible || !env.isTerminal()
+	switch {
+	case lines && (*debug || opts.Resume && kept(ctx, opts)):
+		// In plain lines the debugger reads line commands.
 		ld := &lineDebugger{in: bufio.NewReader(env.stdin), out: env.stderr}
 		opts.Debug = &engine.Debug{Enabled: *debug, Pause: ld.pause}
-		*plain = true
+	case *debug:
+		// The run view draws the debugger (and d enters it anyway).
+		opts.Debug = &engine.Debug{Enabled: true}
 	}
-	if *plain || ui.accessible || !env.isTerminal() {
+	if lines {
 		result, err = runPlain(env, seq, opts)
 	} else {
 		th := tui.ThemeFor(ui.theme, env.stderr, ui.noColor)

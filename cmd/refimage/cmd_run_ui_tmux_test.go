@@ -129,3 +129,39 @@ func TestEditKoreanWinPEInTmux(t *testing.T) {
 	see, _ = tmuxScreen(t, 80, 25, fmt.Sprintf("TERM=dumb %s edit %s --lang ko", bin, f))
 	see("전체 화면 터미널", "refimage validate", "EXIT=2")
 }
+
+// The run view's debugger in a real terminal at 80x25: --debug stops
+// before the first step; a breakpoint, a step, run to the breakpoint,
+// run to the end; d enters debug mode in a run started without it.
+func TestRunDebuggerInTmux(t *testing.T) {
+	if os.PathSeparator == '\\' {
+		t.Skip("uses /bin/sh and tmux")
+	}
+	oracle.Require(t, "tmux")
+	dir := t.TempDir()
+	bin := buildRefimage(t, dir)
+	f := writeSeq(t, dir, step("One", "echo one")+step("Two", "echo two")+step("Three", "echo three"))
+	see, send := tmuxScreen(t, 80, 25, fmt.Sprintf("%s run %s --debug --state %s", bin, f, filepath.Join(dir, "state")))
+	see("Debug: CLI run", "Stopped before [0] One", "s step", "q quit")
+	send("Down", "Down", "b")
+	see("*  2 Three")
+	send("s")
+	see("Stopped before [1] Two", "stepped")
+	send("r")
+	see("Stopped before [2] Three", "breakpoint")
+	send("r")
+	see("completed successfully")
+	send("q")
+	see("EXIT=0")
+
+	f2 := writeSeq(t, dir, step("Slow", "sleep 2")+step("Next", "echo next"))
+	see, send = tmuxScreen(t, 80, 25, fmt.Sprintf("%s run %s --state %s", bin, f2, filepath.Join(dir, "state2")))
+	see("Step 1 of 2: Slow")
+	send("d")
+	see("Debug mode at the next step")
+	see("Stopped before [1] Next", "debug mode entered")
+	send("r")
+	see("completed successfully")
+	send("q")
+	see("EXIT=0")
+}
