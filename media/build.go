@@ -287,6 +287,17 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 		if err != nil {
 			return nil, inputErr(err)
 		}
+		if opt.USBImage != "" {
+			// What FAT32 cannot hold is found before the content is
+			// hashed (which reads all of it).
+			quick, err := planContent(refs, false)
+			if err != nil {
+				return nil, inputErr(err)
+			}
+			if err := checkFAT32(quick.files); err != nil {
+				return nil, inputErr(err)
+			}
+		}
 		content, err = planContent(refs, true)
 		if err != nil {
 			return nil, inputErr(err)
@@ -610,6 +621,58 @@ func sealSecrets(seq *sequence.Sequence, password string, r secret.Resolver) err
 	})
 	if len(errs) > 0 {
 		return &MissingError{What: "secrets of the sequence", Missing: errs}
+	}
+	return nil
+}
+
+// swmOverhead is room in a .swm part for its header, blob table and XML
+// beside a resource that has the part to itself.
+const swmOverhead = 1 << 20
+
+// LargeFileError is content that FAT32 cannot hold even after splitting.
+type LargeFileError struct {
+	Path string
+	Size int64  // the file's size
+	Blob uint64 // the size of the resource that cannot be split (WIMs)
+}
+
+func (e *LargeFileError) Error() string {
+	what := "FAT32 holds files up to 4 GiB - 1 byte"
+	if e.Blob > 0 {
+		what = fmt.Sprintf("it holds a file stored in %d bytes, and a .swm part holds whole files: no split of it fits FAT32's 4 GiB - 1 byte", e.Blob)
+	}
+	return fmt.Sprintf("%s is %d bytes and cannot go on a USB medium: %s. Write an ISO instead (--iso): its UDF file system holds files of any size", e.Path, e.Size, what)
+}
+
+// checkFAT32 finds content FAT32 cannot hold before anything is built: a
+// file larger than 4 GiB - 1 byte that is not a WIM, or a WIM with a
+// resource so large that no .swm part holding it fits (split WIM parts
+// hold whole resources). It reads only the WIMs' blob tables.
+func checkFAT32(files []mediaFile) error {
+	for _, f := range files {
+		if f.Dir || f.Size <= usb.MaxFileSize {
+			continue
+		}
+		if !strings.EqualFold(filepath.Ext(f.Path), ".wim") {
+			return &LargeFileError{Path: f.Path, Size: f.Size}
+		}
+		w, err := wim.Open(f.Source)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Path, err)
+		}
+		// Part 1 holds every metadata resource; a resource too large to
+		// share a part gets a part of its own.
+		var worst uint64
+		for i := 1; i <= w.ImageCount(); i++ {
+			worst += w.MetadataBlob(i).Res.Size
+		}
+		for _, b := range w.Blobs() {
+			worst = max(worst, b.Res.Size)
+		}
+		w.Close()
+		if worst+swmOverhead > usb.MaxFileSize {
+			return &LargeFileError{Path: f.Path, Size: f.Size, Blob: worst}
+		}
 	}
 	return nil
 }
