@@ -123,7 +123,7 @@ var wizardTextKO = map[string]string{
 	"progress.back":      "ctrl+p(또는 pgup)를 누르면 요약으로 돌아갑니다.",
 	"progress.next":      "enter를 누르면 계속합니다.",
 	"progress.abs":       "(%s)",
-	"progress.sealed":    "입력한 암호는 지정한 암호로 암호화되었습니다.",
+	"progress.sealed":    "입력한 암호는 지정한 암호 문구로 암호화되었습니다.",
 	"completion.done":    "쓴 위치:",
 	"completion.run":     "지금 실행",
 	"completion.media":   "부팅 가능한 미디어 쓰기",

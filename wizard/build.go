@@ -70,13 +70,13 @@ func (w *Wizard) applyBuild(seq *sequence.Sequence) error {
 	tmpl := sequence.BuildAndCaptureTemplate()
 
 	// Install Windows.
-	apply := ensure(seq, tmpl, "apply-os-image", build)
+	apply := w.ensure(seq, tmpl, "apply-os-image", build)
 	p := apply.Props.(*sequence.ApplyOSImage)
 	p.Image = strings.TrimSpace(a.ImagePath)
 	p.Index, _ = strconv.Atoi(strings.TrimSpace(a.ImageIndex))
 	p.Split = strings.HasSuffix(strings.ToLower(p.Image), ".swm")
 
-	ws := ensure(seq, tmpl, "apply-windows-settings", build).Props.(*sequence.ApplyWindowsSettings)
+	ws := w.ensure(seq, tmpl, "apply-windows-settings", build).Props.(*sequence.ApplyWindowsSettings)
 	ws.RegisteredUser = a.RegisteredUser
 	ws.RegisteredOrg = a.RegisteredOrg
 	var err error
@@ -99,7 +99,7 @@ func (w *Wizard) applyBuild(seq *sequence.Sequence) error {
 
 	// Configure Network: Apply Network Settings, and the workgroup joined
 	// before capture.
-	ns := ensure(seq, tmpl, "apply-network-settings", build).Props.(*sequence.ApplyNetworkSettings)
+	ns := w.ensure(seq, tmpl, "apply-network-settings", build).Props.(*sequence.ApplyNetworkSettings)
 	ns.Join = a.Join
 	ns.Workgroup, ns.Domain, ns.DomainOU, ns.Account, ns.Password = "", "", "", "", secret.Value{}
 	if a.Join == sequence.JoinDomain {
@@ -110,27 +110,27 @@ func (w *Wizard) applyBuild(seq *sequence.Sequence) error {
 	} else {
 		ns.Workgroup = a.Workgroup
 	}
-	jw := ensure(seq, tmpl, "join-domain-or-workgroup", capture).Props.(*sequence.JoinDomainOrWorkgroup)
+	jw := w.ensure(seq, tmpl, "join-domain-or-workgroup", capture).Props.(*sequence.JoinDomainOrWorkgroup)
 	jw.Join = sequence.JoinWorkgroup
 	jw.Workgroup = captureWorkgroup(a)
 	jw.Domain, jw.DomainOU, jw.Account, jw.Password = "", "", "", secret.Value{}
 
 	// Install Configuration Manager.
-	sw := ensure(seq, tmpl, "setup-windows-and-configmgr", build).Props.(*sequence.SetupWindowsAndConfigMgr)
+	sw := w.ensure(seq, tmpl, "setup-windows-and-configmgr", build).Props.(*sequence.SetupWindowsAndConfigMgr)
 	sw.ClientPackage = strings.TrimSpace(a.ClientPackage)
 	sw.InstallProperties = strings.TrimSpace(a.InstallProperties)
 	if sw.ClientPackage == "" {
 		// Without a client there is nothing to prepare for capture.
 		removeType(seq, "prepare-configmgr-client")
 	} else {
-		ensure(seq, tmpl, "prepare-configmgr-client", capture)
+		w.ensure(seq, tmpl, "prepare-configmgr-client", capture)
 	}
 
 	// Include Updates.
 	if a.Updates == UpdatesNone {
 		removeType(seq, "install-software-updates")
 	} else {
-		up := ensure(seq, tmpl, "install-software-updates", build).Props.(*sequence.InstallSoftwareUpdates)
+		up := w.ensure(seq, tmpl, "install-software-updates", build).Props.(*sequence.InstallSoftwareUpdates)
 		up.Target = a.Updates
 		up.Source = strings.TrimSpace(a.UpdatesSource)
 	}
@@ -139,7 +139,7 @@ func (w *Wizard) applyBuild(seq *sequence.Sequence) error {
 	if len(a.Apps) == 0 {
 		removeType(seq, "install-applications")
 	} else {
-		ia := ensure(seq, tmpl, "install-applications", build).Props.(*sequence.InstallApplications)
+		ia := w.ensure(seq, tmpl, "install-applications", build).Props.(*sequence.InstallApplications)
 		ia.ContinueOnFailure = a.ContinueOnFailure
 		ia.Applications = nil
 		for _, app := range a.Apps {
@@ -155,25 +155,25 @@ func (w *Wizard) applyBuild(seq *sequence.Sequence) error {
 	}
 
 	// System Preparation.
-	po := ensure(seq, tmpl, "prepare-windows-for-capture", capture).Props.(*sequence.PrepareWindowsForCapture)
+	po := w.ensure(seq, tmpl, "prepare-windows-for-capture", capture).Props.(*sequence.PrepareWindowsForCapture)
 	po.KeepActivation, po.Shutdown = a.KeepActivation, a.Shutdown
 	po.SysprepPackage = strings.TrimSpace(a.SysprepPackage)
 
 	// Image Properties and Capture Image.
-	return w.applyCapture(ensure(seq, tmpl, "capture-os-image", capture))
+	return w.applyCapture(w.ensure(seq, tmpl, "capture-os-image", capture))
 }
 
 func (w *Wizard) applyCustom(seq *sequence.Sequence) error {
 	a := &w.A
 	tmpl := sequence.CustomCaptureTemplate(true)
 	if a.ClientInstalled {
-		ensure(seq, tmpl, "prepare-configmgr-client", nil)
+		w.ensure(seq, tmpl, "prepare-configmgr-client", nil)
 	} else {
 		removeType(seq, "prepare-configmgr-client")
 	}
-	po := ensure(seq, tmpl, "prepare-windows-for-capture", nil).Props.(*sequence.PrepareWindowsForCapture)
+	po := w.ensure(seq, tmpl, "prepare-windows-for-capture", nil).Props.(*sequence.PrepareWindowsForCapture)
 	po.KeepActivation, po.Shutdown = a.KeepActivation, a.Shutdown
-	return w.applyCapture(ensure(seq, tmpl, "capture-os-image", nil))
+	return w.applyCapture(w.ensure(seq, tmpl, "capture-os-image", nil))
 }
 
 func (w *Wizard) applyCapture(it *sequence.Item) error {
@@ -228,11 +228,26 @@ func removeType(seq *sequence.Sequence, typ string) {
 // template's step is inserted where the template has it: after the
 // nearest step that precedes it in the template, in group (or at the top
 // level when group is nil or missing).
-func ensure(seq, tmpl *sequence.Sequence, typ string, group *sequence.Item) *sequence.Item {
+// answerNeeds are the step types an answer asks for (applications
+// listed, updates chosen, the image and its capture): ensure adds them to
+// an opened file that lacks them.
+var answerNeeds = map[string]bool{
+	"apply-os-image": true, "install-applications": true, "install-software-updates": true, "capture-os-image": true,
+}
+
+// ensure returns the step of the type, adding the template's at its
+// place when the sequence has none.
+func (w *Wizard) ensure(seq, tmpl *sequence.Sequence, typ string, group *sequence.Item) *sequence.Item {
 	if it := findType(seq, typ); it != nil {
 		return it
 	}
 	fresh := findType(tmpl, typ)
+	if w.opened != nil && w.A.Flow == FlowOpen && seq == w.opened && !answerNeeds[typ] {
+		// An opened file keeps the steps it has, and gets none it did
+		// not have unless an answer asks for one: the page's values go
+		// to a step that is not written.
+		return fresh
+	}
 	// The template's order, flattened.
 	var order []string
 	tmpl.Walk(func(it *sequence.Item, _ []*sequence.Item) bool {

@@ -292,7 +292,7 @@ var catalogEN = map[string]string{
 	// Errors: what is wrong and how to fix it.
 	"err.required":           "%s is required",
 	"err.max":                "at most %d characters: this has %d, remove %d",
-	"err.choice":             "choose one of %s (not %q)",
+	"err.choice":             "choose one of %s (not \"%s\")",
 	"err.open-toml":          "a task sequence file ends in .toml",
 	"err.import-ext":         "a ConfigMgr or MDT task sequence is an .xml file or an exported .zip",
 	"err.open":               "the file cannot be read as a task sequence",
@@ -314,7 +314,7 @@ var catalogEN = map[string]string{
 	"err.app-name":           "an application needs a name",
 	"err.app-command":        "an application needs the command line that installs it",
 	"err.codes-empty":        "give at least one success code, e.g. 0 3010",
-	"err.codes":              "%q is not an exit code: write numbers separated by spaces, e.g. 0 3010",
+	"err.codes":              "\"%s\" is not an exit code: write numbers separated by spaces, e.g. 0 3010",
 	"err.capture-account":    `a network destination needs an account with write access: DOMAIN\user`,
 	"err.output-toml":        "the task sequence file ends in .toml",
 	"err.output-dir":         "the folder %s does not exist: create it, or write somewhere else",
@@ -337,11 +337,11 @@ var catalogEN = map[string]string{
 	"nav.last":        "this is the last page",
 	"nav.first":       "this is the first page",
 	"nav.written":     "the task sequence is written",
-	"nav.fix-page":    "the page %q has errors: fix it first",
+	"nav.fix-page":    "the page \"%s\" has errors: fix it first",
 
 	// Answers files (docs/answers.md).
 	"file.table":         "a page is a table: write [%s] on its own line, then its keys",
-	"file.other-flow":    "the page %q is not part of the %s flow: remove the table",
+	"file.other-flow":    "the page \"%s\" is not part of the %s flow: remove the table",
 	"file.unknown-table": "unknown table%s; the pages of this flow are %s",
 	"file.not-used":      "is not used with the other answers of [%s] (see docs/answers.md): remove it",
 	"file.unknown-key":   "unknown key%s; [%s] has %s",
@@ -358,7 +358,7 @@ var catalogEN = map[string]string{
 	"file.a-bool":        "true/false",
 	"file.a-list":        "a list",
 	"file.a-table":       "a table",
-	"file.did-you-mean":  " (did you mean %q?)",
+	"file.did-you-mean":  " (did you mean \"%s\"?)",
 
 	// The engine's checks, said in the wizard's language (English shows
 	// engine/sequence's own text).
@@ -367,7 +367,7 @@ var catalogEN = map[string]string{
 	"err.capture-wim":      `a capture destination is a .wim file, e.g. \\server\captures\reference.wim`,
 	"err.capture-unc":      `a network destination is \\server\share\folder\name.wim`,
 	"err.capture-where":    `a capture destination is a UNC path (\\server\share\name.wim) or an absolute path (D:\captures\name.wim)`,
-	"err.account":          `%q is not an account: write DOMAIN\user or %%VARIABLE%%`,
+	"err.account":          `"%s" is not an account: write DOMAIN\user or %%VARIABLE%%`,
 	"err.product-key":      "a product key is five groups of five letters or digits separated by dashes (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)",
 	"err.ou-long":          "an OU path has at most %d characters",
 	"err.ou":               "an OU is an LDAP path such as LDAP://OU=Workstations,DC=corp,DC=example,DC=com",

@@ -191,10 +191,10 @@ var catalogKO = map[string]string{
 	"summary.output.help":              "작업 순서 파일(.toml)입니다.",
 	"summary.overwrite.label":          "기존 파일 덮어쓰기",
 	"summary.overwrite.help":           "스페이스로 전환합니다. 파일이 이미 있습니다.",
-	"summary.passphrase.label":         "비밀 정보의 암호",
-	"summary.passphrase.help":          "입력한 암호를 암호화합니다. 작업 순서를 실행할 때 필요합니다(또는 REFIMAGE_PASSPHRASE 설정).",
-	"summary.passphrase_confirm.label": "암호 확인",
-	"summary.passphrase_confirm.help":  "암호를 다시 입력합니다.",
+	"summary.passphrase.label":         "비밀 정보의 암호 문구",
+	"summary.passphrase.help":          "입력한 암호를 이 암호 문구로 암호화합니다. 작업 순서를 실행할 때 필요합니다(또는 REFIMAGE_PASSPHRASE 설정).",
+	"summary.passphrase_confirm.label": "암호 문구 확인",
+	"summary.passphrase_confirm.help":  "암호 문구를 다시 입력합니다.",
 
 	// 값.
 	"value.none":       "(없음)",
@@ -205,7 +205,7 @@ var catalogKO = map[string]string{
 	// 오류: 무엇이 잘못되었고 어떻게 고치는지.
 	"err.required":           "%s은(는) 필수입니다",
 	"err.max":                "최대 %d자입니다: 현재 %d자이므로 %d자를 지우십시오",
-	"err.choice":             "%s 중 하나를 선택하십시오(%q 아님)",
+	"err.choice":             "%s 중 하나를 선택하십시오(\"%s\" 아님)",
 	"err.open-toml":          "작업 순서 파일은 .toml로 끝납니다",
 	"err.import-ext":         "ConfigMgr 또는 MDT 작업 순서는 .xml 파일 또는 내보낸 .zip입니다",
 	"err.open":               "이 파일을 작업 순서로 읽을 수 없습니다",
@@ -227,12 +227,12 @@ var catalogKO = map[string]string{
 	"err.app-name":           "응용 프로그램에는 이름이 필요합니다",
 	"err.app-command":        "응용 프로그램에는 설치 명령줄이 필요합니다",
 	"err.codes-empty":        "성공 코드를 하나 이상 지정하십시오(예: 0 3010)",
-	"err.codes":              "%q은(는) 종료 코드가 아닙니다: 공백으로 구분한 숫자를 쓰십시오(예: 0 3010)",
+	"err.codes":              "\"%s\"은(는) 종료 코드가 아닙니다: 공백으로 구분한 숫자를 쓰십시오(예: 0 3010)",
 	"err.capture-account":    `네트워크 대상에는 쓰기 권한이 있는 계정이 필요합니다: 도메인\사용자`,
 	"err.output-toml":        "작업 순서 파일은 .toml로 끝납니다",
 	"err.output-dir":         "%s 폴더가 없습니다: 폴더를 만들거나 다른 위치에 쓰십시오",
 	"err.exists":             "%s이(가) 이미 있습니다: 덮어쓰기를 선택하거나 다른 파일을 고르십시오",
-	"err.passphrase":         "입력한 암호는 암호로 암호화됩니다: 암호를 입력하십시오(또는 REFIMAGE_PASSPHRASE 설정)",
+	"err.passphrase":         "입력한 암호는 암호 문구로 암호화됩니다: 암호 문구를 입력하십시오(또는 REFIMAGE_PASSPHRASE 설정)",
 
 	// 경고.
 	"warn.boot-custom":           "부팅 이미지가 없으면 작업 순서가 캡처를 위해 Windows PE로 다시 시작할 수 없습니다. 미디어에도 필요합니다",
@@ -250,11 +250,11 @@ var catalogKO = map[string]string{
 	"nav.last":        "마지막 페이지입니다",
 	"nav.first":       "첫 페이지입니다",
 	"nav.written":     "작업 순서를 이미 썼습니다",
-	"nav.fix-page":    "%q 페이지에 오류가 있습니다: 먼저 고치십시오",
+	"nav.fix-page":    "\"%s\" 페이지에 오류가 있습니다: 먼저 고치십시오",
 
 	// 응답 파일 (docs/answers.md).
 	"file.table":         "페이지는 테이블입니다: [%s]을(를) 한 줄에 쓰고 그 아래에 키를 쓰십시오",
-	"file.other-flow":    "%q 페이지는 %s 흐름에 속하지 않습니다: 테이블을 제거하십시오",
+	"file.other-flow":    "\"%s\" 페이지는 %s 흐름에 속하지 않습니다: 테이블을 제거하십시오",
 	"file.unknown-table": "알 수 없는 테이블입니다%s. 이 흐름의 페이지: %s",
 	"file.not-used":      "[%s]의 다른 응답과 함께 사용되지 않습니다(docs/answers.md 참조): 제거하십시오",
 	"file.unknown-key":   "알 수 없는 키입니다%s. [%s]의 키: %s",
@@ -271,7 +271,7 @@ var catalogKO = map[string]string{
 	"file.a-bool":        "true/false",
 	"file.a-list":        "목록",
 	"file.a-table":       "테이블",
-	"file.did-you-mean":  " (%q을(를) 뜻합니까?)",
+	"file.did-you-mean":  " (\"%s\"을(를) 뜻합니까?)",
 
 	// 엔진 검사의 메시지.
 	"err.capture-required": `캡처 대상이 필요합니다(예: \\server\captures\reference.wim)`,
@@ -279,7 +279,7 @@ var catalogKO = map[string]string{
 	"err.capture-wim":      `캡처 대상은 .wim 파일입니다(예: \\server\captures\reference.wim)`,
 	"err.capture-unc":      `네트워크 대상은 \\server\share\folder\name.wim 형식입니다`,
 	"err.capture-where":    `캡처 대상은 UNC 경로(\\server\share\name.wim) 또는 절대 경로(D:\captures\name.wim)입니다`,
-	"err.account":          `%q은(는) 계정이 아닙니다: 도메인\사용자 또는 %%변수%%를 쓰십시오`,
+	"err.account":          `"%s"은(는) 계정이 아닙니다: 도메인\사용자 또는 %%변수%%를 쓰십시오`,
 	"err.product-key":      "제품 키는 대시(-)로 구분한 5자씩 5개 그룹의 문자 또는 숫자입니다(XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)",
 	"err.ou-long":          "OU 경로는 최대 %d자입니다",
 	"err.ou":               "OU는 LDAP://OU=Workstations,DC=corp,DC=example,DC=com 같은 LDAP 경로입니다",

@@ -163,7 +163,7 @@ func (f *Field) choices(opts ...string) *Field {
 		}
 		vals := make([]string, len(opts))
 		for i, o := range opts {
-			vals[i] = fmt.Sprintf("%q", o)
+			vals[i] = `"` + o + `"`
 		}
 		return Msgf("err.choice", strings.Join(vals, ", "), v)
 	})

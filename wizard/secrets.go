@@ -3,6 +3,7 @@ package wizard
 import (
 	"strings"
 
+	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
 )
 
@@ -43,7 +44,18 @@ func MaskSecret(s string, productKey bool) string {
 	case strings.HasPrefix(s, "enc:"):
 		return Msg("secret.encrypted")
 	case productKey:
-		return secret.MaskProductKey(strings.TrimPrefix(s, "plain:"))
+		k := strings.TrimPrefix(s, "plain:")
+		if sequence.ValidateProductKey(k) != "" {
+			// Not a whole key: mask what was typed, as typed, so that
+			// it does not look complete.
+			return strings.Map(func(r rune) rune {
+				if r == '-' {
+					return r
+				}
+				return '*'
+			}, k)
+		}
+		return secret.MaskProductKey(k)
 	}
 	return strings.Repeat("*", min(length(s), 12))
 }

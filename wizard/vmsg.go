@@ -33,10 +33,10 @@ func capturePathMsg(p string) string {
 	return Msg("err.capture-where")
 }
 
+// accountMsg says the account as it was typed, not quoted as Go does.
 func accountMsg(a string) string {
-	m := sequence.ValidateAccount(a)
-	if m == "" || english() {
-		return m
+	if sequence.ValidateAccount(a) == "" {
+		return ""
 	}
 	return Msgf("err.account", a)
 }

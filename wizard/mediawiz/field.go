@@ -1,7 +1,6 @@
 package mediawiz
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/refimage/refimage/wizard"
@@ -177,7 +176,7 @@ func (f *Field) choices(opts ...string) *Field {
 			if o == v {
 				return ""
 			}
-			vals[i] = fmt.Sprintf("%q", o)
+			vals[i] = `"` + o + `"`
 		}
 		return Msgf("err.choice", strings.Join(vals, ", "), v)
 	})

@@ -137,7 +137,7 @@ var catalogEN = map[string]string{
 
 	// Errors: what is wrong and how to fix it.
 	"err.required":         "%s is required",
-	"err.choice":           "choose one of %s (not %q)",
+	"err.choice":           "choose one of %s (not \"%s\")",
 	"err.iso-ext":          "an ISO file ends in .iso",
 	"err.dir":              "the folder %s does not exist: create it, or write somewhere else",
 	"err.is-dir":           "%s is a folder: give a file name",
@@ -161,7 +161,7 @@ var catalogEN = map[string]string{
 	"err.label-max":        "at most %d characters on %s: this has %d, remove %d",
 	"err.label-on-iso":     "an ISO",
 	"err.label-on-usb":     "USB",
-	"err.label-chars":      "a volume label has letters, digits, _ and - only (not %q)",
+	"err.label-chars":      "a volume label has letters, digits, _ and - only (not \"%s\")",
 	"err.confirm-device":   "type %s to confirm",
 
 	// Warnings.
@@ -175,7 +175,7 @@ var catalogEN = map[string]string{
 	"nav.summary":  "on the Summary, Next writes the medium",
 	"nav.written":  "the medium is written",
 	"nav.writing":  "the medium is being written",
-	"nav.fix-page": "the page %q has errors: fix it first",
+	"nav.fix-page": "the page \"%s\" has errors: fix it first",
 }
 
 var catalogs = map[wizard.Lang]map[string]string{wizard.English: catalogEN, wizard.Korean: catalogKO}

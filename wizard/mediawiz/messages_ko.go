@@ -66,8 +66,8 @@ var catalogKO = map[string]string{
 	"security.secrets.none":     "없음",
 	"security.secrets.some":     "%d개, 미디어 암호로 암호화되어 미디어에 저장",
 	"security.secrets.prompt":   "%d개, 모두 \"prompt\": 참조 컴퓨터에서 입력",
-	"security.passphrase.label": "작업 순서의 암호",
-	"security.passphrase.help":  "작업 순서의 비밀 정보는 암호로 암호화되어 있습니다. 미디어용으로 다시 암호화할 수 있도록 그 암호를 입력하십시오(또는 REFIMAGE_PASSPHRASE 설정).",
+	"security.passphrase.label": "작업 순서의 암호 문구",
+	"security.passphrase.help":  "작업 순서의 비밀 정보는 암호 문구로 암호화되어 있습니다. 미디어용으로 다시 암호화할 수 있도록 그 암호 문구를 입력하십시오(또는 REFIMAGE_PASSPHRASE 설정).",
 
 	// Boot Image.
 	"boot.winpe.label":    "Windows PE 원본",
@@ -125,7 +125,7 @@ var catalogKO = map[string]string{
 
 	// Errors: what is wrong and how to fix it.
 	"err.required":         "%s은(는) 필수입니다",
-	"err.choice":           "%s 중 하나를 선택하십시오(%q 아님)",
+	"err.choice":           "%s 중 하나를 선택하십시오(\"%s\" 아님)",
 	"err.iso-ext":          "ISO 파일은 .iso로 끝나야 합니다",
 	"err.dir":              "%s 폴더가 없습니다: 폴더를 만들거나 다른 위치에 쓰십시오",
 	"err.is-dir":           "%s은(는) 폴더입니다: 파일 이름을 지정하십시오",
@@ -139,8 +139,8 @@ var catalogKO = map[string]string{
 	"err.confirm-empty":    "확인을 위해 암호를 다시 입력하십시오",
 	"err.nopass-secrets":   "작업 순서에 \"prompt\"가 아닌 비밀 정보가 있습니다(%s): 미디어 암호로 암호화해야만 미디어에 넣을 수 있습니다. 미디어를 보호하거나, 작업 순서에서 prompt로 바꾸십시오",
 	"err.seq-env":          "%s: 환경 변수 %s이(가) 설정되지 않았습니다. 비밀 정보는 지금 미디어용으로 암호화되므로 미디어를 만들기 전에 설정하십시오",
-	"err.passphrase":       "작업 순서의 비밀 정보가 암호화되어 있습니다: 암호를 입력하십시오(또는 REFIMAGE_PASSPHRASE 설정)",
-	"err.passphrase-wrong": "이 암호로는 작업 순서의 비밀 정보를 해독할 수 없습니다",
+	"err.passphrase":       "작업 순서의 비밀 정보가 암호화되어 있습니다: 암호 문구를 입력하십시오(또는 REFIMAGE_PASSPHRASE 설정)",
+	"err.passphrase-wrong": "이 암호 문구로는 작업 순서의 비밀 정보를 해독할 수 없습니다",
 	"err.winpe-arch":       "작업 순서의 부팅 이미지는 %s이지만 이 Windows PE는 %s입니다: %[1]s 원본을 사용하십시오",
 	"err.content":          "작업 순서를 수정하거나, 위에서 빠진 변수를 미디어 변수로 지정하십시오:%s",
 	"err.var-line":         "%d행: ",
@@ -149,7 +149,7 @@ var catalogKO = map[string]string{
 	"err.label-max":        "최대 %d자(%s): 현재 %d자이므로 %d자를 지우십시오",
 	"err.label-on-iso":     "ISO",
 	"err.label-on-usb":     "USB",
-	"err.label-chars":      "볼륨 레이블에는 문자, 숫자, _ 및 -만 쓸 수 있습니다(%q 아님)",
+	"err.label-chars":      "볼륨 레이블에는 문자, 숫자, _ 및 -만 쓸 수 있습니다(\"%s\" 아님)",
 	"err.confirm-device":   "확인하려면 %s을(를) 입력하십시오",
 
 	// Warnings.
@@ -163,5 +163,5 @@ var catalogKO = map[string]string{
 	"nav.summary":  "요약에서 다음을 누르면 미디어를 씁니다",
 	"nav.written":  "미디어를 썼습니다",
 	"nav.writing":  "미디어를 쓰는 중입니다",
-	"nav.fix-page": "%q 페이지에 오류가 있습니다: 먼저 수정하십시오",
+	"nav.fix-page": "\"%s\" 페이지에 오류가 있습니다: 먼저 수정하십시오",
 }

@@ -1,0 +1,120 @@
+package wizard
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/refimage/refimage/engine/sequence"
+)
+
+// Issue 15: an invalid product key was displayed masked as if complete
+// (*****-*****-*****-*****-12345). What was typed is masked as typed; a
+// whole key shows only its last group.
+func TestMaskProductKeyAsTyped(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"ABCDE-12345", "*****-*****"},
+		{"ABC", "***"},
+		{"plain:ABCDE-1234", "*****-****"},
+		{"ABCDE-FGHIJ-KLMNO-PQRST-12345", "*****-*****-*****-*****-12345"},
+	} {
+		if got := MaskSecret(c.in, true); got != c.want {
+			t.Errorf("MaskSecret(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// Issue 15: errors quoted values with Go syntax ("CORP\\svc join"); they
+// show them as typed, in English and Korean.
+func TestErrorsQuoteAsTyped(t *testing.T) {
+	for _, l := range Langs() {
+		old := CurrentLang()
+		SetLang(l)
+		m := accountMsg(`CORP\svc join`)
+		SetLang(old)
+		if !strings.Contains(m, `"CORP\svc join"`) || strings.Contains(m, `\\`) {
+			t.Errorf("%s: %q", l, m)
+		}
+	}
+	for _, cat := range []map[string]string{catalogs[English], catalogs[Korean]} {
+		for k, v := range cat {
+			if strings.Contains(v, "%q") {
+				t.Errorf("%s quotes with %%q: %q", k, v)
+			}
+		}
+	}
+}
+
+// stepShape lists a sequence's items: kind, type, name, condition,
+// disabled, in order.
+func stepShape(s *sequence.Sequence) []string {
+	var out []string
+	s.Walk(func(it *sequence.Item, parents []*sequence.Item) bool {
+		out = append(out, fmt.Sprintf("%d %s %q if %q off=%v", len(parents), it.Type, it.Name, it.Condition, it.Disabled))
+		return true
+	})
+	return out
+}
+
+// Issue 15: "Open an existing sequence" added a step the file did not
+// have (offline-build.toml gained a Prepare Windows for Capture step).
+// Every example and every answers output, opened and walked through
+// every page with Next, is written back with the same steps.
+func TestOpenKeepsSteps(t *testing.T) {
+	files, _ := filepath.Glob("../docs/examples/*.toml")
+	// The answers outputs: the sequences the wizard writes from the
+	// answers files of testdata.
+	dir := t.TempDir()
+	for _, a := range []string{"build.answers.toml", "custom.answers.toml"} {
+		w := fromAnswers(t, a)
+		seq, err := w.Sequence()
+		if err != nil {
+			t.Fatalf("%s: %v", a, err)
+		}
+		out := filepath.Join(dir, strings.TrimSuffix(a, ".answers.toml")+".toml")
+		if err := sequence.Save(out, seq, sequence.SaveOptions{AllowPlaintext: true}); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, out)
+	}
+	if len(files) < 4 {
+		t.Fatalf("only %d files", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			orig, probs := sequence.Load(f)
+			if orig == nil || len(probs.Errors()) > 0 {
+				t.Fatalf("%v", probs)
+			}
+			w := newTest(t)
+			w.A.Flow = FlowOpen
+			w.A.OpenPath = f
+			for w.CurrentID() != PageSummary {
+				if err := w.Next(); err != nil {
+					t.Fatalf("Next on %s: %v %v", w.CurrentID(), err, w.PageErrors(w.CurrentID()))
+				}
+			}
+			got, err := w.Sequence()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := strings.Join(stepShape(orig), "\n"), strings.Join(stepShape(got), "\n"); a != b {
+				t.Errorf("the steps changed:\nfile:\n%s\nwritten:\n%s", a, b)
+			}
+		})
+	}
+}
+
+// Issue 15: in Korean the passphrase and the passwords shared one word
+// (암호), making the sealing message ambiguous. Every message about the
+// passphrase says 암호 문구.
+func TestKoreanPassphraseTerm(t *testing.T) {
+	for k, en := range catalogEN {
+		if strings.Contains(strings.ToLower(en), "passphrase") && !strings.Contains(en, "REFIMAGE_PASSPHRASE") || strings.Contains(k, "passphrase") {
+			if ko := catalogKO[k]; !strings.Contains(ko, "암호 문구") {
+				t.Errorf("%s: %q does not say 암호 문구", k, ko)
+			}
+		}
+	}
+}
