@@ -156,8 +156,41 @@ func swmPattern(first string) string {
 	return strings.TrimSuffix(first, ext) + "*" + ext
 }
 
-// argQuote quotes an argument that holds a space or a tab.
+// argQuote quotes an argument of a Windows command line so that
+// CommandLineToArgvW and the C runtime (DISM, robocopy, net, ccmsetup)
+// split it back to s: an argument with a space, a tab or a quote is
+// quoted, a quote inside is written \", and backslashes that end up
+// before a quote — the closing one included — are doubled. Without the
+// doubling "C:\Ref Drivers\" reached the program as C:\Ref Drivers" and
+// swallowed the next argument (found by the Wine lane). "" stays "".
 func argQuote(s string) string {
+	if !strings.ContainsAny(s, " \t\"") {
+		return s
+	}
+	var b strings.Builder
+	b.WriteByte('"')
+	slashes := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			slashes++
+			continue
+		case '"':
+			b.WriteString(strings.Repeat(`\`, 2*slashes+1))
+		default:
+			b.WriteString(strings.Repeat(`\`, slashes))
+		}
+		slashes = 0
+		b.WriteByte(s[i])
+	}
+	b.WriteString(strings.Repeat(`\`, 2*slashes))
+	b.WriteByte('"')
+	return b.String()
+}
+
+// iniQuote quotes a WimScript.ini entry that holds a space or a tab
+// (an INI line, not a command line: no escapes).
+func iniQuote(s string) string {
 	if strings.ContainsAny(s, " \t") {
 		return `"` + s + `"`
 	}

@@ -83,7 +83,7 @@ func captureConfigINI() string {
 	var b strings.Builder
 	b.WriteString("[ExclusionList]\r\n")
 	for _, e := range captureExclusions() {
-		b.WriteString(argQuote(e) + "\r\n")
+		b.WriteString(iniQuote(e) + "\r\n")
 	}
 	return b.String()
 }
@@ -173,8 +173,10 @@ func (captureOSImage) Run(ctx context.Context, sc *StepContext) (int64, error) {
 		}
 		if pw == "" {
 			pw = `""`
-		} else if strings.ContainsAny(pw, " \t\"") {
-			pw = `"` + strings.ReplaceAll(pw, `"`, `""`) + `"`
+		} else if q := argQuote(pw); q != pw {
+			// The quoted form is a secret too: the log must not show it.
+			sc.r.red.Add(q, false)
+			pw = q
 		}
 		line := fmt.Sprintf(`net.exe use %s /user:%s %s`, share, argQuote(p.Account), pw)
 		sc.Log("Connecting to %s as %s", share, p.Account)
