@@ -113,6 +113,21 @@ func (b BootFile) Describe() string {
 	return fmt.Sprintf("%s: not signed", b.Path)
 }
 
+// Short is a line for a screen: the file, its CA, and what that means.
+func (b BootFile) Short() string {
+	switch b.Status {
+	case Signed2023:
+		return fmt.Sprintf("%s: %s", b.Path, strings.Join(b.CA, ", "))
+	case Signed2011Only:
+		return fmt.Sprintf("%s: %s only; updated PCs refuse it, use 2023-signed boot files", b.Path, strings.Join(b.CA, ", "))
+	case SignedOther:
+		return fmt.Sprintf("%s: %s (not a Windows boot CA)", b.Path, strings.Join(b.CA, ", "))
+	case BadSignature:
+		return fmt.Sprintf("%s: the signature does not match the file", b.Path)
+	}
+	return fmt.Sprintf("%s: not signed", b.Path)
+}
+
 // Warning says what is wrong with the file for Secure Boot, or "".
 func (b BootFile) Warning() string {
 	switch b.Status {

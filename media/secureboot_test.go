@@ -65,6 +65,11 @@ func TestBootFileSigning(t *testing.T) {
 				if f.Status != tc.status[i] || strings.Join(f.CA, ",") != strings.Join(tc.ca[i], ",") {
 					t.Errorf("%s: status %s CA %v, want %s %v", f.Path, f.Status, f.CA, tc.status[i], tc.ca[i])
 				}
+				short := f.Short()
+				if !strings.HasPrefix(short, f.Path+": ") || (len(tc.ca[i]) > 0 && !strings.Contains(short, tc.ca[i][0])) ||
+					(f.Status == Unsigned && !strings.Contains(short, "not signed")) || (f.Status == Signed2011Only && !strings.Contains(short, "2023-signed")) {
+					t.Errorf("Short: %q", short)
+				}
 				if w := f.Warning(); w != "" {
 					warned = true
 					if f.Status == Signed2011Only && (!strings.Contains(w, "CVE-2023-24932") || !strings.Contains(w, testsign.CA2023) || !strings.Contains(w, "/bootex")) {

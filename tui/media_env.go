@@ -61,6 +61,17 @@ func DefaultMediaEnv() *mediawiz.Env {
 			}
 			return s.Arch, nil
 		},
+		BootSigning: func(winpe, fwfiles string) []string {
+			s, err := media.FindSource(winpe, fwfiles)
+			if err != nil {
+				return nil
+			}
+			var lines []string
+			for _, f := range media.CheckBootFiles(s) {
+				lines = append(lines, f.Short())
+			}
+			return lines
+		},
 		Exe:     media.FindExe,
 		Content: mediaContent,
 		Prestart: func(c string) error {

@@ -43,6 +43,9 @@ type Env struct {
 	// Source checks a WinPE source (copype's folder, or a media folder
 	// with fwfiles) and returns the boot image's architecture.
 	Source func(winpe, fwfiles string) (arch string, err error)
+	// BootSigning says, one line per boot manager of the source, which
+	// CA signed it for Secure Boot (nil: not shown).
+	BootSigning func(winpe, fwfiles string) []string
 	// Exe finds refimage.exe for arch: the given path, or the default.
 	Exe func(given, arch string) (string, error)
 	// Content lists the content a stand-alone medium carries for the
@@ -134,6 +137,7 @@ type Wizard struct {
 
 	contents map[string]contentResult
 	sources  map[string]sourceResult
+	signing  map[string][]string
 	exes     map[string]exeResult
 
 	passChecked string // the passphrase that decrypted the secrets
@@ -420,6 +424,24 @@ func (w *Wizard) source() sourceResult {
 	return r
 }
 
+// BootSigning is who signed the source's boot managers, a line each
+// ("" until the source is complete, or when the environment cannot tell).
+func (w *Wizard) BootSigning() string {
+	if w.env.BootSigning == nil || w.Arch() == "" {
+		return ""
+	}
+	key := w.A.WinPE + "\x00" + w.A.FWFiles
+	lines, ok := w.signing[key]
+	if !ok {
+		lines = w.env.BootSigning(w.A.WinPE, w.A.FWFiles)
+		if w.signing == nil {
+			w.signing = map[string][]string{}
+		}
+		w.signing[key] = lines
+	}
+	return strings.Join(lines, "\n")
+}
+
 // Content is what a stand-alone medium would carry: the number of
 // content references and what is missing (remembered per variables).
 func (w *Wizard) Content() (refs int, missing []string) {
@@ -439,6 +461,7 @@ func (w *Wizard) Content() (refs int, missing []string) {
 // (after the user fixed the folder).
 func (w *Wizard) RecheckSource() {
 	w.sources = map[string]sourceResult{}
+	w.signing = nil
 	w.exes = map[string]exeResult{}
 	w.contents = map[string]contentResult{}
 }

@@ -87,6 +87,7 @@ var catalogEN = map[string]string{
 	"boot.arch.label":     "Boot image",
 	"boot.arch.text":      "%s (from its EFI boot loader)",
 	"boot.arch.unknown":   "unknown until the source is complete",
+	"boot.signing.label":  "Secure Boot",
 	"boot.fwfiles.label":  "Firmware files folder",
 	"boot.fwfiles.help":   "Optional: the folder with etfsboot.com and efisys.bin. Empty: fwfiles\\ inside the source.",
 	"boot.exe.label":      "refimage.exe",

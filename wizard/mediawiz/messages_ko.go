@@ -75,6 +75,7 @@ var catalogKO = map[string]string{
 	"boot.arch.label":     "부팅 이미지",
 	"boot.arch.text":      "%s (EFI 부팅 로더에서 확인)",
 	"boot.arch.unknown":   "원본이 완성될 때까지 알 수 없음",
+	"boot.signing.label":  "보안 부팅",
 	"boot.fwfiles.label":  "펌웨어 파일 폴더",
 	"boot.fwfiles.help":   "선택 사항: etfsboot.com 및 efisys.bin이 있는 폴더입니다. 비워 두면 원본 안의 fwfiles\\를 사용합니다.",
 	"boot.exe.label":      "refimage.exe",

@@ -272,6 +272,8 @@ func init() {
 		}
 		return Msg("boot.arch.unknown")
 	})
+	signing := note("boot", "signing", func(w *Wizard) string { return w.BootSigning() }).
+		when(func(w *Wizard) bool { return w.BootSigning() != "" })
 	fw := strField("boot", "fwfiles", wizard.KindText, func(a *Answers) *string { return &a.FWFiles })
 	exe := strField("boot", "exe", wizard.KindText, func(a *Answers) *string { return &a.Exe })
 	exe.rule(func(w *Wizard) string {
@@ -287,7 +289,7 @@ func init() {
 		p, err := w.ExePath()
 		return err == nil && p != "" && w.A.Exe == ""
 	})
-	register(&Page{ID: PageBoot, Key: "boot", Fields: []*Field{winpe, arch, fw, exe, used}})
+	register(&Page{ID: PageBoot, Key: "boot", Fields: []*Field{winpe, arch, signing, fw, exe, used}})
 
 	// Customization.
 	vars := &Field{ID: "custom.variables", Key: "variables", Kind: KindList,
