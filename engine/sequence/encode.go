@@ -300,6 +300,12 @@ func tomlValue(v any) string {
 func QuoteTOML(s string) string { return tomlString(s) }
 
 func tomlString(s string) string {
+	if multiLineOK(s) {
+		// Several lines (a foreign step's XML): a multi-line literal
+		// string, written as it is. TOML drops the newline right after
+		// the opening quotes.
+		return "'''\n" + s + "'''"
+	}
 	literalOK := strings.ContainsAny(s, `\"`) && !strings.ContainsAny(s, "'\n\r\t\x7f") && !hasControl(s)
 	if literalOK {
 		return "'" + s + "'"
@@ -328,6 +334,21 @@ func tomlString(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// multiLineOK reports whether s has several lines and can be a
+// multi-line literal string: no ''', no trailing ', no carriage return or
+// control character other than a newline or a tab.
+func multiLineOK(s string) bool {
+	if !strings.Contains(s, "\n") || strings.Contains(s, "'''") || strings.HasSuffix(s, "'") {
+		return false
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func hasControl(s string) bool {

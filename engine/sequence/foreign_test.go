@@ -72,3 +72,26 @@ func TestForeignStepBroken(t *testing.T) {
 		t.Errorf("errors: %s", got)
 	}
 }
+
+// Strings of several lines are written as multi-line literal strings and
+// read back unchanged; those that cannot be fall back to escapes.
+func TestMultiLineStrings(t *testing.T) {
+	for _, v := range []string{"a\nb", "\nstarts with a newline\n", "tab\there\nand 'quotes' \"too\" \\ back", "ends with '\nquote'", "has ''' in it\nx", "cr\r\nlf", "plain"} {
+		s := &Sequence{Version: FormatVersion, Name: "M", Kind: KindCustom, Description: v}
+		out, err := Marshal(s, SaveOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, probs := Decode("m.toml", out)
+		if back == nil || back.Description != v {
+			t.Errorf("%q: came back %q (%v)\n%s", v, back.Description, probs, out)
+			continue
+		}
+		if again, _ := Marshal(back, SaveOptions{}); !bytes.Equal(again, out) {
+			t.Errorf("%q: not deterministic", v)
+		}
+		if multi := bytes.Contains(out, []byte("= '''")); multi != (strings.Contains(v, "\n") && !strings.Contains(v, "'''") && !strings.HasSuffix(v, "'") && !strings.Contains(v, "\r")) {
+			t.Errorf("%q: multi-line form %v:\n%s", v, multi, out)
+		}
+	}
+}
