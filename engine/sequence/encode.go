@@ -337,7 +337,8 @@ func tomlString(s string) string {
 }
 
 // multiLineOK reports whether s has several lines and can be a
-// multi-line literal string: no ”', no trailing ', no carriage return or
+// multi-line literal string: no three single quotes in a row, no single
+// quote at the end, no carriage return or
 // control character other than a newline or a tab.
 func multiLineOK(s string) bool {
 	if !strings.Contains(s, "\n") || strings.Contains(s, "'''") || strings.HasSuffix(s, "'") {
