@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -356,5 +357,77 @@ func TestLiveRunUnderWine(t *testing.T) {
 	sp := lines(got, "sysprep")
 	if want := goldenRuns(t, "engine/testdata/prepare-windows-for-capture/commands.txt"); len(sp) != 1 || !strings.HasPrefix(strings.ToLower(want[len(want)-1]), strings.ToLower(sp[0])) {
 		t.Errorf("sysprep: %q, golden %q", sp, want)
+	}
+}
+
+// TestKillAndLockUnderWine: while refimage.exe runs a command, a second
+// run on the same state folder is refused (LockFileEx); when the first
+// is killed outright, the job object ends the command and its child
+// (JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE), and --resume takes the folder
+// over and runs the interrupted step again.
+func TestKillAndLockUnderWine(t *testing.T) {
+	l := getLane(t)
+	installStandins(t, l)
+	sd := t.TempDir()
+	script := func(rules ...rule) {
+		b, _ := json.Marshal(rules)
+		writeFile(t, filepath.Join(sd, "script.json"), b)
+	}
+	script(rule{Tool: "slow", SleepMS: 600000, Child: true})
+	_, cWin := l.cdrive(t, "kill state")
+	env := append(append([]string{}, l.env...), "REFIMAGE_STANDIN_DIR="+zpath(sd), "NO_COLOR=1",
+		"WINEDLLOVERRIDES=mscoree,mshtml=;"+strings.Join(nativeTools(), ",")+"=n")
+	seq := zpath(repo("internal/wine/testdata/kill.toml"))
+
+	outf, err := os.Create(filepath.Join(t.TempDir(), "first.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer outf.Close()
+	first := exec.Command(l.wine, l.exe, "run", seq, "--plain", "--state", cWin)
+	first.Env, first.Stdout, first.Stderr = env, outf, outf
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { first.Wait(); close(done) }()
+	defer func() {
+		first.Process.Kill()
+		<-done
+	}()
+	var beats []string
+	for deadline := time.Now().Add(60 * time.Second); len(beats) < 2; time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b, _ := os.ReadFile(outf.Name())
+			t.Fatalf("the slow tool and its child did not start:\n%s", b)
+		}
+		beats, _ = filepath.Glob(filepath.Join(sd, "heartbeat-*"))
+	}
+
+	second := l.win(t, "", []string{"REFIMAGE_STANDIN_DIR=" + zpath(sd), "NO_COLOR=1"}, "run", "--resume", "--plain", "--state", cWin)
+	if second.code == 0 || !strings.Contains(second.stderr, "in use by another refimage run") {
+		t.Errorf("a second run on a locked state folder: want a refusal\n%s", second)
+	}
+
+	first.Process.Kill() // SIGKILL of the process Wine runs refimage.exe in
+	<-done
+	time.Sleep(2 * time.Second)
+	stamp := map[string]string{}
+	for _, hb := range beats {
+		b, _ := os.ReadFile(hb)
+		stamp[hb] = string(b)
+	}
+	time.Sleep(time.Second)
+	for _, hb := range beats {
+		if b, _ := os.ReadFile(hb); string(b) != stamp[hb] {
+			t.Errorf("%s still beats after refimage.exe was killed: the job object did not end the tree", filepath.Base(hb))
+		}
+	}
+
+	script(rule{Tool: "slow", Exit: 0})
+	r := l.win(t, "", []string{"REFIMAGE_STANDIN_DIR=" + zpath(sd), "NO_COLOR=1", "WINEDLLOVERRIDES=mscoree,mshtml=;" + strings.Join(nativeTools(), ",") + "=n"},
+		"run", "--resume", "--plain", "--state", cWin)
+	if r.code != 0 || !strings.Contains(r.stderr, "Slow: succeeded") {
+		t.Errorf("--resume after the kill:\n%s", r)
 	}
 }
