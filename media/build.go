@@ -60,7 +60,11 @@ type Options struct {
 	// USBLayout is the USB image's partitioning: usb.LayoutMBR (the
 	// default) or usb.LayoutGPT.
 	USBLayout usb.Layout
-	Label     string
+	// DiskSize is the size of the disk a USB image is for (--device):
+	// the layout covers the whole disk while the image file holds only
+	// its head (usb.Options.DiskSize). 0: the image is the whole disk.
+	DiskSize int64
+	Label    string
 	// Password is the media password; every secret on the medium is
 	// encrypted with a key derived from it. Empty: no password, and then
 	// the sequence may hold no secret other than "prompt".
@@ -475,7 +479,7 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 				res.Files++
 			}
 		}
-		err = usb.WriteImage(ctx, opt.USBImage, files, usb.Options{Label: label, Layout: opt.USBLayout, Progress: writeProgress})
+		err = usb.WriteImage(ctx, opt.USBImage, files, usb.Options{Label: label, Layout: opt.USBLayout, DiskSize: opt.DiskSize, Progress: writeProgress})
 	}
 	if err != nil {
 		return nil, err

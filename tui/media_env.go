@@ -234,6 +234,15 @@ func runMediaJob(ctx context.Context, job mediaJob, hooks MediaHooks, prog *medi
 		opt.USBImage = tmp + string(os.PathSeparator) + "medium.img"
 		opt.WorkDir = tmp
 	}
+	if job.device != "" {
+		// Laid out for the whole stick; the check after the build
+		// refuses a disk whose size changed meanwhile.
+		d, err := hooks.Inspect(job.device)
+		if err != nil {
+			return mediaDoneMsg{err: err}
+		}
+		opt.DiskSize = d.Size
+	}
 	res, err := hooks.Build(ctx, opt)
 	if err != nil || job.device == "" {
 		return mediaDoneMsg{res: res, err: err}
@@ -245,6 +254,9 @@ func runMediaJob(ctx context.Context, job mediaJob, hooks MediaHooks, prog *medi
 	}
 	if d.Refusal != "" {
 		return mediaDoneMsg{err: errors.New(d.Refusal)}
+	}
+	if d.Size != opt.DiskSize {
+		return mediaDoneMsg{err: fmt.Errorf(mtx("env.changed"), d.Path, opt.DiskSize, d.Size)}
 	}
 	if info, err := os.Stat(opt.USBImage); err == nil && info.Size() > d.Size {
 		return mediaDoneMsg{err: fmt.Errorf(mtx("env.too-small"), mediawiz.HumanSize(info.Size()), d.Path, mediawiz.HumanSize(d.Size))}

@@ -139,7 +139,7 @@ func TestMediaFlowDevice(t *testing.T) {
 	src, exe := fakeCopype(t)
 	dev := filepath.Join(t.TempDir(), "sdb")
 	putFile(t, dev, nil)
-	disk := mediawiz.Disk{Path: dev, Model: "SanDisk Ultra", Size: 16e9, Partitions: []string{dev + "1"}}
+	disk := mediawiz.Disk{Path: dev, Model: "SanDisk Ultra", Size: 200 << 20, Partitions: []string{dev + "1"}}
 	env := DefaultMediaEnv()
 	env.Disks = fakeMediaDisks{[]mediawiz.Disk{testDisks[0], disk}}
 	inspected := 0
@@ -162,7 +162,7 @@ func TestMediaFlowDevice(t *testing.T) {
 	f.see("Next time you can run this directly").keys(tea.KeyEnter)
 	m := mediaDone(f)
 	res := m.Result()
-	if res.Cancelled || res.Written != dev || inspected != 1 {
+	if res.Cancelled || res.Written != dev || inspected != 2 { // before the build (its size) and right before writing
 		t.Fatalf("result %+v, inspected %d", res, inspected)
 	}
 	if !strings.Contains(res.Command, " --device "+dev+" --label REF_USB") || strings.Contains(res.Command, "--password") {

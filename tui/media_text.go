@@ -56,6 +56,7 @@ var mediaTextEN = map[string]string{
 	"env.not-file":  "%s: %s = %s is not a file",
 	"env.pass":      "the sequence holds encrypted secrets: type the passphrase on the Security page (or set %s)",
 	"env.too-small": "the medium needs %s but %s holds %s",
+	"env.changed":   "%s changed while the medium was built (%d bytes, now %d); nothing was written",
 
 	// Accessible mode (media_plain.go); the rest is shared with the
 	// wizard's (answers.* in wizard_text.go).
@@ -119,6 +120,7 @@ var mediaTextKO = map[string]string{
 	"env.not-file":  "%s: %s = %s은(는) 파일이 아닙니다",
 	"env.pass":      "작업 순서에 암호화된 비밀 정보가 있습니다: 보안 페이지에서 암호 문구를 입력하십시오(또는 %s 설정)",
 	"env.too-small": "미디어에 %s이(가) 필요하지만 %s의 크기는 %s입니다",
+	"env.changed":   "미디어를 만드는 동안 %s이(가) 바뀌었습니다(%d바이트에서 %d바이트로). 아무것도 쓰지 않았습니다",
 
 	"answers.vars":    "한 줄에 NAME=value 하나씩 입력하고 마지막에 빈 줄을 입력하십시오. -만 입력하면 변수가 없습니다. 첫 줄을 비우면 목록을 유지합니다.",
 	"answers.write":   "지금 미디어를 쓸까요? 쓰려면 y, 취소하려면 n을 입력하십시오",

@@ -262,6 +262,8 @@ func runMedia(env *cmdEnv, args []string) error {
 		}
 		defer os.RemoveAll(tmp)
 		opt.USBImage = filepath.Join(tmp, "medium.img")
+		// Laid out for the whole stick: the partition runs to its end.
+		opt.DiskSize = dev.Size
 	}
 	res, err := media.Build(ctx, opt)
 	if err != nil {
@@ -269,7 +271,7 @@ func runMedia(env *cmdEnv, args []string) error {
 			return errCancelled
 		}
 		var ie *media.InputError
-		if errors.As(err, &ie) {
+		if errors.As(err, &ie) || errors.Is(err, usb.ErrTooSmall) {
 			return usageErrorf("%v", err)
 		}
 		return failedf("%v", err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -49,9 +50,11 @@ func TestMediaDeviceDismounts(t *testing.T) {
 	src, exe := fakeWinPE(t)
 	seq := "../../docs/examples/custom-capture.toml"
 	disk := filepath.Join(t.TempDir(), "PhysicalDrive2")
+	const size = 200 << 20
 	put(t, disk, nil)
+	os.Truncate(disk, size)
 	fake := &fakeDisks{dev: &usb.Device{
-		Path: disk, Model: "SanDisk Ultra", Size: 32e9, Removable: true, USB: true,
+		Path: disk, Model: "SanDisk Ultra", Size: size, Removable: true, USB: true,
 		Partitions: []string{"partition 1 (FAT32, 32.0 GB)"}, Mounted: []string{`E:\`}, Dismount: true,
 	}}
 	withDisks(t, fake)
@@ -68,6 +71,10 @@ func TestMediaDeviceDismounts(t *testing.T) {
 	b, _ := os.ReadFile(disk)
 	if len(b) < 1<<20 || b[446+4] != 0x0C || b[510] != 0x55 {
 		t.Errorf("the disk holds no MBR medium with a FAT32 partition (%d bytes)", len(b))
+	}
+	// The partition covers the whole stick, not just the image's size.
+	if n := len(b); n != size || binary.LittleEndian.Uint32(b[446+8:])+binary.LittleEndian.Uint32(b[446+12:]) != size/512 {
+		t.Errorf("the partition does not end at the disk's end (%d bytes)", n)
 	}
 }
 

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -441,12 +443,106 @@ func WriteDevice(ctx context.Context, dev, image string, progress func(phase str
 	if err != nil {
 		return err
 	}
+	tailOff, tail, err := deviceTail(in, info.Size())
+	if err != nil {
+		return fmt.Errorf("%s: %w", image, err)
+	}
 	o, err := openDevice(dev)
 	if err != nil {
 		return fmt.Errorf("open %s for writing: %w", dev, err)
 	}
 	defer o.release()
-	return copyVerify(ctx, dev, o, in, info.Size(), progress)
+	if err := copyVerify(ctx, dev, o, in, info.Size(), progress); err != nil {
+		return err
+	}
+	return writeTail(ctx, dev, o, tailOff, tail)
+}
+
+// deviceTail is what an image laid out for a larger disk (Options.DiskSize)
+// needs at that disk's end, and where: the backup GPT (entries, then the
+// header in the last sector) rebuilt from the primary, or, for an MBR,
+// zeros over the last 33 sectors, where a stale backup GPT of the stick's
+// earlier life would lie. nil when the image covers its whole disk.
+func deviceTail(img io.ReaderAt, size int64) (int64, []byte, error) {
+	head := make([]byte, 34*sector)
+	n, _ := img.ReadAt(head, 0)
+	head = head[:n]
+	if len(head) < 2*sector || head[510] != 0x55 || head[511] != 0xAA {
+		return 0, nil, nil
+	}
+	le32 := func(b []byte) uint64 { return uint64(binary.LittleEndian.Uint32(b)) }
+	le64 := binary.LittleEndian.Uint64
+	if head[446+4] == 0xEE && string(head[sector:sector+8]) == "EFI PART" {
+		hdr := head[sector : 2*sector]
+		hdrSize := le32(hdr[12:])
+		alt, entriesLBA := le64(hdr[32:]), le64(hdr[72:])
+		count, entrySize := le32(hdr[80:]), le32(hdr[84:])
+		if int64(alt+1)*sector <= size {
+			return 0, nil, nil
+		}
+		arr := (count*entrySize + sector - 1) / sector
+		if hdrSize < 92 || hdrSize > sector || entriesLBA != 2 || entrySize < 128 || count*entrySize > 1<<20 || alt <= 2*arr+2 {
+			return 0, nil, errors.New("the image's GPT header is not one refimage writes")
+		}
+		tail := make([]byte, (arr+1)*sector)
+		if _, err := img.ReadAt(tail[:arr*sector], int64(entriesLBA)*sector); err != nil {
+			return 0, nil, fmt.Errorf("read the GPT entries: %w", err)
+		}
+		b := tail[arr*sector:]
+		copy(b, hdr[:hdrSize])
+		binary.LittleEndian.PutUint64(b[24:], alt)     // MyLBA
+		binary.LittleEndian.PutUint64(b[32:], 1)       // AlternateLBA
+		binary.LittleEndian.PutUint64(b[72:], alt-arr) // PartitionEntryLBA
+		binary.LittleEndian.PutUint32(b[16:], 0)
+		binary.LittleEndian.PutUint32(b[16:], crc32.ChecksumIEEE(b[:hdrSize]))
+		return int64(alt-arr) * sector, tail, nil
+	}
+	end := le32(head[446+8:]) + le32(head[446+12:]) // first + count of partition 1
+	if int64(end)*sector <= size || end < 2*(gptTailLBAs+1) {
+		return 0, nil, nil
+	}
+	return int64(end-gptTailLBAs) * sector, make([]byte, gptTailLBAs*sector), nil
+}
+
+// writeTail writes tail at off (aligned to the device's sector size by
+// zeros in front, which fall in the partition's free end), syncs and
+// reads it back.
+func writeTail(ctx context.Context, dev string, o *openedDevice, off int64, tail []byte) error {
+	if tail == nil {
+		return nil
+	}
+	fail := func(err error) error { return fmt.Errorf("%s: the end of the disk: %w (%w)", dev, err, ErrRewrite) }
+	if err := ctx.Err(); err != nil {
+		return fail(err)
+	}
+	align := int64(max(o.align, 1))
+	pad := off % align
+	buf := alignedBuffer(int(pad)+len(tail)+int(align), max(int(align), 4096))
+	buf = buf[:int(pad)+len(tail)]
+	copy(buf[pad:], tail)
+	if r := int64(len(buf)) % align; r != 0 {
+		return fail(fmt.Errorf("the disk's size is not a multiple of its %d-byte sectors", align))
+	}
+	if _, err := o.file.Seek(off-pad, io.SeekStart); err != nil {
+		return fail(err)
+	}
+	if _, err := o.file.Write(buf); err != nil {
+		return fail(err)
+	}
+	if err := o.file.Sync(); err != nil {
+		return fail(err)
+	}
+	if _, err := o.file.Seek(off-pad, io.SeekStart); err != nil {
+		return fail(err)
+	}
+	got := alignedBuffer(len(buf), max(int(align), 4096))
+	if _, err := io.ReadFull(o.file, got); err != nil {
+		return fail(fmt.Errorf("read back: %w", err))
+	}
+	if !bytes.Equal(got[pad:], tail) {
+		return fail(errors.New("what was read back differs from what was written"))
+	}
+	return nil
 }
 
 // devFile is an opened device as the shared loop uses it.

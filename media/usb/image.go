@@ -16,6 +16,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -83,6 +84,13 @@ type Options struct {
 	Layout Layout
 	// Size of the whole image in bytes; 0 computes one that fits the files.
 	Size int64
+	// DiskSize, when not 0, is the size of the disk the image is for
+	// (--device): the partition table and the file system are laid out
+	// for the whole disk, partition to the end, but the file holds only
+	// the part that carries data (the head). WriteDevice writes the head
+	// and, at the disk's end, the backup GPT it rebuilds from the primary
+	// (GPT) or zeros over a stale one (MBR).
+	DiskSize int64
 	// Progress is called with bytes copied so far and the total.
 	Progress func(done, total int64)
 }
@@ -228,6 +236,12 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 	if size == 0 {
 		size = SizeFor(total, len(ents))
 	}
+	if opt.DiskSize > 0 {
+		size = opt.DiskSize &^ (sector - 1)
+		if need := SizeFor(total, len(ents)); size < need {
+			return fmt.Errorf("the medium needs %d MB but the disk holds %d MB (%w)", need/1e6, size/1e6, ErrTooSmall)
+		}
+	}
 	first, last := partitionBounds(layoutKind, size)
 	if last <= first || int64(last-first+1)*sector < minPartition {
 		return fmt.Errorf("an image of %d bytes is too small: FAT32 needs at least %d MiB", size, minPartition>>20)
@@ -250,12 +264,21 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 			os.Remove(tmp)
 		}
 	}()
-	if err := writePartitionTable(tmp, layoutKind, size, first, last); err != nil {
+	head := int64(0) // DiskSize: where the file ends
+	if opt.DiskSize > 0 {
+		err = writeDiskPartitionTable(tmp, layoutKind, size, first, last)
+	} else {
+		err = writePartitionTable(tmp, layoutKind, size, first, last)
+	}
+	if err != nil {
 		return err
 	}
 	layout, err := planFAT(ents, last-first+1, label, uint32(first))
 	if err != nil {
 		return err
+	}
+	if opt.DiskSize > 0 {
+		head = layout.end(int64(first) * sector)
 	}
 	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
 	if err != nil {
@@ -269,6 +292,10 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 			opt.Progress(done, total)
 		}
 	})
+	if err == nil && head > 0 {
+		// Everything the file system uses, free clusters excepted.
+		err = f.Truncate(head)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -382,4 +409,61 @@ func chs(lba uint64) []byte {
 		c, h, s = 1023, 254, 63
 	}
 	return []byte{byte(h), byte(s) | byte(c>>8)<<6, byte(c)}
+}
+
+// ErrTooSmall is wrapped when the media do not fit the disk.
+var ErrTooSmall = errors.New("the disk is too small")
+
+// end is the offset just past the last allocated cluster of the file
+// system that starts at offset start: what a disk must receive.
+func (l *fatLayout) end(start int64) int64 {
+	data := int64(fatReserved+fatCount*l.fatSectors) * sector
+	return start + data + int64(l.nextFree-2)*int64(l.sectorsPerCluster)*sector
+}
+
+// writeDiskPartitionTable writes the partition table of a disk of size
+// bytes into a new file at p without making the file that large: only
+// what lies in the first MiB is kept (the MBR, or the protective MBR,
+// primary GPT header and entries); the backup GPT is rebuilt from the
+// primary by WriteDevice.
+func writeDiskPartitionTable(p string, l Layout, size int64, first, last uint64) error {
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", p, err)
+	}
+	defer f.Close()
+	if l != LayoutGPT {
+		if last >= 1<<32 {
+			return fmt.Errorf("an MBR describes at most 2 TiB; this disk has %d bytes (use --usb-layout gpt)", size)
+		}
+		_, err = f.WriteAt(mbrSector(first, last), 0)
+		return err
+	}
+	table := &gpt.Table{
+		ProtectiveMBR:      true,
+		LogicalSectorSize:  sector,
+		PhysicalSectorSize: sector,
+		Partitions: []*gpt.Partition{{
+			Index: 1, Start: first, End: last,
+			Type: gpt.MicrosoftBasicData, Name: "Basic data partition",
+		}},
+	}
+	if err := table.Write(headFile{f, partStartLBA * sector}, size); err != nil {
+		return fmt.Errorf("write the partition table: %w", err)
+	}
+	return f.Close()
+}
+
+// headFile drops writes at or past limit: the image file of a disk holds
+// only the disk's head.
+type headFile struct {
+	*os.File
+	limit int64
+}
+
+func (h headFile) WriteAt(b []byte, off int64) (int, error) {
+	if off >= h.limit {
+		return len(b), nil
+	}
+	return h.File.WriteAt(b, off)
 }
