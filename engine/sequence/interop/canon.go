@@ -158,6 +158,7 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 	case "action":
 	}
 	for _, c := range kids {
+		c = expandUnknownOS(c)
 		p := c.Name
 		if n.Name == "expression" {
 			p = "expression"
@@ -167,3 +168,25 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 }
 
 func quoteCanon(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
+
+// expandUnknownOS gives an operating system condition whose platforms
+// refimage does not know in the form an import gives it: the WMI queries
+// ConfigMgr runs for it (the same meaning).
+func expandUnknownOS(n *node) *node {
+	if n.Name != "osConditionGroup" {
+		return n
+	}
+	for _, g := range n.Children {
+		if _, ok := platformByName(g.attrOr("name", g.attrOr("Name", ""))); !ok {
+			e, err := osFromXML(n, "", func(string) {})
+			if err != nil {
+				return n
+			}
+			if x, err := condExprToXML(e); err == nil {
+				return x
+			}
+			return n
+		}
+	}
+	return n
+}

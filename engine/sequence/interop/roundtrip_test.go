@@ -113,3 +113,29 @@ func TestSequenceInsideAnotherElement(t *testing.T) {
 		t.Errorf("%+v", seq)
 	}
 }
+
+// A step whose condition names platforms refimage does not know stays a
+// mapped step; the condition becomes the WMI queries of the platforms.
+func TestUnknownOSPlatform(t *testing.T) {
+	x := `<sequence version="3.10"><step type="SMS_TaskSequence_SetVariableAction" name="Set A">
+<defaultVarList><variable name="VariableName">A</variable><variable name="VariableValue">1</variable></defaultVarList>
+<action>tsenv.exe "A=1"</action>
+<condition><osConditionGroup type="or">
+<osExpressionGroup name="All Windows 10 (64-bit)">
+<expression type="SMS_TaskSequence_WMIConditionExpression"><variable name="Namespace">root\cimv2</variable><variable name="Query">SELECT * FROM Win32_OperatingSystem WHERE Version like '10.0.%' AND ProductType = 1</variable></expression>
+<expression type="SMS_TaskSequence_WMIConditionExpression"><variable name="Namespace">root\cimv2</variable><variable name="Query">SELECT * FROM Win32_Processor WHERE Architecture = 9</variable></expression>
+</osExpressionGroup>
+<osExpressionGroup name="Windows 11 x64"><expression type="SMS_TaskSequence_WMIConditionExpression"><variable name="Namespace">root\cimv2</variable><variable name="Query">SELECT 1</variable></expression></osExpressionGroup>
+</osConditionGroup></condition></step></sequence>`
+	seq, rep, err := Import("os.xml", []byte(x), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Foreign) != 0 || seq.Steps[0].Type != "set-variable" || len(rep.Warnings) != 1 {
+		t.Fatalf("foreign %v, warnings %v", rep.Foreign, rep.Warnings)
+	}
+	want := `wmi("SELECT * FROM Win32_OperatingSystem WHERE Version like '10.0.%' AND ProductType = 1") and wmi("SELECT * FROM Win32_Processor WHERE Architecture = 9") or wmi("SELECT 1")`
+	if seq.Steps[0].Condition != want {
+		t.Errorf("condition\n got %s\nwant %s", seq.Steps[0].Condition, want)
+	}
+}
