@@ -30,7 +30,7 @@ func inputProblem(path, what string) string {
 	case info.IsDir():
 		return fmt.Sprintf("%s is a folder, not a %s", path, what)
 	case !info.Mode().IsRegular():
-		return fmt.Sprintf("%s is not a regular file (a device, pipe or socket); give a %s", path, what)
+		return fmt.Sprintf("%s is not a regular file (a device, pipe or socket); the %s must be a file", path, what)
 	}
 	f, err := os.Open(path)
 	if err != nil {
