@@ -61,6 +61,13 @@ func runImport(env *cmdEnv, args []string) error {
 	if len(files) != 1 {
 		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one task sequence file")}}
 	}
+	if *out != "" {
+		if a, err1 := os.Stat(files[0]); err1 == nil {
+			if b, err2 := os.Stat(*out); err2 == nil && os.SameFile(a, b) {
+				return usageErrorf("-o %s is the file being imported: write the TOML elsewhere", *out)
+			}
+		}
+	}
 	pm, err := loadPackageMap(*pmFile)
 	if err != nil {
 		return err

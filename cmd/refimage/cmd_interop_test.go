@@ -131,6 +131,7 @@ func TestImportBadInput(t *testing.T) {
 		{"dupvar.xml", `<sequence version="3.10"><globalVarList><variable name="A">1</variable><variable name="a">2</variable></globalVarList></sequence>`, "sequence/globalVarList[1]/variable[2]: duplicate variable name a"},
 		{"dupstepvar.xml", strings.Replace(step(""), `<variable name="VariableValue">1</variable>`, `<variable name="VariableValue">1</variable><variable name="variablename">B</variable>`, 1), "sequence/group[1]/step[1]/defaultVarList[1]/variable[3]: duplicate variable name variablename"},
 		{"binary.xml", "\x00\x01\x02PKG\xff\xfe", "binary file"},
+		{"latin1.xml", "<sequence version=\"3.10\" name=\"Caf\xe9\"/>", "neither UTF-8 nor UTF-16"},
 		{"dtd.xml", `<!DOCTYPE sequence [<!ENTITY x "y">]><sequence version="3.10"/>`, "DTD"},
 		{"noseq.zip", zipNoSeq.String(), "the .zip holds no task sequence"},
 		{"enc.zip", zipEnc.String(), "encrypted"},
@@ -205,5 +206,15 @@ func TestImportDropsClearSecrets(t *testing.T) {
 	}
 	if !strings.Contains(out, `admin_password = "prompt"`) || !strings.Contains(out, `product_key = "prompt"`) {
 		t.Errorf("secrets are not asked for:\n%s", out)
+	}
+}
+
+func TestImportRefusesToOverwriteItsInput(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "ts.xml")
+	body := []byte(`<sequence version="3.10"/>`)
+	os.WriteFile(in, body, 0o644)
+	code, _, errs := run(t, "import", in, "-o", in)
+	if got, _ := os.ReadFile(in); code != exitUsage || !bytes.Equal(got, body) || !strings.Contains(errs, "is the file being imported") {
+		t.Errorf("exit %d, %s, file now %q", code, errs, got)
 	}
 }

@@ -141,8 +141,11 @@ func parseXML(file string, data []byte) (*node, []byte, error) {
 	if err != nil {
 		return nil, nil, &XMLError{File: file, Msg: err.Error()}
 	}
-	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
+	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, nil, &XMLError{File: file, Msg: "this is a binary file, not XML text (an encrypted or binary package?)"}
+	}
+	if !utf8.Valid(data) {
+		return nil, nil, &XMLError{File: file, Msg: "the text is neither UTF-8 nor UTF-16 with a byte order mark: save it as UTF-8 (or it is a binary or encrypted file)"}
 	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = true
