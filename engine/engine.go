@@ -35,6 +35,9 @@ type Options struct {
 	JSONLog bool
 	// Debug runs in debug mode (nil: never; docs/debugger.md).
 	Debug *Debug
+	// Console, when set, is kept up to date with the environment a
+	// command prompt opened from the run view gets (F8).
+	Console *Console
 	// IgnoreLogErrors lets the run go on when smsts.log cannot be
 	// written (a full disk under --log); the failure is still reported
 	// once. Without it the run stops.
@@ -597,6 +600,7 @@ func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
 			final = r.cancelled(nil)
 			break
 		}
+		r.updateConsole()
 		if final = r.debugBoundary(ctx); final != nil {
 			break
 		}
@@ -611,6 +615,7 @@ func (r *runner) run(ctx context.Context, stateDir string) (*Result, error) {
 		}
 		final = r.step(ctx, in)
 	}
+	r.updateConsole()
 	r.emit(RunFinished{Result: final})
 	return final, nil
 }

@@ -73,6 +73,9 @@ type Options struct {
 	Variables map[string]string
 	// Prestart is a command run in Windows PE before the sequence starts.
 	Prestart string
+	// AllowConsole lets the operator open a command prompt from the run
+	// view (F8), as ConfigMgr's "Enable command support".
+	AllowConsole bool
 	// Exe is refimage.exe for the boot image's architecture.
 	Exe string
 	// Resolver reveals the sequence's secrets while the medium is made.
@@ -125,6 +128,7 @@ type Identity struct {
 	MediaType     string            `toml:"media_type"` // _SMSTSMediaType: BootMedia or FullMedia
 	PasswordCheck string            `toml:"password_check,omitempty"`
 	Prestart      string            `toml:"prestart,omitempty"`
+	AllowConsole  bool              `toml:"allow_console,omitempty"`
 	Variables     map[string]string `toml:"variables,omitempty"`
 	// BootFiles: the boot managers and the CAs that signed them.
 	BootFiles []BootFile `toml:"boot_files,omitempty"`
@@ -334,7 +338,7 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 	rand.Read(id)
 	ident := &Identity{
 		Format: 1, ID: hex.EncodeToString(id), Label: label, Created: opt.Now().UTC().Truncate(time.Second),
-		Kind: opt.Kind, Arch: src.Arch, MediaType: "BootMedia", Prestart: opt.Prestart, Variables: opt.Variables,
+		Kind: opt.Kind, Arch: src.Arch, MediaType: "BootMedia", Prestart: opt.Prestart, AllowConsole: opt.AllowConsole, Variables: opt.Variables,
 		BootFiles: bootFiles,
 	}
 	if opt.Kind == Standalone {

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"io"
+	"os/exec"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -30,6 +31,12 @@ type RunViewOptions struct {
 	Start func(ctx context.Context, seq *sequence.Sequence, opts engine.Options) (*engine.Result, error)
 	// Now is the clock (tests).
 	Now func() time.Time
+	// AllowConsole lets F8 open a command prompt with the task sequence
+	// environment (secrets left out); media allow it only when built
+	// with --allow-console.
+	AllowConsole bool
+	// Shell is the command prompt F8 opens; nil is ConsoleCommand().
+	Shell func() *exec.Cmd
 }
 
 // RunClosedMsg is sent by an embedded RunModel when the user closes the
@@ -92,6 +99,8 @@ type RunModel struct {
 	dbgHandle *engine.Debug
 	dbg       *runDebug
 	dbgState  debugState
+	console   *engine.Console
+	note      string // a one-line answer in the footer (F8 refused)
 
 	asking   bool
 	stopping bool
@@ -138,6 +147,12 @@ func (m *RunModel) Init() tea.Cmd {
 	}
 	opts := m.opts
 	m.hookDebug(&opts)
+	if m.vo.AllowConsole {
+		if opts.Console == nil {
+			opts.Console = &engine.Console{}
+		}
+		m.console = opts.Console
+	}
 	prev := opts.Events
 	ch := m.ch
 	opts.Events = func(e engine.Event) {
@@ -183,6 +198,11 @@ func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case runDebugMsg:
 		m.debugStopped(msg)
 		return m, m.wait()
+	case runConsoleClosedMsg:
+		if m.console != nil {
+			m.console.Record("The command prompt was closed.")
+		}
+		m.note = ""
 	case runDoneMsg:
 		m.finished = true
 		m.dbg = nil
@@ -218,6 +238,9 @@ func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 		return m, nil
+	}
+	if k.String() == "f8" {
+		return m, m.openConsole()
 	}
 	if m.dbg != nil {
 		return m.debugKey(k)

@@ -73,6 +73,8 @@ func (m *RunModel) View() string {
 		}
 	case m.stopping:
 		foot = append(foot, m.st.warn.Render(m.cut(" "+rtx("stopping")+sym.Ellipsis, w)))
+	case m.note != "":
+		foot = append(foot, m.st.warn.Render(m.cut(" "+m.note, w)))
 	case m.dbgState.requested:
 		foot = append(foot, m.st.warn.Render(m.cut(" "+rtx("dbg.requested")+sym.Ellipsis, w)))
 	default:

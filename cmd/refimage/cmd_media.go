@@ -26,7 +26,7 @@ import (
 func init() {
 	register(&command{
 		name:    "media",
-		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--usb-layout mbr|gpt] [--require-2023-ca] [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
+		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--usb-layout mbr|gpt] [--require-2023-ca] [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--allow-console] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
 		summary: "Write bootable WinPE media that starts the sequence by itself.",
 		help: `Without --iso, --usb or --device, on a terminal, the Task Sequence Media
 Wizard opens: media type, target (with a list of removable disks), security,
@@ -92,6 +92,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	passEnv := fs.String("password-env", "", "read the media password from the environment variable `NAME`")
 	label := fs.String("label", "", "volume label: letters, digits, _ and -; at most 32 characters on an ISO, 11 on USB (default REFIMAGE)")
 	prestart := fs.String("prestart", "", "command run in Windows PE before the sequence starts")
+	allowConsole := fs.Bool("allow-console", false, "let the operator open a command prompt (F8) from the run view")
 	exe := fs.String("exe", "", "refimage.exe for the boot image's architecture")
 	yes := fs.Bool("yes", false, "do not ask before overwriting a device")
 	uf := addUIFlags(fs)
@@ -250,7 +251,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	}
 	opt := media.Options{
 		Sequence: seq, Source: src, Kind: kind, ISO: *isoOut, USBImage: *usbOut, USBLayout: layout,
-		Label: *label, Password: password, Variables: mvars, Prestart: *prestart, Exe: *exe, Require2023CA: *require2023,
+		Label: *label, Password: password, Variables: mvars, Prestart: *prestart, AllowConsole: *allowConsole, Exe: *exe, Require2023CA: *require2023,
 		Resolver: &secret.StdResolver{Lookup: os.LookupEnv, Ask: func(l string) (string, error) { return askOnce(env, l+": ") }},
 		Progress: mediaProgress(env),
 	}

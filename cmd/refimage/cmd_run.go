@@ -171,11 +171,14 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	}
 	var res secret.Resolver = resolver
 	var file string
+	// F8 opens a command prompt in the run view; media allow it only
+	// when built with --allow-console.
+	allowConsole := true
 	if len(files) == 1 {
 		file = files[0]
 	}
 	if *fromMedia {
-		f, r, err := startFromMedia(env, &opts, resolver)
+		f, r, err := startFromMedia(env, &opts, resolver, &allowConsole)
 		if err != nil {
 			return err
 		}
@@ -276,7 +279,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		result, err = runPlain(env, seq, opts)
 	} else {
 		th := tui.ThemeFor(ui.theme, env.stderr, ui.noColor)
-		vo := tui.RunViewOptions{Theme: th}
+		vo := tui.RunViewOptions{Theme: th, AllowConsole: allowConsole}
 		if ui.winpe {
 			vo.MaxWidth, vo.MaxHeight = 80, 25
 		}
@@ -388,7 +391,7 @@ func simulatedMachine(goos string, offline bool, set map[string]bool) bool {
 // startFromMedia reads the sequence and identity from the boot image
 // (X:\ in Windows PE), finds the medium, unlocks its password and sets
 // the media variables.
-func startFromMedia(env *cmdEnv, opts *engine.Options, std *secret.StdResolver) (string, secret.Resolver, error) {
+func startFromMedia(env *cmdEnv, opts *engine.Options, std *secret.StdResolver, allowConsole *bool) (string, secret.Resolver, error) {
 	boot := env.getenv("REFIMAGE_MEDIA_BOOT")
 	var roots []string
 	if boot == "" {
@@ -407,6 +410,7 @@ func startFromMedia(env *cmdEnv, opts *engine.Options, std *secret.StdResolver) 
 		return "", nil, failedf("%v", err)
 	}
 	var res secret.Resolver = std
+	*allowConsole = started.Identity.AllowConsole
 	if started.Identity.PasswordCheck != "" {
 		pass, err := std.Passphrase()
 		if err != nil {

@@ -165,3 +165,44 @@ func TestRunDebuggerInTmux(t *testing.T) {
 	send("q")
 	see("EXIT=0")
 }
+
+// F8 opens a command prompt with the task sequence environment, secrets
+// left out, and returns to the run view when it exits; smsts.log records
+// the use. The prompt here is a script standing in for the shell.
+func TestRunConsoleF8InTmux(t *testing.T) {
+	if os.PathSeparator == '\\' {
+		t.Skip("uses /bin/sh and tmux")
+	}
+	oracle.Require(t, "tmux")
+	dir := t.TempDir()
+	bin := buildRefimage(t, dir)
+	shell := filepath.Join(dir, "prompt.sh")
+	seen := filepath.Join(dir, "seen")
+	os.WriteFile(shell, []byte("#!/bin/sh\necho \"W=$Who P=$MyPassword T=$_SMSTSPackageName\" > "+seen+"\n"), 0o755)
+	f := writeSeq(t, dir, step("Slow", "sleep 6")+step("Next", "echo next"))
+	logs := filepath.Join(dir, "logs")
+	see, send := tmuxScreen(t, 80, 25, fmt.Sprintf("%s run %s --state %s --log %s --var Who=world --var MyPassword=CANARY-f8-91", bin, f, filepath.Join(dir, "state"), logs), "REFIMAGE_CONSOLE="+shell)
+	see("Step 1 of 2: Slow")
+	send("F8")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if b, err := os.ReadFile(seen); err == nil && len(b) > 0 {
+			if got := strings.TrimSpace(string(b)); got != "W=world P= T=CLI run" {
+				t.Errorf("the prompt's environment: %q", got)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the prompt did not start within 5 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	see("Step 1 of 2: Slow") // back in the run view while the step runs
+	see("completed successfully")
+	send("q")
+	see("EXIT=0")
+	log, _ := os.ReadFile(filepath.Join(logs, "smsts.log"))
+	if !strings.Contains(string(log), "The operator opened a command prompt ("+shell+")") || !strings.Contains(string(log), "The command prompt was closed.") {
+		t.Errorf("log:\n%s", log)
+	}
+}
