@@ -13,7 +13,25 @@ import (
 func lineEdit(val string, pos int, msg tea.KeyMsg) (string, int, bool) {
 	r := []rune(val)
 	pos = max(0, min(pos, len(r)))
+	if msg.Alt {
+		// alt+letter is a command, never text: alt+b and alt+f move by
+		// words (as alt+← and alt+→), others do nothing here.
+		switch {
+		case msg.Type == tea.KeyLeft || msg.Type == tea.KeyRunes && string(msg.Runes) == "b":
+			return val, wordLeft(r, pos), true
+		case msg.Type == tea.KeyRight || msg.Type == tea.KeyRunes && string(msg.Runes) == "f":
+			return val, wordRight(r, pos), true
+		case msg.Type == tea.KeyBackspace:
+			i := wordLeft(r, pos)
+			return string(append(r[:i:i], r[pos:]...)), i, true
+		}
+		return val, pos, false
+	}
 	switch msg.Type {
+	case tea.KeyCtrlLeft:
+		return val, wordLeft(r, pos), true
+	case tea.KeyCtrlRight:
+		return val, wordRight(r, pos), true
 	case tea.KeyRunes, tea.KeySpace:
 		ins := msg.Runes
 		if msg.Type == tea.KeySpace {
@@ -57,6 +75,28 @@ func lineEdit(val string, pos int, msg tea.KeyMsg) (string, int, bool) {
 		return string(append(r[:i:i], r[pos:]...)), i, true
 	}
 	return val, pos, false
+}
+
+// wordLeft is the start of the word before pos.
+func wordLeft(r []rune, pos int) int {
+	for pos > 0 && r[pos-1] == ' ' {
+		pos--
+	}
+	for pos > 0 && r[pos-1] != ' ' {
+		pos--
+	}
+	return pos
+}
+
+// wordRight is the end of the word after pos.
+func wordRight(r []rune, pos int) int {
+	for pos < len(r) && r[pos] == ' ' {
+		pos++
+	}
+	for pos < len(r) && r[pos] != ' ' {
+		pos++
+	}
+	return pos
 }
 
 // viewport returns the part of a one-line value that fits width cells

@@ -155,8 +155,21 @@ func inputBox(th *themes.Theme, shown string, pos int, focused bool, width int) 
 	if i < len(r) {
 		at, after = string(r[i]), string(r[i+1:])
 	}
-	body := st.InputFocused.Render(before) + st.Cursor.Render(at) + st.InputFocused.Render(after)
+	body := st.InputFocused.Render(before) + cursorCell(th, at) + st.InputFocused.Render(after)
 	return "[" + pad(body, iw) + "]"
+}
+
+// cursorCell draws the text cursor on the cell at (a space at the end):
+// reverse video, or without color (NO_COLOR, the WinPE console) a glyph,
+// so that every theme shows where typing goes.
+func cursorCell(th *themes.Theme, at string) string {
+	if th.NoColor {
+		if at == " " {
+			return "_"
+		}
+		return "|" + at
+	}
+	return th.Styles.Cursor.Render(at)
 }
 
 // footerKeys joins key hints, dropping the last ones that do not fit.

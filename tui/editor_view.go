@@ -451,16 +451,7 @@ func (m *EditorModel) edInputW(val string, pos int, typed, focused bool, width, 
 	if i < len(r) {
 		at, after = string(r[i]), string(r[i+1:])
 	}
-	cursor := st.Cursor.Render(at)
-	if m.th.NoColor {
-		// No reverse video: mark the cursor cell with a glyph.
-		if at == " " {
-			cursor = "_"
-		} else {
-			cursor = "|" + at
-		}
-	}
-	return "[" + pad(st.InputFocused.Render(before)+cursor+st.InputFocused.Render(after), iw) + "]"
+	return "[" + pad(st.InputFocused.Render(before)+cursorCell(m.th, at)+st.InputFocused.Render(after), iw) + "]"
 }
 
 func (m *EditorModel) addLines(w, h int) []string {

@@ -145,7 +145,9 @@ func (m *MediaModel) fieldLines(p *pane) {
 				shown = strings.Repeat("*", len([]rune(val)))
 			}
 			pos, ok := m.cursors[f.ID]
-			if !ok || pos > len([]rune(val)) || shown != val {
+			if !ok || pos > len([]rune(val)) {
+				// The mask has a cell per character typed: the cursor
+				// stays where typing goes.
 				pos = len([]rune(shown))
 			}
 			p.add("  " + inputBox(m.th, shown, pos, focused, p.width-2))

@@ -191,3 +191,44 @@ func TestWizardFooterKeysWork(t *testing.T) {
 		t.Errorf("while writing the footer offers %q", footer)
 	}
 }
+
+// Issue 15: ctrl+s with an invalid page not yet visited said so but did
+// not go there. It goes to the first invalid page, its error focused.
+func TestWizardCtrlSGoesToInvalidPage(t *testing.T) {
+	w := filled(wizard.FlowBuild)
+	w.A.CaptureDest = ""
+	m := at(t, w, wizard.PageInfo)
+	render(m, 80, 25)
+	wkeys(m, tea.KeyCtrlS)
+	if m.w.CurrentID() != wizard.PageCapture {
+		t.Fatalf("ctrl+s stays on %s", m.w.CurrentID())
+	}
+	if f := m.focused(); f == nil || f.Key != "destination" {
+		t.Fatalf("focus on %v", f)
+	}
+	if out := render(m, 80, 25); !strings.Contains(out, "capture destination is required") {
+		t.Errorf("the error is not shown:\n%s", out)
+	}
+}
+
+// Issue 15: alt+letter typed the letter in text fields; alt+b and alt+f
+// move by words, other alt+letters type nothing. The media wizard's
+// password field keeps its cursor where typing goes.
+func TestTextAltKeys(t *testing.T) {
+	alt := func(r rune) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: true} }
+	v, pos, _ := lineEdit("one two three", 13, alt('b'))
+	if v != "one two three" || pos != 8 {
+		t.Errorf("alt+b: %q %d", v, pos)
+	}
+	v, pos, _ = lineEdit(v, 0, alt('f'))
+	if pos != 3 {
+		t.Errorf("alt+f: %d", pos)
+	}
+	if v, _, _ = lineEdit(v, 3, alt('x')); v != "one two three" {
+		t.Errorf("alt+x typed: %q", v)
+	}
+	v, pos, _ = lineEdit("one two", 7, tea.KeyMsg{Type: tea.KeyBackspace, Alt: true})
+	if v != "one " || pos != 4 {
+		t.Errorf("alt+backspace: %q %d", v, pos)
+	}
+}

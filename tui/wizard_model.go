@@ -333,10 +333,19 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.prev()
 	case "ctrl+s":
 		if err := m.w.ToSummary(); err != nil {
-			m.setStatus(err.Error(), true)
-			if id, bad := m.w.FirstInvalid(); bad {
+			if id, bad := m.w.FirstInvalid(); bad && m.w.CurrentID() != wizard.PageProgress && m.w.CurrentID() != wizard.PageCompletion {
+				// Go to the first page that is not valid, its first
+				// error focused and every error shown.
 				m.showAll[id] = true
+				m.w.Goto(id)
+				m.enterPage()
+				if errs := m.w.PageErrors(id); len(errs) > 0 {
+					m.focusField(errs[0].Field)
+					m.setStatus(errs[0].Field.Label()+": "+errs[0].Msg, true)
+					return m, nil
+				}
 			}
+			m.setStatus(err.Error(), true)
 			return m, nil
 		}
 		m.enterPage()

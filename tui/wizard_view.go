@@ -337,16 +337,7 @@ func (m *WizardModel) inputLine(f *wizard.Field, focused bool, width int) string
 	if i < len(r) {
 		at, after = string(r[i]), string(r[i+1:])
 	}
-	cursor := st.Cursor.Render(at)
-	if m.th.NoColor {
-		// No reverse video: mark the cursor cell with a glyph.
-		if at == " " {
-			cursor = "_"
-		} else {
-			cursor = "|" + at
-		}
-	}
-	body := st.InputFocused.Render(before) + cursor + st.InputFocused.Render(after)
+	body := st.InputFocused.Render(before) + cursorCell(m.th, at) + st.InputFocused.Render(after)
 	return "[" + pad(body, iw) + "]"
 }
 

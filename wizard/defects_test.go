@@ -118,3 +118,29 @@ func TestKoreanPassphraseTerm(t *testing.T) {
 		}
 	}
 }
+
+// Issue 15: an escaped comma in a DN (OU=R\,ef) was refused; an OU in
+// another domain than the one joined was accepted silently (now a
+// warning).
+func TestOUChecks(t *testing.T) {
+	w := newTest(t)
+	w.A.Join, w.A.Domain = sequence.JoinDomain, "corp.example.com"
+	f := PageByID(PageNetwork).Field("domain_ou")
+	w.A.DomainOU = `LDAP://OU=R\,ef,DC=corp,DC=example,DC=com`
+	if e := f.Error(w); e != "" {
+		t.Errorf("escaped comma refused: %s", e)
+	}
+	if wn := f.Warning(w); wn != "" {
+		t.Errorf("same domain warned: %s", wn)
+	}
+	w.A.DomainOU = `LDAP://OU=Ref,DC=other,DC=example,DC=com`
+	if wn := f.Warning(w); !strings.Contains(wn, "other.example.com") || !strings.Contains(wn, "corp.example.com") {
+		t.Errorf("another domain: warning %q", wn)
+	}
+	if got := OUDomain(`LDAP://OU=A\,B,OU=C,DC=x,DC=y`); got != "x.y" {
+		t.Errorf("OUDomain %q", got)
+	}
+	if sequence.ValidateDomainOU(`LDAP://OU=R\,ef,DC=corp,DC=com`) != "" || sequence.ValidateDomainOU(`LDAP://OU=R,ef,DC=corp`) == "" {
+		t.Error("engine/sequence's OU check")
+	}
+}

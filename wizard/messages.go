@@ -367,6 +367,7 @@ var catalogEN = map[string]string{
 	"err.capture-wim":      `a capture destination is a .wim file, e.g. \\server\captures\reference.wim`,
 	"err.capture-unc":      `a network destination is \\server\share\folder\name.wim`,
 	"err.capture-where":    `a capture destination is a UNC path (\\server\share\name.wim) or an absolute path (D:\captures\name.wim)`,
+	"warn.ou-domain":       "this OU is in the domain %s, not in %s, the one joined: the join will fail",
 	"err.account":          `"%s" is not an account: write DOMAIN\user or %%VARIABLE%%`,
 	"err.product-key":      "a product key is five groups of five letters or digits separated by dashes (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)",
 	"err.ou-long":          "an OU path has at most %d characters",

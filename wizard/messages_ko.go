@@ -279,6 +279,7 @@ var catalogKO = map[string]string{
 	"err.capture-wim":      `캡처 대상은 .wim 파일입니다(예: \\server\captures\reference.wim)`,
 	"err.capture-unc":      `네트워크 대상은 \\server\share\folder\name.wim 형식입니다`,
 	"err.capture-where":    `캡처 대상은 UNC 경로(\\server\share\name.wim) 또는 절대 경로(D:\captures\name.wim)입니다`,
+	"warn.ou-domain":       "이 OU는 %s 도메인에 있으며 가입할 도메인 %s이(가) 아닙니다: 가입이 실패합니다",
 	"err.account":          `"%s"은(는) 계정이 아닙니다: 도메인\사용자 또는 %%변수%%를 쓰십시오`,
 	"err.product-key":      "제품 키는 대시(-)로 구분한 5자씩 5개 그룹의 문자 또는 숫자입니다(XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)",
 	"err.ou-long":          "OU 경로는 최대 %d자입니다",

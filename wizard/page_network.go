@@ -60,6 +60,14 @@ func init() {
 	dom.rule(func(w *Wizard) string { return ValidateDomain(w.A.Domain) })
 	ou := strField(pg, "domain_ou", KindText, func(a *Answers) *string { return &a.DomainOU }).when(isDom)
 	ou.rule(func(w *Wizard) string { return domainOUMsg(w.A.DomainOU) })
+	ou.warning(func(w *Wizard) string {
+		// An OU of another domain than the one joined: the join fails.
+		if d := OUDomain(w.A.DomainOU); d != "" && w.A.Domain != "" && domainOUMsg(w.A.DomainOU) == "" &&
+			!strings.EqualFold(d, strings.TrimSpace(w.A.Domain)) {
+			return Msgf("warn.ou-domain", d, w.A.Domain)
+		}
+		return ""
+	})
 	acct := strField(pg, "account", KindText, func(a *Answers) *string { return &a.JoinAccount }).req().when(isDom)
 	acct.rule(func(w *Wizard) string {
 		if w.A.JoinAccount == "" {
@@ -72,6 +80,36 @@ func init() {
 		func(a *Answers) *string { return &a.JoinConfirm },
 		isDom, isDom)
 	register(&Page{ID: PageNetwork, Key: pg, Fields: []*Field{join, wg, dom, ou, acct, pw, confirm}})
+}
+
+// OUDomain is the DNS domain of an LDAP path's DC= parts
+// (LDAP://OU=Ref,DC=corp,DC=example → corp.example), "" if none.
+func OUDomain(ou string) string {
+	var dcs []string
+	for _, part := range splitDN(strings.TrimPrefix(strings.TrimPrefix(ou, "LDAP://"), "ldap://")) {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok && strings.EqualFold(k, "DC") {
+			dcs = append(dcs, v)
+		}
+	}
+	return strings.Join(dcs, ".")
+}
+
+// splitDN splits a distinguished name at the commas that are not
+// escaped (OU=R\,ef).
+func splitDN(dn string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(dn); i++ {
+		switch dn[i] {
+		case '\\':
+			i++
+		case ',':
+			out = append(out, dn[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, dn[start:])
 }
 
 // captureWorkgroup is the workgroup the build-and-capture sequence joins

@@ -40,7 +40,7 @@ var (
 	productKeyPattern   = regexp.MustCompile(`^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$`)
 	accountPattern      = regexp.MustCompile(`^[^\\/\s"%]+\\[^\\/\s"%]+$`)
 	varRefPattern       = regexp.MustCompile(`^%[A-Za-z_][A-Za-z0-9_-]*%$`)
-	ldapOUPattern       = regexp.MustCompile(`(?i)^LDAP://OU=[^,]+(,\s*(OU|CN)=[^,]+)*(,\s*DC=[^,]+)+$`)
+	ldapOUPattern       = regexp.MustCompile(`(?i)^LDAP://OU=(?:[^,\\]|\\.)+(,\s*(OU|CN)=(?:[^,\\]|\\.)+)*(,\s*DC=[^,]+)+$`) // values may escape a comma: OU=R\,ef
 	uncPattern          = regexp.MustCompile(`^\\\\[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+(\\[^\\/:*?"<>|]+)+$`)
 	absWindowsPath      = regexp.MustCompile(`^[A-Za-z]:\\`)
 	driveLetterPattern  = regexp.MustCompile(`^[A-Za-z]:?$`)
