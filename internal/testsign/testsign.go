@@ -8,9 +8,11 @@ package testsign
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -41,17 +43,28 @@ type PKI struct {
 	// S2011 and S2023 sign as "Microsoft Windows" under the 2011 and 2023
 	// CAs and put the CA and root certificates in the signature;
 	// S2023LeafOnly puts only the signing certificate in; Other signs as
-	// "Some Vendor" under the third-party CA.
-	S2011, S2023, S2023LeafOnly, Other Signer
+	// "Some Vendor" under the third-party CA. The keys are ECDSA P-256,
+	// except S2023RSA's, which is RSA-2048 like Microsoft's.
+	S2011, S2023, S2023LeafOnly, Other, S2023RSA Signer
 }
 
 type cert struct {
 	c *x509.Certificate
-	k *ecdsa.PrivateKey
+	k crypto.Signer
 }
 
 func newCert(cn string, parent *cert, ca bool) (*cert, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	return newCertKey(cn, parent, ca, false)
+}
+
+func newCertKey(cn string, parent *cert, ca, useRSA bool) (*cert, error) {
+	var key crypto.Signer
+	var err error
+	if useRSA {
+		key, err = rsa.GenerateKey(rand.Reader, 2048)
+	} else {
+		key, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -70,11 +83,12 @@ func newCert(cn string, parent *cert, ca bool) (*cert, error) {
 	if ca {
 		tmpl.IsCA, tmpl.BasicConstraintsValid = true, true
 	}
-	parentCert, parentKey := tmpl, key
+	var parentCert *x509.Certificate = tmpl
+	var parentKey crypto.Signer = key
 	if parent != nil {
 		parentCert, parentKey = parent.c, parent.k
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parentCert, &key.PublicKey, parentKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parentCert, key.Public(), parentKey)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +104,7 @@ func (p *PKI) signer(name string, chain ...*cert) (Signer, error) {
 	for _, c := range chain {
 		pem.Encode(&cb, &pem.Block{Type: "CERTIFICATE", Bytes: c.c.Raw})
 	}
-	kd, err := x509.MarshalECPrivateKey(chain[0].k)
+	kd, err := x509.MarshalPKCS8PrivateKey(chain[0].k)
 	if err != nil {
 		return Signer{}, err
 	}
@@ -98,7 +112,7 @@ func (p *PKI) signer(name string, chain ...*cert) (Signer, error) {
 	if err := os.WriteFile(s.Certs, cb.Bytes(), 0o600); err != nil {
 		return Signer{}, err
 	}
-	return s, os.WriteFile(s.Key, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kd}), 0o600)
+	return s, os.WriteFile(s.Key, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kd}), 0o600)
 }
 
 // New makes the test PKI in dir; tool is the path of osslsigncode.
@@ -125,6 +139,10 @@ func New(dir, tool string) (*PKI, error) {
 	if err != nil {
 		return nil, err
 	}
+	lrsa, err := newCertKey("Microsoft Windows", ca23, false, true)
+	if err != nil {
+		return nil, err
+	}
 	for _, s := range []struct {
 		to    *Signer
 		name  string
@@ -134,6 +152,7 @@ func New(dir, tool string) (*PKI, error) {
 		{&p.S2023, "2023", []*cert{l23, ca23, root}},
 		{&p.S2023LeafOnly, "2023leaf", []*cert{l23}},
 		{&p.Other, "other", []*cert{lo, third}},
+		{&p.S2023RSA, "2023rsa", []*cert{lrsa, ca23, root}},
 	} {
 		if *s.to, err = p.signer(s.name, s.chain...); err != nil {
 			return nil, err

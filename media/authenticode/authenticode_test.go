@@ -49,6 +49,7 @@ func TestSignatures(t *testing.T) {
 	}{
 		{"2011", signed2011, []string{CA2011}, CA2011 + " < Microsoft Root Certificate Authority 2010"},
 		{"2023", signed2023, []string{CA2023}, CA2023 + " < Microsoft Root Certificate Authority 2010"},
+		{"2023, RSA-2048 signing key", sign(t, p, app, p.S2023RSA, false), []string{CA2023}, CA2023 + " < Microsoft Root Certificate Authority 2010"},
 		{"2023 without the CA certificate", sign(t, p, app, p.S2023LeafOnly, false), []string{CA2023}, CA2023},
 		{"dual 2011 + nested 2023", dual, []string{CA2011, CA2023}, CA2011 + " < Microsoft Root Certificate Authority 2010"},
 		{"third-party CA", sign(t, p, app, p.Other, false), []string{"Microsoft Corporation UEFI CA 2011"}, "Microsoft Corporation UEFI CA 2011 < Microsoft Root Certificate Authority 2010"},
