@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -45,6 +46,9 @@ disk has it (X:\_SMSTaskSequence before). Elsewhere the machine is
 simulated: --env (default winpe) and --uefi/--bios (default UEFI); the
 state goes to --state DIR, DIR/_SMSTaskSequence with --offline DIR, or the
 user's config folder; steps that need a running Windows fail clearly.
+Apply Operating System deletes what --offline DIR holds (but the state
+folder) before applying the image: when DIR is not empty, run asks on a
+terminal and otherwise needs --yes, saying how much would be deleted.
 
 smsts.log (CMTrace format) goes to --log DIR or follows the environment;
 --log-format json adds smsts.jsonl beside it. Secrets are masked in every
@@ -75,6 +79,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	offline := fs.String("offline", "", "the folder `DIR` stands for the target's OS volume")
 	resume := fs.Bool("resume", false, "continue the run kept in the state folder")
 	fresh := fs.Bool("fresh", false, "start over even if an unfinished run is kept")
+	yes := fs.Bool("yes", false, "with --offline DIR: allow Apply Operating System to delete what DIR holds")
 	stateDir := fs.String("state", "", "keep the state in `DIR`")
 	logDir := fs.String("log", "", "write smsts.log in `DIR`")
 	logFormat := fs.String("log-format", "cmtrace", "cmtrace, or json to add smsts.jsonl")
@@ -226,6 +231,11 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		}
 	case st != nil && !*fresh:
 		return usageErrorf("an unfinished run of %q is kept in %s (status %s): continue it with --resume, or start over with --fresh", st.Sequence, dir, st.Status)
+	}
+	if *offline != "" && !opts.Resume && !*checkOnly && seq != nil && appliesImage(seq) {
+		if err := confirmOfflineWipe(env, *offline, *yes); err != nil {
+			return err
+		}
 	}
 	if *checkOnly || *debug && !opts.Resume {
 		checkSeq := seq
@@ -435,4 +445,58 @@ func startFromMedia(env *cmdEnv, opts *engine.Options, std *secret.StdResolver, 
 		}
 	}
 	return started.SequencePath, res, nil
+}
+
+// appliesImage says whether an enabled Apply Operating System step, which
+// deletes what the target holds first, is in the sequence.
+func appliesImage(seq *sequence.Sequence) bool {
+	found := false
+	seq.Walk(func(it *sequence.Item, parents []*sequence.Item) bool {
+		if it.Disabled {
+			return false
+		}
+		if _, ok := it.Props.(*sequence.ApplyOSImage); ok {
+			found = true
+		}
+		return true
+	})
+	return found
+}
+
+// confirmOfflineWipe asks before a run deletes what --offline DIR holds
+// (everything but the state folder): on a terminal it asks, elsewhere it
+// needs --yes; the refusal says how much would be deleted.
+func confirmOfflineWipe(env *cmdEnv, dir string, yes bool) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return usageErrorf("--offline %s: %v", dir, unwrapPath(err))
+	}
+	var count int
+	var size int64
+	for _, e := range ents {
+		if strings.EqualFold(e.Name(), "_SMSTaskSequence") || strings.EqualFold(e.Name(), "System Volume Information") {
+			continue
+		}
+		filepath.WalkDir(filepath.Join(dir, e.Name()), func(_ string, d iofs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			count++
+			if info, err := d.Info(); err == nil && d.Type().IsRegular() {
+				size += info.Size()
+			}
+			return nil
+		})
+	}
+	if count == 0 || yes {
+		return nil
+	}
+	what := fmt.Sprintf("%s holds %d files and folders (%.1f MB); Apply Operating System deletes them before applying the image", dir, count, float64(size)/1e6)
+	if env.isTerminal() {
+		if confirm(env, what+". Delete them?") {
+			return nil
+		}
+		return errCancelled
+	}
+	return usageErrorf("--offline %s: give --yes to allow it, or an empty folder", what)
 }

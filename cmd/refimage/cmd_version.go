@@ -17,8 +17,12 @@ func init() {
 		run: func(env *cmdEnv, args []string) error {
 			c := commands["version"]
 			fs := newFlagSet(c)
-			if _, err := parseFlags(c, fs, env.stderr, args); err != nil {
+			pos, err := parseFlags(c, fs, env.stderr, args)
+			if err != nil {
 				return err
+			}
+			if len(pos) > 0 {
+				return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("version takes no arguments (got %q)", pos[0])}}
 			}
 			commit, dirty := "unknown", ""
 			if bi, ok := debug.ReadBuildInfo(); ok {

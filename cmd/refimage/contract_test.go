@@ -73,6 +73,10 @@ func TestBadInputContract(t *testing.T) {
 		{"new answers too big", []string{"new", "--answers", answers, "-o", filepath.Join(dir, "n.toml")}, "holds at most 16 MiB"},
 		{"wim apply over files", []string{"wim", "apply", good, applied}, "applying to " + applied + " would replace 1 existing files:\n  hello.txt\ngive --force"},
 		{"wim apply to a file", []string{"wim", "apply", good, afile}, afile + " is a file"},
+		{"version extra", []string{"version", "extra"}, `version takes no arguments (got "extra")`},
+		{"wim threads absurd", []string{"wim", "capture", tree, filepath.Join(dir, "t.wim"), "--threads", "100000"}, "--threads 100000: give 0 (all CPUs) to 256"},
+		{"wim threads negative", []string{"wim", "verify", good, "--threads", "-1"}, "--threads -1"},
+		{"run offline wipes", []string{"run", "../../docs/examples/offline-build.toml", "--offline", tree, "--plain"}, "--offline " + tree + " holds 1 files and folders (0.0 MB); Apply Operating System deletes them before applying the image: give --yes to allow it"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 	}
 	ours := regexp.MustCompile(`\.refimage-[0-9]+-|\.tmp\b|\.partial\b|^open |: open `)
@@ -103,6 +107,9 @@ func TestBadInputContract(t *testing.T) {
 	}
 	if code, _, errs := run(t, "wim", "apply", good, applied, "--force", "--quiet"); code != 0 {
 		t.Errorf("apply --force: %s", errs)
+	}
+	if _, err := os.Stat(filepath.Join(tree, "hello.txt")); err != nil {
+		t.Error("run --offline deleted the folder's files without --yes")
 	}
 	if b, _ := os.ReadFile(existing); string(b) != "someone's file" {
 		t.Error("split wrote over an existing file")

@@ -5,8 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
+
+// maxThreads caps --threads: more workers than this only cost memory.
+const maxThreads = 256
 
 // errHelp is returned after --help was printed; it exits 0.
 var errHelp = errors.New("help printed")
@@ -50,6 +54,11 @@ func parseFlags(c *command, fs *flag.FlagSet, w io.Writer, args []string) ([]str
 		}
 		left := fs.Args()
 		if len(left) == 0 {
+			if f := fs.Lookup("threads"); f != nil {
+				if n, err := strconv.Atoi(f.Value.String()); err != nil || n < 0 || n > maxThreads {
+					return nil, &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--threads %s: give 0 (all CPUs) to %d", f.Value.String(), maxThreads)}}
+				}
+			}
 			return append(pos, rest...), nil
 		}
 		pos = append(pos, left[0])
