@@ -73,7 +73,7 @@ func ImportScript(name, description, xmlFile, bootImageID string, rep *ExportRep
 	w("if ($imported.ReturnValue -ne 0) { throw \"ImportSequence failed: $($imported.ReturnValue)\" }")
 	w("$props = @{ Name = $Name; Description = $Description }")
 	w("if ($BootImageID) { $props.BootImageID = $BootImageID }")
-	w("$package = New-CimInstance -ComputerName $SiteServer -Namespace $ns -ClassName SMS_TaskSequencePackage -Property $props -ClientOnly")
+	w("$package = New-CimInstance -Namespace $ns -ClassName SMS_TaskSequencePackage -Property $props -ClientOnly")
 	w("$saved = Invoke-CimMethod -ComputerName $SiteServer -Namespace $ns -ClassName SMS_TaskSequencePackage `")
 	w("    -MethodName SetSequence -Arguments @{ TaskSequence = $imported.TaskSequence; TaskSequencePackage = $package }")
 	w("if ($saved.ReturnValue -ne 0) { throw \"SetSequence failed: $($saved.ReturnValue)\" }")
