@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -136,4 +137,22 @@ func TestRunViewDebugger(t *testing.T) {
 			}
 		})
 	}
+}
+
+// F8 where the medium does not allow a command prompt says so and opens
+// nothing.
+func TestRunViewConsoleRefused(t *testing.T) {
+	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Start: func(ctx context.Context, seq *sequence.Sequence, o engine.Options) (*engine.Result, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}})
+	m.Init()
+	_, cmd := m.Update(tea.KeyMsg{Type: tea.KeyF8})
+	if cmd != nil {
+		t.Error("F8 opened something")
+	}
+	if v := ansi.Strip(m.View()); !strings.Contains(v, "No command prompt here") {
+		t.Errorf("view:\n%s", v)
+	}
+	m.cancel()
 }

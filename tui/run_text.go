@@ -13,6 +13,13 @@ import (
 var runText = map[wizard.Lang]map[string]string{wizard.English: runTextEN, wizard.Korean: runTextKO}
 
 var runTextEN = map[string]string{
+	"console.refused":       "No command prompt here: media allow it only when built with --allow-console",
+	"console.open":          "Command prompt open: exit returns here",
+	"dbgl.stopped":          "stopped before %s (%s)",
+	"dbgl.failed":           "%s failed: %s (exit code %s). retry, ignore or fail?",
+	"dbgl.confirm":          "moving the pointer to [%d] %s %s. yes or no?",
+	"dbgl.unknown":          "unknown command %q; help lists them",
+	"dbgl.help":             "commands: step (or Enter), run, run to STEP, break STEP, skip, goto STEP,\nset NAME=VALUE, vars [FILTER], list, check, retry / ignore / fail (after a\nfailure), quit, help. STEP is a name, a path (Group/Step) or an instruction number.",
 	"dbg.title":             "Debug: %s",
 	"dbg.before":            "Stopped before %s",
 	"dbg.end":               "the end of the sequence",
@@ -97,6 +104,13 @@ var runTextEN = map[string]string{
 }
 
 var runTextKO = map[string]string{
+	"console.refused":       "명령 프롬프트를 열 수 없습니다: --allow-console로 만든 미디어에서만 열립니다",
+	"console.open":          "명령 프롬프트가 열려 있습니다: exit로 돌아옵니다",
+	"dbgl.stopped":          "%s 앞에서 멈춤 (%s)",
+	"dbgl.failed":           "%s 실패: %s (종료 코드 %s). retry, ignore, fail 중 하나를 입력하세요",
+	"dbgl.confirm":          "포인터를 [%d] %s(으)로 옮깁니다: %s. yes 또는 no?",
+	"dbgl.unknown":          "알 수 없는 명령 %q; help로 명령을 봅니다",
+	"dbgl.help":             "명령: step (또는 Enter), run, run to 단계, break 단계, skip, goto 단계,\nset 이름=값, vars [필터], list, check, retry / ignore / fail (실패 뒤),\nquit, help. 단계는 이름, 경로(그룹/단계) 또는 명령 번호입니다.",
 	"dbg.title":             "디버그: %s",
 	"dbg.before":            "%s 앞에서 멈춤",
 	"dbg.end":               "작업 순서의 끝",

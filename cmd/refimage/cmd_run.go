@@ -280,6 +280,17 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	case lines && (*debug || opts.Resume && kept(ctx, opts)):
 		// In plain lines the debugger reads line commands.
 		ld := &lineDebugger{in: bufio.NewReader(env.stdin), out: env.stderr}
+		checkOpts := opts
+		ld.check = func() ([]engine.CheckLine, error) {
+			s := seq
+			if s == nil {
+				var err error
+				if s, err = engine.ResumeSequence(ctx, checkOpts); err != nil {
+					return nil, err
+				}
+			}
+			return engine.Check(ctx, s, checkOpts)
+		}
 		opts.Debug = &engine.Debug{Enabled: *debug, Pause: ld.pause}
 	case *debug:
 		// The run view draws the debugger (and d enters it anyway).

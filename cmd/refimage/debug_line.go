@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/refimage/refimage/engine"
+	"github.com/refimage/refimage/tui"
 )
 
 // lineDebugger is the debugger of refimage run --debug in plain lines
@@ -19,26 +20,25 @@ type lineDebugger struct {
 	in  *bufio.Reader
 	out io.Writer
 	eof bool
+	// check runs the pre-flight check again (the check command).
+	check func() ([]engine.CheckLine, error)
 }
 
-const debugHelp = `commands: step (or Enter), run, run to STEP, break STEP, skip, goto STEP,
-set NAME=VALUE, vars [FILTER], list, retry / ignore / fail (after a failure),
-quit, help. STEP is a name, a path (Group/Step) or an instruction number.`
 
 func (d *lineDebugger) pause(ctx context.Context, s engine.DebugStop) engine.DebugAction {
 	p := func(format string, args ...any) { fmt.Fprintf(d.out, format+"\n", args...) }
 	if s.Message != "" {
 		p("debug: %s", s.Message)
 	}
-	where := "the end of the sequence"
+	where := tui.RunText("dbg.end")
 	if s.Pointer < len(s.Items) {
 		where = fmt.Sprintf("[%d] %s", s.Pointer, s.Items[s.Pointer].Path)
 	}
 	switch s.Reason {
 	case "failure":
-		p("debug: %s failed: %s (exit code %s). retry, ignore or fail?", s.Failure.Path, s.Failure.Message, engine.Decimal(s.Failure.ExitCode))
+		p("debug: "+tui.RunText("dbgl.failed"), s.Failure.Path, s.Failure.Message, engine.Decimal(s.Failure.ExitCode))
 	default:
-		p("debug: stopped before %s (%s)", where, s.Reason)
+		p("debug: "+tui.RunText("dbgl.stopped"), where, s.Reason)
 	}
 	for {
 		if d.eof {
@@ -84,18 +84,18 @@ func (d *lineDebugger) pause(ctx context.Context, s engine.DebugStop) engine.Deb
 				p("debug: %s", msg)
 				continue
 			}
-			p("debug: moving the pointer to [%d] %s %s. yes or no?", i, s.Items[i].Path, engine.DebugEffect(s.Items, s.Pointer, i))
+			p("debug: "+tui.RunText("dbgl.confirm"), i, s.Items[i].Path, engine.DebugEffect(s.Items, s.Pointer, i))
 			fmt.Fprint(d.out, "debug> ")
 			ans, _ := d.in.ReadString('\n')
 			if a := strings.ToLower(strings.TrimSpace(ans)); a != "yes" && a != "y" {
-				p("debug: the pointer stays")
+				p("debug: %s", tui.RunText("dbg.stays"))
 				continue
 			}
 			return engine.DebugAction{Op: engine.DebugSetCurrent, Index: i}
 		case "set":
 			k, v, ok := strings.Cut(arg, "=")
 			if !ok || strings.TrimSpace(k) == "" {
-				p("debug: set NAME=VALUE")
+				p("debug: %s", tui.RunText("dbg.edit.form"))
 				continue
 			}
 			return engine.DebugAction{Op: engine.DebugSetVar, Name: strings.TrimSpace(k), Value: v}
@@ -129,6 +129,23 @@ func (d *lineDebugger) pause(ctx context.Context, s engine.DebugStop) engine.Deb
 				}
 				p("%s%s%3d %s%s%s", mark, bp, it.Index, strings.Repeat("  ", it.Depth), it.Name, extra)
 			}
+		case "check":
+			if d.check == nil {
+				p("debug: no check here")
+				continue
+			}
+			lines, err := d.check()
+			if err != nil {
+				p("debug: the check: %v", err)
+				continue
+			}
+			for _, l := range lines {
+				step := ""
+				if l.Step != "" {
+					step = " [" + l.Step + "]"
+				}
+				p("  %-9s %s%s", l.Status, l.What, step)
+			}
 		case "retry":
 			return engine.DebugAction{Op: engine.DebugRetry}
 		case "ignore":
@@ -138,9 +155,9 @@ func (d *lineDebugger) pause(ctx context.Context, s engine.DebugStop) engine.Deb
 		case "quit", "q":
 			return engine.DebugAction{Op: engine.DebugQuit}
 		case "help", "h", "?":
-			p("%s", debugHelp)
+			p("%s", tui.RunText("dbgl.help"))
 		default:
-			p("debug: unknown command %q; help lists them", cmd)
+			p("debug: "+tui.RunText("dbgl.unknown"), cmd)
 		}
 	}
 }

@@ -30,7 +30,7 @@ func TestRunDebugLineCommands(t *testing.T) {
 		step("cond", "echo cond ran")+"condition = 'Go == \"yes\"'\n"+
 		step("last", "echo last"))
 	state, logs := filepath.Join(dir, "state"), filepath.Join(dir, "logs")
-	script := "list\nbreak last\nset Go=yes\nset _SMSTSType=9\nvars Go\nrun\nretry\nquit\n"
+	script := "list\ncheck\nbreak last\nset Go=yes\nset _SMSTSType=9\nvars Go\nrun\nretry\nquit\n"
 	code, errs := runIn(t, script, "run", f, "--debug", "--state", state, "--log", logs)
 	if code != exitCancelled {
 		t.Fatalf("exit %d\n%s", code, errs)
@@ -42,6 +42,7 @@ func TestRunDebugLineCommands(t *testing.T) {
 		"debug: Go = yes",
 		"debug: _SMSTSType is read-only: only the engine sets it",
 		"  Go = yes",
+		"  ok        the machine:",
 		"debug: flaky failed:",
 		"| cond ran",
 		"debug: stopped before [3] last (breakpoint)",
