@@ -24,7 +24,6 @@ type lineDebugger struct {
 	check func() ([]engine.CheckLine, error)
 }
 
-
 func (d *lineDebugger) pause(ctx context.Context, s engine.DebugStop) engine.DebugAction {
 	p := func(format string, args ...any) { fmt.Fprintf(d.out, format+"\n", args...) }
 	if s.Message != "" {
