@@ -313,7 +313,7 @@ func wimInfo(env *cmdEnv, c *command, args []string) error {
 		if t == 0 {
 			return ""
 		}
-		return time.Unix(0, t.UnixNano()).UTC().Format(time.RFC3339)
+		return t.Time().Format(time.RFC3339)
 	}
 	out := jsonWIM{Path: pos[0], GUID: fmt.Sprintf("%x", w.Header.GUID), Compression: w.Compression().String(), ChunkSize: w.Header.ChunkSize,
 		Part: int(w.Header.PartNumber), TotalParts: int(w.Header.TotalParts), ImageCount: w.ImageCount(), BootIndex: int(w.Header.BootIndex),
@@ -459,6 +459,12 @@ func wimCapture(env *cmdEnv, c *command, args []string) error {
 	}
 	fmt.Fprintf(env.stdout, "%s: image %d captured: %d folders, %d files, %d symlinks, %d hard links, %d bytes in, %d bytes written (%d excluded)\n",
 		res.Path, res.Index, res.Dirs, res.Files, res.Symlinks, res.HardLinks, res.BytesIn, res.Size, res.Excluded)
+	for _, w := range res.Warnings {
+		fmt.Fprintf(env.stderr, "warning: %s\n", w)
+	}
+	if n := res.WarningCount - len(res.Warnings); n > 0 {
+		fmt.Fprintf(env.stderr, "warning: %d more like these\n", n)
+	}
 	return nil
 }
 
@@ -509,9 +515,15 @@ func wimApply(env *cmdEnv, c *command, args []string) error {
 	}
 	fmt.Fprintf(env.stdout, "%s: image %d applied to %s: %d folders, %d files, %d symlinks, %d hard links, %d bytes\n",
 		pos[0], index, dest, st.Dirs, st.Files, st.Symlinks, st.HardLinks, st.Bytes)
-	if n := st.Skipped(); n > 0 {
+	if n := st.Skipped() - st.SkippedSpecial; n > 0 {
 		fmt.Fprintf(env.stderr, "note: %d NTFS-only items not kept on this platform (security descriptors %d, streams %d, short names %d, other reparse points %d, attributes %d, links refused %d)\n",
 			n, st.SkippedSecurity, st.SkippedStreams, st.SkippedShortNames, st.SkippedReparse, st.SkippedAttributes, st.SkippedLinkTargets)
+	}
+	for _, w := range st.Warnings {
+		fmt.Fprintf(env.stderr, "warning: %s\n", w)
+	}
+	if n := st.SkippedSpecial - uint64(len(st.Warnings)); st.SkippedSpecial > uint64(len(st.Warnings)) {
+		fmt.Fprintf(env.stderr, "warning: %d more special files skipped\n", n)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"time"
 )
 
 // ApplyOptions tune Apply.
@@ -34,11 +35,19 @@ type ApplyStats struct {
 	SkippedReparse     uint64 // reparse points that are not symlinks/junctions
 	SkippedAttributes  uint64 // hidden/system/... attributes
 	SkippedLinkTargets uint64 // links the file system refused
+	// Special files of a wimlib --unix-data image (sockets, devices, and
+	// FIFOs where the system cannot make them): never turned into
+	// regular files.
+	SkippedSpecial uint64
+	// FIFOs made from UNIX data, and UNIX modes applied.
+	FIFOs, UnixModes uint64
+	// Warnings name each skipped special file (the first 100).
+	Warnings []string
 }
 
 // Skipped is the total count of metadata items not applied.
 func (s *ApplyStats) Skipped() uint64 {
-	return s.SkippedSecurity + s.SkippedStreams + s.SkippedShortNames + s.SkippedReparse + s.SkippedAttributes + s.SkippedLinkTargets
+	return s.SkippedSecurity + s.SkippedStreams + s.SkippedShortNames + s.SkippedReparse + s.SkippedAttributes + s.SkippedLinkTargets + s.SkippedSpecial
 }
 
 type applyFile struct {
@@ -63,7 +72,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 	byHash := map[SHA1][]applyFile{}
 	linkGroups := map[uint64]string{} // LinkID -> first path
 	var hardlinks [][2]string
-	var empties []applyFile
+	var empties, fifos []applyFile
 	var total uint64
 	var walk func(d *Dentry, rel, host string) error
 	walk = func(d *Dentry, rel, host string) error {
@@ -108,6 +117,21 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 				if c.IsReparse() {
 					st.SkippedReparse++
 				}
+				if ud, ok := c.UnixData(); ok && !c.IsReparse() {
+					if kind := ud.special(); kind != "" {
+						// A wimlib --unix-data special file: its entry
+						// looks like an empty file; never make it one.
+						if ud.Mode&unixTypeMask == unixFIFO && canMakeFIFO {
+							fifos = append(fifos, f)
+						} else {
+							st.SkippedSpecial++
+							if len(st.Warnings) < 100 {
+								st.Warnings = append(st.Warnings, fmt.Sprintf("%s: skipped: a %s", crel, kind))
+							}
+						}
+						continue
+					}
+				}
 				if c.LinkID != 0 {
 					if first, ok := linkGroups[c.LinkID]; ok {
 						hardlinks = append(hardlinks, [2]string{first, ch})
@@ -150,6 +174,12 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		}
 		fh.Close()
 		st.Files++
+	}
+	for _, f := range fifos {
+		if err := replaceWith(f.path, func() error { return makeFIFO(f.path) }); err != nil {
+			return nil, fmt.Errorf("%s: %v", f.rel, err)
+		}
+		st.FIFOs++
 	}
 	// File data, one blob per job, in file order for sequential reads.
 	blobs := make([]*Blob, 0, len(byHash))
@@ -272,6 +302,19 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 	}
 	_ = setFileTimes(dest, m.Root, false)
 	applyAttributes(all, st)
+	// UNIX modes of a --unix-data image, last (a read-only folder must
+	// not stop its files being written); chmod keeps the times.
+	if canMakeFIFO {
+		for _, f := range all {
+			ud, ok := f.d.UnixData()
+			if !ok || f.d.IsReparse() || ud.special() != "" && ud.Mode&unixTypeMask != unixFIFO {
+				continue
+			}
+			if os.Chmod(f.path, os.FileMode(ud.Mode&0o777)|unixModeBits(ud.Mode)) == nil {
+				st.UnixModes++
+			}
+		}
+	}
 	prog.finish()
 	return st, nil
 }
@@ -336,11 +379,48 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// Time converts a FILETIME to nanoseconds since the Unix epoch.
+// UnixNano converts a FILETIME to nanoseconds since the Unix epoch. It
+// overflows after the year 2262; Unix and Time do not.
 func (t Filetime) UnixNano() int64 { return (int64(t) - filetimeUnixOffset) * 100 }
 
+// Unix converts a FILETIME to seconds and nanoseconds since the Unix
+// epoch, exactly, for every FILETIME (1601 to 30828 and beyond).
+func (t Filetime) Unix() (sec, nsec int64) {
+	const ticksPerSec = 10000000
+	sec = int64(uint64(t)/ticksPerSec) - filetimeUnixOffset/ticksPerSec
+	nsec = int64(uint64(t)%ticksPerSec) * 100
+	return sec, nsec
+}
+
+// Time converts a FILETIME to a time.Time (UTC).
+func (t Filetime) Time() time.Time {
+	sec, nsec := t.Unix()
+	return time.Unix(sec, nsec).UTC()
+}
+
+// FiletimeFromUnix converts seconds and nanoseconds since the Unix epoch to
+// a FILETIME without passing through int64 nanoseconds (which wrap after
+// 2262). Times before 1601 become 0.
+func FiletimeFromUnix(sec, nsec int64) Filetime {
+	const ticksPerSec = 10000000
+	sec += nsec / 1e9
+	nsec %= 1e9
+	if nsec < 0 {
+		sec--
+		nsec += 1e9
+	}
+	s := sec + filetimeUnixOffset/ticksPerSec
+	if s < 0 {
+		return 0
+	}
+	return Filetime(uint64(s)*ticksPerSec + uint64(nsec/100))
+}
+
+// FiletimeFromTime converts t to a FILETIME.
+func FiletimeFromTime(t time.Time) Filetime { return FiletimeFromUnix(t.Unix(), int64(t.Nanosecond())) }
+
 // FiletimeFromUnixNano converts Unix nanoseconds to a FILETIME.
-func FiletimeFromUnixNano(ns int64) Filetime { return Filetime(ns/100 + filetimeUnixOffset) }
+func FiletimeFromUnixNano(ns int64) Filetime { return FiletimeFromUnix(0, ns) }
 
 // createFile creates path for writing. Something already there is removed
 // first rather than opened, so an existing symbolic link is never

@@ -214,7 +214,7 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 		}
 	}
 	root.Kids = append([]*xmlNode{{Name: "TOTALBYTES", Text: strconv.FormatInt(xmlOff, 10)}}, root.Kids...)
-	now := FiletimeFromUnixNano(time.Now().UnixNano())
+	now := FiletimeFromTime(time.Now())
 	var bytesIn uint64
 	var imageBytes []uint64
 	for i, im := range spec.images {

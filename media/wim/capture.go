@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // CaptureOptions describe a capture.
@@ -41,6 +42,20 @@ type CaptureOptions struct {
 type CaptureStats struct {
 	Dirs, Files, Symlinks, HardLinks uint64
 	Excluded, SkippedSpecial         uint64
+	// Warnings name what was skipped (special files) or was captured
+	// but cannot be applied everywhere (names Windows cannot create),
+	// one line each; after maxWarnings lines only WarningCount grows.
+	Warnings     []string
+	WarningCount int
+}
+
+const maxWarnings = 100
+
+func (s *CaptureStats) warn(format string, args ...any) {
+	s.WarningCount++
+	if len(s.Warnings) < maxWarnings {
+		s.Warnings = append(s.Warnings, fmt.Sprintf(format, args...))
+	}
 }
 
 // CaptureResult is what Capture wrote.
@@ -106,6 +121,7 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 	// Never capture the WIM being written (or its temporary file).
 	if abs, err := filepath.Abs(wimPath); err == nil {
 		m.skipDir, m.skipName = filepath.Dir(abs), filepath.Base(abs)
+		m.skipDirInfo, _ = os.Stat(m.skipDir)
 	}
 	// The scan streams what it finds to the writer, so reading and
 	// compressing start at once. Duplicates are recognised by their SHA-1
@@ -262,6 +278,15 @@ func scanTree(src string, m *matcher, prog *progressTracker, emit func(*blobSrc)
 				continue
 			}
 			p := filepath.Join(dir, e.Name())
+			if !utf8.ValidString(e.Name()) {
+				// WIM names are UTF-16: the bytes cannot be kept, and
+				// replacing them would change the name silently (two
+				// such names would even collide).
+				return &InputError{fmt.Errorf("%s: the name is not valid UTF-8 (%q), so it cannot be stored in a WIM; rename it or exclude it", p, e.Name())}
+			}
+			if why := windowsNameProblem(e.Name()); why != "" {
+				stats.warn("%s: the name %s: Windows cannot apply it (Linux and macOS can)", crel, why)
+			}
 			fi, err := os.Lstat(p)
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) {
@@ -339,6 +364,7 @@ func scanTree(src string, m *matcher, prog *progressTracker, emit func(*blobSrc)
 				}
 			default:
 				stats.SkippedSpecial++
+				stats.warn("%s: skipped: a %s (a WIM image holds files, folders and links only)", crel, specialKind(mode))
 			}
 		}
 		return nil
@@ -356,11 +382,10 @@ func scanTree(src string, m *matcher, prog *progressTracker, emit func(*blobSrc)
 
 func dentryFromInfo(name string, fi os.FileInfo) *Dentry {
 	_, _, _, atime, btime := hostInfo(fi)
-	mt := fi.ModTime().UnixNano()
 	d := &Dentry{Name: name, SecurityID: -1,
-		LastWriteTime:  FiletimeFromUnixNano(mt),
-		LastAccessTime: FiletimeFromUnixNano(atime),
-		CreationTime:   FiletimeFromUnixNano(btime),
+		LastWriteTime:  FiletimeFromTime(fi.ModTime()),
+		LastAccessTime: atime,
+		CreationTime:   btime,
 	}
 	attrs := hostAttributes(fi)
 	if fi.Mode().IsRegular() {
@@ -455,4 +480,18 @@ func fixLinkTarget(target, root string) (string, bool) {
 		return "/", true
 	}
 	return "/" + filepath.ToSlash(rel), true
+}
+
+func specialKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "block device"
+	}
+	return "special file"
 }

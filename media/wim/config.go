@@ -143,8 +143,9 @@ func matchAny(ps []pattern, rel string) bool {
 
 type matcher struct {
 	excl, exc, nocomp []pattern
-	skipDir, skipName string // the output WIM: never captured
-	rpfix             bool   // store absolute links into the tree image-relative
+	skipDir, skipName string      // the output WIM: never captured
+	skipDirInfo       os.FileInfo // its folder, to recognise it by another path
+	rpfix             bool        // store absolute links into the tree image-relative
 }
 
 // isOutput reports whether dir/name is the WIM being written or one of
@@ -153,8 +154,17 @@ func (m *matcher) isOutput(dir, name string) bool {
 	if m.skipName == "" || (name != m.skipName && !(strings.HasPrefix(name, "."+m.skipName+".") && strings.HasSuffix(name, ".tmp"))) {
 		return false
 	}
-	abs, err := filepath.Abs(dir)
-	return err == nil && abs == m.skipDir
+	if abs, err := filepath.Abs(dir); err == nil && abs == m.skipDir {
+		return true
+	}
+	// The same folder reached by another path (a link, a bind mount, a
+	// different spelling): compare the folders themselves (device and
+	// inode, or the file ID on Windows), not path strings.
+	if m.skipDirInfo == nil {
+		return false
+	}
+	fi, err := os.Stat(dir)
+	return err == nil && os.SameFile(fi, m.skipDirInfo)
 }
 
 func newMatcher(c *Config) *matcher {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -22,8 +23,16 @@ func craftWIM(t *testing.T, root *Dentry) string {
 	return p
 }
 
+// windowsOnlyNames are refused on Windows only: a Linux tree may hold
+// them, and Linux and macOS apply them as they were captured.
+var windowsOnlyNames = []string{`a\b`, "C:", "C:evil", "CON", "nul.txt", "LPT1", "com9.log", "aux.c", "nul.tar.gz"}
+
 func TestApplyRefusesHostileNames(t *testing.T) {
-	for _, name := range []string{"..", ".", "a/b", `a\b`, "C:", "C:evil", "CON", "nul.txt", "LPT1", "com9.log", "x\x00y", "/etc"} {
+	names := []string{"..", ".", "a/b", "x\x00y", "/etc"}
+	if runtime.GOOS == "windows" {
+		names = append(names, windowsOnlyNames...)
+	}
+	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			root := &Dentry{Attributes: AttrDirectory, SecurityID: -1, Children: []*Dentry{
 				{Name: "ok.txt", Attributes: AttrNormal, SecurityID: -1},
@@ -47,6 +56,31 @@ func TestApplyRefusesHostileNames(t *testing.T) {
 				t.Errorf("dest was created although the WIM was refused")
 			}
 		})
+	}
+}
+
+// On Linux and macOS, names Windows cannot use are applied as they are.
+func TestApplyWindowsOnlyNames(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows refuses these names (TestApplyRefusesHostileNames)")
+	}
+	root := &Dentry{Attributes: AttrDirectory, SecurityID: -1}
+	for _, name := range windowsOnlyNames {
+		root.Children = append(root.Children, &Dentry{Name: name, Attributes: AttrDirectory, SecurityID: -1, Children: []*Dentry{{Name: "inside", Attributes: AttrNormal, SecurityID: -1}}})
+	}
+	w, err := Open(craftWIM(t, root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	dest := filepath.Join(t.TempDir(), "dest")
+	if _, err := w.Apply(1, dest, ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range windowsOnlyNames {
+		if _, err := os.Stat(filepath.Join(dest, name, "inside")); err != nil {
+			t.Errorf("%q: %v", name, err)
+		}
 	}
 }
 

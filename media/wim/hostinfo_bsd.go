@@ -7,13 +7,15 @@ import (
 	"syscall"
 )
 
-func hostInfo(fi os.FileInfo) (dev, ino, nlink uint64, atime, btime int64) {
+func hostInfo(fi os.FileInfo) (dev, ino, nlink uint64, atime, btime Filetime) {
+	mt := FiletimeFromTime(fi.ModTime())
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		t := fi.ModTime().UnixNano()
-		return 0, 0, 1, t, t
+		return 0, 0, 1, mt, mt
 	}
-	return uint64(st.Dev), uint64(st.Ino), uint64(st.Nlink), syscall.TimespecToNsec(st.Atimespec), syscall.TimespecToNsec(st.Birthtimespec)
+	return uint64(st.Dev), uint64(st.Ino), uint64(st.Nlink),
+		FiletimeFromUnix(int64(st.Atimespec.Sec), int64(st.Atimespec.Nsec)),
+		FiletimeFromUnix(int64(st.Birthtimespec.Sec), int64(st.Birthtimespec.Nsec))
 }
 
 func hostAttributes(fi os.FileInfo) uint32 { return 0 }

@@ -7,13 +7,13 @@ import (
 	"syscall"
 )
 
-func hostInfo(fi os.FileInfo) (dev, ino, nlink uint64, atime, btime int64) {
+func hostInfo(fi os.FileInfo) (dev, ino, nlink uint64, atime, btime Filetime) {
+	mt := FiletimeFromTime(fi.ModTime())
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		t := fi.ModTime().UnixNano()
-		return 0, 0, 1, t, t
+		return 0, 0, 1, mt, mt
 	}
-	return uint64(st.Dev), uint64(st.Ino), uint64(st.Nlink), st.Atim.Nano(), fi.ModTime().UnixNano()
+	return uint64(st.Dev), uint64(st.Ino), uint64(st.Nlink), FiletimeFromUnix(st.Atim.Sec, st.Atim.Nsec), mt
 }
 
 func hostAttributes(fi os.FileInfo) uint32 { return 0 }

@@ -4,8 +4,8 @@ package wim
 
 import "os"
 
-func hostInfo(fi os.FileInfo) (dev, ino, nlink uint64, atime, btime int64) {
-	t := fi.ModTime().UnixNano()
+func hostInfo(fi os.FileInfo) (dev, ino, nlink uint64, atime, btime Filetime) {
+	t := FiletimeFromTime(fi.ModTime())
 	return 0, 0, 1, t, t
 }
 

@@ -9,11 +9,12 @@ import (
 
 // On Windows hard links are not detected (dedup still stores their content
 // once); times and attributes come from the file attribute data.
-func hostInfo(fi os.FileInfo) (dev, ino, nlink uint64, atime, btime int64) {
+func hostInfo(fi os.FileInfo) (dev, ino, nlink uint64, atime, btime Filetime) {
 	if d, ok := fi.Sys().(*syscall.Win32FileAttributeData); ok {
-		return 0, 0, 1, d.LastAccessTime.Nanoseconds(), d.CreationTime.Nanoseconds()
+		ft := func(t syscall.Filetime) Filetime { return Filetime(uint64(t.HighDateTime)<<32 | uint64(t.LowDateTime)) }
+		return 0, 0, 1, ft(d.LastAccessTime), ft(d.CreationTime)
 	}
-	t := fi.ModTime().UnixNano()
+	t := FiletimeFromTime(fi.ModTime())
 	return 0, 0, 1, t, t
 }
 

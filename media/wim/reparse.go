@@ -3,6 +3,7 @@ package wim
 import (
 	"encoding/binary"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf16"
 )
@@ -53,15 +54,42 @@ func parseLinkReparse(tag uint32, data []byte) (target string, relative bool, er
 			s = `\` + s
 		}
 	}
-	return strings.ReplaceAll(s, `\`, "/"), relative, nil
+	if runtime.GOOS == "windows" {
+		return strings.ReplaceAll(s, `\`, "/"), relative, nil
+	}
+	// '\' and '/' trade places, as makeSymlinkReparse stored them (and
+	// as wimlib does): a '\' in a Unix target comes back as it was.
+	return swapSlashes(s), relative, nil
+}
+
+// swapSlashes exchanges '/' and the backslash.
+func swapSlashes(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '/':
+			return '\\'
+		case '\\':
+			return '/'
+		}
+		return r
+	}, s)
 }
 
 // makeSymlinkReparse encodes a host symlink target as WIM symlink reparse
 // data, in the form wimlib writes: relative targets keep their relative
-// path, absolute ones become \??\C:\... with print name C:\....
+// path, absolute ones become \??\C:\... with print name C:\.... On Unix a
+// target is absolute only when it starts with '/' ("C:/x" is a relative
+// name there), and '/' and '\' trade places so that both survive.
 func makeSymlinkReparse(target string) []byte {
-	t := strings.ReplaceAll(target, "/", `\`)
-	relative := !strings.HasPrefix(t, `\`) && !(len(t) >= 2 && t[1] == ':')
+	var t string
+	var relative bool
+	if runtime.GOOS == "windows" {
+		t = strings.ReplaceAll(target, "/", `\`)
+		relative = !strings.HasPrefix(t, `\`) && !(len(t) >= 2 && t[1] == ':')
+	} else {
+		relative = !strings.HasPrefix(target, "/")
+		t = swapSlashes(target)
+	}
 	sub, print := t, t
 	var flags uint32
 	if relative {

@@ -7,10 +7,13 @@ import (
 )
 
 func setFileTimes(path string, d *Dentry, nofollow bool) error {
-	ts := []unix.Timespec{
-		unix.NsecToTimespec(d.LastAccessTime.UnixNano()),
-		unix.NsecToTimespec(d.LastWriteTime.UnixNano()),
+	// Seconds and nanoseconds, not int64 nanoseconds: times after 2262
+	// must not wrap around.
+	spec := func(t Filetime) unix.Timespec {
+		sec, nsec := t.Unix()
+		return unix.Timespec{Sec: sec, Nsec: nsec}
 	}
+	ts := []unix.Timespec{spec(d.LastAccessTime), spec(d.LastWriteTime)}
 	flags := 0
 	if nofollow {
 		flags = unix.AT_SYMLINK_NOFOLLOW

@@ -191,7 +191,7 @@ func addToTree(root *Dentry, a AddSpec, linkBase uint64, rpfix bool, fixes *[]fu
 	}
 	parts := splitImagePath(a.Dest)
 	for _, c := range parts {
-		if err := checkName(c); err != nil {
+		if err := checkImageName(c); err != nil {
 			return nil, linkBase, fmt.Errorf("add %s=%s: %v", a.Src, a.Dest, err)
 		}
 	}
@@ -201,7 +201,7 @@ func addToTree(root *Dentry, a AddSpec, linkBase uint64, rpfix bool, fixes *[]fu
 		c := findChild(dir, name)
 		if c == nil {
 			c = &Dentry{Name: name, Attributes: AttrDirectory, SecurityID: -1}
-			now := FiletimeFromUnixNano(fi.ModTime().UnixNano())
+			now := FiletimeFromTime(fi.ModTime())
 			c.CreationTime, c.LastAccessTime, c.LastWriteTime = now, now, now
 			dir.Children = append(dir.Children, c)
 		} else if !c.IsDir() || c.IsReparse() {
