@@ -312,6 +312,9 @@ func captureOffline(sc *StepContext, p *sequence.CaptureOSImage) error {
 		return fail(&Error{Code: CodeFail, Msg: "capture " + sc.Offline, Err: err})
 	}
 	sc.Log("Captured %d folders and %d files (%d excluded) into %d bytes", res.Dirs, res.Files, res.Excluded, res.Size)
+	for _, w := range res.Warnings {
+		sc.Warn("%s", w)
+	}
 	sc.Log("Verifying %s", tmp)
 	if err := verifyWIM(tmp, func(pr wim.Progress) {
 		sc.Progress(int64(pr.BytesDone), int64(pr.BytesTotal), "bytes", "Verifying the captured image")
