@@ -63,6 +63,7 @@ var sequenceTextKO = msg.Catalog{
 	"at least one partition is needed":     "파티션이 하나 이상 필요합니다",
 	"at least one success code is needed (the default is [0, 3010])": "성공 코드가 하나 이상 필요합니다 (기본값은 [0, 3010])",
 	"at most %d characters (this has %d)":                            "최대 %d자 (현재 %d자)",
+	"a control character (%s) at character %d":                       "제어 문자(%s), %d번째 문자",
 	"compression is \"xpress\", \"lzx\" or \"none\", not %q":         "compression은 \"xpress\", \"lzx\" 또는 \"none\"입니다 (%q 아님)",
 	"condition: %s":     "조건: %s",
 	"created_by has %s": "created_by: %s",

@@ -141,5 +141,5 @@ func runPlan(env *cmdEnv, args []string) error {
 		_, err = env.stdout.Write(append(b, '\n'))
 		return err
 	}
-	return engine.WritePlan(env.stdout, seq, opts, entries)
+	return engine.WritePlan(safeText{env.stdout}, seq, opts, entries)
 }

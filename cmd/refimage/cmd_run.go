@@ -374,7 +374,7 @@ func runPlain(env *cmdEnv, seq *sequence.Sequence, opts engine.Options) (*engine
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, stopSignals...)
 	defer signal.Stop(sig)
-	lr := &tui.PlainReporter{W: env.stderr, Width: 80}
+	lr := &tui.PlainReporter{W: safeText{env.stderr}, Width: 80}
 	go func() {
 		n := 0
 		for s := range sig {

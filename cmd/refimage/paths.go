@@ -3,10 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // checkInput says, as a usage error (exit 2), what is wrong with a file
@@ -125,4 +128,54 @@ func checkFolderFlag(flag, dir string) error {
 			return nil
 		}
 	}
+}
+
+// safeText is a writer for lines that carry text from files (step names,
+// descriptions, commands): control characters other than newline and tab
+// — ESC, BEL, CR, backspace, the rest of C0, DEL and C1 — are written as
+// visible escapes (\x1b, \r, \u009b), and so are bytes that are not
+// UTF-8, so that a name cannot clear the screen, move the cursor or
+// forge lines.
+type safeText struct{ w io.Writer }
+
+func (s safeText) Write(p []byte) (int, error) {
+	clean := true
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRune(p[i:])
+		if unsafeRune(r) || r == utf8.RuneError && n == 1 {
+			clean = false
+			break
+		}
+		i += n
+	}
+	if clean {
+		return s.w.Write(p)
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRune(p[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, p[i]) // a lone byte: 0x9b is CSI on some terminals
+		case !unsafeRune(r):
+			b.WriteRune(r)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += n
+	}
+	if _, err := io.WriteString(s.w, b.String()); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// unsafeRune is a control character a terminal acts on (newline and tab
+// excepted).
+func unsafeRune(r rune) bool {
+	return (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r <= 0x9f)
 }

@@ -139,6 +139,23 @@ func textLimit(s string, max int) msg.Message {
 	return msg.Message{}
 }
 
+// controlChar finds a control character a terminal would act on (ESC,
+// BEL, CR, the rest of C0, DEL, C1) in single-line text; multi-line
+// text may hold newlines and tabs.
+func controlChar(s string, multiline bool) msg.Message {
+	i := 0
+	for _, r := range s {
+		i++
+		if multiline && (r == '\n' || r == '\t') {
+			continue
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			return msg.New("a control character (%s) at character %d", fmt.Sprintf("U+%04X", r), i)
+		}
+	}
+	return msg.Message{}
+}
+
 // CheckTextLimit checks a length limit in characters: "at most 50
 // characters (this has 61)".
 func CheckTextLimit(s string, max int) msg.Message { return textLimit(s, max) }
@@ -184,8 +201,14 @@ func (v *validator) header() {
 		if m := textLimit(s.Name, MaxSequenceName); !m.IsZero() {
 			v.errAt("name", "the task sequence name has %s", m)
 		}
+		if m := controlChar(s.Name, false); !m.IsZero() {
+			v.errAt("name", "the task sequence name has %s", m)
+		}
 	}
 	if m := textLimit(s.Description, MaxSequenceDescription); !m.IsZero() {
+		v.errAt("description", "the description has %s", m)
+	}
+	if m := controlChar(s.Description, true); !m.IsZero() {
 		v.errAt("description", "the description has %s", m)
 	}
 	switch s.Kind {
@@ -241,8 +264,13 @@ func (v *validator) common(p string, it *Item) {
 		v.errAt(join(p, "name"), "a name is required")
 	} else if m := textLimit(it.Name, MaxStepName); !m.IsZero() {
 		v.errAt(join(p, "name"), "a step or group name has %s", m)
+	} else if m := controlChar(it.Name, false); !m.IsZero() {
+		v.errAt(join(p, "name"), "a step or group name has %s", m)
 	}
 	if m := textLimit(it.Description, MaxStepDescription); !m.IsZero() {
+		v.errAt(join(p, "description"), "a description has %s", m)
+	}
+	if m := controlChar(it.Description, true); !m.IsZero() {
 		v.errAt(join(p, "description"), "a description has %s", m)
 	}
 	if it.Condition != "" {
