@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/engine/sequence/interop"
 )
 
 // "Import a ConfigMgr or MDT task sequence" fills the pages from the
@@ -64,5 +65,39 @@ func TestImportFromAnswers(t *testing.T) {
 	errs := w.ApplyAnswers([]byte("[start]\nflow = \"import\"\nimport = 'x.toml'\n"))
 	if errs == nil || !strings.Contains(errs.Error(), "start.import") {
 		t.Errorf("errs = %v", errs)
+	}
+}
+
+// What the wizard writes goes to ConfigMgr and MDT XML and comes back the
+// same (docs/interop.md, round trips).
+func TestWizardSequencesRoundTripThroughXML(t *testing.T) {
+	for _, f := range []string{"build.answers.toml", "custom.answers.toml"} {
+		w := fromAnswers(t, f)
+		seq, err := w.Sequence()
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		want, err := sequence.Marshal(seq, sequence.SaveOptions{AllowPlaintext: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seq, probs := sequence.Decode(f, want)
+		if seq == nil {
+			t.Fatal(probs)
+		}
+		for _, format := range []string{interop.FormatConfigMgr, interop.FormatMDT} {
+			x, _, err := interop.Export(seq, interop.ExportOptions{Format: format})
+			if err != nil {
+				t.Fatalf("%s %s: %v", f, format, err)
+			}
+			back, rep, err := interop.Import(f+".xml", x, interop.ImportOptions{})
+			if err != nil || len(rep.Foreign) > 0 {
+				t.Fatalf("%s %s: %v %v", f, format, err, rep)
+			}
+			got, _ := sequence.Marshal(back, sequence.SaveOptions{AllowPlaintext: true})
+			if string(got) != string(want) {
+				t.Errorf("%s %s: differs after XML:\n%s\n---\n%s", f, format, want, got)
+			}
+		}
 	}
 }
