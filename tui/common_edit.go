@@ -99,9 +99,9 @@ func wordRight(r []rune, pos int) int {
 	return pos
 }
 
-// viewport returns the part of a one-line value that fits width cells
+// visibleSpan returns the part of a one-line value that fits width cells
 // with the cursor visible, and the cursor's cell offset in it.
-func viewport(val string, pos, width int) (string, int) {
+func visibleSpan(val string, pos, width int) (string, int) {
 	r := []rune(val)
 	pos = max(0, min(pos, len(r)))
 	start := 0

@@ -140,11 +140,11 @@ func inputBox(th *themes.Theme, shown string, pos int, focused bool, width int) 
 	st := th.Styles
 	iw := max(4, min(width-2, 60))
 	if !focused {
-		vis, _ := viewport(shown, 0, iw)
+		vis, _ := visibleSpan(shown, 0, iw)
 		return "[" + st.Input.Render(pad(vis, iw)) + "]"
 	}
 	pos = max(0, min(pos, len([]rune(shown))))
-	vis, off := viewport(shown, pos, iw)
+	vis, off := visibleSpan(shown, pos, iw)
 	r := []rune(vis)
 	cells, i := 0, 0
 	for i < len(r) && cells < off {

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/refimage/refimage/engine/sequence"
@@ -89,6 +91,8 @@ type EditorModel struct {
 	// "15x", retries 9): kept on screen and as problems of the sequence
 	// until they are fixed, so that nothing typed vanishes.
 	pending map[pendingKey]pendingValue
+	// helpView scrolls the help overlay (bubbles' viewport).
+	helpView viewport.Model
 }
 
 // pendingKey names a field of an item (nil: of the sequence itself).
@@ -278,6 +282,13 @@ func (m *EditorModel) syncScroll() {
 		cur = max(0, m.selRow(rows))
 	}
 	m.treeTop = treeScroll(m.treeTop, cur, len(rows), m.treeHeight())
+	if m.overlay == edHelp {
+		width := max(m.width, 30)
+		off := m.helpView.YOffset
+		m.helpView.Width, m.helpView.Height = width-2, m.treeHeight()
+		m.helpView.SetContent(strings.Join(m.helpContent(width-2), "\n"))
+		m.helpView.SetYOffset(off)
+	}
 	// The panes: lay the screen out once to learn where the focused
 	// field is (the line builders record their scroll offset).
 	m.render()
@@ -352,7 +363,7 @@ func (m *EditorModel) inText() bool {
 
 func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := msg.String()
-	if msg.Type == tea.KeyCtrlC {
+	if key.Matches(msg, edKeys.Cancel) {
 		if !m.dirty() || m.ctrlCOnce {
 			m.result.Cancelled = true
 			m.result.Unsaved = m.dirty()
@@ -400,6 +411,17 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		switch k {
 		case "esc", "?", "q", "enter", "f1":
 			m.overlay = edNone
+			m.helpView.GotoTop()
+		default:
+			// up/down, pgup/pgdown, home/end scroll the keys.
+			switch k {
+			case "home":
+				m.helpView.GotoTop()
+			case "end":
+				m.helpView.GotoBottom()
+			default:
+				m.helpView, _ = m.helpView.Update(msg)
+			}
 		}
 		return m, nil
 	case edAdd:
@@ -412,17 +434,17 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.keyBuilder(msg)
 	}
 	// Keys that work everywhere.
-	switch k {
-	case "ctrl+s":
+	switch {
+	case key.Matches(msg, edKeys.Save):
 		m.save(false)
 		return m, nil
-	case "ctrl+z":
+	case key.Matches(msg, edKeys.Undo):
 		m.undo()
 		return m, nil
-	case "ctrl+y":
+	case key.Matches(msg, edKeys.Redo):
 		m.redo()
 		return m, nil
-	case "ctrl+t":
+	case key.Matches(msg, edKeys.SwitchTab):
 		if m.ed.Selected() != nil {
 			m.tab = 1 - m.tab
 			m.field = 0
@@ -430,7 +452,7 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.resetFields()
 		}
 		return m, nil
-	case "f1":
+	case key.Matches(msg, edKeys.HelpAnyway):
 		m.overlay = edHelp
 		return m, nil
 	}
@@ -546,34 +568,35 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setStatus(ok, false)
 		}
 	}
-	switch msg.String() {
-	case "up", "k":
+	k := edKeys
+	switch {
+	case key.Matches(msg, k.Up):
 		if cur > 0 {
 			ed.Select(rows[cur-1].path)
 		}
-	case "down", "j":
+	case key.Matches(msg, k.Down):
 		if cur < len(rows)-1 {
 			ed.Select(rows[cur+1].path)
 		}
-	case "home":
+	case key.Matches(msg, k.Home):
 		if len(rows) > 0 {
 			ed.Select(rows[0].path)
 		}
-	case "end":
+	case key.Matches(msg, k.End):
 		if len(rows) > 0 {
 			ed.Select(rows[len(rows)-1].path)
 		}
-	case "pgup", "pgdown":
+	case key.Matches(msg, k.PageUp, k.PageDown):
 		// A page is the rows the tree shows, less the "more" hints.
 		page := max(1, m.treeHeight()-2)
 		if len(rows) > 0 {
-			if msg.String() == "pgup" {
+			if key.Matches(msg, k.PageUp) {
 				ed.Select(rows[max(0, cur-page)].path)
 			} else {
 				ed.Select(rows[min(len(rows)-1, cur+page)].path)
 			}
 		}
-	case "left", "h":
+	case key.Matches(msg, k.Fold):
 		if it := ed.Selected(); it != nil {
 			sel := ed.Selection()
 			if it.IsGroup() && !m.collapsed[sel.Key()] {
@@ -582,53 +605,59 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 				ed.Select(sel.Parent())
 			}
 		}
-	case "right", "l":
+	case key.Matches(msg, k.Open):
 		if it := ed.Selected(); it != nil && it.IsGroup() {
 			delete(m.collapsed, ed.Selection().Key())
 		}
-	case "enter", "tab":
+	case key.Matches(msg, k.Props):
 		if ed.Selected() != nil {
 			m.focus, m.tab, m.field = edFocusPane, 0, 0
 		}
-	case "s":
+	case key.Matches(msg, k.Seq):
 		m.overlay, m.seqField = edSeq, 0
 		m.resetFields()
-	case "o":
+	case key.Matches(msg, k.Options):
 		if ed.Selected() != nil {
 			m.focus, m.tab, m.field = edFocusPane, 1, 0
 		}
-	case "a", "insert":
+	case key.Matches(msg, k.Add):
 		m.overlay, m.addSel = edAdd, 0
-	case "g":
+	case key.Matches(msg, k.Group):
 		where := edit.After
 		if it := ed.Selected(); it != nil && it.IsGroup() {
 			where = edit.Under
 		}
 		report(ed.AddGroup(edtx("add.group"), where), fmt.Sprintf(edtx("added"), edtx("add.group")))
-	case "delete", "backspace", "d":
+	case key.Matches(msg, k.Remove):
 		if it := ed.Selected(); it != nil {
 			m.overlay = edAskRemove
 		}
-	case "[", "shift+up", "ctrl+up", "K":
+	case key.Matches(msg, k.MoveUp):
 		report(ed.MoveUp(), "")
-	case "]", "shift+down", "ctrl+down", "J":
+	case key.Matches(msg, k.MoveDown):
 		report(ed.MoveDown(), "")
-	case ">", "shift+right":
+	case key.Matches(msg, k.Into):
 		report(ed.MoveInto(), "")
-	case "<", "shift+left":
+	case key.Matches(msg, k.Out):
 		report(ed.MoveOut(), "")
-	case "c":
+	case key.Matches(msg, k.Copy):
 		if it := ed.Selected(); it != nil {
 			report(ed.Copy(), fmt.Sprintf(edtx("copied"), it.Name))
 		}
-	case "x":
+	case key.Matches(msg, k.Cut):
 		if it := ed.Selected(); it != nil {
 			report(ed.Cut(), fmt.Sprintf(edtx("cut"), it.Name))
 		}
-	case "C":
+	case key.Matches(msg, k.CopyCond):
 		report(ed.CopyCondition(), edtx("copied.cond"))
-	case "v", "V", "i":
-		where := map[string]edit.Where{"v": edit.After, "V": edit.Before, "i": edit.Under}[msg.String()]
+	case key.Matches(msg, k.PasteAfter, k.PasteBefore, k.PasteInto):
+		where := edit.After
+		switch {
+		case key.Matches(msg, k.PasteBefore):
+			where = edit.Before
+		case key.Matches(msg, k.PasteInto):
+			where = edit.Under
+		}
 		var ok string
 		if clip := ed.Clipboard(); clip != nil && clip.Item != nil {
 			ok = fmt.Sprintf(edtx("pasted"), clip.Item.Name)
@@ -636,14 +665,14 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			ok = edtx("pasted.cond")
 		}
 		report(ed.Paste(where), ok)
-	case "e", "f8":
+	case key.Matches(msg, k.Problems):
 		if len(m.probs) > 0 {
 			m.focus = edFocusProblems
 			m.probSel = max(0, min(m.probSel, len(m.probs)-1))
 		}
-	case "?":
+	case key.Matches(msg, k.Help):
 		m.overlay = edHelp
-	case "q", "esc":
+	case key.Matches(msg, k.Quit):
 		if m.dirty() {
 			m.overlay = edAskQuit
 			return m, nil

@@ -78,7 +78,8 @@ func (m *EditorModel) render() string {
 		case edBuilder:
 			lines = m.builderLines(width-2, bodyH)
 		default:
-			lines = m.helpLines(width-2, bodyH)
+			// Update set the viewport's size and content (syncScroll).
+			lines = strings.Split(m.helpView.View(), "\n")
 		}
 		for _, l := range lines {
 			out = append(out, " "+l)
@@ -434,13 +435,13 @@ func (m *EditorModel) edInputW(val string, pos int, typed, focused bool, width, 
 	st := m.th.Styles
 	iw := max(4, min(width-2, maxW))
 	if !focused {
-		vis, _ := viewport(val, 0, iw)
+		vis, _ := visibleSpan(val, 0, iw)
 		return "[" + st.Input.Render(pad(vis, iw)) + "]"
 	}
 	if !typed || pos > len([]rune(val)) {
 		pos = len([]rune(val))
 	}
-	vis, off := viewport(val, pos, iw)
+	vis, off := visibleSpan(val, pos, iw)
 	r := []rune(vis)
 	cells, i := 0, 0
 	for i < len(r) && cells < off {
@@ -653,20 +654,20 @@ func (m *EditorModel) formLines(p *pane, w int) {
 	}
 }
 
-func (m *EditorModel) helpLines(w, h int) []string {
+// helpContent is the help overlay's text, all of it (helpView scrolls
+// it).
+func (m *EditorModel) helpContent(w int) []string {
 	st := m.th.Styles
 	p := &pane{width: w, focusTop: -1, forceTop: -1}
 	p.add(st.Group.Render(edtx("help.title")))
 	sym := m.th.Symbols
-	keys := strings.Split(fmt.Sprintf(edtx("help.keys"), sym.UpDown, sym.LeftRight), "\n")
+	rows := helpKeyLines(sym.UpDown, sym.LeftRight) // the keymap's rows (edKeys.helpRows)
 	col := 17
-	for _, l := range keys {
-		key, _, _ := strings.Cut(l, "  ")
-		col = max(col, lipgloss.Width(key)+2)
+	for _, r := range rows {
+		col = max(col, lipgloss.Width(r[0])+2)
 	}
-	for _, l := range keys {
-		key, what, _ := strings.Cut(l, "  ")
-		what = strings.TrimSpace(what)
+	for _, r := range rows {
+		key, what := r[0], r[1]
 		for i, wl := range wrap(what, w-col) {
 			if i == 0 {
 				p.add(st.FooterKey.Render(pad(key, col)) + st.PageHelp.Render(wl))
@@ -677,8 +678,7 @@ func (m *EditorModel) helpLines(w, h int) []string {
 	}
 	p.text(st.FieldHelp, edtx("help.marks"), "")
 	p.text(st.Note, edtx("help.close"), "")
-	m.paneTop = 0
-	return m.scrollPane(p, h)
+	return p.lines
 }
 
 func (m *EditorModel) problemLines(width, h int) []string {
@@ -782,7 +782,10 @@ func (m *EditorModel) footer(width int) string {
 	case m.overlay == edAdd:
 		parts = []string{k(m.th.Symbols.UpDown, edtx("key.choose")), k("enter", edtx("key.add")), k("esc", edtx("key.back"))}
 	case m.overlay == edHelp:
-		parts = []string{k("esc", edtx("key.back"))}
+		parts = []string{k(m.th.Symbols.UpDown+" pgup pgdn", edtx("key.scroll")), k("esc", edtx("key.back"))}
+		if !m.helpView.AtTop() || !m.helpView.AtBottom() {
+			parts = append(parts, st.Note.Render(fmt.Sprintf("%3.0f%%", m.helpView.ScrollPercent()*100)))
+		}
 	case m.overlay == edSeq:
 		parts = []string{k("tab", edtx("key.field")), k(m.th.Symbols.LeftRight, edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo")), k("ctrl+s", edtx("key.save"))}
 	case m.overlay == edListView && m.list.form:
@@ -813,10 +816,7 @@ func (m *EditorModel) footer(width int) string {
 	case m.focus == edFocusProblems:
 		parts = []string{k(m.th.Symbols.UpDown, edtx("key.nav")), k("enter", edtx("key.jump")), k("esc", edtx("key.tree"))}
 	default:
-		parts = []string{k("enter", edtx("key.props")), k("a", edtx("key.add")), k("del", edtx("key.remove")), k("[ ]", edtx("key.move")),
-			k("ctrl+z", edtx("key.undo")), k("ctrl+s", edtx("key.save")), k("?", edtx("key.help")), k("q", edtx("key.quit")),
-			k("o", edtx("key.options")), k("s", edtx("key.seq")), k("g", edtx("key.group")), k("> <", edtx("key.indent")), k("c v", edtx("key.copy")+"/"+edtx("key.paste")),
-			k("e", edtx("key.problems"))}
+		return m.footerHelp(width, m.treeShortHelp())
 	}
 	line := " " + strings.Join(parts, "  ")
 	for lipgloss.Width(line) > width && len(parts) > 1 {

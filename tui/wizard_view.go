@@ -314,7 +314,7 @@ func (m *WizardModel) inputLine(f *wizard.Field, focused bool, width int) string
 		}
 	}
 	if !focused {
-		vis, _ := viewport(shown, 0, iw)
+		vis, _ := visibleSpan(shown, 0, iw)
 		return "[" + st.Input.Render(pad(vis, iw)) + "]"
 	}
 	pos, ok := m.cursors[f.ID]
@@ -324,7 +324,7 @@ func (m *WizardModel) inputLine(f *wizard.Field, focused bool, width int) string
 	if len([]rune(shown)) != len([]rune(val)) {
 		pos = len([]rune(shown))
 	}
-	vis, off := viewport(shown, pos, iw)
+	vis, off := visibleSpan(shown, pos, iw)
 	r := []rune(vis)
 	// Split at the cursor cell.
 	cells := 0
