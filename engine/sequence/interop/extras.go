@@ -161,9 +161,15 @@ func applyExtras(typ string, props sequence.Props, comment string) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		for i := 0; i < dst.NumField(); i++ {
-			if dst.Type().Field(i).Tag.Get("toml") == k {
-				dst.Field(i).Set(src.Field(i))
+			if dst.Type().Field(i).Tag.Get("toml") != k {
+				continue
 			}
+			if f := src.Field(i); f.Type() == secretType {
+				if sv := f.Interface().(secret.Value); sv.Kind() != secret.None && sv.Kind() != secret.Env && sv.Kind() != secret.Prompt {
+					return fmt.Errorf("the refimage comment holds a secret (%s); refimage never writes one there", k)
+				}
+			}
+			dst.Field(i).Set(src.Field(i))
 		}
 	}
 	return nil

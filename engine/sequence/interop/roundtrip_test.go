@@ -139,3 +139,17 @@ func TestUnknownOSPlatform(t *testing.T) {
 		t.Errorf("condition\n got %s\nwant %s", seq.Steps[0].Condition, want)
 	}
 }
+
+// A refimage comment cannot smuggle a clear secret into the sequence.
+func TestCommentWithClearSecretIsRefused(t *testing.T) {
+	x := `<sequence version="3.10"><step type="SMS_TaskSequence_CaptureSystemImageAction" name="Capture" runIn="WinPE">
+<!-- refimage
+password = "plain:Canary-Cmt-1"
+ -->
+<defaultVarList><variable name="OSDCaptureDestination">\\s\c\x.wim</variable></defaultVarList>
+<action>osdcapturesystemimage.exe</action></step></sequence>`
+	_, _, err := Import("c.xml", []byte(x), ImportOptions{})
+	if err == nil || !strings.Contains(err.Error(), "holds a secret") || strings.Contains(err.Error(), "Canary") {
+		t.Fatalf("err = %v", err)
+	}
+}
