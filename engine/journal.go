@@ -99,20 +99,27 @@ func applyVarChanges(st *State, jl journalLine) {
 			}
 		}
 	}
+	// A damaged line cannot bring in what the engine never writes.
 	for _, n := range jl.Delete {
 		drop(n)
 	}
 	for _, v := range jl.Set {
-		drop(v.Name)
-		st.Vars = append(st.Vars, v)
+		if validAnyName(v.Name) {
+			drop(v.Name)
+			st.Vars = append(st.Vars, v)
+		}
 	}
 	for _, v := range jl.Sealed {
-		drop(v.Name)
-		st.Sealed = append(st.Sealed, v)
+		if validAnyName(v.Name) && strings.HasPrefix(v.Value, "seal:v1:") {
+			drop(v.Name)
+			st.Sealed = append(st.Sealed, v)
+		}
 	}
 	for _, n := range jl.Omitted {
-		drop(n)
-		st.OmittedSecrets = append(st.OmittedSecrets, n)
+		if validAnyName(n) {
+			drop(n)
+			st.OmittedSecrets = append(st.OmittedSecrets, n)
+		}
 	}
 }
 
