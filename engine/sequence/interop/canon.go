@@ -155,7 +155,22 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 				kids = append(kids, c)
 			}
 		}
-	case "action":
+	case "step", "group":
+		// Where the condition, the variables and the action sit among
+		// the children does not matter.
+		rank := map[string]int{"defaultVarList": 0, "action": 1, "condition": 2}
+		kids = append([]*node(nil), n.Children...)
+		sort.SliceStable(kids, func(i, j int) bool {
+			ri, ok1 := rank[kids[i].Name]
+			rj, ok2 := rank[kids[j].Name]
+			if !ok1 {
+				ri = 3
+			}
+			if !ok2 {
+				rj = 3
+			}
+			return ri < rj
+		})
 	}
 	for _, c := range kids {
 		c = expandUnknownOS(c)

@@ -153,3 +153,19 @@ password = "plain:Canary-Cmt-1"
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// The order of a step's children does not decide whether it is mapped.
+func TestStepChildrenInAnyOrder(t *testing.T) {
+	x := `<sequence version="3.10"><group name="G"><step type="SMS_TaskSequence_SetVariableAction" name="Set A">
+<condition><expression type="SMS_TaskSequence_VariableConditionExpression"><variable name="Variable">B</variable><variable name="Operator">exists</variable></expression></condition>
+<action>tsenv.exe "A=1"</action>
+<defaultVarList><variable name="VariableValue">1</variable><variable name="VariableName">A</variable></defaultVarList>
+</step><condition><expression type="SMS_TaskSequence_VariableConditionExpression"><variable name="Variable">C</variable><variable name="Operator">exists</variable></expression></condition></group></sequence>`
+	seq, rep, err := Import("order.xml", []byte(x), ImportOptions{})
+	if err != nil || len(rep.Foreign) > 0 {
+		t.Fatalf("%v %v", err, rep)
+	}
+	if seq.Steps[0].Condition != "C exists" || seq.Steps[0].Steps[0].Condition != "B exists" {
+		t.Errorf("%+v", seq.Steps[0])
+	}
+}
