@@ -169,9 +169,9 @@ func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add 
 			switch n := v.(type) {
 			case int64:
 				f.Set(w, strconv.FormatInt(n, 10))
-			case string:
-				f.Set(w, n)
 			default:
+				// Strict, as for every other type: index = "3" is a
+				// string, and refused like a string anywhere else.
 				add(path, Msg("file.number"), describe(v))
 			}
 		default:
