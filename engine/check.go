@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"time"
 
+	"github.com/refimage/refimage/engine/drivers"
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/media/wim"
 )
@@ -95,6 +99,8 @@ func Check(ctx context.Context, seq *sequence.Sequence, opts Options) ([]CheckLi
 			checkPartitions(add, in.path, p, m, disks, diskErr)
 		case *sequence.ApplyOSImage:
 			checkImage(add, plat, in.path, p, m)
+		case *sequence.AutoApplyDrivers:
+			checkDrivers(ctx, add, plat, in.path, p, m, vars, opts.Offline)
 		case *sequence.CaptureOSImage:
 			dir := checkParent(p.Destination)
 			if _, err := plat.Stat(dir); err != nil {
@@ -115,8 +121,84 @@ func Check(ctx context.Context, seq *sequence.Sequence, opts Options) ([]CheckLi
 			add(CheckOK, "", "%s of %s memory free", FormatBytes(int64(avail)), FormatBytes(int64(total)))
 		}
 	}
-	add(CheckWarning, "", "drivers for this machine's devices (network, storage, keyboard) cannot be matched by this check yet")
 	return out, nil
+}
+
+// checkDrivers matches this machine's devices (pnputil, or the device
+// list of OSDDeviceList) against the step's driver source and lists the
+// devices left without a driver, network, storage and keyboard first.
+func checkDrivers(ctx context.Context, add func(CheckStatus, string, string, ...any), plat Platform, path string, p *sequence.AutoApplyDrivers, m Machine, vars *Vars, offline string) {
+	var devs []drivers.Device
+	if file := strings.TrimSpace(vars.Value(VarDeviceList)); file != "" {
+		data, err := plat.ReadFile(file)
+		if err != nil {
+			add(CheckWarning, path, "cannot read the device list %s: %v", file, unwrapPath(err))
+			return
+		}
+		devs, _ = drivers.ParseDeviceList(data)
+	} else if offline != "" {
+		add(CheckWarning, path, "offline, the machine's devices come from a device list: set %s to match drivers", VarDeviceList)
+		return
+	} else {
+		var out []string
+		code, err := plat.Run(ctx, Command{Line: pnputilDevices, Timeout: time.Minute, Output: func(line string, stderr bool) {
+			if !stderr {
+				out = append(out, line)
+			}
+		}})
+		if err != nil || code != 0 {
+			add(CheckWarning, path, "cannot list this machine's devices (%s): %v", pnputilDevices, firstErr(err, code))
+			return
+		}
+		devs = parsePnputil(out)
+	}
+	if fi, err := os.Stat(p.Source); err != nil || !fi.IsDir() {
+		add(CheckWillFail, path, "the driver source folder %s cannot be reached", p.Source)
+		return
+	}
+	store, _ := drivers.LoadFS(os.DirFS(p.Source), ".")
+	res, err := store.Match(devs, drivers.Options{Target: drivers.Target{Arch: m.Arch}, BestMatch: true, Categories: p.Categories, ExcludeUnsigned: !p.AllowUnsigned})
+	if err != nil {
+		add(CheckWarning, path, "cannot match drivers: %v", err)
+		return
+	}
+	if len(res.Unmatched) == 0 {
+		add(CheckOK, path, "every one of the %d devices has a driver in %s", len(devs), p.Source)
+		return
+	}
+	un := append([]drivers.Device(nil), res.Unmatched...)
+	sort.SliceStable(un, func(i, j int) bool { return deviceRank(un[i]) < deviceRank(un[j]) })
+	for _, d := range un {
+		st, kind := CheckWarning, deviceKinds[deviceRank(d)]
+		if deviceRank(d) < 3 {
+			st = CheckWillFail // the machine may boot without network, disk or keyboard
+		}
+		add(st, path, "no driver in %s for %s%s", p.Source, d.Name(), kind)
+	}
+}
+
+var deviceKinds = []string{" (network)", " (storage)", " (keyboard)", ""}
+
+// deviceRank orders devices network, storage, keyboard, the rest, from
+// their PCI class codes and HID usages.
+func deviceRank(d drivers.Device) int {
+	ids := strings.ToUpper(strings.Join(append(append([]string(nil), d.HardwareIDs...), d.CompatibleIDs...), " "))
+	switch {
+	case strings.Contains(ids, "CC_02"):
+		return 0
+	case strings.Contains(ids, "CC_01"):
+		return 1
+	case strings.Contains(ids, "KEYBOARD"):
+		return 2
+	}
+	return 3
+}
+
+func firstErr(err error, code int64) error {
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("exit code %s", Decimal(code))
 }
 
 func checkPartitions(add func(CheckStatus, string, string, ...any), path string, p *sequence.PartitionDisk, m Machine, disks []Disk, diskErr error) {
