@@ -65,8 +65,13 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 	}
 	if n.Name == "group" || n.Name == "step" {
 		for k, v := range attrs {
-			if strings.TrimSpace(v) == "" {
+			switch {
+			case strings.TrimSpace(v) == "":
 				delete(attrs, k) // an empty attribute is an absent one
+			case k == "disable" || k == "continueonerror" || k == "runin":
+				attrs[k] = strings.ToLower(strings.TrimSpace(v)) // True = true
+			case k == "successcodelist" || k == "retrycount" || k == "timeout":
+				attrs[k] = strings.Join(strings.Fields(v), " ")
 			}
 		}
 	}
@@ -84,7 +89,7 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 				delete(attrs, k)
 			}
 		}
-		if m := byClass[strings.ToLower(attrs["type"])]; m != nil && strings.EqualFold(attrs["runin"], m.RunIn) {
+		if m := byClass[strings.ToLower(attrs["type"])]; m != nil && attrs["runin"] == strings.ToLower(m.RunIn) {
 			delete(attrs, "runin")
 		}
 	case "variable":
@@ -109,6 +114,9 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 	}
 	b.WriteString(">")
 	text := strings.TrimSpace(n.Text)
+	if parent == "defaultVarList" && (strings.EqualFold(text, "true") || strings.EqualFold(text, "false")) {
+		text = strings.ToLower(text) // ConfigMgr reads True and true alike
+	}
 	if parent == "expression" {
 		if strings.EqualFold(attrs["name"], "DateTime") {
 			if d, err := dateFromXML(text); err == nil {
@@ -175,8 +183,8 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 	for _, c := range kids {
 		c = expandUnknownOS(c)
 		p := c.Name
-		if n.Name == "expression" {
-			p = "expression"
+		if n.Name == "expression" || n.Name == "defaultVarList" {
+			p = n.Name
 		}
 		canon(b, c, p, depth+1)
 	}

@@ -169,3 +169,19 @@ func TestStepChildrenInAnyOrder(t *testing.T) {
 		t.Errorf("%+v", seq.Steps[0])
 	}
 }
+
+// True and true, WinPE and winpe, "0  3010" and "0 3010" are the same to
+// ConfigMgr: they do not make a step foreign.
+func TestCaseOfBooleansDoesNotMatter(t *testing.T) {
+	x := `<sequence version="3.10"><step type="SMS_TaskSequence_PrepareOSAction" name="Prep" disable="True" continueOnError="FALSE" runIn="fullos" successCodeList="0  3010">
+<defaultVarList><variable name="OSDKeepActivation">True</variable><variable name="OSDBuildStorageDriverList">False</variable></defaultVarList>
+<action>osdprepareos.exe /activate:%OSDKeepActivation% /bmsd:%OSDBuildStorageDriverList%</action></step></sequence>`
+	seq, rep, err := Import("case.xml", []byte(x), ImportOptions{})
+	if err != nil || len(rep.Foreign) > 0 {
+		t.Fatalf("%v %v", err, rep)
+	}
+	it := seq.Steps[0]
+	if !it.Disabled || it.Props.(*sequence.PrepareWindowsForCapture).KeepActivation != true {
+		t.Errorf("%+v", it)
+	}
+}
