@@ -34,6 +34,10 @@ func sign(t testing.TB, p *testsign.PKI, in []byte, s testsign.Signer, nest bool
 func TestSignatures(t *testing.T) {
 	p := pki(t)
 	app := testboot.EFIApp("AUTHENTICODE")
+	rsaSigner, err := p.RSA2023()
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	if sigs, err := Read(app); err != nil || len(sigs) != 0 {
 		t.Fatalf("unsigned: %v %v", sigs, err)
@@ -49,7 +53,7 @@ func TestSignatures(t *testing.T) {
 	}{
 		{"2011", signed2011, []string{CA2011}, CA2011 + " < Microsoft Root Certificate Authority 2010"},
 		{"2023", signed2023, []string{CA2023}, CA2023 + " < Microsoft Root Certificate Authority 2010"},
-		{"2023, RSA-2048 signing key", sign(t, p, app, p.S2023RSA, false), []string{CA2023}, CA2023 + " < Microsoft Root Certificate Authority 2010"},
+		{"2023, RSA-2048 signing key", sign(t, p, app, rsaSigner, false), []string{CA2023}, CA2023 + " < Microsoft Root Certificate Authority 2010"},
 		{"2023 without the CA certificate", sign(t, p, app, p.S2023LeafOnly, false), []string{CA2023}, CA2023},
 		{"dual 2011 + nested 2023", dual, []string{CA2011, CA2023}, CA2011 + " < Microsoft Root Certificate Authority 2010"},
 		{"third-party CA", sign(t, p, app, p.Other, false), []string{"Microsoft Corporation UEFI CA 2011"}, "Microsoft Corporation UEFI CA 2011 < Microsoft Root Certificate Authority 2010"},
