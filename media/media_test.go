@@ -16,6 +16,7 @@ import (
 	"github.com/refimage/refimage/engine/sequence/secret"
 	"github.com/refimage/refimage/internal/oracle"
 	"github.com/refimage/refimage/internal/testboot"
+	"github.com/refimage/refimage/media/usb"
 	"github.com/refimage/refimage/media/wim"
 )
 
@@ -107,7 +108,7 @@ func (e envResolver) Getenv(n string) (string, bool) { v, ok := e[n]; return v, 
 func (e envResolver) Prompt(string) (string, error)  { return "", secret.ErrNoPrompt }
 func (e envResolver) Passphrase() (string, error)    { return "", errors.New("no passphrase") }
 
-func build(t *testing.T, kind Kind, iso bool) (string, *Result, *sequence.Sequence) {
+func build(t *testing.T, kind Kind, iso bool, mods ...func(*Options)) (string, *Result, *sequence.Sequence) {
 	t.Helper()
 	src, err := FindSource(fakeCopype(t), "")
 	if err != nil {
@@ -122,6 +123,9 @@ func build(t *testing.T, kind Kind, iso bool) (string, *Result, *sequence.Sequen
 		opt.ISO = out
 	} else {
 		opt.USBImage = out
+	}
+	for _, m := range mods {
+		m(&opt)
 	}
 	var phases []string
 	opt.Progress = func(p Progress) {
@@ -466,15 +470,21 @@ func TestMediaBoot(t *testing.T) {
 	ovmf := oracle.RequireFile(t, "/usr/share/OVMF/OVMF_CODE.fd", "ovmf")
 	iso, _, _ := build(t, Bootable, true)
 	usbImg, _, _ := build(t, Bootable, false)
+	usbGPT, _, _ := build(t, Bootable, false, func(o *Options) { o.USBLayout = usb.LayoutGPT })
 	t.Run("SeaBIOS boots the ISO's BIOS entry", func(t *testing.T) {
 		runQEMU(t, biosMarker, "-cdrom", iso, "-boot", "d")
 	})
 	t.Run("OVMF boots the ISO's UEFI entry", func(t *testing.T) {
 		runQEMU(t, uefiMarker, "-machine", "q35", "-drive", "if=pflash,format=raw,readonly=on,file="+ovmf, "-cdrom", iso)
 	})
-	t.Run("OVMF boots the USB image", func(t *testing.T) {
-		runQEMU(t, uefiMarker, "-machine", "q35", "-drive", "if=pflash,format=raw,readonly=on,file="+ovmf, "-drive", "format=raw,file="+usbImg)
-	})
+	// Both USB layouts, attached as a USB stick (xHCI mass storage).
+	for name, img := range map[string]string{"MBR": usbImg, "GPT": usbGPT} {
+		t.Run("OVMF boots the "+name+" USB image from a USB stick", func(t *testing.T) {
+			runQEMU(t, uefiMarker, "-machine", "q35", "-drive", "if=pflash,format=raw,readonly=on,file="+ovmf,
+				"-device", "qemu-xhci,id=xhci", "-drive", "if=none,id=stick,format=raw,file="+img,
+				"-device", "usb-storage,bus=xhci.0,drive=stick,removable=on")
+		})
+	}
 }
 
 func TestLocate(t *testing.T) {
