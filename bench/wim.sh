@@ -2,16 +2,18 @@
 # bench/wim.sh: refimage's native WIM code against wimlib-imagex on the same
 # tree, same compression, same thread count, in one run.
 #
-#   bench/wim.sh                 XPRESS, threads = nproc, best of 3 runs
-#   COMPRESS=none RUNS=5 THREADS=2 bench/wim.sh
+#   bench/wim.sh                 XPRESS, threads = nproc, 3 rounds
+#   COMPRESS=lzx RUNS=5 THREADS=2 bench/wim.sh
 #
 # The tree is the Go distribution's GOROOT plus generated data (a large
 # log, random bytes, a duplicated folder): > 250 MB and > 10,000 files.
-# Capture: both tools capture the tree (no integrity table). Apply and
-# verify: both tools read the same WIM (the one wimlib wrote). Wall and
-# CPU (user+system) times are the best of RUNS, runs interleaved (CPU time
-# is the steadier figure on a shared machine); peak RSS is the largest seen.
-# Prints ratios refimage / wimlib (< 1.0 means refimage is faster/smaller).
+# Capture: both tools capture the tree (no integrity table). Apply, verify
+# and export (to the same compression: a copy): both tools read the same
+# WIM (the one wimlib wrote). Each round runs both tools back to back (the
+# order of the applies alternates); the ratio refimage / wimlib is taken per
+# round and the median over the rounds is printed (< 1.0 means refimage is
+# faster/smaller), for wall time and for CPU (user+system) time, which is
+# the steadier figure on a shared machine. Peak RSS is the largest seen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wimlib-imagex >/dev/null || { echo "wimlib-imagex missing: apt-get install wimtools" >&2; exit 1; }
@@ -40,27 +42,33 @@ head -c $((24 << 20)) /dev/urandom > "$T/gen/random.bin"
 cp -a "$GOROOT_DIR/src/net" "$T/gen/dup-net"
 files=$(find "$T" -type f | wc -l)
 bytes=$(du -sb "$T" | cut -f1)
-echo "tree: $files files, $bytes bytes; compression $COMPRESS; threads $THREADS; best of $RUNS runs"
+echo "tree: $files files, $bytes bytes; compression $COMPRESS; threads $THREADS; $RUNS rounds"
 sync
 
-# measure NAME CMD...: runs CMD, records wall seconds and peak RSS (KB).
-declare -A best cpu rss
+# measure NAME CMD...: runs CMD, records this round's wall and CPU seconds
+# (wall[NAME]/cpu[NAME]) and the peak RSS (KB).
+declare -A wall cpu rss wratios cratios
 measure() {
 	local name=$1; shift
 	/usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
 	read -r secs kb user sys < "$WORK/time"
-	local c
-	c=$(awk "BEGIN{printf \"%.2f\", $user + $sys}")
-	if [ -z "${best[$name]:-}" ] || awk "BEGIN{exit !($secs < ${best[$name]})}"; then best[$name]=$secs; fi
-	if [ -z "${cpu[$name]:-}" ] || awk "BEGIN{exit !($c < ${cpu[$name]})}"; then cpu[$name]=$c; fi
+	wall[$name]=$secs
+	cpu[$name]=$(awk "BEGIN{printf \"%.3f\", $user + $sys}")
 	if [ -z "${rss[$name]:-}" ] || [ "$kb" -gt "${rss[$name]}" ]; then rss[$name]=$kb; fi
 }
+# pair OP: appends this round's refimage/wimlib ratios for OP.
+pair() {
+	wratios[$1]+=" $(awk "BEGIN{printf \"%.4f\", ${wall[${1}_ours]} / ${wall[${1}_wimlib]}}")"
+	cratios[$1]+=" $(awk "BEGIN{printf \"%.4f\", ${cpu[${1}_ours]} / ${cpu[${1}_wimlib]}}")"
+}
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END{if (NR%2) printf "%.3f", a[(NR+1)/2]; else printf "%.3f", (a[NR/2]+a[NR/2+1])/2}'; }
 
 for run in $(seq 1 "$RUNS"); do
 	rm -f "$WORK/ours.wim" "$WORK/theirs.wim"; sync
 	measure capture_ours "$R" wim capture "$T" "$WORK/ours.wim" --compress "$COMPRESS" --threads "$THREADS" --no-integrity --quiet
 	sync
 	measure capture_wimlib wimlib-imagex capture "$T" "$WORK/theirs.wim" --compress="$COMPRESS" --threads="$THREADS"
+	pair capture
 	# sync before each apply so neither pays for the other's write-back;
 	# the order alternates between rounds.
 	rm -rf "$WORK/a1" "$WORK/a2"; sync
@@ -71,9 +79,16 @@ for run in $(seq 1 "$RUNS"); do
 		measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$WORK/a1" --threads "$THREADS" --quiet; sync
 		measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$WORK/a2"
 	fi
+	pair apply
 	rm -rf "$WORK/a1" "$WORK/a2"; sync
 	measure verify_ours "$R" wim verify "$WORK/theirs.wim" --threads "$THREADS" --quiet
 	measure verify_wimlib wimlib-imagex verify "$WORK/theirs.wim"
+	pair verify
+	rm -f "$WORK/e1.wim" "$WORK/e2.wim"; sync
+	measure export_ours "$R" wim export "$WORK/theirs.wim" 1 "$WORK/e1.wim" --no-integrity --quiet
+	sync
+	measure export_wimlib wimlib-imagex export "$WORK/theirs.wim" 1 "$WORK/e2.wim"
+	pair export
 done
 # Our output must be valid for wimlib too.
 wimlib-imagex verify "$WORK/ours.wim" >/dev/null 2>&1 || { echo "wimlib-imagex verify failed on refimage's WIM" >&2; exit 1; }
@@ -81,12 +96,13 @@ wimlib-imagex verify "$WORK/ours.wim" >/dev/null 2>&1 || { echo "wimlib-imagex v
 size_ours=$(stat -c %s "$WORK/ours.wim")
 size_wimlib=$(stat -c %s "$WORK/theirs.wim")
 ratio() { awk "BEGIN{printf \"%.3f\", $1 / $2}"; }
-printf '\n%-8s %10s %10s %7s   %10s %10s %7s\n' "" "refimage" "wimlib" "ratio" "ref. CPU" "wimlib CPU" "ratio"
-for op in capture apply verify; do
-	printf '%-8s %9ss %9ss %7s   %9ss %9ss %7s\n' "$op" "${best[${op}_ours]}" "${best[${op}_wimlib]}" "$(ratio "${best[${op}_ours]}" "${best[${op}_wimlib]}")" \
-		"${cpu[${op}_ours]}" "${cpu[${op}_wimlib]}" "$(ratio "${cpu[${op}_ours]}" "${cpu[${op}_wimlib]}")"
+printf '\nmedian of %d per-round ratios refimage/wimlib (last round: wall and CPU seconds)\n' "$RUNS"
+printf '%-8s %9s %9s   %9s %9s %9s %9s\n' "" "wall" "CPU" "ref.wall" "wl.wall" "ref.CPU" "wl.CPU"
+for op in capture apply verify export; do
+	printf '%-8s %9s %9s   %8ss %8ss %8ss %8ss\n' "$op" "$(median "${wratios[$op]}")" "$(median "${cratios[$op]}")" \
+		"${wall[${op}_ours]}" "${wall[${op}_wimlib]}" "${cpu[${op}_ours]}" "${cpu[${op}_wimlib]}"
 done
 printf '%-8s %10s %10s %7s\n' size "$size_ours" "$size_wimlib" "$(ratio "$size_ours" "$size_wimlib")"
-for op in capture apply verify; do
+for op in capture apply verify export; do
 	printf 'peak RSS %-8s refimage %6d MiB   wimlib %6d MiB\n' "$op" $(( ${rss[${op}_ours]} / 1024 )) $(( ${rss[${op}_wimlib]} / 1024 ))
 done
