@@ -173,3 +173,24 @@ func TestUDFOracleSeesDamage(t *testing.T) {
 		t.Errorf("udfinfo read an image without anchors:\n%s", o)
 	}
 }
+
+// TestUDFCRC: the descriptor CRC is CRC-16/XMODEM (polynomial 0x1021,
+// initial 0), whose check value for "123456789" is 0x31C3; the tag
+// checksum skips its own byte.
+func TestUDFCRC(t *testing.T) {
+	if got := udfCRC([]byte("123456789")); got != 0x31C3 {
+		t.Errorf("udfCRC = %#04x, want 0x31c3", got)
+	}
+	d := make([]byte, 512)
+	copy(d[16:], "payload")
+	putTag(d, tagTD, 1234)
+	var sum byte
+	for i, b := range d[:16] {
+		if i != 4 {
+			sum += b
+		}
+	}
+	if d[4] != sum || binary.LittleEndian.Uint16(d[8:]) != udfCRC(d[16:]) || binary.LittleEndian.Uint16(d[10:]) != 496 || binary.LittleEndian.Uint32(d[12:]) != 1234 {
+		t.Errorf("tag % x", d[:16])
+	}
+}
