@@ -97,6 +97,48 @@ type Theme struct {
 	Source string
 	// Description is one line for refimage themes.
 	Description string
+	// renderer is the one For built the styles for (nil: lipgloss's
+	// default renderer).
+	renderer *lipgloss.Renderer
+}
+
+// ColorProfile is the color profile the theme draws with: none for a
+// no-color theme, else its renderer's.
+func (t *Theme) ColorProfile() termenv.Profile {
+	switch {
+	case t.NoColor:
+		return termenv.Ascii
+	case t.renderer != nil:
+		return t.renderer.ColorProfile()
+	}
+	return lipgloss.ColorProfile()
+}
+
+// ColorString is a palette color as a string ("#3A96DD", "12"; "" for
+// none), for components that take colors as strings (bubbles'
+// progress): an adaptive color as the renderer's background picks it.
+func (t *Theme) ColorString(c lipgloss.TerminalColor) string {
+	dark := lipgloss.HasDarkBackground()
+	if t.renderer != nil {
+		dark = t.renderer.HasDarkBackground()
+	}
+	switch x := c.(type) {
+	case lipgloss.Color:
+		return string(x)
+	case lipgloss.AdaptiveColor:
+		if dark {
+			return x.Dark
+		}
+		return x.Light
+	case lipgloss.CompleteColor:
+		return x.TrueColor
+	case lipgloss.CompleteAdaptiveColor:
+		if dark {
+			return x.Dark.TrueColor
+		}
+		return x.Light.TrueColor
+	}
+	return ""
 }
 
 // UnicodeSymbols are the default glyphs.
@@ -183,6 +225,7 @@ func plainStyles(r *lipgloss.Renderer) Styles {
 // color, so that nothing but text reaches the terminal.
 func (t *Theme) For(r *lipgloss.Renderer) *Theme {
 	c := *t
+	c.renderer = r
 	if t.NoColor {
 		if r != nil {
 			r.SetColorProfile(termenv.Ascii)

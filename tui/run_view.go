@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -153,12 +154,12 @@ func (m *RunModel) bar(pct float64, width int) string {
 	if width < 3 {
 		return ""
 	}
-	in := width - 2
-	fill := int(pct*float64(in) + 0.5)
-	if fill > in {
-		fill = in
-	}
-	return "[" + m.st.bar.Render(strings.Repeat("#", fill)) + m.st.barEmpty.Render(strings.Repeat("-", in-fill)) + "]"
+	// bubbles' progress, in the theme's colors (none without color).
+	th := m.th
+	p := progress.New(progress.WithWidth(width-2), progress.WithoutPercentage(), progress.WithFillCharacters('#', '-'),
+		progress.WithColorProfile(th.ColorProfile()), progress.WithSolidFill(th.ColorString(th.Palette.Primary)))
+	p.EmptyColor = th.ColorString(th.Palette.Muted)
+	return "[" + p.ViewAs(max(0, min(pct, 1))) + "]"
 }
 
 // sumLine is a line of the summary; err marks the failing step's.
