@@ -19,11 +19,96 @@ import (
 // when the file could not be decoded; otherwise problems lists every
 // semantic error and warning found.
 func Load(path string) (*Sequence, Problems) {
+	// Bounded input: a device or pipe could be read forever, and a
+	// sequence file is never large.
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, Problems{{File: path, Msg: "not a regular file (a folder, device, pipe or socket); give a sequence file"}}
+	} else if err == nil && info.Size() > MaxFileSize {
+		return nil, Problems{{File: path, Msg: fmt.Sprintf("the file has %d bytes; a sequence file holds at most %d MiB", info.Size(), MaxFileSize>>20)}}
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, Problems{{File: path, Msg: err.Error()}}
 	}
 	return Parse(path, data)
+}
+
+// MaxFileSize is the largest sequence file Load reads.
+const MaxFileSize = 16 << 20
+
+// MaxGroupDepth is how deep groups may nest. Deeper nesting is refused
+// before the TOML is decoded: the decoder's cost grows with the square of
+// the depth (10,000 levels took minutes and gigabytes).
+const MaxGroupDepth = 64
+
+// nestingProblem finds groups nested deeper than MaxGroupDepth: a table
+// header such as [[steps.steps.steps]] with too many steps, or inline
+// arrays and tables nested too deep (brackets outside strings and
+// comments). Triple quotes read as three toggles, which leaves the
+// state right.
+func nestingProblem(file string, data []byte) *Problem {
+	line, depth, maxInline := 1, 0, 2*MaxGroupDepth+8
+	var quote byte
+	escaped, comment := false, false
+	lineStart := true
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == '\n' {
+			line++
+			comment, lineStart = false, true
+			continue
+		}
+		if comment {
+			continue
+		}
+		if quote != 0 {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\' && quote == '"':
+				escaped = true
+			case c == quote:
+				quote = 0
+			}
+			continue
+		}
+		if lineStart && c != ' ' && c != '\t' {
+			lineStart = false
+			if c == '[' && depth == 0 {
+				end := i
+				for end < len(data) && data[end] != '\n' && data[end] != '#' {
+					end++
+				}
+				n := 0
+				for _, part := range strings.Split(strings.Trim(string(data[i:end]), "[] \t\r"), ".") {
+					if strings.TrimSpace(part) == "steps" {
+						n++
+					}
+				}
+				if n > MaxGroupDepth+1 {
+					return &Problem{File: file, Pos: Pos{Line: line, Col: 1}, Msg: fmt.Sprintf("groups nest at most %d deep; this table is %d deep", MaxGroupDepth, n-1)}
+				}
+				i = end - 1
+				continue
+			}
+		}
+		switch c {
+		case '#':
+			comment = true
+		case '"', '\'':
+			quote = c
+		case '[', '{':
+			depth++
+			if depth > maxInline {
+				return &Problem{File: file, Pos: Pos{Line: line}, Msg: fmt.Sprintf("arrays and tables nest deeper than %d levels (groups nest at most %d deep)", maxInline, MaxGroupDepth)}
+			}
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+	}
+	return nil
 }
 
 // Parse decodes and validates a sequence from data; file names it in
@@ -42,6 +127,9 @@ func Parse(file string, data []byte) (*Sequence, Problems) {
 // unknown keys and wrong types are problems with their positions. It does
 // not run the semantic rules (Validate does).
 func Decode(file string, data []byte) (*Sequence, Problems) {
+	if p := nestingProblem(file, data); p != nil {
+		return nil, Problems{*p}
+	}
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		return nil, Problems{syntaxProblem(file, err, string(data))}
