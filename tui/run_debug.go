@@ -336,3 +336,49 @@ func (m *RunModel) debugView() string {
 	out = append(out, " "+m.st.footer.Render(m.cut(keys, w-1)))
 	return strings.Join(out, "\n")
 }
+
+// checkView is the pre-flight check, the first page of debug mode.
+func (m *RunModel) checkView() string {
+	w := max(m.width, 20)
+	var out []string
+	out = append(out, m.st.title.Render(m.padBetween(" "+fmt.Sprintf(rtx("dbg.title"), m.name), rtx("check.title")+" ", w)))
+	out = append(out, "")
+	fails := 0
+	for _, l := range m.vo.Check {
+		st := m.st.ok
+		switch l.Status {
+		case engine.CheckWarning:
+			st = m.st.warn
+		case engine.CheckWillFail:
+			st = m.st.err
+			fails++
+		}
+		line := l.What
+		if l.Step != "" {
+			line += " [" + l.Step + "]"
+		}
+		status := rtx("check." + strings.ReplaceAll(string(l.Status), " ", ""))
+		for i, part := range runWrap(line, w-13) {
+			lead := fmt.Sprintf(" %-10s ", status)
+			if i > 0 {
+				lead = strings.Repeat(" ", 12)
+			}
+			out = append(out, st.Render(lead)+m.cut(part, w-12))
+		}
+	}
+	out = append(out, "")
+	sum := rtx("check.allok")
+	if fails > 0 {
+		sum = fmt.Sprintf(rtx("check.fails"), fails)
+	}
+	out = append(out, m.st.step.Render(m.cut(" "+sum, w)))
+	h := max(m.height, 5)
+	if len(out) > h-1 {
+		out = append(out[:h-2], m.st.muted.Render(" "+rtx("more.below")))
+	}
+	for len(out) < h-1 {
+		out = append(out, "")
+	}
+	out = append(out, " "+m.st.footer.Render(m.cut(rtx("check.key"), w-1)))
+	return strings.Join(out, "\n")
+}

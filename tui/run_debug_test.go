@@ -93,7 +93,11 @@ func TestRunViewDebugger(t *testing.T) {
 			f.ExpectRun("d").Exit(0)
 			clock := newRunClock()
 			m := NewRunModel(seq, engine.Options{Platform: f, NoState: true,
-				Debug: &engine.Debug{Enabled: true}, Now: clock.now, Thread: 1}, RunViewOptions{Now: clock.now})
+				Debug: &engine.Debug{Enabled: true}, Now: clock.now, Thread: 1}, RunViewOptions{Now: clock.now, Check: []engine.CheckLine{
+				{Status: engine.CheckOK, What: "the machine: REF01, UEFI firmware, Windows PE, architecture x64"},
+				{Status: engine.CheckWillFail, Step: "Apply Operating System", What: `the image \\srv\images\install.wim cannot be reached: The network path was not found.`},
+				{Status: engine.CheckWarning, Step: "Drivers", What: "no driver in D:\\Drivers for USB hub"},
+			}})
 			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 			m.Init()
 			shot := func(name, want string) {
@@ -106,6 +110,8 @@ func TestRunViewDebugger(t *testing.T) {
 				t.Run(name, func(t *testing.T) { golden.RequireEqual(t, []byte(ansi.Strip(v)+"\n")) })
 			}
 			pump(t, m)
+			shot("check", "1 lines will fail")
+			keys(m, "enter")
 			shot("start", "Stopped before [0] A")
 			keys(m, "down", "down", "down", "down", "b")
 			pump(t, m)

@@ -37,6 +37,9 @@ type RunViewOptions struct {
 	AllowConsole bool
 	// Shell is the command prompt F8 opens; nil is ConsoleCommand().
 	Shell func() *exec.Cmd
+	// Check is the pre-flight check, shown as the first page of debug
+	// mode (any key goes on to the debugger).
+	Check []engine.CheckLine
 }
 
 // RunClosedMsg is sent by an embedded RunModel when the user closes the
@@ -100,6 +103,7 @@ type RunModel struct {
 	dbg       *runDebug
 	dbgState  debugState
 	console   *engine.Console
+	checkSeen bool   // the pre-flight page was shown and closed
 	note      string // a one-line answer in the footer (F8 refused)
 
 	asking   bool
@@ -243,6 +247,10 @@ func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.openConsole()
 	}
 	if m.dbg != nil {
+		if len(m.vo.Check) > 0 && !m.checkSeen {
+			m.checkSeen = true
+			return m, nil
+		}
 		return m.debugKey(k)
 	}
 	switch k.String() {

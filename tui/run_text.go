@@ -13,6 +13,13 @@ import (
 var runText = map[wizard.Lang]map[string]string{wizard.English: runTextEN, wizard.Korean: runTextKO}
 
 var runTextEN = map[string]string{
+	"check.title":           "pre-flight check",
+	"check.ok":              "ok",
+	"check.warning":         "warning",
+	"check.willfail":        "will fail",
+	"check.allok":           "Nothing here will fail.",
+	"check.fails":           "%d lines will fail: fix them, or debug knowing it.",
+	"check.key":             "any key: on to the debugger",
 	"console.refused":       "No command prompt here: media allow it only when built with --allow-console",
 	"console.open":          "Command prompt open: exit returns here",
 	"dbgl.stopped":          "stopped before %s (%s)",
@@ -104,6 +111,13 @@ var runTextEN = map[string]string{
 }
 
 var runTextKO = map[string]string{
+	"check.title":           "사전 점검",
+	"check.ok":              "정상",
+	"check.warning":         "경고",
+	"check.willfail":        "실패 예정",
+	"check.allok":           "실패할 항목이 없습니다.",
+	"check.fails":           "%d개 항목이 실패합니다: 고치거나 알고서 디버그하세요.",
+	"check.key":             "아무 키: 디버거로",
 	"console.refused":       "명령 프롬프트를 열 수 없습니다: --allow-console로 만든 미디어에서만 열립니다",
 	"console.open":          "명령 프롬프트가 열려 있습니다: exit로 돌아옵니다",
 	"dbgl.stopped":          "%s 앞에서 멈춤 (%s)",

@@ -22,6 +22,9 @@ func (m *RunModel) View() string {
 		return m.summaryView()
 	}
 	if m.dbg != nil {
+		if len(m.vo.Check) > 0 && !m.checkSeen {
+			return m.checkView()
+		}
 		return m.debugView()
 	}
 	w, h := m.width, m.height

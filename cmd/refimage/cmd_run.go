@@ -237,6 +237,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 			return err
 		}
 	}
+	var checkLines []engine.CheckLine
 	if *checkOnly || *debug && !opts.Resume {
 		checkSeq := seq
 		if checkSeq == nil {
@@ -248,12 +249,16 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		if err != nil {
 			return failedf("%v", err)
 		}
-		failing := printCheck(env, lines)
-		if *checkOnly {
-			if failing > 0 {
-				return reportedError{code: exitFailed}
+		checkLines = lines
+		// In the run view the check is debug mode's first page.
+		if inView := !*checkOnly && !*plain && !ui.accessible && env.isTerminal(); !inView {
+			failing := printCheck(env, lines)
+			if *checkOnly {
+				if failing > 0 {
+					return reportedError{code: exitFailed}
+				}
+				return nil
 			}
-			return nil
 		}
 	}
 	// Every secret is revealed (asked for) now, before the progress view.
@@ -300,7 +305,7 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		result, err = runPlain(env, seq, opts)
 	} else {
 		th := tui.ThemeFor(ui.theme, env.stderr, ui.noColor)
-		vo := tui.RunViewOptions{Theme: th, AllowConsole: allowConsole}
+		vo := tui.RunViewOptions{Theme: th, AllowConsole: allowConsole, Check: checkLines}
 		if ui.winpe {
 			vo.MaxWidth, vo.MaxHeight = 80, 25
 		}

@@ -142,6 +142,8 @@ func TestRunDebuggerInTmux(t *testing.T) {
 	bin := buildRefimage(t, dir)
 	f := writeSeq(t, dir, step("One", "echo one")+step("Two", "echo two")+step("Three", "echo three"))
 	see, send := tmuxScreen(t, 80, 25, fmt.Sprintf("%s run %s --debug --state %s", bin, f, filepath.Join(dir, "state")))
+	see("pre-flight check", "the machine:", "any key: on to the debugger")
+	send("Enter")
 	see("Debug: CLI run", "Stopped before [0] One", "s step", "q quit")
 	send("Down", "Down", "b")
 	see("*  2 Three")
