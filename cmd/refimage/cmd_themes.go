@@ -88,6 +88,9 @@ func runThemes(env *cmdEnv, args []string) error {
 		if *width < 20 || *height < 6 {
 			return usageErrorf("the sample needs at least 20x6 cells")
 		}
+		if *width > 1000 || *height > 1000 {
+			return usageErrorf("--width and --height are at most 1000 cells (got %dx%d)", *width, *height)
+		}
 		ui, err := resolveUI(env, uf)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -618,8 +619,12 @@ func wimSplit(env *cmdEnv, c *command, args []string) error {
 	if len(pos) != 2 {
 		return usageErrorf("want WIM OUT.swm")
 	}
-	if *size <= 0 {
+	if !(*size > 0) || math.IsInf(*size, 0) {
 		return usageErrorf("--part-size MiB is required and must be positive")
+	}
+	if *size < 1 || *size > 1<<20 {
+		// Below 1 MiB every blob gets a part; past 1 TiB is no split.
+		return usageErrorf("--part-size %g: give 1 to %d MiB", *size, 1<<20)
 	}
 	if err := checkInput(pos[0], "WIM file"); err != nil {
 		return err
