@@ -252,6 +252,11 @@ func writeXML(b *bytes.Buffer, n *node, depth int) {
 	switch {
 	case len(n.Comments) > 0:
 		b.WriteString(">\n")
+		if n.Text != "" {
+			b.WriteString(ind + "  ")
+			xmlEscape(b, n.Text, false)
+			b.WriteString("\n")
+		}
 		for _, c := range n.Comments {
 			b.WriteString(ind + "  <!-- " + c + " -->\n")
 		}
@@ -267,6 +272,11 @@ func writeXML(b *bytes.Buffer, n *node, depth int) {
 		b.WriteString("</" + n.Name + ">\n")
 	default:
 		b.WriteString(">\n")
+		if n.Text != "" { // text beside the children (mixed content) is kept
+			b.WriteString(ind + "  ")
+			xmlEscape(b, n.Text, false)
+			b.WriteString("\n")
+		}
 		for _, c := range n.Children {
 			writeXML(b, c, depth+1)
 		}
