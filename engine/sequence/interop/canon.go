@@ -76,6 +76,8 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 		}
 	}
 	switch n.Name {
+	case "sequence":
+		delete(attrs, "version") // 3.00 or 3.10; a ConfigMgr export writes 3.10, MDT 3.00
 	case "group":
 		delete(attrs, "expand")
 		for k, d := range stepDefaults {
