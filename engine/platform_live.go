@@ -82,6 +82,7 @@ func (l *live) CopyFile(src, dst string) error {
 }
 
 func (l *live) FileInfo(path string) (condition.FileInfo, error) {
+	path = expandEnvPath(path)
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return condition.FileInfo{}, nil
@@ -96,6 +97,7 @@ func (l *live) FileInfo(path string) (condition.FileInfo, error) {
 }
 
 func (l *live) FolderInfo(path string) (condition.FolderInfo, error) {
+	path = expandEnvPath(path)
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return condition.FolderInfo{}, nil

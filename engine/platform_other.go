@@ -76,6 +76,10 @@ func (l *live) Software(productCode, upgradeCode string) ([]condition.Installed,
 
 func fileVersion(path string) string { return "" }
 
+// expandEnvPath leaves paths alone off Windows: a simulated machine has
+// no Windows environment variables.
+func expandEnvPath(path string) string { return path }
+
 // EndProcessGroup ends a process group a dead engine left running: the
 // group of the recorded leader, when the leader is still the process
 // that was recorded (same start time) or has exited while others of its

@@ -70,6 +70,22 @@ func (l *live) Machine(ctx context.Context) (Machine, error) {
 	return m, nil
 }
 
+// expandEnvPath expands the %NAME% references a file or folder
+// condition's path still holds after the task sequence variables — the
+// environment's, as ExpandEnvironmentStrings does (%windir%,
+// %ProgramFiles%). Without it file("%windir%\System32\ntoskrnl.exe")
+// of docs/conditions.md was never found on Windows (found by the Wine
+// lane).
+func expandEnvPath(path string) string {
+	if !strings.Contains(path, "%") {
+		return path
+	}
+	if x, err := registry.ExpandString(path); err == nil {
+		return x
+	}
+	return path
+}
+
 // windowsDirs follows configmgr.md §3.6–3.7: the state lives in
 // C:\_SMSTaskSequence once the target disk has it, X:\_SMSTaskSequence
 // before; the log in X:\Windows\Temp\SMSTSLog before the disk exists and
