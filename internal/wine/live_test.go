@@ -320,9 +320,21 @@ func TestLiveRunUnderWine(t *testing.T) {
 		}
 	}
 
-	// 3. The installed OS: 3010 is success and a restart.
+	// 3. The installed OS: conditions answered by the machine, then 3010
+	// is success and a restart.
 	l.fullOS(t)
+	l.reg(t, "add", `HKLM\SOFTWARE\Refimage Lane`, "/v", "Ring", "/t", "REG_DWORD", "/d", "1", "/f")
+	l.reg(t, "add", `HKLM\SOFTWARE\Refimage Lane`, "/v", "Name", "/t", "REG_SZ", "/d", "lane", "/f")
+	t.Cleanup(func() { l.winProgram(t, "", nil, "reg", "delete", `HKLM\SOFTWARE\Refimage Lane`, "/f") })
 	r, got = phase("phase 3 (installed OS, 3010)", "run", "--resume", "--plain")
+	var facts []string
+	for _, c := range got {
+		if c.Tool == "argv" && len(c.Argv) == 2 {
+			facts = append(facts, c.Argv[1])
+		}
+	}
+	sameLines(t, "the steps whose conditions the machine made true", facts,
+		[]string{"fact-os-version", "fact-dword", "fact-string", "fact-file-version", "fact-language"})
 	if !strings.Contains(r.stderr, "Exit 3010: succeeded, exit code 3010") {
 		t.Errorf("3010 is not a success:\n%s", r)
 	}
