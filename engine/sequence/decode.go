@@ -114,19 +114,56 @@ func nestingProblem(file string, data []byte) *Problem {
 // Parse decodes and validates a sequence from data; file names it in
 // problems.
 func Parse(file string, data []byte) (*Sequence, Problems) {
-	seq, probs := Decode(file, data)
-	if seq == nil || len(probs.Errors()) > 0 {
+	seq, probs := decode(file, data)
+	if seq == nil {
+		return nil, probs
+	}
+	if len(probs.Errors()) == 0 {
+		probs = append(probs, Validate(seq)...)
+		probs.sort()
 		return seq, probs
 	}
-	probs = append(probs, Validate(seq)...)
+	// Every problem at once: what decoded is validated too, and its
+	// problems are added, but for the keys that already have one (a
+	// value of the wrong type is not "required" as well).
+	probs = append(probs, validateRest(seq, probs)...)
 	probs.sort()
-	return seq, probs
+	return nil, probs
+}
+
+// validateRest validates a sequence that decoded with problems, keeping
+// the problems of keys (and their parents' keys) the decoder has not
+// already reported.
+func validateRest(seq *Sequence, decoded Problems) (out Problems) {
+	for _, p := range Validate(seq) {
+		dup := false
+		for _, d := range decoded {
+			if d.Path != "" && (p.Path == d.Path || strings.HasPrefix(p.Path, d.Path+".") || strings.HasPrefix(p.Path, d.Path+"[") || strings.HasPrefix(d.Path, p.Path+".")) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Decode reads the TOML structure strictly: syntax errors, duplicate keys,
 // unknown keys and wrong types are problems with their positions. It does
 // not run the semantic rules (Validate does).
 func Decode(file string, data []byte) (*Sequence, Problems) {
+	seq, probs := decode(file, data)
+	if len(probs.Errors()) > 0 {
+		return nil, probs
+	}
+	return seq, probs
+}
+
+// decode is Decode that also returns what decoded when there are
+// problems (nil only for a syntax error or too deep a nesting).
+func decode(file string, data []byte) (*Sequence, Problems) {
 	if p := nestingProblem(file, data); p != nil {
 		return nil, Problems{*p}
 	}
@@ -139,9 +176,6 @@ func Decode(file string, data []byte) (*Sequence, Problems) {
 	seq.file = file
 	seq.ix = d.ix
 	d.probs.sort()
-	if len(d.probs.Errors()) > 0 {
-		return nil, d.probs
-	}
 	return seq, d.probs
 }
 
