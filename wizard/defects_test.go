@@ -144,3 +144,42 @@ func TestOUChecks(t *testing.T) {
 		t.Error("engine/sequence's OU check")
 	}
 }
+
+// Issue 15: the time zone was free text and any typo was written. A
+// typed ID is checked against the Windows IDs, a near miss suggests the
+// ID, the IDs that match what is typed are listed; refimage validate
+// checks it too.
+func TestTimeZoneChecked(t *testing.T) {
+	w := newTest(t)
+	f := PageByID(PageWindows).Field("time_zone")
+	for tz, want := range map[string]string{
+		"Korea Standard Time": "", "UTC": "", "%OSDTimeZone%": "",
+		"korea standard time": `did you mean "Korea Standard Time"`,
+		"Korea Standrad Time": "not a Windows time zone ID",
+	} {
+		w.A.TimeZone = tz
+		if got := f.Error(w); want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+			t.Errorf("%q: error %q, want %q", tz, got, want)
+		}
+	}
+	w.A.TimeZone = "Pacific"
+	if wn := f.Warning(w); !strings.Contains(wn, "Pacific Standard Time") || !strings.Contains(wn, "more") {
+		t.Errorf("matches: %q", wn)
+	}
+	s := sequence.BuildAndCaptureTemplate()
+	s.Walk(func(it *sequence.Item, _ []*sequence.Item) bool {
+		if ws, ok := it.Props.(*sequence.ApplyWindowsSettings); ok {
+			ws.TimeZone = "Korea Standrad Time"
+		}
+		return true
+	})
+	found := false
+	for _, p := range sequence.Validate(s) {
+		if strings.HasSuffix(p.Path, "time_zone") && strings.Contains(p.Msg, "not a Windows time zone ID") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("refimage validate accepts a time zone that is not one")
+	}
+}

@@ -362,19 +362,23 @@ var catalogEN = map[string]string{
 
 	// The engine's checks, said in the wizard's language (English shows
 	// engine/sequence's own text).
-	"err.capture-required": `a capture destination is required, e.g. \\server\captures\reference.wim`,
-	"err.capture-long":     "a capture destination has at most %d characters (this one has %d)",
-	"err.capture-wim":      `a capture destination is a .wim file, e.g. \\server\captures\reference.wim`,
-	"err.capture-unc":      `a network destination is \\server\share\folder\name.wim`,
-	"err.capture-where":    `a capture destination is a UNC path (\\server\share\name.wim) or an absolute path (D:\captures\name.wim)`,
-	"warn.ou-domain":       "this OU is in the domain %s, not in %s, the one joined: the join will fail",
-	"err.account":          `"%s" is not an account: write DOMAIN\user or %%VARIABLE%%`,
-	"err.product-key":      "a product key is five groups of five letters or digits separated by dashes (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)",
-	"err.ou-long":          "an OU path has at most %d characters",
-	"err.ou":               "an OU is an LDAP path such as LDAP://OU=Workstations,DC=corp,DC=example,DC=com",
-	"err.env-name":         "%s: an environment variable name has letters, digits and _ and does not start with a digit",
-	"err.enc":              "the encrypted value is damaged: type the secret again",
-	"err.secret":           "a secret is env:NAME, prompt, enc:v1:... (encrypted), or plain:VALUE (clear text, not recommended)",
+	"err.capture-required":      `a capture destination is required, e.g. \\server\captures\reference.wim`,
+	"err.capture-long":          "a capture destination has at most %d characters (this one has %d)",
+	"err.capture-wim":           `a capture destination is a .wim file, e.g. \\server\captures\reference.wim`,
+	"err.capture-unc":           `a network destination is \\server\share\folder\name.wim`,
+	"err.capture-where":         `a capture destination is a UNC path (\\server\share\name.wim) or an absolute path (D:\captures\name.wim)`,
+	"err.tz":                    "not a Windows time zone ID (tzutil /l lists them), e.g. UTC or Korea Standard Time",
+	"err.tz-mean":               "\"%s\" is not a Windows time zone ID: did you mean \"%s\"?",
+	"windows.time_zone.matches": "Matching IDs: %s",
+	"windows.time_zone.more":    " and %d more",
+	"warn.ou-domain":            "this OU is in the domain %s, not in %s, the one joined: the join will fail",
+	"err.account":               `"%s" is not an account: write DOMAIN\user or %%VARIABLE%%`,
+	"err.product-key":           "a product key is five groups of five letters or digits separated by dashes (XXXXX-XXXXX-XXXXX-XXXXX-XXXXX)",
+	"err.ou-long":               "an OU path has at most %d characters",
+	"err.ou":                    "an OU is an LDAP path such as LDAP://OU=Workstations,DC=corp,DC=example,DC=com",
+	"err.env-name":              "%s: an environment variable name has letters, digits and _ and does not start with a digit",
+	"err.enc":                   "the encrypted value is damaged: type the secret again",
+	"err.secret":                "a secret is env:NAME, prompt, enc:v1:... (encrypted), or plain:VALUE (clear text, not recommended)",
 
 	// Group and step names of the sequences the wizard writes (the English
 	// ones are engine/sequence's template names).

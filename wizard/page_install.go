@@ -95,6 +95,22 @@ func init() {
 		enabled, enabled)
 
 	tz := limit(strField(pg, "time_zone", KindText, func(a *Answers) *string { return &a.TimeZone }).req().max(255))
+	tz.rule(func(w *Wizard) string { return timeZoneMsg(w.A.TimeZone) })
+	tz.warning(func(w *Wizard) string {
+		// The IDs that match what is typed, as a filtered list.
+		if timeZoneMsg(w.A.TimeZone) == "" {
+			return ""
+		}
+		m := sequence.MatchTimeZones(w.A.TimeZone)
+		if len(m) == 0 {
+			return ""
+		}
+		more := ""
+		if len(m) > 4 {
+			m, more = m[:4], Msgf("windows.time_zone.more", len(m)-4)
+		}
+		return Msgf("windows.time_zone.matches", strings.Join(m, ", ")+more)
+	})
 	user := limit(strField(pg, "registered_user", KindText, func(a *Answers) *string { return &a.RegisteredUser }).req().max(255))
 	org := limit(strField(pg, "registered_organization", KindText, func(a *Answers) *string { return &a.RegisteredOrg }).req().max(255))
 

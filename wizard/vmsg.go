@@ -34,6 +34,17 @@ func capturePathMsg(p string) string {
 }
 
 // accountMsg says the account as it was typed, not quoted as Go does.
+// timeZoneMsg is what is wrong with a Windows time zone ID.
+func timeZoneMsg(tz string) string {
+	if sequence.CheckTimeZone(tz).IsZero() {
+		return ""
+	}
+	if m := sequence.MatchTimeZones(tz); len(m) > 0 {
+		return Msgf("err.tz-mean", tz, m[0])
+	}
+	return Msg("err.tz")
+}
+
 func accountMsg(a string) string {
 	if sequence.ValidateAccount(a) == "" {
 		return ""

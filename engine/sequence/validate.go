@@ -454,6 +454,8 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 		}
 		if r.TimeZone == "" {
 			v.errAt(join(p, "time_zone"), `the time zone is required, e.g. "UTC" or "Korea Standard Time"`)
+		} else {
+			v.check(join(p, "time_zone"), CheckTimeZone(r.TimeZone))
 		}
 		if r.ComputerName != "" && !strings.Contains(r.ComputerName, "%") {
 			if m := textLimit(r.ComputerName, 15); !m.IsZero() {
