@@ -12,8 +12,10 @@ import (
 // tables) by [index]. The TOML parser has already accepted the document, so
 // the scanner can be forgiving; it only has to find positions.
 type posIndex struct {
-	keys   map[string]Pos
-	values map[string]Pos
+	keys    map[string]Pos
+	values  map[string]Pos
+	offsets map[string]int // byte offset in src of a value's start
+	src     string
 }
 
 func (ix *posIndex) key(path string) Pos {
@@ -47,6 +49,84 @@ func (ix *posIndex) value(path string) Pos {
 	return ix.key(path)
 }
 
+// within is the position in the file of byte off of the decoded string
+// value at path: it walks the string literal as written, through escapes
+// (\", \\, \uXXXX, line-ending backslashes) and across the lines of
+// multi-line strings ('\” and """). The value's start when the value
+// is not a string or off lies past it.
+func (ix *posIndex) within(path string, off int) Pos {
+	start := ix.value(path)
+	if ix == nil || start.Line == 0 {
+		return start
+	}
+	i, ok := ix.offsets[path]
+	if !ok || i >= len(ix.src) || (ix.src[i] != '"' && ix.src[i] != '\'') {
+		return start
+	}
+	src := ix.src
+	q := src[i]
+	delim := 1
+	if strings.HasPrefix(src[i:], strings.Repeat(string(q), 3)) {
+		delim = 3
+	}
+	pos := start
+	step := func(n int) { // advance over n source bytes (one rune or a newline)
+		if src[i] == '\n' {
+			pos.Line++
+			pos.Col = 1
+		} else {
+			pos.Col++
+		}
+		i += n
+	}
+	for k := 0; k < delim; k++ {
+		step(1)
+	}
+	if delim == 3 { // a newline right after the opening delimiter is trimmed
+		if strings.HasPrefix(src[i:], "\r\n") {
+			i++
+		}
+		if i < len(src) && src[i] == '\n' {
+			step(1)
+		}
+	}
+	closing := strings.Repeat(string(q), delim)
+	d := 0
+	for i < len(src) && d < off && !strings.HasPrefix(src[i:], closing) {
+		if q == '"' && src[i] == '\\' && i+1 < len(src) {
+			e := src[i+1]
+			switch {
+			case e == 'u' && i+6 <= len(src) || e == 'U' && i+10 <= len(src) || e == 'x' && i+4 <= len(src):
+				n := map[byte]int{'u': 4, 'U': 8, 'x': 2}[e]
+				v, err := strconv.ParseUint(src[i+2:i+2+n], 16, 32)
+				if err != nil {
+					return start
+				}
+				d += utf8.RuneLen(rune(v))
+				for k := 0; k < 2+n; k++ {
+					step(1)
+				}
+			case e == ' ' || e == '\t' || e == '\r' || e == '\n':
+				// A line-ending backslash: it and the blanks and newlines
+				// after it decode to nothing.
+				step(1)
+				for i < len(src) && strings.IndexByte(" \t\r\n", src[i]) >= 0 {
+					step(1)
+				}
+			default:
+				d++
+				step(1)
+				step(1)
+			}
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(src[i:])
+		d += n
+		step(n)
+	}
+	return pos
+}
+
 type scanner struct {
 	src       string
 	i         int
@@ -56,7 +136,7 @@ type scanner struct {
 }
 
 func indexPositions(src string) *posIndex {
-	s := &scanner{src: src, line: 1, col: 1, ix: &posIndex{keys: map[string]Pos{}, values: map[string]Pos{}}, aot: map[string]int{}}
+	s := &scanner{src: src, line: 1, col: 1, ix: &posIndex{keys: map[string]Pos{}, values: map[string]Pos{}, offsets: map[string]int{}, src: src}, aot: map[string]int{}}
 	defer func() { _ = recover() }() // a forgiving scanner never takes the loader down
 	s.document()
 	return s.ix
@@ -229,6 +309,7 @@ func (s *scanner) keyValue(prefix string) {
 
 func (s *scanner) value(path string) {
 	s.ix.values[path] = s.pos()
+	s.ix.offsets[path] = s.i
 	switch c := s.peek(); c {
 	case '"', '\'':
 		s.str(c)

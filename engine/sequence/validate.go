@@ -658,10 +658,7 @@ func (v *validator) crossChecks() {
 // condition checks a condition's syntax; see condition.go.
 func (v *validator) condition(path, text string) {
 	if off, text2, ok := checkCondition(text); !ok {
-		pos := v.seq.ix.value(path)
-		if pos.Line > 0 && !strings.ContainsAny(text, "\n") {
-			pos.Col += 1 + utf8.RuneCountInString(text[:min(off, len(text))]) // past the opening quote
-		}
+		pos := v.seq.ix.within(path, min(off, len(text)))
 		m := msg.New("condition: %s", text2)
 		v.probs = append(v.probs, Problem{File: v.seq.file, Pos: pos, Path: path, Msg: m.String(), Message: m})
 	}
