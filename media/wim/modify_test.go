@@ -239,6 +239,28 @@ func TestCaptureLZX(t *testing.T) {
 		wimlib(t, "apply", out, "1", got)
 		compareTrees(t, src, got)
 	}
+	// Against wimlib's default LZX on the same tree: the file data (not
+	// the metadata, which differs in ways unrelated to compression).
+	theirs := filepath.Join(dir, "wimlib.wim")
+	wimlib(t, "capture", src, theirs, "--compress=lzx")
+	dataSize := func(p string) (n uint64) {
+		w, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		for _, b := range w.Blobs() {
+			if b.Res.Flags&ResFlagMetadata == 0 {
+				n += b.Res.Size
+			}
+		}
+		return n
+	}
+	ours, wl := dataSize(filepath.Join(dir, "l0.wim")), dataSize(theirs)
+	t.Logf("file data: ours %d, wimlib %d bytes (%.4f)", ours, wl, float64(ours)/float64(wl))
+	if float64(ours) > 1.02*float64(wl) {
+		t.Errorf("LZX file data %d bytes, wimlib's %d: more than 2 %% larger", ours, wl)
+	}
 	if _, err := Capture(src, filepath.Join(dir, "bad.wim"), CaptureOptions{Compression: CompressLZX, ChunkSize: 16384}); err == nil || !strings.Contains(err.Error(), "chunk size 16384") {
 		t.Errorf("LZX with 16 KiB chunks: %v", err)
 	}

@@ -1,6 +1,7 @@
 package lzx
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,10 +47,8 @@ func wimlibChunks(tb testing.TB, chunkSize string, dir string) ([]lzxChunk, stri
 	var chunks []lzxChunk
 	_, err := wimtest.CheckWIM(wim, func(dst, src []byte, _ int) error {
 		chunks = append(chunks, lzxChunk{append([]byte(nil), src...), len(dst)})
-		cs := 32768
-		if chunkSize != "32768" {
-			cs = 1 << 21
-		}
+		cs := 0
+		fmt.Sscan(chunkSize, &cs)
 		return Decompress(dst, src, cs)
 	})
 	if err != nil {

