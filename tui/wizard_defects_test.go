@@ -232,3 +232,20 @@ func TestTextAltKeys(t *testing.T) {
 		t.Errorf("alt+backspace: %q %d", v, pos)
 	}
 }
+
+// Issue 15: accessible mode printed screen-only hints ("Up and down
+// choose.") and offered a refused value back as the default.
+func TestAccessibleNoScreenHintsNoRefusedDefault(t *testing.T) {
+	// The flow (1: build), then a name that is too long, then a good one.
+	long := strings.Repeat("x", 60)
+	_, out, _ := runPlain(t, []string{"1", long, "Good name"})
+	if strings.Contains(out, wizard.Msg("start.flow.help")) {
+		t.Errorf("a screen-only hint is printed:\n%s", out)
+	}
+	if strings.Contains(out, "["+long+"]") {
+		t.Errorf("the refused value is offered as the default:\n%s", out)
+	}
+	if !strings.Contains(out, "at most 50 characters") {
+		t.Fatalf("the long name was not refused (the test needs it):\n%s", out)
+	}
+}

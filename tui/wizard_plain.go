@@ -176,7 +176,7 @@ func (p *plain) ask(f *wizard.Field) error {
 		}
 		p.say("")
 		p.say("%s", label)
-		if h := f.Help(); h != "" && h != f.ID+".help" {
+		if h := f.AccessibleHelp(); h != "" {
 			p.say("%s", h)
 		}
 		opts := f.Options(w)
@@ -211,6 +211,7 @@ func (p *plain) ask(f *wizard.Field) error {
 			return errBack
 		}
 		ans = strings.TrimSpace(ans)
+		before := f.Get(w)
 		if ans != "" {
 			if msg := p.set(f, opts, list, ans); msg != "" {
 				p.say(tx("answers.error"), msg)
@@ -219,6 +220,10 @@ func (p *plain) ask(f *wizard.Field) error {
 		}
 		if e := f.Error(w); e != "" {
 			p.say(tx("answers.error"), e)
+			if ans != "" {
+				// A refused answer is not offered back as the default.
+				f.Set(w, before)
+			}
 			continue
 		}
 		if wn := f.Warning(w); wn != "" {

@@ -100,6 +100,16 @@ func (f *Field) Error(w *Wizard) string {
 	return f.validate(w)
 }
 
+// AccessibleHelp is the field's help for line prompts: none when it only
+// says which keys to press on the screen (the arrows).
+func (f *Field) AccessibleHelp() string {
+	h := f.Help()
+	if h == "" || h == f.ID+".help" || h == Msg("start.flow.help") || f.Kind == KindApps {
+		return ""
+	}
+	return h
+}
+
 // Warning is a warning about the value that does not block Next.
 func (f *Field) Warning(w *Wizard) string {
 	if f.warn == nil || !f.Visible(w) {
