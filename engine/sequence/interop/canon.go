@@ -96,6 +96,7 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 		}
 	case "variable":
 		delete(attrs, "property")
+		attrs["name"] = strings.ToLower(attrs["name"]) // names are case-insensitive
 	case "osExpressionGroup":
 		if attrs["name"] == "" {
 			attrs["name"] = attrs["Name"]
@@ -183,6 +184,9 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 		})
 	}
 	for _, c := range kids {
+		if c.Name == "condition" && len(c.Children) == 0 && strings.TrimSpace(c.Text) == "" {
+			continue // an empty condition is no condition
+		}
 		c = expandUnknownOS(c)
 		p := c.Name
 		if n.Name == "expression" || n.Name == "defaultVarList" {

@@ -49,6 +49,9 @@ func cerr(path, format string, args ...any) error {
 // as written. Nested if statements use the infix form when they can.
 // warn receives notes about conditions kept in another shape.
 func condFromXML(n *node, path string, warn func(string)) (condition.Expr, error) {
+	if err := condNoText(n, path); err != nil {
+		return nil, err
+	}
 	items, err := condItems(n, path, warn)
 	if err != nil {
 		return nil, err
@@ -118,7 +121,25 @@ func condItems(n *node, path string, warn func(string)) ([]condition.Expr, error
 	return out, nil
 }
 
+// condNoText refuses text in a condition element (only its variables
+// hold text).
+func condNoText(n *node, path string) error {
+	if t := strings.TrimSpace(n.Text); t != "" {
+		return cerr(path, "unexpected text %q in <%s>", t, n.Name)
+	}
+	allowed := map[string]string{"condition": "", "operator": "type", "expression": "type", "osConditionGroup": "type", "osExpressionGroup": "name"}
+	for _, a := range n.Attrs {
+		if !strings.EqualFold(a.Name.Local, allowed[n.Name]) {
+			return cerr(path, "refimage cannot keep the attribute %s=%q of <%s>", a.Name.Local, a.Value, n.Name)
+		}
+	}
+	return nil
+}
+
 func condNode(n *node, path string, warn func(string)) (condition.Expr, error) {
+	if err := condNoText(n, path); err != nil {
+		return nil, err
+	}
 	switch n.Name {
 	case "operator":
 		items, err := condItems(n, path, warn)
@@ -179,6 +200,9 @@ func exprVars(n *node, path string) (map[string]string, error) {
 		name, ok := c.attr("name")
 		if !ok {
 			return nil, cerr(p, "a variable without a name")
+		}
+		if len(c.Attrs) != 1 || len(c.Children) > 0 {
+			return nil, cerr(p, "a condition variable has a name and a value, nothing else")
 		}
 		if _, dup := m[strings.ToLower(name)]; dup {
 			return nil, cerr(p, "duplicate variable %s in the expression", name)
@@ -375,6 +399,9 @@ func osFromXML(n *node, path string, warn func(string)) (condition.Expr, error) 
 		p := childPath(path, c, i, n)
 		if c.Name != "osExpressionGroup" {
 			return nil, cerr(p, "unexpected <%s> in an operating system condition", c.Name)
+		}
+		if err := condNoText(c, p); err != nil {
+			return nil, err
 		}
 		name := c.attrOr("name", c.attrOr("Name", ""))
 		canon := ""

@@ -151,16 +151,24 @@ func (im *importer) sequence(root *node) (*sequence.Sequence, error) {
 	if bytes.Contains(im.doc, []byte("BDD_")) || bytes.Contains(bytes.ToUpper(im.doc), []byte("%SCRIPTROOT%")) {
 		im.rep.Format = FormatMDT
 	}
+	if err := im.noText(root, "sequence"); err != nil {
+		return nil, err
+	}
 	seq := &sequence.Sequence{Version: sequence.FormatVersion, Name: root.attrOr("name", ""), Description: root.attrOr("description", ""), Kind: sequence.KindCustom}
 	for _, c := range root.Comments {
 		if err := applySeqExtras(seq, c); err != nil {
 			return nil, im.errAt(root, "sequence", "%v", err)
 		}
 	}
-	for i, c := range root.Children {
-		p := childPath("sequence", c, i, root)
+	count := map[string]int{}
+	for _, c := range root.Children {
+		count[c.Name]++
+		p := fmt.Sprintf("sequence/%s[%d]", c.Name, count[c.Name])
 		switch c.Name {
 		case "globalVarList":
+			if err := im.noText(c, p); err != nil {
+				return nil, err
+			}
 			seen := map[string]string{}
 			for j, vn := range c.Children {
 				vp := childPath(p, vn, j, c)
@@ -200,11 +208,13 @@ func (im *importer) sequence(root *node) (*sequence.Sequence, error) {
 
 func (im *importer) items(parent *node, path string) ([]*sequence.Item, error) {
 	var out []*sequence.Item
-	for i, c := range parent.Children {
+	seen := map[string]int{} // siblings of each name so far
+	for _, c := range parent.Children {
+		seen[c.Name]++
 		if c.Name != "group" && c.Name != "step" {
 			continue
 		}
-		p := childPath(path, c, i, parent)
+		p := fmt.Sprintf("%s/%s[%d]", path, c.Name, seen[c.Name])
 		var it *sequence.Item
 		var err error
 		if c.Name == "group" {
@@ -272,7 +282,21 @@ func (im *importer) common(n *node, path string, it *sequence.Item) error {
 	return nil
 }
 
+// noText refuses text where a task sequence has only elements.
+func (im *importer) noText(n *node, path string) error {
+	if t := strings.TrimSpace(n.Text); t != "" {
+		if len(t) > 40 {
+			t = t[:40] + "…"
+		}
+		return im.errAt(n, path, "unexpected text %q in <%s>", t, n.Name)
+	}
+	return nil
+}
+
 func (im *importer) group(n *node, path string) (*sequence.Item, error) {
+	if err := im.noText(n, path); err != nil {
+		return nil, err
+	}
 	it := &sequence.Item{Type: sequence.GroupType}
 	if err := im.common(n, path, it); err != nil {
 		return nil, err

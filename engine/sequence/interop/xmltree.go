@@ -158,7 +158,17 @@ func parseXML(file string, data []byte) (*node, []byte, error) {
 		}
 		return nil, fmt.Errorf("unsupported encoding %q", label)
 	}
-	lineAt := func(off int64) int { return 1 + bytes.Count(data[:min(int(off), len(data))], []byte{'\n'}) }
+	// Lines are counted on from the last element: offsets only grow.
+	lastOff, lastLine := 0, 1
+	lineAt := func(off int64) int {
+		o := min(int(off), len(data))
+		if o < lastOff {
+			lastOff, lastLine = 0, 1
+		}
+		lastLine += bytes.Count(data[lastOff:o], []byte{'\n'})
+		lastOff = o
+		return lastLine
+	}
 	var root *node
 	var stack []*node
 	elements := 0

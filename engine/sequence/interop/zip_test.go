@@ -3,6 +3,8 @@ package interop
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
+	"fmt"
 	"compress/flate"
 	"hash/crc32"
 	"os"
@@ -66,5 +68,20 @@ func TestImportFileZip(t *testing.T) {
 	}
 	if res.Report.Source != "Control/REF001/ts.xml" || res.Report.Format != FormatMDT || res.Seq.Name != "Standard Client Task Sequence" {
 		t.Errorf("%+v %q", res.Report, res.Seq.Name)
+	}
+}
+
+// A large sequence (thousands of steps, megabytes) imports in linear time.
+func TestLargeSequence(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(`<sequence version="3.10"><group name="G">`)
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&b, "\n<step type=\"SMS_TaskSequence_SetVariableAction\" name=\"S%d\"><defaultVarList><variable name=\"VariableName\">A</variable><variable name=\"VariableValue\">%d</variable></defaultVarList><action>tsenv.exe \"A=%d\"</action></step>", i, i, i)
+	}
+	b.WriteString("\n<step/></group></sequence>")
+	_, _, err := Import("large.xml", b.Bytes(), ImportOptions{})
+	var xe *XMLError
+	if !errors.As(err, &xe) || xe.Line != 5002 || xe.Path != "sequence/group[1]/step[5001]" {
+		t.Fatalf("err = %v", err)
 	}
 }
