@@ -3,9 +3,9 @@ package interop
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
-	"compress/flate"
 	"hash/crc32"
 	"os"
 	"path/filepath"
