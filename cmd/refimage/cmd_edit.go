@@ -65,7 +65,7 @@ func runEdit(env *cmdEnv, args []string) error {
 	seq, probs := sequence.Load(file)
 	if seq == nil {
 		for _, p := range probs {
-			fmt.Fprintln(env.stderr, p.String())
+			fmt.Fprintln(safeText{env.stderr}, p.String())
 		}
 		fmt.Fprintf(env.stderr, "refimage edit: %s cannot be opened; nothing changed\n", file)
 		return reportedError{code: exitUsage}

@@ -54,7 +54,7 @@ func runExport(env *cmdEnv, args []string) error {
 	seq, probs := sequence.Load(files[0])
 	if seq == nil || len(probs.Errors()) > 0 {
 		for _, p := range probs.Errors() {
-			fmt.Fprintln(env.stderr, p.String())
+			fmt.Fprintln(safeText{env.stderr}, p.String())
 		}
 		return reportedError{code: exitUsage}
 	}

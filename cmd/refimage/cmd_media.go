@@ -181,7 +181,7 @@ func runMedia(env *cmdEnv, args []string) error {
 	seq, probs := sequence.Load(pos[0])
 	if seq == nil || len(probs.Errors()) > 0 {
 		for _, p := range probs {
-			fmt.Fprintln(env.stderr, p.String())
+			fmt.Fprintln(safeText{env.stderr}, p.String())
 		}
 		return reportedError{code: exitUsage}
 	}
@@ -355,7 +355,7 @@ func mediaWizardUI(env *cmdEnv, file string, preset func(*mediawiz.Answers), ui 
 	seq, probs := sequence.Load(file)
 	if seq == nil || len(probs.Errors()) > 0 {
 		for _, p := range probs {
-			fmt.Fprintln(env.stderr, p.String())
+			fmt.Fprintln(safeText{env.stderr}, p.String())
 		}
 		return reportedError{code: exitUsage}
 	}

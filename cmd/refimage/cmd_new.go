@@ -228,7 +228,7 @@ func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, p
 	}
 	if errs := w.ApplyAnswers(data); errs != nil {
 		for _, e := range errs {
-			fmt.Fprintf(env.stderr, "%s: %s\n", answers, e.Error())
+			fmt.Fprintf(safeText{env.stderr}, "%s: %s\n", answers, e.Error())
 		}
 		fmt.Fprintf(env.stderr, "refimage new: %d problem(s) in %s; nothing written\n", len(errs), answers)
 		return reportedError{code: exitUsage}
@@ -254,7 +254,7 @@ func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, p
 	}
 	probs, err := wizard.Write(w, out, wizard.WriteOptions{Passphrase: pass, AllowPlaintext: plaintext, Overwrite: force})
 	for _, p := range probs.Warnings() {
-		fmt.Fprintf(env.stderr, "%s: %s\n", out, p.String())
+		fmt.Fprintf(safeText{env.stderr}, "%s: %s\n", out, p.String())
 	}
 	if err != nil {
 		if errors.Is(err, wizard.ErrExists) {

@@ -41,7 +41,7 @@ func runValidate(env *cmdEnv, args []string) error {
 			if p.Warning && *quiet {
 				continue
 			}
-			fmt.Fprintln(env.stdout, p.String())
+			fmt.Fprintln(safeText{env.stdout}, p.String())
 		}
 		if len(probs.Errors()) > 0 {
 			failed++

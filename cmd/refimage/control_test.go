@@ -32,6 +32,12 @@ func TestControlCharacters(t *testing.T) {
 		}
 	}
 
+	// Error messages name the user's thing without acting on it.
+	code, _, errs := run(t, "wim", "info", "evil\x1b[2J\rFORGED.wim")
+	if code != exitUsage || strings.ContainsAny(errs, "\x1b\r") || !strings.Contains(errs, `evil\x1b[2J\rFORGED.wim does not exist`) {
+		t.Errorf("exit %d: %q", code, errs)
+	}
+
 	var w bytes.Buffer
 	s := safeText{&w}
 	in := "ok\tline\nname \x1b[2J\rFORGED \x07 \u009b \x7f \xff é 한\n"

@@ -144,13 +144,13 @@ func exitCode(env *cmdEnv, c *command, err error) int {
 			fmt.Fprintln(env.stderr, "refimage: cancelled")
 			return exitCancelled
 		}
-		fmt.Fprintf(env.stderr, "refimage %s: %v\n", c.name, ee.err)
+		fmt.Fprintf(safeText{env.stderr}, "refimage %s: %v\n", c.name, ee.err)
 		if ee.code == exitUsage && isFlagProblem(ee.err) {
 			fmt.Fprintf(env.stderr, "usage: %s\nRun 'refimage %s --help' for more.\n", c.usage, c.name)
 		}
 		return ee.code
 	}
-	fmt.Fprintf(env.stderr, "refimage %s: %v\n", c.name, err)
+	fmt.Fprintf(safeText{env.stderr}, "refimage %s: %v\n", c.name, err)
 	return exitFailed
 }
 
