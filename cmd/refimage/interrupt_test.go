@@ -131,6 +131,11 @@ func interruptJob(t *testing.T, out string, results []string, point string, sig 
 	}
 	switch sig {
 	case syscall.SIGTERM:
+		if code == 128+int(syscall.SIGTERM) && strings.Join(left, " ") == strings.Join(results, " ") {
+			// The signal came after the results were renamed into
+			// place: complete, so nothing partial is left.
+			return false
+		}
 		if code != 128+int(syscall.SIGTERM) || len(left) != 0 {
 			t.Errorf("SIGTERM at %q: exit %d (%v), folder %v; want 143 and an empty folder\n%s", point, code, err, left, stderr.String())
 		}
