@@ -127,7 +127,8 @@ func (prepareWindows) Run(ctx context.Context, sc *StepContext) (int64, error) {
 		if fail == 0 {
 			fail = CodeFail
 		}
-		msg := "sysprep did not generalize Windows: " + err.Error()
+		// CheckOutcome's messages say what sysprep did on their own.
+		msg := err.Error()
 		if len(rep.Hints) > 0 {
 			msg += fmt.Sprintf(" (%d known cause(s) in the log)", len(rep.Hints))
 		}

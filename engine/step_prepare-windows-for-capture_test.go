@@ -122,6 +122,11 @@ func TestPrepareWindowsForCaptureSysprepFails(t *testing.T) {
 	if res.Status != engine.StatusFailed || res.Steps[0].ExitCode != 1 {
 		t.Fatal(res.Status, res.Message)
 	}
+	// Said once (it read "sysprep did not generalize Windows: sysprep did
+	// not generalize Windows: …" under Wine).
+	if m := res.Steps[0].Message; strings.Count(m, "did not generalize") != 1 || !strings.Contains(m, "ImageState is IMAGE_STATE_COMPLETE") {
+		t.Errorf("the step's message: %s", m)
+	}
 	log := r.log(t)
 	for _, want := range []string{"not provisioned for all users", "Remove-AppxPackage", "AppxSysprep.dll"} {
 		if !strings.Contains(log, want) {
