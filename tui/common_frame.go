@@ -187,6 +187,30 @@ func footerKeys(th *themes.Theme, width int, pairs ...[2]string) string {
 	return line
 }
 
+// commandRow draws a command line on one row, never wrapped (a wrapped
+// command breaks when copied): from cell off, cut to width with the
+// theme's ellipsis where it goes on; ← → scroll it.
+func commandRow(th *themes.Theme, cmd string, off, width int) string {
+	sym := th.Symbols
+	r := []rune(cmd)
+	off = max(0, min(off, len(r)-1))
+	s := string(r[off:])
+	if off > 0 {
+		s = sym.Ellipsis + s
+	}
+	return th.Styles.Command.Render(truncate(s, width, sym.Ellipsis))
+}
+
+// commandScrollMax is how far commands can scroll so that the end of
+// the longest shows.
+func commandScrollMax(cmds []string, width int) int {
+	n := 0
+	for _, c := range cmds {
+		n = max(n, len([]rune(c))-width+2)
+	}
+	return max(0, n)
+}
+
 // wrapWords wraps at spaces only (a command line must not break inside
 // "--password"); a word longer than width is cut hard.
 func wrapWords(s string, width int) []string {

@@ -61,6 +61,7 @@ type MediaModel struct {
 	showAll       map[mediawiz.PageID]bool
 	varLine       int // the focused line of the media variables
 	listScroll    int
+	cmdScroll     int // Completion: the command line scrolled sideways
 	status        string
 	statusErr     bool
 	asking        bool // esc: asking whether to cancel (or to stop writing)
@@ -303,6 +304,13 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		switch msg.String() {
 		case "enter", "q":
 			return m, tea.Quit
+		case "left", "h":
+			m.cmdScroll = max(0, m.cmdScroll-8)
+		case "right", "l":
+			rw, _ := m.pageSize()
+			m.cmdScroll = min(m.cmdScroll+8, commandScrollMax([]string{w.CommandLine()}, rw-2))
+		case "home":
+			m.cmdScroll = 0
 		}
 		return m, nil
 	}

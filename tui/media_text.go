@@ -45,6 +45,7 @@ var mediaTextEN = map[string]string{
 	"phase.verify":             "Read back and compare",
 	"completion.done":          "Wrote %s:",
 	"completion.repeat":        "Next time you can run this directly:",
+	"completion.scroll":        "%s scroll the command (it is never wrapped, so that it copies whole).",
 	"completion.pass":          "(--password asks for the media password; it is not in the command line.)",
 	"help.keys":                "tab / shift+tab    next / previous field\nenter              confirm the field (on the last: next page)\nctrl+n, pgdown     next page\nctrl+p, pgup       previous page (always works before writing)\nctrl+s             go to the Summary once every page is valid\n%[1]s                 choose an option / move between fields\nspace              tick or untick a box\nr                  look for disks again (USB device list)\n? or F1            this help (F1 inside a text field)\nesc                cancel, after asking\nctrl+c             quit at once (stops writing; nothing is left)",
 
@@ -110,6 +111,7 @@ var mediaTextKO = map[string]string{
 	"phase.verify":             "다시 읽어 비교",
 	"completion.done":          "%s 쓰기 완료:",
 	"completion.repeat":        "다음에는 이 명령을 바로 실행할 수 있습니다:",
+	"completion.scroll":        "%s 명령을 옆으로 스크롤합니다 (복사할 때 끊기지 않도록 줄을 바꾸지 않습니다).",
 	"completion.pass":          "(--password는 미디어 암호를 묻습니다. 암호는 명령줄에 없습니다.)",
 	"help.keys":                "tab / shift+tab    다음 / 이전 필드\nenter              필드 확인 (마지막 필드에서는 다음 페이지)\nctrl+n, pgdown     다음 페이지\nctrl+p, pgup       이전 페이지 (쓰기 전에는 항상 가능)\nctrl+s             모든 페이지가 올바르면 요약으로 이동\n%[1]s                 옵션 선택 / 필드 사이 이동\nspace              확인란 선택 또는 해제\nr                  디스크 다시 찾기 (USB 장치 목록)\n? 또는 F1          이 도움말 (텍스트 필드에서는 F1)\nesc                확인 후 취소\nctrl+c             즉시 끝내기 (쓰기를 중지하며 남는 것 없음)",
 

@@ -34,6 +34,17 @@ func (m *MediaModel) View() string {
 	}.render()
 }
 
+// pageSize is the width and height of the page pane (the frame's).
+func (m *MediaModel) pageSize() (rw, h int) {
+	width, height := max(m.width, 20), max(m.height, 6)
+	navW := frameNavWidth(width)
+	sepW := 0
+	if navW > 0 {
+		sepW = 2
+	}
+	return width - navW - sepW - 1, height - 3
+}
+
 func (m *MediaModel) pageLines(rw, h int) []string {
 	p := &pane{width: rw, focusTop: -1, forceTop: -1}
 	st := m.th.Styles
@@ -312,8 +323,9 @@ func (m *MediaModel) completionLines(p *pane) {
 	}
 	p.blank()
 	p.text(st.PageHelp, mtx("completion.repeat"), "")
-	for _, l := range wrapWords(w.CommandLine(), p.width-2) {
-		p.add("  " + st.Command.Render(l))
+	p.add("  " + commandRow(m.th, w.CommandLine(), m.cmdScroll, p.width-2))
+	if lipgloss.Width(w.CommandLine()) > p.width-2 {
+		p.text(st.Note, fmt.Sprintf(mtx("completion.scroll"), m.th.Symbols.LeftRight), "  ")
 	}
 	if _, env := w.Password(); w.A.Protect && env == "" {
 		p.text(st.Note, mtx("completion.pass"), "  ")

@@ -249,3 +249,38 @@ func TestAccessibleNoScreenHintsNoRefusedDefault(t *testing.T) {
 		t.Fatalf("the long name was not refused (the test needs it):\n%s", out)
 	}
 }
+
+// Issue 15: the command lines on the Completion page wrapped (inside a
+// path: "build-and-capture-windows-" / "11.toml"), so copying broke
+// them. Each is one row; → scrolls them sideways to their ends.
+func TestCompletionCommandsNeverWrap(t *testing.T) {
+	var m *WizardModel
+	for _, c := range viewCases() {
+		if c.name == "build/13-completion" {
+			m = c.make(t)
+		}
+	}
+	if m == nil {
+		t.Fatal("no completion case")
+	}
+	out := render(m, 80, 25)
+	rows := 0
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "│   refimage ") {
+			rows++
+		}
+	}
+	if rows != 3 || strings.Contains(out, "\n                        │   11.toml") {
+		t.Fatalf("%d command rows:\n%s", rows, out)
+	}
+	for i := 0; i < 20; i++ {
+		wkeys(m, tea.KeyRight)
+	}
+	if out := render(m, 80, 25); !strings.Contains(out, "--iso OUT.iso") {
+		t.Fatalf("→ does not bring the end of the media command:\n%s", out)
+	}
+	wkeys(m, tea.KeyHome)
+	if m.cmdScroll != 0 {
+		t.Fatal("home does not scroll back")
+	}
+}

@@ -73,6 +73,7 @@ type WizardModel struct {
 	showAll       map[wizard.PageID]bool
 	listScroll    int  // Summary: scroll of the choices list
 	helpScroll    int  // the help: its first row shown
+	cmdScroll     int  // Completion: the commands scrolled sideways
 	askApp        bool // d pressed on an application: asking to remove it
 	status        string
 	statusErr     bool
@@ -703,6 +704,13 @@ func (m *WizardModel) completionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case "q":
 		m.result.Action = ActionQuit
 		return m, tea.Quit
+	case "left", "h":
+		m.cmdScroll = max(0, m.cmdScroll-8)
+	case "right", "l":
+		rw, _ := m.pageSize()
+		m.cmdScroll = min(m.cmdScroll+8, commandScrollMax(m.opt.Commands(m.result.Written), rw-2))
+	case "home":
+		m.cmdScroll = 0
 	case "enter":
 		a := completionActions[m.menu]
 		if a != ActionQuit && !m.opt.Available[a] {

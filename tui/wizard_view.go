@@ -453,8 +453,12 @@ func (m *WizardModel) completionLines(p *pane) {
 	}
 	p.blank()
 	p.text(st.PageHelp, tx("completion.later"), "")
-	for _, c := range m.opt.Commands(m.result.Written) {
-		p.text(st.Command, c, "  ")
+	cmds := m.opt.Commands(m.result.Written)
+	for _, c := range cmds {
+		p.add("  " + commandRow(m.th, c, m.cmdScroll, p.width-2))
+	}
+	if commandScrollMax(cmds, p.width-2) > 0 {
+		p.text(st.Note, fmt.Sprintf(tx("completion.scroll"), m.th.Symbols.LeftRight), "  ")
 	}
 }
 
