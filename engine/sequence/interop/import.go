@@ -154,6 +154,13 @@ func (im *importer) sequence(root *node) (*sequence.Sequence, error) {
 	if err := im.noText(root, "sequence"); err != nil {
 		return nil, err
 	}
+	for _, a := range root.Attrs {
+		switch a.Name.Local {
+		case "version", "name", "description":
+		default:
+			return nil, im.errAt(root, "sequence/@"+a.Name.Local, "refimage cannot keep the sequence attribute %s=%q", a.Name.Local, a.Value)
+		}
+	}
 	seq := &sequence.Sequence{Version: sequence.FormatVersion, Name: root.attrOr("name", ""), Description: root.attrOr("description", ""), Kind: sequence.KindCustom}
 	for _, c := range root.Comments {
 		if err := applySeqExtras(seq, c); err != nil {
@@ -178,6 +185,14 @@ func (im *importer) sequence(root *node) (*sequence.Sequence, error) {
 				name, ok := vn.attr("name")
 				if !ok || strings.TrimSpace(name) == "" {
 					return nil, im.errAt(vn, vp, "a variable without a name")
+				}
+				for _, a := range vn.Attrs {
+					if a.Name.Local != "name" && a.Name.Local != "property" {
+						return nil, im.errAt(vn, vp, "refimage cannot keep the attribute %s=%q of a global variable", a.Name.Local, a.Value)
+					}
+				}
+				if len(vn.Children) > 0 {
+					return nil, im.errAt(vn, vp, "a global variable holds text, not elements")
 				}
 				if prev, dup := seen[strings.ToLower(name)]; dup {
 					return nil, im.errAt(vn, vp, "duplicate variable name %s (also at %s; names are case-insensitive)", name, prev)
