@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -192,8 +193,21 @@ func (l *lane) makePrefix() error {
 }
 
 // close ends the wineserver (and every Wine process of the prefix) and
-// removes the run's folder.
+// removes the run's folder and the server's socket folder
+// (/tmp/wine-XXXXXX/server-DEV-INODE, named after the prefix).
 func (l *lane) close() {
+	var serverDirs []string
+	if fi, err := os.Stat(l.prefix); err == nil {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			serverDirs, _ = filepath.Glob(filepath.Join(os.TempDir(), "wine-*", fmt.Sprintf("server-%x-%x", st.Dev, st.Ino)))
+		}
+	}
+	defer func() {
+		for _, d := range serverDirs {
+			os.RemoveAll(d)
+			os.Remove(filepath.Dir(d)) // only when empty
+		}
+	}()
 	if l.srv != nil && l.srv.Process != nil {
 		k := exec.Command(l.server, "-k")
 		k.Env = l.env
