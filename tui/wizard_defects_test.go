@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/refimage/refimage/wizard"
+	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
 func wkeys(m *WizardModel, keys ...any) {
@@ -282,5 +283,35 @@ func TestCompletionCommandsNeverWrap(t *testing.T) {
 	wkeys(m, tea.KeyHome)
 	if m.cmdScroll != 0 {
 		t.Fatal("home does not scroll back")
+	}
+}
+
+// Issue 15: in the media wizard the password field drew its cursor at
+// the end while typing went elsewhere, and with the no-color themes
+// (mono, ascii: the WinPE default) the cursor was invisible. The cursor
+// cell follows ← and shows as a glyph without color.
+func TestMediaPasswordCursor(t *testing.T) {
+	m := mediaAt(t, mediaFilled(), mediawiz.PageSecurity)
+	m.th = screenTheme(t, "mono", false)
+	m.focus = 1 // the password
+	m.w.A.Password = ""
+	for _, k := range []any{"abcd", tea.KeyLeft, tea.KeyLeft} {
+		switch k := k.(type) {
+		case string:
+			for _, r := range k {
+				m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			}
+		case tea.KeyType:
+			m.Update(tea.KeyMsg{Type: k})
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	out := m.View()
+	if m.w.A.Password != "abcd" {
+		t.Fatalf("typed %q", m.w.A.Password)
+	}
+	// Two cells from the end: **|**, not ****_ .
+	if !strings.Contains(out, "[**|**") || strings.Contains(out, "[****_") {
+		t.Errorf("the cursor is not where typing goes:\n%s", out)
 	}
 }
