@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"io"
+	"os"
 	"os/exec"
 	"time"
 
@@ -40,7 +41,16 @@ type RunViewOptions struct {
 	// Check is the pre-flight check, shown as the first page of debug
 	// mode (any key goes on to the debugger).
 	Check []engine.CheckLine
+	// Signals, when set, are stop signals (SIGTERM, SIGHUP) delivered to
+	// the view: it stops the run as a second ctrl+c does (the running
+	// step's processes end, the state is kept) and closes without
+	// waiting for a key once the engine has stopped. Bubble Tea's own
+	// signal handling is then off.
+	Signals <-chan os.Signal
 }
+
+// runSignalMsg is a stop signal.
+type runSignalMsg struct{ sig os.Signal }
 
 // RunClosedMsg is sent by an embedded RunModel when the user closes the
 // summary.
@@ -103,6 +113,7 @@ type RunModel struct {
 	dbg       *runDebug
 	dbgState  debugState
 	console   *engine.Console
+	signalled os.Signal // the stop signal that ended the run
 	checkSeen bool   // the pre-flight page was shown and closed
 	note      string // a one-line answer in the footer (F8 refused)
 
@@ -202,6 +213,17 @@ func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case runDebugMsg:
 		m.debugStopped(msg)
 		return m, m.wait()
+	case runSignalMsg:
+		if m.signalled == nil {
+			m.signalled = msg.sig
+		}
+		if m.finished {
+			return m, tea.Quit
+		}
+		if m.dbg != nil {
+			m.answer(engine.DebugAction{Op: engine.DebugQuit})
+		}
+		m.stop()
 	case runConsoleClosedMsg:
 		if m.console != nil {
 			m.console.Record("The command prompt was closed.")
@@ -210,6 +232,13 @@ func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case runDoneMsg:
 		m.finished = true
 		m.dbg = nil
+		if m.signalled != nil {
+			m.res, m.err = msg.res, msg.err
+			if m.cancel != nil {
+				m.cancel()
+			}
+			return m, tea.Quit
+		}
 		m.res, m.err = msg.res, msg.err
 		m.asking = false
 		if m.cancel != nil {
@@ -334,7 +363,25 @@ func RunInTerminal(seq *sequence.Sequence, opts engine.Options, vo RunViewOption
 		vo.Theme = ThemeFor(themes.Default(), out, false)
 	}
 	m := NewRunModel(seq, opts, vo)
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
+	popts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen()}
+	if vo.Signals != nil {
+		popts = append(popts, tea.WithoutSignalHandler())
+	}
+	p := tea.NewProgram(m, popts...)
+	if vo.Signals != nil {
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			for {
+				select {
+				case s := <-vo.Signals:
+					p.Send(runSignalMsg{s})
+				case <-done:
+					return
+				}
+			}
+		}()
+	}
 	final, err := p.Run()
 	if err != nil {
 		return nil, err

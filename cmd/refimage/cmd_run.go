@@ -9,6 +9,7 @@ import (
 	iofs "io/fs"
 	"os"
 	"os/signal"
+	"syscall"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -309,9 +310,26 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		if ui.winpe {
 			vo.MaxWidth, vo.MaxHeight = 80, 25
 		}
+		// SIGTERM and SIGHUP stop the run as a second ctrl+c does, then
+		// the command exits 128+N (ctrl+c itself is a key in the view).
+		sigs := make(chan os.Signal, 2)
+		signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP)
+		relay := make(chan os.Signal, 2)
+		go func() {
+			for s := range sigs {
+				noteSignal(s)
+				relay <- s
+			}
+		}()
+		vo.Signals = relay
 		result, err = tui.RunInTerminal(seq, opts, vo, env.stdin, env.stderr)
+		signal.Stop(sigs)
+		close(sigs)
 		if result != nil {
 			printEnd(env, result, th)
+		}
+		if result == nil && err == nil {
+			return errCancelled
 		}
 	}
 	if err != nil {

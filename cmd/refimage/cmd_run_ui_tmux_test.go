@@ -208,3 +208,37 @@ func TestRunConsoleF8InTmux(t *testing.T) {
 		t.Errorf("log:\n%s", log)
 	}
 }
+
+// SIGTERM to the run view stops the run as a second ctrl+c does (the
+// step's processes end, the state is kept for --resume) and exits 143.
+func TestRunViewSIGTERMInTmux(t *testing.T) {
+	if os.PathSeparator == '\\' {
+		t.Skip("uses /bin/sh and tmux")
+	}
+	oracle.Require(t, "tmux")
+	dir := t.TempDir()
+	bin := buildRefimage(t, dir)
+	f := writeSeq(t, dir, step("Long step", "echo $$ > "+filepath.Join(dir, "pid")+"; sleep 30 & wait")+step("After", "true"))
+	state := filepath.Join(dir, "state")
+	see, _ := tmuxScreen(t, 80, 25, fmt.Sprintf("%s run %s --state %s", bin, f, state))
+	see("Step 1 of 2: Long step")
+	out, err := exec.Command("pgrep", "-f", "^"+bin+" run ").Output()
+	if err != nil {
+		t.Fatalf("pgrep: %v", err)
+	}
+	pid := strings.Fields(string(out))[0]
+	if err := exec.Command("kill", "-TERM", pid).Run(); err != nil {
+		t.Fatal(err)
+	}
+	see("EXIT=143")
+	b, _ := os.ReadFile(filepath.Join(dir, "pid"))
+	if sh := strings.TrimSpace(string(b)); sh != "" {
+		if exec.Command("kill", "-0", sh).Run() == nil {
+			t.Errorf("the step's shell %s still runs", sh)
+		}
+	}
+	st, err := os.ReadFile(filepath.Join(state, "state.json"))
+	if err != nil || !strings.Contains(string(st), `"status": "cancelled"`) {
+		t.Errorf("state: %v\n%s", err, st)
+	}
+}

@@ -152,32 +152,46 @@ func TestKill9AndResumeRealBinary(t *testing.T) {
 		t.Fatalf("the sequence is too small: %d commands", steps)
 	}
 
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "seq.toml"), []byte(strings.ReplaceAll(seqText, "REC", filepath.Join(dir, "rec"))), 0o644)
-	kills := 0
-	interrupted := map[string]int{}
-	finished := false
-	for attempt := 0; attempt < 200 && !finished; attempt++ {
-		var c *exec.Cmd
-		_, err := os.Stat(filepath.Join(dir, "state", engine.StateFile))
-		if attempt == 0 || err != nil {
-			// No state yet: the kill came before the engine started
-			// (then nothing may have run), so start again.
-			if b, _ := os.ReadFile(filepath.Join(dir, "rec")); len(b) > 0 {
-				t.Fatalf("commands ran but no state was kept:\n%s", b)
+	// Rounds: a fresh run is killed and resumed until it finishes; when a
+	// round finishes before the 20th kill (a fast machine, short pauses),
+	// it is checked and another round starts, until 20 kills were made.
+	kills, rounds := 0, 0
+	for rounds == 0 || kills < 20 {
+		rounds++
+		if rounds > 20 {
+			t.Fatalf("only %d kills in %d rounds", kills, rounds-1)
+		}
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "seq.toml"), []byte(strings.ReplaceAll(seqText, "REC", filepath.Join(dir, "rec"))), 0o644)
+		interrupted := map[string]int{}
+		finished := false
+		for attempt := 0; attempt < 200 && !finished; attempt++ {
+			var c *exec.Cmd
+			_, err := os.Stat(filepath.Join(dir, "state", engine.StateFile))
+			if attempt == 0 || err != nil {
+				// No state yet: the kill came before the engine started
+				// (then nothing may have run), so start again.
+				if b, _ := os.ReadFile(filepath.Join(dir, "rec")); len(b) > 0 {
+					t.Fatalf("commands ran but no state was kept:\n%s", b)
+				}
+				c = run(dir, "run", filepath.Join(dir, "seq.toml"))
+			} else {
+				c = run(dir, "run", "--resume")
 			}
-			c = run(dir, "run", filepath.Join(dir, "seq.toml"))
-		} else {
-			c = run(dir, "run", "--resume")
-		}
-		var out strings.Builder
-		c.Stdout, c.Stderr = &out, &out
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- c.Wait() }()
-		if kills < 20 {
+			var out strings.Builder
+			c.Stdout, c.Stderr = &out, &out
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- c.Wait() }()
+			if kills >= 20 {
+				if err := <-done; err != nil {
+					t.Fatalf("round %d, the last resume: %v\n%s", rounds, err, out.String())
+				}
+				finished = true
+				break
+			}
 			delay := time.Duration(20+rng.Intn(400)) * time.Millisecond
 			for _, n := range interrupted {
 				if n >= 4 {
@@ -189,10 +203,10 @@ func TestKill9AndResumeRealBinary(t *testing.T) {
 			}
 			select {
 			case err := <-done:
-				finished = true
 				if err != nil {
-					t.Fatalf("attempt %d ended before its kill: %v\n%s", attempt, err, out.String())
+					t.Fatalf("round %d, attempt %d ended before its kill: %v\n%s", rounds, attempt, err, out.String())
 				}
+				finished = true
 				continue
 			case <-time.After(delay):
 			}
@@ -220,40 +234,35 @@ func TestKill9AndResumeRealBinary(t *testing.T) {
 					return true
 				})
 			}
-			continue
 		}
-		if err := <-done; err != nil {
-			t.Fatalf("the last resume: %v\n%s", err, out.String())
+		if !finished {
+			t.Fatalf("round %d never finished (%d kills)", rounds, kills)
 		}
-		finished = true
-	}
-	if !finished || kills < 20 {
-		t.Fatalf("finished=%v after %d kills", finished, kills)
-	}
-	got := readRec(t, filepath.Join(dir, "rec"))
-	for name, w := range want {
-		g := got[name]
-		if g == nil {
-			t.Errorf("%s never ran", name)
-			continue
-		}
-		if interrupted[name] == 0 {
-			if g.start != w.start || g.end != w.end {
-				t.Errorf("%s was never interrupted but ran %d times (ended %d), want %d", name, g.start, g.end, w.start)
+		got := readRec(t, filepath.Join(dir, "rec"))
+		for name, w := range want {
+			g := got[name]
+			if g == nil {
+				t.Errorf("round %d: %s never ran", rounds, name)
+				continue
 			}
-			continue
+			if interrupted[name] == 0 {
+				if g.start != w.start || g.end != w.end {
+					t.Errorf("round %d: %s was never interrupted but ran %d times (ended %d), want %d", rounds, name, g.start, g.end, w.start)
+				}
+				continue
+			}
+			if g.start > w.start+interrupted[name] || g.end < w.end {
+				t.Errorf("round %d: %s: interrupted %d times, started %d times, ended %d", rounds, name, interrupted[name], g.start, g.end)
+			}
 		}
-		if g.start > w.start+interrupted[name] || g.end < w.end {
-			t.Errorf("%s: interrupted %d times, started %d times, ended %d", name, interrupted[name], g.start, g.end)
+		for name := range got {
+			if want[name] == nil {
+				t.Errorf("round %d: %s ran, but not in the uninterrupted run", rounds, name)
+			}
 		}
-	}
-	for name := range got {
-		if want[name] == nil {
-			t.Errorf("%s ran, but not in the uninterrupted run", name)
+		if gotVars := finalVariables(t, filepath.Join(dir, "state")); gotVars != wantVars {
+			t.Errorf("round %d: final variables\n got %s\nwant %s", rounds, gotVars, wantVars)
 		}
+		t.Logf("round %d: %d kills so far; interrupted steps %v", rounds, kills, interrupted)
 	}
-	if gotVars := finalVariables(t, filepath.Join(dir, "state")); gotVars != wantVars {
-		t.Errorf("final variables\n got %s\nwant %s", gotVars, wantVars)
-	}
-	t.Logf("%d kills; interrupted steps %v", kills, interrupted)
 }
