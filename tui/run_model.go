@@ -114,8 +114,8 @@ type RunModel struct {
 	dbgState  debugState
 	console   *engine.Console
 	signalled os.Signal // the stop signal that ended the run
-	checkSeen bool   // the pre-flight page was shown and closed
-	note      string // a one-line answer in the footer (F8 refused)
+	checkSeen bool      // the pre-flight page was shown and closed
+	note      string    // a one-line answer in the footer (F8 refused)
 
 	asking   bool
 	stopping bool

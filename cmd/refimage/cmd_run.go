@@ -9,10 +9,10 @@ import (
 	iofs "io/fs"
 	"os"
 	"os/signal"
-	"syscall"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"golang.org/x/term"
 
