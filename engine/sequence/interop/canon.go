@@ -3,6 +3,7 @@ package interop
 import (
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
@@ -63,15 +64,27 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 	for _, a := range n.Attrs {
 		attrs[strings.ToLower(a.Name.Local)] = a.Value
 	}
-	if n.Name == "group" || n.Name == "step" {
+	if n.Name == "group" || n.Name == "step" || n.Name == "sequence" {
 		for k, v := range attrs {
 			switch {
 			case strings.TrimSpace(v) == "":
 				delete(attrs, k) // an empty attribute is an absent one
 			case k == "disable" || k == "continueonerror" || k == "runin":
 				attrs[k] = strings.ToLower(strings.TrimSpace(v)) // True = true
+				switch attrs[k] {
+				case "0":
+					attrs[k] = "false"
+				case "1":
+					attrs[k] = "true"
+				}
 			case k == "successcodelist" || k == "retrycount" || k == "timeout":
-				attrs[k] = strings.Join(strings.Fields(v), " ")
+				f := strings.Fields(v)
+				for i, x := range f {
+					if n, err := strconv.ParseInt(x, 10, 64); err == nil {
+						f[i] = strconv.FormatInt(n, 10) // 00 is 0
+					}
+				}
+				attrs[k] = strings.Join(f, " ")
 			}
 		}
 	}
@@ -151,7 +164,15 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 			return strings.ToLower(kids[i].attrOr("name", "")) < strings.ToLower(kids[j].attrOr("name", ""))
 		})
 	case "expression":
-		kids = append([]*node(nil), n.Children...)
+		kids = nil
+		for _, c := range n.Children {
+			// A comparison's missing Value is an empty one; an empty
+			// variable without a name says nothing.
+			if nm := strings.TrimSpace(c.attrOr("name", "")); (nm == "" || strings.EqualFold(nm, "Value")) && strings.TrimSpace(c.Text) == "" && len(c.Children) == 0 {
+				continue
+			}
+			kids = append(kids, c)
+		}
 		sort.SliceStable(kids, func(i, j int) bool {
 			return strings.ToLower(kids[i].attrOr("name", "")) < strings.ToLower(kids[j].attrOr("name", ""))
 		})
