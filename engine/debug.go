@@ -229,7 +229,7 @@ func (r *runner) debugStop(ctx context.Context, reason string, failure *StepResu
 				msg = fmt.Sprintf("there is no instruction %d", a.Index)
 				continue
 			}
-			r.log.warn(DebuggerComponent, "The operator moved the pointer from %d to %d: %s", r.st.Pointer, a.Index, r.SetCurrentEffect(a.Index))
+			r.log.warn(DebuggerComponent, "The operator moved the pointer from %d to %d: %s", r.st.Pointer, a.Index, r.setCurrentEffect(a.Index))
 			r.st.Pointer = a.Index
 			r.st.InProgress = nil
 			msg = "the next instruction is now " + r.pathAt(a.Index)
@@ -283,23 +283,13 @@ func (r *runner) pathAt(i int) string {
 	return r.table[i].path
 }
 
-// SetCurrentEffect says what moving the pointer to i skips or repeats.
-func (r *runner) SetCurrentEffect(i int) string {
-	from := r.st.Pointer
-	var names []string
-	lo, hi, verb := from, i, "skips"
-	if i < from {
-		lo, hi, verb = i, from, "repeats"
+// setCurrentEffect says what moving the pointer to i skips or repeats.
+func (r *runner) setCurrentEffect(i int) string {
+	items := make([]DebugItem, len(r.table))
+	for j, in := range r.table {
+		items[j] = DebugItem{Index: j, Path: in.path, Type: in.item.Type}
 	}
-	for j := lo; j < hi && j < len(r.table); j++ {
-		if !r.table[j].item.IsGroup() {
-			names = append(names, r.table[j].path)
-		}
-	}
-	if len(names) == 0 {
-		return "nothing is skipped or repeated"
-	}
-	return verb + " " + strings.Join(names, ", ")
+	return DebugEffect(items, r.st.Pointer, i)
 }
 
 // DebugEffect is what moving the pointer from one instruction to another
