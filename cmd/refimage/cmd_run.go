@@ -354,17 +354,22 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	return reportedError{code: exitFailed}
 }
 
+// checkLineText is one line of the pre-flight check as printed.
+func checkLineText(l engine.CheckLine) string {
+	step := ""
+	if l.Step != "" {
+		step = " [" + l.Step + "]"
+	}
+	return fmt.Sprintf("  %-9s %s%s", l.Status, l.What, step)
+}
+
 // printCheck prints the pre-flight check and returns how many lines will
 // fail.
 func printCheck(env *cmdEnv, lines []engine.CheckLine) int {
 	n := 0
 	fmt.Fprintln(env.stderr, "Pre-flight check:")
 	for _, l := range lines {
-		step := ""
-		if l.Step != "" {
-			step = " [" + l.Step + "]"
-		}
-		fmt.Fprintf(env.stderr, "  %-9s %s%s\n", l.Status, l.What, step)
+		fmt.Fprintln(env.stderr, checkLineText(l))
 		if l.Status == engine.CheckWillFail {
 			n++
 		}

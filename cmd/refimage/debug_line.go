@@ -139,11 +139,7 @@ func (d *lineDebugger) pause(ctx context.Context, s engine.DebugStop) engine.Deb
 				continue
 			}
 			for _, l := range lines {
-				step := ""
-				if l.Step != "" {
-					step = " [" + l.Step + "]"
-				}
-				p("  %-9s %s%s", l.Status, l.What, step)
+				p("%s", checkLineText(l))
 			}
 		case "retry":
 			return engine.DebugAction{Op: engine.DebugRetry}
