@@ -1,0 +1,83 @@
+package lzms
+
+import "encoding/binary"
+
+// x86Filter converts the 32-bit operands of likely x86 instructions
+// between relative (the original data) and absolute (what the compressor
+// sees) form; undo selects absolute to relative.
+//
+// Candidates are CALL rel32 (E8), CALL [rip+disp32] (FF 15), LOCK ADD
+// [rip+disp32] (F0 83 05), and the 64-bit LEA and MOV with a RIP-relative
+// ModR/M (48/4C 8D, 48 8B). An operand is translated only near
+// (within 1023 bytes, 511 for E8) the end of an earlier candidate that
+// looked like real code: one whose target's low 16 bits had been
+// referenced by another candidate ending at most 65535 bytes before. The
+// first byte and the last 16 bytes of the chunk are never candidates, and
+// a JMP rel32 (E9) skips its operand untranslated. Chunks of 17 bytes or
+// fewer are left alone.
+func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
+	const (
+		maxTrans = 1023
+		window   = 65535
+	)
+	size := len(data)
+	if size <= 17 {
+		return
+	}
+	for i := range lastTarget {
+		lastTarget[i] = -window - 1
+	}
+	lastCode := int32(-maxTrans - 1)
+	end := size - 16
+	for i := 1; i < end; {
+		opLen := 0
+		limit := int32(maxTrans)
+		switch data[i] {
+		case 0xE8:
+			opLen, limit = 1, maxTrans/2
+		case 0xE9:
+			i += 5
+			continue
+		case 0xFF:
+			if data[i+1] == 0x15 {
+				opLen = 2
+			}
+		case 0xF0:
+			if data[i+1] == 0x83 && data[i+2] == 0x05 {
+				opLen = 3
+			}
+		case 0x48, 0x4C:
+			if data[i+2]&7 == 5 && (data[i+1] == 0x8D || (data[i+1] == 0x8B && data[i]&4 == 0 && data[i+2]&0xF0 == 0)) {
+				opLen = 3
+			}
+		}
+		if opLen == 0 {
+			i++
+			continue
+		}
+		pos := int32(i)
+		operand := data[i+opLen : i+opLen+4]
+		v := binary.LittleEndian.Uint32(operand)
+		near := pos-lastCode <= limit
+		var rel uint32
+		if undo {
+			if near {
+				v -= uint32(pos)
+				binary.LittleEndian.PutUint32(operand, v)
+			}
+			rel = v
+		} else {
+			rel = v
+			if near {
+				binary.LittleEndian.PutUint32(operand, v+uint32(pos))
+			}
+		}
+		target := uint16(uint32(pos) + rel)
+		last := pos + int32(opLen) + 3
+		if last-lastTarget[target] <= window {
+			lastCode = last
+		}
+		lastTarget[target] = last
+		i += opLen + 4
+	}
+}
