@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -223,19 +222,25 @@ func (m *EditorModel) quit() (tea.Model, tea.Cmd) {
 	return m, tea.Quit
 }
 
+// SetSize lays the editor out for a window of width x height cells,
+// capped at the options' MaxWidth x MaxHeight.
+func (m *EditorModel) SetSize(width, height int) {
+	m.width, m.height = fitSize(width, height, m.maxW, m.maxH)
+	m.syncScroll()
+}
+
 // Update implements tea.Model.
 func (m *EditorModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		if m.maxW > 0 && m.width > m.maxW {
-			m.width = m.maxW
-		}
-		if m.maxH > 0 && m.height > m.maxH {
-			m.height = m.maxH
-		}
-		m.syncScroll()
+		m.SetSize(msg.Width, msg.Height)
 		return m, nil
+	case StopMsg:
+		// SIGTERM, SIGHUP: leave at once without saving; the file on
+		// disk stays as it was (a save is atomic and never half done).
+		m.result.Cancelled = true
+		m.result.Unsaved = m.dirty()
+		return m, tea.Quit
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.inText() {
 			// Keys typed faster than they are read come as one message:
@@ -1146,6 +1151,9 @@ type EditorOptions struct {
 	Theme *themes.Theme
 	// MaxWidth and MaxHeight cap the layout (Windows PE: 80x25).
 	MaxWidth, MaxHeight int
+	// Signals are the stop signals relayed to the editor as StopMsg;
+	// nil: it listens to StopSignals itself (runProgram).
+	Signals <-chan os.Signal
 }
 
 // RunEditorWith is RunEditor with options.
@@ -1156,17 +1164,9 @@ func RunEditorWith(seq *sequence.Sequence, path string, opt EditorOptions, in io
 	}
 	m := NewEditor(seq, path, th)
 	m.maxW, m.maxH = opt.MaxWidth, opt.MaxHeight
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
-	final, err := p.Run()
-	interrupted := errors.Is(err, tea.ErrInterrupted)
-	if err != nil && !interrupted {
+	final, err := runProgram(m, in, out, opt.Signals)
+	if err != nil {
 		return EditorResult{}, err
 	}
-	em, ok := final.(*EditorModel)
-	if !ok {
-		return EditorResult{Cancelled: true}, nil
-	}
-	res := em.Result()
-	res.Cancelled = res.Cancelled || interrupted
-	return res, nil
+	return final.(*EditorModel).Result(), nil
 }

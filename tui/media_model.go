@@ -2,9 +2,9 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -32,6 +32,9 @@ type MediaOptions struct {
 	// Answers, when set, fill the pages (from command-line flags).
 	Answers func(a *mediawiz.Answers)
 	Hooks   MediaHooks
+	// Signals are the stop signals relayed to the wizard as StopMsg;
+	// nil: it listens to StopSignals itself (runProgram).
+	Signals <-chan os.Signal
 }
 
 // MediaResult is how the media wizard ended.
@@ -112,10 +115,8 @@ func RunMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions, th
 		opt.Theme = th
 	}
 	opt.Theme = ThemeFor(opt.Theme, out, opt.NoColor)
-	m := NewMediaWizard(seq, seqPath, opt)
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
-	final, err := p.Run()
-	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
+	final, err := runProgram(NewMediaWizard(seq, seqPath, opt), in, out, opt.Signals)
+	if err != nil {
 		return MediaResult{}, err
 	}
 	return final.(*MediaModel).Result(), nil
@@ -156,13 +157,19 @@ func (m *MediaModel) setStatus(s string, isErr bool) { m.status, m.statusErr = s
 func (m *MediaModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		if m.maxW > 0 && m.width > m.maxW {
-			m.width = m.maxW
+		m.width, m.height = fitSize(msg.Width, msg.Height, m.maxW, m.maxH)
+	case StopMsg:
+		// SIGTERM, SIGHUP: as ctrl+c, a write under way is cancelled
+		// (its partial output removed) and the wizard quits when it
+		// has stopped.
+		m.result.Cancelled = true
+		if m.w.Writing && m.cancel != nil {
+			m.cancel()
+			m.quitting = true
+			m.setStatus(mtx("status.stopping"), true)
+			return m, nil
 		}
-		if m.maxH > 0 && m.height > m.maxH {
-			m.height = m.maxH
-		}
+		return m, tea.Quit
 	case mediaTickMsg:
 		if m.w.Writing {
 			return m, mediaTick()

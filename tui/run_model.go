@@ -41,16 +41,13 @@ type RunViewOptions struct {
 	// Check is the pre-flight check, shown as the first page of debug
 	// mode (any key goes on to the debugger).
 	Check []engine.CheckLine
-	// Signals, when set, are stop signals (SIGTERM, SIGHUP) delivered to
-	// the view: it stops the run as a second ctrl+c does (the running
-	// step's processes end, the state is kept) and closes without
-	// waiting for a key once the engine has stopped. Bubble Tea's own
-	// signal handling is then off.
+	// Signals are the stop signals (SIGINT from outside, SIGTERM,
+	// SIGHUP) relayed to the view as StopMsg: it stops the run as a
+	// second ctrl+c does (the running step's processes end, the state is
+	// kept) and closes without waiting for a key once the engine has
+	// stopped. nil: the view listens to StopSignals itself (runProgram).
 	Signals <-chan os.Signal
 }
-
-// runSignalMsg is a stop signal.
-type runSignalMsg struct{ sig os.Signal }
 
 // RunClosedMsg is sent by an embedded RunModel when the user closes the
 // summary.
@@ -192,17 +189,17 @@ func runTick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return runTickMsg(t) })
 }
 
+// SetSize lays the view out for a window of width x height cells, capped
+// at vo.MaxWidth x vo.MaxHeight.
+func (m *RunModel) SetSize(width, height int) {
+	m.width, m.height = fitSize(width, height, m.vo.MaxWidth, m.vo.MaxHeight)
+}
+
 // Update handles keys, window sizes and the run's events.
 func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		if m.vo.MaxWidth > 0 && m.width > m.vo.MaxWidth {
-			m.width = m.vo.MaxWidth
-		}
-		if m.vo.MaxHeight > 0 && m.height > m.vo.MaxHeight {
-			m.height = m.vo.MaxHeight
-		}
+		m.SetSize(msg.Width, msg.Height)
 	case runTickMsg:
 		if !m.finished {
 			return m, runTick()
@@ -213,9 +210,9 @@ func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case runDebugMsg:
 		m.debugStopped(msg)
 		return m, m.wait()
-	case runSignalMsg:
+	case StopMsg:
 		if m.signalled == nil {
-			m.signalled = msg.sig
+			m.signalled = msg.Signal
 		}
 		if m.finished {
 			return m, tea.Quit
@@ -362,27 +359,7 @@ func RunInTerminal(seq *sequence.Sequence, opts engine.Options, vo RunViewOption
 	if vo.Theme == nil {
 		vo.Theme = ThemeFor(themes.Default(), out, false)
 	}
-	m := NewRunModel(seq, opts, vo)
-	popts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen()}
-	if vo.Signals != nil {
-		popts = append(popts, tea.WithoutSignalHandler())
-	}
-	p := tea.NewProgram(m, popts...)
-	if vo.Signals != nil {
-		done := make(chan struct{})
-		defer close(done)
-		go func() {
-			for {
-				select {
-				case s := <-vo.Signals:
-					p.Send(runSignalMsg{s})
-				case <-done:
-					return
-				}
-			}
-		}()
-	}
-	final, err := p.Run()
+	final, err := runProgram(NewRunModel(seq, opts, vo), in, out, vo.Signals)
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,9 @@ type WizardOptions struct {
 	// MaxWidth and MaxHeight cap the layout (Windows PE: 80x25, whatever
 	// size the console buffer reports); 0 is no cap.
 	MaxWidth, MaxHeight int
+	// Signals are the stop signals relayed to the wizard as StopMsg;
+	// nil: it listens to StopSignals itself (runProgram).
+	Signals <-chan os.Signal
 }
 
 // WizardResult is how the wizard ended.
@@ -80,6 +83,7 @@ type WizardModel struct {
 	asking        bool // esc pressed: asking whether to cancel
 	help          bool
 	writing       bool
+	stopped       bool // a stop signal came: quit once a write is done
 	writeErr      string
 	warnings      []string
 	menu          int
@@ -181,16 +185,25 @@ type writtenMsg struct {
 func (m *WizardModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		if m.opt.MaxWidth > 0 && m.width > m.opt.MaxWidth {
-			m.width = m.opt.MaxWidth
-		}
-		if m.opt.MaxHeight > 0 && m.height > m.opt.MaxHeight {
-			m.height = m.opt.MaxHeight
-		}
+		m.width, m.height = fitSize(msg.Width, msg.Height, m.opt.MaxWidth, m.opt.MaxHeight)
 		return m, nil
+	case StopMsg:
+		// SIGTERM, SIGHUP: cancelled; a write under way finishes first
+		// (it is atomic), so nothing is left half written.
+		m.result.Cancelled, m.stopped = true, true
+		if m.writing {
+			return m, nil
+		}
+		return m, tea.Quit
 	case writtenMsg:
 		m.writing = false
+		if m.stopped {
+			m.result.Written = ""
+			if msg.err == nil {
+				m.result.Written = msg.path
+			}
+			return m, tea.Quit
+		}
 		m.warnings = msg.warnings
 		if msg.err != nil {
 			m.writeErr = msg.err.Error()

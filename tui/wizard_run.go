@@ -3,7 +3,6 @@ package tui
 import (
 	"io"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/refimage/refimage/themes"
@@ -23,9 +22,7 @@ func RunWizard(w *wizard.Wizard, opt WizardOptions, themeName string, in io.Read
 		opt.Theme = th
 	}
 	opt.Theme = ThemeFor(opt.Theme, out, opt.NoColor)
-	m := NewWizardModel(w, opt)
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen())
-	final, err := p.Run()
+	final, err := runProgram(NewWizardModel(w, opt), in, out, opt.Signals)
 	if err != nil {
 		return WizardResult{}, err
 	}

@@ -81,7 +81,10 @@ func runEdit(env *cmdEnv, args []string) error {
 	if ui.winpe {
 		opt.MaxWidth, opt.MaxHeight = 80, 25
 	}
+	sigs, stop := screenSignals()
+	opt.Signals = sigs
 	res, err := tui.RunEditorWith(seq, file, opt, env.stdin, env.stderr)
+	stop()
 	if err != nil {
 		return failedf("%v", err)
 	}

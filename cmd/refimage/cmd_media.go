@@ -378,7 +378,10 @@ func mediaWizardUI(env *cmdEnv, file string, preset func(*mediawiz.Answers), ui 
 	if !env.isTerminal() {
 		return usageErrorf("no terminal to show the media wizard on (stdin and stderr must be a terminal); give a target (--iso OUT, --usb OUT or --device DEV), or --accessible for plain questions")
 	}
+	sigs, stop := screenSignals()
+	mopt.Signals = sigs
 	res, err := tui.RunMediaWizard(seq, file, mopt, "", env.stdin, env.stderr)
+	stop()
 	if err != nil {
 		return failedf("%v", err)
 	}

@@ -113,7 +113,10 @@ func runNew(env *cmdEnv, args []string) error {
 	if !env.isTerminal() {
 		return usageErrorf("no terminal to show the wizard on (stdin and stderr must be a terminal); give the answers with --answers FILE (see docs/answers.md)")
 	}
+	sigs, stop := screenSignals()
+	wopt.Signals = sigs
 	res, err := tui.RunWizard(w, wopt, "", env.stdin, env.stderr)
+	stop()
 	if err != nil {
 		return failedf("%v", err)
 	}

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 
 	"golang.org/x/term"
 
@@ -312,19 +311,10 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 		}
 		// SIGTERM and SIGHUP stop the run as a second ctrl+c does, then
 		// the command exits 128+N (ctrl+c itself is a key in the view).
-		sigs := make(chan os.Signal, 2)
-		signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP)
-		relay := make(chan os.Signal, 2)
-		go func() {
-			for s := range sigs {
-				noteSignal(s)
-				relay <- s
-			}
-		}()
-		vo.Signals = relay
+		sigs, stop := screenSignals()
+		vo.Signals = sigs
 		result, err = tui.RunInTerminal(seq, opts, vo, env.stdin, env.stderr)
-		signal.Stop(sigs)
-		close(sigs)
+		stop()
 		if result != nil {
 			printEnd(env, result, th)
 		}

@@ -6,12 +6,14 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+
+	"github.com/refimage/refimage/tui"
 )
 
 // stopSignals end a job the way ctrl+c does: the job is cancelled,
 // partial outputs and staging folders are removed, and the process exits
 // 128+N (130 for ctrl+c, 143 for SIGTERM, 129 for SIGHUP).
-var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+var stopSignals = tui.StopSignals
 
 var (
 	caughtMu sync.Mutex
@@ -62,4 +64,33 @@ func signalExit(s os.Signal) int {
 		return 128 + int(n)
 	}
 	return exitCancelled
+}
+
+// screenSignals relays the stop signals to a full-screen view (through
+// its options' Signals: the view stops what it runs, cleans up and
+// quits), remembering the signal for the exit code. stop restores the
+// default handling.
+func screenSignals() (<-chan os.Signal, func()) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, stopSignals...)
+	relay := make(chan os.Signal, 2)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				noteSignal(s)
+				select {
+				case relay <- s:
+				default: // the view has one to act on already
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return relay, func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }
