@@ -104,3 +104,16 @@ func FuzzArgQuote(f *testing.F) {
 		}
 	})
 }
+
+// The restart message reaches shutdown.exe as one argument, also when it
+// ends in backslashes or holds quotes.
+func TestRestartMessageSplitsWhole(t *testing.T) {
+	for _, msg := range []string{`Restarting`, `Say "hi"`, `saved to C:\`, `two \\`, `a\b c`, `end "\"`} {
+		line := restartCommand(false, Reboot{Message: msg})
+		args := splitWindows(line)
+		want := strings.ReplaceAll(msg, `"`, `'`)
+		if len(args) != 6 || args[4] != "/c" || args[5] != want {
+			t.Errorf("message %q: %s splits to %q, want the last argument %q", msg, line, args, want)
+		}
+	}
+}

@@ -206,7 +206,13 @@ func restartCommand(inWinPE bool, r Reboot) string {
 	}
 	line := fmt.Sprintf(`shutdown.exe /r /t %d`, int(r.Delay/time.Second))
 	if r.Message != "" {
-		line += ` /c "` + strings.ReplaceAll(r.Message, `"`, `'`) + `"`
+		// shutdown.exe takes the message as one quoted argument. Quotes
+		// inside become ' (shutdown has no escape the user would want to
+		// see), and backslashes at the end are doubled: `"C:\"` would
+		// otherwise reach shutdown as C:" and swallow the rest of the line.
+		msg := strings.ReplaceAll(r.Message, `"`, `'`)
+		trail := len(msg) - len(strings.TrimRight(msg, `\`))
+		line += ` /c "` + msg + strings.Repeat(`\`, trail) + `"`
 	}
 	return line
 }
