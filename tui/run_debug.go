@@ -113,6 +113,26 @@ func (m *RunModel) debugScroll() {
 	if s.top < 0 {
 		s.top = 0
 	}
+	if m.dbg != nil {
+		_, vrows := m.debugRows()
+		s.varTop = max(0, min(s.varTop, len(shownVars(m.dbg.stop.Vars, s.filter))-vrows))
+	}
+}
+
+// shownVars are the variables that match the filter: the sequence's,
+// then the engine's read-only ones.
+func shownVars(all []engine.DebugVar, filter string) []engine.DebugVar {
+	var vars, engineVars []engine.DebugVar
+	for _, v := range all {
+		if filter == "" || strings.Contains(strings.ToLower(v.Name), strings.ToLower(filter)) {
+			if v.ReadOnly {
+				engineVars = append(engineVars, v)
+			} else {
+				vars = append(vars, v)
+			}
+		}
+	}
+	return append(vars, engineVars...)
 }
 
 func (m *RunModel) debugKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -297,17 +317,7 @@ func (m *RunModel) debugView() string {
 		out = append(out, st.Render(m.cut(line, w)))
 	}
 	// The sequence's variables first, the engine's after them.
-	var vars, engineVars []engine.DebugVar
-	for _, v := range d.stop.Vars {
-		if s.filter == "" || strings.Contains(strings.ToLower(v.Name), strings.ToLower(s.filter)) {
-			if v.ReadOnly {
-				engineVars = append(engineVars, v)
-			} else {
-				vars = append(vars, v)
-			}
-		}
-	}
-	vars = append(vars, engineVars...)
+	vars := shownVars(d.stop.Vars, s.filter)
 	head := " " + fmt.Sprintf(rtx("dbg.vars"), len(vars))
 	if s.filter != "" || d.filtering {
 		head += "  /" + s.filter

@@ -193,6 +193,10 @@ func runTick() tea.Cmd {
 // at vo.MaxWidth x vo.MaxHeight.
 func (m *RunModel) SetSize(width, height int) {
 	m.width, m.height = fitSize(width, height, m.vo.MaxWidth, m.vo.MaxHeight)
+	m.clampScroll()
+	if m.dbg != nil {
+		m.debugScroll()
+	}
 }
 
 // Update handles keys, window sizes and the run's events.
@@ -267,6 +271,7 @@ func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 			}
 			return m, tea.Quit
 		}
+		m.clampScroll()
 		return m, nil
 	}
 	if k.String() == "f8" {

@@ -179,48 +179,55 @@ func plainLines(ls []string) []sumLine {
 	return out
 }
 
-func (m *RunModel) summaryView() string {
-	w, h := m.width, m.height
-	var title string
-	var content []sumLine
+// summaryContent is the summary's title and its lines, for a width of w
+// cells.
+func (m *RunModel) summaryContent(w int) (string, []sumLine) {
 	switch {
 	case m.res == nil && m.err != nil:
-		title = " " + fmt.Sprintf(rtx("no.start"), m.name)
-		content = plainLines(runWrap(m.err.Error(), w-2))
+		return " " + fmt.Sprintf(rtx("no.start"), m.name), plainLines(runWrap(m.err.Error(), w-2))
 	case m.res == nil:
-		title = " " + m.name
-	default:
-		r := m.res
-		title = " " + r.Sequence + ": " + statusText(r.Status)
-		table := plainLines(m.summaryTable(r, w-2))
-		details := m.summaryDetails(r, w-2)
-		if r.Status == engine.StatusFailed {
-			content = append(append(details, sumLine{}), table...)
-		} else {
-			content = append(append(table, sumLine{}), details...)
-		}
+		return " " + m.name, nil
 	}
+	r := m.res
+	title := " " + r.Sequence + ": " + statusText(r.Status)
+	table := plainLines(m.summaryTable(r, w-2))
+	details := m.summaryDetails(r, w-2)
+	if r.Status == engine.StatusFailed {
+		return title, append(append(details, sumLine{}), table...)
+	}
+	return title, append(append(table, sumLine{}), details...)
+}
+
+// summaryMaxScroll is how far the summary scrolls: its lines past the
+// rows between the title and the footer.
+func (m *RunModel) summaryMaxScroll() int {
+	_, content := m.summaryContent(m.width)
+	return max(0, len(content)-max(1, m.height-2))
+}
+
+// clampScroll keeps the summary's scroll within what there is to show
+// (in Update: View changes nothing), so the way back is as long as the
+// way there.
+func (m *RunModel) clampScroll() {
+	if !m.finished {
+		return
+	}
+	m.scroll = max(0, min(m.scroll, m.summaryMaxScroll()))
+}
+
+func (m *RunModel) summaryView() string {
+	w, h := m.width, m.height
+	title, content := m.summaryContent(w)
 	elapsed := ""
 	if m.res != nil {
 		elapsed = fmt.Sprintf(rtx("elapsed"), runClock(m.res.Elapsed)) + " "
 	}
-	rows := h - 2
-	if rows < 1 {
-		rows = 1
-	}
-	maxScroll := len(content) - rows
-	if maxScroll < 0 {
-		maxScroll = 0
-	}
-	if m.scroll > maxScroll {
-		m.scroll = maxScroll
-	}
-	if m.scroll < 0 {
-		m.scroll = 0
-	}
+	rows := max(1, h-2)
+	maxScroll := max(0, len(content)-rows)
+	scroll := max(0, min(m.scroll, maxScroll)) // Update keeps it so
 	var b strings.Builder
 	b.WriteString(m.st.title.Render(m.padBetween(title, elapsed, w)) + "\n")
-	shown := content[m.scroll:]
+	shown := content[scroll:]
 	if len(shown) > rows {
 		shown = shown[:rows]
 	}
@@ -237,7 +244,7 @@ func (m *RunModel) summaryView() string {
 	hint := "q " + rtx("key.close")
 	if maxScroll > 0 {
 		hint = m.th.Symbols.UpDown + " " + rtx("key.scroll") + "  " + hint
-		if m.scroll < maxScroll {
+		if scroll < maxScroll {
 			hint += "  " + rtx("more.below")
 		}
 	}
