@@ -174,3 +174,11 @@ func pad(s string, width int) string {
 	}
 	return s
 }
+
+// errText is a validation error's text ("" for none).
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

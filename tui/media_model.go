@@ -349,7 +349,7 @@ func (m *MediaModel) fieldKey(f *mediawiz.Field, msg tea.KeyMsg) (tea.Model, tea
 	switch {
 	case f.Kind == mediawiz.KindList:
 		return m.varsKey(msg)
-	case f.IsList():
+	case f.IsList(m.w):
 		opts := f.Options(w)
 		cur := -1
 		for i, o := range opts {

@@ -207,7 +207,7 @@ func (p *mediaPlain) display(f *mediawiz.Field) string {
 			return mediawiz.Msg("value.yes")
 		}
 		return mediawiz.Msg("value.no")
-	case f.IsList():
+	case f.IsList(w):
 		for i, o := range f.Options(w) {
 			if o.Value == v {
 				return strconv.Itoa(i + 1)
@@ -246,7 +246,7 @@ func (p *mediaPlain) ask(f *mediawiz.Field) error {
 		}
 		opts := f.Options(w)
 		switch {
-		case f.IsList():
+		case f.IsList(w):
 			for i, o := range opts {
 				mark := ""
 				if o.Value == f.Get(w) {
@@ -258,7 +258,7 @@ func (p *mediaPlain) ask(f *mediawiz.Field) error {
 				}
 			}
 			if len(opts) == 0 {
-				if e := f.Error(w); e != "" {
+				if e := errText(f.Error(w)); e != "" {
 					p.say(tx("answers.error"), e)
 				}
 			}
@@ -276,7 +276,7 @@ func (p *mediaPlain) ask(f *mediawiz.Field) error {
 		ans, ok := p.line(f.Kind == wizard.KindSecret)
 		fmt.Fprintln(p.out)
 		if !ok {
-			if f.Required || f.Error(w) != "" {
+			if f.Required || errText(f.Error(w)) != "" {
 				return p.ended(f)
 			}
 			return nil
@@ -301,14 +301,14 @@ func (p *mediaPlain) ask(f *mediawiz.Field) error {
 				w.RecheckSource()
 			}
 		}
-		if e := f.Error(w); e != "" {
+		if e := errText(f.Error(w)); e != "" {
 			p.say(tx("answers.error"), e)
 			if p.eof {
 				return p.ended(f)
 			}
 			continue
 		}
-		if wn := f.Warning(w); wn != "" {
+		if wn := errText(f.Warning(w)); wn != "" {
 			p.say(tx("answers.warning"), wn)
 		}
 		return nil
@@ -346,7 +346,7 @@ func (p *mediaPlain) vars(first string) {
 func (p *mediaPlain) set(f *mediawiz.Field, opts []wizard.Option, ans string) string {
 	w := p.w
 	switch {
-	case f.IsList():
+	case f.IsList(w):
 		if n, err := strconv.Atoi(ans); err == nil && n >= 1 && n <= len(opts) {
 			f.Set(w, opts[n-1].Value)
 			return ""

@@ -125,7 +125,7 @@ func (m *MediaModel) fieldLines(p *pane) {
 		case f.Kind == mediawiz.KindList:
 			p.add(cur + labelStyle.Render(label))
 			m.varLines(p, focused)
-		case f.IsList():
+		case f.IsList(m.w):
 			p.add(cur + labelStyle.Render(label) + req)
 			for _, o := range f.Options(w) {
 				on := o.Value == f.Get(w)
@@ -164,11 +164,11 @@ func (m *MediaModel) fieldLines(p *pane) {
 			p.add("  " + inputBox(m.th, shown, pos, focused, p.width-2))
 		}
 		if f.Editable() && (m.touched[f.ID] || m.showAll[w.CurrentID()]) || !f.Editable() {
-			if e := f.Error(w); e != "" {
+			if e := errText(f.Error(w)); e != "" {
 				p.lines2(st.Error, sym.Error+" "+e, "  ")
 			}
 		}
-		if wn := f.Warning(w); wn != "" {
+		if wn := errText(f.Warning(w)); wn != "" {
 			p.text(st.Warning, sym.Warning+" "+wn, "  ")
 		}
 		if focused {
@@ -380,9 +380,9 @@ func (m *MediaModel) statusLine(width int) string {
 		switch {
 		case f.Kind == mediawiz.KindList:
 			return st.Footer.Render(truncate(sym.UpDown+" "+tx("key.choose")+"  "+mtx("key.vars"), width, sym.Ellipsis))
-		case f.IsList() && f.Key == "device":
+		case f.IsList(m.w) && f.Key == "device":
 			return st.Footer.Render(sym.UpDown + " " + tx("key.choose") + "  r " + mtx("key.rescan"))
-		case f.IsList():
+		case f.IsList(m.w):
 			return st.Footer.Render(sym.UpDown + " " + tx("key.choose"))
 		case f.Kind == wizard.KindBool:
 			return st.Footer.Render("space " + tx("key.toggle"))

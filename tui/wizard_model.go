@@ -355,7 +355,7 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 				m.enterPage()
 				if errs := m.w.PageErrors(id); len(errs) > 0 {
 					m.focusField(errs[0].Field)
-					m.setStatus(errs[0].Field.Label()+": "+errs[0].Msg, true)
+					m.setStatus(errs[0].Field.Label(m.w)+": "+errs[0].Msg, true)
 					return m, nil
 				}
 			}
@@ -619,7 +619,7 @@ func (m *WizardModel) next() (tea.Model, tea.Cmd) {
 		m.showAll[w.CurrentID()] = true
 		if errs := w.PageErrors(w.CurrentID()); len(errs) > 0 {
 			m.focusField(errs[0].Field)
-			m.setStatus(errs[0].Field.Label()+": "+errs[0].Msg, true)
+			m.setStatus(errs[0].Field.Label(w)+": "+errs[0].Msg, true)
 		} else {
 			m.setStatus(err.Error(), true)
 		}

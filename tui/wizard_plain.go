@@ -99,7 +99,7 @@ func (p *plain) run() (WizardResult, error) {
 			}
 			bad := map[*wizard.Field]bool{}
 			for _, e := range errs {
-				p.say(tx("answers.error"), e.Field.Label()+": "+e.Msg)
+				p.say(tx("answers.error"), e.Field.Label(w)+": "+e.Msg)
 				bad[e.Field] = true
 			}
 			err = p.askPage(bad)
@@ -158,25 +158,27 @@ func (p *plain) askPage(only map[*wizard.Field]bool) error {
 	return nil
 }
 
-func (p *plain) ended(f *wizard.Field) error { return &InputEndedError{Field: f.ID, Label: f.Label()} }
+func (p *plain) ended(f *wizard.Field) error {
+	return &InputEndedError{Field: f.ID, Label: f.Label(p.w)}
+}
 
 func (p *plain) ask(f *wizard.Field) error {
 	w := p.w
 	if f.Kind == wizard.KindNote {
-		p.say("%s: %s", f.Label(), f.Get(w))
+		p.say("%s: %s", f.Label(w), f.Get(w))
 		return nil
 	}
 	if f.Kind == wizard.KindApps {
 		return p.apps(f)
 	}
 	for {
-		label := f.Label()
+		label := f.Label(w)
 		if f.IsRequired(w) {
 			label += " " + tx("answers.required") // words, not a star a screen reader spells out
 		}
 		p.say("")
 		p.say("%s", label)
-		if h := f.AccessibleHelp(); h != "" {
+		if h := f.AccessibleHelp(w); h != "" {
 			p.say("%s", h)
 		}
 		opts := f.Options(w)
@@ -202,7 +204,7 @@ func (p *plain) ask(f *wizard.Field) error {
 		ans, ok := p.line(f.Kind == wizard.KindSecret)
 		fmt.Fprintln(p.out)
 		if !ok {
-			if f.IsRequired(w) || f.Error(w) != "" {
+			if f.IsRequired(w) || errText(f.Error(w)) != "" {
 				return p.ended(f)
 			}
 			return nil
@@ -218,7 +220,7 @@ func (p *plain) ask(f *wizard.Field) error {
 				continue
 			}
 		}
-		if e := f.Error(w); e != "" {
+		if e := errText(f.Error(w)); e != "" {
 			p.say(tx("answers.error"), e)
 			if ans != "" {
 				// A refused answer is not offered back as the default.
@@ -226,7 +228,7 @@ func (p *plain) ask(f *wizard.Field) error {
 			}
 			continue
 		}
-		if wn := f.Warning(w); wn != "" {
+		if wn := errText(f.Warning(w)); wn != "" {
 			p.say(tx("answers.warning"), wn)
 		}
 		return nil
@@ -279,7 +281,7 @@ func yesNo(s string) (yes, ok bool) {
 func (p *plain) apps(list *wizard.Field) error {
 	w := p.w
 	p.say("")
-	p.say("%s: %s", list.Label(), w.Display(list))
+	p.say("%s: %s", list.Label(w), w.Display(list))
 	for {
 		fmt.Fprintf(p.out, "%s [%s]: ", tx("answers.app-add"), wizard.Msg("value.no"))
 		ans, ok := p.line(false)
@@ -329,7 +331,7 @@ func (p *plain) apps(list *wizard.Field) error {
 				p.say(tx("answers.error"), err.Error())
 				only = map[*wizard.Field]bool{}
 				for _, f := range fields {
-					if f.Error(w) != "" {
+					if errText(f.Error(w)) != "" {
 						only[f] = true
 					}
 				}
@@ -369,7 +371,7 @@ func (p *plain) summary() (WizardResult, bool, error) {
 		}
 		bad := map[*wizard.Field]bool{}
 		for _, e := range errs {
-			p.say(tx("answers.error"), e.Field.Label()+": "+e.Msg)
+			p.say(tx("answers.error"), e.Field.Label(w)+": "+e.Msg)
 			bad[e.Field] = true
 		}
 		err = p.askPage(bad)

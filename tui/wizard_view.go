@@ -205,7 +205,7 @@ func (m *WizardModel) fieldLines(p *pane) {
 		}
 		start := len(p.lines)
 		cur := "  "
-		label := f.Label()
+		label := f.Label(w)
 		if focused {
 			cur = sym.Cursor + " "
 		}
@@ -262,15 +262,15 @@ func (m *WizardModel) fieldLines(p *pane) {
 			p.add("  " + m.inputLine(f, focused, p.width-2))
 		}
 		if f.Editable() && (m.touched[f.ID] || m.showAll[w.CurrentID()]) {
-			if e := f.Error(w); e != "" {
+			if e := errText(f.Error(w)); e != "" {
 				p.text(st.Error, sym.Error+" "+e, "  ")
 			}
 		}
-		if wn := f.Warning(w); wn != "" {
+		if wn := errText(f.Warning(w)); wn != "" {
 			p.text(st.Warning, sym.Warning+" "+wn, "  ")
 		}
 		if focused {
-			if h := f.Help(); h != "" && h != f.ID+".help" {
+			if h := f.Help(w); h != "" && h != f.ID+".help" {
 				p.text(st.FieldHelp, h, "  ")
 			}
 			p.focusTop, p.focusBot = start, len(p.lines)-1
@@ -489,8 +489,8 @@ func (m *WizardModel) helpLines(p *pane) {
 	p.text(st.PageHelp, m.w.Current().Help(), "")
 	if f := m.focused(); f != nil {
 		p.blank()
-		p.text(st.LabelFocused, f.Label(), "")
-		p.text(st.FieldHelp, f.Help(), "")
+		p.text(st.LabelFocused, f.Label(m.w), "")
+		p.text(st.FieldHelp, f.Help(m.w), "")
 	}
 }
 

@@ -59,7 +59,7 @@ func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 	given := map[*Field]bool{}
 	// The first page decides the flow.
 	if t, ok := tables["start"]; ok {
-		w.setTable(pages[PageStart], t, given, add)
+		w.setTable(pages.Page(PageStart), t, given, add)
 		delete(tables, "start")
 	}
 	if errs != nil {
@@ -70,7 +70,7 @@ func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 		if w.A.Flow == FlowImport {
 			f, key = w.Current().Fields[2], "start.import"
 		}
-		if m := f.Error(w); m != "" {
+		if m := f.Error(w); m != nil {
 			add(key, "%s", m)
 			return errs
 		}
@@ -129,7 +129,7 @@ func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 }
 
 func pageOf(f *Field) *Page {
-	for _, p := range pages {
+	for _, p := range pages.All() {
 		for _, g := range p.Fields {
 			if g == f {
 				return p

@@ -127,14 +127,14 @@ func TestOUChecks(t *testing.T) {
 	w.A.Join, w.A.Domain = sequence.JoinDomain, "corp.example.com"
 	f := PageByID(PageNetwork).Field("domain_ou")
 	w.A.DomainOU = `LDAP://OU=R\,ef,DC=corp,DC=example,DC=com`
-	if e := f.Error(w); e != "" {
+	if e := msgOf(f.Error(w)); e != "" {
 		t.Errorf("escaped comma refused: %s", e)
 	}
-	if wn := f.Warning(w); wn != "" {
+	if wn := msgOf(f.Warning(w)); wn != "" {
 		t.Errorf("same domain warned: %s", wn)
 	}
 	w.A.DomainOU = `LDAP://OU=Ref,DC=other,DC=example,DC=com`
-	if wn := f.Warning(w); !strings.Contains(wn, "other.example.com") || !strings.Contains(wn, "corp.example.com") {
+	if wn := msgOf(f.Warning(w)); !strings.Contains(wn, "other.example.com") || !strings.Contains(wn, "corp.example.com") {
 		t.Errorf("another domain: warning %q", wn)
 	}
 	if got := OUDomain(`LDAP://OU=A\,B,OU=C,DC=x,DC=y`); got != "x.y" {
@@ -158,12 +158,12 @@ func TestTimeZoneChecked(t *testing.T) {
 		"Korea Standrad Time": "not a Windows time zone ID",
 	} {
 		w.A.TimeZone = tz
-		if got := f.Error(w); want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+		if got := msgOf(f.Error(w)); want == "" && got != "" || want != "" && !strings.Contains(got, want) {
 			t.Errorf("%q: error %q, want %q", tz, got, want)
 		}
 	}
 	w.A.TimeZone = "Pacific"
-	if wn := f.Warning(w); !strings.Contains(wn, "Pacific Standard Time") || !strings.Contains(wn, "more") {
+	if wn := msgOf(f.Warning(w)); !strings.Contains(wn, "Pacific Standard Time") || !strings.Contains(wn, "more") {
 		t.Errorf("matches: %q", wn)
 	}
 	s := sequence.BuildAndCaptureTemplate()

@@ -49,3 +49,11 @@ func fromAnswers(t *testing.T, file string) *Wizard {
 	}
 	return w
 }
+
+// msgOf is a validation error's text ("" for none).
+func msgOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

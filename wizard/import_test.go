@@ -16,7 +16,7 @@ func TestImportFlow(t *testing.T) {
 	w := newTest(t)
 	w.A.Flow = FlowImport
 	w.A.OpenPath = "ts.toml"
-	if m := PageByID(PageStart).Field("import").Error(w); !strings.Contains(m, ".xml") {
+	if m := msgOf(PageByID(PageStart).Field("import").Error(w)); !strings.Contains(m, ".xml") {
 		t.Errorf("a .toml to import: %q", m)
 	}
 	w.A.OpenPath = filepath.Join("..", "engine", "sequence", "interop", "testdata", "configmgr-build-capture.xml")
@@ -47,7 +47,7 @@ func TestImportFlow(t *testing.T) {
 	if err := w.Next(); err == nil {
 		t.Fatal("imported a group without a name")
 	}
-	if m := PageByID(PageStart).Field("import").Error(w); !strings.Contains(m, "sequence/group[1]") {
+	if m := msgOf(PageByID(PageStart).Field("import").Error(w)); !strings.Contains(m, "sequence/group[1]") {
 		t.Errorf("import error %q", m)
 	}
 }

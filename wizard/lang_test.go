@@ -106,7 +106,7 @@ func TestKoreanValidation(t *testing.T) {
 	w := newTest(t)
 	f := PageByID(PageCapture).Field("destination")
 	w.A.CaptureDest = "x"
-	en := f.Error(w)
+	en := msgOf(f.Error(w))
 	if en != sequence.ValidateCapturePath("x") {
 		t.Errorf("English: %q", en)
 	}
@@ -115,12 +115,12 @@ func TestKoreanValidation(t *testing.T) {
 		{"", "캡처 대상이 필요합니다"}, {"x", ".wim 파일입니다"}, {`\\srv\x.wim`, "네트워크 대상은"}, {"x.wim", "UNC 경로"},
 	} {
 		w.A.CaptureDest = c.dest
-		if got := f.Error(w); !strings.Contains(got, c.want) {
+		if got := msgOf(f.Error(w)); !strings.Contains(got, c.want) {
 			t.Errorf("%q: %q", c.dest, got)
 		}
 	}
 	w.A.CaptureAccount = "nobody"
-	if got := PageByID(PageCapture).Field("account").Error(w); !strings.Contains(got, "계정이 아닙니다") {
+	if got := msgOf(PageByID(PageCapture).Field("account").Error(w)); !strings.Contains(got, "계정이 아닙니다") {
 		t.Errorf("account: %q", got)
 	}
 	errs := New(testEnv()).ApplyAnswers([]byte("[start]\nflow = \"build-and-capture\"\n[info]\nnmae = \"x\"\n"))

@@ -7,40 +7,42 @@ import (
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/wizard/form"
 )
 
 // Install Applications (configmgr.md §1.7): an ordered list and "if an
 // application fails, continue installing the others".
 func init() {
 	const pg = "applications"
-	list := &Field{ID: pg + ".list", Key: "app", Kind: KindApps,
-		get: func(w *Wizard) string { return strconv.Itoa(len(w.A.Apps)) }}
+	list := form.NewField[*Wizard](pg, "app", KindApps).ScreenHelp().
+		Bind(func(w *Wizard) string { return strconv.Itoa(len(w.A.Apps)) }, nil)
+	list.ID = pg + ".list"
 	editing := func(w *Wizard) bool { return w.EditingApp >= 0 && w.EditingApp < len(w.A.Apps) }
 	appField := func(key string, p func(a *App) *string) *Field {
-		return &Field{ID: pg + "." + key, Key: key, Kind: KindText, editorOnly: true, visible: editing,
-			get: func(w *Wizard) string {
+		return form.NewField[*Wizard](pg, key, KindText).ForEditor().When(editing).Bind(
+			func(w *Wizard) string {
 				if !editing(w) {
 					return ""
 				}
 				return *p(&w.A.Apps[w.EditingApp])
 			},
-			set: func(w *Wizard, v string) {
+			func(w *Wizard, v string) {
 				if editing(w) {
 					*p(&w.A.Apps[w.EditingApp]) = v
 				}
-			}}
+			})
 	}
-	name := appField("name", func(a *App) *string { return &a.Name }).req()
-	name.rule(func(w *Wizard) string { return appErrs(w.A.Apps[w.EditingApp])["name"] })
+	name := appField("name", func(a *App) *string { return &a.Name }).Req()
+	name.Rule(func(w *Wizard) error { return problem(appErrs(w.A.Apps[w.EditingApp])["name"]) })
 	src := appField("source", func(a *App) *string { return &a.Source })
-	src.rule(func(w *Wizard) string { return appErrs(w.A.Apps[w.EditingApp])["source"] })
-	cmd := appField("command_line", func(a *App) *string { return &a.CommandLine }).req()
-	cmd.rule(func(w *Wizard) string { return appErrs(w.A.Apps[w.EditingApp])["command_line"] })
+	src.Rule(func(w *Wizard) error { return problem(appErrs(w.A.Apps[w.EditingApp])["source"]) })
+	cmd := appField("command_line", func(a *App) *string { return &a.CommandLine }).Req()
+	cmd.Rule(func(w *Wizard) error { return problem(appErrs(w.A.Apps[w.EditingApp])["command_line"]) })
 	codes := appField("success_codes", func(a *App) *string { return &a.SuccessCodes })
-	codes.rule(func(w *Wizard) string { return appErrs(w.A.Apps[w.EditingApp])["success_codes"] })
+	codes.Rule(func(w *Wizard) error { return problem(appErrs(w.A.Apps[w.EditingApp])["success_codes"]) })
 	cont := boolField(pg, "continue_on_failure", func(a *Answers) *bool { return &a.ContinueOnFailure })
 	register(&Page{ID: PageApps, Key: pg, Fields: []*Field{list, name, src, cmd, codes, cont},
-		check: func(w *Wizard) []FieldError {
+		Check: func(w *Wizard) []FieldError {
 			var out []FieldError
 			for i, a := range w.A.Apps {
 				if i == w.EditingApp {
@@ -49,7 +51,7 @@ func init() {
 				errs := appErrs(a)
 				for _, k := range []string{"name", "source", "command_line", "success_codes"} {
 					if m := errs[k]; m != "" {
-						out = append(out, FieldError{pages[PageApps], list, Msgf("err.app", i+1, appTitle(a, i), m)})
+						out = append(out, FieldError{Page: pages.Page(PageApps), Field: list, Msg: Msgf("err.app", i+1, appTitle(a, i), m)})
 						break
 					}
 				}

@@ -26,26 +26,26 @@ func init() {
 }
 
 func captureFields(pg string) []*Field {
-	dest := strField(pg, "destination", KindText, func(a *Answers) *string { return &a.CaptureDest }).req().max(sequence.MaxCapturePath)
-	dest.rule(func(w *Wizard) string { return capturePathMsg(w.A.CaptureDest) })
-	dest.warning(func(w *Wizard) string {
+	dest := strField(pg, "destination", KindText, func(a *Answers) *string { return &a.CaptureDest }).Req().WithMax(sequence.MaxCapturePath)
+	dest.Rule(func(w *Wizard) error { return problem(capturePathMsg(w.A.CaptureDest)) })
+	dest.Warn(func(w *Wizard) error {
 		if sequence.ValidateCapturePath(w.A.CaptureDest) == "" && w.existsCached(w.A.CaptureDest) {
-			return Msg("warn.overwritten")
+			return fail("warn.overwritten")
 		}
-		return ""
+		return nil
 	})
 	unc := func(w *Wizard) bool { return strings.HasPrefix(w.A.CaptureDest, `\\`) }
-	acct := strField(pg, "account", KindText, func(a *Answers) *string { return &a.CaptureAccount }).max(255)
-	acct.rule(func(w *Wizard) string {
+	acct := strField(pg, "account", KindText, func(a *Answers) *string { return &a.CaptureAccount }).WithMax(255)
+	acct.Rule(func(w *Wizard) error {
 		if w.A.CaptureAccount == "" {
 			if unc(w) {
-				return Msg("err.capture-account")
+				return fail("err.capture-account")
 			}
-			return ""
+			return nil
 		}
-		return accountMsg(w.A.CaptureAccount)
+		return problem(accountMsg(w.A.CaptureAccount))
 	})
-	acct.requiredIf = unc
+	acct.RequiredWhen(unc)
 	hasAcct := func(w *Wizard) bool { return w.A.CaptureAccount != "" }
 	pw, confirm := passwordFields(pg, "password",
 		func(a *Answers) *string { return &a.CapturePassword },

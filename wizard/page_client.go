@@ -8,21 +8,21 @@ import (
 // installation properties.
 func init() {
 	const pg = "client"
-	pkg := limit(strField(pg, "package", KindText, func(a *Answers) *string { return &a.ClientPackage }).max(255))
-	props := limit(strField(pg, "properties", KindText, func(a *Answers) *string { return &a.InstallProperties }).max(4000))
-	props.rule(func(w *Wizard) string {
+	pkg := strField(pg, "package", KindText, func(a *Answers) *string { return &a.ClientPackage }).WithMax(255).Limit()
+	props := strField(pg, "properties", KindText, func(a *Answers) *string { return &a.InstallProperties }).WithMax(4000).Limit()
+	props.Rule(func(w *Wizard) error {
 		if strings.Contains(strings.ToUpper(w.A.InstallProperties), "SMSSITECODE") {
-			return Msg("err.sitecode")
+			return fail("err.sitecode")
 		}
 		if strings.Count(w.A.InstallProperties, `"`)%2 != 0 {
-			return Msg("err.quotes")
+			return fail("err.quotes")
 		}
-		return ""
-	}).warning(func(w *Wizard) string {
+		return nil
+	}).Warn(func(w *Wizard) error {
 		if strings.TrimSpace(w.A.ClientPackage) == "" && strings.TrimSpace(w.A.InstallProperties) != "" {
-			return Msg("warn.properties-no-package")
+			return fail("warn.properties-no-package")
 		}
-		return ""
+		return nil
 	})
 	register(&Page{ID: PageClient, Key: pg, Fields: []*Field{pkg, props}})
 }

@@ -10,8 +10,8 @@ func init() {
 
 func imageFields(pg string) []*Field {
 	return []*Field{
-		limit(strField(pg, "created_by", KindText, func(a *Answers) *string { return &a.CreatedBy }).max(sequence.MaxImageText)),
-		limit(strField(pg, "version", KindText, func(a *Answers) *string { return &a.ImageVersion }).max(sequence.MaxImageVersion)),
-		limit(strField(pg, "description", KindText, func(a *Answers) *string { return &a.ImageDescription }).max(sequence.MaxImageText)),
+		strField(pg, "created_by", KindText, func(a *Answers) *string { return &a.CreatedBy }).WithMax(sequence.MaxImageText).Limit(),
+		strField(pg, "version", KindText, func(a *Answers) *string { return &a.ImageVersion }).WithMax(sequence.MaxImageVersion).Limit(),
+		strField(pg, "description", KindText, func(a *Answers) *string { return &a.ImageDescription }).WithMax(sequence.MaxImageText).Limit(),
 	}
 }

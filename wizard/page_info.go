@@ -10,29 +10,29 @@ import (
 // image.
 func init() {
 	const pg = "info"
-	name := limit(strField(pg, "name", KindText, func(a *Answers) *string { return &a.Name }).req().max(sequence.MaxSequenceName))
-	desc := limit(strField(pg, "description", KindText, func(a *Answers) *string { return &a.Description }).max(sequence.MaxSequenceDescription))
-	boot := strField(pg, "boot_image", KindText, func(a *Answers) *string { return &a.BootPath }).max(255)
-	boot.rule(func(w *Wizard) string {
+	name := strField(pg, "name", KindText, func(a *Answers) *string { return &a.Name }).Req().WithMax(sequence.MaxSequenceName).Limit()
+	desc := strField(pg, "description", KindText, func(a *Answers) *string { return &a.Description }).WithMax(sequence.MaxSequenceDescription).Limit()
+	boot := strField(pg, "boot_image", KindText, func(a *Answers) *string { return &a.BootPath }).WithMax(255)
+	boot.Rule(func(w *Wizard) error {
 		if isBuild(w) && strings.TrimSpace(w.A.BootPath) == "" {
-			return Msg("err.boot-required")
+			return fail("err.boot-required")
 		}
 		if length(w.A.BootPath) > 255 {
-			return Msgf("err.max", 255, length(w.A.BootPath), length(w.A.BootPath)-255)
+			return failf("err.max", 255, length(w.A.BootPath), length(w.A.BootPath)-255)
 		}
-		return ""
-	}).warning(func(w *Wizard) string {
+		return nil
+	}).Warn(func(w *Wizard) error {
 		if isCustom(w) && strings.TrimSpace(w.A.BootPath) == "" {
-			return Msg("warn.boot-custom")
+			return fail("warn.boot-custom")
 		}
 		if a := w.detectedBootArch(); a != "" && a != w.A.BootArch {
-			return Msgf("warn.boot-arch-detected", a, w.A.BootArch)
+			return failf("warn.boot-arch-detected", a, w.A.BootArch)
 		}
-		return ""
+		return nil
 	})
-	boot.requiredIf = isBuild
+	boot.RequiredWhen(isBuild)
 	arch := strField(pg, "boot_arch", KindChoice, func(a *Answers) *string { return &a.BootArch })
-	arch.choices(sequence.ArchX64, sequence.ArchX86, sequence.ArchARM64)
+	arch.Choices(sequence.ArchX64, sequence.ArchX86, sequence.ArchARM64)
 	register(&Page{ID: PageInfo, Key: pg, Fields: []*Field{name, desc, boot, arch}})
 }
 

@@ -13,41 +13,41 @@ import (
 // organization.
 func init() {
 	const pg = "windows"
-	image := limit(strField(pg, "image", KindText, func(a *Answers) *string { return &a.ImagePath }).req().max(255))
-	image.warning(func(w *Wizard) string {
+	image := strField(pg, "image", KindText, func(a *Answers) *string { return &a.ImagePath }).Req().WithMax(255).Limit()
+	image.Warn(func(w *Wizard) error {
 		if strings.TrimSpace(w.A.ImagePath) == "" || len(w.Images(w.A.ImagePath)) > 0 {
-			return ""
+			return nil
 		}
 		if lw := strings.ToLower(w.A.ImagePath); !strings.HasSuffix(lw, ".wim") && !strings.HasSuffix(lw, ".swm") {
-			return Msg("warn.image-ext")
+			return fail("warn.image-ext")
 		}
-		return ""
+		return nil
 	})
 
-	index := strField(pg, "index", KindIndex, func(a *Answers) *string { return &a.ImageIndex }).req()
-	index.options = func(w *Wizard) []Option {
+	index := strField(pg, "index", KindIndex, func(a *Answers) *string { return &a.ImageIndex }).Req()
+	index.OptionsFrom(func(w *Wizard) []Option {
 		var out []Option
 		for _, im := range w.Images(w.A.ImagePath) {
 			out = append(out, Option{Value: strconv.Itoa(im.Index), Label: imageLabel(im)})
 		}
 		return out
-	}
-	index.rule(func(w *Wizard) string {
+	})
+	index.Rule(func(w *Wizard) error {
 		n, err := strconv.Atoi(strings.TrimSpace(w.A.ImageIndex))
 		if err != nil || n < 1 || n > sequence.MaxImageIndex {
-			return Msgf("err.index", sequence.MaxImageIndex)
+			return failf("err.index", sequence.MaxImageIndex)
 		}
 		if imgs := w.Images(w.A.ImagePath); len(imgs) > 0 && (n > len(imgs)) {
-			return Msgf("err.index-missing", n, len(imgs))
+			return failf("err.index-missing", n, len(imgs))
 		}
-		return ""
+		return nil
 	})
-	index.warning(func(w *Wizard) string {
+	index.Warn(func(w *Wizard) error {
 		ia := w.imageArch()
 		if ia == "" || w.A.BootArch == "" || ia == w.A.BootArch {
-			return ""
+			return nil
 		}
-		return Msgf("warn.arch-mismatch", w.A.BootArch, ia)
+		return failf("warn.arch-mismatch", w.A.BootArch, ia)
 	})
 	archNote := note(pg, "arch", func(w *Wizard) string {
 		ia := w.imageArch()
@@ -61,58 +61,58 @@ func init() {
 		return Msgf("windows.arch.text", boot, ia)
 	})
 
-	key := strField(pg, "product_key", KindSecret, func(a *Answers) *string { return &a.ProductKey }).max(255)
+	key := strField(pg, "product_key", KindSecret, func(a *Answers) *string { return &a.ProductKey }).WithMax(255)
 	key.ProductKey = true
-	key.rule(func(w *Wizard) string {
+	key.Rule(func(w *Wizard) error {
 		v := w.A.ProductKey
 		if IsSecretRef(v) {
-			return checkSecretRef(v)
+			return problem(checkSecretRef(v))
 		}
 		if m := productKeyMsg(strings.ToUpper(v)); m != "" {
-			return m
+			return problem(m)
 		}
-		return ""
+		return nil
 	})
 
 	license := strField(pg, "license", KindChoice, func(a *Answers) *string { return &a.LicenseMode })
-	license.choices(sequence.LicenseNone, sequence.LicensePerSeat, sequence.LicensePerServer)
-	conns := strField(pg, "max_connections", KindNumber, func(a *Answers) *string { return &a.MaxConnections }).req().
-		when(func(w *Wizard) bool { return w.A.LicenseMode == sequence.LicensePerServer })
-	conns.rule(func(w *Wizard) string {
+	license.Choices(sequence.LicenseNone, sequence.LicensePerSeat, sequence.LicensePerServer)
+	conns := strField(pg, "max_connections", KindNumber, func(a *Answers) *string { return &a.MaxConnections }).Req().
+		When(func(w *Wizard) bool { return w.A.LicenseMode == sequence.LicensePerServer })
+	conns.Rule(func(w *Wizard) error {
 		n, err := strconv.Atoi(strings.TrimSpace(w.A.MaxConnections))
 		if err != nil || n < sequence.MinServerConnections || n > sequence.MaxServerConnections {
-			return Msgf("err.connections", sequence.MinServerConnections, sequence.MaxServerConnections)
+			return failf("err.connections", sequence.MinServerConnections, sequence.MaxServerConnections)
 		}
-		return ""
+		return nil
 	})
 
 	admin := strField(pg, "admin", KindChoice, func(a *Answers) *string { return &a.Admin })
-	admin.choices(AdminRandom, AdminEnable)
+	admin.Choices(AdminRandom, AdminEnable)
 	enabled := func(w *Wizard) bool { return w.A.Admin == AdminEnable }
 	pw, confirm := passwordFields(pg, "admin_password",
 		func(a *Answers) *string { return &a.AdminPassword },
 		func(a *Answers) *string { return &a.AdminConfirm },
 		enabled, enabled)
 
-	tz := limit(strField(pg, "time_zone", KindText, func(a *Answers) *string { return &a.TimeZone }).req().max(255))
-	tz.rule(func(w *Wizard) string { return timeZoneMsg(w.A.TimeZone) })
-	tz.warning(func(w *Wizard) string {
+	tz := strField(pg, "time_zone", KindText, func(a *Answers) *string { return &a.TimeZone }).Req().WithMax(255).Limit()
+	tz.Rule(func(w *Wizard) error { return problem(timeZoneMsg(w.A.TimeZone)) })
+	tz.Warn(func(w *Wizard) error {
 		// The IDs that match what is typed, as a filtered list.
 		if timeZoneMsg(w.A.TimeZone) == "" {
-			return ""
+			return nil
 		}
 		m := sequence.MatchTimeZones(w.A.TimeZone)
 		if len(m) == 0 {
-			return ""
+			return nil
 		}
 		more := ""
 		if len(m) > 4 {
 			m, more = m[:4], Msgf("windows.time_zone.more", len(m)-4)
 		}
-		return Msgf("windows.time_zone.matches", strings.Join(m, ", ")+more)
+		return failf("windows.time_zone.matches", strings.Join(m, ", ")+more)
 	})
-	user := limit(strField(pg, "registered_user", KindText, func(a *Answers) *string { return &a.RegisteredUser }).req().max(255))
-	org := limit(strField(pg, "registered_organization", KindText, func(a *Answers) *string { return &a.RegisteredOrg }).req().max(255))
+	user := strField(pg, "registered_user", KindText, func(a *Answers) *string { return &a.RegisteredUser }).Req().WithMax(255).Limit()
+	org := strField(pg, "registered_organization", KindText, func(a *Answers) *string { return &a.RegisteredOrg }).Req().WithMax(255).Limit()
 
 	register(&Page{ID: PageWindows, Key: pg, Fields: []*Field{image, index, archNote, key, license, conns, admin, pw, confirm, tz, user, org}})
 }

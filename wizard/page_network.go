@@ -45,35 +45,35 @@ func ValidateDomain(s string) string {
 func init() {
 	const pg = "network"
 	join := strField(pg, "join", KindChoice, func(a *Answers) *string { return &a.Join })
-	join.choices(sequence.JoinWorkgroup, sequence.JoinDomain)
-	join.warning(func(w *Wizard) string {
+	join.Choices(sequence.JoinWorkgroup, sequence.JoinDomain)
+	join.Warn(func(w *Wizard) error {
 		if w.A.Join == sequence.JoinDomain {
-			return Msgf("warn.domain-capture", captureWorkgroup(&w.A))
+			return failf("warn.domain-capture", captureWorkgroup(&w.A))
 		}
-		return ""
+		return nil
 	})
 	isWG := func(w *Wizard) bool { return w.A.Join == sequence.JoinWorkgroup }
 	isDom := func(w *Wizard) bool { return w.A.Join == sequence.JoinDomain }
-	wg := strField(pg, "workgroup", KindText, func(a *Answers) *string { return &a.Workgroup }).req().max(sequence.MaxWorkgroup).when(isWG)
-	wg.rule(func(w *Wizard) string { return ValidateWorkgroup(w.A.Workgroup) })
-	dom := strField(pg, "domain", KindText, func(a *Answers) *string { return &a.Domain }).req().max(sequence.MaxDomain).when(isDom)
-	dom.rule(func(w *Wizard) string { return ValidateDomain(w.A.Domain) })
-	ou := strField(pg, "domain_ou", KindText, func(a *Answers) *string { return &a.DomainOU }).when(isDom)
-	ou.rule(func(w *Wizard) string { return domainOUMsg(w.A.DomainOU) })
-	ou.warning(func(w *Wizard) string {
+	wg := strField(pg, "workgroup", KindText, func(a *Answers) *string { return &a.Workgroup }).Req().WithMax(sequence.MaxWorkgroup).When(isWG)
+	wg.Rule(func(w *Wizard) error { return problem(ValidateWorkgroup(w.A.Workgroup)) })
+	dom := strField(pg, "domain", KindText, func(a *Answers) *string { return &a.Domain }).Req().WithMax(sequence.MaxDomain).When(isDom)
+	dom.Rule(func(w *Wizard) error { return problem(ValidateDomain(w.A.Domain)) })
+	ou := strField(pg, "domain_ou", KindText, func(a *Answers) *string { return &a.DomainOU }).When(isDom)
+	ou.Rule(func(w *Wizard) error { return problem(domainOUMsg(w.A.DomainOU)) })
+	ou.Warn(func(w *Wizard) error {
 		// An OU of another domain than the one joined: the join fails.
 		if d := OUDomain(w.A.DomainOU); d != "" && w.A.Domain != "" && domainOUMsg(w.A.DomainOU) == "" &&
 			!strings.EqualFold(d, strings.TrimSpace(w.A.Domain)) {
-			return Msgf("warn.ou-domain", d, w.A.Domain)
+			return failf("warn.ou-domain", d, w.A.Domain)
 		}
-		return ""
+		return nil
 	})
-	acct := strField(pg, "account", KindText, func(a *Answers) *string { return &a.JoinAccount }).req().when(isDom)
-	acct.rule(func(w *Wizard) string {
+	acct := strField(pg, "account", KindText, func(a *Answers) *string { return &a.JoinAccount }).Req().When(isDom)
+	acct.Rule(func(w *Wizard) error {
 		if w.A.JoinAccount == "" {
-			return Msg("err.join-account")
+			return fail("err.join-account")
 		}
-		return accountMsg(w.A.JoinAccount)
+		return problem(accountMsg(w.A.JoinAccount))
 	})
 	pw, confirm := passwordFields(pg, "password",
 		func(a *Answers) *string { return &a.JoinPassword },

@@ -6,28 +6,28 @@ import "strings"
 func init() {
 	const pg = "start"
 	flow := strField(pg, "flow", KindChoice, func(a *Answers) *string { return (*string)(&a.Flow) })
-	flow.choices(string(FlowBuild), string(FlowCustom), string(FlowOpen), string(FlowImport))
-	open := strField(pg, "open", KindText, func(a *Answers) *string { return &a.OpenPath }).req().
-		when(func(w *Wizard) bool { return w.A.Flow == FlowOpen })
-	limit(open).rule(func(w *Wizard) string {
+	flow.ScreenHelp().Choices(string(FlowBuild), string(FlowCustom), string(FlowOpen), string(FlowImport))
+	open := strField(pg, "open", KindText, func(a *Answers) *string { return &a.OpenPath }).Req().
+		When(func(w *Wizard) bool { return w.A.Flow == FlowOpen })
+	open.Limit().Rule(func(w *Wizard) error {
 		if w.openErr != "" && w.openedFrom != w.A.OpenPath && w.triedOpen == w.A.OpenPath {
-			return w.openErr
+			return problem(w.openErr)
 		}
 		if !strings.HasSuffix(strings.ToLower(w.A.OpenPath), ".toml") {
-			return Msg("err.open-toml")
+			return fail("err.open-toml")
 		}
-		return ""
+		return nil
 	})
-	imp := strField(pg, "import", KindText, func(a *Answers) *string { return &a.OpenPath }).req().
-		when(func(w *Wizard) bool { return w.A.Flow == FlowImport })
-	limit(imp).rule(func(w *Wizard) string {
+	imp := strField(pg, "import", KindText, func(a *Answers) *string { return &a.OpenPath }).Req().
+		When(func(w *Wizard) bool { return w.A.Flow == FlowImport })
+	imp.Limit().Rule(func(w *Wizard) error {
 		if w.openErr != "" && w.openedFrom != w.A.OpenPath && w.triedOpen == w.A.OpenPath {
-			return w.openErr
+			return problem(w.openErr)
 		}
 		if p := strings.ToLower(w.A.OpenPath); !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".zip") {
-			return Msg("err.import-ext")
+			return fail("err.import-ext")
 		}
-		return ""
+		return nil
 	})
 	register(&Page{ID: PageStart, Key: pg, Fields: []*Field{flow, open, imp}})
 }

@@ -13,42 +13,42 @@ import (
 // and the passphrase that protects the secrets.
 func init() {
 	const pg = "summary"
-	out := limit(strField(pg, "output", KindText, func(a *Answers) *string { return &a.Output }).req())
-	out.rule(func(w *Wizard) string {
+	out := strField(pg, "output", KindText, func(a *Answers) *string { return &a.Output }).Req().Limit()
+	out.Rule(func(w *Wizard) error {
 		if !strings.HasSuffix(strings.ToLower(w.A.Output), ".toml") {
-			return Msg("err.output-toml")
+			return fail("err.output-toml")
 		}
 		if dir := filepath.Dir(w.A.Output); !w.env.Exists(dir) {
-			return Msgf("err.output-dir", dir)
+			return failf("err.output-dir", dir)
 		}
-		return ""
+		return nil
 	})
 	over := boolField(pg, "overwrite", func(a *Answers) *bool { return &a.Overwrite }).
-		when(func(w *Wizard) bool { return w.A.Output != "" && w.env.Exists(w.A.Output) })
-	over.rule(func(w *Wizard) string {
+		When(func(w *Wizard) bool { return w.A.Output != "" && w.env.Exists(w.A.Output) })
+	over.Rule(func(w *Wizard) error {
 		if !w.A.Overwrite {
-			return Msgf("err.exists", w.A.Output)
+			return failf("err.exists", w.A.Output)
 		}
-		return ""
+		return nil
 	})
 	needs := func(w *Wizard) bool { return w.NeedsPassphrase() }
-	pass := strField(pg, "passphrase", KindSecret, func(a *Answers) *string { return &a.Passphrase }).when(needs)
-	pass.rule(func(w *Wizard) string {
+	pass := strField(pg, "passphrase", KindSecret, func(a *Answers) *string { return &a.Passphrase }).When(needs)
+	pass.Rule(func(w *Wizard) error {
 		if w.A.Passphrase == "" {
-			return Msg("err.passphrase")
+			return fail("err.passphrase")
 		}
-		return ""
+		return nil
 	})
 	pass.Required = true
-	confirm := strField(pg, "passphrase_confirm", KindSecret, func(a *Answers) *string { return &a.PassphraseConfirm }).when(needs)
-	confirm.rule(func(w *Wizard) string {
+	confirm := strField(pg, "passphrase_confirm", KindSecret, func(a *Answers) *string { return &a.PassphraseConfirm }).When(needs)
+	confirm.Rule(func(w *Wizard) error {
 		if w.A.PassphraseConfirm != w.A.Passphrase {
-			return Msg("err.confirm")
+			return fail("err.confirm")
 		}
-		return ""
+		return nil
 	})
 	for _, f := range []*Field{out, over, pass, confirm} {
-		f.editorOnly = true // set from the command line, not the answers file
+		f.ForEditor() // set from the command line, not the answers file
 	}
 	register(&Page{ID: PageSummary, Key: pg, Fields: []*Field{out, over, pass, confirm}})
 	register(&Page{ID: PageProgress, Key: "progress"})
@@ -112,7 +112,7 @@ func (w *Wizard) Summary() []SummaryGroup {
 			if f.EditorOnly() || f.Kind == KindNote || strings.HasSuffix(f.Key, "_confirm") {
 				continue
 			}
-			g.Items = append(g.Items, SummaryItem{f.Label(), w.Display(f)})
+			g.Items = append(g.Items, SummaryItem{f.Label(w), w.Display(f)})
 		}
 		out = append(out, g)
 	}

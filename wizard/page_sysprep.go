@@ -12,15 +12,15 @@ func sysprepFields(pg string, withPackage bool) []*Field {
 	if withPackage {
 		out = append(out,
 			note(pg, "legacy", func(*Wizard) string { return Msg("sysprep.legacy.text") }),
-			limit(strField(pg, "package", KindText, func(a *Answers) *string { return &a.SysprepPackage }).max(255)))
+			strField(pg, "package", KindText, func(a *Answers) *string { return &a.SysprepPackage }).WithMax(255).Limit())
 	}
 	keep := boolField(pg, "keep_activation", func(a *Answers) *bool { return &a.KeepActivation })
 	shut := boolField(pg, "shutdown", func(a *Answers) *bool { return &a.Shutdown })
-	shut.warning(func(w *Wizard) string {
+	shut.Warn(func(w *Wizard) error {
 		if w.A.Shutdown {
-			return Msg("warn.shutdown")
+			return fail("warn.shutdown")
 		}
-		return ""
+		return nil
 	})
 	return append(out, keep, shut)
 }

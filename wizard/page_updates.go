@@ -4,8 +4,8 @@ package wizard
 func init() {
 	const pg = "updates"
 	install := strField(pg, "install", KindChoice, func(a *Answers) *string { return &a.Updates })
-	install.choices(UpdatesMandatory, UpdatesAll, UpdatesNone)
-	src := limit(strField(pg, "source", KindText, func(a *Answers) *string { return &a.UpdatesSource }).max(255).
-		when(func(w *Wizard) bool { return w.A.Updates != UpdatesNone }))
+	install.Choices(UpdatesMandatory, UpdatesAll, UpdatesNone)
+	src := strField(pg, "source", KindText, func(a *Answers) *string { return &a.UpdatesSource }).WithMax(255).
+		When(func(w *Wizard) bool { return w.A.Updates != UpdatesNone }).Limit()
 	register(&Page{ID: PageUpdates, Key: pg, Fields: []*Field{install, src}})
 }

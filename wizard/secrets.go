@@ -65,35 +65,35 @@ func needsConfirm(s string) bool { return s != "" && !IsSecretRef(s) }
 
 // passwordFields returns a password field and its confirmation.
 func passwordFields(pg, key string, p, confirm func(a *Answers) *string, visible func(w *Wizard) bool, required func(w *Wizard) bool) (*Field, *Field) {
-	pw := strField(pg, key, KindSecret, p).max(255).when(visible)
-	pw.rule(func(w *Wizard) string {
+	pw := strField(pg, key, KindSecret, p).WithMax(255).When(visible)
+	pw.Rule(func(w *Wizard) error {
 		v := *p(&w.A)
 		if v == "" {
 			if required(w) {
-				return Msg(pw.ID + ".required")
+				return fail(pw.ID + ".required")
 			}
-			return ""
+			return nil
 		}
 		if m := checkSecretRef(v); m != "" {
-			return m
+			return problem(m)
 		}
 		if length(v) > 255 {
-			return Msgf("err.max", 255, length(v), length(v)-255)
+			return failf("err.max", 255, length(v), length(v)-255)
 		}
-		return ""
+		return nil
 	})
-	cf := strField(pg, key+"_confirm", KindSecret, confirm).when(func(w *Wizard) bool {
+	cf := strField(pg, key+"_confirm", KindSecret, confirm).When(func(w *Wizard) bool {
 		return visible(w) && needsConfirm(*p(&w.A))
 	})
-	cf.rule(func(w *Wizard) string {
+	cf.Rule(func(w *Wizard) error {
 		if *confirm(&w.A) != *p(&w.A) {
 			if *confirm(&w.A) == "" {
-				return Msg("err.confirm-empty")
+				return fail("err.confirm-empty")
 			}
-			return Msg("err.confirm")
+			return fail("err.confirm")
 		}
-		return ""
+		return nil
 	})
-	pw.requiredIf = required
+	pw.RequiredWhen(required)
 	return pw, cf
 }

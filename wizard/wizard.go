@@ -1,12 +1,12 @@
 package wizard
 
 import (
-	"errors"
 	"os"
 	"os/user"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/wizard/form"
 )
 
 // ImageInfo describes one image of a WIM file, for the image index list.
@@ -61,8 +61,7 @@ type Wizard struct {
 	A   Answers
 	env *Env
 
-	cur     PageID
-	visited map[PageID]bool
+	flow *form.Flow[*Wizard, PageID]
 	// opened is the sequence loaded by "Open an existing sequence"; the
 	// answers are applied to it instead of a template.
 	opened     *sequence.Sequence
@@ -107,7 +106,8 @@ func New(env *Env) *Wizard {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
-	w := &Wizard{env: env, cur: PageStart, visited: map[PageID]bool{PageStart: true}, EditingApp: -1, images: map[string]imagesResult{}}
+	w := &Wizard{env: env, EditingApp: -1, images: map[string]imagesResult{}}
+	w.flow = form.NewFlow(pages, PageStart, pageOrder)
 	w.A.defaults(env)
 	return w
 }
@@ -152,18 +152,14 @@ func (w *Wizard) EffectiveFlow() Flow {
 func (w *Wizard) opening() bool { return w.A.Flow == FlowOpen || w.A.Flow == FlowImport }
 
 // Pages returns the pages of the current flow, in order.
-func (w *Wizard) Pages() []*Page {
-	var ids []PageID
+func (w *Wizard) Pages() []*Page { return w.flow.Pages(w) }
+
+// pageOrder is the order of the pages of the current flow.
+func pageOrder(w *Wizard) []PageID {
 	if w.EffectiveFlow() == FlowCustom {
-		ids = customOrder
-	} else {
-		ids = buildOrder
+		return customOrder
 	}
-	out := make([]*Page, len(ids))
-	for i, id := range ids {
-		out[i] = pages[id]
-	}
-	return out
+	return buildOrder
 }
 
 var (
@@ -175,26 +171,17 @@ var (
 )
 
 // Current is the page shown.
-func (w *Wizard) Current() *Page { return pages[w.cur] }
+func (w *Wizard) Current() *Page { return w.flow.Page() }
 
 // CurrentID is the ID of the page shown.
-func (w *Wizard) CurrentID() PageID { return w.cur }
-
-func (w *Wizard) index(id PageID) int {
-	for i, p := range w.Pages() {
-		if p.ID == id {
-			return i
-		}
-	}
-	return -1
-}
+func (w *Wizard) CurrentID() PageID { return w.flow.Current() }
 
 // Visited reports whether the user has been on the page.
-func (w *Wizard) Visited(id PageID) bool { return w.visited[id] }
+func (w *Wizard) Visited(id PageID) bool { return w.flow.Visited(id) }
 
 // Done reports whether a page is finished: visited, left, and valid.
 func (w *Wizard) Done(id PageID) bool {
-	if id == w.cur || !w.visited[id] {
+	if id == w.CurrentID() || !w.Visited(id) {
 		return false
 	}
 	if id == PageSummary || id == PageProgress || id == PageCompletion {
@@ -205,55 +192,26 @@ func (w *Wizard) Done(id PageID) bool {
 			return false
 		}
 	}
-	return len(w.PageErrors(id)) == 0
+	return w.flow.Done(w, id)
 }
-
-// FieldError is a problem with one field.
-type FieldError struct {
-	Page  *Page
-	Field *Field
-	Msg   string
-}
-
-func (e FieldError) Error() string { return e.Page.Key + "." + e.Field.Key + ": " + e.Msg }
 
 // PageErrors returns the problems of the visible fields of a page.
-func (w *Wizard) PageErrors(id PageID) []FieldError {
-	p := pages[id]
-	var out []FieldError
-	for _, f := range p.Fields {
-		if m := f.Error(w); m != "" {
-			out = append(out, FieldError{p, f, m})
-		}
-	}
-	if p.check != nil {
-		out = append(out, p.check(w)...)
-	}
-	return out
-}
+func (w *Wizard) PageErrors(id PageID) []FieldError { return pages.Page(id).Errors(w) }
 
 // PageWarnings returns the warnings of the visible fields of a page.
-func (w *Wizard) PageWarnings(id PageID) []FieldError {
-	p := pages[id]
-	var out []FieldError
-	for _, f := range p.Fields {
-		if m := f.Warning(w); m != "" {
-			out = append(out, FieldError{p, f, m})
-		}
-	}
-	return out
-}
+func (w *Wizard) PageWarnings(id PageID) []FieldError { return pages.Page(id).Warnings(w) }
 
 // ErrInvalid is returned by Next when the page has errors.
-var ErrInvalid error = msgError("nav.invalid")
+var ErrInvalid = pages.Problem("nav.invalid")
 
 // Next goes to the next page if the current one is valid. Leaving the
 // first page with "Open an existing sequence" loads the file.
 func (w *Wizard) Next() error {
-	if errs := w.PageErrors(w.cur); len(errs) > 0 {
+	cur := w.CurrentID()
+	if errs := w.PageErrors(cur); len(errs) > 0 {
 		return ErrInvalid
 	}
-	if w.cur == PageStart && w.opening() && w.openedFrom != w.A.OpenPath {
+	if cur == PageStart && w.opening() && w.openedFrom != w.A.OpenPath {
 		w.triedOpen = w.A.OpenPath
 		if err := w.open(w.A.OpenPath); err != nil {
 			w.openErr = err.Error()
@@ -261,15 +219,12 @@ func (w *Wizard) Next() error {
 		}
 		w.openErr = ""
 	}
-	if w.cur == PageSummary {
-		return errors.New(Msg("nav.write-first"))
+	if cur == PageSummary {
+		return pages.Problem("nav.write-first")
 	}
-	i := w.index(w.cur)
-	if i < 0 || i+1 >= len(w.Pages()) {
-		return errors.New(Msg("nav.last"))
+	if err := w.flow.Advance(w); err != nil {
+		return err
 	}
-	w.cur = w.Pages()[i+1].ID
-	w.visited[w.cur] = true
 	w.EditingApp = -1
 	w.arrive()
 	return nil
@@ -278,64 +233,41 @@ func (w *Wizard) Next() error {
 // Prev goes to the previous page. It always works before the sequence is
 // written, and keeps every value, invalid ones included.
 func (w *Wizard) Prev() error {
-	if w.cur == PageProgress || w.cur == PageCompletion {
-		return errors.New(Msg("nav.written"))
+	if cur := w.CurrentID(); cur == PageProgress || cur == PageCompletion {
+		return pages.Problem("nav.written")
 	}
-	i := w.index(w.cur)
-	if i <= 0 {
-		return errors.New(Msg("nav.first"))
+	if err := w.flow.Prev(w); err != nil {
+		return err
 	}
-	w.cur = w.Pages()[i-1].ID
 	w.EditingApp = -1
 	return nil
 }
 
 // FirstInvalid returns the first page before Summary with errors, or
 // false when every page is valid.
-func (w *Wizard) FirstInvalid() (PageID, bool) {
-	for _, p := range w.Pages() {
-		if p.ID == PageSummary {
-			break
-		}
-		if len(w.PageErrors(p.ID)) > 0 {
-			return p.ID, true
-		}
-	}
-	return 0, false
-}
+func (w *Wizard) FirstInvalid() (PageID, bool) { return w.flow.FirstInvalid(w, PageSummary) }
 
 // ToSummary jumps to the Summary once every page is valid (ctrl+s).
 func (w *Wizard) ToSummary() error {
-	if w.cur == PageProgress || w.cur == PageCompletion {
-		return errors.New(Msg("nav.written"))
+	if cur := w.CurrentID(); cur == PageProgress || cur == PageCompletion {
+		return pages.Problem("nav.written")
 	}
 	// Opening a sequence decides the pages: load it first.
-	if w.cur == PageStart && w.opening() && w.openedFrom != w.A.OpenPath {
+	if w.CurrentID() == PageStart && w.opening() && w.openedFrom != w.A.OpenPath {
 		if err := w.Next(); err != nil {
 			return err
 		}
 	}
-	if id, bad := w.FirstInvalid(); bad {
-		return errors.New(Msgf("nav.fix-page", pages[id].Title()))
+	if err := w.flow.JumpTo(w, PageSummary); err != nil {
+		return err
 	}
-	for _, p := range w.Pages() {
-		if p.ID == PageSummary {
-			break
-		}
-		w.visited[p.ID] = true
-	}
-	w.cur = PageSummary
-	w.visited[PageSummary] = true
 	w.EditingApp = -1
 	w.arrive()
 	return nil
 }
 
 // Goto shows a page directly (used after writing: Progress, Completion).
-func (w *Wizard) Goto(id PageID) {
-	w.cur = id
-	w.visited[id] = true
-}
+func (w *Wizard) Goto(id PageID) { w.flow.Goto(id) }
 
 // Opened returns the sequence loaded by "Open an existing sequence".
 func (w *Wizard) Opened() *sequence.Sequence { return w.opened }
@@ -343,7 +275,7 @@ func (w *Wizard) Opened() *sequence.Sequence { return w.opened }
 // arrive fills late defaults when a page is shown.
 func (w *Wizard) arrive() {
 	// The default output follows the name until the user changes it.
-	if w.cur == PageSummary && (w.A.Output == "" || w.A.Output == w.autoOutput) {
+	if w.CurrentID() == PageSummary && (w.A.Output == "" || w.A.Output == w.autoOutput) {
 		w.A.Output = w.DefaultOutput()
 		w.autoOutput = w.A.Output
 	}

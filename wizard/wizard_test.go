@@ -35,7 +35,7 @@ func TestPageOrder(t *testing.T) {
 }
 
 func TestEveryMessageExists(t *testing.T) {
-	for _, p := range pages {
+	for _, p := range pages.All() {
 		for _, id := range []string{"page." + p.Key + ".title", "page." + p.Key + ".nav", "page." + p.Key + ".help"} {
 			if !HasMsg(id) {
 				t.Errorf("missing message %s", id)
@@ -122,7 +122,7 @@ func fieldErr(t *testing.T, id PageID, key, val string, set func(w *Wizard)) str
 		t.Fatalf("no field %s.%s", id, key)
 	}
 	f.Set(w, val)
-	return f.Error(w)
+	return msgOf(f.Error(w))
 }
 
 func TestValidators(t *testing.T) {
@@ -272,7 +272,7 @@ func TestWarnings(t *testing.T) {
 	} {
 		w := newTest(t)
 		tc.set(w)
-		got := PageByID(tc.page).Field(tc.key).Warning(w)
+		got := msgOf(PageByID(tc.page).Field(tc.key).Warning(w))
 		if !strings.Contains(got, tc.want) {
 			t.Errorf("%s: warning %q, want %q", tc.name, got, tc.want)
 		}
@@ -540,7 +540,7 @@ func TestOpenKeepsWhatTheWizardDoesNotShow(t *testing.T) {
 	if err := w.Next(); err == nil {
 		t.Fatal("opened an invalid file")
 	}
-	if m := PageByID(PageStart).Field("open").Error(w); !strings.Contains(m, "product") {
+	if m := msgOf(PageByID(PageStart).Field("open").Error(w)); !strings.Contains(m, "product") {
 		t.Errorf("open error %q", m)
 	}
 }

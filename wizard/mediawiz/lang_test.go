@@ -86,11 +86,11 @@ func TestKoreanTexts(t *testing.T) {
 		t.Errorf("variables: %q %q", e, w.VarLineError(2))
 	}
 	w.A.Label = strings.Repeat("L", 40)
-	if e := PageByID(PageCustom).Field("label").Error(w); !strings.HasPrefix(e, "최대 32자(ISO)") {
+	if e := msgOf(PageByID(PageCustom).Field("label").Error(w)); !strings.HasPrefix(e, "최대 32자(ISO)") {
 		t.Errorf("label: %q", e)
 	}
 	w.A.ISO = ""
-	if e := PageByID(PageTarget).Field("iso").Error(w); e != "ISO 파일은(는) 필수입니다" {
+	if e := msgOf(PageByID(PageTarget).Field("iso").Error(w)); e != "ISO 파일은(는) 필수입니다" {
 		t.Errorf("required: %q", e)
 	}
 	sum := w.Summary()
@@ -100,14 +100,6 @@ func TestKoreanTexts(t *testing.T) {
 	wizard.SetLang(wizard.English)
 	if sum := w.Summary(); sum[1].Value != "Bootable media" || !strings.HasPrefix(sum[2].Value, "ISO file: ") {
 		t.Errorf("English summary: %+v", sum)
-	}
-}
-
-func TestLower(t *testing.T) {
-	for in, want := range map[string]string{"Media type": "media type", "ISO file": "ISO file", "USB device": "USB device", "미디어 유형": "미디어 유형", "": "", "A": "A"} {
-		if got := lower(in); got != want {
-			t.Errorf("lower(%q) = %q", in, got)
-		}
 	}
 }
 

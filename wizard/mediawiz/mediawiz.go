@@ -14,6 +14,7 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/wizard/form"
 )
 
 // Disk is a whole disk a medium can be written to.
@@ -128,8 +129,7 @@ type Wizard struct {
 	seq     *sequence.Sequence
 	seqPath string
 
-	cur     PageID
-	visited map[PageID]bool
+	flow *form.Flow[*Wizard, PageID]
 
 	disks    []Disk
 	disksErr string
@@ -182,8 +182,9 @@ func New(seq *sequence.Sequence, seqPath string, env *Env) *Wizard {
 	if env.GOOS == "" {
 		env.GOOS = runtime.GOOS
 	}
-	w := &Wizard{env: env, seq: seq, seqPath: seqPath, visited: map[PageID]bool{PageType: true},
+	w := &Wizard{env: env, seq: seq, seqPath: seqPath,
 		sources: map[string]sourceResult{}, contents: map[string]contentResult{}, exes: map[string]exeResult{}}
+	w.flow = form.NewFlow(pages, PageType, func(*Wizard) []PageID { return order })
 	base := strings.TrimSuffix(filepath.Base(seqPath), filepath.Ext(seqPath))
 	if base == "" || base == "." {
 		base = "refimage"
@@ -201,21 +202,24 @@ func (w *Wizard) SequencePath() string { return w.seqPath }
 // Env returns the wizard's environment.
 func (w *Wizard) Env() *Env { return w.env }
 
+// order is the pages in order.
+var order = []PageID{PageType, PageTarget, PageSecurity, PageBoot, PageCustom, PageSummary, PageProgress, PageCompletion}
+
 // Pages returns the pages in order.
-func (w *Wizard) Pages() []*Page { return order }
+func (w *Wizard) Pages() []*Page { return w.flow.Pages(w) }
 
 // Current is the page shown.
-func (w *Wizard) Current() *Page { return pages[w.cur] }
+func (w *Wizard) Current() *Page { return w.flow.Page() }
 
 // CurrentID is the ID of the page shown.
-func (w *Wizard) CurrentID() PageID { return w.cur }
+func (w *Wizard) CurrentID() PageID { return w.flow.Current() }
 
 // Visited reports whether the user has been on the page.
-func (w *Wizard) Visited(id PageID) bool { return w.visited[id] }
+func (w *Wizard) Visited(id PageID) bool { return w.flow.Visited(id) }
 
 // Done reports whether a page is finished: visited, left and valid.
 func (w *Wizard) Done(id PageID) bool {
-	if id == w.cur || !w.visited[id] {
+	if id == w.CurrentID() || !w.Visited(id) {
 		return false
 	}
 	switch id {
@@ -226,68 +230,37 @@ func (w *Wizard) Done(id PageID) bool {
 			return true
 		}
 	}
-	return len(w.PageErrors(id)) == 0
+	return w.flow.Done(w, id)
 }
-
-// FieldError is a problem with one field.
-type FieldError struct {
-	Page  *Page
-	Field *Field
-	Msg   string
-}
-
-func (e FieldError) Error() string { return e.Page.Key + "." + e.Field.Key + ": " + e.Msg }
 
 // PageErrors returns the problems of the visible fields of a page.
-func (w *Wizard) PageErrors(id PageID) []FieldError {
-	p := pages[id]
-	var out []FieldError
-	for _, f := range p.Fields {
-		if m := f.Error(w); m != "" {
-			out = append(out, FieldError{p, f, m})
-		}
-	}
-	return out
-}
+func (w *Wizard) PageErrors(id PageID) []FieldError { return pages.Page(id).Errors(w) }
 
 // PageWarnings returns the warnings of the visible fields of a page.
-func (w *Wizard) PageWarnings(id PageID) []FieldError {
-	p := pages[id]
-	var out []FieldError
-	for _, f := range p.Fields {
-		if m := f.Warning(w); m != "" {
-			out = append(out, FieldError{p, f, m})
-		}
-	}
-	return out
-}
+func (w *Wizard) PageWarnings(id PageID) []FieldError { return pages.Page(id).Warnings(w) }
 
 // ErrInvalid is returned by Next when the page has errors.
-var ErrInvalid error = msgError("nav.invalid")
+var ErrInvalid = pages.Problem("nav.invalid")
 
 // Next goes to the next page if the current one is valid. It stops at
 // the Summary: the caller writes the medium and then calls Goto.
 func (w *Wizard) Next() error {
-	if errs := w.PageErrors(w.cur); len(errs) > 0 {
+	cur := w.CurrentID()
+	if errs := w.PageErrors(cur); len(errs) > 0 {
 		return ErrInvalid
 	}
-	if w.cur == PageSecurity && !w.checkPassphrase() {
+	if cur == PageSecurity && !w.checkPassphrase() {
 		return ErrInvalid
 	}
-	switch w.cur {
+	switch cur {
 	case PageSummary:
-		return errors.New(Msg("nav.summary"))
+		return pages.Problem("nav.summary")
 	case PageProgress, PageCompletion:
 		if w.Written == "" {
-			return errors.New(Msg("nav.writing"))
-		}
-		if w.cur == PageCompletion {
-			return errors.New(Msg("nav.last"))
+			return pages.Problem("nav.writing")
 		}
 	}
-	w.cur++
-	w.visited[w.cur] = true
-	return nil
+	return w.flow.Advance(w)
 }
 
 // Prev goes to the previous page, keeping every value (invalid ones
@@ -295,53 +268,33 @@ func (w *Wizard) Next() error {
 func (w *Wizard) Prev() error {
 	switch {
 	case w.Writing:
-		return errors.New(Msg("nav.writing"))
+		return pages.Problem("nav.writing")
 	case w.Written != "":
-		return errors.New(Msg("nav.written"))
-	case w.cur == PageProgress:
+		return pages.Problem("nav.written")
+	case w.CurrentID() == PageProgress:
 		// Writing failed or was stopped: back to the Summary.
-		w.cur = PageSummary
+		w.flow.Goto(PageSummary)
 		return nil
-	case w.cur == PageType:
-		return errors.New(Msg("nav.first"))
 	}
-	w.cur--
-	return nil
+	return w.flow.Prev(w)
 }
 
 // FirstInvalid returns the first page before the Summary with errors.
-func (w *Wizard) FirstInvalid() (PageID, bool) {
-	for id := PageType; id < PageSummary; id++ {
-		if len(w.PageErrors(id)) > 0 {
-			return id, true
-		}
-	}
-	return 0, false
-}
+func (w *Wizard) FirstInvalid() (PageID, bool) { return w.flow.FirstInvalid(w, PageSummary) }
 
 // ToSummary jumps to the Summary once every page is valid.
 func (w *Wizard) ToSummary() error {
 	if w.Writing || w.Written != "" {
-		return errors.New(Msg("nav.written"))
+		return pages.Problem("nav.written")
 	}
-	if id, bad := w.FirstInvalid(); bad {
-		return errors.New(Msgf("nav.fix-page", pages[id].Title()))
+	if _, bad := w.FirstInvalid(); !bad && !w.checkPassphrase() {
+		return pages.Problem("nav.fix-page", pages.Page(PageSecurity).Title())
 	}
-	if !w.checkPassphrase() {
-		return errors.New(Msgf("nav.fix-page", pages[PageSecurity].Title()))
-	}
-	for id := PageType; id <= PageSummary; id++ {
-		w.visited[id] = true
-	}
-	w.cur = PageSummary
-	return nil
+	return w.flow.JumpTo(w, PageSummary)
 }
 
 // Goto shows a page directly (Progress, Completion).
-func (w *Wizard) Goto(id PageID) {
-	w.cur = id
-	w.visited[id] = true
-}
+func (w *Wizard) Goto(id PageID) { w.flow.Goto(id) }
 
 // Disks returns the disks found (listing them the first time).
 func (w *Wizard) Disks() ([]Disk, string) {

@@ -3,8 +3,6 @@ package mediawiz
 import (
 	"fmt"
 	"sort"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/refimage/refimage/wizard"
 )
@@ -224,15 +222,4 @@ func CatalogKeys(l wizard.Lang) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// lower starts a label in lower case, unless it starts with an
-// abbreviation (ISO file) or is not in a cased script (Korean).
-func lower(s string) string {
-	r1, n := utf8.DecodeRuneInString(s)
-	r2, _ := utf8.DecodeRuneInString(s[n:])
-	if !unicode.IsUpper(r1) || !unicode.IsLower(r2) {
-		return s
-	}
-	return string(unicode.ToLower(r1)) + s[n:]
 }
