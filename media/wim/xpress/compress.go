@@ -40,14 +40,15 @@ type Compressor struct {
 	// head and head3 hold ^pos of the latest position with each hash, so that a cleared entry reads as position 65535, which is
 	// never inserted (a position needs 8 bytes after it). They are
 	// cleared for every chunk.
-	head  [1 << hashBits]uint16
-	head3 [1 << hash3Bits]uint16
-	prev  [maxChunkSize]uint16 // distance to the previous position with the same 5-byte hash; 0 = none
-	seqs  []seq
-	freq  [numSymbols]uint32
-	lens  [numSymbols]uint8
-	codes [numSymbols]uint16
-	huff  huffBuilder
+	head   [1 << hashBits]uint16
+	head3  [1 << hash3Bits]uint16
+	prev   [maxChunkSize]uint16 // distance to the previous position with the same 5-byte hash; 0 = none
+	seqs   []seq
+	seqBuf [maxChunkSize/minMatchLen + 2]seq // backs seqs: every match is ≥ 3 bytes
+	freq   [numSymbols]uint32
+	lens   [numSymbols]uint8
+	codes  [numSymbols]uint16
+	huff   huffBuilder
 
 	depth, nice, good, lazy int // parser parameters
 }
@@ -55,7 +56,6 @@ type Compressor struct {
 // NewCompressor returns a Compressor.
 func NewCompressor() *Compressor {
 	c := &Compressor{depth: defaultDepth, nice: defaultNice, good: defaultGood, lazy: defaultLazy}
-	c.seqs = make([]seq, 0, 4096)
 	return c
 }
 
@@ -119,7 +119,8 @@ func (c *Compressor) Compress(dst, src []byte) int {
 // the better match. This keeps the hot state in registers.
 func (c *Compressor) parse(src []byte) {
 	n := len(src)
-	seqs := c.seqs[:0]
+	seqs := &c.seqBuf
+	ns := 0
 	freq := &c.freq
 	head := &c.head
 	head3 := &c.head3
@@ -213,7 +214,8 @@ func (c *Compressor) parse(src []byte) {
 				adj := pendLen - minMatchLen
 				k := bits.Len32(uint32(pendOff)) - 1
 				freq[256+k<<4+min(adj, 15)]++
-				seqs = append(seqs, seq{lits: uint32(pos - litStart), length: uint32(pendLen), offset: uint32(pendOff)})
+				seqs[ns] = seq{lits: uint32(pos - litStart), length: uint32(pendLen), offset: uint32(pendOff)}
+				ns++
 				litStart = pos + pendLen
 			}
 			c.skipMatch(src, i+1, min(litStart, last))
@@ -244,7 +246,8 @@ func (c *Compressor) parse(src []byte) {
 			adj := bestLen - minMatchLen
 			k := bits.Len32(uint32(bestOff)) - 1
 			freq[256+k<<4+min(adj, 15)]++
-			seqs = append(seqs, seq{lits: uint32(i - litStart), length: uint32(bestLen), offset: uint32(bestOff)})
+			seqs[ns] = seq{lits: uint32(i - litStart), length: uint32(bestLen), offset: uint32(bestOff)}
+			ns++
 		}
 		litStart = i + bestLen
 		c.skipMatch(src, i+1, min(litStart, last))
@@ -259,13 +262,15 @@ func (c *Compressor) parse(src []byte) {
 		adj := pendLen - minMatchLen
 		k := bits.Len32(uint32(pendOff)) - 1
 		freq[256+k<<4+min(adj, 15)]++
-		seqs = append(seqs, seq{lits: uint32(pos - litStart), length: uint32(pendLen), offset: uint32(pendOff)})
+		seqs[ns] = seq{lits: uint32(pos - litStart), length: uint32(pendLen), offset: uint32(pendOff)}
+		ns++
 		litStart = pos + pendLen
 	}
 	for _, b := range src[litStart:] {
 		freq[b]++
 	}
-	c.seqs = append(seqs, seq{lits: uint32(n - litStart)})
+	seqs[ns] = seq{lits: uint32(n - litStart)}
+	c.seqs = seqs[:ns+1]
 }
 
 // skipMatch inserts the positions [from, to) covered by a match into the
@@ -278,19 +283,30 @@ func (c *Compressor) skipMatch(src []byte, from, to int) {
 	c.skip(src, from, to)
 }
 
-// skip inserts positions [from, to) into the hash tables.
+// skip inserts positions [from, to) into the hash tables. The 8 bytes at
+// each position are rolled in one byte at a time (one load and one bounds
+// check per position instead of an 8-byte load with its checks).
 func (c *Compressor) skip(src []byte, from, to int) {
-	for p := from; p < to; p++ {
-		v8 := binary.LittleEndian.Uint64(src[p:])
+	if from >= to {
+		return
+	}
+	head, head3, prev := &c.head, &c.head3, &c.prev
+	v8 := binary.LittleEndian.Uint64(src[from:])
+	for p := from; ; {
 		h := hash5(v8)
-		cand := int(^c.head[h])
-		c.head[h] = ^uint16(p)
+		cand := int(^head[h])
+		head[h] = ^uint16(p)
 		d := 0
 		if cand < p {
 			d = p - cand
 		}
-		c.prev[uint16(p)] = uint16(d)
-		c.head3[hash3(uint32(v8))] = ^uint16(p)
+		prev[uint16(p)] = uint16(d)
+		head3[hash3(uint32(v8))] = ^uint16(p)
+		p++
+		if p >= to {
+			return
+		}
+		v8 = v8>>8 | uint64(src[p+7])<<56
 	}
 }
 
@@ -350,7 +366,24 @@ func (c *Compressor) encode(dst, src []byte) {
 	// before a byte is written.
 	p := 0
 	for _, q := range c.seqs {
-		for _, b := range src[p : p+int(q.lits)] {
+		lits := src[p : p+int(q.lits)]
+		// Three literals (at most 45 bits) fit after a flush to 16 bits
+		// or fewer: one flush check per three literals.
+		for len(lits) >= 3 {
+			for nb > 16 {
+				nb -= 16
+				binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
+				slot0, slot1 = slot1, pos
+				pos += 2
+			}
+			e0, e1, e2 := sym[lits[0]], sym[lits[1]], sym[lits[2]]
+			acc = acc<<(e0&15) | uint64(e0>>4)
+			acc = acc<<(e1&15) | uint64(e1>>4)
+			acc = acc<<(e2&15) | uint64(e2>>4)
+			nb += uint(e0&15 + e1&15 + e2&15)
+			lits = lits[3:]
+		}
+		for _, b := range lits {
 			if nb > 48 {
 				for nb > 16 {
 					nb -= 16

@@ -4,6 +4,9 @@ import "slices"
 
 // huffBuilder computes length-limited Huffman codes. Its scratch space is
 // reused between chunks.
+// sortBuckets is the number of buckets of makeLengths' counting sort.
+const sortBuckets = 256
+
 type huffBuilder struct {
 	keys   []uint32 // freq<<9 | sym, sorted
 	parent []int32
@@ -21,10 +24,34 @@ type huffBuilder struct {
 // codes).
 func (h *huffBuilder) makeLengths(freq *[numSymbols]uint32, lens *[numSymbols]uint8) {
 	*lens = [numSymbols]uint8{}
-	keys := h.keys[:0]
+	// Counting sort of the used symbols by frequency (capped at
+	// sortBuckets-1), stable in symbol order, then a comparison sort of
+	// the few frequent symbols that share the last bucket: the result is
+	// the keys in increasing order, as a full sort would give, in a
+	// fraction of its time.
+	var count [sortBuckets]uint16
+	used := 0
+	for _, f := range freq {
+		if f != 0 {
+			count[min(f, sortBuckets-1)]++
+			used++
+		}
+	}
+	if cap(h.keys) < numSymbols {
+		h.keys = make([]uint32, numSymbols)
+	}
+	keys := h.keys[:used]
+	sum := uint16(0)
+	for b := 1; b < sortBuckets; b++ {
+		c := count[b]
+		count[b] = sum
+		sum += c
+	}
 	for s, f := range freq {
 		if f != 0 {
-			keys = append(keys, f<<9|uint32(s))
+			b := min(f, sortBuckets-1)
+			keys[count[b]] = f<<9 | uint32(s)
+			count[b]++
 		}
 	}
 	switch len(keys) {
@@ -42,7 +69,8 @@ func (h *huffBuilder) makeLengths(freq *[numSymbols]uint32, lens *[numSymbols]ui
 		h.keys = keys
 		return
 	}
-	slices.Sort(keys)
+	// count[sortBuckets-2] is now where the last bucket starts.
+	slices.Sort(keys[count[sortBuckets-2]:])
 	h.keys = keys
 	n := len(keys)
 
