@@ -217,9 +217,11 @@ func progressPrinter(env *cmdEnv, quiet bool) wim.ProgressFunc {
 			}
 			return
 		}
-		pct := 100
-		if p.BytesTotal > 0 {
-			pct = int(p.BytesDone * 100 / p.BytesTotal)
+		pct := 0 // a streaming capture knows its total only as the scan goes
+		if p.Done {
+			pct = 100
+		} else if p.BytesTotal > 0 {
+			pct = min(int(p.BytesDone*100/p.BytesTotal), 100) // a file that grew while read
 		}
 		line := fmt.Sprintf("%s: %3d%%  %s / %s", p.Op, pct, mib(p.BytesDone), mib(p.BytesTotal))
 		if p.FilesTotal > 0 {

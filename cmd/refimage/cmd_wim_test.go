@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -137,5 +138,42 @@ func TestWimCLI(t *testing.T) {
 	}
 	if code, _, _ = run(t, "wim", "apply", out, "7", dest); code != exitUsage {
 		t.Errorf("bad index: exit %d", code)
+	}
+}
+
+// Progress lines off a terminal climb to 100 % and never past it (a
+// capture once printed 215 %, and one that knew no total yet printed
+// 100 % first and then nothing).
+func TestWimProgressLinesStayWithin100(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(filepath.Join(src, "d"), 0o755)
+	for i := range 40 {
+		os.WriteFile(filepath.Join(src, "d", "f"+strings.Repeat("x", i)), []byte(strings.Repeat("data ", 2000*i)), 0o644)
+	}
+	out := filepath.Join(dir, "out.wim")
+	for _, args := range [][]string{
+		{"wim", "capture", src, out},
+		{"wim", "apply", out, filepath.Join(dir, "applied")},
+	} {
+		code, stdout, stderr := run(t, args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s%s", args[1], code, stdout, stderr)
+		}
+		last := -1
+		for _, line := range strings.Split(stderr, "\n") {
+			var op string
+			var pct int
+			if n, _ := fmt.Sscanf(line, "%s %d%%", &op, &pct); n != 2 {
+				continue
+			}
+			if pct > 100 || pct < last {
+				t.Errorf("%s: %q after %d%%", args[1], line, last)
+			}
+			last = pct
+		}
+		if last != 100 {
+			t.Errorf("%s: progress ends at %d%%, not 100%%:\n%s", args[1], last, stderr)
+		}
 	}
 }

@@ -295,7 +295,7 @@ func scanTree(src string, m *matcher, prog *progressTracker, emit func(*blobSrc)
 				return err
 			}
 			c := dentryFromInfo(e.Name(), fi)
-			prog.add(uint64(max(fi.Size(), 0)), 1, crel)
+			prog.add(0, 0, crel) // the path only: the writer counts the bytes and files it stores
 			switch mode := fi.Mode(); {
 			case mode.IsDir():
 				c.Attributes |= AttrDirectory

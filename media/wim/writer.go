@@ -350,7 +350,9 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 				dataBytes += int64(len(it.data))
 			}
 			table = append(table, uint64(dataBytes))
-			w.prog.add(uint64(len(it.data)), 0, s.path)
+			if !s.meta { // the totals count the data, not the metadata written after it
+				w.prog.add(uint64(len(it.data)), 0, s.path)
+			}
 			pool <- it.pair
 			if err != nil {
 				return err
@@ -364,7 +366,11 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 			}
 			s.refs = nil // done with it: keep memory flat on huge trees
 			if s.kind == srcFile {
-				w.prog.add(0, 1, s.path)
+				var skipped uint64 // known by its hash before reading: counted whole here
+				if !begun {
+					skipped = s.size
+				}
+				w.prog.add(skipped, 1, s.path)
 			}
 			wasBegun := begun
 			begun = false
@@ -507,7 +513,9 @@ func (w *writer) copyRaw(s *blobSrc) error {
 	if err := w.out.copyFrom(b.p.ra, int64(b.Res.Offset), int64(b.Res.Size)); err != nil {
 		return withFile(formatErr(int64(b.Res.Offset), "copying blob %s: %v", b.Hash, err), b.p.name)
 	}
-	w.prog.add(b.Size(), 0, s.path)
+	if !s.meta {
+		w.prog.add(b.Size(), 0, s.path)
+	}
 	res := b.Res
 	res.Offset = uint64(start)
 	res.Flags &^= ResFlagMetadata | ResFlagFree | ResFlagSpanned
