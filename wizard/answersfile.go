@@ -1,18 +1,24 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/refimage/refimage/engine/sequence"
 )
 
-// AnswerError is a problem of an answers file; Key is table.key.
+// AnswerError is a problem of an answers file; Key is table.key, Pos
+// where in the file (zero when unknown): the value's start, or the
+// character a control-character problem is about.
 type AnswerError struct {
 	Key string
 	Msg string
+	Pos sequence.Pos
 }
 
 func (e AnswerError) Error() string {
@@ -39,13 +45,87 @@ func (es AnswerErrors) Error() string {
 // page the flow does not have, and every validation rule of every page are
 // errors. It returns nil when the wizard can go straight to the Summary.
 func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
+	errs := w.applyAnswers(data)
+	if errs != nil {
+		placeAnswerErrors(data, errs)
+	}
+	return errs
+}
+
+// placeAnswerErrors finds where in the file each problem is.
+func placeAnswerErrors(data []byte, errs AnswerErrors) {
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return
+	}
+	ix := sequence.IndexTOML(string(data))
+	for i, e := range errs {
+		if e.Key == "" {
+			continue
+		}
+		errs[i].Pos = ix.Value(e.Key)
+		s, ok := rawValue(raw, e.Key).(string)
+		if !ok {
+			continue
+		}
+		for _, multi := range []bool{false, true} {
+			if m := controlMsgIn(s, multi); m != "" && m == e.Msg {
+				_, off, _, _ := sequence.FindControl(s, multi)
+				errs[i].Pos = ix.Within(e.Key, off)
+			}
+		}
+	}
+}
+
+// rawValue is the decoded value at a path such as info.name or
+// applications.app[1].name (nil when there is none).
+func rawValue(v any, path string) any {
+	for _, seg := range strings.Split(path, ".") {
+		idx := -1
+		if i := strings.IndexByte(seg, '['); i > 0 && strings.HasSuffix(seg, "]") {
+			n, err := strconv.Atoi(seg[i+1 : len(seg)-1])
+			if err != nil {
+				return nil
+			}
+			seg, idx = seg[:i], n
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[seg]
+		if idx >= 0 {
+			switch l := v.(type) {
+			case []map[string]any:
+				if idx >= len(l) {
+					return nil
+				}
+				v = l[idx]
+			case []any:
+				if idx >= len(l) {
+					return nil
+				}
+				v = l[idx]
+			default:
+				return nil
+			}
+		}
+	}
+	return v
+}
+
+func (w *Wizard) applyAnswers(data []byte) AnswerErrors {
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return AnswerErrors{{Msg: err.Error(), Pos: sequence.Pos{Line: pe.Position.Line, Col: pe.Position.Col}}}
+		}
 		return AnswerErrors{{Msg: err.Error()}}
 	}
 	var errs AnswerErrors
 	add := func(key, format string, args ...any) {
-		errs = append(errs, AnswerError{key, fmt.Sprintf(format, args...)})
+		errs = append(errs, AnswerError{Key: key, Msg: fmt.Sprintf(format, args...)})
 	}
 	tables := map[string]map[string]any{}
 	for _, k := range sortedKeys(raw) {

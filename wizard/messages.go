@@ -292,6 +292,8 @@ var catalogEN = map[string]string{
 	// Errors: what is wrong and how to fix it.
 	"err.required":           "%s is required",
 	"err.max":                "at most %d characters: this has %d, remove %d",
+	"err.control":            "a control character (%s) at character %d: one line of text holds no control characters, tabs or line breaks",
+	"err.control-lines":      "a control character (%s) at character %d: only line breaks and tabs may appear in this text",
 	"err.choice":             "choose one of %s (not \"%s\")",
 	"err.open-toml":          "a task sequence file ends in .toml",
 	"err.import-ext":         "a ConfigMgr or MDT task sequence is an .xml file or an exported .zip",

@@ -205,6 +205,8 @@ var catalogKO = map[string]string{
 	// 오류: 무엇이 잘못되었고 어떻게 고치는지.
 	"err.required":           "%s은(는) 필수입니다",
 	"err.max":                "최대 %d자입니다: 현재 %d자이므로 %d자를 지우십시오",
+	"err.control":            "제어 문자(%s), %d번째 문자입니다: 한 줄 텍스트에는 제어 문자, 탭, 줄 바꿈을 쓸 수 없습니다",
+	"err.control-lines":      "제어 문자(%s), %d번째 문자입니다: 이 텍스트에는 줄 바꿈과 탭만 쓸 수 있습니다",
 	"err.choice":             "%s 중 하나를 선택하십시오(\"%s\" 아님)",
 	"err.open-toml":          "작업 순서 파일은 .toml로 끝납니다",
 	"err.import-ext":         "ConfigMgr 또는 MDT 작업 순서는 .xml 파일 또는 내보낸 .zip입니다",

@@ -105,6 +105,11 @@ func appErrs(a App) map[string]string {
 	if _, err := ParseSuccessCodes(a.SuccessCodes); err != nil {
 		m["success_codes"] = err.Error()
 	}
+	for k, v := range map[string]string{"name": a.Name, "source": a.Source, "command_line": a.CommandLine, "success_codes": a.SuccessCodes} {
+		if c := controlMsg(v); c != "" {
+			m[k] = c
+		}
+	}
 	return m
 }
 

@@ -11,7 +11,8 @@ import (
 func init() {
 	const pg = "info"
 	name := strField(pg, "name", KindText, func(a *Answers) *string { return &a.Name }).Req().WithMax(sequence.MaxSequenceName).Limit()
-	desc := strField(pg, "description", KindText, func(a *Answers) *string { return &a.Description }).WithMax(sequence.MaxSequenceDescription).Limit()
+	desc := strField(pg, "description", KindText, func(a *Answers) *string { return &a.Description }).WithMax(sequence.MaxSequenceDescription).Limit().
+		MultiLine() // as the sequence's description
 	boot := strField(pg, "boot_image", KindText, func(a *Answers) *string { return &a.BootPath }).WithMax(255)
 	boot.Rule(func(w *Wizard) error {
 		if isBuild(w) && strings.TrimSpace(w.A.BootPath) == "" {

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -14,6 +15,23 @@ import (
 // itself is always the engine's).
 
 func english() bool { return CurrentLang() == English }
+
+// controlMsg is what is wrong with one line of text that holds a control
+// character (sequence.FindControl): which one and where, never the text.
+func controlMsg(s string) string { return controlMsgIn(s, false) }
+
+// controlMsgIn is controlMsg for one line or, multiline, for text that
+// may hold line breaks and tabs (as the sequence's description).
+func controlMsgIn(s string, multiline bool) string {
+	r, _, i, ok := sequence.FindControl(s, multiline)
+	switch {
+	case !ok:
+		return ""
+	case multiline:
+		return Msgf("err.control-lines", fmt.Sprintf("U+%04X", r), i)
+	}
+	return Msgf("err.control", fmt.Sprintf("U+%04X", r), i)
+}
 
 func capturePathMsg(p string) string {
 	m := sequence.ValidateCapturePath(p)

@@ -176,6 +176,9 @@ func runMedia(env *cmdEnv, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := lineFlag("--prestart", *prestart); err != nil {
+		return err
+	}
 
 	// Check everything before writing anything.
 	seq, probs := sequence.Load(pos[0])

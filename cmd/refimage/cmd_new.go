@@ -231,7 +231,11 @@ func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, p
 	}
 	if errs := w.ApplyAnswers(data); errs != nil {
 		for _, e := range errs {
-			fmt.Fprintf(safeText{env.stderr}, "%s: %s\n", answers, e.Error())
+			at := answers
+			if e.Pos.Line > 0 {
+				at = fmt.Sprintf("%s:%d:%d", answers, e.Pos.Line, e.Pos.Col)
+			}
+			fmt.Fprintf(safeText{env.stderr}, "%s: %s\n", at, e.Error())
 		}
 		fmt.Fprintf(env.stderr, "refimage new: %d problem(s) in %s; nothing written\n", len(errs), answers)
 		return reportedError{code: exitUsage}

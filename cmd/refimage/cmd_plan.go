@@ -41,6 +41,9 @@ func varFlags(vals []string) ([]sequence.Variable, error) {
 		if !ok || strings.TrimSpace(k) == "" {
 			return nil, usageErrorf("--var %q: want NAME=VALUE", v)
 		}
+		if err := varControl(k, val); err != nil {
+			return nil, err
+		}
 		out = append(out, sequence.Variable{Name: strings.TrimSpace(k), Value: val})
 	}
 	return out, nil

@@ -41,6 +41,10 @@ func TestBadInputContract(t *testing.T) {
 	answers := filepath.Join(dir, "big-answers.toml")
 	os.WriteFile(answers, nil, 0o644)
 	os.Truncate(answers, maxTextFile+1)
+	ctrlSeq := filepath.Join(dir, "ctrl.toml")
+	put(t, ctrlSeq, []byte("version = 1\nname = \"T\"\nkind = \"custom\"\n\n[[steps]]\ntype = \"run-command-line\"\nname = \"R\"\ncommand_line = \"cmd /c \\u001b[2Jecho\"\n"))
+	ctrlAnswers := filepath.Join(dir, "ctrl-answers.toml")
+	put(t, ctrlAnswers, []byte("[start]\nflow = \"custom\"\n\n[info]\nname = \"Cap\\u001bture\"\n"))
 	applied := filepath.Join(dir, "tree-copy")
 	put(t, filepath.Join(applied, "hello.txt"), []byte("mine"))
 
@@ -82,6 +86,14 @@ func TestBadInputContract(t *testing.T) {
 		{"wim threads negative", []string{"wim", "verify", good, "--threads", "-1"}, "--threads -1"},
 		{"run offline wipes", []string{"run", "../../docs/examples/offline-build.toml", "--offline", tree, "--plain"}, "--offline " + tree + " holds 1 files and folders (0.0 MB); Apply Operating System deletes them before applying the image: give --yes to allow it"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"validate control in a command line", []string{"validate", ctrlSeq}, ""}, // stdout: see below
+		{"plan control in a command line", []string{"plan", ctrlSeq}, ctrlSeq + ":8:24: steps[0].command_line: the text has a control character (U+001B) at character 8"},
+		{"run control in a command line", []string{"run", ctrlSeq, "--plain"}, ctrlSeq + ":8:24: steps[0].command_line: the text has a control character (U+001B) at character 8"},
+		{"plan control in a --var value", []string{"plan", seq, "--var", "OSDX=a\x1b[2Jb"}, "--var OSDX: the value: the text has a control character (U+001B) at character 2"},
+		{"run control in a --var value", []string{"run", seq, "--var", "OSDX=a\rFORGED", "--plain"}, "--var OSDX: the value: the text has a control character (U+000D) at character 2"},
+		{"media control in a --var value", []string{"media", seq, "--winpe", winpe, "--exe", exe, "--iso", filepath.Join(dir, "m.iso"), "--var", "OSDX=a\tb"}, "--var OSDX: the value: the text has a control character (U+0009) at character 2"},
+		{"media control in --prestart", []string{"media", seq, "--winpe", winpe, "--exe", exe, "--iso", filepath.Join(dir, "m.iso"), "--prestart", "x.cmd\ny.cmd"}, "--prestart: the text has a control character (U+000A) at character 6"},
+		{"new answers control in a name", []string{"new", "--answers", ctrlAnswers, "-o", filepath.Join(dir, "n.toml")}, ctrlAnswers + ":5:12: info.name: a control character (U+001B) at character 4"},
 	}
 	ours := regexp.MustCompile(`\.refimage-[0-9]+-|\.tmp\b|\.partial\b|^open |: open `)
 	for _, c := range cases {
@@ -104,6 +116,9 @@ func TestBadInputContract(t *testing.T) {
 	// validate prints FILE: problem on stdout.
 	code, out, _ := run(t, "validate", filepath.Join(dir, "nope.toml"), os.DevNull)
 	if code != exitUsage || !strings.Contains(out, filepath.Join(dir, "nope.toml")+": the sequence file "+filepath.Join(dir, "nope.toml")+" does not exist") || !strings.Contains(out, os.DevNull+": "+os.DevNull+" is not a regular file") {
+		t.Errorf("validate: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run(t, "validate", ctrlSeq); code != exitUsage || !strings.Contains(out, ctrlSeq+":8:24: steps[0].command_line: the text has a control character (U+001B) at character 8") {
 		t.Errorf("validate: exit %d\n%s", code, out)
 	}
 	if b, _ := os.ReadFile(filepath.Join(applied, "hello.txt")); string(b) != "mine" {

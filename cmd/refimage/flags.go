@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/refimage/refimage/engine/sequence"
 )
 
 // maxThreads caps --threads: more workers than this only cost memory.
@@ -107,7 +109,31 @@ func parseVars(vals []string) (map[string]string, error) {
 		if !ok || strings.TrimSpace(k) == "" {
 			return nil, usageErrorf("--var %q: want NAME=VALUE", v)
 		}
+		if err := varControl(k, val); err != nil {
+			return nil, err
+		}
 		out[strings.TrimSpace(k)] = val
 	}
 	return out, nil
+}
+
+// varControl refuses a control character in a --var name or value: a
+// variable is one line of text (docs/errors.md).
+func varControl(name, value string) error {
+	if m := sequence.CheckLine(name); !m.IsZero() {
+		return usageErrorf("--var %q: the name: %s", name, m)
+	}
+	if m := sequence.CheckLine(value); !m.IsZero() {
+		return usageErrorf("--var %s: the value: %s", name, m)
+	}
+	return nil
+}
+
+// lineFlag refuses a control character in a flag that takes one line of
+// text (a command line, a label).
+func lineFlag(flag, value string) error {
+	if m := sequence.CheckLine(value); !m.IsZero() {
+		return usageErrorf("%s: %s", flag, m)
+	}
+	return nil
 }

@@ -271,7 +271,7 @@ func (d *decoder) unknown(prefix string, m map[string]any, known []string, what 
 		if s := suggest(k, known); s != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", s)
 		}
-		d.keyErr(join(prefix, k), "%s", msg)
+		d.keyErr(join(prefix, tomlKey(k)), "%s", msg)
 	}
 }
 
@@ -315,14 +315,14 @@ func (d *decoder) sequence(m map[string]any) *Sequence {
 			}
 			// File order, as written.
 			sort.Slice(names, func(i, j int) bool {
-				a, b := d.ix.key(join("variables", names[i])), d.ix.key(join("variables", names[j]))
+				a, b := d.ix.key(join("variables", tomlKey(names[i]))), d.ix.key(join("variables", tomlKey(names[j])))
 				if a.Line != b.Line {
 					return a.Line < b.Line
 				}
 				return names[i] < names[j]
 			})
 			for _, k := range names {
-				seq.Variables = append(seq.Variables, Variable{Name: k, Value: d.string(join("variables", k), vm[k])})
+				seq.Variables = append(seq.Variables, Variable{Name: k, Value: d.string(join("variables", tomlKey(k)), vm[k])})
 			}
 		}
 	}

@@ -24,7 +24,7 @@ type Foreign struct {
 	// SMS_TaskSequence_RunPowerShellScriptAction or BDD_InstallRoles.
 	Class string `toml:"class"`
 	// XML is the original <step> element, verbatim.
-	XML string `toml:"xml"`
+	XML string `toml:"xml" text:"multiline"`
 }
 
 // StepType implements Props.

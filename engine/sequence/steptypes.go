@@ -65,14 +65,17 @@ func NewStep(typ string) *Item {
 func NewGroup(name string) *Item { return &Item{Type: GroupType, Name: name} }
 
 // Step types. Field tags: toml is the key; secret:"productkey" masks a
-// product key; the zero values and New() defaults are what a file may omit.
+// product key; text:"multiline" lets a string hold line breaks and tabs
+// (every other string is one line and holds no control character, see
+// FindControl); the zero values and New() defaults are what a file may
+// omit.
 
 // RestartComputer restarts into the boot image (WinPE) or the installed OS.
 type RestartComputer struct {
 	Target         string `toml:"target"` // winpe | installed-os
 	Notify         bool   `toml:"notify"`
-	Message        string `toml:"message"`
-	MessageTimeout int    `toml:"message_timeout"` // seconds
+	Message        string `toml:"message" text:"multiline"` // the notification may span lines
+	MessageTimeout int    `toml:"message_timeout"`          // seconds
 }
 
 // Restart targets.

@@ -275,18 +275,38 @@ func (s *scanner) keySegments() []string {
 	return segs
 }
 
+// quotedKey reads a quoted key and returns it as paths spell it: the
+// key decoded, then quoted again when it is not bare (tomlKey), so that
+// variables."OSD\u001BX" is found under the path the checks build.
 func (s *scanner) quotedKey(q byte) string {
 	s.advance()
 	var b strings.Builder
 	for !s.eof() && s.peek() != q && s.peek() != '\n' {
-		if q == '"' && s.peek() == '\\' {
+		if q == '"' && s.peek() == '\\' && s.i+1 < len(s.src) {
 			s.advance()
+			e := s.peek()
+			s.advance()
+			n := map[byte]int{'u': 4, 'U': 8, 'x': 2}[e]
+			if n > 0 && s.i+n <= len(s.src) {
+				if v, err := strconv.ParseUint(s.src[s.i:s.i+n], 16, 32); err == nil {
+					b.WriteRune(rune(v))
+					for k := 0; k < n; k++ {
+						s.advance()
+					}
+					continue
+				}
+			}
+			if r, ok := map[byte]byte{'b': '\b', 't': '\t', 'n': '\n', 'f': '\f', 'r': '\r', 'e': 0x1b}[e]; ok {
+				e = r
+			}
+			b.WriteByte(e)
+			continue
 		}
 		b.WriteByte(s.peek())
 		s.advance()
 	}
 	s.advance()
-	return b.String()
+	return tomlKey(b.String())
 }
 
 // keyValue reads key = value under prefix.
@@ -401,3 +421,23 @@ func (s *scanner) str(q byte) {
 		}
 	}
 }
+
+// TOMLIndex finds where the keys and values of a TOML document are, by
+// key paths spelled as Problem paths are (table.key, list[0].key,
+// quoted keys quoted again). Other readers of TOML files (the wizard's
+// answers file) use it to give file:line:col.
+type TOMLIndex struct{ ix *posIndex }
+
+// IndexTOML indexes src; a document it cannot follow gives unknown
+// (zero) positions, never an error.
+func IndexTOML(src string) TOMLIndex { return TOMLIndex{indexPositions(src)} }
+
+// Key is where the key of path starts (an array element: its array's key).
+func (t TOMLIndex) Key(path string) Pos { return t.ix.key(path) }
+
+// Value is where the value of path starts.
+func (t TOMLIndex) Value(path string) Pos { return t.ix.value(path) }
+
+// Within is where byte off of the decoded string value of path is, as
+// written (through escapes and across the lines of multi-line strings).
+func (t TOMLIndex) Within(path string, off int) Pos { return t.ix.within(path, off) }

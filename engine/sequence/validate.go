@@ -2,6 +2,7 @@ package sequence
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -139,19 +140,44 @@ func textLimit(s string, max int) msg.Message {
 	return msg.Message{}
 }
 
-// controlChar finds a control character a terminal would act on (ESC,
-// BEL, CR, the rest of C0, DEL, C1) in single-line text; multi-line
-// text may hold newlines and tabs.
-func controlChar(s string, multiline bool) msg.Message {
-	i := 0
-	for _, r := range s {
-		i++
-		if multiline && (r == '\n' || r == '\t') {
+// FindControl finds the first control character a terminal would act on
+// in s: the C0 controls (ESC, BEL, CR, LF, TAB and the rest of
+// U+0000–U+001F), DEL and the C1 controls U+0080–U+009F. Multi-line text
+// may hold line breaks (LF, or CR LF) and tabs; one line of text holds
+// none of them. It returns the character, its byte offset in s and its
+// position in characters (from 1); ok is false when s has none.
+func FindControl(s string, multiline bool) (r rune, off, char int, ok bool) {
+	char = 0
+	for i, c := range s {
+		char++
+		if multiline && (c == '\n' || c == '\t' || c == '\r' && strings.HasPrefix(s[i+1:], "\n")) {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
-			return msg.New("a control character (%s) at character %d", fmt.Sprintf("U+%04X", r), i)
+		if IsControl(c) {
+			return c, i, char, true
 		}
+	}
+	return 0, 0, 0, false
+}
+
+// IsControl reports whether r is a C0 or C1 control character or DEL.
+func IsControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) }
+
+// controlChar is FindControl's finding as a phrase: "a control character
+// (U+001B) at character 8".
+func controlChar(s string, multiline bool) msg.Message {
+	if r, _, i, ok := FindControl(s, multiline); ok {
+		return msg.New("a control character (%s) at character %d", fmt.Sprintf("U+%04X", r), i)
+	}
+	return msg.Message{}
+}
+
+// CheckLine checks one line of text typed or given on a command line:
+// the zero Message when it holds no control character (a tab and a line
+// break are control characters here), else what is wrong.
+func CheckLine(s string) msg.Message {
+	if m := controlChar(s, false); !m.IsZero() {
+		return msg.New("the text has %s; a one-line value holds no control characters, tabs or line breaks", m)
 	}
 	return msg.Message{}
 }
@@ -163,27 +189,38 @@ func CheckTextLimit(s string, max int) msg.Message { return textLimit(s, max) }
 type validator struct {
 	seq   *Sequence
 	probs Problems
+	// ctrl holds the paths of the values that have a control
+	// character: that is their one problem (their other rules would
+	// only repeat it, e.g. "not a variable name").
+	ctrl map[string]bool
 }
 
 func (v *validator) errAt(path, format string, args ...any) {
+	if v.ctrl[path] {
+		return
+	}
 	m := msg.New(format, args...)
 	v.probs = append(v.probs, Problem{File: v.seq.file, Pos: v.seq.ix.value(path), Path: path, Msg: m.String(), Message: m})
 }
 
 func (v *validator) warnAt(path, format string, args ...any) {
+	if v.ctrl[path] {
+		return
+	}
 	m := msg.New(format, args...)
 	v.probs = append(v.probs, Problem{File: v.seq.file, Pos: v.seq.ix.value(path), Path: path, Msg: m.String(), Message: m, Warning: true})
 }
 
 func (v *validator) check(path string, m msg.Message) {
-	if !m.IsZero() {
+	if !m.IsZero() && !v.ctrl[path] {
 		v.probs = append(v.probs, Problem{File: v.seq.file, Pos: v.seq.ix.value(path), Path: path, Msg: m.String(), Message: m})
 	}
 }
 
 // Validate runs every semantic rule and returns all problems at once.
 func Validate(s *Sequence) Problems {
-	v := &validator{seq: s}
+	v := &validator{seq: s, ctrl: map[string]bool{}}
+	v.controls()
 	v.header()
 	v.variables()
 	v.items("steps", s.Steps)
@@ -201,14 +238,8 @@ func (v *validator) header() {
 		if m := textLimit(s.Name, MaxSequenceName); !m.IsZero() {
 			v.errAt("name", "the task sequence name has %s", m)
 		}
-		if m := controlChar(s.Name, false); !m.IsZero() {
-			v.errAt("name", "the task sequence name has %s", m)
-		}
 	}
 	if m := textLimit(s.Description, MaxSequenceDescription); !m.IsZero() {
-		v.errAt("description", "the description has %s", m)
-	}
-	if m := controlChar(s.Description, true); !m.IsZero() {
 		v.errAt("description", "the description has %s", m)
 	}
 	switch s.Kind {
@@ -264,16 +295,11 @@ func (v *validator) common(p string, it *Item) {
 		v.errAt(join(p, "name"), "a name is required")
 	} else if m := textLimit(it.Name, MaxStepName); !m.IsZero() {
 		v.errAt(join(p, "name"), "a step or group name has %s", m)
-	} else if m := controlChar(it.Name, false); !m.IsZero() {
-		v.errAt(join(p, "name"), "a step or group name has %s", m)
 	}
 	if m := textLimit(it.Description, MaxStepDescription); !m.IsZero() {
 		v.errAt(join(p, "description"), "a description has %s", m)
 	}
-	if m := controlChar(it.Description, true); !m.IsZero() {
-		v.errAt(join(p, "description"), "a description has %s", m)
-	}
-	if it.Condition != "" {
+	if it.Condition != "" && !v.ctrl[join(p, "condition")] {
 		v.condition(join(p, "condition"), it.Condition)
 	}
 }
@@ -605,6 +631,113 @@ func (v *validator) join(p, mode, workgroup, domain, ou, account string, passwor
 	default:
 		v.errAt(join(p, "join"), `join is "workgroup" or "domain", not %q`, mode)
 	}
+}
+
+// controls finds the control characters in every text of the sequence
+// (docs/errors.md): its header, the variables' names and values, and
+// every string of every item, the step types' own fields found by
+// reflection so that a new field cannot be left out. Fields tagged
+// text:"multiline" (and the descriptions and conditions) may hold line
+// breaks and tabs; every other text is one line.
+func (v *validator) controls() {
+	s := v.seq
+	v.control("name", s.Name, 0, false, "the task sequence name has %s")
+	v.control("description", s.Description, 0, true, "the description has %s")
+	v.control("kind", s.Kind, 0, false, "")
+	v.control("boot_image.path", s.BootImage.Path, 0, false, "")
+	v.control("boot_image.arch", s.BootImage.Arch, 0, false, "")
+	for _, vr := range s.Variables {
+		p := join("variables", tomlKey(vr.Name))
+		if r, _, i, ok := FindControl(vr.Name, false); ok {
+			// The name is a key: point at the key.
+			m := msg.New("a variable name has %s", msg.New("a control character (%s) at character %d", fmt.Sprintf("U+%04X", r), i))
+			v.probs = append(v.probs, Problem{File: s.file, Pos: s.ix.key(p), Path: p, Msg: m.String(), Message: m})
+			v.ctrl[p] = true
+			continue
+		}
+		v.control(p, vr.Value, 0, false, "a variable value has %s")
+	}
+	var items func(path string, list []*Item)
+	items = func(path string, list []*Item) {
+		for i, it := range list {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			v.control(join(p, "name"), it.Name, 0, false, "a step or group name has %s")
+			v.control(join(p, "description"), it.Description, 0, true, "a description has %s")
+			v.control(join(p, "condition"), it.Condition, 0, true, "")
+			if it.IsGroup() {
+				items(join(p, "steps"), it.Steps)
+				continue
+			}
+			v.control(join(p, "run_in"), it.RunIn, 0, false, "")
+			if it.Props != nil {
+				v.textFields(p, reflect.ValueOf(it.Props).Elem())
+			}
+		}
+	}
+	items("steps", s.Steps)
+}
+
+// textFields checks the strings of a step type's struct (and of its
+// lists of tables), by their toml keys.
+func (v *validator) textFields(p string, rv reflect.Value) {
+	t := rv.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		key := f.Tag.Get("toml")
+		if key == "" || key == "-" {
+			continue
+		}
+		fp, fv := join(p, key), rv.Field(i)
+		multi := f.Tag.Get("text") == "multiline"
+		switch {
+		case f.Type == secretType:
+			// A secret in clear in the file (plain:VALUE) or typed in the
+			// wizard; references are checked when they are revealed. The
+			// message names the character, never the secret.
+			sv := fv.Interface().(secret.Value)
+			if sv.Kind() == secret.Clear {
+				clear, _ := sv.Reveal(fp, nil)
+				prefix := 0
+				if sv.IsPlaintext() {
+					prefix = len("plain:")
+				}
+				v.control(fp, clear, prefix, false, "")
+			}
+		case f.Type.Kind() == reflect.String:
+			v.control(fp, fv.String(), 0, multi, "")
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String:
+			for j := 0; j < fv.Len(); j++ {
+				v.control(fmt.Sprintf("%s[%d]", fp, j), fv.Index(j).String(), 0, multi, "")
+			}
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct:
+			for j := 0; j < fv.Len(); j++ {
+				v.textFields(fmt.Sprintf("%s[%d]", fp, j), fv.Index(j))
+			}
+		}
+	}
+}
+
+// control reports the first control character of the text at path, at
+// its exact position in the file (prefix is how many bytes of the value
+// as written come before the text, e.g. plain:). format words the
+// problem ("a step or group name has %s"); "" uses the general one.
+func (v *validator) control(path, text string, prefix int, multiline bool, format string) {
+	r, off, i, ok := FindControl(text, multiline)
+	if !ok {
+		return
+	}
+	c := msg.New("a control character (%s) at character %d", fmt.Sprintf("U+%04X", r), i)
+	var m msg.Message
+	switch {
+	case format != "":
+		m = msg.New(format, c)
+	case multiline:
+		m = msg.New("the text has %s; only line breaks and tabs may appear in it", c)
+	default:
+		m = msg.New("the text has %s; a one-line value holds no control characters, tabs or line breaks", c)
+	}
+	v.probs = append(v.probs, Problem{File: v.seq.file, Pos: v.seq.ix.within(path, prefix+off), Path: path, Msg: m.String(), Message: m})
+	v.ctrl[path] = true
 }
 
 // crossChecks are the rules that look at several steps together.

@@ -2,8 +2,11 @@ package form
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/refimage/refimage/engine/sequence"
 )
 
 // Field is one input of a page, bound to the state S by its get and set
@@ -23,6 +26,7 @@ type Field[S any] struct {
 
 	cat        Catalog
 	editorOnly bool // edits an entry of a list, not an answer of its own
+	multiline  bool // the text may hold line breaks and tabs
 	screenHelp bool // its help speaks of keys: none in line prompts
 
 	requiredIf func(S) bool
@@ -95,6 +99,13 @@ func (f *Field[S]) HelpArgs(fn func(S) []any) *Field[S] { f.helpArgs = fn; retur
 // ForEditor marks a field that edits an entry of a list (an application)
 // rather than an answer of its own.
 func (f *Field[S]) ForEditor() *Field[S] { f.editorOnly = true; return f }
+
+// MultiLine marks a text field whose value may hold line breaks and tabs
+// (a description); every other text and secret field is one line.
+func (f *Field[S]) MultiLine() *Field[S] { f.multiline = true; return f }
+
+// IsMultiLine reports whether the text may hold line breaks and tabs.
+func (f *Field[S]) IsMultiLine() bool { return f.multiline }
 
 // ScreenHelp marks a help text that only says which keys to press on the
 // screen: line prompts leave it out.
@@ -228,9 +239,25 @@ func (f *Field[S]) Set(s S, v string) {
 func (f *Field[S]) Visible(s S) bool { return f.visible == nil || f.visible(s) }
 
 // Error is what is wrong with the value and how to fix it (nil when it
-// is fine or hidden).
+// is fine or hidden). A control character in a text or secret field (a
+// pasted escape sequence; in one line of text also a tab or a line
+// break, see sequence.FindControl) is its error before any rule: the
+// catalog's "err.control" (or "err.control-lines" for MultiLine) with
+// the character (U+001B) and its place, never the text.
 func (f *Field[S]) Error(s S) error {
-	if f.validate == nil || !f.Visible(s) {
+	if !f.Visible(s) {
+		return nil
+	}
+	if f.Kind == KindText || f.Kind == KindSecret {
+		if r, _, i, ok := sequence.FindControl(f.Get(s), f.multiline); ok {
+			id := "err.control"
+			if f.multiline {
+				id = "err.control-lines"
+			}
+			return errors.New(f.cat.msgf(id, fmt.Sprintf("U+%04X", r), i))
+		}
+	}
+	if f.validate == nil {
 		return nil
 	}
 	return f.validate(s)

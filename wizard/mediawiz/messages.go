@@ -137,6 +137,8 @@ var catalogEN = map[string]string{
 	// Errors: what is wrong and how to fix it.
 	"err.required":         "%s is required",
 	"err.choice":           "choose one of %s (not \"%s\")",
+	"err.control":          "a control character (%s) at character %d: one line of text holds no control characters, tabs or line breaks",
+	"err.control-lines":    "a control character (%s) at character %d: only line breaks and tabs may appear in this text",
 	"err.iso-ext":          "an ISO file ends in .iso",
 	"err.dir":              "the folder %s does not exist: create it, or write somewhere else",
 	"err.is-dir":           "%s is a folder: give a file name",

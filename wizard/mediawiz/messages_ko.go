@@ -127,6 +127,8 @@ var catalogKO = map[string]string{
 	// Errors: what is wrong and how to fix it.
 	"err.required":         "%s은(는) 필수입니다",
 	"err.choice":           "%s 중 하나를 선택하십시오(\"%s\" 아님)",
+	"err.control":          "제어 문자(%s), %d번째 문자입니다: 한 줄 텍스트에는 제어 문자, 탭, 줄 바꿈을 쓸 수 없습니다",
+	"err.control-lines":    "제어 문자(%s), %d번째 문자입니다: 이 텍스트에는 줄 바꿈과 탭만 쓸 수 있습니다",
 	"err.iso-ext":          "ISO 파일은 .iso로 끝나야 합니다",
 	"err.dir":              "%s 폴더가 없습니다: 폴더를 만들거나 다른 위치에 쓰십시오",
 	"err.is-dir":           "%s은(는) 폴더입니다: 파일 이름을 지정하십시오",
