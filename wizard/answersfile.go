@@ -119,7 +119,11 @@ func (w *Wizard) applyAnswers(data []byte) AnswerErrors {
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return AnswerErrors{{Msg: err.Error(), Pos: sequence.Pos{Line: pe.Position.Line, Col: pe.Position.Col}}}
+			m := pe.Message
+			if m == "" {
+				m = err.Error()
+			}
+			return AnswerErrors{{Msg: "TOML syntax: " + m, Pos: sequence.Pos{Line: pe.Position.Line, Col: pe.Position.Col}}}
 		}
 		return AnswerErrors{{Msg: err.Error()}}
 	}

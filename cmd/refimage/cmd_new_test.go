@@ -170,7 +170,7 @@ func TestNewAnswersInvalid(t *testing.T) {
 		src  string
 		want []string // substrings of stderr
 	}{
-		{"syntax", "[info\nname = 1", []string{"answers.toml: "}},
+		{"syntax", "[info\nname = 1", []string{"answers.toml:2:6: TOML syntax: expected"}},
 		{"unknown table", goodBuild + "[netwrok]\njoin = \"workgroup\"\n", []string{`netwrok: unknown table (did you mean "network"?)`}},
 		{"unknown key", strings.Replace(goodBuild, "[windows]\n", "[windows]\nproduct_kye = \"x\"\n", 1), []string{`windows.product_kye: unknown key (did you mean "product_key"?)`}},
 		{"wrong type", strings.Replace(goodBuild, "[windows]\n", "[windows]\nindex = \"three\"\n", 1), []string{"windows.index: is a number, not a string"}},
