@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"sync"
 	"time"
 )
@@ -186,12 +185,7 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 	for h := range byHash {
 		blobs = append(blobs, w.blobs[h])
 	}
-	sort.Slice(blobs, func(i, j int) bool {
-		if blobs[i].Part != blobs[j].Part {
-			return blobs[i].Part < blobs[j].Part
-		}
-		return blobs[i].Res.Offset < blobs[j].Res.Offset
-	})
+	sortBlobs(blobs)
 	prog := newTracker(opts.Progress, "apply", total, uint64(len(blobs)))
 	threads := opts.Threads
 	if threads <= 0 {

@@ -2,12 +2,25 @@ package wim
 
 import (
 	"fmt"
+	"sync"
 
+	"github.com/refimage/refimage/media/wim/lzms"
 	"github.com/refimage/refimage/media/wim/lzx"
 	"github.com/refimage/refimage/media/wim/xpress"
 )
 
+// lzmsPool keeps LZMS decompressors (their tables are about 400 KiB)
+// for the chunks of non-solid LZMS resources.
+var lzmsPool = sync.Pool{New: func() any { return lzms.NewDecompressor() }}
+
 func init() {
+	decompressors[CompressLZMS] = func(int) decompressFunc {
+		return func(dst, src []byte) error {
+			d := lzmsPool.Get().(*lzms.Decompressor)
+			defer lzmsPool.Put(d)
+			return d.Decompress(dst, src)
+		}
+	}
 	decompressors[CompressXPRESS] = func(int) decompressFunc { return xpress.Decompress }
 	decompressors[CompressLZX] = func(window int) decompressFunc {
 		return func(dst, src []byte) error { return lzx.Decompress(dst, src, window) }

@@ -45,6 +45,15 @@ func Export(srcPath string, index int, destPath string, opts ExportOptions) (*Wr
 		spec.ctype = *opts.Compression
 		spec.chunkSize = 0
 	}
+	if spec.ctype == CompressLZMS && opts.Compression == nil {
+		// refimage reads LZMS but does not write it: an ESD becomes an
+		// LZX WIM, as DISM /Export-Image /Compress:max makes it.
+		spec.ctype = CompressLZX
+		spec.chunkSize = 0
+	}
+	if spec.ctype == CompressLZMS {
+		return nil, ErrSolid
+	}
 	if opts.ChunkSize != 0 {
 		spec.chunkSize = opts.ChunkSize
 	}
@@ -65,6 +74,9 @@ func Export(srcPath string, index int, destPath string, opts ExportOptions) (*Wr
 		}
 		spec.ctype = dest.Compression()
 		spec.chunkSize = int(dest.Header.ChunkSize)
+		if spec.ctype == CompressLZMS || dest.Header.Version == versionSolid {
+			return nil, fmt.Errorf("cannot export into %s: %w", destPath, ErrSolid)
+		}
 		spec.guid = &dest.Header.GUID
 		spec.bootIndex = int(dest.Header.BootIndex)
 		spec.extraFlags = dest.Header.Flags & HdrFlagRPFix

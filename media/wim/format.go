@@ -155,9 +155,23 @@ func formatErr(off int64, format string, args ...any) *FormatError {
 	return &FormatError{Offset: off, Msg: fmt.Sprintf(format, args...)}
 }
 
-// ErrSolid is returned for solid (LZMS, "ESD") WIM files, which are
-// recognised but not supported.
-var ErrSolid = errors.New("solid/LZMS-compressed WIM (ESD) is not supported; convert it first, e.g. with `wimlib-imagex export SRC.esd all OUT.wim --compress=LZX`")
+// ErrSolid is returned when a solid (LZMS, "ESD") WIM would have to be
+// written: refimage reads solid resources and LZMS but writes neither.
+var ErrSolid = errors.New("solid/LZMS WIM (ESD) files can be read but not written; export to LZX or XPRESS, e.g. `refimage wim export SRC.esd all OUT.wim --compress lzx`")
+
+// Limits that keep memory bounded whatever the input says: a solid chunk
+// is decoded whole (its output and its input are held at once), a
+// non-solid chunk once per worker.
+const (
+	maxSolidChunk    = 64 << 20
+	maxNonSolidChunk = 2 << 20
+	// solidMagic in a blob table entry's size marks a solid resource.
+	solidMagic = 0x100000000
+	// solidHeaderSize is the header of a solid resource: uncompressed
+	// size (u64), chunk size (u32), compression (u32: 0 none, 1 XPRESS,
+	// 2 LZX, 3 LZMS).
+	solidHeaderSize = 16
+)
 
 // ResHdr is a resource header: where a resource lies and how big it is.
 type ResHdr struct {
@@ -190,12 +204,16 @@ func (r ResHdr) check(fileSize int64, at int64, what string) error {
 	if r.Size == 0 && r.OrigSize == 0 {
 		return nil
 	}
-	if r.Flags&ResFlagSolid != 0 {
-		return fmt.Errorf("%w (%s at offset %d)", ErrSolid, what, at)
-	}
 	end := r.Offset + r.Size
 	if r.Offset > uint64(fileSize) || r.Size > uint64(fileSize) || end > uint64(fileSize) {
 		return formatErr(at, "%s lies outside the file: offset %d + size %d > file size %d", what, r.Offset, r.Size, fileSize)
+	}
+	if r.Flags&ResFlagSolid != 0 {
+		// A solid resource: its sizes are in its own header.
+		if r.Size < solidHeaderSize {
+			return formatErr(at, "%s is a solid resource of %d bytes, too small for its %d-byte header", what, r.Size, solidHeaderSize)
+		}
+		return nil
 	}
 	if !r.compressed() && r.Size != r.OrigSize {
 		return formatErr(at, "%s is uncompressed but its stored size %d differs from its size %d", what, r.Size, r.OrigSize)
@@ -272,14 +290,9 @@ func ParseHeader(b []byte, fileSize int64) (*Header, error) {
 	}
 	copy(h.GUID[:], b[0x18:0x28])
 	switch h.Version {
-	case versionDefault:
-	case versionSolid:
-		return nil, fmt.Errorf("%w (header version 0x%x at offset 12)", ErrSolid, h.Version)
+	case versionDefault, versionSolid:
 	default:
 		return nil, formatErr(0x0C, "unknown WIM version 0x%x", h.Version)
-	}
-	if h.Flags&HdrFlagCompressLZMS != 0 {
-		return nil, fmt.Errorf("%w (LZMS flag at offset 16)", ErrSolid)
 	}
 	if h.PartNumber == 0 || h.TotalParts == 0 || h.PartNumber > h.TotalParts {
 		return nil, formatErr(0x28, "bad part number %d of %d", h.PartNumber, h.TotalParts)
@@ -289,7 +302,7 @@ func ParseHeader(b []byte, fileSize int64) (*Header, error) {
 	}
 	if h.Flags&HdrFlagCompression != 0 {
 		n := 0
-		for _, f := range []uint32{HdrFlagCompressXPRESS | HdrFlagCompressXPRESS2, HdrFlagCompressLZX} {
+		for _, f := range []uint32{HdrFlagCompressXPRESS | HdrFlagCompressXPRESS2, HdrFlagCompressLZX, HdrFlagCompressLZMS} {
 			if h.Flags&f != 0 {
 				n++
 			}
@@ -299,11 +312,17 @@ func ParseHeader(b []byte, fileSize int64) (*Header, error) {
 		}
 		cs := h.ChunkSize
 		min, max := uint32(4096), uint32(65536)
-		if h.Compression() == CompressLZX {
+		switch h.Compression() {
+		case CompressLZX:
 			min, max = 32768, 2<<20
+		case CompressLZMS:
+			min, max = 32768, 1<<30
 		}
 		if cs < min || cs > max || cs&(cs-1) != 0 {
 			return nil, formatErr(0x14, "chunk size %d is not valid for %s", cs, h.Compression())
+		}
+		if cs > maxNonSolidChunk {
+			return nil, formatErr(0x14, "chunk size %d is larger than refimage reads (%d) for non-solid resources", cs, maxNonSolidChunk)
 		}
 	} else if h.ChunkSize != 0 && h.ChunkSize != DefaultChunkSize {
 		// wimlib writes 0; some writers put 32768 here. Anything else is odd
@@ -315,6 +334,9 @@ func ParseHeader(b []byte, fileSize int64) (*Header, error) {
 		at   int64
 		what string
 	}{{h.BlobTable, 0x30, "blob table"}, {h.XML, 0x48, "XML data"}, {h.BootMeta, 0x60, "boot metadata"}, {h.Integrity, 0x7C, "integrity table"}} {
+		if r.hdr.Flags&ResFlagSolid != 0 {
+			return nil, formatErr(r.at, "%s is marked solid", r.what)
+		}
 		if err := r.hdr.check(fileSize, r.at, r.what); err != nil {
 			return nil, err
 		}
@@ -368,7 +390,11 @@ type BlobEntry struct {
 
 // ParseBlobTable decodes a blob table. tableOff is its file offset (for
 // errors); fileSize bounds the resources of entries that belong to part.
-func ParseBlobTable(b []byte, tableOff int64, fileSize int64, part uint16) ([]BlobEntry, error) {
+// The SOLID flag is honoured only when solid is set (a version 0xE00
+// WIM); elsewhere it is cleared, as WIMGAPI and wimlib do. Entries of
+// blobs inside solid resources are returned unchecked: their offset is
+// within the resource's uncompressed data.
+func ParseBlobTable(b []byte, tableOff int64, fileSize int64, part uint16, solid bool) ([]BlobEntry, error) {
 	if len(b)%blobEntrySize != 0 {
 		return nil, formatErr(tableOff, "blob table size %d is not a multiple of %d", len(b), blobEntrySize)
 	}
@@ -382,10 +408,10 @@ func ParseBlobTable(b []byte, tableOff int64, fileSize int64, part uint16) ([]Bl
 		}
 		copy(be.Hash[:], e[30:50])
 		at := tableOff + int64(i)
-		if be.Res.Flags&ResFlagSolid != 0 {
-			return nil, fmt.Errorf("%w (blob table entry at offset %d)", ErrSolid, at)
+		if !solid {
+			be.Res.Flags &^= ResFlagSolid
 		}
-		if be.PartNumber != part {
+		if be.PartNumber != part || be.Res.Flags&ResFlagSolid != 0 && be.Res.OrigSize != solidMagic {
 			out = append(out, be)
 			continue
 		}

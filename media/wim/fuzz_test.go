@@ -53,7 +53,7 @@ func FuzzBlobTable(f *testing.F) {
 	}
 	f.Add(seed[h.BlobTable.Offset : h.BlobTable.Offset+h.BlobTable.Size])
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ents, err := ParseBlobTable(b, 1000, 1<<20, 1)
+		ents, err := ParseBlobTable(b, 1000, 1<<20, 1, true)
 		if err != nil {
 			return
 		}

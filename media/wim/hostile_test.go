@@ -205,11 +205,17 @@ func TestTruncatedAndBogusHeaders(t *testing.T) {
 	if _, err := NewReader(bytes.NewReader(b), int64(len(b))); err == nil {
 		t.Fatal("terabyte XML accepted")
 	}
-	// Solid resources are refused clearly.
+	// Version 0xE00 alone changes nothing; a header resource marked solid
+	// is refused with its offset.
 	b = append([]byte(nil), seed...)
 	binary.LittleEndian.PutUint32(b[0x0C:], versionSolid)
-	if _, err := NewReader(bytes.NewReader(b), int64(len(b))); !errors.Is(err, ErrSolid) {
-		t.Fatalf("solid: %v", err)
+	if _, err := NewReader(bytes.NewReader(b), int64(len(b))); err != nil {
+		t.Fatalf("version 0xE00: %v", err)
+	}
+	b[0x30+7] |= ResFlagSolid
+	var fe *FormatError
+	if _, err := NewReader(bytes.NewReader(b), int64(len(b))); !errors.As(err, &fe) || fe.Offset != 0x30 {
+		t.Fatalf("solid blob table: %v", err)
 	}
 }
 

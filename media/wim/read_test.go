@@ -1,7 +1,6 @@
 package wim
 
 import (
-	"errors"
 	"path/filepath"
 	"testing"
 )
@@ -38,18 +37,6 @@ func TestReadWimlibWIMs(t *testing.T) {
 				compareTrees(t, src, dst)
 			}
 		})
-	}
-}
-
-func TestSolidRefused(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "src")
-	makeTree(t, src, 5)
-	out := filepath.Join(dir, "x.esd")
-	wimlib(t, "capture", src, out, "S", "--solid")
-	_, err := Open(out)
-	if !errors.Is(err, ErrSolid) {
-		t.Fatalf("solid WIM: %v", err)
 	}
 }
 

@@ -20,9 +20,6 @@ var (
 )
 
 func decompressorFor(c Compression, chunkSize uint32) (decompressFunc, error) {
-	if c == CompressLZMS {
-		return nil, ErrSolid
-	}
 	d := decompressors[c]
 	if d == nil {
 		return nil, fmt.Errorf("%s decompression is not available in this build", c)
@@ -209,6 +206,9 @@ type scratch struct{ buf, cbuf []byte }
 // by piece (chunks of compressed resources, 1 MiB pieces of raw ones),
 // reusing sc's buffers so that no per-blob allocation is needed.
 func (w *WIM) forEachChunk(b *Blob, sc *scratch, fn func([]byte) error) error {
+	if b.solid != nil {
+		return w.forEachSolid(b, fn)
+	}
 	h := b.p.hdr
 	if !b.Res.compressed() {
 		if len(sc.buf) < 1<<20 {

@@ -30,6 +30,7 @@ type WIM struct {
 	blobs map[SHA1]*Blob
 	metas []*Blob
 	xml   *xmlNode
+	solid solidCache
 }
 
 type part struct {
@@ -47,7 +48,34 @@ type Blob struct {
 	RefCount uint32
 	Part     uint16
 	p        *part
+	// A blob inside a solid resource: the resource and the blob's offset
+	// in its uncompressed data (Res then holds the blob table's values).
+	solid *solidRes
+	soff  uint64
 }
+
+// less orders blobs as they lie in the files: by part, by resource, by
+// offset inside a solid resource; reading in this order decodes each
+// solid chunk once.
+func (b *Blob) less(o *Blob) bool {
+	if b.Part != o.Part {
+		return b.Part < o.Part
+	}
+	bo, oo := b.Res.Offset, o.Res.Offset
+	if b.solid != nil {
+		bo = b.solid.res.Offset
+	}
+	if o.solid != nil {
+		oo = o.solid.res.Offset
+	}
+	if bo != oo {
+		return bo < oo
+	}
+	return b.soff < o.soff
+}
+
+// sortBlobs sorts blobs into file order (see less).
+func sortBlobs(bs []*Blob) { sort.Slice(bs, func(i, j int) bool { return bs[i].less(bs[j]) }) }
 
 // Size is the uncompressed size of the blob.
 func (b *Blob) Size() uint64 { return b.Res.OrigSize }
@@ -201,15 +229,45 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 				return nil, withFile(formatErr(int64(h.BlobTable.Offset), "reading blob table: %v", err), p.name)
 			}
 		}
-		entries, err := ParseBlobTable(tab, int64(h.BlobTable.Offset), p.size, h.PartNumber)
+		tabOff := int64(h.BlobTable.Offset)
+		entries, err := ParseBlobTable(tab, tabOff, p.size, h.PartNumber, h.Version == versionSolid)
 		if err != nil {
 			return nil, withFile(err, p.name)
 		}
-		for _, e := range entries {
+		var run []*solidRes // resources of the current solid run
+		inRun := false
+		chunks := 0
+		for i, e := range entries {
+			at := tabOff + int64(i*blobEntrySize)
+			if e.Res.Flags&ResFlagSolid == 0 {
+				inRun = false
+			} else if !inRun {
+				inRun = true
+				if run, err = solidRun(p, entries, i, tabOff, &chunks); err != nil {
+					return nil, withFile(err, p.name)
+				}
+			}
 			if e.PartNumber != h.PartNumber {
 				continue
 			}
 			b := &Blob{Hash: e.Hash, Res: e.Res, RefCount: e.RefCount, Part: e.PartNumber, p: p}
+			if inRun {
+				if e.Res.OrigSize == solidMagic {
+					continue // a resource, not a blob
+				}
+				if e.Hash.IsZero() || e.Res.Size == 0 {
+					continue
+				}
+				if e.Res.Flags&ResFlagMetadata != 0 {
+					return nil, withFile(formatErr(at, "image metadata inside a solid resource is not supported"), p.name)
+				}
+				r, off, err := placeSolid(run, e, at)
+				if err != nil {
+					return nil, withFile(err, p.name)
+				}
+				b.solid, b.soff = r, off
+				b.Res.OrigSize = e.Res.Size
+			}
 			if e.Res.Flags&ResFlagMetadata != 0 {
 				if e.RefCount == 0 && h.PartNumber == 1 {
 					continue
@@ -217,7 +275,7 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 				w.metas = append(w.metas, b)
 				continue
 			}
-			if e.Hash.IsZero() || e.Res.OrigSize == 0 {
+			if e.Hash.IsZero() || b.Res.OrigSize == 0 {
 				continue
 			}
 			if _, dup := w.blobs[e.Hash]; !dup {
@@ -308,12 +366,7 @@ func (w *WIM) Blobs() []*Blob {
 	for _, b := range w.blobs {
 		out = append(out, b)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Part != out[j].Part {
-			return out[i].Part < out[j].Part
-		}
-		return out[i].Res.Offset < out[j].Res.Offset
-	})
+	sortBlobs(out)
 	return out
 }
 
@@ -349,6 +402,14 @@ func (w *WIM) Metadata(index int) (*Metadata, error) {
 }
 
 func (w *WIM) readBlobAll(b *Blob, limit uint64, what string) ([]byte, error) {
+	if b.solid != nil {
+		if b.Size() > limit {
+			return nil, withFile(formatErr(int64(b.solid.res.Offset), "%s at %s declares %d bytes, more than the limit of %d", what, b.where(), b.Size(), limit), b.p.name)
+		}
+		buf := make([]byte, 0, b.Size())
+		err := w.forEachSolid(b, func(p []byte) error { buf = append(buf, p...); return nil })
+		return buf, err
+	}
 	h := b.p.hdr
 	buf, err := readResource(b.p.ra, b.Res, h.Compression(), h.ChunkSize, limit, what)
 	return buf, withFile(err, b.p.name)
@@ -356,6 +417,9 @@ func (w *WIM) readBlobAll(b *Blob, limit uint64, what string) ([]byte, error) {
 
 // OpenBlob streams the uncompressed content of a blob.
 func (w *WIM) OpenBlob(b *Blob) (io.Reader, error) {
+	if b.solid != nil {
+		return &solidReader{w: w, b: b}, nil
+	}
 	h := b.p.hdr
 	r, err := newResReader(b.p.ra, b.Res, h.Compression(), h.ChunkSize)
 	if err != nil {

@@ -104,6 +104,9 @@ func (w *writer) has(h SHA1) bool {
 
 // canRawCopy reports whether a stored blob can be copied byte for byte.
 func (w *writer) canRawCopy(b *Blob) bool {
+	if b.solid != nil {
+		return false // a solid blob is always decoded (refimage writes no solid resources)
+	}
 	if !b.Res.compressed() {
 		return true
 	}

@@ -1,0 +1,276 @@
+package wim
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestReadWimlibLZMSAndSolid reads what wimlib writes with LZMS and solid
+// resources: every image is applied by us and compared with its source,
+// verified, listed, and exported to LZX and XPRESS WIMs that wimlib
+// verifies and applies to the same trees.
+func TestReadWimlibLZMSAndSolid(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	makeTree(t, src, 120)
+	src2 := filepath.Join(dir, "src2")
+	makeTree(t, src2, 15)
+	os.WriteFile(filepath.Join(src2, "ramp.bin"), solidRamp(300000), 0o644)
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"lzms", []string{"--compress=LZMS"}},
+		{"lzms-32k", []string{"--compress=LZMS", "--chunk-size=32768"}},
+		{"solid", []string{"--solid"}},
+		{"solid-1m", []string{"--solid", "--solid-chunk-size=1048576"}},
+		{"solid-lzx", []string{"--solid", "--solid-compress=LZX"}},
+		{"solid-xpress", []string{"--solid", "--solid-compress=XPRESS", "--solid-chunk-size=65536"}},
+		{"solid-none-lzx", []string{"--compress=LZX", "--solid"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wimFile := filepath.Join(dir, c.name+".wim")
+			wimlib(t, append([]string{"capture", src, wimFile, "one"}, c.args...)...)
+			wimlib(t, append([]string{"append", src2, wimFile, "two"}, c.args...)...)
+			checkSolidWIM(t, wimFile, []string{src, src2})
+		})
+	}
+	// An ESD-like file: wimlib export --solid of an LZX WIM.
+	t.Run("esd", func(t *testing.T) {
+		lzx := filepath.Join(dir, "base.wim")
+		wimlib(t, "capture", src, lzx, "one", "--compress=LZX")
+		wimlib(t, "append", src2, lzx, "two", "--compress=LZX")
+		esd := filepath.Join(dir, "install.esd")
+		wimlib(t, "export", lzx, "all", esd, "--solid")
+		w, err := Open(esd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Header.Version != versionSolid || w.Compression() != CompressLZMS {
+			t.Fatalf("version 0x%x compression %s", w.Header.Version, w.Compression())
+		}
+		nsolid := 0
+		for _, b := range w.Blobs() {
+			if b.solid != nil {
+				nsolid++
+			}
+		}
+		w.Close()
+		if nsolid == 0 {
+			t.Fatal("no blob in a solid resource: the test does not test solid reading")
+		}
+		checkSolidWIM(t, esd, []string{src, src2})
+	})
+}
+
+func solidRamp(n int) []byte {
+	b := make([]byte, n)
+	for i := 0; i+4 <= n; i += 4 {
+		binary.LittleEndian.PutUint32(b[i:], uint32(i*3+7))
+	}
+	return b
+}
+
+func checkSolidWIM(t *testing.T, wimFile string, srcs []string) {
+	t.Helper()
+	dir := t.TempDir()
+	w, err := Open(wimFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := w.ImageCount(); n != len(srcs) {
+		t.Fatalf("%d images", n)
+	}
+	if _, err := w.Verify(VerifyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range srcs {
+		got := filepath.Join(dir, "apply", string(rune('1'+i)))
+		if _, err := w.Apply(i+1, got, ApplyOptions{Threads: 3}); err != nil {
+			t.Fatal(err)
+		}
+		compareTrees(t, s, got)
+	}
+	w.Close()
+	for _, comp := range []Compression{CompressLZX, CompressXPRESS} {
+		out := filepath.Join(dir, strings.ToLower(comp.String())+".wim")
+		c := comp
+		if _, err := Export(wimFile, 0, out, ExportOptions{Compression: &c}); err != nil {
+			t.Fatal(err)
+		}
+		wimlib(t, "verify", out)
+		info := wimlib(t, "info", out)
+		if !strings.Contains(info, "Compression:    "+comp.String()) || !strings.Contains(info, "Version:        68864") {
+			t.Fatalf("export to %s:\n%s", comp, info)
+		}
+		for i, s := range srcs {
+			got := filepath.Join(dir, "wimlib-"+comp.String(), string(rune('1'+i)))
+			os.MkdirAll(filepath.Dir(got), 0o755)
+			wimlib(t, "apply", out, string(rune('1'+i)), got)
+			compareTrees(t, s, got)
+		}
+	}
+	// Without --compress an LZMS source becomes LZX (refimage writes no
+	// LZMS); asking for LZMS is refused.
+	out := filepath.Join(dir, "default.wim")
+	if _, err := Export(wimFile, 1, out, ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := Open(out); err != nil {
+		t.Fatal(err)
+	} else {
+		if w0, _ := Open(wimFile); w0 != nil {
+			if w0.Compression() == CompressLZMS && d.Compression() != CompressLZX {
+				t.Errorf("export of an LZMS WIM wrote %s, want LZX", d.Compression())
+			}
+			w0.Close()
+		}
+		d.Close()
+	}
+	lz := CompressLZMS
+	if _, err := Export(wimFile, 1, filepath.Join(dir, "lzms.wim"), ExportOptions{Compression: &lz}); !errors.Is(err, ErrSolid) {
+		t.Errorf("export to LZMS: %v, want ErrSolid", err)
+	}
+	if _, err := Export(out, 1, wimFile, ExportOptions{Name: "again"}); err == nil && strings.Contains(wimFile, "solid") {
+		t.Error("export into a solid WIM accepted")
+	}
+}
+
+// solidFixture returns a small wimlib solid WIM's bytes and the file
+// offset of its (only) solid resource.
+func solidFixture(t *testing.T) ([]byte, int64) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	makeTree(t, src, 5)
+	out := filepath.Join(dir, "s.esd")
+	wimlib(t, "capture", src, out, "S", "--solid")
+	b := mustRead(t, out)
+	h, err := ParseHeader(b, int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := b[h.BlobTable.Offset : h.BlobTable.Offset+h.BlobTable.OrigSize]
+	for i := 0; i+blobEntrySize <= len(tab); i += blobEntrySize {
+		r := parseResHdr(tab[i:])
+		if r.Flags&ResFlagSolid != 0 && r.OrigSize == solidMagic {
+			return b, int64(r.Offset)
+		}
+	}
+	t.Fatal("no solid resource")
+	return nil, 0
+}
+
+// TestSolidHostile damages the solid resource header and chunk table: each
+// is refused with a FormatError naming the offset, before any large
+// allocation.
+func TestSolidHostile(t *testing.T) {
+	b, at := solidFixture(t)
+	le := binary.LittleEndian
+	for _, c := range []struct {
+		name string
+		off  int64
+		mut  func(p []byte)
+		want string
+	}{
+		{"ctype", at + 12, func(p []byte) { le.PutUint32(p[at+12:], 9) }, "unknown compression 9"},
+		{"chunk size", at + 8, func(p []byte) { le.PutUint32(p[at+8:], 12345) }, "chunk size 12345"},
+		{"chunk 1 GiB", at + 8, func(p []byte) { le.PutUint32(p[at+8:], 1<<30) }, "larger than refimage reads"},
+		{"huge size", at, func(p []byte) { le.PutUint64(p[at:], 1<<50) }, "cannot hold"},
+		{"zero chunk", at + 16, func(p []byte) { le.PutUint32(p[at+16:], 0) }, "impossible compressed size 0"},
+		{"chunk past end", at + 16, func(p []byte) { le.PutUint32(p[at+16:], le.Uint32(p[at+16:])+1000) }, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := bytes.Clone(b)
+			c.mut(p)
+			_, err := NewReader(bytes.NewReader(p), int64(len(p)))
+			var fe *FormatError
+			if !errors.As(err, &fe) {
+				t.Fatalf("got %v, want a FormatError", err)
+			}
+			if fe.Offset != c.off || !strings.Contains(fe.Msg, c.want) {
+				t.Fatalf("got %v (offset %d), want offset %d and %q", err, fe.Offset, c.off, c.want)
+			}
+		})
+	}
+	// A corrupt chunk is found by verify and apply, with its offset.
+	p := bytes.Clone(b)
+	n := le.Uint64(p[at:])
+	cs := uint64(le.Uint32(p[at+8:]))
+	data := at + 16 + int64((n+cs-1)/cs*4)
+	for i := data + 10; i < data+40; i++ {
+		p[i] ^= 0xA5
+	}
+	w, err := NewReader(bytes.NewReader(p), int64(len(p)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Verify(VerifyOptions{}); err == nil {
+		t.Fatal("corrupt solid chunk verified")
+	}
+	if _, err := w.Apply(1, filepath.Join(t.TempDir(), "x"), ApplyOptions{}); err == nil {
+		t.Fatal("corrupt solid chunk applied")
+	}
+}
+
+// TestSolidMemory applies a solid WIM whose 64 MiB chunks hold 150 MiB of
+// data and checks the Go heap never held much more than one chunk's
+// input and output (the limit is 200 MiB for any input).
+func TestSolidMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compresses 150 MiB with wimlib; skipped under -short")
+	}
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	big := make([]byte, 150<<20)
+	x := uint32(1)
+	for i := 0; i < len(big); i += 64 {
+		x = x*1664525 + 1013904223
+		big[i] = byte(x >> 24)
+	}
+	os.WriteFile(filepath.Join(src, "big.bin"), big, 0o644)
+	os.WriteFile(filepath.Join(src, "small.txt"), []byte("small"), 0o644)
+	big = nil
+	out := filepath.Join(dir, "big.esd")
+	wimlib(t, "capture", src, out, "big", "--solid", "--threads=2")
+	runtime.GC()
+	var peak uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.Gosched()
+			}
+		}
+	}()
+	w, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.Apply(1, filepath.Join(dir, "got"), ApplyOptions{})
+	w.Close()
+	close(stop)
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareTrees(t, src, filepath.Join(dir, "got"))
+	t.Logf("peak heap %d MiB", peak>>20)
+	if peak > 200<<20 {
+		t.Fatalf("peak heap %d MiB, over 200 MiB", peak>>20)
+	}
+}
