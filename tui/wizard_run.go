@@ -31,13 +31,11 @@ func RunWizard(w *wizard.Wizard, opt WizardOptions, themeName string, in io.Read
 
 // ThemeFor rebuilds a theme for an output: the color profile is detected
 // from out (stderr), and with noColor (or a no-color theme) set to none.
-// It also becomes lipgloss's default renderer, so widths and styles made
-// elsewhere agree.
+// Every style a screen draws with comes from the theme; lipgloss's
+// process-wide default renderer is left alone.
 func ThemeFor(th *themes.Theme, out io.Writer, noColor bool) *themes.Theme {
-	r := lipgloss.NewRenderer(out)
 	if noColor && !th.NoColor {
 		th = th.WithoutColor()
 	}
-	lipgloss.SetDefaultRenderer(r)
-	return th.For(r)
+	return th.For(lipgloss.NewRenderer(out))
 }

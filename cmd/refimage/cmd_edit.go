@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 
 	"github.com/refimage/refimage/engine/sequence"
@@ -11,7 +12,7 @@ import (
 func init() {
 	register(&command{
 		name:    "edit",
-		usage:   "refimage edit FILE [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko]",
+		usage:   "refimage edit FILE [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
 		summary: "Open the task sequence editor.",
 		help: `The editor shows the sequence's groups and steps as a tree, and the selected
 item's Properties and Options (disable, continue on error, success codes,
@@ -32,64 +33,66 @@ New steps are named in the screen's language. The editor needs a
 full-screen terminal: in accessible mode (--accessible,
 REFIMAGE_ACCESSIBLE=1, TERM=dumb) it says so and exits 2; edit the TOML
 file in a text editor and check it with refimage validate.`,
-		run: runEdit,
+		flags: editFlags,
 	})
 }
 
-func runEdit(env *cmdEnv, args []string) error {
-	c := commands["edit"]
-	fs := newFlagSet(c)
+func editFlags(fs *flag.FlagSet) runFunc { return editFlagsUI(fs, nil) }
+
+// editFlagsUI is refimage edit; inherited, when not nil, are the screen
+// settings of the command that opened the editor (flags given here still
+// win).
+func editFlagsUI(fs *flag.FlagSet, inherited *uiSettings) runFunc {
 	uf := addUIFlags(fs)
-	files, err := parseFlags(c, fs, env.stderr, args)
-	if err != nil {
-		return err
-	}
-	if len(files) != 1 {
-		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file to edit")}}
-	}
-	// Opened from the wizard (Open in editor), the editor keeps the
-	// wizard's screen settings unless flags are given here.
-	var ui uiSettings
-	if in := inheritedUI(env); in != nil && !uiFlagSet(fs) {
-		ui = *in
-		wizard.SetLang(ui.lang)
-	} else {
-		if ui, err = resolveUI(env, uf); err != nil {
-			return err
+	return func(env *cmdEnv, files []string) error {
+		var err error
+		if len(files) != 1 {
+			return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file to edit")}}
 		}
-		for _, wn := range ui.warnings {
-			fmt.Fprintf(env.stderr, "refimage edit: warning: %s\n", wn)
+		// Opened from the wizard (Open in editor), the editor keeps the
+		// wizard's screen settings unless flags are given here.
+		var ui uiSettings
+		if inherited != nil && !uiFlagSet(fs) {
+			ui = *inherited
+			wizard.SetLang(ui.lang)
+		} else {
+			if ui, err = resolveUI(env, uf); err != nil {
+				return err
+			}
+			for _, wn := range ui.warnings {
+				fmt.Fprintf(env.stderr, "refimage edit: warning: %s\n", wn)
+			}
 		}
-	}
-	file := files[0]
-	seq, probs := sequence.Load(file)
-	if seq == nil {
-		for _, p := range probs {
-			fmt.Fprintln(safeText{env.stderr}, p.String())
+		file := files[0]
+		seq, probs := sequence.Load(file)
+		if seq == nil {
+			for _, p := range probs {
+				fmt.Fprintln(safeText{env.stderr}, p.String())
+			}
+			fmt.Fprintf(env.stderr, "refimage edit: %s cannot be opened; nothing changed\n", file)
+			return reportedError{code: exitUsage}
 		}
-		fmt.Fprintf(env.stderr, "refimage edit: %s cannot be opened; nothing changed\n", file)
-		return reportedError{code: exitUsage}
+		if ui.accessible {
+			fmt.Fprintln(env.stderr, fmt.Sprintf(tui.EditorText("accessible"), file))
+			return reportedError{code: exitUsage}
+		}
+		if !env.isTerminal() {
+			return usageErrorf("no terminal to show the editor on (stdin and stderr must be a terminal); check a file with refimage validate %s", file)
+		}
+		opt := tui.EditorOptions{Theme: tui.ThemeFor(ui.theme, env.stderr, ui.noColor)}
+		if ui.winpe {
+			opt.MaxWidth, opt.MaxHeight = 80, 25
+		}
+		sigs, stop := screenSignals()
+		opt.Signals = sigs
+		res, err := tui.RunEditorWith(seq, file, opt, env.stdin, env.stderr)
+		stop()
+		if err != nil {
+			return failedf("%v", err)
+		}
+		if res.Cancelled {
+			return errCancelled
+		}
+		return nil
 	}
-	if ui.accessible {
-		fmt.Fprintln(env.stderr, fmt.Sprintf(tui.EditorText("accessible"), file))
-		return reportedError{code: exitUsage}
-	}
-	if !env.isTerminal() {
-		return usageErrorf("no terminal to show the editor on (stdin and stderr must be a terminal); check a file with refimage validate %s", file)
-	}
-	opt := tui.EditorOptions{Theme: tui.ThemeFor(ui.theme, env.stderr, ui.noColor)}
-	if ui.winpe {
-		opt.MaxWidth, opt.MaxHeight = 80, 25
-	}
-	sigs, stop := screenSignals()
-	opt.Signals = sigs
-	res, err := tui.RunEditorWith(seq, file, opt, env.stdin, env.stderr)
-	stop()
-	if err != nil {
-		return failedf("%v", err)
-	}
-	if res.Cancelled {
-		return errCancelled
-	}
-	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/refimage/refimage/tui"
 	"github.com/refimage/refimage/wizard"
 )
 
@@ -51,11 +52,11 @@ func TestEditUIFlags(t *testing.T) {
 	wizard.SetLang(wizard.English)
 }
 
-// Open in editor after the accessible wizard (the same screen, in the
-// same process) keeps accessible mode and the language; another screen
-// does not inherit it.
+// Open in editor after the accessible wizard keeps accessible mode and
+// the language (handed over, not remembered by the process); a fresh
+// refimage edit does not inherit them.
 func TestEditInheritsWizardUI(t *testing.T) {
-	defer func() { lastUI, lastUIOut = nil, nil; wizard.SetLang(wizard.English) }()
+	defer wizard.SetLang(wizard.English)
 	f := copyExample(t)
 	var errb bytes.Buffer
 	env := &cmdEnv{stdin: strings.NewReader("q"), stdout: &bytes.Buffer{}, stderr: &errb,
@@ -65,15 +66,17 @@ func TestEditInheritsWizardUI(t *testing.T) {
 	if err := fs.Parse([]string{"--accessible", "--lang", "ko"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := resolveUI(env, uf); err != nil {
+	ui, err := resolveUI(env, uf)
+	if err != nil {
 		t.Fatal(err)
 	}
-	err := commands["edit"].run(env, []string{f})
+	err = runAction(env, tui.WizardResult{Written: f, Action: tui.ActionEdit}, ui)
 	var re reportedError
 	if !errors.As(err, &re) || re.code != exitUsage || !strings.Contains(errb.String(), "전체 화면 터미널") {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
 	// Another screen (a fresh run of refimage edit) opens the editor.
+	wizard.SetLang(wizard.English)
 	if code, _, errs := runTTY(t, "q", "edit", f); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}

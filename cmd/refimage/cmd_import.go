@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 
@@ -34,7 +35,7 @@ reported on stderr. Bad input (malformed XML, an unknown root, a condition
 refimage cannot express, duplicate variables, an encrypted or binary
 package, a .zip without a task sequence) exits 2 with the element path and
 writes nothing. See docs/interop.md.`,
-		run: runImport,
+		flags: importFlags,
 	})
 }
 
@@ -49,78 +50,75 @@ func loadPackageMap(path string) (*interop.PackageMap, error) {
 	return pm, nil
 }
 
-func runImport(env *cmdEnv, args []string) error {
-	c := commands["import"]
-	fs := newFlagSet(c)
+func importFlags(fs *flag.FlagSet) runFunc {
 	out := fs.String("o", "", "write the TOML to `OUT.toml` (default: stdout)")
 	pmFile := fs.String("package-map", "", "`FILE` mapping package IDs to paths (PACKAGEID = 'path')")
-	files, err := parseFlags(c, fs, env.stderr, args)
-	if err != nil {
-		return err
-	}
-	if len(files) != 1 {
-		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one task sequence file")}}
-	}
-	if *out != "" {
-		if a, err1 := os.Stat(files[0]); err1 == nil {
-			if b, err2 := os.Stat(*out); err2 == nil && os.SameFile(a, b) {
-				return usageErrorf("-o %s is the file being imported: write the TOML elsewhere", *out)
+	return func(env *cmdEnv, files []string) error {
+		var err error
+		if len(files) != 1 {
+			return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one task sequence file")}}
+		}
+		if *out != "" {
+			if a, err1 := os.Stat(files[0]); err1 == nil {
+				if b, err2 := os.Stat(*out); err2 == nil && os.SameFile(a, b) {
+					return usageErrorf("-o %s is the file being imported: write the TOML elsewhere", *out)
+				}
 			}
 		}
-	}
-	pm, err := loadPackageMap(*pmFile)
-	if err != nil {
-		return err
-	}
-	res, err := interop.ImportFile(files[0], interop.ImportOptions{Packages: pm})
-	if err != nil {
-		var xe *interop.XMLError
-		if errors.As(err, &xe) || errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
-			return usageErrorf("%v", err)
+		pm, err := loadPackageMap(*pmFile)
+		if err != nil {
+			return err
 		}
-		return usageErrorf("%s: %v", files[0], err)
-	}
-	seq, rep := res.Seq, res.Report
-	data, err := sequence.Marshal(seq, sequence.SaveOptions{})
-	if err != nil {
-		return failedf("refimage import: %v", err)
-	}
-	name := "(stdout)"
-	if *out != "" {
-		name = *out
-	}
-	// What validate will say about the result, at its positions.
-	_, probs := sequence.Parse(name, data)
-	if *out != "" {
-		if err := sequence.WriteFileAtomic(*out, data, 0o644); err != nil {
+		res, err := interop.ImportFile(files[0], interop.ImportOptions{Packages: pm})
+		if err != nil {
+			var xe *interop.XMLError
+			if errors.As(err, &xe) || errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+				return usageErrorf("%v", err)
+			}
+			return usageErrorf("%s: %v", files[0], err)
+		}
+		seq, rep := res.Seq, res.Report
+		data, err := sequence.Marshal(seq, sequence.SaveOptions{})
+		if err != nil {
 			return failedf("refimage import: %v", err)
 		}
-	} else if _, err := env.stdout.Write(data); err != nil {
-		return failedf("refimage import: %v", err)
-	}
-	w := env.stderr
-	format := "Configuration Manager"
-	if rep.Format == interop.FormatMDT {
-		format = "MDT"
-	}
-	fmt.Fprintf(w, "refimage import: %s task sequence %q from %s: %d steps mapped, %d kept as foreign steps\n", format, seq.Name, rep.Source, rep.Steps, len(rep.Foreign))
-	for _, f := range rep.Foreign {
-		fmt.Fprintf(w, "  foreign: %s\n", f)
-	}
-	for _, s := range rep.Warnings {
-		fmt.Fprintf(w, "  warning: %s\n", s)
-	}
-	if len(rep.Unmapped) > 0 {
-		fmt.Fprintf(w, "  packages without a path (kept as package:ID; add them to --package-map): %v\n", rep.Unmapped)
-	}
-	if n := len(probs.Errors()); n > 0 {
-		fmt.Fprintf(w, "  %d problem(s) to fix before it runs (refimage edit %s):\n", n, name)
-		for _, p := range probs.Errors() {
-			fmt.Fprintf(w, "    %s\n", p)
+		name := "(stdout)"
+		if *out != "" {
+			name = *out
 		}
+		// What validate will say about the result, at its positions.
+		_, probs := sequence.Parse(name, data)
+		if *out != "" {
+			if err := sequence.WriteFileAtomic(*out, data, 0o644); err != nil {
+				return failedf("refimage import: %v", err)
+			}
+		} else if _, err := env.stdout.Write(data); err != nil {
+			return failedf("refimage import: %v", err)
+		}
+		w := env.stderr
+		format := "Configuration Manager"
+		if rep.Format == interop.FormatMDT {
+			format = "MDT"
+		}
+		fmt.Fprintf(w, "refimage import: %s task sequence %q from %s: %d steps mapped, %d kept as foreign steps\n", format, seq.Name, rep.Source, rep.Steps, len(rep.Foreign))
+		for _, f := range rep.Foreign {
+			fmt.Fprintf(w, "  foreign: %s\n", f)
+		}
+		for _, s := range rep.Warnings {
+			fmt.Fprintf(w, "  warning: %s\n", s)
+		}
+		if len(rep.Unmapped) > 0 {
+			fmt.Fprintf(w, "  packages without a path (kept as package:ID; add them to --package-map): %v\n", rep.Unmapped)
+		}
+		if n := len(probs.Errors()); n > 0 {
+			fmt.Fprintf(w, "  %d problem(s) to fix before it runs (refimage edit %s):\n", n, name)
+			for _, p := range probs.Errors() {
+				fmt.Fprintf(w, "    %s\n", p)
+			}
+		}
+		if *out != "" {
+			fmt.Fprintf(w, "Wrote %s\n", *out)
+		}
+		return nil
 	}
-	if *out != "" {
-		fmt.Fprintf(w, "Wrote %s\n", *out)
-	}
-	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,8 +11,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-
-	"golang.org/x/term"
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
@@ -26,7 +25,7 @@ import (
 func init() {
 	register(&command{
 		name:    "media",
-		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--usb-layout mbr|gpt] [--require-2023-ca] [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--allow-console] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
+		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--fwfiles DIR] [--usb-layout mbr|gpt] [--require-2023-ca] [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--allow-console] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
 		summary: "Write bootable WinPE media that starts the sequence by itself.",
 		help: `Without --iso, --usb or --device, on a terminal, the Task Sequence Media
 Wizard opens: media type, target (with a list of removable disks), security,
@@ -73,13 +72,11 @@ each is printed (and recorded in media.toml). A boot manager signed only by
 the Microsoft Windows Production PCA 2011, which Secure Boot is revoking
 (CVE-2023-24932), gets a warning; --require-2023-ca refuses to write media
 whose boot managers are not signed by the Windows UEFI CA 2023.`,
-		run: runMedia,
+		flags: mediaFlags,
 	})
 }
 
-func runMedia(env *cmdEnv, args []string) error {
-	c := commands["media"]
-	fs := newFlagSet(c)
+func mediaFlags(fs *flag.FlagSet) runFunc {
 	winpe := fs.String("winpe", "", "the WinPE source: copype's folder, or a media folder")
 	fwfiles := fs.String("fwfiles", "", "the folder with etfsboot.com and efisys.bin, the ISO's El Torito images; it wins over files of those names in the media folder (default: SRC\\fwfiles)")
 	isoOut := fs.String("iso", "", "write an ISO image to `OUT.iso`")
@@ -98,231 +95,232 @@ func runMedia(env *cmdEnv, args []string) error {
 	uf := addUIFlags(fs)
 	var vars multiFlag
 	fs.Var(&vars, "var", "media variable `NAME=VALUE` (repeatable)")
-	pos, err := parseFlags(c, fs, env.stderr, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return &exitError{code: exitUsage, err: flagProblem{errors.New("give one sequence FILE")}}
-	}
-	targets := 0
-	for _, t := range []string{*isoOut, *usbOut, *device} {
-		if t != "" {
-			targets++
+	return func(env *cmdEnv, pos []string) error {
+		var err error
+		if len(pos) != 1 {
+			return &exitError{code: exitUsage, err: flagProblem{errors.New("give one sequence FILE")}}
 		}
-	}
-	if targets == 0 {
-		ui, err := resolveUI(env, uf)
-		if err != nil {
-			return err
-		}
-		if ui.accessible || env.isTerminal() {
-			for _, wn := range ui.warnings {
-				fmt.Fprintf(env.stderr, "refimage media: warning: %s\n", wn)
+		targets := 0
+		for _, t := range []string{*isoOut, *usbOut, *device} {
+			if t != "" {
+				targets++
 			}
-			mvars, err := parseVars(vars)
+		}
+		if targets == 0 {
+			ui, err := resolveUI(env, uf)
 			if err != nil {
 				return err
 			}
-			if *askPass && *passEnv != "" {
-				return &exitError{code: exitUsage, err: flagProblem{errors.New("give --password or --password-env, not both")}}
-			}
-			preset := func(a *mediawiz.Answers) {
-				a.WinPE, a.FWFiles, a.Exe, a.Prestart = *winpe, *fwfiles, *exe, *prestart
-				if *standalone {
-					a.Kind = mediawiz.Standalone
+			if ui.accessible || env.isTerminal() {
+				for _, wn := range ui.warnings {
+					fmt.Fprintf(env.stderr, "refimage media: warning: %s\n", wn)
 				}
-				if *label != "" {
-					a.Label = *label
+				vs, err := parseVars(vars)
+				if err != nil {
+					return err
 				}
-				if *passEnv != "" {
-					a.Password = "env:" + *passEnv
+				mvars := varMap(vs)
+				if *askPass && *passEnv != "" {
+					return &exitError{code: exitUsage, err: flagProblem{errors.New("give --password or --password-env, not both")}}
 				}
-				for k, v := range mvars {
-					a.Vars = append(a.Vars, k+"="+v)
+				preset := func(a *mediawiz.Answers) {
+					a.WinPE, a.FWFiles, a.Exe, a.Prestart = *winpe, *fwfiles, *exe, *prestart
+					if *standalone {
+						a.Kind = mediawiz.Standalone
+					}
+					if *label != "" {
+						a.Label = *label
+					}
+					if *passEnv != "" {
+						a.Password = "env:" + *passEnv
+					}
+					for k, v := range mvars {
+						a.Vars = append(a.Vars, k+"="+v)
+					}
+					sort.Strings(a.Vars)
 				}
-				sort.Strings(a.Vars)
+				return mediaWizardUI(env, pos[0], preset, ui)
 			}
-			return mediaWizardUI(env, pos[0], preset, ui)
+			return &exitError{code: exitUsage, err: flagProblem{errors.New("give a target: --iso OUT, --usb OUT or --device DEV")}}
 		}
-		return &exitError{code: exitUsage, err: flagProblem{errors.New("give a target: --iso OUT, --usb OUT or --device DEV")}}
-	}
-	if targets > 1 {
-		return &exitError{code: exitUsage, err: flagProblem{errors.New("give only one of --iso, --usb and --device")}}
-	}
-	if *winpe == "" {
-		return &exitError{code: exitUsage, err: flagProblem{errors.New("--winpe SRC is required")}}
-	}
-	for _, out := range []string{*isoOut, *usbOut} {
-		if out != "" {
-			if err := checkOutput(out, "medium"); err != nil {
-				return err
-			}
+		if targets > 1 {
+			return &exitError{code: exitUsage, err: flagProblem{errors.New("give only one of --iso, --usb and --device")}}
 		}
-	}
-	if *label != "" {
-		if err := media.ValidateLabel(*label, *isoOut == ""); err != nil {
-			return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--label: %w", err)}}
+		if *winpe == "" {
+			return &exitError{code: exitUsage, err: flagProblem{errors.New("--winpe SRC is required")}}
 		}
-	}
-	layout, err := usb.ParseLayout(*usbLayout)
-	if err != nil {
-		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--usb-layout: %w", err)}}
-	}
-	if *isoOut != "" && layout != usb.LayoutMBR {
-		return &exitError{code: exitUsage, err: flagProblem{errors.New("--usb-layout is for --usb and --device, not --iso")}}
-	}
-	mvars, err := parseVars(vars)
-	if err != nil {
-		return err
-	}
-	if err := lineFlag("--prestart", *prestart); err != nil {
-		return err
-	}
-
-	// Check everything before writing anything.
-	seq, probs := sequence.Load(pos[0])
-	if seq == nil || len(probs.Errors()) > 0 {
-		for _, p := range probs {
-			fmt.Fprintln(safeText{env.stderr}, p.String())
-		}
-		return reportedError{code: exitUsage}
-	}
-	src, err := media.FindSource(*winpe, *fwfiles)
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
-	bootFiles := media.CheckBootFiles(src)
-	for _, bf := range bootFiles {
-		fmt.Fprintf(env.stderr, "Secure Boot: %s\n", bf.Describe())
-	}
-	if *require2023 {
-		if err := media.Require2023(bootFiles); err != nil {
-			return usageErrorf("%v", err)
-		}
-	} else {
-		for _, bf := range bootFiles {
-			if w := bf.Warning(); w != "" {
-				fmt.Fprintf(env.stderr, "refimage media: warning: %s\n", w)
+		for _, out := range []string{*isoOut, *usbOut} {
+			if out != "" {
+				if err := checkOutput(out, "medium"); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	for _, out := range []string{*isoOut, *usbOut} {
-		if out == "" {
-			continue
-		}
-		if _, err := os.Stat(out); err == nil && !*yes {
-			if !confirm(env, fmt.Sprintf("%s exists. Replace it?", out)) {
-				return usageErrorf("%s exists: give --yes to replace it", out)
+		if *label != "" {
+			if err := media.ValidateLabel(*label, *isoOut == ""); err != nil {
+				return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--label: %w", err)}}
 			}
 		}
-	}
-	var dev *usb.Device
-	if *device != "" {
-		disks := nativeDisks()
-		if disks == nil {
-			return usageErrorf("writing a device directly works on Linux and Windows; on %s write --usb OUT.img and copy it with your imaging tool", runtime.GOOS)
-		}
-		dev, err = disks.Inspect(*device)
+		layout, err := usb.ParseLayout(*usbLayout)
 		if err != nil {
-			return usageErrorf("%v", err)
+			return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--usb-layout: %w", err)}}
 		}
-		if err := dev.Refusal(); err != nil {
-			return usageErrorf("%v", err)
+		if *isoOut != "" && layout != usb.LayoutMBR {
+			return &exitError{code: exitUsage, err: flagProblem{errors.New("--usb-layout is for --usb and --device, not --iso")}}
 		}
-	}
-	password := ""
-	switch {
-	case *passEnv != "":
-		v, ok := os.LookupEnv(*passEnv)
-		if !ok || v == "" {
-			return usageErrorf("--password-env %s: the variable is not set", *passEnv)
-		}
-		password = v
-	case *askPass:
-		password, err = askTwice(env, "Media password: ")
+		vs, err := parseVars(vars)
 		if err != nil {
 			return err
 		}
-	}
+		mvars := varMap(vs)
+		if err := lineFlag("--prestart", *prestart); err != nil {
+			return err
+		}
 
-	ctx, stop := jobContext()
-	defer stop()
-	kind := media.Bootable
-	if *standalone {
-		kind = media.Standalone
-	}
-	opt := media.Options{
-		Sequence: seq, Source: src, Kind: kind, ISO: *isoOut, USBImage: *usbOut, USBLayout: layout,
-		Label: *label, Password: password, Variables: mvars, Prestart: *prestart, AllowConsole: *allowConsole, Exe: *exe, Require2023CA: *require2023,
-		Resolver: &secret.StdResolver{Lookup: os.LookupEnv, Ask: func(l string) (string, error) { return askOnce(env, l+": ") }},
-		Progress: mediaProgress(env),
-	}
-	if dev != nil {
-		tempfile.Sweep(os.TempDir())
-		tmp, err := os.MkdirTemp("", tempfile.Pattern("device", ""))
+		// Check everything before writing anything.
+		seq, probs := sequence.Load(pos[0])
+		if seq == nil || len(probs.Errors()) > 0 {
+			for _, p := range probs {
+				fmt.Fprintln(safeText{env.stderr}, p.String())
+			}
+			return reportedError{code: exitUsage}
+		}
+		src, err := media.FindSource(*winpe, *fwfiles)
 		if err != nil {
-			return failedf("%v", err)
-		}
-		defer os.RemoveAll(tmp)
-		opt.USBImage = filepath.Join(tmp, "medium.img")
-		// Laid out for the whole stick: the partition runs to its end.
-		opt.DiskSize = dev.Size
-	}
-	res, err := media.Build(ctx, opt)
-	if err != nil {
-		if ctx.Err() != nil {
-			return errCancelled
-		}
-		var ie *media.InputError
-		if errors.As(err, &ie) || errors.Is(err, usb.ErrTooSmall) {
 			return usageErrorf("%v", err)
 		}
-		return failedf("%v", err)
-	}
-	if dev != nil {
-		info, _ := os.Stat(opt.USBImage)
-		if info != nil && info.Size() > dev.Size {
-			return usageErrorf("the medium needs %d MB but %s holds %d MB", info.Size()/1e6, dev.Path, dev.Size/1e6)
+		bootFiles := media.CheckBootFiles(src)
+		for _, bf := range bootFiles {
+			fmt.Fprintf(env.stderr, "Secure Boot: %s\n", bf.Describe())
 		}
-		fmt.Fprintf(env.stderr, "Everything on this disk will be lost:\n  %s\n", strings.Join(dev.Details(), "\n  "))
-		if !*yes && !confirm(env, "Write the medium to it?") {
-			return errCancelled
-		}
-		// The build took a while and the prompt waited: look at the disk
-		// again right before writing. WriteDevice then opens it
-		// exclusively (O_EXCL on Linux; locked volumes on Windows).
-		again, err := nativeDisks().Inspect(*device)
-		if err != nil {
-			return usageErrorf("%v; nothing was written", err)
-		}
-		if what := dev.Changed(again); what != "" {
-			return usageErrorf("%s changed since it was checked: %s; nothing was written", *device, what)
-		}
-		if err := again.Refusal(); err != nil {
-			return usageErrorf("%v; nothing was written", err)
-		}
-		prog := mediaProgress(env)
-		if err := usb.WriteDevice(ctx, dev.Path, opt.USBImage, func(phase string, d, t int64) { prog(media.Progress{Phase: phase, Done: d, Total: t}) }); err != nil {
-			if errors.Is(err, usb.ErrRewrite) {
-				fmt.Fprintf(env.stderr, "%s holds a partly written medium: write it again before use.\n", dev.Path)
+		if *require2023 {
+			if err := media.Require2023(bootFiles); err != nil {
+				return usageErrorf("%v", err)
 			}
+		} else {
+			for _, bf := range bootFiles {
+				if w := bf.Warning(); w != "" {
+					fmt.Fprintf(env.stderr, "refimage media: warning: %s\n", w)
+				}
+			}
+		}
+		for _, out := range []string{*isoOut, *usbOut} {
+			if out == "" {
+				continue
+			}
+			if _, err := os.Stat(out); err == nil && !*yes {
+				if !confirm(env, fmt.Sprintf("%s exists. Replace it?", out)) {
+					return usageErrorf("%s exists: give --yes to replace it", out)
+				}
+			}
+		}
+		var dev *usb.Device
+		if *device != "" {
+			disks := nativeDisks()
+			if disks == nil {
+				return usageErrorf("writing a device directly works on Linux and Windows; on %s write --usb OUT.img and copy it with your imaging tool", runtime.GOOS)
+			}
+			dev, err = disks.Inspect(*device)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			if err := dev.Refusal(); err != nil {
+				return usageErrorf("%v", err)
+			}
+		}
+		password := ""
+		switch {
+		case *passEnv != "":
+			v, ok := os.LookupEnv(*passEnv)
+			if !ok || v == "" {
+				return usageErrorf("--password-env %s: the variable is not set", *passEnv)
+			}
+			password = v
+		case *askPass:
+			password, err = askNewSecret(env, "Media password: ", "password", "no terminal to ask for the password on: use --password-env NAME")
+			if err != nil {
+				return err
+			}
+		}
+
+		ctx, stop := jobContext()
+		defer stop()
+		kind := media.Bootable
+		if *standalone {
+			kind = media.Standalone
+		}
+		opt := media.Options{
+			Sequence: seq, Source: src, Kind: kind, ISO: *isoOut, USBImage: *usbOut, USBLayout: layout,
+			Label: *label, Password: password, Variables: mvars, Prestart: *prestart, AllowConsole: *allowConsole, Exe: *exe, Require2023CA: *require2023,
+			Resolver: &secret.StdResolver{Lookup: os.LookupEnv, Ask: func(l string) (string, error) { return askSecret(env, l+": ") }},
+			Progress: mediaProgress(env),
+		}
+		if dev != nil {
+			tempfile.Sweep(os.TempDir())
+			tmp, err := os.MkdirTemp("", tempfile.Pattern("device", ""))
+			if err != nil {
+				return failedf("%v", err)
+			}
+			defer os.RemoveAll(tmp)
+			opt.USBImage = filepath.Join(tmp, "medium.img")
+			// Laid out for the whole stick: the partition runs to its end.
+			opt.DiskSize = dev.Size
+		}
+		res, err := media.Build(ctx, opt)
+		if err != nil {
 			if ctx.Err() != nil {
 				return errCancelled
 			}
+			var ie *media.InputError
+			if errors.As(err, &ie) || errors.Is(err, usb.ErrTooSmall) {
+				return usageErrorf("%v", err)
+			}
 			return failedf("%v", err)
 		}
-		res.Path = dev.Path
+		if dev != nil {
+			info, _ := os.Stat(opt.USBImage)
+			if info != nil && info.Size() > dev.Size {
+				return usageErrorf("the medium needs %d MB but %s holds %d MB", info.Size()/1e6, dev.Path, dev.Size/1e6)
+			}
+			fmt.Fprintf(env.stderr, "Everything on this disk will be lost:\n  %s\n", strings.Join(dev.Details(), "\n  "))
+			if !*yes && !confirm(env, "Write the medium to it?") {
+				return errCancelled
+			}
+			// The build took a while and the prompt waited: look at the disk
+			// again right before writing. WriteDevice then opens it
+			// exclusively (O_EXCL on Linux; locked volumes on Windows).
+			again, err := nativeDisks().Inspect(*device)
+			if err != nil {
+				return usageErrorf("%v; nothing was written", err)
+			}
+			if what := dev.Changed(again); what != "" {
+				return usageErrorf("%s changed since it was checked: %s; nothing was written", *device, what)
+			}
+			if err := again.Refusal(); err != nil {
+				return usageErrorf("%v; nothing was written", err)
+			}
+			prog := mediaProgress(env)
+			if err := usb.WriteDevice(ctx, dev.Path, opt.USBImage, func(phase string, d, t int64) { prog(media.Progress{Phase: phase, Done: d, Total: t}) }); err != nil {
+				if errors.Is(err, usb.ErrRewrite) {
+					fmt.Fprintf(env.stderr, "%s holds a partly written medium: write it again before use.\n", dev.Path)
+				}
+				if ctx.Err() != nil {
+					return errCancelled
+				}
+				return failedf("%v", err)
+			}
+			res.Path = dev.Path
+		}
+		fmt.Fprintf(env.stdout, "%s\n", res.Path)
+		for _, e := range res.ElTorito {
+			fmt.Fprintf(env.stderr, "El Torito %s entry: %s (hidden from the file tree)\n", e.Platform, e.Source)
+		}
+		fmt.Fprintf(env.stderr, "Wrote %s medium %s (%d files, %.1f MB, id %s).\n", kind, res.Path, res.Files, float64(res.Size)/1e6, res.ID)
+		if kind == media.Standalone {
+			fmt.Fprintf(env.stderr, "Content: %d files, listed with SHA-256 in %s on the medium.\n", len(res.Manifest), media.ManifestPath)
+		}
+		return nil
 	}
-	fmt.Fprintf(env.stdout, "%s\n", res.Path)
-	for _, e := range res.ElTorito {
-		fmt.Fprintf(env.stderr, "El Torito %s entry: %s (hidden from the file tree)\n", e.Platform, e.Source)
-	}
-	fmt.Fprintf(env.stderr, "Wrote %s medium %s (%d files, %.1f MB, id %s).\n", kind, res.Path, res.Files, float64(res.Size)/1e6, res.ID)
-	if kind == media.Standalone {
-		fmt.Fprintf(env.stderr, "Content: %d files, listed with SHA-256 in %s on the medium.\n", len(res.Manifest), media.ManifestPath)
-	}
-	return nil
 }
 
 // nativeDisks is where --device looks its disk up: usb.NativeDisks (Linux
@@ -410,15 +408,8 @@ func mediaAccessible(env *cmdEnv, seq *sequence.Sequence, file string, mopt tui.
 	ctx, stop := jobContext()
 	defer stop()
 	aopt := tui.MediaAccessibleOptions{MediaOptions: mopt, Context: ctx}
-	if f, ok := env.stdin.(*os.File); ok && env.isTerminal() && term.IsTerminal(int(f.Fd())) {
-		// Typed at a terminal: passwords without echo. A terminal hands
-		// over one line per read, so the buffered reader holds nothing
-		// when a password is read directly.
-		aopt.ReadSecret = func() (string, error) {
-			b, err := term.ReadPassword(int(f.Fd()))
-			return string(b), err
-		}
-	}
+	// Typed at a terminal: passwords without echo.
+	aopt.ReadSecret = secretReader(env)
 	res, err := tui.RunMediaAccessible(seq, file, aopt, env.stdin, env.stderr)
 	var werr *tui.MediaWriteError
 	switch {
@@ -498,38 +489,4 @@ func confirm(env *cmdEnv, q string) bool {
 	line, _ := bufio.NewReader(env.stdin).ReadString('\n')
 	a := strings.ToLower(strings.TrimSpace(line))
 	return a == "y" || a == "yes"
-}
-
-// askOnce reads a secret without echo on the terminal.
-func askOnce(env *cmdEnv, prompt string) (string, error) {
-	f, ok := env.stdin.(*os.File)
-	if !ok || !env.isTerminal() || !term.IsTerminal(int(f.Fd())) {
-		return "", secret.ErrNoPrompt
-	}
-	fmt.Fprint(env.stderr, prompt)
-	b, err := term.ReadPassword(int(f.Fd()))
-	fmt.Fprintln(env.stderr)
-	return string(b), err
-}
-
-// askTwice reads a new secret twice and insists they match.
-func askTwice(env *cmdEnv, prompt string) (string, error) {
-	p1, err := askOnce(env, prompt)
-	if errors.Is(err, secret.ErrNoPrompt) {
-		return "", usageErrorf("no terminal to ask for the password on: use --password-env NAME")
-	}
-	if err != nil {
-		return "", failedf("%v", err)
-	}
-	if p1 == "" {
-		return "", usageErrorf("an empty password protects nothing")
-	}
-	p2, err := askOnce(env, "Again: ")
-	if err != nil {
-		return "", failedf("%v", err)
-	}
-	if p1 != p2 {
-		return "", usageErrorf("the passwords do not match")
-	}
-	return p1, nil
 }

@@ -2,13 +2,12 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"golang.org/x/term"
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
@@ -51,86 +50,83 @@ LANG) chooses the language, --theme/--theme-file the look, --no-color (or
 NO_COLOR) turns color and escape sequences off; all of them can be set in
 <user config dir>/refimage/config.toml (docs/themes.md). In Windows PE the
 ascii theme and an 80x25 layout are the defaults.`,
-		run: runNew,
+		flags: newFlags,
 	})
 }
 
-func runNew(env *cmdEnv, args []string) error {
-	c := commands["new"]
-	fs := newFlagSet(c)
+func newFlags(fs *flag.FlagSet) runFunc {
 	out := fs.String("o", "", "write the task sequence to `FILE` (default ./<slug of the name>.toml)")
 	answers := fs.String("answers", "", "take every answer from `FILE` instead of the screens (docs/answers.md)")
 	saveAnswers := fs.String("save-answers", "", "also write the answers to `FILE`, to repeat this without the screens")
 	force := fs.Bool("force", false, "replace the output file (and the saved answers) if they exist")
 	plaintext := fs.Bool("plaintext", false, "write typed secrets in clear text (not recommended)")
 	uf := addUIFlags(fs)
-	pos, err := parseFlags(c, fs, env.stderr, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unexpected argument %q (the output file is -o FILE)", pos[0])}}
-	}
-	ui, err := resolveUI(env, uf)
-	if err != nil {
-		return err
-	}
-	for _, wn := range ui.warnings {
-		fmt.Fprintf(env.stderr, "refimage new: warning: %s\n", wn)
-	}
-	wenv := wizard.DefaultEnv()
-	wenv.Images = wimimages.Lister{}
-	wenv.Getenv = env.getenv
-	w := wizard.New(wenv)
-	w.SetAllowPlaintext(*plaintext)
-	if *plaintext {
-		fmt.Fprintln(env.stderr, "refimage new: warning: --plaintext writes the passwords you type in clear text; anyone who can read the file can read them")
-	}
-	if *saveAnswers != "" {
-		if _, err := os.Lstat(*saveAnswers); err == nil && !*force {
-			return usageErrorf("%s exists: give --force to replace it, or --save-answers another file", *saveAnswers)
+	return func(env *cmdEnv, pos []string) error {
+		var err error
+		if len(pos) > 0 {
+			return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("unexpected argument %q (the output file is -o FILE)", pos[0])}}
 		}
-	}
-	if *answers != "" {
-		if err := newFromAnswers(env, w, *answers, *out, *force, *plaintext); err != nil {
+		ui, err := resolveUI(env, uf)
+		if err != nil {
 			return err
 		}
-		return saveAnswersFile(env, w, *saveAnswers, w.Written)
-	}
-	if *out != "" {
-		w.A.Output = *out
-	}
-	w.A.Overwrite = *force
-	avail, notes := completionActions()
-	commands := func(path string) []string { return nextCommands(path, *saveAnswers) }
-	wopt := tui.WizardOptions{Theme: ui.theme, Available: avail, Notes: notes, Commands: commands, NoColor: ui.noColor}
-	if ui.winpe {
-		wopt.MaxWidth, wopt.MaxHeight = 80, 25
-	}
-	if ui.accessible {
-		return newAccessible(env, w, wopt, *saveAnswers, ui)
-	}
-	if !env.isTerminal() {
-		return usageErrorf("no terminal to show the wizard on (stdin and stderr must be a terminal); give the answers with --answers FILE (see docs/answers.md)")
-	}
-	sigs, stop := screenSignals()
-	wopt.Signals = sigs
-	res, err := tui.RunWizard(w, wopt, "", env.stdin, env.stderr)
-	stop()
-	if err != nil {
-		return failedf("%v", err)
-	}
-	if res.Written != "" {
-		fmt.Fprintln(env.stdout, res.Written)
-		if err := saveAnswersFile(env, w, *saveAnswers, ""); err != nil {
-			return err
+		for _, wn := range ui.warnings {
+			fmt.Fprintf(env.stderr, "refimage new: warning: %s\n", wn)
 		}
-		printNextTime(env.stderr, res.Written, *saveAnswers)
+		wenv := wizard.DefaultEnv()
+		wenv.Images = wimimages.Lister{}
+		wenv.Getenv = env.getenv
+		w := wizard.New(wenv)
+		w.SetAllowPlaintext(*plaintext)
+		if *plaintext {
+			fmt.Fprintln(env.stderr, "refimage new: warning: --plaintext writes the passwords you type in clear text; anyone who can read the file can read them")
+		}
+		if *saveAnswers != "" {
+			if _, err := os.Lstat(*saveAnswers); err == nil && !*force {
+				return usageErrorf("%s exists: give --force to replace it, or --save-answers another file", *saveAnswers)
+			}
+		}
+		if *answers != "" {
+			if err := newFromAnswers(env, w, *answers, *out, *force, *plaintext); err != nil {
+				return err
+			}
+			return saveAnswersFile(env, w, *saveAnswers, w.Written)
+		}
+		if *out != "" {
+			w.A.Output = *out
+		}
+		w.A.Overwrite = *force
+		avail, notes := completionActions()
+		commands := func(path string) []string { return nextCommands(path, *saveAnswers) }
+		wopt := tui.WizardOptions{Theme: ui.theme, Available: avail, Notes: notes, Commands: commands, NoColor: ui.noColor}
+		if ui.winpe {
+			wopt.MaxWidth, wopt.MaxHeight = 80, 25
+		}
+		if ui.accessible {
+			return newAccessible(env, w, wopt, *saveAnswers, ui)
+		}
+		if !env.isTerminal() {
+			return usageErrorf("no terminal to show the wizard on (stdin and stderr must be a terminal); give the answers with --answers FILE (see docs/answers.md)")
+		}
+		sigs, stop := screenSignals()
+		wopt.Signals = sigs
+		res, err := tui.RunWizard(w, wopt, "", env.stdin, env.stderr)
+		stop()
+		if err != nil {
+			return failedf("%v", err)
+		}
+		if res.Written != "" {
+			fmt.Fprintln(env.stdout, res.Written)
+			if err := saveAnswersFile(env, w, *saveAnswers, ""); err != nil {
+				return err
+			}
+			printNextTime(env.stderr, res.Written, *saveAnswers)
+		}
+		if res.Cancelled {
+			return errCancelled
+		}
+		return runAction(withPassphrase(env, w.A.Passphrase), res, ui)
 	}
-	if res.Cancelled {
-		return errCancelled
-	}
-	return runAction(withPassphrase(env, w.A.Passphrase), res, ui)
 }
 
 // withPassphrase hands the passphrase typed on the Summary to what runs
@@ -169,23 +165,13 @@ func completionActions() (map[tui.Action]bool, map[tui.Action]string) {
 }
 
 func runAction(env *cmdEnv, res tui.WizardResult, ui uiSettings) error {
-	run := func(name string) error {
-		c, ok := commands[name]
-		if !ok {
-			return usageErrorf("'refimage %s' is not built yet; later run: refimage %s %s", name, name, res.Written)
-		}
-		fmt.Fprintf(env.stderr, "refimage new: refimage %s %s\n", name, res.Written)
-		return c.run(env, []string{res.Written})
-	}
 	switch res.Action {
 	case tui.ActionRun:
-		if _, ok := commands["run"]; ok {
-			fmt.Fprintf(env.stderr, "refimage new: refimage run %s\n", res.Written)
-			return runNow(env, res.Written)
-		}
-		return run("run")
+		fmt.Fprintf(env.stderr, "refimage new: refimage run %s\n", res.Written)
+		return runNow(env, res.Written, ui)
 	case tui.ActionEdit:
-		return run("edit")
+		fmt.Fprintf(env.stderr, "refimage new: refimage edit %s\n", res.Written)
+		return runWith(env, commands["edit"], func(fs *flag.FlagSet) runFunc { return editFlagsUI(fs, &ui) }, []string{res.Written})
 	case tui.ActionMedia:
 		fmt.Fprintf(env.stderr, "refimage new: refimage media %s\n", res.Written)
 		return mediaWizardUI(env, res.Written, nil, ui)
@@ -277,46 +263,16 @@ func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, p
 // askPassphrase asks twice for the passphrase that encrypts typed
 // secrets, without echo, on the terminal.
 func askPassphrase(env *cmdEnv) (string, error) {
-	f, ok := env.stdin.(*os.File)
-	if !ok || !env.isTerminal() || !term.IsTerminal(int(f.Fd())) {
-		return "", usageErrorf("the answers hold passwords in clear text: set %s to encrypt them, write env:NAME or prompt instead, or give --plaintext", secret.PassphraseEnv)
-	}
-	read := func(prompt string) (string, error) {
-		fmt.Fprint(env.stderr, prompt)
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(env.stderr)
-		return string(b), err
-	}
-	p1, err := read("Passphrase to encrypt the passwords: ")
-	if err != nil {
-		return "", failedf("%v", err)
-	}
-	if p1 == "" {
-		return "", usageErrorf("an empty passphrase cannot protect a secret")
-	}
-	p2, err := read("Passphrase again: ")
-	if err != nil {
-		return "", failedf("%v", err)
-	}
-	if p1 != p2 {
-		return "", usageErrorf("the passphrases do not match")
-	}
-	return p1, nil
+	return askNewSecret(env, "Passphrase to encrypt the passwords: ", "passphrase",
+		fmt.Sprintf("the answers hold passwords in clear text: set %s to encrypt them, write env:NAME or prompt instead, or give --plaintext", secret.PassphraseEnv))
 }
 
 // newAccessible runs the wizard as line prompts (--accessible): answers
 // from stdin, questions on stderr, the written path on stdout.
 func newAccessible(env *cmdEnv, w *wizard.Wizard, wopt tui.WizardOptions, saveAnswers string, ui uiSettings) error {
 	aopt := tui.AccessibleOptions{WizardOptions: wopt}
-	if f, ok := env.stdin.(*os.File); ok && env.isTerminal() && term.IsTerminal(int(f.Fd())) {
-		// Typed at a terminal: passwords without echo. A terminal hands
-		// over one line per read, so the buffered reader holds nothing
-		// when a password is read directly.
-		aopt.ReadSecret = func() (string, error) {
-			b, err := term.ReadPassword(int(f.Fd()))
-			return string(b), err
-		}
-	}
+	// Typed at a terminal: passwords without echo.
+	aopt.ReadSecret = secretReader(env)
 	res, err := tui.RunAccessible(w, aopt, env.stdin, env.stderr)
 	var ended *tui.InputEndedError
 	if errors.As(err, &ended) {

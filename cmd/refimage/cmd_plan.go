@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -29,24 +30,8 @@ it: a step name or path, with the exit code it fails with, 1 when not
 given). What only the run can know (a command's output variable, the
 machine's name, the log path) makes a condition "unknown", never false.
 --json prints one array with an object per group and step (docs/plan.md).`,
-		run: runPlan,
+		flags: planFlags,
 	})
-}
-
-// varFlags parses repeated --var NAME=VALUE in order.
-func varFlags(vals []string) ([]sequence.Variable, error) {
-	var out []sequence.Variable
-	for _, v := range vals {
-		k, val, ok := strings.Cut(v, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, usageErrorf("--var %q: want NAME=VALUE", v)
-		}
-		if err := varControl(k, val); err != nil {
-			return nil, err
-		}
-		out = append(out, sequence.Variable{Name: strings.TrimSpace(k), Value: val})
-	}
-	return out, nil
 }
 
 // firmwareFlag turns --uefi/--bios into "bios" (true) or not.
@@ -69,9 +54,7 @@ func loadSequence(file string) (*sequence.Sequence, error) {
 	return seq, nil
 }
 
-func runPlan(env *cmdEnv, args []string) error {
-	c := commands["plan"]
-	fs := newFlagSet(c)
+func planFlags(fs *flag.FlagSet) runFunc {
 	envName := fs.String("env", "winpe", "where the run starts: winpe or full-os")
 	uefi := fs.Bool("uefi", false, "UEFI firmware (the default)")
 	bios := fs.Bool("bios", false, "BIOS firmware")
@@ -82,67 +65,66 @@ func runPlan(env *cmdEnv, args []string) error {
 	fs.Var(&vars, "var", "set a variable (repeatable): `NAME=VALUE`")
 	var fails multiFlag
 	fs.Var(&fails, "assume-fail", "assume this step fails (repeatable): `STEP[=CODE]`")
-	files, err := parseFlags(c, fs, env.stderr, args)
-	if err != nil {
-		return err
-	}
-	if len(files) != 1 {
-		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file")}}
-	}
-	isBIOS, err := firmwareFlag(*uefi, *bios)
-	if err != nil {
-		return err
-	}
-	vs, err := varFlags(vars)
-	if err != nil {
-		return err
-	}
-	seq, err := loadSequence(files[0])
-	if err != nil {
-		return err
-	}
-	opts := engine.PlanOptions{Env: *envName, BIOS: isBIOS, Media: *media, Vars: vs, Offline: *offline}
-	if len(fails) > 0 {
-		opts.AssumeFail = map[string]int64{}
-		known := map[string]bool{}
-		seq.Walk(func(it *sequence.Item, parents []*sequence.Item) bool {
-			known[it.Name] = true
-			p := ""
-			for _, g := range parents {
-				p += g.Name + "/"
-			}
-			known[p+it.Name] = true
-			return true
-		})
-		for _, f := range fails {
-			name, code := f, int64(1)
-			if i := strings.LastIndexByte(f, '='); i >= 0 {
-				n, err := strconv.ParseInt(strings.TrimSpace(f[i+1:]), 0, 64)
-				if err != nil || n < -1<<31 || n > 1<<32-1 {
-					return usageErrorf("--assume-fail %q: the exit code after = is not a number", f)
-				}
-				name, code = f[:i], n
-			}
-			if !known[name] {
-				return usageErrorf("--assume-fail %q: the sequence has no step of that name or path", name)
-			}
-			if code == 0 {
-				return usageErrorf("--assume-fail %q: exit code 0 is success", f)
-			}
-			opts.AssumeFail[name] = code
+	return func(env *cmdEnv, files []string) error {
+		var err error
+		if len(files) != 1 {
+			return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file")}}
 		}
-	}
-	entries, err := engine.Plan(seq, opts)
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
-	if *asJSON {
-		b, err := json.MarshalIndent(entries, "", "  ")
+		isBIOS, err := firmwareFlag(*uefi, *bios)
 		if err != nil {
-			return failedf("%v", err)
+			return err
 		}
-		_, err = env.stdout.Write(append(b, '\n'))
-		return err
+		vs, err := parseVars(vars)
+		if err != nil {
+			return err
+		}
+		seq, err := loadSequence(files[0])
+		if err != nil {
+			return err
+		}
+		opts := engine.PlanOptions{Env: *envName, BIOS: isBIOS, Media: *media, Vars: vs, Offline: *offline}
+		if len(fails) > 0 {
+			opts.AssumeFail = map[string]int64{}
+			known := map[string]bool{}
+			seq.Walk(func(it *sequence.Item, parents []*sequence.Item) bool {
+				known[it.Name] = true
+				p := ""
+				for _, g := range parents {
+					p += g.Name + "/"
+				}
+				known[p+it.Name] = true
+				return true
+			})
+			for _, f := range fails {
+				name, code := f, int64(1)
+				if i := strings.LastIndexByte(f, '='); i >= 0 {
+					n, err := strconv.ParseInt(strings.TrimSpace(f[i+1:]), 0, 64)
+					if err != nil || n < -1<<31 || n > 1<<32-1 {
+						return usageErrorf("--assume-fail %q: the exit code after = is not a number", f)
+					}
+					name, code = f[:i], n
+				}
+				if !known[name] {
+					return usageErrorf("--assume-fail %q: the sequence has no step of that name or path", name)
+				}
+				if code == 0 {
+					return usageErrorf("--assume-fail %q: exit code 0 is success", f)
+				}
+				opts.AssumeFail[name] = code
+			}
+		}
+		entries, err := engine.Plan(seq, opts)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		if *asJSON {
+			b, err := json.MarshalIndent(entries, "", "  ")
+			if err != nil {
+				return failedf("%v", err)
+			}
+			_, err = env.stdout.Write(append(b, '\n'))
+			return err
+		}
+		return engine.WritePlan(safeText{env.stdout}, seq, opts, entries)
 	}
-	return engine.WritePlan(safeText{env.stdout}, seq, opts, entries)
 }

@@ -13,8 +13,6 @@ import (
 	"runtime"
 	"strings"
 
-	"golang.org/x/term"
-
 	"github.com/refimage/refimage/engine"
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
@@ -26,7 +24,7 @@ import (
 func init() {
 	register(&command{
 		name:    "run",
-		usage:   "refimage run FILE [--offline DIR] [--resume] [--state DIR] [--log DIR] [--var K=V]... [--debug] [--plain] [--accessible] [--theme NAME] [--lang en|ko]",
+		usage:   "refimage run FILE [--offline DIR [--yes]] [--resume | --fresh] [--state DIR] [--log DIR] [--log-format cmtrace|json] [--ignore-log-errors] [--var K=V]... [--check] [--debug] [--env winpe|full-os] [--uefi|--bios] [--media] [--plain] [--accessible] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko]",
 		summary: "Run a task sequence.",
 		help: `Runs the sequence with Configuration Manager's semantics and shows its
 progress (with --plain or --accessible, with REFIMAGE_ACCESSIBLE=1 or
@@ -60,22 +58,22 @@ holds a state folder: a second run or resume there is refused (exit 2).
 Exit codes: 0 the run succeeded (or the computer is restarting to go on),
 1 it failed or needs a restart this platform cannot do, 2 bad input,
 130 stopped with ctrl+c.`,
-		run: runRun,
+		flags: runFlags,
 	})
 }
 
 // runNow runs a sequence file the wizard just wrote, in the same process
 // (the Completion page's "Run now"), with the wizard's screen settings:
 // after the accessible wizard the run reports in plain lines too.
-func runNow(env *cmdEnv, file string) error { return runRunUI(env, []string{file}, inheritedUI(env)) }
+func runNow(env *cmdEnv, file string, ui uiSettings) error {
+	return runWith(env, commands["run"], func(fs *flag.FlagSet) runFunc { return runFlagsUI(fs, &ui) }, []string{file})
+}
 
-func runRun(env *cmdEnv, args []string) error { return runRunUI(env, args, nil) }
+func runFlags(fs *flag.FlagSet) runFunc { return runFlagsUI(fs, nil) }
 
-// runRunUI is refimage run; inherited, when not nil, are the screen
+// runFlagsUI is refimage run; inherited, when not nil, are the screen
 // settings of the command that started it (flags given here still win).
-func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
-	c := commands["run"]
-	fs := newFlagSet(c)
+func runFlagsUI(fs *flag.FlagSet, inherited *uiSettings) runFunc {
 	offline := fs.String("offline", "", "the folder `DIR` stands for the target's OS volume")
 	resume := fs.Bool("resume", false, "continue the run kept in the state folder")
 	fresh := fs.Bool("fresh", false, "start over even if an unfinished run is kept")
@@ -94,254 +92,248 @@ func runRunUI(env *cmdEnv, args []string, inherited *uiSettings) error {
 	var vars multiFlag
 	fs.Var(&vars, "var", "set a variable (repeatable): `NAME=VALUE`")
 	uf := addUIFlags(fs)
-	files, err := parseFlags(c, fs, env.stderr, args)
-	if err != nil {
-		return err
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	var ui uiSettings
-	if inherited != nil && !uiFlagSet(fs) {
-		ui = *inherited
-	} else {
-		if ui, err = resolveUI(env, uf); err != nil {
-			return err
-		}
-		for _, wn := range ui.warnings {
-			fmt.Fprintf(env.stderr, "refimage run: warning: %s\n", wn)
-		}
-	}
-	if len(files) > 1 || len(files) == 0 && !*resume && !*fromMedia {
-		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file (or --resume)")}}
-	}
-	if *resume && *fresh {
-		return usageErrorf("--resume and --fresh exclude each other")
-	}
-	if *logFormat != "cmtrace" && *logFormat != "json" {
-		return usageErrorf("--log-format is cmtrace or json, not %q", *logFormat)
-	}
-	if *envName != "winpe" && *envName != "full-os" {
-		return usageErrorf("--env is winpe or full-os, not %q", *envName)
-	}
-	isBIOS, err := firmwareFlag(*uefi, *bios)
-	if err != nil {
-		return err
-	}
-	vs, err := varFlags(vars)
-	if err != nil {
-		return err
-	}
-	for _, v := range vs {
-		if m := sequence.ValidateVariableName(v.Name); m != "" {
-			return usageErrorf("--var %s: %s", v.Name, m)
-		}
-	}
-	if *offline != "" {
-		if fi, err := os.Stat(*offline); err != nil || !fi.IsDir() {
-			return usageErrorf("--offline %s: not a folder", *offline)
-		}
-	}
-	for _, d := range []struct{ flag, dir string }{{"--state", *stateDir}, {"--log", *logDir}} {
-		if err := checkFolderFlag(d.flag, d.dir); err != nil {
-			return err
-		}
-	}
-
-	// The machine: detected on Windows (flags override when given),
-	// simulated elsewhere and offline.
-	var mach *engine.Machine
-	if simulatedMachine(runtime.GOOS, *offline != "", set) {
-		mach = &engine.Machine{InWinPE: *envName == "winpe", UEFI: !isBIOS, SecureBoot: "NA"}
-	}
-	opts := engine.Options{
-		Platform: engine.Live(engine.LiveOptions{Machine: mach}),
-		StateDir: *stateDir,
-		LogDir:   *logDir,
-		JSONLog:  *logFormat == "json",
-		Vars:     vs,
-
-		IgnoreLogErrors: *ignoreLogErrors,
-		Offline:         *offline,
-	}
-	resolver := &secret.StdResolver{
-		Lookup: func(n string) (string, bool) { v := env.getenv(n); return v, v != "" },
-	}
-	if env.isTerminal() {
-		resolver.Ask = func(label string) (string, error) {
-			fmt.Fprintf(env.stderr, "%s: ", label)
-			b, err := term.ReadPassword(int(os.Stdin.Fd()))
-			fmt.Fprintln(env.stderr)
-			return string(b), err
-		}
-	}
-	var res secret.Resolver = resolver
-	var file string
-	// F8 opens a command prompt in the run view; media allow it only
-	// when built with --allow-console.
-	allowConsole := true
-	if len(files) == 1 {
-		file = files[0]
-	}
-	if *fromMedia {
-		f, r, err := startFromMedia(env, &opts, resolver, &allowConsole)
-		if err != nil {
-			return err
-		}
-		file, res = f, r
-		// A medium built with the variable RefimageDebug=true starts its
-		// run in debug mode (docs/debugger.md).
-		for _, v := range opts.Vars {
-			if strings.EqualFold(v.Name, "RefimageDebug") && strings.EqualFold(strings.TrimSpace(v.Value), "true") {
-				*debug = true
+	return func(env *cmdEnv, files []string) error {
+		var err error
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		var ui uiSettings
+		if inherited != nil && !uiFlagSet(fs) {
+			ui = *inherited
+		} else {
+			if ui, err = resolveUI(env, uf); err != nil {
+				return err
+			}
+			for _, wn := range ui.warnings {
+				fmt.Fprintf(env.stderr, "refimage run: warning: %s\n", wn)
 			}
 		}
-	}
-	opts.Source = file
-
-	ctx := context.Background()
-	var seq *sequence.Sequence
-	if file != "" {
-		if seq, err = loadSequence(file); err != nil {
+		if len(files) > 1 || len(files) == 0 && !*resume && !*fromMedia {
+			return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("give one sequence file (or --resume)")}}
+		}
+		if *resume && *fresh {
+			return usageErrorf("--resume and --fresh exclude each other")
+		}
+		if *logFormat != "cmtrace" && *logFormat != "json" {
+			return usageErrorf("--log-format is cmtrace or json, not %q", *logFormat)
+		}
+		if *envName != "winpe" && *envName != "full-os" {
+			return usageErrorf("--env is winpe or full-os, not %q", *envName)
+		}
+		isBIOS, err := firmwareFlag(*uefi, *bios)
+		if err != nil {
 			return err
 		}
-		if abs, err := filepath.Abs(file); err == nil {
-			opts.Source = abs
-		}
-	}
-	st, dir, err := engine.Unfinished(ctx, opts)
-	var locked *engine.LockedError
-	if errors.As(err, &locked) {
-		return usageErrorf("%v", err)
-	}
-	if err != nil && (*resume || !*fresh) {
-		return failedf("%v", err)
-	}
-	switch {
-	case *resume || *fromMedia && st != nil:
-		opts.Resume = true
-		kept, err := engine.ResumeSequence(ctx, opts)
+		vs, err := parseVars(vars)
 		if err != nil {
-			if errors.Is(err, engine.ErrNothingToResume) {
+			return err
+		}
+		for _, v := range vs {
+			if m := sequence.ValidateVariableName(v.Name); m != "" {
+				return usageErrorf("--var %s: %s", v.Name, m)
+			}
+		}
+		if *offline != "" {
+			if fi, err := os.Stat(*offline); err != nil || !fi.IsDir() {
+				return usageErrorf("--offline %s: not a folder", *offline)
+			}
+		}
+		for _, d := range []struct{ flag, dir string }{{"--state", *stateDir}, {"--log", *logDir}} {
+			if err := checkFolderFlag(d.flag, d.dir); err != nil {
+				return err
+			}
+		}
+
+		// The machine: detected on Windows (flags override when given),
+		// simulated elsewhere and offline.
+		var mach *engine.Machine
+		if simulatedMachine(runtime.GOOS, *offline != "", set) {
+			mach = &engine.Machine{InWinPE: *envName == "winpe", UEFI: !isBIOS, SecureBoot: "NA"}
+		}
+		opts := engine.Options{
+			Platform: engine.Live(engine.LiveOptions{Machine: mach}),
+			StateDir: *stateDir,
+			LogDir:   *logDir,
+			JSONLog:  *logFormat == "json",
+			Vars:     vs,
+
+			IgnoreLogErrors: *ignoreLogErrors,
+			Offline:         *offline,
+		}
+		resolver := &secret.StdResolver{
+			Lookup: func(n string) (string, bool) { v := env.getenv(n); return v, v != "" },
+		}
+		if env.isTerminal() {
+			resolver.Ask = func(label string) (string, error) { return askSecret(env, label+": ") }
+		}
+		var res secret.Resolver = resolver
+		var file string
+		// F8 opens a command prompt in the run view; media allow it only
+		// when built with --allow-console.
+		allowConsole := true
+		if len(files) == 1 {
+			file = files[0]
+		}
+		if *fromMedia {
+			f, r, err := startFromMedia(env, &opts, resolver, &allowConsole)
+			if err != nil {
+				return err
+			}
+			file, res = f, r
+			// A medium built with the variable RefimageDebug=true starts its
+			// run in debug mode (docs/debugger.md).
+			for _, v := range opts.Vars {
+				if strings.EqualFold(v.Name, "RefimageDebug") && strings.EqualFold(strings.TrimSpace(v.Value), "true") {
+					*debug = true
+				}
+			}
+		}
+		opts.Source = file
+
+		ctx := context.Background()
+		var seq *sequence.Sequence
+		if file != "" {
+			if seq, err = loadSequence(file); err != nil {
+				return err
+			}
+			if abs, err := filepath.Abs(file); err == nil {
+				opts.Source = abs
+			}
+		}
+		st, dir, err := engine.Unfinished(ctx, opts)
+		var locked *engine.LockedError
+		if errors.As(err, &locked) {
+			return usageErrorf("%v", err)
+		}
+		if err != nil && (*resume || !*fresh) {
+			return failedf("%v", err)
+		}
+		switch {
+		case *resume || *fromMedia && st != nil:
+			opts.Resume = true
+			kept, err := engine.ResumeSequence(ctx, opts)
+			if err != nil {
+				if errors.Is(err, engine.ErrNothingToResume) {
+					return usageErrorf("%v", err)
+				}
+				return failedf("%v", err)
+			}
+			if seq == nil {
+				seq = kept
+			}
+		case st != nil && !*fresh:
+			return usageErrorf("an unfinished run of %q is kept in %s (status %s): continue it with --resume, or start over with --fresh", st.Sequence, dir, st.Status)
+		}
+		if *offline != "" && !opts.Resume && !*checkOnly && seq != nil && appliesImage(seq) {
+			if err := confirmOfflineWipe(env, *offline, *yes); err != nil {
+				return err
+			}
+		}
+		var checkLines []engine.CheckLine
+		if *checkOnly || *debug && !opts.Resume {
+			checkSeq := seq
+			if checkSeq == nil {
+				if checkSeq, err = engine.ResumeSequence(ctx, opts); err != nil {
+					return failedf("%v", err)
+				}
+			}
+			lines, err := engine.Check(ctx, checkSeq, opts)
+			if err != nil {
+				return failedf("%v", err)
+			}
+			checkLines = lines
+			// In the run view the check is debug mode's first page.
+			if inView := !*checkOnly && !*plain && !ui.accessible && env.isTerminal(); !inView {
+				failing := printCheck(env, lines)
+				if *checkOnly {
+					if failing > 0 {
+						return reportedError{code: exitFailed}
+					}
+					return nil
+				}
+			}
+		}
+		// Every secret is revealed (asked for) now, before the progress view.
+		check := seq
+		if opts.Resume {
+			if check, err = engine.ResumeSequence(ctx, opts); err != nil {
+				return failedf("%v", err)
+			}
+		}
+		if res, err = engine.Preresolve(check, res); err != nil {
+			return usageErrorf("the sequence's secrets: %v", err)
+		}
+		opts.Resolver = res
+		if opts.Resume {
+			seq = nil // the engine continues with the copy kept in the state
+			if file != "" {
+				seq, _ = loadSequence(file) // only compared with the kept copy
+			}
+		}
+
+		var result *engine.Result
+		lines := *plain || ui.accessible || !env.isTerminal()
+		switch {
+		case lines && (*debug || opts.Resume && kept(ctx, opts)):
+			// In plain lines the debugger reads line commands.
+			ld := &lineDebugger{in: bufio.NewReader(env.stdin), out: env.stderr}
+			checkOpts := opts
+			ld.check = func() ([]engine.CheckLine, error) {
+				s := seq
+				if s == nil {
+					var err error
+					if s, err = engine.ResumeSequence(ctx, checkOpts); err != nil {
+						return nil, err
+					}
+				}
+				return engine.Check(ctx, s, checkOpts)
+			}
+			opts.Debug = &engine.Debug{Enabled: *debug, Pause: ld.pause}
+		case *debug:
+			// The run view draws the debugger (and d enters it anyway).
+			opts.Debug = &engine.Debug{Enabled: true}
+		}
+		if lines {
+			result, err = runPlain(env, seq, opts)
+		} else {
+			th := tui.ThemeFor(ui.theme, env.stderr, ui.noColor)
+			vo := tui.RunViewOptions{Theme: th, AllowConsole: allowConsole, Check: checkLines}
+			if ui.winpe {
+				vo.MaxWidth, vo.MaxHeight = 80, 25
+			}
+			// SIGTERM and SIGHUP stop the run as a second ctrl+c does, then
+			// the command exits 128+N (ctrl+c itself is a key in the view).
+			sigs, stop := screenSignals()
+			vo.Signals = sigs
+			result, err = tui.RunInTerminal(seq, opts, vo, env.stdin, env.stderr)
+			stop()
+			if result != nil {
+				printEnd(env, result, th)
+			}
+			if result == nil && err == nil {
+				return errCancelled
+			}
+		}
+		if err != nil {
+			if errors.Is(err, engine.ErrNothingToResume) || errors.As(err, &locked) {
 				return usageErrorf("%v", err)
 			}
 			return failedf("%v", err)
 		}
-		if seq == nil {
-			seq = kept
-		}
-	case st != nil && !*fresh:
-		return usageErrorf("an unfinished run of %q is kept in %s (status %s): continue it with --resume, or start over with --fresh", st.Sequence, dir, st.Status)
-	}
-	if *offline != "" && !opts.Resume && !*checkOnly && seq != nil && appliesImage(seq) {
-		if err := confirmOfflineWipe(env, *offline, *yes); err != nil {
-			return err
-		}
-	}
-	var checkLines []engine.CheckLine
-	if *checkOnly || *debug && !opts.Resume {
-		checkSeq := seq
-		if checkSeq == nil {
-			if checkSeq, err = engine.ResumeSequence(ctx, opts); err != nil {
-				return failedf("%v", err)
-			}
-		}
-		lines, err := engine.Check(ctx, checkSeq, opts)
-		if err != nil {
-			return failedf("%v", err)
-		}
-		checkLines = lines
-		// In the run view the check is debug mode's first page.
-		if inView := !*checkOnly && !*plain && !ui.accessible && env.isTerminal(); !inView {
-			failing := printCheck(env, lines)
-			if *checkOnly {
-				if failing > 0 {
-					return reportedError{code: exitFailed}
-				}
-				return nil
-			}
-		}
-	}
-	// Every secret is revealed (asked for) now, before the progress view.
-	check := seq
-	if opts.Resume {
-		if check, err = engine.ResumeSequence(ctx, opts); err != nil {
-			return failedf("%v", err)
-		}
-	}
-	if res, err = engine.Preresolve(check, res); err != nil {
-		return usageErrorf("the sequence's secrets: %v", err)
-	}
-	opts.Resolver = res
-	if opts.Resume {
-		seq = nil // the engine continues with the copy kept in the state
-		if file != "" {
-			seq, _ = loadSequence(file) // only compared with the kept copy
-		}
-	}
-
-	var result *engine.Result
-	lines := *plain || ui.accessible || !env.isTerminal()
-	switch {
-	case lines && (*debug || opts.Resume && kept(ctx, opts)):
-		// In plain lines the debugger reads line commands.
-		ld := &lineDebugger{in: bufio.NewReader(env.stdin), out: env.stderr}
-		checkOpts := opts
-		ld.check = func() ([]engine.CheckLine, error) {
-			s := seq
-			if s == nil {
-				var err error
-				if s, err = engine.ResumeSequence(ctx, checkOpts); err != nil {
-					return nil, err
-				}
-			}
-			return engine.Check(ctx, s, checkOpts)
-		}
-		opts.Debug = &engine.Debug{Enabled: *debug, Pause: ld.pause}
-	case *debug:
-		// The run view draws the debugger (and d enters it anyway).
-		opts.Debug = &engine.Debug{Enabled: true}
-	}
-	if lines {
-		result, err = runPlain(env, seq, opts)
-	} else {
-		th := tui.ThemeFor(ui.theme, env.stderr, ui.noColor)
-		vo := tui.RunViewOptions{Theme: th, AllowConsole: allowConsole, Check: checkLines}
-		if ui.winpe {
-			vo.MaxWidth, vo.MaxHeight = 80, 25
-		}
-		// SIGTERM and SIGHUP stop the run as a second ctrl+c does, then
-		// the command exits 128+N (ctrl+c itself is a key in the view).
-		sigs, stop := screenSignals()
-		vo.Signals = sigs
-		result, err = tui.RunInTerminal(seq, opts, vo, env.stdin, env.stderr)
-		stop()
-		if result != nil {
-			printEnd(env, result, th)
-		}
-		if result == nil && err == nil {
+		switch result.Status {
+		case engine.StatusSucceeded:
+			return nil
+		case engine.StatusRestarting:
+			fmt.Fprintln(env.stderr, "refimage run: "+tui.RunText("cli.restarts"))
+			return nil
+		case engine.StatusCancelled:
+			fmt.Fprintf(env.stderr, "refimage run: "+tui.RunText("cli.stopped")+"\n", result.StateDir)
 			return errCancelled
+		case engine.StatusRestartNeeded:
+			fmt.Fprintln(env.stderr, "refimage run: "+result.Message)
+			return reportedError{code: exitFailed}
 		}
-	}
-	if err != nil {
-		if errors.Is(err, engine.ErrNothingToResume) || errors.As(err, &locked) {
-			return usageErrorf("%v", err)
-		}
-		return failedf("%v", err)
-	}
-	switch result.Status {
-	case engine.StatusSucceeded:
-		return nil
-	case engine.StatusRestarting:
-		fmt.Fprintln(env.stderr, "refimage run: "+tui.RunText("cli.restarts"))
-		return nil
-	case engine.StatusCancelled:
-		fmt.Fprintf(env.stderr, "refimage run: "+tui.RunText("cli.stopped")+"\n", result.StateDir)
-		return errCancelled
-	case engine.StatusRestartNeeded:
-		fmt.Fprintln(env.stderr, "refimage run: "+result.Message)
 		return reportedError{code: exitFailed}
 	}
-	return reportedError{code: exitFailed}
 }
 
 // checkLineText is one line of the pre-flight check as printed.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,13 +72,13 @@ func TestRunNowInheritsAccessible(t *testing.T) {
 	if err := fs.Parse([]string{"--accessible"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := resolveUI(env, uf); err != nil {
+	ui, err := resolveUI(env, uf)
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { lastUI, lastUIOut = nil, nil }()
-	// runNow(env, f) is runRunUI(env, []string{f}, inheritedUI(env)); the state and
-	// log go to the test's folder here.
-	err := runRunUI(env, []string{f, "--state", filepath.Join(dir, "state"), "--log", filepath.Join(dir, "log")}, inheritedUI(env))
+	// runNow(env, f, ui), with the state and log in the test's folder.
+	err = runWith(env, commands["run"], func(fs *flag.FlagSet) runFunc { return runFlagsUI(fs, &ui) },
+		[]string{f, "--state", filepath.Join(dir, "state"), "--log", filepath.Join(dir, "log")})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}

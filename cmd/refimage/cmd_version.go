@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -14,31 +15,27 @@ func init() {
 		name:    "version",
 		usage:   "refimage version",
 		summary: "Print the version and the commit it was built from.",
-		run: func(env *cmdEnv, args []string) error {
-			c := commands["version"]
-			fs := newFlagSet(c)
-			pos, err := parseFlags(c, fs, env.stderr, args)
-			if err != nil {
-				return err
-			}
-			if len(pos) > 0 {
-				return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("version takes no arguments (got %q)", pos[0])}}
-			}
-			commit, dirty := "unknown", ""
-			if bi, ok := debug.ReadBuildInfo(); ok {
-				for _, s := range bi.Settings {
-					switch s.Key {
-					case "vcs.revision":
-						commit = s.Value
-					case "vcs.modified":
-						if s.Value == "true" {
-							dirty = " (modified)"
-						}
-					}
+		flags:   func(*flag.FlagSet) runFunc { return runVersion },
+	})
+}
+
+func runVersion(env *cmdEnv, pos []string) error {
+	if len(pos) > 0 {
+		return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("version takes no arguments (got %q)", pos[0])}}
+	}
+	commit, dirty := "unknown", ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					dirty = " (modified)"
 				}
 			}
-			fmt.Fprintf(env.stdout, "refimage %s commit %s%s %s/%s %s\n", version, commit, dirty, runtime.GOOS, runtime.GOARCH, runtime.Version())
-			return nil
-		},
-	})
+		}
+	}
+	fmt.Fprintf(env.stdout, "refimage %s commit %s%s %s/%s %s\n", version, commit, dirty, runtime.GOOS, runtime.GOARCH, runtime.Version())
+	return nil
 }

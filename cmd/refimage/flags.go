@@ -48,7 +48,7 @@ func parseFlags(c *command, fs *flag.FlagSet, w io.Writer, args []string) ([]str
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
-			printCommandHelp(w, c, fs)
+			printCommandHelp(w, c)
 			return nil, errHelp
 		}
 		if err != nil {
@@ -68,14 +68,22 @@ func parseFlags(c *command, fs *flag.FlagSet, w io.Writer, args []string) ([]str
 	}
 }
 
-func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
+// commandFlags is the flag set of c with every option it declares.
+func commandFlags(c *command) *flag.FlagSet {
+	fs := newFlagSet(c)
+	if c.flags != nil {
+		c.flags(fs)
+	}
+	return fs
+}
+
+// printCommandHelp prints the usage, the help and every option of c.
+func printCommandHelp(w io.Writer, c *command) {
 	fmt.Fprintf(w, "usage: %s\n\n%s\n", c.usage, c.summary)
 	if c.help != "" {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(c.help, "\n"))
 	}
-	if fs == nil {
-		fs = newFlagSet(c)
-	}
+	fs := commandFlags(c)
 	has := false
 	fs.VisitAll(func(*flag.Flag) { has = true })
 	if has {
@@ -101,9 +109,10 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-// parseVars turns K=V strings into a map, refusing malformed ones.
-func parseVars(vals []string) (map[string]string, error) {
-	out := map[string]string{}
+// parseVars is the one parser of --var NAME=VALUE (plan, run, media):
+// the variables in the order given, refusing malformed ones.
+func parseVars(vals []string) ([]sequence.Variable, error) {
+	var out []sequence.Variable
 	for _, v := range vals {
 		k, val, ok := strings.Cut(v, "=")
 		if !ok || strings.TrimSpace(k) == "" {
@@ -112,7 +121,7 @@ func parseVars(vals []string) (map[string]string, error) {
 		if err := varControl(k, val); err != nil {
 			return nil, err
 		}
-		out[strings.TrimSpace(k)] = val
+		out = append(out, sequence.Variable{Name: strings.TrimSpace(k), Value: val})
 	}
 	return out, nil
 }
@@ -136,4 +145,13 @@ func lineFlag(flag, value string) error {
 		return usageErrorf("%s: %s", flag, m)
 	}
 	return nil
+}
+
+// varMap is the variables by name; a later one wins.
+func varMap(vs []sequence.Variable) map[string]string {
+	out := make(map[string]string, len(vs))
+	for _, v := range vs {
+		out[v.Name] = v.Value
+	}
+	return out
 }

@@ -8,6 +8,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +31,73 @@ type command struct {
 	usage   string // one line: "refimage validate FILE..."
 	summary string // what it does, one sentence
 	help    string // longer help, printed by --help (optional)
-	run     func(env *cmdEnv, args []string) error
+	// flags declares every option of the command on fs and returns what
+	// runs the command once fs is parsed, given the positional
+	// arguments. Declared at registration, the options are what
+	// 'refimage help CMD' and 'CMD --help' list.
+	flags func(fs *flag.FlagSet) runFunc
+	// subcommands (wim) take the first argument as their name: the
+	// command's own flags are theirs.
+	subcommands []*command
+}
+
+// runFunc runs a command with its options parsed.
+type runFunc func(env *cmdEnv, args []string) error
+
+// run parses the command's options in args and runs it.
+func (c *command) run(env *cmdEnv, args []string) error {
+	if c.subcommands != nil {
+		return runSubcommand(env, c, args)
+	}
+	return runWith(env, c, c.flags, args)
+}
+
+// runWith parses args with the options flags declares (c's, or the same
+// with settings handed over by the command that runs c) and runs c.
+func runWith(env *cmdEnv, c *command, flags func(*flag.FlagSet) runFunc, args []string) error {
+	fs := newFlagSet(c)
+	do := flags(fs)
+	pos, err := parseFlags(c, fs, env.stderr, args)
+	if err != nil {
+		return err
+	}
+	return do(env, pos)
+}
+
+// subcommand is c's subcommand called name, or nil.
+func (c *command) subcommand(name string) *command {
+	for _, s := range c.subcommands {
+		if s.name == c.name+" "+name {
+			return s
+		}
+	}
+	return nil
+}
+
+// runSubcommand runs the subcommand args[0] of c with the rest.
+func runSubcommand(env *cmdEnv, c *command, args []string) error {
+	if len(args) == 0 {
+		printCommandHelp(env.stderr, c)
+		return usageErrorf("missing subcommand (%s)", subcommandNames(c))
+	}
+	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		printCommandHelp(env.stderr, c)
+		return errHelp
+	}
+	sub := c.subcommand(args[0])
+	if sub == nil {
+		return usageErrorf("unknown subcommand %q (want %s)", args[0], subcommandNames(c))
+	}
+	return sub.run(env, args[1:])
+}
+
+func subcommandNames(c *command) string {
+	var names []string
+	for _, s := range c.subcommands {
+		names = append(names, strings.TrimPrefix(s.name, c.name+" "))
+	}
+	return strings.Join(names, ", ")
 }
 
 var commands = map[string]*command{}
@@ -96,7 +163,12 @@ func runMain(env *cmdEnv, args []string) int {
 		case "-h", "--help", "help":
 			if len(args) > 1 && args[0] == "help" {
 				if c, ok := commands[args[1]]; ok {
-					printCommandHelp(env.stderr, c, nil)
+					if len(args) > 2 {
+						if sub := c.subcommand(args[2]); sub != nil {
+							c = sub
+						}
+					}
+					printCommandHelp(env.stderr, c)
 					return exitOK
 				}
 			}

@@ -129,8 +129,9 @@ func TestParseFlagsInterspersed(t *testing.T) {
 	if !*j || strings.Join(vars, ",") != "A=1,B=2" || strings.Join(pos, " ") != "FILE MORE --not-a-flag" {
 		t.Errorf("json=%v vars=%v pos=%v", *j, vars, pos)
 	}
-	m, err := parseVars(vars)
-	if err != nil || m["A"] != "1" || m["B"] != "2" {
+	vs, err := parseVars(vars)
+	m := varMap(vs)
+	if err != nil || m["A"] != "1" || m["B"] != "2" || len(vs) != 2 || vs[0].Name != "A" {
 		t.Errorf("parseVars: %v %v", m, err)
 	}
 	if _, err := parseVars([]string{"novalue"}); err == nil {

@@ -3,10 +3,8 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"strings"
 
@@ -175,30 +173,7 @@ func resolveUI(env *cmdEnv, f *uiFlags) (uiSettings, error) {
 		th = th.WithoutColor()
 	}
 	s.theme = th
-	lastUI, lastUIOut = &s, env.stderr
 	return s, nil
-}
-
-// lastUI is what the last resolveUI settled, and lastUIOut the screen it
-// was for, so that a command run by another in the same process (the
-// wizard's Run now and Open in editor) keeps its accessible mode, theme
-// and language.
-var (
-	lastUI    *uiSettings
-	lastUIOut io.Writer
-)
-
-// inheritedUI is what resolveUI settled for an earlier command on the
-// same screen in this process, or nil.
-func inheritedUI(env *cmdEnv) *uiSettings {
-	if lastUI == nil || lastUIOut == nil || env.stderr == nil {
-		return nil
-	}
-	a, b := reflect.TypeOf(lastUIOut), reflect.TypeOf(env.stderr)
-	if a != b || !a.Comparable() || lastUIOut != env.stderr {
-		return nil
-	}
-	return lastUI
 }
 
 // uiFlagSet reports whether a screen flag was given on the command line.
