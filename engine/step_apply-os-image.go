@@ -44,6 +44,9 @@ import (
 // applier of media/wim (split sets with wim.OpenParts), progress from its
 // callback; OSDTargetSystemDrive is the folder, and OSDTargetArchitecture
 // the image's architecture from its metadata (WINDOWS/ARCH) unless set.
+//
+// An .esd (solid LZMS, as the Media Creation Tool ships install.esd) is
+// an image like a .wim, live (DISM reads it) and offline.
 type applyOSImage struct{}
 
 func init() { Register("apply-os-image", applyOSImage{}) }

@@ -128,7 +128,7 @@ var sequenceTextKO = msg.Catalog{
 	"the full operating system":                                                                                             "전체 운영 체제",
 	"the image description has %s":                                                                                          "이미지 설명: %s",
 	"the image index is 1 to %d":                                                                                            "이미지 인덱스는 1부터 %d까지입니다",
-	"the image to apply is required (a .wim file, or the first .swm of a split image)":                                      "적용할 이미지가 필요합니다 (.wim 파일, 또는 분할 이미지의 첫 .swm)",
+	"the image to apply is required (a .wim or .esd file, or the first .swm of a split image)":                              "적용할 이미지가 필요합니다 (.wim 또는 .esd 파일, 또는 분할 이미지의 첫 .swm)",
 	"the image version has %s":                                                                                              "이미지 버전: %s",
 	"the kind is required: \"build-and-capture\" or \"custom\"":                                                             "kind가 필요합니다: \"build-and-capture\" 또는 \"custom\"",
 	"the message has %s":                                                                                                    "메시지: %s",

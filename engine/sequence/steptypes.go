@@ -110,7 +110,7 @@ type Partition struct {
 
 // ApplyOSImage is Apply Operating System Image.
 type ApplyOSImage struct {
-	Image      string `toml:"image"` // path of the .wim (or first .swm)
+	Image      string `toml:"image"` // path of the .wim or .esd (or first .swm)
 	Index      int    `toml:"index"`
 	Split      bool   `toml:"split"`       // the image is a split set (.swm parts)
 	AnswerFile string `toml:"answer_file"` // unattend.xml to merge

@@ -415,7 +415,7 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 	"apply-os-image": func(v *validator, p string, props Props) {
 		r := props.(*ApplyOSImage)
 		if r.Image == "" {
-			v.errAt(join(p, "image"), "the image to apply is required (a .wim file, or the first .swm of a split image)")
+			v.errAt(join(p, "image"), "the image to apply is required (a .wim or .esd file, or the first .swm of a split image)")
 		}
 		if r.Index < 1 || r.Index > MaxImageIndex {
 			v.errAt(join(p, "index"), "the image index is 1 to %d", MaxImageIndex)
