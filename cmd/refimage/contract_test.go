@@ -95,6 +95,46 @@ func TestBadInputContract(t *testing.T) {
 		{"media control in --prestart", []string{"media", seq, "--winpe", winpe, "--exe", exe, "--iso", filepath.Join(dir, "m.iso"), "--prestart", "x.cmd\ny.cmd"}, "--prestart: the text has a control character (U+000A) at character 6"},
 		{"new answers control in a name", []string{"new", "--answers", ctrlAnswers, "-o", filepath.Join(dir, "n.toml")}, ctrlAnswers + ":5:12: info.name: a control character (U+001B) at character 4"},
 	}
+	// Hostile WIM files (hostilewim_test.go): every command that reads
+	// the broken structure exits 2 saying what is wrong and where (the
+	// offset, or the entry's path for a name), and writes nothing — no
+	// applied folder, no exported WIM. wim info reads the header, the
+	// blob table and the XML, so it is asked only about those.
+	hostile := hostileWIMs(t, dir)
+	for _, h := range []struct {
+		wim, want string
+		info      bool
+	}{
+		{"bad-magic", `offset 0 (0x0): not a WIM file: bad magic "NOTAWIM\x00"`, true},
+		{"header-size", "offset 8 (0x8): header size is 32767, want 208", true},
+		{"table-past-eof", "offset 48 (0x30): blob table lies outside the file", true},
+		{"blob-past-eof", "lies outside the file: offset", true},
+		{"chunk-backwards", "chunk table entry 1: chunk 1 has impossible compressed size", false},
+		{"huge-size", "cannot hold the chunk table of 34359738368 chunks (size 1125899906842624)", false},
+		{"metadata-loop", "in metadata resource of image 1 (file offset", false},
+		{"name-dotdot", `file name ".." would escape the target`, false},
+		{"name-slash", `file name "hel/o.txt" contains a path separator`, false},
+	} {
+		p := hostile[h.wim]
+		if h.info {
+			cases = append(cases, struct {
+				name string
+				args []string
+				want string
+			}{"hostile " + h.wim + " info", []string{"wim", "info", p}, h.want})
+		}
+		for _, args := range [][]string{
+			{"wim", "verify", p},
+			{"wim", "apply", p, "1", filepath.Join(dir, "applied-"+h.wim)},
+			{"wim", "export", p, "1", filepath.Join(dir, "exported-"+h.wim+".wim")},
+		} {
+			cases = append(cases, struct {
+				name string
+				args []string
+				want string
+			}{"hostile " + h.wim + " " + args[1], args, h.want})
+		}
+	}
 	ours := regexp.MustCompile(`\.refimage-[0-9]+-|\.tmp\b|\.partial\b|^open |: open `)
 	for _, c := range cases {
 		before := listDir(t, dir)
@@ -105,6 +145,9 @@ func TestBadInputContract(t *testing.T) {
 		}
 		if !strings.Contains(errs, c.want) {
 			t.Errorf("%s: stderr does not say %q:\n%s", c.name, c.want, errs)
+		}
+		if strings.HasPrefix(c.name, "hostile ") && !strings.Contains(c.name, " name-") && !strings.Contains(errs, "offset ") {
+			t.Errorf("%s: no offset in the message:\n%s", c.name, errs)
 		}
 		if m := ours.FindString(errs); m != "" {
 			t.Errorf("%s: the message shows our internals (%q):\n%s", c.name, m, errs)

@@ -204,6 +204,9 @@ func addExistingImages(spec *buildSpec, old *WIM, keep func(i int) bool) error {
 		if err != nil {
 			return err
 		}
+		if err := checkTreeNames(old.Path, i, m); err != nil {
+			return err
+		}
 		var missing error
 		m.Root.Walk(func(p string, d *Dentry) error {
 			for _, h := range dentryHashes(d) {

@@ -70,6 +70,9 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := checkTreeNames(w.Path, i+1, m); err != nil {
+			return nil, err
+		}
 		metas[i] = m
 		var missing error
 		m.Root.Walk(func(p string, d *Dentry) error {

@@ -512,6 +512,9 @@ func (w *writer) copyN(r io.Reader, n int64, h hash.Hash) error {
 // copyRaw copies a stored resource byte for byte.
 func (w *writer) copyRaw(s *blobSrc) error {
 	b := s.blob
+	if err := checkStored(b.p.ra, b.Res, b.p.hdr.ChunkSize); err != nil {
+		return withFile(err, b.p.name)
+	}
 	start := w.out.offset()
 	if err := w.out.copyFrom(b.p.ra, int64(b.Res.Offset), int64(b.Res.Size)); err != nil {
 		return withFile(formatErr(int64(b.Res.Offset), "copying blob %s: %v", b.Hash, err), b.p.name)
