@@ -88,7 +88,15 @@ func Capture(src, wimPath string, opts CaptureOptions) (*CaptureResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		defer old.Close()
+		// Windows cannot rename the new file over one still open: the old
+		// WIM is closed just before (found by the Wine lane).
+		closed := false
+		defer func() {
+			if !closed {
+				old.Close()
+			}
+		}()
+		spec.beforeRename = func() { old.Close(); closed = true }
 		if old.Header.TotalParts > 1 {
 			return nil, fmt.Errorf("cannot append to a split WIM")
 		}
