@@ -21,7 +21,7 @@ func TestLineReporterAndSummary(t *testing.T) {
 	o := r.opts(f)
 	o.Events = lr.Event
 	r.go_(t, context.Background(), seq, o)
-	out := strings.ReplaceAll(b.String(), r.dir, "$DIR")
+	out := underDir(b.String(), r.dir)
 	summary := out[strings.Index(out, "\n\n#"):]
 	for _, l := range strings.Split(summary, "\n") {
 		if utf8.RuneCountInString(l) > 80 && !strings.HasPrefix(l, "Log:") && !strings.Contains(l, "$DIR") {

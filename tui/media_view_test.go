@@ -60,8 +60,10 @@ func fakeMediaEnv() *mediawiz.Env {
 			}
 			return 3, []string{`Apply Operating System: image: %Images%`, `Install Applications: applications[0].source = \\deploy01\apps$\7zip (not found)`}
 		},
-		Exists:    func(p string) bool { return p == "/work" },
-		IsDir:     func(p string) bool { return p == "/work" || p == "." },
+		// The wizard checks folders with the host's filepath (\work on
+		// Windows): the fake answers for both spellings.
+		Exists:    func(p string) bool { return filepath.ToSlash(p) == "/work" },
+		IsDir:     func(p string) bool { p = filepath.ToSlash(p); return p == "/work" || p == "." },
 		LookupEnv: func(k string) (string, bool) { return "", false },
 		GOOS:      "linux",
 	}

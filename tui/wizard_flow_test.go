@@ -179,7 +179,7 @@ func TestWizardFlowOpen(t *testing.T) {
 	example, _ := filepath.Abs(filepath.Join("..", "docs", "examples", "build-and-capture.toml"))
 	f := newFlow(t)
 	f.see("Build and capture a reference").keys(tea.KeyDown, tea.KeyDown).see("Sequence file").keys(tea.KeyTab).typ("missing.toml").keys(tea.KeyCtrlN).
-		see("no such file").keys(tea.KeyCtrlU).typ(example).keys(tea.KeyCtrlN)
+		see("missing.toml: open missing.toml:").keys(tea.KeyCtrlU).typ(example).keys(tea.KeyCtrlN)
 	f.see("Build and capture Windows 11 Enterprise").keys(tea.KeyCtrlU).typ("Opened and renamed").keys(tea.KeyCtrlS)
 	f.see("Your choices").keys(tea.KeyCtrlU).typ(out).keys(tea.KeyCtrlN)
 	f.see("written to").keys(tea.KeyEnter)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -144,6 +145,11 @@ func TestMediaDeviceRecheckedBeforeWriting(t *testing.T) {
 // (./sdb, ANY/DIR/sdb) is refused with exit 2 and never written, and a
 // missing device says it does not exist.
 func TestMediaDevicePathNotReduced(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		// usb.Host is Linux's device host (/sys, /dev); Windows names
+		// disks \\.\PhysicalDriveN (usb.WindowsHost).
+		t.Skip("the Linux device host: Linux only")
+	}
 	src, exe := fakeWinPE(t)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "sdb")

@@ -277,8 +277,11 @@ func TestRefusals(t *testing.T) {
 		t.Errorf("small image: %v", err)
 	}
 	os.WriteFile(filepath.Join(root, "A.TXT"), nil, 0o644)
-	if err := WriteImage(context.Background(), out, fromDir(t, root), Options{}); err == nil || !strings.Contains(err.Error(), "the same name twice") {
-		t.Errorf("case clash: %v", err)
+	// Only where the file system tells a.txt from A.TXT (not on Windows).
+	if entries, _ := os.ReadDir(root); len(entries) == 2 {
+		if err := WriteImage(context.Background(), out, fromDir(t, root), Options{}); err == nil || !strings.Contains(err.Error(), "the same name twice") {
+			t.Errorf("case clash: %v", err)
+		}
 	}
 	if _, err := FromDir(root); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package mediawiz
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -63,8 +64,10 @@ func testEnv(env map[string]string) *Env {
 			}
 			return nil
 		},
-		Exists:    func(p string) bool { return p == "/out/old.iso" || p == "/out" },
-		IsDir:     func(p string) bool { return p == "/out" || p == "." || p == "/" },
+		// The wizard checks folders with the host's filepath (\out on
+		// Windows): the fake answers for both spellings.
+		Exists:    func(p string) bool { p = filepath.ToSlash(p); return p == "/out/old.iso" || p == "/out" },
+		IsDir:     func(p string) bool { p = filepath.ToSlash(p); return p == "/out" || p == "." || p == "/" },
 		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 		GOOS:      "linux",
 	}
@@ -183,7 +186,7 @@ func TestValidators(t *testing.T) {
 		{"iso empty", func(w *Wizard) { w.A.ISO = "" }, PageTarget, "iso", "ISO file is required"},
 		{"iso ext", func(w *Wizard) { w.A.ISO = "/out/ref.img" }, PageTarget, "iso", "ends in .iso"},
 		{"iso ext case", func(w *Wizard) { w.A.ISO = "/out/REF.ISO" }, PageTarget, "iso", ""},
-		{"iso dir missing", func(w *Wizard) { w.A.ISO = "/nowhere/ref.iso" }, PageTarget, "iso", "/nowhere does not exist"},
+		{"iso dir missing", func(w *Wizard) { w.A.ISO = "/nowhere/ref.iso" }, PageTarget, "iso", filepath.FromSlash("/nowhere") + " does not exist"},
 		{"iso is a dir", func(w *Wizard) { w.A.ISO = "/out" }, PageTarget, "iso", "ends in .iso"},
 		{"exists needs overwrite", func(w *Wizard) { w.A.ISO = "/out/old.iso" }, PageTarget, "overwrite", "exists: tick Replace"},
 		{"exists overwritten", func(w *Wizard) { w.A.ISO, w.A.Overwrite = "/out/old.iso", true }, PageTarget, "overwrite", ""},
