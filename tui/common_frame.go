@@ -8,10 +8,9 @@ import (
 	"github.com/refimage/refimage/themes"
 )
 
-// The frame the wizards share: a title line, the body (page list | page),
-// a status line and a footer, cut to the terminal. The Create Task
-// Sequence Wizard draws the same frame in wizard_view.go; the media
-// wizard uses these.
+// The frame of the form screen (form_view.go), which both wizards use: a
+// title line, the body (page list | page), a status line and a footer,
+// cut to the terminal.
 
 // navState is how a page shows in the page list.
 type navState int

@@ -13,7 +13,6 @@ import (
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/themes"
-	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
@@ -51,26 +50,10 @@ type MediaResult struct {
 // The mediawiz.Wizard is the source of truth; the model holds the
 // screen state and the writing goroutine.
 type MediaModel struct {
-	w     *mediawiz.Wizard
-	th    *themes.Theme
-	hooks MediaHooks
-	maxW  int
-	maxH  int
-
-	width, height int
-	focus         int
-	cursors       map[string]int
-	touched       map[string]bool
-	showAll       map[mediawiz.PageID]bool
-	varLine       int // the focused line of the media variables
-	listScroll    int
-	cmdScroll     int // Completion: the command line scrolled sideways
-	status        string
-	statusErr     bool
-	asking        bool // esc: asking whether to cancel (or to stop writing)
-	help          bool
-	helpScroll    int
-	helpMax       int // the last scroll position of the help, as last drawn
+	w *mediawiz.Wizard
+	formScreen[*mediawiz.Wizard, mediawiz.PageID]
+	hooks   MediaHooks
+	varLine int // the focused line of the media variables
 
 	now      func() time.Time // the clock of rate and ETA (tests fix it)
 	cancel   context.CancelFunc
@@ -98,8 +81,10 @@ func NewMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions) *M
 	if opt.Answers != nil {
 		opt.Answers(&w.A)
 	}
-	return &MediaModel{w: w, th: opt.Theme, hooks: opt.Hooks, width: 80, height: 25, now: time.Now, maxW: opt.MaxWidth, maxH: opt.MaxHeight,
-		cursors: map[string]int{}, touched: map[string]bool{}, showAll: map[mediawiz.PageID]bool{}}
+	m := &MediaModel{w: w, hooks: opt.Hooks, now: time.Now}
+	m.formScreen = newFormScreen(w, formHost[*mediawiz.Wizard, mediawiz.PageID](m), opt.Theme, mediawiz.PageSummary, mediawiz.PageProgress, mediawiz.PageCompletion)
+	m.maxW, m.maxH = opt.MaxWidth, opt.MaxHeight
+	return m
 }
 
 // RunMediaWizard shows the media wizard on out (stderr) and reads keys
@@ -131,33 +116,11 @@ func (m *MediaModel) Result() MediaResult { return m.result }
 // Init implements tea.Model.
 func (m *MediaModel) Init() tea.Cmd { return nil }
 
-func (m *MediaModel) fields() []*mediawiz.Field {
-	var out []*mediawiz.Field
-	for _, f := range m.w.Current().VisibleFields(m.w) {
-		if f.Editable() {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func (m *MediaModel) hasListArea() bool { return m.w.CurrentID() == mediawiz.PageSummary }
-
-func (m *MediaModel) focused() *mediawiz.Field {
-	fs := m.fields()
-	if m.focus >= 0 && m.focus < len(fs) {
-		return fs[m.focus]
-	}
-	return nil
-}
-
-func (m *MediaModel) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
-
 // Update implements tea.Model.
 func (m *MediaModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = fitSize(msg.Width, msg.Height, m.maxW, m.maxH)
+		m.resize(msg)
 	case StopMsg:
 		// SIGTERM, SIGHUP: as ctrl+c, a write under way is cancelled
 		// (its partial output removed) and the wizard quits when it
@@ -177,7 +140,9 @@ func (m *MediaModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case mediaDoneMsg:
 		return m.done(msg)
 	case tea.KeyMsg:
-		return m.key(msg)
+		model, cmd := m.key(msg)
+		m.clampScroll()
+		return model, cmd
 	}
 	return m, nil
 }
@@ -189,7 +154,7 @@ func mediaTick() tea.Cmd {
 func (m *MediaModel) done(msg mediaDoneMsg) (tea.Model, tea.Cmd) {
 	w := m.w
 	w.Writing = false
-	m.asking = false
+	m.answered()
 	m.cancel = nil
 	if msg.rewrite {
 		m.result.Notes = append(m.result.Notes, fmt.Sprintf(mtx("progress.rewrite"), w.Target()))
@@ -238,7 +203,7 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		switch msg.String() {
 		case "y", "Y":
 			if w.Writing {
-				m.asking = false
+				m.answered()
 				m.stopped = true
 				m.cancel()
 				m.setStatus(mtx("status.stopping"), true)
@@ -247,186 +212,30 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.result.Cancelled = true
 			return m, tea.Quit
 		case "n", "N", "esc":
-			m.asking = false
+			m.answered()
 			m.setStatus("", false)
 		}
 		return m, nil
 	}
-	if m.help {
-		switch msg.String() {
-		case "esc", "?", "f1", "q", "enter":
-			m.help = false
-			m.helpScroll = 0
-			m.setStatus("", false)
-		case "up", "k":
-			m.helpScroll = max(0, m.helpScroll-1)
-		case "down", "j", " ":
-			m.helpScroll = min(m.helpScroll+1, m.helpMax)
-		}
-		return m, nil
-	}
-	f := m.focused()
-	switch msg.String() {
-	case "esc":
+	if msg.String() == "esc" && !m.help {
 		if w.Written != "" {
 			return m, tea.Quit
 		}
-		m.asking = true
-		return m, nil
-	case "f1":
-		m.help = true
-		return m, nil
-	case "?":
-		if f == nil || !isTextKind(f.Kind) && f.Kind != mediawiz.KindList {
-			m.help = true
-			return m, nil
-		}
-	}
-	if w.Writing {
-		return m, nil
-	}
-	switch msg.String() {
-	case "ctrl+n", "pgdown":
-		return m.next()
-	case "ctrl+p", "pgup":
-		return m.prev()
-	case "ctrl+s":
-		if err := w.ToSummary(); err != nil {
-			m.setStatus(err.Error(), true)
-			if id, bad := w.FirstInvalid(); bad {
-				m.showAll[id] = true
-			}
-			return m, nil
-		}
-		m.enterPage()
-		return m, nil
-	}
-	switch w.CurrentID() {
-	case mediawiz.PageProgress:
-		if msg.String() == "enter" {
-			return m.next()
-		}
-		return m, nil
-	case mediawiz.PageCompletion:
-		switch msg.String() {
-		case "enter", "q":
-			return m, tea.Quit
-		case "left", "h":
-			m.cmdScroll = max(0, m.cmdScroll-8)
-		case "right", "l":
-			rw, _ := m.pageSize()
-			m.cmdScroll = min(m.cmdScroll+8, commandScrollMax([]string{w.CommandLine()}, rw-2))
-		case "home":
-			m.cmdScroll = 0
+		if w.Writing {
+			m.ask(mtx("status.stop"))
+		} else {
+			m.ask(mtx("status.cancel"))
 		}
 		return m, nil
 	}
-	switch msg.String() {
-	case "tab":
-		m.moveFocus(1)
-		return m, nil
-	case "shift+tab":
-		m.moveFocus(-1)
-		return m, nil
+	if w.Writing && !m.help && msg.String() != "f1" && msg.String() != "?" {
+		return m, nil // keys wait until the medium is written (esc stops)
 	}
-	if f == nil {
-		switch msg.String() {
-		case "up", "k":
-			m.listScroll = max(0, m.listScroll-1)
-		case "down", "j":
-			m.listScroll++
-		case "enter":
-			return m.next()
-		}
-		return m, nil
-	}
-	return m.fieldKey(f, msg)
-}
-
-func (m *MediaModel) fieldKey(f *mediawiz.Field, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	w := m.w
-	key := msg.String()
-	switch {
-	case f.Kind == mediawiz.KindList:
-		return m.varsKey(msg)
-	case f.IsList(m.w):
-		opts := f.Options(w)
-		cur := -1
-		for i, o := range opts {
-			if o.Value == f.Get(w) {
-				cur = i
-			}
-		}
-		switch key {
-		case "up", "left", "k":
-			if cur > 0 {
-				f.Set(w, opts[cur-1].Value)
-				m.touched[f.ID] = true
-			}
-		case "down", "right", "j", " ":
-			if cur < len(opts)-1 {
-				f.Set(w, opts[cur+1].Value)
-				m.touched[f.ID] = true
-			}
-		case "r":
-			if f.Key == "device" {
-				w.Rescan()
-				m.setStatus(mtx("status.rescanned"), false)
-			}
-		case "enter":
-			m.touched[f.ID] = true
-			return m.enter()
-		}
-		return m, nil
-	case f.Kind == wizard.KindBool:
-		switch key {
-		case " ", "x":
-			if f.Get(w) == "true" {
-				f.Set(w, "false")
-			} else {
-				f.Set(w, "true")
-			}
-			m.touched[f.ID] = true
-		case "up":
-			m.moveFocus(-1)
-		case "down":
-			m.moveFocus(1)
-		case "enter":
-			return m.enter()
-		}
-		return m, nil
-	}
-	switch key {
-	case "enter":
-		return m.enter()
-	case "up":
-		m.moveFocus(-1)
-		return m, nil
-	case "down":
-		m.moveFocus(1)
-		return m, nil
-	}
-	pos, ok := m.cursors[f.ID]
-	if !ok {
-		pos = len([]rune(f.Get(w)))
-	}
-	val, pos, edited := lineEdit(f.Get(w), pos, msg)
-	if edited {
-		if val != f.Get(w) {
-			f.Set(w, val)
-			m.touched[f.ID] = true
-			if f.Key == "winpe" || f.Key == "fwfiles" {
-				w.RecheckSource()
-			}
-		}
-		m.cursors[f.ID] = pos
-		m.setStatus("", false)
-	}
-	return m, nil
+	return m, m.formScreen.key(msg)
 }
 
 // varsKey edits the media variables: one NAME=value a line.
-func (m *MediaModel) varsKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *MediaModel) varsKey(msg tea.KeyMsg) tea.Cmd {
 	w := m.w
 	lines := w.A.Vars
 	if len(lines) == 0 {
@@ -448,14 +257,14 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		} else {
 			m.varLine = i - 1
 		}
-		return m, nil
+		return nil
 	case "down":
 		if i >= len(lines)-1 {
 			m.moveFocus(1)
 		} else {
 			m.varLine = i + 1
 		}
-		return m, nil
+		return nil
 	case "enter":
 		if strings.TrimSpace(lines[i]) == "" {
 			if len(lines) > 1 {
@@ -467,13 +276,13 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		set(nl)
 		m.varLine = i + 1
 		m.cursors[fmt.Sprintf("custom.variables#%d", i+1)] = 0
-		return m, nil
+		return nil
 	case "backspace":
 		if lines[i] == "" && len(lines) > 1 {
 			set(append(lines[:i:i], lines[i+1:]...))
 			m.varLine = max(0, i-1)
 			delete(m.cursors, fmt.Sprintf("custom.variables#%d", m.varLine))
-			return m, nil
+			return nil
 		}
 	}
 	pos, ok := m.cursors[ck]
@@ -488,109 +297,107 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.cursors[ck] = pos
 		m.setStatus("", false)
 	}
-	return m, nil
+	return nil
 }
 
-func (m *MediaModel) enter() (tea.Model, tea.Cmd) {
-	if f := m.focused(); f != nil {
-		m.touched[f.ID] = true
-	}
-	if m.focus >= len(m.fields())-1 {
-		return m.next()
-	}
-	m.focus++
+// The form screen's host (formHost): what only this wizard has.
+
+func (m *MediaModel) text(key string) string { return mtx(key) }
+func (m *MediaModel) busy() bool             { return m.w.Writing }
+func (m *MediaModel) written() bool          { return m.w.Written != "" }
+func (m *MediaModel) write() tea.Cmd         { return m.start() }
+func (m *MediaModel) beforeNext() error      { return nil }
+
+// focusMoved puts the variables' line at the first (the last, going
+// back into the list).
+func (m *MediaModel) focusMoved(d int) {
 	m.varLine = 0
-	return m, nil
+	if f := m.focused(); d < 0 && f != nil && f.Kind == mediawiz.KindList {
+		m.varLine = max(0, len(m.w.A.Vars)-1)
+	}
 }
 
-func (m *MediaModel) moveFocus(d int) {
-	if f := m.focused(); f != nil {
-		m.touched[f.ID] = true
+func (m *MediaModel) customLines(p *pane, f *mediawiz.Field, focused bool) int {
+	m.varLines(p, focused)
+	return -1
+}
+
+func (m *MediaModel) customKey(f *mediawiz.Field, msg tea.KeyMsg) tea.Cmd { return m.varsKey(msg) }
+
+// fieldKey: r looks for disks again in the device list.
+func (m *MediaModel) fieldKey(f *mediawiz.Field, msg tea.KeyMsg) bool {
+	if f.Key != "device" || msg.String() != "r" {
+		return false
 	}
-	n := len(m.fields())
-	if m.hasListArea() {
-		n++
+	m.w.Rescan()
+	m.setStatus(mtx("status.rescanned"), false)
+	return true
+}
+
+// edited: a changed source is checked again.
+func (m *MediaModel) edited(f *mediawiz.Field) {
+	if f.Key == "winpe" || f.Key == "fwfiles" {
+		m.w.RecheckSource()
 	}
-	if n == 0 {
-		return
+}
+
+// mask shows env:NAME as it is, a typed password as stars.
+func (m *MediaModel) mask(f *mediawiz.Field, val string, focused bool) string {
+	if strings.HasPrefix(val, "env:") {
+		return val
 	}
-	m.focus = (m.focus + d + n) % n
-	if f := m.focused(); f != nil && f.Kind == mediawiz.KindList {
-		m.varLine = 0
-		if d < 0 {
-			m.varLine = max(0, len(m.w.A.Vars)-1)
+	return secretMask(val)
+}
+
+func (m *MediaModel) hint(f *mediawiz.Field) string {
+	sym := m.th.Symbols
+	switch {
+	case f.Kind == mediawiz.KindList:
+		return sym.UpDown + " " + tx("key.choose") + "  " + mtx("key.vars")
+	case f.IsList(m.w) && f.Key == "device":
+		return sym.UpDown + " " + tx("key.choose") + "  r " + mtx("key.rescan")
+	}
+	return ""
+}
+
+func (m *MediaModel) pageKey(msg tea.KeyMsg) tea.Cmd {
+	w := m.w
+	if w.CurrentID() == mediawiz.PageProgress {
+		if msg.String() == "enter" {
+			return m.next()
 		}
+		return nil
 	}
+	switch msg.String() {
+	case "enter", "q":
+		return tea.Quit
+	case "left", "h":
+		m.cmdScroll = max(0, m.cmdScroll-8)
+	case "right", "l":
+		rw, _ := m.pageSize()
+		m.cmdScroll = min(m.cmdScroll+8, commandScrollMax([]string{w.CommandLine()}, rw-2))
+	case "home":
+		m.cmdScroll = 0
+	}
+	return nil
 }
 
-func (m *MediaModel) enterPage() {
-	m.focus = 0
-	m.varLine = 0
-	m.listScroll = 0
-	m.setStatus("", false)
-	if len(m.fields()) == 0 && !m.hasListArea() {
-		m.focus = -1
-	}
-}
-
-func (m *MediaModel) focusField(f *mediawiz.Field) {
-	for i, g := range m.fields() {
-		if g == f {
-			m.focus = i
-		}
-	}
-}
-
-func (m *MediaModel) next() (tea.Model, tea.Cmd) {
+func (m *MediaModel) footer() ([][2]string, bool) {
+	k := func(a, b string) [2]string { return [2]string{a, b} }
 	w := m.w
 	switch w.CurrentID() {
-	case mediawiz.PageSummary:
-		if id, bad := w.FirstInvalid(); bad {
-			m.setStatus(mediawiz.Msgf("nav.fix-page", mediawiz.PageByID(id).Title()), true)
-			return m, nil
-		}
-		if errs := w.PageErrors(mediawiz.PageSummary); len(errs) > 0 {
-			m.showAll[mediawiz.PageSummary] = true
-			m.focusField(errs[0].Field)
-			m.setStatus(errs[0].Msg, true)
-			return m, nil
-		}
-		return m, m.start()
-	case mediawiz.PageProgress:
-		if w.Written != "" {
-			w.Goto(mediawiz.PageCompletion)
-			m.enterPage()
-		}
-		return m, nil
 	case mediawiz.PageCompletion:
-		return m, nil
-	}
-	if err := w.Next(); err != nil {
-		m.showAll[w.CurrentID()] = true
-		if errs := w.PageErrors(w.CurrentID()); len(errs) > 0 {
-			m.focusField(errs[0].Field)
-			m.setStatus(errs[0].Field.Label(w)+": "+firstLine(errs[0].Msg), true)
-		} else {
-			m.setStatus(err.Error(), true)
+		return [][2]string{k("enter", tx("key.quit")), k("?", tx("key.help"))}, true
+	case mediawiz.PageProgress:
+		switch {
+		case w.Writing:
+			return [][2]string{k("esc", mtx("key.stop")), k("ctrl+c", mtx("key.stop")+" + "+tx("key.quit"))}, true
+		case w.Written != "":
+			return [][2]string{k("enter", tx("key.next")), k("esc", tx("key.quit"))}, true
 		}
-		return m, nil
+		return [][2]string{k("ctrl+p", tx("key.prev")), k("esc", tx("key.cancel"))}, true
 	}
-	m.enterPage()
-	return m, nil
-}
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
-}
-
-func (m *MediaModel) prev() (tea.Model, tea.Cmd) {
-	if err := m.w.Prev(); err != nil {
-		m.setStatus(err.Error(), true)
-		return m, nil
-	}
-	m.enterPage()
-	return m, nil
+	return nil, false
 }
 
 // start begins writing the medium in a goroutine (Progress).

@@ -14,16 +14,10 @@ import (
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
-// The media wizard's accessible mode: the same pages, fields and
-// validation as the screens, as plain line prompts a screen reader can
-// follow, driven by the pure mediawiz state like the wizard's accessible
-// mode (wizard_plain.go).
-//
-// Every answer is read from one buffered reader, so answers piped in at
-// once are not lost. An empty line keeps the value in brackets; "<" goes
-// back a page. End of input on a required field (or one whose value is
-// wrong) is an InputEndedError naming it: nothing is written. Writing a
-// device still needs its name typed on the Summary.
+// The media wizard's accessible mode: the line prompts of any form
+// (form_plain.go) with this wizard's media variables, disk list,
+// Summary and writing. Writing a device still needs its name typed on
+// the Summary.
 
 // MediaAccessibleOptions configure RunMediaAccessible.
 type MediaAccessibleOptions struct {
@@ -43,11 +37,9 @@ func (e *MediaWriteError) Error() string { return mtx("progress.failed") + " " +
 func (e *MediaWriteError) Unwrap() error { return e.Err }
 
 type mediaPlain struct {
+	formPlain[*mediawiz.Wizard, mediawiz.PageID]
 	w        *mediawiz.Wizard
 	opt      MediaAccessibleOptions
-	in       *bufio.Reader
-	out      io.Writer
-	eof      bool
 	writeErr error
 }
 
@@ -65,123 +57,48 @@ func RunMediaAccessible(seq *sequence.Sequence, seqPath string, opt MediaAccessi
 	if opt.Answers != nil {
 		opt.Answers(&w.A)
 	}
-	p := &mediaPlain{w: w, opt: opt, in: bufio.NewReader(in), out: out}
+	p := &mediaPlain{w: w, opt: opt}
+	p.formPlain = formPlain[*mediawiz.Wizard, mediawiz.PageID]{s: w, host: p, in: bufio.NewReader(in), out: out, readSecret: opt.ReadSecret}
 	return p.run()
 }
 
-func (p *mediaPlain) say(format string, args ...any) { fmt.Fprintf(p.out, format+"\n", args...) }
-
-// line reads one answer; ok is false at the end of input.
-func (p *mediaPlain) line(secret bool) (string, bool) {
-	if p.eof {
-		return "", false
-	}
-	if secret && p.opt.ReadSecret != nil {
-		s, err := p.opt.ReadSecret()
-		if err != nil {
-			p.eof = true
-		}
-		return strings.TrimRight(s, "\r\n"), err == nil
-	}
-	s, err := p.in.ReadString('\n')
-	if err != nil && s == "" {
-		p.eof = true
-		return "", false
-	}
-	return strings.TrimRight(s, "\r\n"), true
-}
-
-func (p *mediaPlain) ended(f *mediawiz.Field) error {
-	return &InputEndedError{Field: f.ID, Label: f.Label(p.w)}
-}
-
 func (p *mediaPlain) run() (MediaResult, error) {
-	w := p.w
-	p.say("%s", fmt.Sprintf(mtx("title"), "-"))
-	p.say("%s", tx("answers.plain"))
+	p.intro(mtx("title"))
 	for {
-		switch w.CurrentID() {
-		case mediawiz.PageSummary:
-			res, done, err := p.summary()
-			if done || err != nil {
-				return res, err
-			}
-			continue
-		case mediawiz.PageProgress, mediawiz.PageCompletion:
-			return MediaResult{}, errors.New("unexpected page")
-		}
-		p.header()
-		err := p.askPage(nil)
-		for err == nil {
-			nerr := w.Next()
-			if nerr == nil {
-				break
-			}
-			errs := w.PageErrors(w.CurrentID())
-			if len(errs) == 0 {
-				p.say(tx("answers.error"), nerr.Error())
-				return MediaResult{Cancelled: true}, nerr
-			}
-			var bad map[*mediawiz.Field]bool
-			for _, e := range errs {
-				p.say(tx("answers.error"), e.Field.Label(w)+": "+e.Msg)
-				if !e.Field.Editable() {
-					bad = nil // a note is fixed elsewhere on the page: ask it all
-					break
-				}
-				if bad == nil {
-					bad = map[*mediawiz.Field]bool{}
-				}
-				bad[e.Field] = true
-			}
-			if p.eof {
-				return MediaResult{Cancelled: true}, p.ended(errs[0].Field)
-			}
-			err = p.askPage(bad)
-		}
-		if errors.Is(err, errBack) {
-			p.back()
-			continue
-		}
-		if err != nil {
+		if err := p.toPage(mediawiz.PageSummary); err != nil {
 			return MediaResult{Cancelled: true}, err
 		}
+		if res, done, err := p.summary(); done || err != nil {
+			return res, err
+		}
 	}
 }
 
-func (p *mediaPlain) back() {
-	if err := p.w.Prev(); err != nil {
-		p.say(tx("answers.error"), err.Error())
+// The line prompts' host (plainHost): what only this wizard has.
+
+func (p *mediaPlain) skip(*mediawiz.Field) bool            { return false }
+func (p *mediaPlain) custom(*mediawiz.Field) (bool, error) { return false, nil }
+
+// edited: a changed source is checked again.
+func (p *mediaPlain) edited(f *mediawiz.Field) {
+	if f.Key == "winpe" || f.Key == "fwfiles" {
+		p.w.RecheckSource()
 	}
 }
 
-func (p *mediaPlain) header() {
-	w := p.w
-	n, i := len(w.Pages()), 0
-	for k, pg := range w.Pages() {
-		if pg.ID == w.CurrentID() {
-			i = k + 1
-		}
+// answer reads the media variables, and r in the disk list looks for
+// disks again.
+func (p *mediaPlain) answer(f *mediawiz.Field, ans string) (done, again bool) {
+	switch {
+	case f.Kind == mediawiz.KindList:
+		p.vars(ans)
+		return true, false
+	case f.Key == "device" && strings.EqualFold(ans, "r"):
+		p.w.Rescan()
+		p.say("%s", mtx("status.rescanned"))
+		return false, true
 	}
-	p.say("")
-	p.say(tx("answers.page"), i, n, w.Current().Title())
-	p.say("%s", w.Current().Help())
-}
-
-// askPage asks the page's visible fields in order (only those in only,
-// when given), checking visibility as it goes: a file that exists brings
-// up "Replace the existing file".
-func (p *mediaPlain) askPage(only map[*mediawiz.Field]bool) error {
-	w := p.w
-	for _, f := range w.Current().Fields {
-		if !f.Visible(w) || only != nil && !only[f] {
-			continue
-		}
-		if err := p.ask(f); err != nil {
-			return err
-		}
-	}
-	return nil
+	return false, false
 }
 
 // help is a field's help without the keys of the screens.
@@ -228,93 +145,6 @@ func (p *mediaPlain) display(f *mediawiz.Field) string {
 	return v
 }
 
-func (p *mediaPlain) ask(f *mediawiz.Field) error {
-	w := p.w
-	if !f.Editable() {
-		p.say("%s: %s", f.Label(w), f.Get(w))
-		return nil
-	}
-	for {
-		label := f.Label(w)
-		if f.Required {
-			label += " " + tx("answers.required") // words, not a star a screen reader spells out
-		}
-		p.say("")
-		p.say("%s", label)
-		if h := p.help(f); h != "" {
-			p.say("%s", h)
-		}
-		opts := f.Options(w)
-		switch {
-		case f.IsList(w):
-			for i, o := range opts {
-				mark := ""
-				if o.Value == f.Get(w) {
-					mark = " " + tx("answers.current")
-				}
-				p.say("  %d. %s%s", i+1, o.Label, mark)
-				if n := f.OptionNote(w, o.Value); n != "" {
-					p.say("     %s", n)
-				}
-			}
-			if len(opts) == 0 {
-				if e := errText(f.Error(w)); e != "" {
-					p.say(tx("answers.error"), e)
-				}
-			}
-			fmt.Fprintf(p.out, "%s [%s]: ", fmt.Sprintf(tx("answers.choose"), len(opts)), p.display(f))
-		case f.Kind == mediawiz.KindList:
-			p.say("%s", mtx("answers.vars"))
-			fmt.Fprintf(p.out, "[%s]: ", p.display(f))
-		case f.Kind == wizard.KindBool:
-			fmt.Fprintf(p.out, "%s [%s]: ", tx("answers.bool"), p.display(f))
-		case f.Kind == wizard.KindSecret && p.opt.ReadSecret != nil:
-			fmt.Fprintf(p.out, "%s [%s]: ", tx("answers.secret"), p.display(f))
-		default:
-			fmt.Fprintf(p.out, "[%s]: ", p.display(f))
-		}
-		ans, ok := p.line(f.Kind == wizard.KindSecret)
-		fmt.Fprintln(p.out)
-		if !ok {
-			if f.Required || errText(f.Error(w)) != "" {
-				return p.ended(f)
-			}
-			return nil
-		}
-		if isBack(ans) {
-			return errBack
-		}
-		ans = strings.TrimSpace(ans)
-		if f.Kind == mediawiz.KindList {
-			p.vars(ans)
-		} else if ans != "" {
-			if f.Key == "device" && strings.EqualFold(ans, "r") {
-				w.Rescan()
-				p.say("%s", mtx("status.rescanned"))
-				continue
-			}
-			if msg := p.set(f, opts, ans); msg != "" {
-				p.say(tx("answers.error"), msg)
-				continue
-			}
-			if f.Key == "winpe" || f.Key == "fwfiles" {
-				w.RecheckSource()
-			}
-		}
-		if e := errText(f.Error(w)); e != "" {
-			p.say(tx("answers.error"), e)
-			if p.eof {
-				return p.ended(f)
-			}
-			continue
-		}
-		if wn := errText(f.Warning(w)); wn != "" {
-			p.say(tx("answers.warning"), wn)
-		}
-		return nil
-	}
-}
-
 // vars reads the media variables: the first line was read already; an
 // empty one keeps the list, "-" empties it, otherwise lines are read up
 // to an empty one (or the end of input).
@@ -341,38 +171,6 @@ func (p *mediaPlain) vars(first string) {
 	w.A.Vars = lines
 }
 
-// set stores an answer; it returns a message when the answer is not one
-// of the choices.
-func (p *mediaPlain) set(f *mediawiz.Field, opts []wizard.Option, ans string) string {
-	w := p.w
-	switch {
-	case f.IsList(w):
-		if n, err := strconv.Atoi(ans); err == nil && n >= 1 && n <= len(opts) {
-			f.Set(w, opts[n-1].Value)
-			return ""
-		}
-		for _, o := range opts {
-			if strings.EqualFold(o.Value, ans) || o.Label == ans {
-				f.Set(w, o.Value)
-				return ""
-			}
-		}
-		return fmt.Sprintf(tx("answers.choose"), len(opts))
-	case f.Kind == wizard.KindBool:
-		switch b, ok := yesNo(ans); {
-		case !ok:
-			return tx("answers.bool")
-		case b:
-			f.Set(w, "true")
-		default:
-			f.Set(w, "false")
-		}
-		return ""
-	}
-	f.Set(w, ans)
-	return ""
-}
-
 // summary shows the choices, asks the Summary's fields (a device's name)
 // and writes the medium.
 func (p *mediaPlain) summary() (MediaResult, bool, error) {
@@ -390,22 +188,7 @@ func (p *mediaPlain) summary() (MediaResult, bool, error) {
 	if w.A.Target == mediawiz.TargetDevice {
 		p.say(tx("answers.warning"), fmt.Sprintf(mtx("summary.erase"), w.Target()))
 	}
-	err := p.askPage(nil)
-	for err == nil {
-		errs := w.PageErrors(mediawiz.PageSummary)
-		if len(errs) == 0 {
-			break
-		}
-		bad := map[*mediawiz.Field]bool{}
-		for _, e := range errs {
-			p.say(tx("answers.error"), e.Field.Label(w)+": "+e.Msg)
-			bad[e.Field] = true
-		}
-		if p.eof {
-			return MediaResult{Cancelled: true}, true, p.ended(errs[0].Field)
-		}
-		err = p.askPage(bad)
-	}
+	err := p.settle()
 	if errors.Is(err, errBack) {
 		p.back()
 		return MediaResult{}, false, nil
@@ -426,33 +209,16 @@ func (p *mediaPlain) summary() (MediaResult, bool, error) {
 		}
 		return MediaResult{}, false, nil
 	}
-	for {
-		p.say("")
-		fmt.Fprintf(p.out, "%s [y]: ", mtx("answers.write"))
-		ans, ok := p.line(false)
-		fmt.Fprintln(p.out)
-		if !ok {
-			if p.writeErr != nil {
-				return MediaResult{Cancelled: true}, true, &MediaWriteError{p.writeErr}
-			}
-			return MediaResult{Cancelled: true}, true, &InputEndedError{Field: "summary.write", Label: mtx("key.write")}
-		}
-		if isBack(ans) {
-			p.back()
-			return MediaResult{}, false, nil
-		}
-		if strings.TrimSpace(ans) == "" {
-			ans = "y"
-		}
-		yes, valid := yesNo(ans)
-		if !valid {
-			p.say(tx("answers.error"), tx("answers.bool"))
-			continue
-		}
-		if !yes {
-			return MediaResult{Cancelled: true}, true, nil
-		}
-		break
+	switch yes, back, err := p.confirm(mtx("answers.write"), mtx("key.write")); {
+	case err != nil && p.writeErr != nil:
+		return MediaResult{Cancelled: true}, true, &MediaWriteError{p.writeErr}
+	case err != nil:
+		return MediaResult{Cancelled: true}, true, err
+	case back:
+		p.back()
+		return MediaResult{}, false, nil
+	case !yes:
+		return MediaResult{Cancelled: true}, true, nil
 	}
 	return p.write()
 }

@@ -219,22 +219,22 @@ func mediaViewCases() []struct {
 		}},
 		{"help", func(t *testing.T) *MediaModel {
 			m := mediaAt(t, mediaFilled(), mediawiz.PageBoot)
-			m.key(tea.KeyMsg{Type: tea.KeyF1})
+			m.Update(tea.KeyMsg{Type: tea.KeyF1})
 			return m
 		}},
 		{"help-scrolled", func(t *testing.T) *MediaModel {
 			m := mediaAt(t, mediaFilled(), mediawiz.PageBoot)
-			m.key(tea.KeyMsg{Type: tea.KeyF1})
+			m.Update(tea.KeyMsg{Type: tea.KeyF1})
 			m.View()
 			for i := 0; i < 40; i++ {
-				m.key(tea.KeyMsg{Type: tea.KeyDown})
+				m.Update(tea.KeyMsg{Type: tea.KeyDown})
 			}
-			m.key(tea.KeyMsg{Type: tea.KeyUp})
+			m.Update(tea.KeyMsg{Type: tea.KeyUp})
 			return m
 		}},
 		{"cancel-asks", func(t *testing.T) *MediaModel {
 			m := mediaAt(t, mediaFilled(), mediawiz.PageType)
-			m.key(tea.KeyMsg{Type: tea.KeyEsc})
+			m.Update(tea.KeyMsg{Type: tea.KeyEsc})
 			return m
 		}},
 	}

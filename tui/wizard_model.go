@@ -65,30 +65,18 @@ type WizardResult struct {
 // The wizard.Wizard it drives is the source of truth; the model holds only
 // screen state (focus, cursors, scrolling).
 type WizardModel struct {
+	formScreen[*wizard.Wizard, wizard.PageID]
 	w   *wizard.Wizard
 	opt WizardOptions
-	th  *themes.Theme
 
-	width, height int
-	focus         int             // index into the focusable fields of the page; len(fields) = the page's list area
-	cursors       map[string]int  // cursor position (runes) per field
-	touched       map[string]bool // fields edited or left: their errors show
-	showAll       map[wizard.PageID]bool
-	listScroll    int  // Summary: scroll of the choices list
-	helpScroll    int  // the help: its first row shown
-	cmdScroll     int  // Completion: the commands scrolled sideways
 	askApp        bool // d pressed on an application: asking to remove it
-	status        string
-	statusErr     bool
-	asking        bool // esc pressed: asking whether to cancel
-	help          bool
 	writing       bool
-	stopped       bool // a stop signal came: quit once a write is done
 	writeErr      string
 	warnings      []string
 	menu          int
 	steps, groups int  // of the written file
 	sealed        bool // secrets were encrypted
+	stopped       bool // a stop signal came: quit once a write is done
 	writtenAbs    string
 	result        WizardResult
 }
@@ -101,8 +89,10 @@ func NewWizardModel(w *wizard.Wizard, opt WizardOptions) *WizardModel {
 	if opt.Commands == nil {
 		opt.Commands = DefaultCommands
 	}
-	return &WizardModel{w: w, opt: opt, th: opt.Theme, width: 80, height: 25,
-		cursors: map[string]int{}, touched: map[string]bool{}, showAll: map[wizard.PageID]bool{}}
+	m := &WizardModel{w: w, opt: opt}
+	m.formScreen = newFormScreen(w, formHost[*wizard.Wizard, wizard.PageID](m), opt.Theme, wizard.PageSummary, wizard.PageProgress, wizard.PageCompletion)
+	m.maxW, m.maxH = opt.MaxWidth, opt.MaxHeight
+	return m
 }
 
 // DefaultCommands are the command lines that repeat the Completion
@@ -147,31 +137,6 @@ func (m *WizardModel) Result() WizardResult { return m.result }
 // Init implements tea.Model.
 func (m *WizardModel) Init() tea.Cmd { return nil }
 
-// fields are the focusable fields of the current page.
-func (m *WizardModel) fields() []*wizard.Field {
-	var out []*wizard.Field
-	for _, f := range m.w.Current().VisibleFields(m.w) {
-		if f.Editable() {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// hasListArea reports whether the page has a focusable area after its
-// fields (the Summary's list of choices).
-func (m *WizardModel) hasListArea() bool { return m.w.CurrentID() == wizard.PageSummary }
-
-func (m *WizardModel) focused() *wizard.Field {
-	fs := m.fields()
-	if m.focus >= 0 && m.focus < len(fs) {
-		return fs[m.focus]
-	}
-	return nil
-}
-
-func (m *WizardModel) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
-
 type writtenMsg struct {
 	path          string
 	abs           string // the absolute path, when path is relative
@@ -185,7 +150,7 @@ type writtenMsg struct {
 func (m *WizardModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = fitSize(msg.Width, msg.Height, m.opt.MaxWidth, m.opt.MaxHeight)
+		m.resize(msg)
 		return m, nil
 	case StopMsg:
 		// SIGTERM, SIGHUP: cancelled; a write under way finishes first
@@ -221,86 +186,38 @@ func (m *WizardModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// pageSize is the width and the height of the page pane.
-func (m *WizardModel) pageSize() (rw, h int) {
-	width, height := max(m.width, 20), max(m.height, 6)
-	navW := m.navWidth()
-	sepW := 0
-	if navW > 0 {
-		sepW = 2
-	}
-	return width - navW - sepW - 1, height - 3
-}
-
-// clampScroll keeps the scroll offsets that keys move (the help, the
-// Summary's list) within what there is to show, so that the way back is
-// as long as the way there.
-func (m *WizardModel) clampScroll() {
-	rw, h := m.pageSize()
-	p := m.buildPage(rw)
-	m.helpScroll = max(0, min(m.helpScroll, len(p.lines)-h))
-	if p.listStart > 0 {
-		m.listScroll = max(0, min(m.listScroll, len(p.lines)-h-(p.listStart-1)))
-	} else {
-		m.listScroll = 0
-	}
-}
-
 func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if msg.Type == tea.KeyCtrlC {
 		m.result.Cancelled = true
 		return m, tea.Quit
 	}
 	if m.asking {
-		switch msg.String() {
-		case "y", "Y":
+		switch yes := msg.String(); {
+		case m.askApp:
+			if yes == "y" || yes == "Y" {
+				m.w.RemoveApp(m.w.AppCursor)
+				m.setStatus("", false)
+			} else {
+				m.setStatus(tx("apps.kept"), false)
+			}
+			m.askApp = false
+			m.answered()
+		case yes == "y" || yes == "Y":
 			m.result.Cancelled = true
 			return m, tea.Quit
-		case "n", "N", "esc":
-			m.asking = false
+		case yes == "n" || yes == "N" || yes == "esc":
+			m.answered()
 			m.setStatus("", false)
 		}
 		return m, nil
 	}
-	if m.help {
-		_, h := m.pageSize()
-		switch msg.String() {
-		case "esc", "?", "f1", "q", "enter":
-			m.help = false
-			m.helpScroll = 0
-			m.setStatus("", false)
-		case "up", "k":
-			m.helpScroll--
-		case "down", "j":
-			m.helpScroll++
-		case "pgup":
-			m.helpScroll -= max(1, h-2)
-		case "pgdown", " ":
-			m.helpScroll += max(1, h-2)
-		case "home":
-			m.helpScroll = 0
-		case "end":
-			m.helpScroll = 1 << 20
+	if m.writing || m.help {
+		if m.help {
+			m.helpKey(msg)
 		}
 		return m, nil
 	}
-	if m.askApp {
-		switch msg.String() {
-		case "y", "Y":
-			m.w.RemoveApp(m.w.AppCursor)
-			m.setStatus("", false)
-		default:
-			m.setStatus(tx("apps.kept"), false)
-		}
-		m.askApp = false
-		return m, nil
-	}
-	if m.writing {
-		return m, nil
-	}
-	f := m.focused()
-	switch msg.String() {
-	case "esc":
+	if msg.String() == "esc" {
 		if m.w.CurrentID() == wizard.PageApps && m.w.EditingApp >= 0 {
 			// Abandon the application being added or edited, not the
 			// wizard.
@@ -314,180 +231,20 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.result.Action = ActionQuit
 			return m, tea.Quit
 		}
-		m.asking = true
-		m.setStatus(tx("status.cancel"), true)
-		return m, nil
-	case "f1":
-		m.help = true
-		return m, nil
-	case "?":
-		if f == nil || !isTextKind(f.Kind) || m.w.CurrentID() == wizard.PageCompletion {
-			m.help = true
-			return m, nil
-		}
-	case "pgdown", "pgup":
-		if m.w.CurrentID() == wizard.PageSummary {
-			// Paging scrolls the choices; writing takes ctrl+n or enter.
-			_, h := m.pageSize()
-			m.focus = len(m.fields())
-			if msg.String() == "pgdown" {
-				m.listScroll += max(1, h-3)
-			} else {
-				m.listScroll -= max(1, h-3)
-			}
-			return m, nil
-		}
-		if msg.String() == "pgdown" {
-			return m.next()
-		}
-		return m.prev()
-	case "ctrl+n":
-		return m.next()
-	case "ctrl+p":
-		return m.prev()
-	case "ctrl+s":
-		if err := m.w.ToSummary(); err != nil {
-			if id, bad := m.w.FirstInvalid(); bad && m.w.CurrentID() != wizard.PageProgress && m.w.CurrentID() != wizard.PageCompletion {
-				// Go to the first page that is not valid, its first
-				// error focused and every error shown.
-				m.showAll[id] = true
-				m.w.Goto(id)
-				m.enterPage()
-				if errs := m.w.PageErrors(id); len(errs) > 0 {
-					m.focusField(errs[0].Field)
-					m.setStatus(errs[0].Field.Label(m.w)+": "+errs[0].Msg, true)
-					return m, nil
-				}
-			}
-			m.setStatus(err.Error(), true)
-			return m, nil
-		}
-		m.enterPage()
+		m.ask(tx("status.cancel"))
 		return m, nil
 	}
-	switch m.w.CurrentID() {
-	case wizard.PageProgress:
-		if msg.String() == "enter" {
-			return m.next()
-		}
-		return m, nil
-	case wizard.PageCompletion:
-		return m.completionKey(msg)
-	}
-	switch msg.String() {
-	case "tab":
-		m.moveFocus(1)
-		return m, nil
-	case "shift+tab":
-		m.moveFocus(-1)
-		return m, nil
-	}
-	if f == nil {
-		// The Summary's list of choices.
-		switch msg.String() {
-		case "up", "k":
-			m.listScroll = max(0, m.listScroll-1)
-		case "down", "j":
-			m.listScroll++
-		case "enter":
-			return m.next()
-		}
-		return m, nil
-	}
-	return m.fieldKey(f, msg)
+	return m, m.formScreen.key(msg)
 }
 
-func isTextKind(k wizard.Kind) bool {
-	return k == wizard.KindText || k == wizard.KindSecret || k == wizard.KindNumber || k == wizard.KindIndex
-}
-
-func (m *WizardModel) fieldKey(f *wizard.Field, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	w := m.w
-	key := msg.String()
-	switch {
-	case f.Kind == wizard.KindApps:
-		return m.appsKey(msg)
-	case f.IsList(w):
-		opts := f.Options(w)
-		cur := 0
-		for i, o := range opts {
-			if o.Value == f.Get(w) {
-				cur = i
-			}
-		}
-		switch key {
-		case "up", "left", "k":
-			if cur > 0 {
-				f.Set(w, opts[cur-1].Value)
-			}
-			return m, nil
-		case "down", "right", "j", " ":
-			if cur < len(opts)-1 {
-				f.Set(w, opts[cur+1].Value)
-			}
-			return m, nil
-		case "enter":
-			f.Set(w, opts[cur].Value)
-			return m.enter()
-		}
-		return m, nil
-	case f.Kind == wizard.KindBool:
-		switch key {
-		case " ", "x":
-			if f.Get(w) == "true" {
-				f.Set(w, "false")
-			} else {
-				f.Set(w, "true")
-			}
-		case "up":
-			m.moveFocus(-1)
-		case "down":
-			m.moveFocus(1)
-		case "enter":
-			return m.enter()
-		}
-		return m, nil
-	}
-	// Text, secret, number, index typed as a number.
-	switch key {
-	case "enter":
-		return m.enter()
-	case "up":
-		m.moveFocus(-1)
-		return m, nil
-	case "down":
-		m.moveFocus(1)
-		return m, nil
-	}
-	pos, ok := m.cursors[f.ID]
-	if !ok {
-		pos = len([]rune(f.Get(w)))
-	}
-	cur := f.Get(w)
-	if f.Kind == wizard.KindSecret && (strings.HasPrefix(cur, "enc:") || strings.HasPrefix(cur, "plain:")) &&
-		(msg.Type == tea.KeyRunes || msg.Type == tea.KeyBackspace || msg.Type == tea.KeySpace) {
-		cur, pos = "", 0 // a stored secret is replaced, never edited
-	}
-	val, pos, edited := lineEdit(cur, pos, msg)
-	if edited {
-		if val != f.Get(w) {
-			f.Set(w, val)
-			m.touched[f.ID] = true
-		}
-		m.cursors[f.ID] = pos
-		m.setStatus("", false)
-	}
-	return m, nil
-}
-
-func (m *WizardModel) appsKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
 	w := m.w
 	switch msg.String() {
 	case "a", "insert", "+":
 		if w.EditingApp >= 0 {
 			if err := w.FinishApp(); err != nil {
 				m.setStatus(err.Error(), true)
-				return m, nil
+				return nil
 			}
 		}
 		w.AddApp()
@@ -509,7 +266,7 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			if strings.TrimSpace(name) == "" {
 				name = wizard.Msgf("applications.unnamed", w.AppCursor+1)
 			}
-			m.setStatus(fmt.Sprintf(tx("apps.remove"), w.AppCursor+1, name), true)
+			m.ask(fmt.Sprintf(tx("apps.remove"), w.AppCursor+1, name))
 		}
 	case "[", "shift+up":
 		w.MoveApp(w.AppCursor, -1)
@@ -528,105 +285,118 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.moveFocus(1)
 		}
 	}
-	return m, nil
+	return nil
 }
 
-// enter confirms the focused field: the next field, or on the last one
-// the next page. On an application's last field it finishes the
-// application.
-func (m *WizardModel) enter() (tea.Model, tea.Cmd) {
-	fs := m.fields()
-	if f := m.focused(); f != nil && f.EditorOnly() && m.w.CurrentID() == wizard.PageApps && f.Key == "success_codes" {
-		if err := m.w.FinishApp(); err != nil {
-			for _, g := range fs {
-				if g.EditorOnly() {
-					m.touched[g.ID] = true
-				}
+// The form screen's host (formHost): what only this wizard has.
+
+func (m *WizardModel) text(key string) string { return tx(key) }
+func (m *WizardModel) busy() bool             { return m.writing }
+func (m *WizardModel) written() bool          { return m.result.Written != "" }
+
+// write starts writing the sequence (Next on the Summary).
+func (m *WizardModel) write() tea.Cmd {
+	m.w.Goto(wizard.PageProgress)
+	m.enterPage()
+	m.writing = true
+	return m.writeCmd()
+}
+
+// beforeNext finishes the application being edited.
+func (m *WizardModel) beforeNext() error {
+	if m.w.CurrentID() == wizard.PageApps && m.w.EditingApp >= 0 {
+		return m.w.FinishApp()
+	}
+	return nil
+}
+
+func (m *WizardModel) customLines(p *pane, f *wizard.Field, focused bool) int {
+	return m.appLines(p, focused)
+}
+
+func (m *WizardModel) customKey(f *wizard.Field, msg tea.KeyMsg) tea.Cmd { return m.appsKey(msg) }
+
+// fieldKey: enter on an application's last field (Success codes)
+// finishes the application.
+func (m *WizardModel) fieldKey(f *wizard.Field, msg tea.KeyMsg) bool {
+	if msg.String() != "enter" || !f.EditorOnly() || m.w.CurrentID() != wizard.PageApps || f.Key != "success_codes" {
+		return false
+	}
+	if err := m.w.FinishApp(); err != nil {
+		for _, g := range m.fields() {
+			if g.EditorOnly() {
+				m.touched[g.ID] = true
 			}
-			m.setStatus(err.Error(), true)
-			return m, nil
 		}
-		m.focus = 0
-		m.setStatus("", false)
-		return m, nil
+		m.setStatus(err.Error(), true)
+		return true
 	}
-	if f := m.focused(); f != nil {
-		m.touched[f.ID] = true
+	m.focus = 0
+	m.setStatus("", false)
+	return true
+}
+
+func (m *WizardModel) edited(*wizard.Field) {}
+func (m *WizardModel) focusMoved(int)       {}
+
+// mask shows a secret reference as it is, a stored secret masked, and a
+// product key whole while it is typed (its last group otherwise).
+func (m *WizardModel) mask(f *wizard.Field, val string, focused bool) string {
+	switch {
+	case wizard.IsSecretRef(val) && (val == "prompt" || strings.HasPrefix(val, "env:")):
+		return val
+	case strings.HasPrefix(val, "enc:") || strings.HasPrefix(val, "plain:"):
+		return wizard.MaskSecret(val, f.ProductKey)
+	case f.ProductKey && focused:
+		return val
+	case f.ProductKey:
+		return wizard.MaskSecret(val, true)
 	}
-	if m.focus >= len(fs)-1 {
+	return secretMask(val)
+}
+
+func (m *WizardModel) hint(f *wizard.Field) string {
+	if f.Kind == wizard.KindApps {
+		return tx("key.apps")
+	}
+	return ""
+}
+
+func (m *WizardModel) pageKey(msg tea.KeyMsg) tea.Cmd {
+	if m.w.CurrentID() == wizard.PageCompletion {
+		_, cmd := m.completionKey(msg)
+		return cmd
+	}
+	if msg.String() == "enter" {
 		return m.next()
 	}
-	m.focus++
-	return m, nil
+	return nil
 }
 
-func (m *WizardModel) moveFocus(d int) {
-	if f := m.focused(); f != nil {
-		m.touched[f.ID] = true
+func (m *WizardModel) footer() ([][2]string, bool) {
+	k := func(a, b string) [2]string { return [2]string{a, b} }
+	helpKey := "?"
+	if m.typesQuestionMark() {
+		helpKey = "f1"
 	}
-	n := len(m.fields())
-	if m.hasListArea() {
-		n++
-	}
-	if n == 0 {
-		return
-	}
-	m.focus = (m.focus + d + n) % n
-}
-
-func (m *WizardModel) enterPage() {
-	m.focus = 0
-	m.listScroll = 0
-	m.askApp = false
-	m.setStatus("", false)
-	if len(m.fields()) == 0 && !m.hasListArea() {
-		m.focus = -1
-	}
-}
-
-func (m *WizardModel) next() (tea.Model, tea.Cmd) {
-	w := m.w
-	switch w.CurrentID() {
-	case wizard.PageSummary:
-		if errs := w.PageErrors(wizard.PageSummary); len(errs) > 0 {
-			m.showAll[wizard.PageSummary] = true
-			m.focusField(errs[0].Field)
-			m.setStatus(wizard.ErrInvalid.Error(), true)
-			return m, nil
+	switch m.w.CurrentID() {
+	case wizard.PageApps:
+		if m.w.EditingApp >= 0 {
+			return [][2]string{k("enter/tab", tx("key.field")), k("esc", tx("key.abandon")), k(helpKey, tx("key.help"))}, true
 		}
-		w.Goto(wizard.PageProgress)
-		m.enterPage()
-		m.writing = true
-		return m, m.writeCmd()
-	case wizard.PageProgress:
-		if m.result.Written != "" {
-			w.Goto(wizard.PageCompletion)
-			m.enterPage()
-			m.menu = 0
-		}
-		return m, nil
 	case wizard.PageCompletion:
-		return m, nil
-	}
-	if w.CurrentID() == wizard.PageApps && w.EditingApp >= 0 {
-		if err := w.FinishApp(); err != nil {
-			m.showAll[wizard.PageApps] = true
-			m.setStatus(err.Error(), true)
-			return m, nil
+		return [][2]string{k(m.th.Symbols.UpDown, tx("key.choose")), k("enter", tx("key.do")), k("q", tx("key.quit")), k("?", tx("key.help"))}, true
+	case wizard.PageProgress:
+		switch {
+		case m.writing:
+			// Keys wait until the file is written.
+			return nil, true
+		case m.result.Written != "":
+			return [][2]string{k("enter", tx("key.next")), k("esc", tx("key.quit"))}, true
 		}
+		return [][2]string{k("ctrl+p", tx("key.prev")), k("esc", tx("key.cancel"))}, true
 	}
-	if err := w.Next(); err != nil {
-		m.showAll[w.CurrentID()] = true
-		if errs := w.PageErrors(w.CurrentID()); len(errs) > 0 {
-			m.focusField(errs[0].Field)
-			m.setStatus(errs[0].Field.Label(w)+": "+errs[0].Msg, true)
-		} else {
-			m.setStatus(err.Error(), true)
-		}
-		return m, nil
-	}
-	m.enterPage()
-	return m, nil
+	return nil, false
 }
 
 // appsField is the page's application list.
@@ -637,29 +407,6 @@ func (m *WizardModel) appsField() *wizard.Field {
 		}
 	}
 	return nil
-}
-
-func (m *WizardModel) focusField(f *wizard.Field) {
-	for i, g := range m.fields() {
-		if g == f {
-			m.focus = i
-		}
-	}
-}
-
-func (m *WizardModel) prev() (tea.Model, tea.Cmd) {
-	w := m.w
-	if w.CurrentID() == wizard.PageProgress && m.result.Written == "" && !m.writing {
-		w.Goto(wizard.PageSummary)
-		m.enterPage()
-		return m, nil
-	}
-	if err := w.Prev(); err != nil {
-		m.setStatus(err.Error(), true)
-		return m, nil
-	}
-	m.enterPage()
-	return m, nil
 }
 
 // writeCmd writes the sequence (Progress).

@@ -61,7 +61,9 @@ type Wizard struct {
 	A   Answers
 	env *Env
 
-	flow *form.Flow[*Wizard, PageID]
+	// The pages, the page shown and the pages visited; Pages, Current,
+	// CurrentID, Visited, PageErrors and PageWarnings come from it.
+	*form.Flow[*Wizard, PageID]
 	// opened is the sequence loaded by "Open an existing sequence"; the
 	// answers are applied to it instead of a template.
 	opened     *sequence.Sequence
@@ -107,7 +109,7 @@ func New(env *Env) *Wizard {
 		env.Getenv = func(string) string { return "" }
 	}
 	w := &Wizard{env: env, EditingApp: -1, images: map[string]imagesResult{}}
-	w.flow = form.NewFlow(pages, PageStart, pageOrder)
+	w.Flow = form.NewFlow(pages, w, PageStart, pageOrder)
 	w.A.defaults(env)
 	return w
 }
@@ -151,9 +153,6 @@ func (w *Wizard) EffectiveFlow() Flow {
 // ConfigMgr or MDT task sequence to import.
 func (w *Wizard) opening() bool { return w.A.Flow == FlowOpen || w.A.Flow == FlowImport }
 
-// Pages returns the pages of the current flow, in order.
-func (w *Wizard) Pages() []*Page { return w.flow.Pages(w) }
-
 // pageOrder is the order of the pages of the current flow.
 func pageOrder(w *Wizard) []PageID {
 	if w.EffectiveFlow() == FlowCustom {
@@ -170,15 +169,6 @@ var (
 	customOrder = []PageID{PageStart, PageInfo, PageCaptureSettings, PageSummary, PageProgress, PageCompletion}
 )
 
-// Current is the page shown.
-func (w *Wizard) Current() *Page { return w.flow.Page() }
-
-// CurrentID is the ID of the page shown.
-func (w *Wizard) CurrentID() PageID { return w.flow.Current() }
-
-// Visited reports whether the user has been on the page.
-func (w *Wizard) Visited(id PageID) bool { return w.flow.Visited(id) }
-
 // Done reports whether a page is finished: visited, left, and valid.
 func (w *Wizard) Done(id PageID) bool {
 	if id == w.CurrentID() || !w.Visited(id) {
@@ -192,14 +182,8 @@ func (w *Wizard) Done(id PageID) bool {
 			return false
 		}
 	}
-	return w.flow.Done(w, id)
+	return w.Flow.Done(id)
 }
-
-// PageErrors returns the problems of the visible fields of a page.
-func (w *Wizard) PageErrors(id PageID) []FieldError { return pages.Page(id).Errors(w) }
-
-// PageWarnings returns the warnings of the visible fields of a page.
-func (w *Wizard) PageWarnings(id PageID) []FieldError { return pages.Page(id).Warnings(w) }
 
 // ErrInvalid is returned by Next when the page has errors.
 var ErrInvalid = pages.Problem("nav.invalid")
@@ -222,7 +206,7 @@ func (w *Wizard) Next() error {
 	if cur == PageSummary {
 		return pages.Problem("nav.write-first")
 	}
-	if err := w.flow.Advance(w); err != nil {
+	if err := w.Flow.Advance(); err != nil {
 		return err
 	}
 	w.EditingApp = -1
@@ -236,7 +220,7 @@ func (w *Wizard) Prev() error {
 	if cur := w.CurrentID(); cur == PageProgress || cur == PageCompletion {
 		return pages.Problem("nav.written")
 	}
-	if err := w.flow.Prev(w); err != nil {
+	if err := w.Flow.Prev(); err != nil {
 		return err
 	}
 	w.EditingApp = -1
@@ -245,7 +229,7 @@ func (w *Wizard) Prev() error {
 
 // FirstInvalid returns the first page before Summary with errors, or
 // false when every page is valid.
-func (w *Wizard) FirstInvalid() (PageID, bool) { return w.flow.FirstInvalid(w, PageSummary) }
+func (w *Wizard) FirstInvalid() (PageID, bool) { return w.Flow.FirstInvalid(PageSummary) }
 
 // ToSummary jumps to the Summary once every page is valid (ctrl+s).
 func (w *Wizard) ToSummary() error {
@@ -258,16 +242,13 @@ func (w *Wizard) ToSummary() error {
 			return err
 		}
 	}
-	if err := w.flow.JumpTo(w, PageSummary); err != nil {
+	if err := w.Flow.JumpTo(PageSummary); err != nil {
 		return err
 	}
 	w.EditingApp = -1
 	w.arrive()
 	return nil
 }
-
-// Goto shows a page directly (used after writing: Progress, Completion).
-func (w *Wizard) Goto(id PageID) { w.flow.Goto(id) }
 
 // Opened returns the sequence loaded by "Open an existing sequence".
 func (w *Wizard) Opened() *sequence.Sequence { return w.opened }

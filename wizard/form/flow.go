@@ -8,23 +8,26 @@ package form
 // errors), "nav.first", "nav.last" and "nav.fix-page" (with the title of
 // the page to fix).
 type Flow[S any, P ~int] struct {
+	s       S
 	form    *Form[S, P]
 	order   func(s S) []P
 	cur     P
 	visited map[P]bool
 }
 
-// NewFlow starts on page start; order gives the pages of the flow.
-func NewFlow[S any, P ~int](f *Form[S, P], start P, order func(s S) []P) *Flow[S, P] {
-	return &Flow[S, P]{form: f, order: order, cur: start, visited: map[P]bool{start: true}}
+// NewFlow starts the state s on page start; order gives the pages of
+// the flow. A wizard embeds its flow, so that its pages, the page shown
+// and their problems are its own methods.
+func NewFlow[S any, P ~int](f *Form[S, P], s S, start P, order func(s S) []P) *Flow[S, P] {
+	return &Flow[S, P]{s: s, form: f, order: order, cur: start, visited: map[P]bool{start: true}}
 }
 
 // Form is the flow's form.
 func (n *Flow[S, P]) Form() *Form[S, P] { return n.form }
 
 // Pages returns the pages of the flow in order.
-func (n *Flow[S, P]) Pages(s S) []*Page[S, P] {
-	ids := n.order(s)
+func (n *Flow[S, P]) Pages() []*Page[S, P] {
+	ids := n.order(n.s)
 	out := make([]*Page[S, P], len(ids))
 	for i, id := range ids {
 		out[i] = n.form.pages[id]
@@ -32,11 +35,17 @@ func (n *Flow[S, P]) Pages(s S) []*Page[S, P] {
 	return out
 }
 
-// Current is the ID of the page shown.
-func (n *Flow[S, P]) Current() P { return n.cur }
+// CurrentID is the ID of the page shown.
+func (n *Flow[S, P]) CurrentID() P { return n.cur }
 
-// Page is the page shown.
-func (n *Flow[S, P]) Page() *Page[S, P] { return n.form.pages[n.cur] }
+// Current is the page shown.
+func (n *Flow[S, P]) Current() *Page[S, P] { return n.form.pages[n.cur] }
+
+// PageErrors returns the problems of a page.
+func (n *Flow[S, P]) PageErrors(id P) []FieldError[S, P] { return n.form.pages[id].Errors(n.s) }
+
+// PageWarnings returns the warnings of a page.
+func (n *Flow[S, P]) PageWarnings(id P) []FieldError[S, P] { return n.form.pages[id].Warnings(n.s) }
 
 // Visited reports whether the page has been shown.
 func (n *Flow[S, P]) Visited(id P) bool { return n.visited[id] }
@@ -48,8 +57,8 @@ func (n *Flow[S, P]) Goto(id P) {
 }
 
 // Index is the position of a page in the flow (-1 when it is not in it).
-func (n *Flow[S, P]) Index(s S, id P) int {
-	for i, p := range n.order(s) {
+func (n *Flow[S, P]) Index(id P) int {
+	for i, p := range n.order(n.s) {
 		if p == id {
 			return i
 		}
@@ -61,23 +70,23 @@ func (n *Flow[S, P]) Index(s S, id P) int {
 func (n *Flow[S, P]) Invalid() error { return n.form.Problem("nav.invalid") }
 
 // Done reports whether a page is visited, left and valid.
-func (n *Flow[S, P]) Done(s S, id P) bool {
-	return id != n.cur && n.visited[id] && len(n.form.pages[id].Errors(s)) == 0
+func (n *Flow[S, P]) Done(id P) bool {
+	return id != n.cur && n.visited[id] && len(n.form.pages[id].Errors(n.s)) == 0
 }
 
 // Next checks the page shown and goes to the next one.
-func (n *Flow[S, P]) Next(s S) error {
-	if len(n.Page().Errors(s)) > 0 {
+func (n *Flow[S, P]) Next() error {
+	if len(n.Current().Errors(n.s)) > 0 {
 		return n.Invalid()
 	}
-	return n.Advance(s)
+	return n.Advance()
 }
 
 // Advance goes to the next page without checking the one shown (the
 // caller has).
-func (n *Flow[S, P]) Advance(s S) error {
-	ids := n.order(s)
-	i := n.Index(s, n.cur)
+func (n *Flow[S, P]) Advance() error {
+	ids := n.order(n.s)
+	i := n.Index(n.cur)
 	if i < 0 || i+1 >= len(ids) {
 		return n.form.Problem("nav.last")
 	}
@@ -87,23 +96,23 @@ func (n *Flow[S, P]) Advance(s S) error {
 
 // Prev goes to the previous page, keeping every value, invalid ones
 // included.
-func (n *Flow[S, P]) Prev(s S) error {
-	i := n.Index(s, n.cur)
+func (n *Flow[S, P]) Prev() error {
+	i := n.Index(n.cur)
 	if i <= 0 {
 		return n.form.Problem("nav.first")
 	}
-	n.cur = n.order(s)[i-1]
+	n.cur = n.order(n.s)[i-1]
 	return nil
 }
 
 // FirstInvalid returns the first page of the flow before stop that has
 // errors, or false when they are all valid.
-func (n *Flow[S, P]) FirstInvalid(s S, stop P) (P, bool) {
-	for _, id := range n.order(s) {
+func (n *Flow[S, P]) FirstInvalid(stop P) (P, bool) {
+	for _, id := range n.order(n.s) {
 		if id == stop {
 			break
 		}
-		if len(n.form.pages[id].Errors(s)) > 0 {
+		if len(n.form.pages[id].Errors(n.s)) > 0 {
 			return id, true
 		}
 	}
@@ -114,11 +123,11 @@ func (n *Flow[S, P]) FirstInvalid(s S, stop P) (P, bool) {
 // JumpTo goes straight to a page (the Summary) when every page before it
 // is valid; they count as visited. Otherwise it says which page to fix
 // (FirstInvalid tells which it is, to go there).
-func (n *Flow[S, P]) JumpTo(s S, target P) error {
-	if id, bad := n.FirstInvalid(s, target); bad {
+func (n *Flow[S, P]) JumpTo(target P) error {
+	if id, bad := n.FirstInvalid(target); bad {
 		return n.form.Problem("nav.fix-page", n.form.pages[id].Title())
 	}
-	for _, id := range n.order(s) {
+	for _, id := range n.order(n.s) {
 		if id == target {
 			break
 		}

@@ -47,7 +47,7 @@ func msg(id string) string {
 	return id
 }
 
-func newForm() (*Form[*state, pid], *Flow[*state, pid]) {
+func newForm(s0 *state) (*Form[*state, pid], *Flow[*state, pid]) {
 	f := New[*state, pid](msg)
 	name := NewField[*state]("first", "name", KindText).Bind(
 		func(s *state) string { return s.Name }, func(s *state, v string) { s.Name = v }).Req().WithMax(5).Limit()
@@ -77,7 +77,7 @@ func newForm() (*Form[*state, pid], *Flow[*state, pid]) {
 	note := NewField[*state]("third", "note", KindNote).Bind(func(s *state) string { return s.Note }, nil)
 	f.Add(&Page[*state, pid]{ID: pThird, Key: "third", Fields: []*Field[*state]{note}})
 	f.Add(&Page[*state, pid]{ID: pEnd, Key: "end"})
-	flow := NewFlow(f, pFirst, func(s *state) []pid {
+	flow := NewFlow(f, s0, pFirst, func(s *state) []pid {
 		if s.skipSecond {
 			return []pid{pFirst, pThird, pEnd}
 		}
@@ -94,8 +94,8 @@ func errText(err error) string {
 }
 
 func TestFieldRules(t *testing.T) {
-	f, _ := newForm()
 	s := &state{Mode: "a"}
+	f, _ := newForm(s)
 	p := f.Page(pFirst)
 	name, mode, detail := p.Field("name"), p.Field("mode"), p.Field("detail")
 	if got := errText(name.Error(s)); got != "enter the name" {
@@ -145,52 +145,52 @@ func TestFieldRules(t *testing.T) {
 }
 
 func TestFlow(t *testing.T) {
-	f, flow := newForm()
 	s := &state{}
-	if err := flow.Prev(s); errText(err) != "this is the first page" {
+	f, flow := newForm(s)
+	if err := flow.Prev(); errText(err) != "this is the first page" {
 		t.Errorf("back from the first page: %v", err)
 	}
-	if err := flow.Next(s); err == nil || !errors.Is(err, flow.Invalid()) || flow.Current() != pFirst {
-		t.Fatalf("next with errors: %v, on %v", err, flow.Current())
+	if err := flow.Next(); err == nil || !errors.Is(err, flow.Invalid()) || flow.CurrentID() != pFirst {
+		t.Fatalf("next with errors: %v, on %v", err, flow.CurrentID())
 	}
 	// Straight to the end: the first page is not valid, it says which.
-	if err := flow.JumpTo(s, pEnd); errText(err) != "fix the page First page first" {
+	if err := flow.JumpTo(pEnd); errText(err) != "fix the page First page first" {
 		t.Errorf("jump with an invalid page: %v", err)
 	}
-	if id, bad := flow.FirstInvalid(s, pEnd); !bad || id != pFirst {
+	if id, bad := flow.FirstInvalid(pEnd); !bad || id != pFirst {
 		t.Errorf("first invalid %v %v", id, bad)
 	}
 	s.Name, s.Mode = "ok", "a"
-	if err := flow.Next(s); err != nil || flow.Current() != pSecond || !flow.Visited(pSecond) {
-		t.Fatalf("next: %v, on %v", err, flow.Current())
+	if err := flow.Next(); err != nil || flow.CurrentID() != pSecond || !flow.Visited(pSecond) {
+		t.Fatalf("next: %v, on %v", err, flow.CurrentID())
 	}
-	if !flow.Done(s, pFirst) || flow.Done(s, pSecond) {
-		t.Errorf("done: first %v, second %v", flow.Done(s, pFirst), flow.Done(s, pSecond))
+	if !flow.Done(pFirst) || flow.Done(pSecond) {
+		t.Errorf("done: first %v, second %v", flow.Done(pFirst), flow.Done(pSecond))
 	}
 	// A page check blocks like a field.
 	s.On = true
-	if err := flow.Next(s); err == nil || flow.Current() != pSecond {
+	if err := flow.Next(); err == nil || flow.CurrentID() != pSecond {
 		t.Fatalf("next with a page check failing: %v", err)
 	}
-	if id, bad := flow.FirstInvalid(s, pEnd); !bad || id != pSecond {
+	if id, bad := flow.FirstInvalid(pEnd); !bad || id != pSecond {
 		t.Errorf("first invalid %v %v", id, bad)
 	}
 	s.Items = []string{"x"}
-	if err := flow.JumpTo(s, pEnd); err != nil || flow.Current() != pEnd || !flow.Visited(pThird) {
-		t.Fatalf("jump: %v, on %v, third visited %v", err, flow.Current(), flow.Visited(pThird))
+	if err := flow.JumpTo(pEnd); err != nil || flow.CurrentID() != pEnd || !flow.Visited(pThird) {
+		t.Fatalf("jump: %v, on %v, third visited %v", err, flow.CurrentID(), flow.Visited(pThird))
 	}
-	if err := flow.Next(s); errText(err) != "this is the last page" {
+	if err := flow.Next(); errText(err) != "this is the last page" {
 		t.Errorf("next from the last page: %v", err)
 	}
-	if err := flow.Prev(s); err != nil || flow.Current() != pThird {
-		t.Errorf("back: %v, on %v", err, flow.Current())
+	if err := flow.Prev(); err != nil || flow.CurrentID() != pThird {
+		t.Errorf("back: %v, on %v", err, flow.CurrentID())
 	}
 	// The order depends on the state.
 	s.skipSecond = true
-	if err := flow.Prev(s); err != nil || flow.Current() != pFirst {
-		t.Errorf("back with the second page left out: %v, on %v", err, flow.Current())
+	if err := flow.Prev(); err != nil || flow.CurrentID() != pFirst {
+		t.Errorf("back with the second page left out: %v, on %v", err, flow.CurrentID())
 	}
-	if ps := flow.Pages(s); len(ps) != 3 || ps[1] != f.Page(pThird) || flow.Index(s, pSecond) != -1 {
+	if ps := flow.Pages(); len(ps) != 3 || ps[1] != f.Page(pThird) || flow.Index(pSecond) != -1 {
 		t.Errorf("pages %v", ps)
 	}
 	if f.ByKey("third") != f.Page(pThird) || len(f.All()) != 4 || f.Page(pThird).HasInput() {
@@ -202,8 +202,8 @@ func TestFlow(t *testing.T) {
 }
 
 func TestScreenHelpAndLower(t *testing.T) {
-	f, _ := newForm()
 	s := &state{}
+	f, _ := newForm(s)
 	name := f.Page(pFirst).Field("name")
 	if name.AccessibleHelp(s) == "" {
 		t.Error("help left out of line prompts")
@@ -223,7 +223,7 @@ func TestScreenHelpAndLower(t *testing.T) {
 }
 
 func TestAddTwicePanics(t *testing.T) {
-	f, _ := newForm()
+	f, _ := newForm(&state{})
 	defer func() {
 		if recover() == nil {
 			t.Error("a page added twice")

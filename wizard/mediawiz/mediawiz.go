@@ -129,7 +129,9 @@ type Wizard struct {
 	seq     *sequence.Sequence
 	seqPath string
 
-	flow *form.Flow[*Wizard, PageID]
+	// The pages, the page shown and the pages visited; Pages, Current,
+	// CurrentID, Visited, Goto, PageErrors and PageWarnings come from it.
+	*form.Flow[*Wizard, PageID]
 
 	disks    []Disk
 	disksErr string
@@ -184,7 +186,7 @@ func New(seq *sequence.Sequence, seqPath string, env *Env) *Wizard {
 	}
 	w := &Wizard{env: env, seq: seq, seqPath: seqPath,
 		sources: map[string]sourceResult{}, contents: map[string]contentResult{}, exes: map[string]exeResult{}}
-	w.flow = form.NewFlow(pages, PageType, func(*Wizard) []PageID { return order })
+	w.Flow = form.NewFlow(pages, w, PageType, func(*Wizard) []PageID { return order })
 	base := strings.TrimSuffix(filepath.Base(seqPath), filepath.Ext(seqPath))
 	if base == "" || base == "." {
 		base = "refimage"
@@ -205,18 +207,6 @@ func (w *Wizard) Env() *Env { return w.env }
 // order is the pages in order.
 var order = []PageID{PageType, PageTarget, PageSecurity, PageBoot, PageCustom, PageSummary, PageProgress, PageCompletion}
 
-// Pages returns the pages in order.
-func (w *Wizard) Pages() []*Page { return w.flow.Pages(w) }
-
-// Current is the page shown.
-func (w *Wizard) Current() *Page { return w.flow.Page() }
-
-// CurrentID is the ID of the page shown.
-func (w *Wizard) CurrentID() PageID { return w.flow.Current() }
-
-// Visited reports whether the user has been on the page.
-func (w *Wizard) Visited(id PageID) bool { return w.flow.Visited(id) }
-
 // Done reports whether a page is finished: visited, left and valid.
 func (w *Wizard) Done(id PageID) bool {
 	if id == w.CurrentID() || !w.Visited(id) {
@@ -230,14 +220,8 @@ func (w *Wizard) Done(id PageID) bool {
 			return true
 		}
 	}
-	return w.flow.Done(w, id)
+	return w.Flow.Done(id)
 }
-
-// PageErrors returns the problems of the visible fields of a page.
-func (w *Wizard) PageErrors(id PageID) []FieldError { return pages.Page(id).Errors(w) }
-
-// PageWarnings returns the warnings of the visible fields of a page.
-func (w *Wizard) PageWarnings(id PageID) []FieldError { return pages.Page(id).Warnings(w) }
 
 // ErrInvalid is returned by Next when the page has errors.
 var ErrInvalid = pages.Problem("nav.invalid")
@@ -260,7 +244,7 @@ func (w *Wizard) Next() error {
 			return pages.Problem("nav.writing")
 		}
 	}
-	return w.flow.Advance(w)
+	return w.Flow.Advance()
 }
 
 // Prev goes to the previous page, keeping every value (invalid ones
@@ -273,14 +257,14 @@ func (w *Wizard) Prev() error {
 		return pages.Problem("nav.written")
 	case w.CurrentID() == PageProgress:
 		// Writing failed or was stopped: back to the Summary.
-		w.flow.Goto(PageSummary)
+		w.Flow.Goto(PageSummary)
 		return nil
 	}
-	return w.flow.Prev(w)
+	return w.Flow.Prev()
 }
 
 // FirstInvalid returns the first page before the Summary with errors.
-func (w *Wizard) FirstInvalid() (PageID, bool) { return w.flow.FirstInvalid(w, PageSummary) }
+func (w *Wizard) FirstInvalid() (PageID, bool) { return w.Flow.FirstInvalid(PageSummary) }
 
 // ToSummary jumps to the Summary once every page is valid.
 func (w *Wizard) ToSummary() error {
@@ -290,11 +274,8 @@ func (w *Wizard) ToSummary() error {
 	if _, bad := w.FirstInvalid(); !bad && !w.checkPassphrase() {
 		return pages.Problem("nav.fix-page", pages.Page(PageSecurity).Title())
 	}
-	return w.flow.JumpTo(w, PageSummary)
+	return w.Flow.JumpTo(PageSummary)
 }
-
-// Goto shows a page directly (Progress, Completion).
-func (w *Wizard) Goto(id PageID) { w.flow.Goto(id) }
 
 // Disks returns the disks found (listing them the first time).
 func (w *Wizard) Disks() ([]Disk, string) {

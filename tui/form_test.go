@@ -1,0 +1,137 @@
+package tui
+
+import (
+	"maps"
+	"reflect"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/refimage/refimage/wizard"
+	"github.com/refimage/refimage/wizard/mediawiz"
+)
+
+// screenState is everything of the form screen a key may change.
+type screenState struct {
+	focus, listScroll, helpScroll, cmdScroll int
+	status, question                         string
+	statusErr, asking, help                  bool
+	cursors                                  map[string]int
+	touched                                  map[string]bool
+	shown                                    string
+}
+
+func snapshot[S formState[S, P], P ~int](sc *formScreen[S, P]) screenState {
+	return screenState{sc.focus, sc.listScroll, sc.helpScroll, sc.cmdScroll, sc.status, sc.question,
+		sc.statusErr, sc.asking, sc.help, maps.Clone(sc.cursors), maps.Clone(sc.touched), sc.s.Current().Key}
+}
+
+// View changes no state: every view case of both wizards, drawn at two
+// sizes and twice, leaves the screen as it was; the scroll offsets that
+// keys move are kept in bounds by Update instead (TestFormScrollBounds).
+func TestFormViewsArePure(t *testing.T) {
+	check := func(t *testing.T, view func() string, size func(w, h int), before func() screenState) {
+		for _, sz := range [][2]int{{80, 25}, {120, 40}, {40, 10}} {
+			size(sz[0], sz[1])
+			st := before()
+			first := view()
+			if after := before(); !reflect.DeepEqual(st, after) {
+				t.Fatalf("%dx%d: View changed the screen: %+v -> %+v", sz[0], sz[1], st, after)
+			}
+			if second := view(); second != first {
+				t.Fatalf("%dx%d: a second View differs", sz[0], sz[1])
+			}
+		}
+	}
+	for _, c := range viewCases() {
+		t.Run("wizard/"+c.name, func(t *testing.T) {
+			m := c.make(t)
+			check(t, m.View, func(w, h int) { m.Update(tea.WindowSizeMsg{Width: w, Height: h}) },
+				func() screenState { return snapshot(&m.formScreen) })
+		})
+	}
+	for _, c := range mediaViewCases() {
+		t.Run("media/"+c.name, func(t *testing.T) {
+			m := c.make(t)
+			check(t, m.View, func(w, h int) { m.Update(tea.WindowSizeMsg{Width: w, Height: h}) },
+				func() screenState { return snapshot(&m.formScreen) })
+		})
+	}
+}
+
+// The help and the Summary's list scroll in Update, within what there is:
+// scrolling far down and back up one row is one row above the end, in
+// both wizards, and a smaller window brings the offset back in bounds.
+func TestFormScrollBounds(t *testing.T) {
+	keys := func(u func(tea.Msg) (tea.Model, tea.Cmd), k tea.KeyType, n int) {
+		for i := 0; i < n; i++ {
+			u(tea.KeyMsg{Type: k})
+		}
+	}
+	type screen struct {
+		name   string
+		update func(tea.Msg) (tea.Model, tea.Cmd)
+		sc     func() (help, list int, lines, h int)
+	}
+	wm := at(t, filled(wizard.FlowBuild), wizard.PageSummary)
+	mm := mediaAt(t, mediaFilled(), mediawiz.PageSummary)
+	for _, s := range []screen{
+		{"wizard", wm.Update, func() (int, int, int, int) {
+			rw, h := wm.pageSize()
+			return wm.helpScroll, wm.listScroll, len(wm.buildPage(rw).lines), h
+		}},
+		{"media", mm.Update, func() (int, int, int, int) {
+			rw, h := mm.pageSize()
+			return mm.helpScroll, mm.listScroll, len(mm.buildPage(rw).lines), h
+		}},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			s.update(tea.WindowSizeMsg{Width: 80, Height: 25})
+			s.update(tea.KeyMsg{Type: tea.KeyF1})
+			keys(s.update, tea.KeyDown, 200)
+			help, _, lines, h := s.sc()
+			if help != lines-h {
+				t.Fatalf("help scrolled to %d, the end is %d", help, lines-h)
+			}
+			keys(s.update, tea.KeyUp, 1)
+			if help, _, _, _ := s.sc(); help != lines-h-1 {
+				t.Fatalf("one up from the end: %d, want %d", help, lines-h-1)
+			}
+			s.update(tea.KeyMsg{Type: tea.KeyEsc})
+			s.update(tea.WindowSizeMsg{Width: 80, Height: 12})
+			keys(s.update, tea.KeyPgDown, 50)
+			_, list, _, _ := s.sc()
+			if list <= 0 {
+				t.Fatalf("pgdown did not scroll the Summary's list: %d", list)
+			}
+			s.update(tea.WindowSizeMsg{Width: 120, Height: 60})
+			if _, l2, _, _ := s.sc(); l2 >= list {
+				t.Fatalf("a taller window keeps the list scrolled at %d (was %d)", l2, list)
+			}
+		})
+	}
+}
+
+// On the media wizard's Summary too, pgdown only scrolls: writing takes
+// ctrl+n (the same screen as the task sequence wizard's), and ctrl+s on
+// an invalid page goes to it with its first error focused.
+func TestMediaSummaryPagingDoesNotWrite(t *testing.T) {
+	m := mediaAt(t, mediaFilled(), mediawiz.PageSummary)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 12})
+	for i := 0; i < 5; i++ {
+		if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyPgDown}); cmd != nil || m.w.Writing || m.w.CurrentID() != mediawiz.PageSummary {
+			t.Fatalf("pgdown on the Summary: writing %v, on %s", m.w.Writing, m.w.CurrentID())
+		}
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
+	if m.w.CurrentID() != mediawiz.PageSummary {
+		t.Fatalf("pgup on the Summary left it: %s", m.w.CurrentID())
+	}
+
+	m = mediaFilled()
+	m.w.A.Label = "BAD LABEL"
+	m.Update(tea.KeyMsg{Type: tea.KeyCtrlS})
+	if m.w.CurrentID() != mediawiz.PageCustom || m.focused() == nil || m.focused().Key != "label" || !m.statusErr {
+		t.Fatalf("ctrl+s with a bad label: on %s, focus %v, status %q", m.w.CurrentID(), m.focused(), m.status)
+	}
+}
