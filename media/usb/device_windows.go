@@ -82,9 +82,10 @@ func (liveWin) Drive(n int) (rawDrive, error) {
 	if b, err := ioctl(h, ioctlDiskGetDriveLayoutEx, nil, layoutHeader+16*partitionSize); err == nil {
 		r.Layout = b
 	}
-	// The length needs read access: administrators only. Without it the
-	// geometry's size stands.
-	if hr, err := openShared(path, windows.GENERIC_READ, 0); err == nil {
+	// The length needs read access (FILE_READ_DATA, no more): on a
+	// physical drive administrators only. Without it the geometry's
+	// size, which the handle with no access above answered, stands.
+	if hr, err := openShared(path, windows.FILE_READ_DATA, 0); err == nil {
 		if b, err := ioctl(hr, ioctlDiskGetLengthInfo, nil, 8); err == nil && len(b) == 8 {
 			r.Length = int64(binary.LittleEndian.Uint64(b)) // GET_LENGTH_INFORMATION: LARGE_INTEGER Length
 		}
@@ -290,7 +291,16 @@ func openDevice(dev string) (*openedDevice, error) {
 		}
 		locked = append(locked, v)
 	}
-	h, err := openShared(DrivePath(n), windows.GENERIC_READ|windows.GENERIC_WRITE, windows.FILE_FLAG_WRITE_THROUGH|windows.FILE_FLAG_NO_BUFFERING)
+	// Opened as exclusively as Windows allows (exclusiveOpen): no other
+	// program may hold the disk open for writing, now or while it is
+	// written.
+	h, _, err := exclusiveOpen(func(share uint32) (windows.Handle, error) {
+		h, err := windows.CreateFile(wstr(DrivePath(n)), windows.GENERIC_READ|windows.GENERIC_WRITE, share, nil, windows.OPEN_EXISTING, windows.FILE_FLAG_WRITE_THROUGH|windows.FILE_FLAG_NO_BUFFERING, 0)
+		if errors.Is(err, windows.ERROR_SHARING_VIOLATION) {
+			err = fmt.Errorf("%w: %w", errSharing, err)
+		}
+		return h, err
+	}, exclusiveTries, func() { time.Sleep(exclusiveWait) })
 	if err != nil {
 		unlock()
 		if errors.Is(err, windows.ERROR_ACCESS_DENIED) {

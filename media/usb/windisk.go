@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ctlCode is winioctl.h's CTL_CODE macro.
@@ -603,4 +604,54 @@ func dismountPlan(vols []winVolume, n int) (names, labels []string) {
 		labels = append(labels, label)
 	}
 	return names, labels
+}
+
+// CreateFile share modes (winnt.h), for exclusiveOpen.
+const (
+	fileShareNone  = 0x0
+	fileShareRead  = 0x1
+	fileShareWrite = 0x2
+)
+
+// errSharing is ERROR_SHARING_VIOLATION: another handle's access or share
+// mode excludes the open asked for.
+var errSharing = errors.New("the disk is open in another program")
+
+// Exclusive opens of a disk for writing: how often a sharing violation
+// is retried (virus scanners and indexers hold a new stick for moments).
+const (
+	exclusiveTries = 20
+	exclusiveWait  = 250 * time.Millisecond
+)
+
+// exclusiveOpen opens a disk for writing as exclusively as Windows
+// allows, Windows' counterpart of O_EXCL: first sharing nothing, so that
+// no other handle may read or write the disk while refimage writes it;
+// when that is a sharing violation (something holds the disk open for
+// reading, which Windows' own services may), sharing reads only, which
+// Windows still refuses while any other program has the disk open for
+// writing, and which keeps every other program from opening it for
+// writing until refimage is done. A write share is never asked for.
+// open is CreateFile with the share mode; errors that are not sharing
+// violations (access denied: no administrator rights) end it at once.
+// It returns the share mode it got.
+func exclusiveOpen[H any](open func(share uint32) (H, error), tries int, wait func()) (H, uint32, error) {
+	var zero H
+	var err error
+	for i := 1; ; i++ {
+		for _, share := range []uint32{fileShareNone, fileShareRead} {
+			var h H
+			if h, err = open(share); err == nil {
+				return h, share, nil
+			}
+			if !errors.Is(err, errSharing) {
+				return zero, 0, err
+			}
+		}
+		if i >= tries {
+			break
+		}
+		wait()
+	}
+	return zero, 0, fmt.Errorf("another program has the disk open for writing (%w); close it and try again", err)
 }

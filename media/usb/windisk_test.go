@@ -720,3 +720,65 @@ func TestWriteDeviceFileRelease(t *testing.T) {
 		t.Errorf("a device that does not open is not partly written: %v", err)
 	}
 }
+
+// exclusiveOpen: no sharing when Windows allows it, else reads only (no
+// other writer, now or later), never a write share; sharing violations
+// are retried, other errors (access denied) end it at once, and a disk
+// another program keeps open for writing is refused saying so.
+func TestExclusiveOpen(t *testing.T) {
+	denied := errors.New("Access is denied.")
+	violation := fmt.Errorf("%w: The process cannot access the file because it is being used by another process.", errSharing)
+	for _, c := range []struct {
+		name    string
+		answers []error // per open, in order; past the end: a violation
+		share   uint32
+		opens   int
+		waits   int
+		err     string
+	}{
+		{"nothing else holds it", []error{nil}, fileShareNone, 1, 0, ""},
+		{"a reader holds it", []error{violation, nil}, fileShareRead, 2, 0, ""},
+		{"a scanner lets go", []error{violation, violation, violation, violation, violation, nil}, fileShareRead, 6, 2, ""},
+		{"a writer keeps it", nil, 0, 2 * 5, 4, "another program has the disk open for writing"},
+		{"no administrator rights", []error{denied}, 0, 1, 0, "Access is denied."},
+		{"denied after a violation", []error{violation, denied}, 0, 2, 0, "Access is denied."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var asked []uint32
+			waits := 0
+			h, share, err := exclusiveOpen(func(share uint32) (int, error) {
+				asked = append(asked, share)
+				if share&fileShareWrite != 0 {
+					t.Fatalf("asked for a write share: %#x", share)
+				}
+				if i := len(asked) - 1; i < len(c.answers) {
+					if c.answers[i] == nil {
+						return 42, nil
+					}
+					return 0, c.answers[i]
+				}
+				return 0, violation
+			}, 5, func() { waits++ })
+			if len(asked) != c.opens || waits != c.waits {
+				t.Errorf("%d opens (%v), %d waits; want %d, %d", len(asked), asked, waits, c.opens, c.waits)
+			}
+			for i, s := range asked {
+				if want := []uint32{fileShareNone, fileShareRead}[i%2]; s != want {
+					t.Errorf("open %d shared %#x, want %#x", i, s, want)
+				}
+			}
+			if c.err == "" {
+				if err != nil || h != 42 || share != c.share {
+					t.Errorf("got %d %#x %v; want the handle shared %#x", h, share, err, c.share)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("err = %v, want %q", err, c.err)
+			}
+			if strings.Contains(c.err, "open for writing") && !errors.Is(err, errSharing) {
+				t.Errorf("%v does not wrap errSharing", err)
+			}
+		})
+	}
+}
