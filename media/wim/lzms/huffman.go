@@ -24,6 +24,7 @@ type adaptiveCode struct {
 	lens      []uint8
 	order     []uint32 // scratch: freq<<10 | sym, sorted
 	nodes     []node   // scratch: internal nodes of the Huffman tree
+	buckets   []uint16 // scratch: counting sort by frequency
 	lenCounts [maxCodeLen + 2]int
 }
 
@@ -112,10 +113,7 @@ func (c *adaptiveCode) build() {
 		c.makeTables()
 		return
 	}
-	for s := 0; s < n; s++ {
-		c.order[s] = c.freqs[s]<<10 | uint32(s)
-	}
-	slices.Sort(c.order)
+	c.sortSymbols()
 	// Two queues: leaves in order, internal nodes in creation order
 	// (their weights never decrease).
 	nodes := c.nodes[:n-1]
@@ -206,5 +204,38 @@ func (c *adaptiveCode) makeTables() {
 		for j := start; j < start+1<<(tableBits-l); j++ {
 			c.table[j] = e
 		}
+	}
+}
+
+// sortSymbols fills c.order with freq<<10 | sym in increasing order.
+// Frequencies stay small (halved at every rebuild), so a counting sort by
+// frequency, symbols ascending within one frequency, does it in linear
+// time.
+func (c *adaptiveCode) sortSymbols() {
+	maxF := uint32(0)
+	for _, f := range c.freqs {
+		maxF = max(maxF, f)
+	}
+	if maxF >= 1<<16 {
+		for s, f := range c.freqs {
+			c.order[s] = f<<10 | uint32(s)
+		}
+		slices.Sort(c.order)
+		return
+	}
+	if cap(c.buckets) < int(maxF)+2 {
+		c.buckets = make([]uint16, maxF+2)
+	}
+	b := c.buckets[:maxF+2]
+	clear(b)
+	for _, f := range c.freqs {
+		b[f+1]++
+	}
+	for i := 1; i < len(b); i++ {
+		b[i] += b[i-1]
+	}
+	for s, f := range c.freqs {
+		c.order[b[f]] = f<<10 | uint32(s)
+		b[f]++
 	}
 }

@@ -307,7 +307,12 @@ func (d *Decompressor) decodeItems(out []byte) error {
 				return errOffset
 			}
 			src := pos - int(off)
-			if int(off) >= length {
+			if length <= 16 && int(off) >= 8 && pos+16 <= n {
+				// Short match: two 8-byte moves (may write past the
+				// match; the rest is decoded later).
+				binary.LittleEndian.PutUint64(out[pos:], binary.LittleEndian.Uint64(out[src:]))
+				binary.LittleEndian.PutUint64(out[pos+8:], binary.LittleEndian.Uint64(out[src+8:]))
+			} else if int(off) >= length {
 				copy(out[pos:pos+length], out[src:src+length])
 			} else {
 				for i := 0; i < length; i++ {

@@ -30,6 +30,10 @@ func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 	lastCode := int32(-maxTrans - 1)
 	end := size - 16
 	for i := 1; i < end; {
+		if !x86Candidate[data[i]] {
+			i++
+			continue
+		}
 		opLen := 0
 		limit := int32(maxTrans)
 		switch data[i] {
@@ -81,3 +85,6 @@ func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 		i += opLen + 4
 	}
 }
+
+// x86Candidate marks the first bytes of the instructions x86Filter looks at.
+var x86Candidate = [256]bool{0x48: true, 0x4C: true, 0xE8: true, 0xE9: true, 0xF0: true, 0xFF: true}
