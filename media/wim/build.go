@@ -95,6 +95,8 @@ func build(spec *buildSpec) (res *WriteResult, err error) {
 	case CompressLZX:
 		hdr.Flags |= HdrFlagCompression | HdrFlagCompressLZX
 		hdr.ChunkSize = uint32(chunkSize)
+	case CompressLZMS:
+		return nil, ErrSolid
 	default:
 		return nil, fmt.Errorf("cannot write %s WIMs", spec.ctype)
 	}

@@ -274,3 +274,26 @@ func TestSolidMemory(t *testing.T) {
 		t.Fatalf("peak heap %d MiB, over 200 MiB", peak>>20)
 	}
 }
+
+// Writing into an ESD is refused with ErrSolid (refimage writes no LZMS),
+// and the file is left as it was.
+func TestSolidWriteRefused(t *testing.T) {
+	b, _ := solidFixture(t)
+	dir := t.TempDir()
+	esd := filepath.Join(dir, "x.esd")
+	os.WriteFile(esd, b, 0o644)
+	add := filepath.Join(dir, "add.txt")
+	os.WriteFile(add, []byte("x"), 0o644)
+	if _, err := Update(esd, 1, UpdateOptions{Adds: []AddSpec{{Src: add, Dest: "add.txt"}}}); !errors.Is(err, ErrSolid) {
+		t.Errorf("update: %v", err)
+	}
+	if _, err := Capture(dir, esd, CaptureOptions{Name: "two", Append: true}); !errors.Is(err, ErrSolid) {
+		t.Errorf("append: %v", err)
+	}
+	if _, err := Split(esd, filepath.Join(dir, "x.swm"), 1<<20, nil); !errors.Is(err, ErrSolid) {
+		t.Errorf("split: %v", err)
+	}
+	if got := mustRead(t, esd); !bytes.Equal(got, b) {
+		t.Error("the ESD was changed")
+	}
+}

@@ -45,6 +45,9 @@ func SplitContext(ctx context.Context, wimPath, firstPart string, partSize uint6
 	if w.Header.TotalParts > 1 {
 		return nil, fmt.Errorf("%s is already split", wimPath)
 	}
+	if w.Compression() == CompressLZMS || w.Header.Version == versionSolid {
+		return nil, fmt.Errorf("cannot split %s: %w", wimPath, ErrSolid)
+	}
 	type entry struct {
 		b    *Blob
 		meta bool
