@@ -269,6 +269,14 @@ func wimInfoFlags(fs *flag.FlagSet) runFunc {
 				Language    string `json:"language,omitempty"`
 			} `json:"windows,omitempty"`
 		}
+		type jsonSolid struct {
+			Offset      uint64 `json:"offset"`
+			StoredSize  uint64 `json:"stored_size"`
+			Size        uint64 `json:"size"`
+			Compression string `json:"compression"`
+			ChunkSize   uint64 `json:"chunk_size"`
+			Blobs       int    `json:"blobs"`
+		}
 		type jsonWIM struct {
 			Path        string      `json:"path"`
 			Size        int64       `json:"size"`
@@ -280,6 +288,7 @@ func wimInfoFlags(fs *flag.FlagSet) runFunc {
 			ImageCount  int         `json:"image_count"`
 			BootIndex   int         `json:"boot_index"`
 			Integrity   bool        `json:"integrity"`
+			Solid       []jsonSolid `json:"solid,omitempty"`
 			Images      []jsonImage `json:"images"`
 		}
 		ft := func(t wim.Filetime) string {
@@ -293,6 +302,9 @@ func wimInfoFlags(fs *flag.FlagSet) runFunc {
 			Integrity: w.Header.Integrity.OrigSize > 0, Images: []jsonImage{}}
 		if st != nil {
 			out.Size = st.Size()
+		}
+		for _, r := range w.SolidResources() {
+			out.Solid = append(out.Solid, jsonSolid{r.Offset, r.StoredSize, r.Size, r.Compression.String(), r.ChunkSize, r.Blobs})
 		}
 		for _, im := range images {
 			out.Images = append(out.Images, jsonImage{Index: im.Index, Name: im.Name, Description: im.Description, DisplayName: im.DisplayName,
@@ -323,6 +335,9 @@ func wimInfoFlags(fs *flag.FlagSet) runFunc {
 			fmt.Fprintf(o, "Compression:  none\n")
 		} else {
 			fmt.Fprintf(o, "Compression:  %s (%d-byte chunks)\n", out.Compression, out.ChunkSize)
+		}
+		for _, r := range out.Solid {
+			fmt.Fprintf(o, "Solid:        %d streams, %d bytes (%d stored) at offset %d, %s (%d-byte chunks)\n", r.Blobs, r.Size, r.StoredSize, r.Offset, r.Compression, r.ChunkSize)
 		}
 		fmt.Fprintf(o, "Part:         %d of %d\n", out.Part, out.TotalParts)
 		fmt.Fprintf(o, "Images:       %d\n", out.ImageCount)

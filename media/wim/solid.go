@@ -264,3 +264,35 @@ func (b *Blob) where() string {
 	}
 	return fmt.Sprintf("offset %d of the solid resource at offset %d", b.soff, b.solid.res.Offset)
 }
+
+// SolidResource describes one solid resource of a WIM (see
+// WIM.SolidResources).
+type SolidResource struct {
+	Offset      uint64      // file offset
+	StoredSize  uint64      // bytes in the file
+	Size        uint64      // uncompressed bytes
+	Compression Compression // of its chunks
+	ChunkSize   uint64
+	Blobs       int // file-data streams inside it
+}
+
+// SolidResources lists the solid resources of the WIM in file order (none
+// for an ordinary WIM).
+func (w *WIM) SolidResources() []SolidResource {
+	var out []SolidResource
+	idx := map[*solidRes]int{}
+	for _, b := range w.Blobs() {
+		r := b.solid
+		if r == nil {
+			continue
+		}
+		i, ok := idx[r]
+		if !ok {
+			i = len(out)
+			idx[r] = i
+			out = append(out, SolidResource{Offset: r.res.Offset, StoredSize: r.res.Size, Size: r.usize, Compression: r.ctype, ChunkSize: r.chunkSize})
+		}
+		out[i].Blobs++
+	}
+	return out
+}
