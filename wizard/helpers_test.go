@@ -57,3 +57,20 @@ func msgOf(err error) string {
 	}
 	return err.Error()
 }
+
+// An .esd (install.esd of the Media Creation Tool) is an image package
+// like a .wim: its images are listed, and no extension warning.
+func TestESDImagePackage(t *testing.T) {
+	env := testEnv()
+	esd := `D:\sources\install.esd`
+	env.Images = fakeImages{esd: {{Index: 6, Name: "Windows 11 Pro", Arch: "x64"}}}
+	w := New(env)
+	if got := w.Images(esd); len(got) != 1 || got[0].Index != 6 {
+		t.Fatalf("images of an .esd: %+v", got)
+	}
+	for p, want := range map[string]bool{esd: true, `D:\X\INSTALL.ESD`: true, "a.wim": true, "a.swm": true, "a.iso": false, `\\server\share\`: false} {
+		if isImageFile(p) != want {
+			t.Errorf("isImageFile(%q) = %v", p, !want)
+		}
+	}
+}

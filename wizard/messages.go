@@ -326,7 +326,7 @@ var catalogEN = map[string]string{
 	// Warnings.
 	"warn.boot-custom":           "without a boot image the sequence cannot restart into Windows PE to capture; media need one too",
 	"warn.boot-arch-detected":    "the boot image is %s, not %s: choose %[1]s",
-	"warn.image-ext":             "an image package is a .wim (or the first .swm of a split image)",
+	"warn.image-ext":             "an image package is a .wim or .esd (or the first .swm of a split image)",
 	"warn.arch-mismatch":         "the boot image is %s but the image is %s: use a boot image of the image's architecture",
 	"warn.domain-capture":        "Prepare Windows for Capture fails on a domain-joined computer: the sequence joins the workgroup %s before capture",
 	"warn.properties-no-package": "the installation properties are used only with a client package",

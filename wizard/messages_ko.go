@@ -239,7 +239,7 @@ var catalogKO = map[string]string{
 	// 경고.
 	"warn.boot-custom":           "부팅 이미지가 없으면 작업 순서가 캡처를 위해 Windows PE로 다시 시작할 수 없습니다. 미디어에도 필요합니다",
 	"warn.boot-arch-detected":    "부팅 이미지는 %s이며 %s이(가) 아닙니다: %[1]s을(를) 선택하십시오",
-	"warn.image-ext":             "이미지 패키지는 .wim(또는 분할 이미지의 첫 번째 .swm)입니다",
+	"warn.image-ext":             "이미지 패키지는 .wim 또는 .esd(또는 분할 이미지의 첫 번째 .swm)입니다",
 	"warn.arch-mismatch":         "부팅 이미지는 %s이지만 이미지는 %s입니다: 이미지와 같은 아키텍처의 부팅 이미지를 사용하십시오",
 	"warn.domain-capture":        "도메인에 가입된 컴퓨터에서는 Windows 캡처 준비가 실패합니다: 작업 순서는 캡처하기 전에 작업 그룹 %s에 가입합니다",
 	"warn.properties-no-package": "설치 속성은 클라이언트 패키지가 있을 때만 사용됩니다",

@@ -18,7 +18,7 @@ func init() {
 		if strings.TrimSpace(w.A.ImagePath) == "" || len(w.Images(w.A.ImagePath)) > 0 {
 			return nil
 		}
-		if lw := strings.ToLower(w.A.ImagePath); !strings.HasSuffix(lw, ".wim") && !strings.HasSuffix(lw, ".swm") {
+		if !isImageFile(w.A.ImagePath) {
 			return fail("warn.image-ext")
 		}
 		return nil
@@ -158,4 +158,12 @@ func humanSize(n uint64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// isImageFile reports whether path names an image package: a .wim, an
+// .esd (solid LZMS, as install.esd ships) or the first .swm of a split
+// image.
+func isImageFile(path string) bool {
+	lp := strings.ToLower(strings.TrimSpace(path))
+	return strings.HasSuffix(lp, ".wim") || strings.HasSuffix(lp, ".esd") || strings.HasSuffix(lp, ".swm")
 }

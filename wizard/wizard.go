@@ -120,10 +120,10 @@ func (w *Wizard) Env() *Env { return w.env }
 // Images returns the images of the WIM at path, or nil when it cannot be
 // read. Results are remembered per path.
 func (w *Wizard) Images(path string) []ImageInfo {
-	// Only complete .wim/.swm names are opened: a half-typed UNC path
+	// Only complete .wim/.esd/.swm names are opened: a half-typed UNC path
 	// must not make the screen wait for the network at every key.
 	lp := strings.ToLower(strings.TrimSpace(path))
-	if w.env.Images == nil || !strings.HasSuffix(lp, ".wim") && !strings.HasSuffix(lp, ".swm") {
+	if w.env.Images == nil || !isImageFile(lp) {
 		return nil
 	}
 	r, ok := w.images[path]
