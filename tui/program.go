@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -36,7 +37,7 @@ func runProgram(m tea.Model, in io.Reader, out io.Writer, sigs <-chan os.Signal)
 		defer signal.Stop(ch)
 		sigs = ch
 	}
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithoutSignalHandler())
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithFilter(dropControlRunes))
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
@@ -50,6 +51,25 @@ func runProgram(m tea.Model, in io.Reader, out io.Writer, sigs <-chan os.Signal)
 		}
 	}()
 	return p.Run()
+}
+
+// dropControlRunes drops a key that is text made only of control
+// characters. On the Windows console a modifier pressed alone (ctrl
+// before ctrl+s, alt) is a key event with no character, which Bubble Tea
+// turns into the rune NUL: without this filter a text field took it as
+// typed (shown as "?"), and a required field held it as an answer. Found
+// by the Wine lane (TestWizardScreensUnderWine).
+func dropControlRunes(_ tea.Model, msg tea.Msg) tea.Msg {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || k.Type != tea.KeyRunes {
+		return msg
+	}
+	for _, r := range k.Runes {
+		if !unicode.IsControl(r) {
+			return msg
+		}
+	}
+	return nil
 }
 
 // fitSize is the size a screen lays out for: the window's, capped at

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"syscall"
 	"testing"
@@ -150,5 +151,31 @@ func TestMediaStopSignalWhileWriting(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(outDir); len(ents) != 0 {
 		t.Errorf("left behind: %v", ents)
+	}
+}
+
+// TestDropControlRunes: a modifier pressed alone on the Windows console
+// (Bubble Tea: the rune NUL, with Alt for alt) never reaches a screen as
+// text; keys and real text pass unchanged.
+func TestDropControlRunes(t *testing.T) {
+	for _, c := range []struct {
+		msg  tea.Msg
+		drop bool
+	}{
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{0}}, true},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{0}, Alt: true}, true},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{0x13}}, true},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'\u009b'}}, true},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'a'}}, false},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'한'}}, false},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a\tb"), Paste: true}, false},
+		{tea.KeyMsg{Type: tea.KeyCtrlS}, false},
+		{tea.KeyMsg{Type: tea.KeyCtrlAt}, false},
+		{tea.WindowSizeMsg{Width: 80, Height: 25}, false},
+	} {
+		got := dropControlRunes(nil, c.msg)
+		if c.drop && got != nil || !c.drop && !reflect.DeepEqual(got, c.msg) {
+			t.Errorf("%#v: got %#v", c.msg, got)
+		}
 	}
 }
