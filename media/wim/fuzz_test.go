@@ -105,6 +105,7 @@ func FuzzMetadata(f *testing.F) {
 func FuzzOpen(f *testing.F) {
 	f.Add(seedWIM(f))
 	f.Add(seedWIMComp(f, CompressXPRESS))
+	addESDSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		w, err := NewReader(bytes.NewReader(b), int64(len(b)))
 		if err != nil {
@@ -135,6 +136,7 @@ var _ = binary.LittleEndian
 // folder and checks that nothing appears outside that folder.
 func FuzzApply(f *testing.F) {
 	f.Add(seedWIM(f))
+	addESDSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		w, err := NewReader(bytes.NewReader(b), int64(len(b)))
 		if err != nil || w.ImageCount() < 1 || w.MetadataBlob(1).Size() > 1<<20 {
@@ -157,4 +159,36 @@ func FuzzApply(f *testing.F) {
 			}
 		}
 	})
+}
+
+// addESDSeeds adds two small WIMs made by wimlib-imagex 1.13: a solid
+// LZMS one (32 KiB solid chunks) and a non-solid LZMS one.
+func addESDSeeds(f *testing.F) {
+	for _, name := range []string{"seed-solid.esd", "seed-lzms.wim"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
+// The ESD seeds are what they claim: readable, solid and LZMS.
+func TestESDSeeds(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		solid bool
+	}{{"seed-solid.esd", true}, {"seed-lzms.wim", false}} {
+		w, err := Open(filepath.Join("testdata", c.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Verify(VerifyOptions{}); err != nil {
+			t.Fatal(c.name, err)
+		}
+		if w.Compression() != CompressLZMS || (len(w.SolidResources()) > 0) != c.solid {
+			t.Errorf("%s: %s, solid resources %v", c.name, w.Compression(), w.SolidResources())
+		}
+		w.Close()
+	}
 }
