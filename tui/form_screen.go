@@ -3,6 +3,9 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/refimage/refimage/themes"
@@ -96,14 +99,20 @@ type formScreen[S formState[S, P], P ~int] struct {
 	cmdScroll     int // Completion: the command lines scrolled sideways
 	status        string
 	statusErr     bool
-	asking        bool   // a yes/no question shows (cancel? remove?)
-	question      string // the question, on the status line
+	input         textinput.Model // edits the focused text field (editInput)
+	inputFor      string          // the field (or list line) the input edits
+	asking        bool            // a yes/no question shows (cancel? remove?)
+	question      string          // the question, on the status line
 	help          bool
 }
 
 func newFormScreen[S formState[S, P], P ~int](s S, host formHost[S, P], th *themes.Theme, summary, progress, completion P) formScreen[S, P] {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Focus()
+	in.Cursor.SetMode(cursor.CursorHide) // the screen draws the cursor (inputBox): no blink ticks
 	return formScreen[S, P]{s: s, host: host, th: th, summary: summary, progress: progress, completion: completion,
-		width: 80, height: 25, cursors: map[string]int{}, touched: map[string]bool{}, showAll: map[P]bool{}}
+		width: 80, height: 25, cursors: map[string]int{}, touched: map[string]bool{}, showAll: map[P]bool{}, input: in}
 }
 
 // fields are the focusable fields of the current page.
@@ -345,16 +354,22 @@ func (sc *formScreen[S, P]) fieldKey(f *form.Field[S], msg tea.KeyMsg) tea.Cmd {
 		sc.moveFocus(1)
 		return nil
 	}
+	return sc.editField(f, msg)
+}
+
+// editField applies an editing key (or a paste) to a text field.
+func (sc *formScreen[S, P]) editField(f *form.Field[S], msg tea.Msg) tea.Cmd {
+	s := sc.s
 	pos, ok := sc.cursors[f.ID]
 	if !ok {
 		pos = len([]rune(f.Get(s)))
 	}
 	cur := f.Get(s)
-	if f.Kind == form.KindSecret && (strings.HasPrefix(cur, "enc:") || strings.HasPrefix(cur, "plain:")) &&
-		(msg.Type == tea.KeyRunes || msg.Type == tea.KeyBackspace || msg.Type == tea.KeySpace) {
+	if k, isKey := msg.(tea.KeyMsg); isKey && f.Kind == form.KindSecret && (strings.HasPrefix(cur, "enc:") || strings.HasPrefix(cur, "plain:")) &&
+		(k.Type == tea.KeyRunes || k.Type == tea.KeyBackspace || k.Type == tea.KeySpace) {
 		cur, pos = "", 0 // a stored secret is replaced, never edited
 	}
-	val, pos, edited := lineEdit(cur, pos, msg)
+	val, pos, edited, cmd := sc.editInput(f.ID, cur, pos, f.Max, f.Kind == form.KindSecret, msg)
 	if edited {
 		if val != f.Get(s) {
 			f.Set(s, val)
@@ -363,6 +378,63 @@ func (sc *formScreen[S, P]) fieldKey(f *form.Field[S], msg tea.KeyMsg) tea.Cmd {
 		}
 		sc.cursors[f.ID] = pos
 		sc.setStatus("", false)
+	}
+	return cmd
+}
+
+// editInput edits a one-line value with bubbles' textinput: the value
+// and the cursor go in (SetValue, SetCursor) and come out (Value,
+// Position), so the wizard state stays the source of truth and the
+// screen draws the cursor where typing goes (inputBox). It gives word
+// moves (alt+←/→, alt+b/f, ctrl+←/→), word deletes, paste (one line) and
+// the character limit (a value already longer, from an answers file, is
+// not cut; it cannot grow). alt+letter is a command, never text.
+func (sc *formScreen[S, P]) editInput(id, val string, pos, limit int, secret bool, msg tea.Msg) (string, int, bool, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		if k.Alt && k.Type == tea.KeyRunes {
+			switch string(k.Runes) {
+			case "b", "f", "d":
+			default:
+				return val, pos, false, nil
+			}
+		}
+		if k.Type == tea.KeySpace && len(k.Runes) == 0 {
+			k.Runes = []rune{' '}
+			msg = k
+		}
+		if k.Type == tea.KeyRunes && strings.Contains(string(k.Runes), "\r\n") {
+			// A pasted Windows line break is one space, as a Unix one.
+			k.Runes = []rune(strings.ReplaceAll(string(k.Runes), "\r\n", "\n"))
+			msg = k
+		}
+	}
+	in := &sc.input
+	in.CharLimit = 0
+	if limit > 0 {
+		in.CharLimit = max(limit, len([]rune(val)))
+	}
+	in.EchoMode = textinput.EchoNormal
+	if secret {
+		in.EchoMode = textinput.EchoPassword
+	}
+	in.SetValue(val)
+	in.SetCursor(pos)
+	pos = in.Position()
+	var cmd tea.Cmd
+	*in, cmd = in.Update(msg)
+	sc.inputFor = id
+	if k, ok := msg.(tea.KeyMsg); !ok || !key.Matches(k, in.KeyMap.Paste) {
+		cmd = nil // only ctrl+v asks for something (the clipboard)
+	}
+	nv, np := in.Value(), in.Position()
+	return nv, np, nv != val || np != pos, cmd
+}
+
+// inputMsg gives the focused text field what its input asked for (the
+// clipboard's text after ctrl+v).
+func (sc *formScreen[S, P]) inputMsg(msg tea.Msg) tea.Cmd {
+	if f := sc.focused(); f != nil && f.ID == sc.inputFor && f.Kind.IsText() && !f.IsList(sc.s) {
+		return sc.editField(f, msg)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"maps"
 	"reflect"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -133,5 +134,87 @@ func TestMediaSummaryPagingDoesNotWrite(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyCtrlS})
 	if m.w.CurrentID() != mediawiz.PageCustom || m.focused() == nil || m.focused().Key != "label" || !m.statusErr {
 		t.Fatalf("ctrl+s with a bad label: on %s, focus %v, status %q", m.w.CurrentID(), m.focused(), m.status)
+	}
+}
+
+// Text fields are edited by bubbles' textinput, in both wizards, with
+// the wizard state the source of truth: word moves (alt+b/f, alt+←/→),
+// alt+letter never typed, word deletes, a paste kept on one line, the
+// character limit (a longer value from an answers file is kept, not cut),
+// and the cursor drawn where typing goes.
+func TestFormTextInput(t *testing.T) {
+	keys := func(u func(tea.Msg) (tea.Model, tea.Cmd), ks ...any) {
+		for _, k := range ks {
+			switch k := k.(type) {
+			case string:
+				for _, r := range k {
+					u(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+				}
+			case tea.KeyType:
+				u(tea.KeyMsg{Type: k})
+			case tea.KeyMsg:
+				u(k)
+			}
+		}
+	}
+	alt := func(r rune) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: true} }
+
+	w := filled(wizard.FlowBuild)
+	m := at(t, w, wizard.PageInfo)
+	m.th = screenTheme(t, "mono", false)
+	if f := m.focused(); f == nil || f.Key != "name" {
+		t.Fatalf("focus on %v", f)
+	}
+	w.A.Name = ""
+	keys(m.Update, "one two three")
+	pos := func() int { return m.cursors["info.name"] }
+	keys(m.Update, alt('b'))
+	if w.A.Name != "one two three" || pos() != 8 {
+		t.Fatalf("alt+b: %q at %d", w.A.Name, pos())
+	}
+	keys(m.Update, alt('x'), alt('é'))
+	if w.A.Name != "one two three" || pos() != 8 {
+		t.Fatalf("alt+letter typed: %q at %d", w.A.Name, pos())
+	}
+	keys(m.Update, tea.KeyMsg{Type: tea.KeyLeft, Alt: true})
+	if pos() != 4 {
+		t.Fatalf("alt+left: %d", pos())
+	}
+	keys(m.Update, alt('f'), tea.KeyMsg{Type: tea.KeyRight, Alt: true})
+	if pos() != 13 {
+		t.Fatalf("alt+f, alt+right: %d", pos())
+	}
+	keys(m.Update, tea.KeyMsg{Type: tea.KeyBackspace, Alt: true})
+	if w.A.Name != "one two " || pos() != 8 {
+		t.Fatalf("alt+backspace: %q at %d", w.A.Name, pos())
+	}
+	keys(m.Update, tea.KeyHome, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a\r\nb\tc "), Paste: true})
+	if !strings.HasPrefix(w.A.Name, "a b") || strings.ContainsAny(w.A.Name, "\r\n\t") {
+		t.Fatalf("paste: %q", w.A.Name)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	if out := m.View(); !strings.Contains(out, "|") {
+		t.Errorf("no cursor drawn in the mono theme:\n%s", out)
+	}
+	// The limit: typing stops there; a longer value is not cut.
+	f := m.focused()
+	w.A.Name = strings.Repeat("n", f.Max)
+	delete(m.cursors, "info.name")
+	keys(m.Update, "xyz")
+	if w.A.Name != strings.Repeat("n", f.Max) {
+		t.Fatalf("typed past the limit of %d: %d characters", f.Max, len(w.A.Name))
+	}
+	w.A.Name = strings.Repeat("n", f.Max+5)
+	keys(m.Update, tea.KeyLeft, tea.KeyBackspace)
+	if len(w.A.Name) != f.Max+4 {
+		t.Fatalf("a long value was cut: %d characters", len(w.A.Name))
+	}
+
+	// The media wizard's variables are edited the same way.
+	mm := mediaAt(t, mediaFilled(), mediawiz.PageCustom)
+	mm.w.A.Vars = nil
+	keys(mm.Update, "OSDComputerName=REF 01", alt('b'), alt('q'), "X")
+	if got := mm.w.A.Vars; len(got) != 1 || got[0] != "OSDComputerName=REF X01" {
+		t.Fatalf("variables: %q", got)
 	}
 }

@@ -143,6 +143,8 @@ func (m *MediaModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		model, cmd := m.key(msg)
 		m.clampScroll()
 		return model, cmd
+	default:
+		return m, m.inputMsg(msg) // the clipboard's text after ctrl+v
 	}
 	return m, nil
 }
@@ -289,7 +291,7 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) tea.Cmd {
 	if !ok {
 		pos = len([]rune(lines[i]))
 	}
-	val, pos, edited := lineEdit(lines[i], pos, msg)
+	val, pos, edited, cmd := m.editInput(ck, lines[i], pos, 0, false, msg)
 	if edited {
 		nl := append([]string{}, lines...)
 		nl[i] = val
@@ -297,7 +299,7 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) tea.Cmd {
 		m.cursors[ck] = pos
 		m.setStatus("", false)
 	}
-	return nil
+	return cmd
 }
 
 // The form screen's host (formHost): what only this wizard has.

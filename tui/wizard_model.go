@@ -183,7 +183,7 @@ func (m *WizardModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.clampScroll()
 		return model, cmd
 	}
-	return m, nil
+	return m, m.inputMsg(msg) // the clipboard's text after ctrl+v
 }
 
 func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
