@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"path/filepath"
+	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
 )
@@ -53,6 +54,10 @@ func (applyDriverPackage) Run(ctx context.Context, sc *StepContext) (int64, erro
 
 func (applyDriverPackage) Plan(pc *PlanContext) []string {
 	p := pc.Props.(*sequence.ApplyDriverPackage)
+	if strings.TrimSpace(p.Package) == "" {
+		// Validation refuses it; a plan never shows an empty path.
+		return []string{"fails: no driver package folder is set"}
+	}
 	if pc.Offline != "" {
 		return []string{"copy the driver package " + p.Package + " into " + pc.Offline + "/Drivers/NN-name and list it in unattend.xml (offlineServicing, PnpCustomizationsNonWinPE)"}
 	}

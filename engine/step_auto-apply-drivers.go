@@ -102,6 +102,10 @@ func (autoApplyDrivers) Run(ctx context.Context, sc *StepContext) (int64, error)
 
 func (autoApplyDrivers) Plan(pc *PlanContext) []string {
 	p := pc.Props.(*sequence.AutoApplyDrivers)
+	if strings.TrimSpace(p.Source) == "" {
+		// Validation refuses it; a plan never shows an empty path.
+		return []string{"fails: no driver source folder is set"}
+	}
 	match := "the best matching driver per device"
 	if !p.BestMatch {
 		match = "every compatible driver"

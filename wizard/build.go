@@ -126,6 +126,15 @@ func (w *Wizard) applyBuild(seq *sequence.Sequence) error {
 		w.ensure(seq, tmpl, "prepare-configmgr-client", capture)
 	}
 
+	// Apply Device Drivers matches drivers from a driver source, which
+	// the wizard does not ask for: a new sequence leaves the step out
+	// rather than write it without one (add it in the editor, with its
+	// source); an opened sequence keeps its own.
+	if d := findType(seq, "auto-apply-drivers"); d != nil && seq != w.opened &&
+		strings.TrimSpace(d.Props.(*sequence.AutoApplyDrivers).Source) == "" {
+		removeType(seq, "auto-apply-drivers")
+	}
+
 	// Include Updates.
 	if a.Updates == UpdatesNone {
 		removeType(seq, "install-software-updates")

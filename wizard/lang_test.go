@@ -63,7 +63,7 @@ func TestKoreanNames(t *testing.T) {
 		want []string
 	}{
 		{"build.answers.toml", []string{"참조 컴퓨터 빌드", "Windows PE에서 다시 시작", "디스크 0 파티션 - BIOS", "디스크 0 파티션 - UEFI", "운영 체제 적용",
-			"Windows 설정 적용", "네트워크 설정 적용", "장치 드라이버 적용", "Windows 및 ConfigMgr 설치", "참조 컴퓨터 캡처", "작업 그룹에 가입", "운영 체제 준비"}},
+			"Windows 설정 적용", "네트워크 설정 적용", "Windows 및 ConfigMgr 설치", "참조 컴퓨터 캡처", "작업 그룹에 가입", "운영 체제 준비"}},
 		{"custom.answers.toml", []string{"Windows 캡처 준비", "운영 체제 이미지 캡처"}},
 	} {
 		w := fromAnswers(t, c.file)

@@ -24,6 +24,7 @@ func canarySequence() *Sequence {
 	aw.RandomAdminPassword = false
 	aw.AdminPassword = secret.New(canaryPW)
 	s.Remove(StepInstallApps)
+	s.FindStep(StepApplyDrivers).Props.(*AutoApplyDrivers).Source = `D:\Drivers`
 	c := s.FindStep(StepCaptureReference).Props.(*CaptureOSImage)
 	c.Destination = `\\srv\cap\ref.wim`
 	c.Account = `CORP\cap`

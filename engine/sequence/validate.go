@@ -499,6 +499,9 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 	},
 	"auto-apply-drivers": func(v *validator, p string, props Props) {
 		r := props.(*AutoApplyDrivers)
+		if strings.TrimSpace(r.Source) == "" {
+			v.errAt(join(p, "source"), "the driver source folder is required (the driver packages' INF files are matched from it)")
+		}
 		for i, c := range r.Categories {
 			if strings.TrimSpace(c) == "" {
 				v.errAt(fmt.Sprintf("%s.categories[%d]", p, i), "a category cannot be empty")
@@ -506,7 +509,7 @@ var stepRules = map[string]func(v *validator, p string, props Props){
 		}
 	},
 	"apply-driver-package": func(v *validator, p string, props Props) {
-		if props.(*ApplyDriverPackage).Package == "" {
+		if strings.TrimSpace(props.(*ApplyDriverPackage).Package) == "" {
 			v.errAt(join(p, "package"), "the driver package folder is required")
 		}
 	},
