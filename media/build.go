@@ -64,7 +64,10 @@ type Options struct {
 	// the layout covers the whole disk while the image file holds only
 	// its head (usb.Options.DiskSize). 0: the image is the whole disk.
 	DiskSize int64
-	Label    string
+	// SectorSize is the logical sector size of that disk (0: 512); the
+	// USB image is laid out for it (usb.Options.SectorSize).
+	SectorSize int
+	Label      string
 	// Password is the media password; every secret on the medium is
 	// encrypted with a key derived from it. Empty: no password, and then
 	// the sequence may hold no secret other than "prompt".
@@ -483,7 +486,7 @@ func Build(ctx context.Context, opt Options) (res *Result, err error) {
 				res.Files++
 			}
 		}
-		err = usb.WriteImage(ctx, opt.USBImage, files, usb.Options{Label: label, Layout: opt.USBLayout, DiskSize: opt.DiskSize, Progress: writeProgress})
+		err = usb.WriteImage(ctx, opt.USBImage, files, usb.Options{Label: label, Layout: opt.USBLayout, DiskSize: opt.DiskSize, SectorSize: opt.SectorSize, Progress: writeProgress})
 	}
 	if err != nil {
 		return nil, err

@@ -265,6 +265,8 @@ func mediaFlags(fs *flag.FlagSet) runFunc {
 			opt.USBImage = filepath.Join(tmp, "medium.img")
 			// Laid out for the whole stick: the partition runs to its end.
 			opt.DiskSize = dev.Size
+			// and for its logical sectors (4096 bytes on a 4Kn stick).
+			opt.SectorSize = dev.SectorSize
 		}
 		res, err := media.Build(ctx, opt)
 		if err != nil {

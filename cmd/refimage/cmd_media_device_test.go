@@ -170,3 +170,45 @@ func TestMediaDevicePathNotReduced(t *testing.T) {
 		t.Error("a regular file was written as a device")
 	}
 }
+
+// --device on a stick whose logical sectors are 4096 bytes (4Kn): the
+// platform's disks say so, and the medium is laid out in 4096-byte
+// sectors (the partition at LBA 256 = 1 MiB, FAT32 with 4096 bytes per
+// sector, running to the disk's end). A stick FAT32 cannot be laid out
+// on (8192-byte sectors) is refused with exit 2, untouched.
+func TestMediaDevice4KSectors(t *testing.T) {
+	src, exe := fakeWinPE(t)
+	seq := "../../docs/examples/custom-capture.toml"
+	disk := filepath.Join(t.TempDir(), "sdx")
+	const size = 300 << 20
+	put(t, disk, nil)
+	os.Truncate(disk, size)
+	fake := &fakeDisks{dev: &usb.Device{Path: disk, Model: "WD Elements 4Kn", Size: size, Removable: true, USB: true, SectorSize: 4096}}
+	withDisks(t, fake)
+	code, _, errs := run(t, "media", seq, "--winpe", src, "--exe", exe, "--device", disk, "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if !strings.Contains(errs, "(314572800 bytes, 4096-byte sectors)") {
+		t.Errorf("the confirmation does not say the sector size:\n%s", errs)
+	}
+	b, _ := os.ReadFile(disk)
+	first, count := binary.LittleEndian.Uint32(b[446+8:]), binary.LittleEndian.Uint32(b[446+12:])
+	if len(b) != size || first != 256 || first+count != size/4096 {
+		t.Errorf("the partition is %d+%d 4096-byte sectors on a %d-byte disk", first, count, len(b))
+	}
+	if ss := binary.LittleEndian.Uint16(b[256*4096+11:]); ss != 4096 {
+		t.Errorf("FAT32 has %d bytes per sector", ss)
+	}
+
+	odd := filepath.Join(t.TempDir(), "sdy")
+	put(t, odd, []byte("untouched"))
+	withDisks(t, &fakeDisks{dev: &usb.Device{Path: odd, Model: "Odd", Size: size, Removable: true, USB: true, SectorSize: 8192}})
+	code, _, errs = run(t, "media", seq, "--winpe", src, "--exe", exe, "--device", odd, "--yes")
+	if code != exitUsage || !strings.Contains(errs, "8192-byte logical sectors cannot hold a bootable FAT32 medium") {
+		t.Errorf("exit %d\n%s", code, errs)
+	}
+	if b, _ := os.ReadFile(odd); string(b) != "untouched" {
+		t.Error("the 8192-byte-sector disk was written")
+	}
+}

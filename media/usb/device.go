@@ -34,6 +34,10 @@ type Device struct {
 	// serial number). Compared with Size and Model right before writing.
 	ID     string
 	System bool // holds the running system (/, /boot, swap; Windows: its folder, this program, the boot partition)
+	// SectorSize is the disk's logical sector size in bytes (Linux:
+	// queue/logical_block_size; Windows: the geometry's BytesPerSector);
+	// 0 when not known, taken as 512. The medium is laid out for it.
+	SectorSize int
 	// Dismount: writing takes the disk's mounted volumes offline itself
 	// (Windows locks and dismounts them and keeps them locked while it
 	// writes), so Mounted does not refuse the disk. On Linux it is false:
@@ -82,7 +86,7 @@ func (d *Device) Details() []string {
 	out := []string{
 		d.Path,
 		"model:      " + model,
-		fmt.Sprintf("size:       %s (%d bytes)", humanSize(d.Size), d.Size),
+		fmt.Sprintf("size:       %s (%d bytes%s)", humanSize(d.Size), d.Size, sectorNote(d.SectorSize)),
 		"partitions: " + none(d.Partitions),
 		"mounted at: " + none(d.Mounted),
 	}
@@ -108,8 +112,19 @@ func (d *Device) Changed(now *Device) string {
 		return fmt.Sprintf("its model is now %q instead of %q", now.Model, d.Model)
 	case now.ID != d.ID:
 		return "it is another disk now (or the medium was changed)"
+	case now.SectorSize != d.SectorSize:
+		return fmt.Sprintf("its logical sectors are now %d bytes instead of %d", now.SectorSize, d.SectorSize)
 	}
 	return ""
+}
+
+// sectorNote is ", 4096-byte sectors" for a disk whose logical sectors
+// are not the usual 512 bytes.
+func sectorNote(ss int) string {
+	if ss == 0 || ss == sector {
+		return ""
+	}
+	return fmt.Sprintf(", %d-byte sectors", ss)
 }
 
 func humanSize(n int64) string {
@@ -140,6 +155,10 @@ func (d *Device) Refusal() error {
 		return fmt.Errorf("%s is neither removable nor on USB; refimage writes only USB and removable disks", d.Path)
 	case d.Size == 0:
 		return fmt.Errorf("%s has no medium (size 0)", d.Path)
+	case d.SectorSize != 0:
+		if _, err := geomOf(d.SectorSize); err != nil {
+			return fmt.Errorf("%s: %w", d.Path, err)
+		}
 	}
 	return nil
 }
@@ -250,7 +269,8 @@ func (h Host) inspect(name, path string) *Device {
 	block := filepath.Join(h.Sys, "block", name)
 	d := &Device{Path: path}
 	sectors, _ := strconv.ParseInt(readTrim(filepath.Join(block, "size")), 10, 64)
-	d.Size = sectors * 512
+	d.Size = sectors * 512 // /sys counts 512-byte units whatever the disk's sectors
+	d.SectorSize, _ = strconv.Atoi(readTrim(filepath.Join(block, "queue", "logical_block_size")))
 	d.Removable = readTrim(filepath.Join(block, "removable")) == "1"
 	d.Model = strings.TrimSpace(readTrim(filepath.Join(block, "device", "vendor")) + " " + readTrim(filepath.Join(block, "device", "model")))
 	if link, err := filepath.EvalSymlinks(filepath.Join(block, "device")); err == nil && strings.Contains(link, "/usb") {
@@ -461,8 +481,9 @@ func WriteDevice(ctx context.Context, dev, image string, progress func(phase str
 // deviceTail is what an image laid out for a larger disk (Options.DiskSize)
 // needs at that disk's end, and where: the backup GPT (entries, then the
 // header in the last sector) rebuilt from the primary, or, for an MBR,
-// zeros over the last 33 sectors, where a stale backup GPT of the stick's
-// earlier life would lie. nil when the image covers its whole disk.
+// zeros over the sectors where a stale backup GPT of the stick's earlier
+// life would lie (33 of 512 bytes, 5 of 4096). nil when the image covers
+// its whole disk. Sectors are the image's own (imageSectorSize).
 func deviceTail(img io.ReaderAt, size int64) (int64, []byte, error) {
 	head := make([]byte, 34*sector)
 	n, _ := img.ReadAt(head, 0)
@@ -470,38 +491,67 @@ func deviceTail(img io.ReaderAt, size int64) (int64, []byte, error) {
 	if len(head) < 2*sector || head[510] != 0x55 || head[511] != 0xAA {
 		return 0, nil, nil
 	}
+	g := geom{imageSectorSize(img, head)}
+	ss := uint64(g.ss)
 	le32 := func(b []byte) uint64 { return uint64(binary.LittleEndian.Uint32(b)) }
 	le64 := binary.LittleEndian.Uint64
-	if head[446+4] == 0xEE && string(head[sector:sector+8]) == "EFI PART" {
-		hdr := head[sector : 2*sector]
+	if head[446+4] == 0xEE && len(head) >= int(2*ss) && string(head[ss:ss+8]) == "EFI PART" {
+		hdr := head[ss : 2*ss]
 		hdrSize := le32(hdr[12:])
 		alt, entriesLBA := le64(hdr[32:]), le64(hdr[72:])
 		count, entrySize := le32(hdr[80:]), le32(hdr[84:])
-		if int64(alt+1)*sector <= size {
+		if (alt+1)*ss <= uint64(size) {
 			return 0, nil, nil
 		}
-		arr := (count*entrySize + sector - 1) / sector
-		if hdrSize < 92 || hdrSize > sector || entriesLBA != 2 || entrySize < 128 || count*entrySize > 1<<20 || alt <= 2*arr+2 {
+		arr := (count*entrySize + ss - 1) / ss
+		if hdrSize < 92 || hdrSize > ss || entriesLBA != 2 || entrySize < 128 || count*entrySize > 1<<20 || alt <= 2*arr+2 {
 			return 0, nil, errors.New("the image's GPT header is not one refimage writes")
 		}
-		tail := make([]byte, (arr+1)*sector)
-		if _, err := img.ReadAt(tail[:arr*sector], int64(entriesLBA)*sector); err != nil {
+		tail := make([]byte, (arr+1)*ss)
+		if _, err := img.ReadAt(tail[:arr*ss], int64(entriesLBA*ss)); err != nil {
 			return 0, nil, fmt.Errorf("read the GPT entries: %w", err)
 		}
-		b := tail[arr*sector:]
+		b := tail[arr*ss:]
 		copy(b, hdr[:hdrSize])
 		binary.LittleEndian.PutUint64(b[24:], alt)     // MyLBA
 		binary.LittleEndian.PutUint64(b[32:], 1)       // AlternateLBA
 		binary.LittleEndian.PutUint64(b[72:], alt-arr) // PartitionEntryLBA
 		binary.LittleEndian.PutUint32(b[16:], 0)
 		binary.LittleEndian.PutUint32(b[16:], crc32.ChecksumIEEE(b[:hdrSize]))
-		return int64(alt-arr) * sector, tail, nil
+		return int64((alt - arr) * ss), tail, nil
 	}
 	end := le32(head[446+8:]) + le32(head[446+12:]) // first + count of partition 1
-	if int64(end)*sector <= size || end < 2*(gptTailLBAs+1) {
+	tailLBAs := g.gptTail()
+	if end*ss <= uint64(size) || end < 2*(tailLBAs+1) {
 		return 0, nil, nil
 	}
-	return int64(end-gptTailLBAs) * sector, make([]byte, gptTailLBAs*sector), nil
+	return int64((end - tailLBAs) * ss), make([]byte, tailLBAs*ss), nil
+}
+
+// imageSectorSize is the logical sector size an image was laid out for:
+// where its GPT header is ("EFI PART" in LBA 1), or, under an MBR, the
+// sector size of the FAT32 boot sector its first partition starts with
+// (the partition's first LBA counts sectors of that size). 512 when it
+// cannot tell.
+func imageSectorSize(img io.ReaderAt, head []byte) int64 {
+	if head[446+4] == 0xEE {
+		for _, ss := range SectorSizes {
+			sig := make([]byte, 8)
+			if _, err := img.ReadAt(sig, int64(ss)); err == nil && string(sig) == "EFI PART" {
+				return int64(ss)
+			}
+		}
+		return sector
+	}
+	first := int64(binary.LittleEndian.Uint32(head[446+8:]))
+	for _, ss := range SectorSizes {
+		bpb := make([]byte, 90)
+		if _, err := img.ReadAt(bpb, first*int64(ss)); err == nil &&
+			int(binary.LittleEndian.Uint16(bpb[11:])) == ss && string(bpb[82:90]) == "FAT32   " {
+			return int64(ss)
+		}
+	}
+	return sector
 }
 
 // writeTail writes tail at off (aligned to the device's sector size by

@@ -47,6 +47,7 @@ type fatNode struct {
 }
 
 type fatLayout struct {
+	bytesPerSector    uint32 // the disk's logical sector size
 	sectorsPerCluster uint32
 	fatSectors        uint32
 	totalSectors      uint32
@@ -58,33 +59,40 @@ type fatLayout struct {
 	order             []*fatNode // allocation order
 }
 
-func clusterSize(sectors uint64) uint32 {
-	bytes := sectors * sector
+// clusterSize is the sectors per cluster of a partition of that many
+// sectors of ss bytes: Microsoft's FAT32 defaults by size in bytes (512
+// B to 260 MB, 4 KiB to 8 GB, 8 KiB to 16 GB, 16 KiB to 32 GB, then 32
+// KiB), and never less than one sector.
+func clusterSize(sectors uint64, ss uint32) uint32 {
+	bytes := sectors * uint64(ss)
+	var cluster uint64
 	switch {
 	case bytes <= 260<<20:
-		return 1
+		cluster = 512
 	case bytes <= 8<<30:
-		return 8
+		cluster = 4096
 	case bytes <= 16<<30:
-		return 16
+		cluster = 8192
 	case bytes <= 32<<30:
-		return 32
+		cluster = 16384
+	default:
+		cluster = 32768
 	}
-	return 64
+	return uint32(max(cluster/uint64(ss), 1))
 }
 
 // planFAT lays out the tree on a partition of the given size.
-func planFAT(entries []entry, totalSectors uint64, label string, hidden uint32) (*fatLayout, error) {
+func planFAT(entries []entry, totalSectors uint64, label string, hidden, ss uint32) (*fatLayout, error) {
 	if totalSectors > 0xFFFFFFFF {
-		return nil, errors.New("a FAT32 partition holds at most 2 TiB")
+		return nil, errors.New("a FAT32 partition holds at most 2^32 - 1 sectors")
 	}
-	l := &fatLayout{totalSectors: uint32(totalSectors), label: label, hidden: hidden}
-	l.sectorsPerCluster = clusterSize(totalSectors)
+	l := &fatLayout{bytesPerSector: ss, totalSectors: uint32(totalSectors), label: label, hidden: hidden}
+	l.sectorsPerCluster = clusterSize(totalSectors, ss)
 	// FAT size: solve iteratively (Microsoft's formula is an approximation).
 	data := l.totalSectors - fatReserved
 	for {
 		clusters := (data - fatCount*l.fatSectors) / l.sectorsPerCluster
-		need := ((clusters+2)*4 + sector - 1) / sector
+		need := ((clusters+2)*4 + ss - 1) / ss
 		if need <= l.fatSectors {
 			l.clusterCount = clusters
 			break
@@ -117,7 +125,7 @@ func planFAT(entries []entry, totalSectors uint64, label string, hidden uint32) 
 	}
 	// Short names and directory contents, then allocation (breadth first
 	// for directories so the root is cluster 2).
-	clusterBytes := int64(l.sectorsPerCluster) * sector
+	clusterBytes := int64(l.sectorsPerCluster) * int64(ss)
 	next := uint32(2)
 	alloc := func(n *fatNode, size int64) error {
 		c := uint32((size + clusterBytes - 1) / clusterBytes)
@@ -495,10 +503,10 @@ func dirEntries(d *fatNode, root bool, label string) []byte {
 }
 
 func (l *fatLayout) bootSector() []byte {
-	b := make([]byte, sector)
+	b := make([]byte, l.bytesPerSector) // the signature stays at 510 whatever the sector size
 	copy(b, []byte{0xEB, 0x58, 0x90})
 	copy(b[3:], "REFIMAGE")
-	binary.LittleEndian.PutUint16(b[11:], sector)
+	binary.LittleEndian.PutUint16(b[11:], uint16(l.bytesPerSector))
 	b[13] = byte(l.sectorsPerCluster)
 	binary.LittleEndian.PutUint16(b[14:], fatReserved)
 	b[16] = fatCount
@@ -525,7 +533,7 @@ func (l *fatLayout) bootSector() []byte {
 }
 
 func (l *fatLayout) fsInfo() []byte {
-	b := make([]byte, sector)
+	b := make([]byte, l.bytesPerSector)
 	binary.LittleEndian.PutUint32(b[0:], 0x41615252)
 	binary.LittleEndian.PutUint32(b[484:], 0x61417272)
 	binary.LittleEndian.PutUint32(b[488:], l.clusterCount+2-l.nextFree)
@@ -536,7 +544,8 @@ func (l *fatLayout) fsInfo() []byte {
 
 // write writes the file system at offset off of w.
 func (l *fatLayout) write(ctx context.Context, w io.WriterAt, off int64, buf []byte, progress func(int64)) error {
-	at := func(s uint32) int64 { return off + int64(s)*sector }
+	ss := int64(l.bytesPerSector)
+	at := func(s uint32) int64 { return off + int64(s)*ss }
 	boot, info := l.bootSector(), l.fsInfo()
 	for _, base := range []uint32{0, 6} {
 		if _, err := w.WriteAt(boot, at(base)); err != nil {
@@ -545,14 +554,14 @@ func (l *fatLayout) write(ctx context.Context, w io.WriterAt, off int64, buf []b
 		if _, err := w.WriteAt(info, at(base+1)); err != nil {
 			return err
 		}
-		sig := make([]byte, sector)
+		sig := make([]byte, ss)
 		sig[510], sig[511] = 0x55, 0xAA
 		if _, err := w.WriteAt(sig, at(base+2)); err != nil {
 			return err
 		}
 	}
 	// FAT: chains of contiguous runs.
-	fat := make([]byte, int(l.fatSectors)*sector)
+	fat := make([]byte, int64(l.fatSectors)*ss)
 	binary.LittleEndian.PutUint32(fat[0:], 0x0FFFFFF8)
 	binary.LittleEndian.PutUint32(fat[4:], 0x0FFFFFFF)
 	for _, n := range l.order {
@@ -570,7 +579,7 @@ func (l *fatLayout) write(ctx context.Context, w io.WriterAt, off int64, buf []b
 		}
 	}
 	dataStart := at(fatReserved + fatCount*l.fatSectors)
-	clusterBytes := int64(l.sectorsPerCluster) * sector
+	clusterBytes := int64(l.sectorsPerCluster) * ss
 	for _, n := range l.order {
 		if err := ctx.Err(); err != nil {
 			return err

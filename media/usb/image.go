@@ -25,7 +25,6 @@ import (
 	"sort"
 	"strings"
 
-	diskfs "github.com/diskfs/go-diskfs"
 	"github.com/diskfs/go-diskfs/partition/gpt"
 
 	"github.com/refimage/refimage/internal/tempfile"
@@ -36,15 +35,55 @@ import (
 const MaxFileSize = 1<<32 - 1
 
 const (
-	sector       = 512
-	partStartLBA = 2048            // 1 MiB alignment
-	gptTailLBAs  = 33              // backup entries (32) + backup header (1)
+	sector       = 512             // the usual logical sector size (see geom)
+	partStartLBA = 2048            // 1 MiB alignment, in 512-byte sectors
+	gptTailLBAs  = 33              // backup entries (32) + backup header (1), in 512-byte sectors
 	minPartition = 64 << 20        // FAT32 needs >= 65525 clusters
 	maxLabel     = 11              // FAT volume label
 	slackPercent = 10              // free space left for logs and state
 	perFileSlack = 4096 + 2*sector // cluster rounding and directory entries
 	fixedSlack   = 8 << 20         // FATs, reserved sectors, root
 )
+
+// geom is the logical sector size a medium is laid out for, and what
+// follows from it: MBR and GPT addresses count sectors of the disk's
+// logical size, and a FAT32 file system's sector is the disk's. A stick
+// whose logical sectors are 4096 bytes (4Kn) needs its own layout; a
+// 512-byte layout on it is not found by the firmware.
+type geom struct{ ss int64 }
+
+// SectorSizes are the logical sector sizes a medium can be laid out for:
+// those FAT32 allows (Microsoft's FAT specification: 512, 1024, 2048 or
+// 4096 bytes), which UEFI's GPT and FAT drivers read too.
+var SectorSizes = []int{512, 1024, 2048, 4096}
+
+// geomOf checks a logical sector size; 0 is 512.
+func geomOf(ss int) (geom, error) {
+	if ss == 0 {
+		ss = sector
+	}
+	for _, ok := range SectorSizes {
+		if ss == ok {
+			return geom{int64(ss)}, nil
+		}
+	}
+	return geom{}, fmt.Errorf("a disk with %d-byte logical sectors cannot hold a bootable FAT32 medium (FAT32 and UEFI take 512, 1024, 2048 or 4096 bytes)", ss)
+}
+
+// partStart is the partition's first sector: 1 MiB into the disk.
+func (g geom) partStart() uint64 { return uint64(1 << 20 / g.ss) }
+
+// gptTail is the sectors of the backup GPT: 128 entries of 128 bytes,
+// then the header.
+func (g geom) gptTail() uint64 { return uint64((128*128+g.ss-1)/g.ss) + 1 }
+
+// minPartition is the smallest FAT32 partition: 64 MiB, or with larger
+// sectors (one sector per cluster at least) room for 65525 clusters and
+// their FATs, in whole MiB — 257 MiB with 4096-byte sectors.
+func (g geom) minPartition() int64 {
+	need := (minClusters+16)*g.ss + 2*(minClusters+16)*4 + fatReserved*g.ss
+	return max(minPartition, (need+1<<20-1)&^(1<<20-1))
+}
 
 // Layout is the partitioning of a USB medium.
 type Layout string
@@ -91,6 +130,11 @@ type Options struct {
 	// and, at the disk's end, the backup GPT it rebuilds from the primary
 	// (GPT) or zeros over a stale one (MBR).
 	DiskSize int64
+	// SectorSize is the logical sector size of the disk the image is
+	// for (SectorSizes; 0 is 512): the partition table counts in it and
+	// the FAT32 file system uses it as its sector. A 4096-byte-sector
+	// (4Kn) stick needs 4096.
+	SectorSize int
 	// Progress is called with bytes copied so far and the total.
 	Progress func(done, total int64)
 }
@@ -198,14 +242,14 @@ func entries(files []File) ([]entry, int64, error) {
 
 // SizeFor returns an image size that holds content bytes in files files
 // with room to spare.
-func SizeFor(content int64, files int) int64 {
-	part := content + int64(files)*perFileSlack + fixedSlack
+func SizeFor(content int64, files int) int64 { return geom{sector}.sizeFor(content, files) }
+
+func (g geom) sizeFor(content int64, files int) int64 {
+	part := content + int64(files)*max(perFileSlack, 4096+2*g.ss) + fixedSlack
 	part += part * slackPercent / 100
-	if part < minPartition {
-		part = minPartition
-	}
+	part = max(part, g.minPartition())
 	part = (part + 1<<20 - 1) &^ (1<<20 - 1) // whole MiB
-	return part + partStartLBA*sector + (gptTailLBAs+1)*sector + 1<<20
+	return part + int64(g.partStart())*g.ss + int64(g.gptTail()+1)*g.ss + 1<<20
 }
 
 // WriteImage writes a raw disk image at out whose EFI system partition
@@ -232,21 +276,25 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 	if err != nil {
 		return err
 	}
+	g, err := geomOf(opt.SectorSize)
+	if err != nil {
+		return err
+	}
 	size := opt.Size
 	if size == 0 {
-		size = SizeFor(total, len(ents))
+		size = g.sizeFor(total, len(ents))
 	}
 	if opt.DiskSize > 0 {
-		size = opt.DiskSize &^ (sector - 1)
-		if need := SizeFor(total, len(ents)); size < need {
+		size = opt.DiskSize &^ (g.ss - 1)
+		if need := g.sizeFor(total, len(ents)); size < need {
 			return fmt.Errorf("the medium needs %d MB but the disk holds %d MB (%w)", need/1e6, size/1e6, ErrTooSmall)
 		}
 	}
-	first, last := partitionBounds(layoutKind, size)
-	if last <= first || int64(last-first+1)*sector < minPartition {
-		return fmt.Errorf("an image of %d bytes is too small: FAT32 needs at least %d MiB", size, minPartition>>20)
+	first, last := partitionBounds(layoutKind, size, g)
+	if last <= first || int64(last-first+1)*g.ss < g.minPartition() {
+		return fmt.Errorf("an image of %d bytes is too small: FAT32 with %d-byte sectors needs at least %d MiB", size, g.ss, g.minPartition()>>20)
 	}
-	if need := SizeFor(total, len(ents)); size < need*9/10 {
+	if need := g.sizeFor(total, len(ents)); size < need*9/10 {
 		return fmt.Errorf("an image of %d MiB cannot hold %d MiB of media; use at least %d MiB", size>>20, total>>20, need>>20)
 	}
 
@@ -266,19 +314,19 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 	}()
 	head := int64(0) // DiskSize: where the file ends
 	if opt.DiskSize > 0 {
-		err = writeDiskPartitionTable(tmp, layoutKind, size, first, last)
+		err = writeDiskPartitionTable(tmp, layoutKind, size, first, last, g)
 	} else {
-		err = writePartitionTable(tmp, layoutKind, size, first, last)
+		err = writePartitionTable(tmp, layoutKind, size, first, last, g)
 	}
 	if err != nil {
 		return err
 	}
-	layout, err := planFAT(ents, last-first+1, label, uint32(first))
+	layout, err := planFAT(ents, last-first+1, label, uint32(first), uint32(g.ss))
 	if err != nil {
 		return err
 	}
 	if opt.DiskSize > 0 {
-		head = layout.end(int64(first) * sector)
+		head = layout.end(int64(first) * g.ss)
 	}
 	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
 	if err != nil {
@@ -286,7 +334,7 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 	}
 	var done int64
 	buf := make([]byte, 1<<20)
-	err = layout.write(ctx, f, partStartLBA*sector, buf, func(n int64) {
+	err = layout.write(ctx, f, int64(first)*g.ss, buf, func(n int64) {
 		done += n
 		if opt.Progress != nil {
 			opt.Progress(done, total)
@@ -315,42 +363,40 @@ func WriteImage(ctx context.Context, out string, files []File, opt Options) erro
 // partitionBounds gives the first and last sector of the FAT32 partition
 // of an image of size bytes: from 1 MiB to the end of the medium (before
 // the backup GPT for LayoutGPT).
-func partitionBounds(l Layout, size int64) (first, last uint64) {
-	sectors := uint64(size / sector)
-	if sectors < partStartLBA+gptTailLBAs+2 {
-		return partStartLBA, 0
+func partitionBounds(l Layout, size int64, g geom) (first, last uint64) {
+	sectors := uint64(size / g.ss)
+	first = g.partStart()
+	if sectors < first+g.gptTail()+2 {
+		return first, 0
 	}
 	last = sectors - 1
 	if l == LayoutGPT {
-		last -= gptTailLBAs
+		last -= g.gptTail()
 	}
-	return partStartLBA, last
+	return first, last
 }
 
 // writePartitionTable creates the image file of size bytes at p with its
 // partition table.
-func writePartitionTable(p string, l Layout, size int64, first, last uint64) error {
+func writePartitionTable(p string, l Layout, size int64, first, last uint64, g geom) error {
 	if l == LayoutGPT {
 		// The GPT comes from go-diskfs; the FAT32 file system is our own
 		// (see fat32.go).
-		d, err := diskfs.Create(p, size, diskfs.SectorSizeDefault)
+		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 		if err != nil {
 			return fmt.Errorf("create %s: %w", p, err)
 		}
-		table := &gpt.Table{
-			ProtectiveMBR:      true,
-			LogicalSectorSize:  sector,
-			PhysicalSectorSize: sector,
-			Partitions: []*gpt.Partition{{
-				Index: 1, Start: first, End: last,
-				Type: gpt.MicrosoftBasicData, Name: "Basic data partition",
-			}},
+		err = f.Truncate(size)
+		if err == nil {
+			err = gptTable(first, last, g).Write(f, size)
+			if err != nil {
+				err = fmt.Errorf("write the partition table: %w", err)
+			}
 		}
-		if err := d.Partition(table); err != nil {
-			d.Close()
-			return fmt.Errorf("write the partition table: %w", err)
+		if cerr := f.Close(); err == nil {
+			err = cerr
 		}
-		return d.Close()
+		return err
 	}
 	if last >= 1<<32 {
 		return fmt.Errorf("an MBR describes at most 2 TiB; this medium has %d bytes (use --usb-layout gpt)", size)
@@ -361,7 +407,7 @@ func writePartitionTable(p string, l Layout, size int64, first, last uint64) err
 	}
 	err = f.Truncate(size)
 	if err == nil {
-		_, err = f.WriteAt(mbrSector(first, last), 0)
+		_, err = f.WriteAt(mbrSector(first, last, g), 0)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -373,8 +419,8 @@ func writePartitionTable(p string, l Layout, size int64, first, last uint64) err
 // from first to last, a random disk signature (Windows tells disks apart
 // by it), and boot code that prints that the medium starts on UEFI
 // computers only, for a BIOS that tries it anyway.
-func mbrSector(first, last uint64) []byte {
-	b := make([]byte, sector)
+func mbrSector(first, last uint64, g geom) []byte {
+	b := make([]byte, g.ss) // LBA 0 is a whole sector; its signature stays at 510
 	// xor ax,ax; mov ds,ax; mov si,msg; next: lodsb; and al,al; jz halt;
 	// mov ah,0x0e; mov bx,7; int 0x10; jmp next; halt: cli; hlt; jmp halt
 	code := []byte{0x31, 0xC0, 0x8E, 0xD8, 0xBE, 0x00, 0x00, 0xAC, 0x22, 0xC0, 0x74, 0x09, 0xB4, 0x0E, 0xBB, 0x07, 0x00, 0xCD, 0x10, 0xEB, 0xF2, 0xFA, 0xF4, 0xEB, 0xFD}
@@ -417,8 +463,9 @@ var ErrTooSmall = errors.New("the disk is too small")
 // end is the offset just past the last allocated cluster of the file
 // system that starts at offset start: what a disk must receive.
 func (l *fatLayout) end(start int64) int64 {
-	data := int64(fatReserved+fatCount*l.fatSectors) * sector
-	return start + data + int64(l.nextFree-2)*int64(l.sectorsPerCluster)*sector
+	ss := int64(l.bytesPerSector)
+	data := int64(fatReserved+fatCount*l.fatSectors) * ss
+	return start + data + int64(l.nextFree-2)*int64(l.sectorsPerCluster)*ss
 }
 
 // writeDiskPartitionTable writes the partition table of a disk of size
@@ -426,7 +473,7 @@ func (l *fatLayout) end(start int64) int64 {
 // what lies in the first MiB is kept (the MBR, or the protective MBR,
 // primary GPT header and entries); the backup GPT is rebuilt from the
 // primary by WriteDevice.
-func writeDiskPartitionTable(p string, l Layout, size int64, first, last uint64) error {
+func writeDiskPartitionTable(p string, l Layout, size int64, first, last uint64, g geom) error {
 	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", p, err)
@@ -436,22 +483,27 @@ func writeDiskPartitionTable(p string, l Layout, size int64, first, last uint64)
 		if last >= 1<<32 {
 			return fmt.Errorf("an MBR describes at most 2 TiB; this disk has %d bytes (use --usb-layout gpt)", size)
 		}
-		_, err = f.WriteAt(mbrSector(first, last), 0)
+		_, err = f.WriteAt(mbrSector(first, last, g), 0)
 		return err
 	}
-	table := &gpt.Table{
+	if err := gptTable(first, last, g).Write(headFile{f, int64(first) * g.ss}, size); err != nil {
+		return fmt.Errorf("write the partition table: %w", err)
+	}
+	return f.Close()
+}
+
+// gptTable is the GPT of a medium: a protective MBR and one Microsoft
+// basic data partition from first to last, in sectors of g.
+func gptTable(first, last uint64, g geom) *gpt.Table {
+	return &gpt.Table{
 		ProtectiveMBR:      true,
-		LogicalSectorSize:  sector,
-		PhysicalSectorSize: sector,
+		LogicalSectorSize:  int(g.ss),
+		PhysicalSectorSize: int(g.ss),
 		Partitions: []*gpt.Partition{{
 			Index: 1, Start: first, End: last,
 			Type: gpt.MicrosoftBasicData, Name: "Basic data partition",
 		}},
 	}
-	if err := table.Write(headFile{f, partStartLBA * sector}, size); err != nil {
-		return fmt.Errorf("write the partition table: %w", err)
-	}
-	return f.Close()
 }
 
 // headFile drops writes at or past limit: the image file of a disk holds

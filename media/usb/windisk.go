@@ -507,8 +507,11 @@ func (h WindowsHost) device(n int, raw rawDrive, vols []winVolume, system []stri
 		ID:        desc.Serial,
 	}
 	if raw.Geometry != nil {
-		if g, err := parseGeometryEx(raw.Geometry); err == nil && d.Size < 0 {
-			d.Size = g.DiskSize
+		if g, err := parseGeometryEx(raw.Geometry); err == nil {
+			if d.Size < 0 {
+				d.Size = g.DiskSize
+			}
+			d.SectorSize = int(g.BytesPerSector)
 		}
 	}
 	d.Size = max(d.Size, 0)

@@ -782,3 +782,16 @@ func TestExclusiveOpen(t *testing.T) {
 		})
 	}
 }
+
+// The logical sector size comes from the geometry, which a handle with
+// no access reads: a 4Kn USB disk says 4096, the stick 512, a drive
+// whose geometry is not answered 0 (taken as 512).
+func TestWindowsSectorSize(t *testing.T) {
+	h := WindowsHost{sys: fakeWindows()}
+	for dev, want := range map[string]int{"PhysicalDrive1": 512, "PhysicalDrive4": 4096, "PhysicalDrive2": 0} {
+		d, err := h.Inspect(dev)
+		if err != nil || d.SectorSize != want {
+			t.Errorf("%s: %+v %v, want sector size %d", dev, d, err, want)
+		}
+	}
+}
