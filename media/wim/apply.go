@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,10 +51,24 @@ func (s *ApplyStats) Skipped() uint64 {
 }
 
 type applyFile struct {
-	path string // host path
-	rel  string
-	d    *Dentry
+	path     string // host path
+	rel      string
+	d        *Dentry
+	timesSet bool // its times were set when it was written
 }
+
+// outputFile is a file being applied.
+type outputFile interface {
+	io.Writer
+	Close() error
+	// setTimes sets d's times on the open file, last thing before Close;
+	// false: not done (they are set by path afterwards).
+	setTimes(d *Dentry) bool
+}
+
+// maxCopyOuts is how many paths of one blob are written at once, from the
+// decoded data; further paths are copied from the first file.
+const maxCopyOuts = 16
 
 // Apply extracts image index into the directory dest (created if needed).
 // Names that could escape dest are refused before anything is written.
@@ -166,12 +181,16 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		}
 		st.Dirs++
 	}
-	for _, f := range empties {
-		fh, err := createFile(f.path)
+	for i := range empties {
+		f := &empties[i]
+		fh, err := createOut(f.path)
 		if err != nil {
 			return nil, err
 		}
-		fh.Close()
+		f.timesSet = fh.setTimes(f.d)
+		if err := fh.Close(); err != nil {
+			return nil, err
+		}
 		st.Files++
 	}
 	for _, f := range fifos {
@@ -192,43 +211,49 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 		threads = runtime.NumCPU()
 	}
 	ctx := ctxOf(opts.Context)
+	// Workers take the next blob from a shared counter: no hand-off per
+	// blob (a channel cost a futex wake-up or two per file).
 	var (
 		mu       sync.Mutex
 		firstErr error
+		failed   atomic.Bool
+		next     atomic.Int64
 		wg       sync.WaitGroup
-		jobs     = make(chan *Blob)
 	)
-	for range threads {
+	for range min(threads, max(len(blobs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sc := &scratch{}
-			for b := range jobs {
-				files := byHash[b.Hash]
-				err := w.extractBlob(ctx, b, files, sc, prog)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
+			var files, bytes uint64
+			for !failed.Load() {
+				i := next.Add(1) - 1
+				if i >= int64(len(blobs)) {
+					break
 				}
-				st.Files += uint64(len(files))
-				st.Bytes += b.Size() * uint64(len(files))
-				mu.Unlock()
+				b := blobs[i]
+				fs := byHash[b.Hash]
+				err := ctx.Err()
+				if err == nil {
+					err = w.extractBlob(ctx, b, fs, sc, prog)
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					failed.Store(true)
+				}
+				files += uint64(len(fs))
+				bytes += b.Size() * uint64(len(fs))
 			}
+			mu.Lock()
+			st.Files += files
+			st.Bytes += bytes
+			mu.Unlock()
 		}()
 	}
-	for _, b := range blobs {
-		mu.Lock()
-		if firstErr == nil && ctx.Err() != nil {
-			firstErr = ctx.Err()
-		}
-		stop := firstErr != nil
-		mu.Unlock()
-		if stop {
-			break
-		}
-		jobs <- b
-	}
-	close(jobs)
 	wg.Wait()
 	if firstErr != nil {
 		return st, firstErr
@@ -278,7 +303,9 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 	}
 	// Timestamps: files and links first, then directories deepest first.
 	set := func(f applyFile) {
-		_ = setFileTimes(f.path, f.d, f.d.IsReparse())
+		if !f.timesSet {
+			_ = setFileTimes(f.path, f.d, f.d.IsReparse())
+		}
 	}
 	for _, fs := range byHash {
 		for _, f := range fs {
@@ -313,13 +340,24 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 	return st, nil
 }
 
-// extractBlob writes blob b to the first file and copies it to the others,
-// checking its SHA-1 on the way.
-func (w *WIM) extractBlob(ctx context.Context, b *Blob, files []applyFile, sc *scratch, prog *progressTracker) error {
+// extractBlob writes blob b to its files (the first maxCopyOuts of them
+// from the decoded data, further ones copied from the first), checking its
+// SHA-1 on the way.
+func (w *WIM) extractBlob(ctx context.Context, b *Blob, files []applyFile, sc *scratch, prog *progressTracker) (err error) {
 	first := files[0]
-	out, err := createFile(first.path)
-	if err != nil {
-		return err
+	direct := files[:min(len(files), maxCopyOuts)]
+	outs := make([]outputFile, 0, len(direct))
+	defer func() {
+		for _, o := range outs {
+			o.Close()
+		}
+	}()
+	for _, f := range direct {
+		o, err := createOut(f.path)
+		if err != nil {
+			return err
+		}
+		outs = append(outs, o)
 	}
 	h := sha1.New()
 	var done uint64
@@ -330,12 +368,24 @@ func (w *WIM) extractBlob(ctx context.Context, b *Blob, files []applyFile, sc *s
 		h.Write(p)
 		done += uint64(len(p))
 		prog.add(uint64(len(p)), 0, first.rel)
-		_, err := out.Write(p)
-		return err
+		for _, o := range outs {
+			if _, err := o.Write(p); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	if cerr := out.Close(); err == nil {
-		err = cerr
+	if err == nil {
+		for i, o := range outs {
+			files[i].timesSet = o.setTimes(files[i].d)
+		}
 	}
+	for i, o := range outs {
+		if cerr := o.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("%s: %w", files[i].rel, cerr)
+		}
+	}
+	outs = outs[:0]
 	if err != nil {
 		return fmt.Errorf("%s: %w", first.rel, err)
 	}
@@ -347,7 +397,7 @@ func (w *WIM) extractBlob(ctx context.Context, b *Blob, files []applyFile, sc *s
 	if got != b.Hash {
 		return &InputError{fmt.Errorf("%s: file data has SHA-1 %s, want %s (corrupt WIM)", first.rel, got, b.Hash)}
 	}
-	for _, f := range files[1:] {
+	for _, f := range files[len(direct):] {
 		if err := copyFile(first.path, f.path); err != nil {
 			return err
 		}

@@ -40,7 +40,7 @@ type blobSrc struct {
 func (s *blobSrc) open() (io.ReadCloser, error) {
 	switch s.kind {
 	case srcFile:
-		return openRead(s.path)
+		return openReader(s.path)
 	case srcBytes:
 		return io.NopCloser(bytes.NewReader(s.data)), nil
 	default:
@@ -117,25 +117,40 @@ func (w *writer) canRawCopy(b *Blob) bool {
 type itemKind int
 
 const (
-	itemBegin itemKind = iota
-	itemChunk
-	itemEnd
+	itemBegin itemKind = iota // a source with no chunks (size 0)
+	itemChunk                 // a chunk; first/last stand for the source's begin and end
+	itemEnd                   // a source skipped (a duplicate) or failed (err)
 	itemCopy
 )
 
+// item is one message from the reader to the in-order writer. A chunk's
+// item lives in its buffer pair, so chunks cost no allocation; a small
+// file is a single message (its only chunk, first and last).
 type item struct {
-	kind  itemKind
-	src   *blobSrc
-	data  []byte // chunk data
-	out   []byte // compressed chunk
-	csize int    // 0: store raw
-	done  chan struct{}
-	hash  SHA1
-	err   error
-	pair  *bufPair
+	kind     itemKind
+	src      *blobSrc
+	data     []byte // chunk data
+	out      []byte // compressed chunk
+	csize    int    // 0: store raw
+	compress bool   // a worker compresses it and signals pair.done
+	first    bool   // the source's first chunk: begin the resource
+	last     bool   // the source's last chunk: hash holds its SHA-1
+	hash     SHA1
+	err      error
+	pair     *bufPair
 }
 
-type bufPair struct{ in, out []byte }
+type bufPair struct {
+	in, out []byte
+	done    chan struct{} // a worker finished compressing it
+	it      item
+}
+
+// readAhead is the number of chunks of a file whose size was seen before
+// that are read (and hashed) before it is sent on: a duplicate among them
+// is dropped without being compressed, and is read only once. Larger such
+// files are hashed in a pass of their own first.
+const readAhead = 4
 
 // writeBlobs stores srcs in order, sharing identical content.
 func (w *writer) writeBlobs(srcs []*blobSrc) error {
@@ -189,7 +204,7 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 					if ok {
 						it.csize = n
 					}
-					close(it.done)
+					it.pair.done <- struct{}{}
 				}
 			}()
 		}
@@ -207,23 +222,59 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 		if compress {
 			defer close(work)
 		}
-		// A file whose size was seen before may be a duplicate: hash it
-		// first, and skip it without compressing when it is. Other files
-		// are read once, hashed while compressed.
+		// getBuf returns a free buffer pair, nil when the writer quit.
+		getBuf := func() *bufPair {
+			select {
+			case p := <-pool:
+				return p
+			default:
+			}
+			if made < inflight {
+				made++
+				return &bufPair{in: make([]byte, piece), out: make([]byte, piece), done: make(chan struct{}, 1)}
+			}
+			select {
+			case p := <-pool:
+				return p
+			case <-quit:
+				return nil
+			}
+		}
+		// sendChunk hands a filled buffer to a worker (when it is to be
+		// compressed) and to the writer.
+		sendChunk := func(p *bufPair) bool {
+			it := &p.it
+			if it.compress {
+				select {
+				case work <- it:
+				case <-quit:
+					return false
+				}
+			}
+			return send(it)
+		}
+		// A file whose size was seen before may be a duplicate: its
+		// SHA-1 is known before it is compressed, and when it is a
+		// duplicate it is skipped. Other files are read once, hashed
+		// while compressed.
 		seenSize := map[uint64]bool{}
 		var hbuf []byte
+		var held []*bufPair
 		for s := range srcs {
+			dupCandidate := false
 			if s.kind == srcFile && !s.hashed {
-				if seenSize[s.size] {
-					if hbuf == nil {
-						hbuf = make([]byte, 256<<10)
-					}
-					if err := hashFile(s, hbuf); err != nil {
-						send(&item{kind: itemEnd, src: s, err: err})
-						return
-					}
-				}
+				dupCandidate = seenSize[s.size]
 				seenSize[s.size] = true
+			}
+			nChunks := (s.size + uint64(piece) - 1) / uint64(piece)
+			if dupCandidate && nChunks > readAhead {
+				if hbuf == nil {
+					hbuf = make([]byte, 256<<10)
+				}
+				if err := hashFile(s, hbuf); err != nil {
+					send(&item{kind: itemEnd, src: s, err: err})
+					return
+				}
 			}
 			if s.hashed && !s.meta && w.has(s.hash) {
 				if !send(&item{kind: itemEnd, src: s, hash: s.hash}) {
@@ -237,8 +288,18 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 				}
 				continue
 			}
-			if !send(&item{kind: itemBegin, src: s}) {
-				return
+			if s.size == 0 {
+				if !send(&item{kind: itemBegin, src: s}) {
+					return
+				}
+				end := &item{kind: itemEnd, src: s, hash: SHA1(sha1.Sum(nil))}
+				if s.hashed && end.hash != s.hash {
+					end.err = fmt.Errorf("%s: content changed while being captured (SHA-1 %s, expected %s)", srcLabel(s), end.hash, s.hash)
+				}
+				if !send(end) {
+					return
+				}
+				continue
 			}
 			r, err := s.open()
 			if err != nil {
@@ -248,27 +309,19 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 			h := sha1.New()
 			left := s.size
 			chunkCompress := compress && !s.noCompress
-			for left > 0 {
+			// Small candidates are read whole before anything is sent.
+			hold := dupCandidate && nChunks <= readAhead
+			held = held[:0]
+			for k := 0; left > 0; k++ {
 				if err := w.ctx.Err(); err != nil {
 					r.Close()
 					send(&item{kind: itemEnd, src: s, err: err})
 					return
 				}
-				var p *bufPair
-				select {
-				case p = <-pool:
-				default:
-					if made < inflight {
-						made++
-						p = &bufPair{in: make([]byte, piece), out: make([]byte, piece)}
-						break
-					}
-					select {
-					case p = <-pool:
-					case <-quit:
-						r.Close()
-						return
-					}
+				p := getBuf()
+				if p == nil {
+					r.Close()
+					return
 				}
 				n := min(uint64(piece), left)
 				if _, err := io.ReadFull(r, p.in[:n]); err != nil {
@@ -281,31 +334,42 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 				}
 				h.Write(p.in[:n])
 				left -= n
-				it := &item{kind: itemChunk, src: s, data: p.in[:n], out: p.out, pair: p, done: make(chan struct{})}
-				if chunkCompress {
-					select {
-					case work <- it:
-					case <-quit:
-						r.Close()
-						return
+				p.it = item{kind: itemChunk, src: s, data: p.in[:n], out: p.out, pair: p, compress: chunkCompress, first: k == 0, last: left == 0}
+				if left == 0 {
+					h.Sum(p.it.hash[:0])
+					if s.hashed && p.it.hash != s.hash {
+						p.it.err = fmt.Errorf("%s: content changed while being captured (SHA-1 %s, expected %s)", srcLabel(s), p.it.hash, s.hash)
 					}
-				} else {
-					close(it.done)
 				}
-				if !send(it) {
+				if hold {
+					held = append(held, p)
+					continue
+				}
+				if !sendChunk(p) {
 					r.Close()
 					return
 				}
 			}
 			r.Close()
-			var sum SHA1
-			h.Sum(sum[:0])
-			end := &item{kind: itemEnd, src: s, hash: sum}
-			if s.hashed && sum != s.hash {
-				end.err = fmt.Errorf("%s: content changed while being captured (SHA-1 %s, expected %s)", s.path, sum, s.hash)
+			if !hold {
+				continue
 			}
-			if !send(end) {
-				return
+			last := held[len(held)-1]
+			if last.it.err == nil && !s.meta && w.has(last.it.hash) {
+				// A duplicate of a blob already written: never compressed.
+				sum := last.it.hash
+				for _, p := range held {
+					pool <- p
+				}
+				if !send(&item{kind: itemEnd, src: s, hash: sum}) {
+					return
+				}
+				continue
+			}
+			for _, p := range held {
+				if !sendChunk(p) {
+					return
+				}
 			}
 		}
 	}()
@@ -319,6 +383,83 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 		dataBytes int64
 		begun     bool
 	)
+	begin := func(s *blobSrc) error {
+		begun = true
+		start = w.out.offset()
+		table, tableSize, allRaw, dataBytes = table[:0], 0, true, 0
+		if compress && !s.noCompress {
+			n := (s.size + uint64(w.chunkSize) - 1) / uint64(w.chunkSize)
+			width = 4
+			if s.size > 0xFFFFFFFF {
+				width = 8
+			}
+			tableSize = int64(n-1) * width
+			if err := w.writeZeros(tableSize); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	end := func(s *blobSrc, hash SHA1, err error) error {
+		if err != nil {
+			return err
+		}
+		for _, r := range s.refs {
+			*r = hash
+		}
+		s.refs = nil // done with it: keep memory flat on huge trees
+		if s.kind == srcFile {
+			var skipped uint64 // known by its hash before reading: counted whole here
+			if !begun {
+				skipped = s.size
+			}
+			w.prog.add(skipped, 1, s.path)
+		}
+		wasBegun := begun
+		begun = false
+		if !s.meta && w.has(hash) {
+			if wasBegun {
+				if err := w.out.seek(start); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		res := ResHdr{Offset: uint64(start), OrigSize: s.size}
+		total := tableSize + dataBytes
+		switch {
+		case tableSize == 0 && (allRaw || !compress || s.noCompress):
+			res.Size = uint64(dataBytes)
+		case uint64(total) >= s.size:
+			if err := w.storeUncompressed(s, start, tableSize, allRaw); err != nil {
+				return err
+			}
+			res.Size = s.size
+		default:
+			tb := make([]byte, tableSize)
+			for i := 0; i+1 < len(table); i++ {
+				if width == 4 {
+					binary.LittleEndian.PutUint32(tb[4*i:], uint32(table[i]))
+				} else {
+					binary.LittleEndian.PutUint64(tb[8*i:], table[i])
+				}
+			}
+			if err := w.out.writeAt(tb, start); err != nil {
+				return err
+			}
+			res.Size = uint64(total)
+			res.Flags = ResFlagCompressed
+		}
+		if s.meta {
+			res.Flags |= ResFlagMetadata
+			w.meta = append(w.meta, writtenMeta{hash: hash, res: res})
+			return nil
+		}
+		w.mu.Lock()
+		w.written[hash] = res
+		w.mu.Unlock()
+		return nil
+	}
 	for it := range ord {
 		s := it.src
 		switch it.kind {
@@ -327,22 +468,18 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 				return err
 			}
 		case itemBegin:
-			begun = true
-			start = w.out.offset()
-			table, tableSize, allRaw, dataBytes = table[:0], 0, true, 0
-			if compress && !s.noCompress {
-				n := (s.size + uint64(w.chunkSize) - 1) / uint64(w.chunkSize)
-				width = 4
-				if s.size > 0xFFFFFFFF {
-					width = 8
-				}
-				tableSize = int64(n-1) * width
-				if err := w.writeZeros(tableSize); err != nil {
+			if err := begin(s); err != nil {
+				return err
+			}
+		case itemChunk:
+			if it.first {
+				if err := begin(s); err != nil {
 					return err
 				}
 			}
-		case itemChunk:
-			<-it.done
+			if it.compress {
+				<-it.pair.done
+			}
 			var err error
 			if it.csize > 0 {
 				err = w.out.write(it.out[:it.csize])
@@ -356,68 +493,22 @@ func (w *writer) writeBlobSeq(srcs func(yield func(*blobSrc) bool)) error {
 			if !s.meta { // the totals count the data, not the metadata written after it
 				w.prog.add(uint64(len(it.data)), 0, s.path)
 			}
+			// The item lives in the pair: keep what is needed before
+			// the pair goes back to the reader.
+			last, hash, ierr := it.last, it.hash, it.err
 			pool <- it.pair
 			if err != nil {
 				return err
 			}
+			if last {
+				if err := end(s, hash, ierr); err != nil {
+					return err
+				}
+			}
 		case itemEnd:
-			if it.err != nil {
-				return it.err
+			if err := end(s, it.hash, it.err); err != nil {
+				return err
 			}
-			for _, r := range s.refs {
-				*r = it.hash
-			}
-			s.refs = nil // done with it: keep memory flat on huge trees
-			if s.kind == srcFile {
-				var skipped uint64 // known by its hash before reading: counted whole here
-				if !begun {
-					skipped = s.size
-				}
-				w.prog.add(skipped, 1, s.path)
-			}
-			wasBegun := begun
-			begun = false
-			if !s.meta && w.has(it.hash) {
-				if wasBegun {
-					if err := w.out.seek(start); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			res := ResHdr{Offset: uint64(start), OrigSize: s.size}
-			total := tableSize + dataBytes
-			switch {
-			case tableSize == 0 && (allRaw || !compress || s.noCompress):
-				res.Size = uint64(dataBytes)
-			case uint64(total) >= s.size:
-				if err := w.storeUncompressed(s, start, tableSize, allRaw); err != nil {
-					return err
-				}
-				res.Size = s.size
-			default:
-				tb := make([]byte, tableSize)
-				for i := 0; i+1 < len(table); i++ {
-					if width == 4 {
-						binary.LittleEndian.PutUint32(tb[4*i:], uint32(table[i]))
-					} else {
-						binary.LittleEndian.PutUint64(tb[8*i:], table[i])
-					}
-				}
-				if err := w.out.writeAt(tb, start); err != nil {
-					return err
-				}
-				res.Size = uint64(total)
-				res.Flags = ResFlagCompressed
-			}
-			if s.meta {
-				res.Flags |= ResFlagMetadata
-				w.meta = append(w.meta, writtenMeta{hash: it.hash, res: res})
-				continue
-			}
-			w.mu.Lock()
-			w.written[it.hash] = res
-			w.mu.Unlock()
 		}
 	}
 	return nil
@@ -551,7 +642,7 @@ func srcLabel(s *blobSrc) string {
 
 // hashFile computes the SHA-1 of a file source before it is written.
 func hashFile(s *blobSrc, buf []byte) error {
-	f, err := openRead(s.path)
+	f, err := openReader(s.path)
 	if err != nil {
 		return err
 	}
