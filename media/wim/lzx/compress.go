@@ -58,11 +58,13 @@ type match struct {
 }
 
 // optNode is a position of the parse: the cheapest known way to reach it.
+// The repeat-offset queue of that path is not kept here (copying it at
+// every relaxation was most of the parse's stores): it is computed once,
+// in nodeQ, when the parse reaches the position.
 type optNode struct {
 	cost   uint32
 	length uint32 // of the item that ends here: 1 for a literal
 	f      uint32 // formatted offset of that item: 0-2 repeat slot, else offset+2
-	q      [3]uint32
 }
 
 // seqItem is one chosen item: a literal (length 0, f = the byte) or a match.
@@ -91,6 +93,7 @@ type Compressor struct {
 	kind   []uint8  // per block position: posNormal, posLong, posInside
 	ms     []match
 	nodes  []optNode
+	nodeQ  [][3]uint32 // repeat queue of the cheapest path to each node
 	seq    []seqItem
 
 	mainCost [maxMainSyms]uint32
@@ -192,7 +195,7 @@ func (c *Compressor) Compress(dst, src []byte) int {
 			c.costsFromLens()
 			c.parse(bs, be, q)
 		}
-		q = c.nodes[be-bs].q
+		q = c.nodeQ[be-bs]
 		c.countAndBuild()
 		c.writeBlock(be - bs)
 		if len(c.out) > limit {
@@ -505,17 +508,22 @@ func (c *Compressor) costsFromLens() {
 
 // parse finds the cheapest item sequence for positions [bs, be) starting
 // with repeat queue q, leaving it in c.seq and the final queue in
-// c.nodes[be-bs].q.
+// c.nodeQ[be-bs].
 func (c *Compressor) parse(bs, be int, q [3]uint32) {
 	n := be - bs
 	if cap(c.nodes) < n+1 {
 		c.nodes = make([]optNode, n+1)
 	}
+	if cap(c.nodeQ) < n+1 {
+		c.nodeQ = make([][3]uint32, n+1)
+	}
 	nodes := c.nodes[:n+1]
+	nodeQ := c.nodeQ[:n+1]
 	for i := range nodes {
 		nodes[i].cost = infCost
 	}
-	nodes[0] = optNode{cost: 0, q: q}
+	nodes[0] = optNode{cost: 0}
+	nodeQ[0] = q
 	buf := c.buf
 	mainCost, lenCost := &c.mainCost, &c.lenCost
 	ms, mstart, kind := c.ms, c.mstart, c.kind
@@ -535,7 +543,8 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 		}
 		pos := bs + i
 		base := nd.cost
-		cq := nd.q
+		cq := queueAt(nodes, nodeQ, i)
+		nodeQ[i] = cq
 		limit := min(maxMatchLen, n-i)
 		if kind[i] == posLong {
 			m := ms[mstart[i]]
@@ -555,12 +564,14 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 			if cst := base + matchCost(slot, l) + uint32(extraBits[slot])<<costShift; cst < best {
 				best, bestF = cst, f
 			}
-			c.relax(&nodes[i+l], best, uint32(l), bestF, cq)
+			if nl := &nodes[i+l]; best < nl.cost {
+				*nl = optNode{cost: best, length: uint32(l), f: bestF}
+			}
 			continue
 		}
 		// Literal.
 		if cst := base + mainCost[buf[pos]]; cst < nodes[i+1].cost {
-			nodes[i+1] = optNode{cost: cst, length: 1, f: uint32(buf[pos]), q: cq}
+			nodes[i+1] = optNode{cost: cst, length: 1, f: uint32(buf[pos])}
 		}
 		if limit < 2 {
 			continue
@@ -578,18 +589,16 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 				continue
 			}
 			l := extend(buf, pos, pos-off, 2, limit)
-			nq := cq
-			nq[0], nq[k] = cq[k], cq[0]
 			mc := mainCost[numChars+k*8 : numChars+k*8+8]
 			for ln := minMatchLen; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
 				if cst := base + mc[ln-minMatchLen]; cst < nn[ln].cost {
-					nn[ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k), q: nq}
+					nn[ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k)}
 				}
 			}
 			b7 := base + mc[numPrimaryLens]
 			for ln := minMatchLen + numPrimaryLens; ln <= l; ln++ {
 				if cst := b7 + lenCost[ln-minMatchLen-numPrimaryLens]; cst < nn[ln].cost {
-					nn[ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k), q: nq}
+					nn[ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k)}
 				}
 			}
 		}
@@ -607,22 +616,22 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 			f := m.offset + 2
 			slot := slotOf(f)
 			mbase := base + uint32(extraBits[slot])<<costShift
-			nq := [3]uint32{m.offset, cq[0], cq[1]}
 			mc := mainCost[numChars+slot*8 : numChars+slot*8+8]
 			for ln := prev + 1; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
 				if cst := mbase + mc[ln-minMatchLen]; cst < nn[ln].cost {
-					nn[ln] = optNode{cost: cst, length: uint32(ln), f: f, q: nq}
+					nn[ln] = optNode{cost: cst, length: uint32(ln), f: f}
 				}
 			}
 			b7 := mbase + mc[numPrimaryLens]
 			for ln := max(prev+1, minMatchLen+numPrimaryLens); ln <= l; ln++ {
 				if cst := b7 + lenCost[ln-minMatchLen-numPrimaryLens]; cst < nn[ln].cost {
-					nn[ln] = optNode{cost: cst, length: uint32(ln), f: f, q: nq}
+					nn[ln] = optNode{cost: cst, length: uint32(ln), f: f}
 				}
 			}
 			prev = l
 		}
 	}
+	nodeQ[n] = queueAt(nodes, nodeQ, n)
 	// Walk back from the end and reverse.
 	seq := c.seq[:0]
 	for j := n; j > 0; {
@@ -640,19 +649,23 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 	c.seq = seq
 }
 
-// relax records a path to nd when it is cheaper, computing the repeat queue
-// the item leaves.
-func (c *Compressor) relax(nd *optNode, cost, length, f uint32, q [3]uint32) {
-	if cost >= nd.cost {
-		return
+// queueAt returns the repeat queue after the item that ends at node i
+// (i > 0), from the queue of the node where that item starts, which the
+// parse has already reached.
+func queueAt(nodes []optNode, nodeQ [][3]uint32, i int) [3]uint32 {
+	nd := nodes[i]
+	if i == 0 {
+		return nodeQ[0]
 	}
+	q := nodeQ[i-int(nd.length)]
 	switch {
-	case f < 3:
-		q[0], q[f] = q[f], q[0]
+	case nd.length == 1: // a literal
+	case nd.f < 3:
+		q[0], q[nd.f] = q[nd.f], q[0]
 	default:
-		q = [3]uint32{f - 2, q[0], q[1]}
+		q = [3]uint32{nd.f - 2, q[0], q[1]}
 	}
-	*nd = optNode{cost: cost, length: length, f: f, q: q}
+	return q
 }
 
 // countAndBuild counts the symbols of c.seq and builds the three codes.
