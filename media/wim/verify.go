@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // VerifyOptions tune Verify.
@@ -102,36 +103,34 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		i   int
 		err error
 	}
+	// Workers take the next blob from a shared counter (in file order):
+	// no channel hand-off per blob.
 	var (
-		mu    sync.Mutex
-		fails []failure
-		wg    sync.WaitGroup
-		jobs  = make(chan int)
+		mu     sync.Mutex
+		fails  []failure
+		failed atomic.Bool
+		next   atomic.Int64
+		wg     sync.WaitGroup
 	)
-	for range threads {
+	for range min(threads, max(len(blobs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sc := &scratch{}
-			for i := range jobs {
+			for !failed.Load() && ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(blobs) {
+					return
+				}
 				if err := w.checkBlob(ctx, blobs[i], sc, prog); err != nil {
 					mu.Lock()
 					fails = append(fails, failure{i, err})
 					mu.Unlock()
+					failed.Store(true)
 				}
 			}
 		}()
 	}
-	for i := range blobs {
-		mu.Lock()
-		stop := len(fails) > 0
-		mu.Unlock()
-		if stop || ctx.Err() != nil {
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
 	wg.Wait()
 	if ctx.Err() != nil {
 		return nil, ctx.Err()

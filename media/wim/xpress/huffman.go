@@ -74,9 +74,7 @@ func buildDecodeTable(table []uint32, lens *[numSymbols]uint8) (empty bool, err 
 		if l <= tableBits {
 			shift := uint(tableBits - l)
 			base := code << shift
-			for j := base; j < base+1<<shift; j++ {
-				table[j] = e
-			}
+			fill(table[base:base+1<<shift], e)
 		} else {
 			prefix := code >> uint(l-tableBits)
 			if prefix != curPrefix {
@@ -87,11 +85,21 @@ func buildDecodeTable(table []uint32, lens *[numSymbols]uint8) (empty bool, err 
 			}
 			shift := uint(maxCodeLen - l)
 			base := subStart + (code&(1<<uint(l-tableBits)-1))<<shift
-			for j := base; j < base+1<<shift; j++ {
-				table[j] = e
-			}
+			fill(table[base:base+1<<shift], e)
 		}
 		code++
 	}
 	return false, nil
+}
+
+// fill sets every entry of t to e (one bounds check for the slice, not
+// one per entry; four entries per step).
+func fill(t []uint32, e uint32) {
+	for len(t) >= 4 {
+		t[0], t[1], t[2], t[3] = e, e, e, e
+		t = t[4:]
+	}
+	for i := range t {
+		t[i] = e
+	}
 }
