@@ -77,7 +77,7 @@ type formHost[S any, P ~int] interface {
 	focusMoved(d int)
 	// footer is the keys of a state only this wizard has (false: the
 	// screen's own).
-	footer() ([][2]string, bool)
+	footer() ([]key.Binding, bool)
 }
 
 // formScreen is the screen state of a form.
@@ -171,23 +171,24 @@ func (sc *formScreen[S, P]) clampScroll() {
 
 // helpKey handles a key while the help shows.
 func (sc *formScreen[S, P]) helpKey(msg tea.KeyMsg) {
+	k := formKeys
 	_, h := sc.pageSize()
-	switch msg.String() {
-	case "esc", "?", "f1", "q", "enter":
+	switch {
+	case matches(msg, k.Close):
 		sc.help = false
 		sc.helpScroll = 0
 		sc.setStatus("", false)
-	case "up", "k":
+	case matches(msg, k.Up):
 		sc.helpScroll--
-	case "down", "j":
+	case matches(msg, k.Down):
 		sc.helpScroll++
-	case "pgup":
+	case matches(msg, k.PageUp):
 		sc.helpScroll -= max(1, h-2)
-	case "pgdown", " ":
+	case matches(msg, k.PageDown):
 		sc.helpScroll += max(1, h-2)
-	case "home":
+	case matches(msg, k.Home):
 		sc.helpScroll = 0
-	case "end":
+	case matches(msg, k.End):
 		sc.helpScroll = 1 << 20
 	}
 }
@@ -203,64 +204,54 @@ func (sc *formScreen[S, P]) typesQuestionMark() bool {
 // the pages, the fields. The host has handled its own before (ctrl+c,
 // questions, esc, keys while writing).
 func (sc *formScreen[S, P]) key(msg tea.KeyMsg) tea.Cmd {
+	k := formKeys
 	if sc.help {
 		sc.helpKey(msg)
 		return nil
 	}
 	cur := sc.s.CurrentID()
-	switch msg.String() {
-	case "f1":
+	switch {
+	case matches(msg, k.HelpAnyway), matches(msg, k.Help) && !sc.typesQuestionMark():
 		sc.help = true
 		return nil
-	case "?":
-		if !sc.typesQuestionMark() {
-			sc.help = true
-			return nil
+	case cur == sc.summary && matches(msg, k.ScrollDown, k.ScrollUp):
+		// Paging scrolls the choices; writing takes ctrl+n or enter.
+		_, h := sc.pageSize()
+		sc.focus = len(sc.fields())
+		if matches(msg, k.ScrollDown) {
+			sc.listScroll += max(1, h-3)
+		} else {
+			sc.listScroll -= max(1, h-3)
 		}
-	case "pgdown", "pgup":
-		if cur == sc.summary {
-			// Paging scrolls the choices; writing takes ctrl+n or enter.
-			_, h := sc.pageSize()
-			sc.focus = len(sc.fields())
-			if msg.String() == "pgdown" {
-				sc.listScroll += max(1, h-3)
-			} else {
-				sc.listScroll -= max(1, h-3)
-			}
-			return nil
-		}
-		if msg.String() == "pgdown" {
-			return sc.next()
-		}
-		return sc.prev()
-	case "ctrl+n":
+		return nil
+	case matches(msg, k.Next):
 		return sc.next()
-	case "ctrl+p":
+	case matches(msg, k.Prev):
 		return sc.prev()
-	case "ctrl+s":
+	case matches(msg, k.Summary):
 		sc.toSummary()
 		return nil
 	}
 	if cur == sc.progress || cur == sc.completion {
 		return sc.host.pageKey(msg)
 	}
-	switch msg.String() {
-	case "tab":
+	switch {
+	case matches(msg, k.Field):
 		sc.moveFocus(1)
 		return nil
-	case "shift+tab":
+	case matches(msg, k.PrevField):
 		sc.moveFocus(-1)
 		return nil
 	}
 	f := sc.focused()
 	if f == nil {
 		// The Summary's list of choices.
-		switch msg.String() {
-		case "up", "k":
+		switch {
+		case matches(msg, k.Up):
 			sc.listScroll = max(0, sc.listScroll-1)
-		case "down", "j":
+		case matches(msg, k.Down):
 			sc.listScroll++
-		case "enter":
+		case matches(msg, k.Enter):
 			return sc.next()
 		}
 		return nil
@@ -291,8 +282,8 @@ func (sc *formScreen[S, P]) toSummary() {
 }
 
 func (sc *formScreen[S, P]) fieldKey(f *form.Field[S], msg tea.KeyMsg) tea.Cmd {
+	k := formKeys
 	s := sc.s
-	key := msg.String()
 	if sc.host.fieldKey(f, msg) {
 		return nil
 	}
@@ -307,18 +298,18 @@ func (sc *formScreen[S, P]) fieldKey(f *form.Field[S], msg tea.KeyMsg) tea.Cmd {
 				cur = i
 			}
 		}
-		switch key {
-		case "up", "left", "k":
+		switch {
+		case matches(msg, k.Up, k.Left):
 			if cur > 0 {
 				f.Set(s, opts[cur-1].Value)
 				sc.touched[f.ID] = true
 			}
-		case "down", "right", "j", " ":
+		case matches(msg, k.Down, k.Right) || msg.Type == tea.KeySpace:
 			if cur < len(opts)-1 {
 				f.Set(s, opts[cur+1].Value)
 				sc.touched[f.ID] = true
 			}
-		case "enter":
+		case matches(msg, k.Enter):
 			if cur < 0 && len(opts) > 0 && f.OptionNote(s, opts[0].Value) == "" {
 				f.Set(s, opts[0].Value)
 			}
@@ -326,31 +317,32 @@ func (sc *formScreen[S, P]) fieldKey(f *form.Field[S], msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	case f.Kind == form.KindBool:
-		switch key {
-		case " ", "x":
+		switch {
+		case matches(msg, k.Toggle) || msg.Type == tea.KeySpace:
 			if f.Get(s) == "true" {
 				f.Set(s, "false")
 			} else {
 				f.Set(s, "true")
 			}
 			sc.touched[f.ID] = true
-		case "up":
+		case msg.Type == tea.KeyUp:
 			sc.moveFocus(-1)
-		case "down":
+		case msg.Type == tea.KeyDown:
 			sc.moveFocus(1)
-		case "enter":
+		case matches(msg, k.Enter):
 			return sc.enter()
 		}
 		return nil
 	}
-	// Text, secret, number, an index typed as a number.
-	switch key {
-	case "enter":
+	// Text, secret, number, an index typed as a number: ↑ ↓ (not k j,
+	// which are typed) move between fields.
+	switch {
+	case matches(msg, k.Enter):
 		return sc.enter()
-	case "up":
+	case msg.Type == tea.KeyUp:
 		sc.moveFocus(-1)
 		return nil
-	case "down":
+	case msg.Type == tea.KeyDown:
 		sc.moveFocus(1)
 		return nil
 	}

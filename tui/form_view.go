@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/refimage/refimage/wizard/form"
@@ -233,13 +234,12 @@ func secretMask(val string) string { return strings.Repeat("*", len([]rune(val))
 func (sc *formScreen[S, P]) helpLines(p *pane) {
 	st := sc.th.Styles
 	p.add(st.Group.Render(tx("help.title")))
-	for _, l := range strings.Split(fmt.Sprintf(sc.host.text("help.keys"), sc.th.Symbols.UpDown), "\n") {
-		key, what, ok := strings.Cut(l, "  ")
-		if !ok {
-			p.text(st.PageHelp, l, "")
+	for _, row := range sc.helpKeyRows() {
+		key, what := row[0], row[1]
+		if what == "" {
+			p.text(st.PageHelp, key, "")
 			continue
 		}
-		what = strings.TrimSpace(what)
 		const col = 19
 		for i, wl := range wrap(what, p.width-col) {
 			if i == 0 {
@@ -260,7 +260,12 @@ func (sc *formScreen[S, P]) helpLines(p *pane) {
 	}
 }
 
+// hint is a key hint of the status line: the binding's key and what it
+// does.
+func hint(b key.Binding) string { return b.Help().Key + " " + b.Help().Desc }
+
 func (sc *formScreen[S, P]) statusLine(width int) string {
+	k := formKeys
 	st, sym := sc.th.Styles, sc.th.Symbols
 	switch {
 	case sc.asking:
@@ -278,37 +283,41 @@ func (sc *formScreen[S, P]) statusLine(width int) string {
 		case h != "":
 			return st.Footer.Render(truncate(h, width, sym.Ellipsis))
 		case f.IsList(sc.s):
-			return st.Footer.Render(sym.UpDown + " " + tx("key.choose"))
+			return st.Footer.Render(hint(hk(k.Up, sym.UpDown, tx("key.choose"))))
 		case f.Kind == form.KindBool:
-			return st.Footer.Render("space " + tx("key.toggle"))
+			return st.Footer.Render(hint(hk(k.Toggle, "space", tx("key.toggle"))))
 		}
 	}
 	if sc.s.CurrentID() == sc.summary && sc.focus >= len(sc.fields()) {
-		return st.Footer.Render(sym.UpDown + " " + tx("key.scroll"))
+		return st.Footer.Render(hint(hk(k.Up, sym.UpDown, tx("key.scroll"))))
 	}
 	return ""
 }
 
-func (sc *formScreen[S, P]) footer(width int) string {
-	k := func(a, b string) [2]string { return [2]string{a, b} }
-	// In a text field ? is typed: the help is F1 there.
-	helpKey := "?"
+// helpBinding is the help key as the footer says it: f1 in a text field,
+// where ? is typed.
+func (sc *formScreen[S, P]) helpBinding() key.Binding {
 	if sc.typesQuestionMark() {
-		helpKey = "f1"
+		return hk(formKeys.HelpAnyway, "f1", tx("key.help"))
 	}
+	return hk(formKeys.Help, "?", tx("key.help"))
+}
+
+func (sc *formScreen[S, P]) footer(width int) string {
+	k := formKeys
 	switch {
 	case sc.help:
-		return footerKeys(sc.th, width, k(sc.th.Symbols.UpDown, tx("key.scroll")), k("esc", tx("key.back")))
+		return sc.keyHelp(width, hk(k.Up, sc.th.Symbols.UpDown, tx("key.scroll")), hk(k.Close, "esc", tx("key.back")))
 	case sc.asking:
-		return footerKeys(sc.th, width, k("y", tx("key.yes")), k("n", tx("key.no")))
+		return sc.keyHelp(width, hk(k.Yes, "y", tx("key.yes")), hk(k.No, "n", tx("key.no")))
 	}
 	if keys, ok := sc.host.footer(); ok {
-		return footerKeys(sc.th, width, keys...)
+		return sc.keyHelp(width, keys...)
 	}
 	if sc.s.CurrentID() == sc.summary {
-		return footerKeys(sc.th, width, k("ctrl+n", sc.host.text("key.write")), k("ctrl+p", tx("key.prev")), k("pgdn", tx("key.scroll")),
-			k("tab", tx("key.field")), k(helpKey, tx("key.help")), k("esc", tx("key.cancel")))
+		return sc.keyHelp(width, hk(k.Next, "ctrl+n", sc.host.text("key.write")), hk(k.Prev, "ctrl+p", tx("key.prev")),
+			hk(k.ScrollDown, "pgdn", tx("key.scroll")), hk(k.Field, "tab", tx("key.field")), sc.helpBinding(), hk(k.Cancel, "esc", tx("key.cancel")))
 	}
-	return footerKeys(sc.th, width, k("ctrl+n", tx("key.next")), k("ctrl+p", tx("key.prev")), k("tab", tx("key.field")),
-		k("ctrl+s", tx("key.summary")), k(helpKey, tx("key.help")), k("esc", tx("key.cancel")))
+	return sc.keyHelp(width, hk(k.Next, "ctrl+n", tx("key.next")), hk(k.Prev, "ctrl+p", tx("key.prev")), hk(k.Field, "tab", tx("key.field")),
+		hk(k.Summary, "ctrl+s", tx("key.summary")), sc.helpBinding(), hk(k.Cancel, "esc", tx("key.cancel")))
 }

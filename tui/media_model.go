@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/refimage/refimage/engine/sequence"
@@ -188,7 +189,8 @@ func (m *MediaModel) done(msg mediaDoneMsg) (tea.Model, tea.Cmd) {
 
 func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	w := m.w
-	if msg.Type == tea.KeyCtrlC {
+	k := formKeys
+	if matches(msg, k.Quit) {
 		if w.Writing && m.cancel != nil {
 			m.cancel()
 			m.quitting = true
@@ -202,8 +204,8 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if m.asking {
-		switch msg.String() {
-		case "y", "Y":
+		switch {
+		case matches(msg, k.Yes):
 			if w.Writing {
 				m.answered()
 				m.stopped = true
@@ -213,13 +215,13 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			}
 			m.result.Cancelled = true
 			return m, tea.Quit
-		case "n", "N", "esc":
+		case matches(msg, k.No):
 			m.answered()
 			m.setStatus("", false)
 		}
 		return m, nil
 	}
-	if msg.String() == "esc" && !m.help {
+	if matches(msg, k.Cancel) && !m.help {
 		if w.Written != "" {
 			return m, tea.Quit
 		}
@@ -230,7 +232,7 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if w.Writing && !m.help && msg.String() != "f1" && msg.String() != "?" {
+	if w.Writing && !m.help && !matches(msg, k.Help, k.HelpAnyway) {
 		return m, nil // keys wait until the medium is written (esc stops)
 	}
 	return m, m.formScreen.key(msg)
@@ -252,22 +254,22 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) tea.Cmd {
 		w.A.Vars = l
 		m.touched["custom.variables"] = true
 	}
-	switch msg.String() {
-	case "up":
+	switch {
+	case msg.Type == tea.KeyUp:
 		if i == 0 {
 			m.moveFocus(-1)
 		} else {
 			m.varLine = i - 1
 		}
 		return nil
-	case "down":
+	case msg.Type == tea.KeyDown:
 		if i >= len(lines)-1 {
 			m.moveFocus(1)
 		} else {
 			m.varLine = i + 1
 		}
 		return nil
-	case "enter":
+	case matches(msg, mediaKeys.VarNew):
 		if strings.TrimSpace(lines[i]) == "" {
 			if len(lines) > 1 {
 				set(append(lines[:i:i], lines[i+1:]...))
@@ -279,7 +281,7 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) tea.Cmd {
 		m.varLine = i + 1
 		m.cursors[fmt.Sprintf("custom.variables#%d", i+1)] = 0
 		return nil
-	case "backspace":
+	case matches(msg, mediaKeys.VarRemove) && lines[i] == "" && len(lines) > 1:
 		if lines[i] == "" && len(lines) > 1 {
 			set(append(lines[:i:i], lines[i+1:]...))
 			m.varLine = max(0, i-1)
@@ -328,7 +330,7 @@ func (m *MediaModel) customKey(f *mediawiz.Field, msg tea.KeyMsg) tea.Cmd { retu
 
 // fieldKey: r looks for disks again in the device list.
 func (m *MediaModel) fieldKey(f *mediawiz.Field, msg tea.KeyMsg) bool {
-	if f.Key != "device" || msg.String() != "r" {
+	if f.Key != "device" || !matches(msg, mediaKeys.Rescan) {
 		return false
 	}
 	m.w.Rescan()
@@ -363,41 +365,57 @@ func (m *MediaModel) hint(f *mediawiz.Field) string {
 }
 
 func (m *MediaModel) pageKey(msg tea.KeyMsg) tea.Cmd {
-	w := m.w
+	k, w := formKeys, m.w
 	if w.CurrentID() == mediawiz.PageProgress {
-		if msg.String() == "enter" {
+		if matches(msg, k.Enter) {
 			return m.next()
 		}
 		return nil
 	}
-	switch msg.String() {
-	case "enter", "q":
+	switch {
+	case matches(msg, mediaKeys.Done):
 		return tea.Quit
-	case "left", "h":
+	case matches(msg, k.Left):
 		m.cmdScroll = max(0, m.cmdScroll-8)
-	case "right", "l":
+	case matches(msg, k.Right):
 		rw, _ := m.pageSize()
 		m.cmdScroll = min(m.cmdScroll+8, commandScrollMax([]string{w.CommandLine()}, rw-2))
-	case "home":
+	case matches(msg, k.Home):
 		m.cmdScroll = 0
 	}
 	return nil
 }
 
-func (m *MediaModel) footer() ([][2]string, bool) {
-	k := func(a, b string) [2]string { return [2]string{a, b} }
+// mediaKeyMap is the keys only the media wizard has (the form screen's
+// are formKeys); docs/media.md's table is checked against both.
+type mediaKeyMap struct {
+	Rescan key.Binding // the disk list: look again
+	// The media variables: a new line, remove an empty line.
+	VarNew, VarRemove key.Binding
+	// Completion: done.
+	Done key.Binding
+}
+
+var mediaKeys = mediaKeyMap{Rescan: bind("r"), VarNew: bind("enter"), VarRemove: bind("backspace"), Done: bind("enter", "q")}
+
+func (k mediaKeyMap) all() []key.Binding {
+	return []key.Binding{k.Rescan, k.VarNew, k.VarRemove, k.Done}
+}
+
+func (m *MediaModel) footer() ([]key.Binding, bool) {
+	k, mk := formKeys, mediaKeys
 	w := m.w
 	switch w.CurrentID() {
 	case mediawiz.PageCompletion:
-		return [][2]string{k("enter", tx("key.quit")), k("?", tx("key.help"))}, true
+		return []key.Binding{hk(mk.Done, "enter", tx("key.quit")), hk(k.Help, "?", tx("key.help"))}, true
 	case mediawiz.PageProgress:
 		switch {
 		case w.Writing:
-			return [][2]string{k("esc", mtx("key.stop")), k("ctrl+c", mtx("key.stop")+" + "+tx("key.quit"))}, true
+			return []key.Binding{hk(k.Cancel, "esc", mtx("key.stop")), hk(k.Quit, "ctrl+c", mtx("key.stop")+" + "+tx("key.quit"))}, true
 		case w.Written != "":
-			return [][2]string{k("enter", tx("key.next")), k("esc", tx("key.quit"))}, true
+			return []key.Binding{hk(k.Enter, "enter", tx("key.next")), hk(k.Cancel, "esc", tx("key.quit"))}, true
 		}
-		return [][2]string{k("ctrl+p", tx("key.prev")), k("esc", tx("key.cancel"))}, true
+		return []key.Binding{hk(k.Prev, "ctrl+p", tx("key.prev")), hk(k.Cancel, "esc", tx("key.cancel"))}, true
 	}
 	return nil, false
 }

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/refimage/refimage/engine/sequence"
@@ -187,14 +188,15 @@ func (m *WizardModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if msg.Type == tea.KeyCtrlC {
+	k := formKeys
+	if matches(msg, k.Quit) {
 		m.result.Cancelled = true
 		return m, tea.Quit
 	}
 	if m.asking {
-		switch yes := msg.String(); {
+		switch {
 		case m.askApp:
-			if yes == "y" || yes == "Y" {
+			if matches(msg, k.Yes) {
 				m.w.RemoveApp(m.w.AppCursor)
 				m.setStatus("", false)
 			} else {
@@ -202,10 +204,10 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			}
 			m.askApp = false
 			m.answered()
-		case yes == "y" || yes == "Y":
+		case matches(msg, k.Yes):
 			m.result.Cancelled = true
 			return m, tea.Quit
-		case yes == "n" || yes == "N" || yes == "esc":
+		case matches(msg, k.No):
 			m.answered()
 			m.setStatus("", false)
 		}
@@ -217,7 +219,7 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
-	if msg.String() == "esc" {
+	if matches(msg, k.Cancel) {
 		if m.w.CurrentID() == wizard.PageApps && m.w.EditingApp >= 0 {
 			// Abandon the application being added or edited, not the
 			// wizard.
@@ -238,9 +240,9 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
-	w := m.w
-	switch msg.String() {
-	case "a", "insert", "+":
+	w, k := m.w, wizardKeys
+	switch {
+	case matches(msg, k.AppAdd):
 		if w.EditingApp >= 0 {
 			if err := w.FinishApp(); err != nil {
 				m.setStatus(err.Error(), true)
@@ -250,7 +252,7 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
 		w.AddApp()
 		m.focus++ // the application's name
 		m.setStatus(fmt.Sprintf(tx("apps.editing"), w.EditingApp+1), false)
-	case "e", "enter":
+	case matches(msg, k.AppEdit):
 		if len(w.A.Apps) == 0 {
 			w.AddApp()
 		} else {
@@ -258,7 +260,7 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		m.focus++
 		m.setStatus(fmt.Sprintf(tx("apps.editing"), w.EditingApp+1), false)
-	case "d", "delete", "backspace":
+	case matches(msg, k.AppRemove):
 		if len(w.A.Apps) > 0 {
 			// Removing asks first, naming the entry.
 			m.askApp = true
@@ -268,17 +270,17 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
 			}
 			m.ask(fmt.Sprintf(tx("apps.remove"), w.AppCursor+1, name))
 		}
-	case "[", "shift+up":
+	case matches(msg, k.AppUp):
 		w.MoveApp(w.AppCursor, -1)
-	case "]", "shift+down":
+	case matches(msg, k.AppDown):
 		w.MoveApp(w.AppCursor, 1)
-	case "up", "k":
+	case matches(msg, formKeys.Up):
 		if w.AppCursor > 0 {
 			w.AppCursor--
 		} else {
 			m.moveFocus(-1)
 		}
-	case "down", "j":
+	case matches(msg, formKeys.Down):
 		if w.AppCursor < len(w.A.Apps)-1 {
 			w.AppCursor++
 		} else {
@@ -319,7 +321,7 @@ func (m *WizardModel) customKey(f *wizard.Field, msg tea.KeyMsg) tea.Cmd { retur
 // fieldKey: enter on an application's last field (Success codes)
 // finishes the application.
 func (m *WizardModel) fieldKey(f *wizard.Field, msg tea.KeyMsg) bool {
-	if msg.String() != "enter" || !f.EditorOnly() || m.w.CurrentID() != wizard.PageApps || f.Key != "success_codes" {
+	if !matches(msg, formKeys.Enter) || !f.EditorOnly() || m.w.CurrentID() != wizard.PageApps || f.Key != "success_codes" {
 		return false
 	}
 	if err := m.w.FinishApp(); err != nil {
@@ -367,34 +369,50 @@ func (m *WizardModel) pageKey(msg tea.KeyMsg) tea.Cmd {
 		_, cmd := m.completionKey(msg)
 		return cmd
 	}
-	if msg.String() == "enter" {
+	if matches(msg, formKeys.Enter) {
 		return m.next()
 	}
 	return nil
 }
 
-func (m *WizardModel) footer() ([][2]string, bool) {
-	k := func(a, b string) [2]string { return [2]string{a, b} }
-	helpKey := "?"
-	if m.typesQuestionMark() {
-		helpKey = "f1"
-	}
+// wizardKeyMap is the keys only this wizard has (the form screen's are
+// formKeys); docs/wizard.md's table is checked against both.
+type wizardKeyMap struct {
+	// Install Applications.
+	AppAdd, AppEdit, AppRemove, AppUp, AppDown key.Binding
+	// Completion: the menu (↑ ↓ tab, enter) and q.
+	MenuUp, MenuDown, MenuQuit key.Binding
+}
+
+var wizardKeys = wizardKeyMap{
+	AppAdd: bind("a", "insert", "+"), AppEdit: bind("e", "enter"), AppRemove: bind("d", "delete", "backspace"),
+	AppUp: bind("[", "shift+up"), AppDown: bind("]", "shift+down"),
+	MenuUp: bind("up", "k", "shift+tab"), MenuDown: bind("down", "j", "tab"), MenuQuit: bind("q"),
+}
+
+func (k wizardKeyMap) all() []key.Binding {
+	return []key.Binding{k.AppAdd, k.AppEdit, k.AppRemove, k.AppUp, k.AppDown, k.MenuUp, k.MenuDown, k.MenuQuit}
+}
+
+func (m *WizardModel) footer() ([]key.Binding, bool) {
+	k, wk := formKeys, wizardKeys
 	switch m.w.CurrentID() {
 	case wizard.PageApps:
 		if m.w.EditingApp >= 0 {
-			return [][2]string{k("enter/tab", tx("key.field")), k("esc", tx("key.abandon")), k(helpKey, tx("key.help"))}, true
+			return []key.Binding{hk(k.Enter, "enter/tab", tx("key.field")), hk(k.Cancel, "esc", tx("key.abandon")), m.helpBinding()}, true
 		}
 	case wizard.PageCompletion:
-		return [][2]string{k(m.th.Symbols.UpDown, tx("key.choose")), k("enter", tx("key.do")), k("q", tx("key.quit")), k("?", tx("key.help"))}, true
+		return []key.Binding{hk(wk.MenuUp, m.th.Symbols.UpDown, tx("key.choose")), hk(k.Enter, "enter", tx("key.do")),
+			hk(wk.MenuQuit, "q", tx("key.quit")), hk(k.Help, "?", tx("key.help"))}, true
 	case wizard.PageProgress:
 		switch {
 		case m.writing:
 			// Keys wait until the file is written.
 			return nil, true
 		case m.result.Written != "":
-			return [][2]string{k("enter", tx("key.next")), k("esc", tx("key.quit"))}, true
+			return []key.Binding{hk(k.Enter, "enter", tx("key.next")), hk(k.Cancel, "esc", tx("key.quit"))}, true
 		}
-		return [][2]string{k("ctrl+p", tx("key.prev")), k("esc", tx("key.cancel"))}, true
+		return []key.Binding{hk(k.Prev, "ctrl+p", tx("key.prev")), hk(k.Cancel, "esc", tx("key.cancel"))}, true
 	}
 	return nil, false
 }
@@ -456,22 +474,23 @@ func writeSequenceWith(w *wizard.Wizard, path string, opt wizard.WriteOptions, s
 var completionActions = []Action{ActionRun, ActionMedia, ActionEdit, ActionQuit}
 
 func (m *WizardModel) completionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch msg.String() {
-	case "up", "k", "shift+tab":
+	k, wk := formKeys, wizardKeys
+	switch {
+	case matches(msg, wk.MenuUp):
 		m.menu = (m.menu + len(completionActions) - 1) % len(completionActions)
-	case "down", "j", "tab":
+	case matches(msg, wk.MenuDown):
 		m.menu = (m.menu + 1) % len(completionActions)
-	case "q":
+	case matches(msg, wk.MenuQuit):
 		m.result.Action = ActionQuit
 		return m, tea.Quit
-	case "left", "h":
+	case matches(msg, k.Left):
 		m.cmdScroll = max(0, m.cmdScroll-8)
-	case "right", "l":
+	case matches(msg, k.Right):
 		rw, _ := m.pageSize()
 		m.cmdScroll = min(m.cmdScroll+8, commandScrollMax(m.opt.Commands(m.result.Written), rw-2))
-	case "home":
+	case matches(msg, k.Home):
 		m.cmdScroll = 0
-	case "enter":
+	case matches(msg, k.Enter):
 		a := completionActions[m.menu]
 		if a != ActionQuit && !m.opt.Available[a] {
 			if n := m.opt.Notes[a]; n != "" {
