@@ -1,13 +1,18 @@
 package tui
 
 import (
+	"fmt"
+	"io"
 	"maps"
 	"reflect"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
+	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
@@ -217,4 +222,37 @@ func TestFormTextInput(t *testing.T) {
 	if got := mm.w.A.Vars; len(got) != 1 || got[0] != "OSDComputerName=REF X01" {
 		t.Fatalf("variables: %q", got)
 	}
+}
+
+// screenFits draws a screen at a size: no more rows than the height, no
+// row wider than the width (checkFits).
+func screenFits(t *testing.T, name string, m tea.Model, w, h int) {
+	t.Helper()
+	t.Run(fmt.Sprintf("%dx%d/%s", w, h, name), func(t *testing.T) {
+		m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+		checkFits(t, m.View(), w, h)
+	})
+}
+
+// themedView draws a screen in a built-in theme built for a true-color
+// terminal with a dark background, escape sequences and all, in a
+// language; make builds the screen with the theme.
+func themedView(t *testing.T, name string, noColor bool, lang wizard.Lang, w, h int, make func(th *themes.Theme) tea.Model) string {
+	t.Helper()
+	old := wizard.CurrentLang()
+	wizard.SetLang(lang)
+	defer wizard.SetLang(old)
+	th, ok := themes.Get(name)
+	if !ok {
+		t.Fatalf("no theme %s", name)
+	}
+	if noColor {
+		th = th.WithoutColor()
+	}
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	r.SetHasDarkBackground(true)
+	m := make(th.For(r))
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m.View()
 }

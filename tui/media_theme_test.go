@@ -2,17 +2,14 @@ package tui
 
 import (
 	"fmt"
-	"io"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/muesli/termenv"
 
 	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/wizard"
@@ -23,23 +20,11 @@ import (
 // true-color terminal with a dark background, escape sequences and all.
 func mediaThemed(t *testing.T, name string, noColor bool, lang wizard.Lang, make func(t *testing.T) *MediaModel, w, h int) string {
 	t.Helper()
-	old := wizard.CurrentLang()
-	wizard.SetLang(lang)
-	defer wizard.SetLang(old)
-	th, ok := themes.Get(name)
-	if !ok {
-		t.Fatalf("no theme %s", name)
-	}
-	if noColor {
-		th = th.WithoutColor()
-	}
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.TrueColor)
-	r.SetHasDarkBackground(true)
-	m := make(t)
-	m.th = th.For(r)
-	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	return m.View()
+	return themedView(t, name, noColor, lang, w, h, func(th *themes.Theme) tea.Model {
+		m := make(t)
+		m.th = th
+		return m
+	})
 }
 
 func mediaPage(id mediawiz.PageID) func(t *testing.T) *MediaModel {

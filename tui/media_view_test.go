@@ -268,17 +268,7 @@ func TestMediaViews(t *testing.T) {
 func TestMediaFits(t *testing.T) {
 	for _, size := range [][2]int{{80, 25}, {120, 40}, {100, 30}, {60, 20}, {40, 12}} {
 		for _, vc := range mediaViewCases() {
-			m := vc.make(t)
-			m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-			lines := strings.Split(m.View(), "\n")
-			if len(lines) > size[1] {
-				t.Errorf("%dx%d %s: %d rows", size[0], size[1], vc.name, len(lines))
-			}
-			for i, l := range lines {
-				if w := ansi.StringWidth(l); w > size[0] {
-					t.Errorf("%dx%d %s: row %d is %d cells wide: %q", size[0], size[1], vc.name, i, w, ansi.Strip(l))
-				}
-			}
+			screenFits(t, vc.name, vc.make(t), size[0], size[1])
 		}
 	}
 }

@@ -3,16 +3,13 @@ package tui
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
-	"github.com/muesli/termenv"
 
 	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/wizard"
@@ -22,24 +19,11 @@ import (
 // dark background, escape sequences and all.
 func themed(t *testing.T, name string, noColor bool, lang wizard.Lang, page wizard.PageID, w, h int) string {
 	t.Helper()
-	old := wizard.CurrentLang()
-	wizard.SetLang(lang)
-	defer wizard.SetLang(old)
-	th, ok := themes.Get(name)
-	if !ok {
-		t.Fatalf("no theme %s", name)
-	}
-	if noColor {
-		th = th.WithoutColor()
-	}
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.TrueColor)
-	r.SetHasDarkBackground(true)
-	th = th.For(r)
-	m := at(t, filled(wizard.FlowBuild), page)
-	m.th, m.opt.Theme = th, th
-	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	return m.View()
+	return themedView(t, name, noColor, lang, w, h, func(th *themes.Theme) tea.Model {
+		m := at(t, filled(wizard.FlowBuild), page)
+		m.th, m.opt.Theme = th, th
+		return m
+	})
 }
 
 var themeSizes = [][2]int{{80, 25}, {120, 40}}
