@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -308,43 +309,72 @@ func TestCancelLeavesNothing(t *testing.T) {
 // TestOVMFBootsImage: OVMF starts \EFI\Boot\bootx64.efi from both layouts
 // attached as a USB mass-storage device (xHCI), as a stick is.
 func TestOVMFBootsImage(t *testing.T) {
+	for _, layout := range Layouts {
+		t.Run(string(layout), func(t *testing.T) {
+			img, _ := writeImageLayout(t, layout)
+			if ok, serial := ovmfBoot(t, img, "qemu-xhci,id=xhci", "usb-storage,bus=xhci.0,drive=stick,removable=on"); !ok {
+				t.Fatalf("OVMF did not reach the EFI test program from the USB stick; serial:\n%s", serial)
+			}
+		})
+	}
+}
+
+// ovmfBoot boots OVMF with img as the drive "stick" of the given QEMU
+// devices and reports whether the EFI test program on it ran; it stops
+// early when OVMF falls back to its shell (nothing bootable found). The
+// serial output's tail is returned for messages.
+func ovmfBoot(t *testing.T, img string, devices ...string) (bool, string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("boots a VM")
 	}
 	qemu := oracle.Require(t, "qemu-system-x86_64")
 	code := oracle.RequireFile(t, "/usr/share/OVMF/OVMF_CODE.fd", "ovmf")
-	for _, layout := range Layouts {
-		t.Run(string(layout), func(t *testing.T) {
-			img, _ := writeImageLayout(t, layout)
-			ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
-			defer cancel()
-			var serial bytes.Buffer
-			cmd := exec.CommandContext(ctx, qemu, "-machine", "q35", "-m", "256",
-				"-drive", "if=pflash,format=raw,readonly=on,file="+code,
-				"-device", "qemu-xhci,id=xhci",
-				"-drive", "if=none,id=stick,format=raw,file="+img,
-				"-device", "usb-storage,bus=xhci.0,drive=stick,removable=on",
-				"-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot")
-			cmd.Stdout = &serial
-			cmd.Stderr = &serial
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			deadline := time.Now().Add(140 * time.Second)
-			for time.Now().Before(deadline) && !strings.Contains(serial.String(), marker) {
-				time.Sleep(200 * time.Millisecond)
-			}
-			cmd.Process.Kill()
-			cmd.Wait()
-			if !strings.Contains(serial.String(), marker) {
-				tail := serial.String()
-				if len(tail) > 2000 {
-					tail = tail[len(tail)-2000:]
-				}
-				t.Fatalf("OVMF did not reach the EFI test program from the USB stick; serial:\n%s", tail)
-			}
-		})
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	defer cancel()
+	args := []string{"-machine", "q35", "-m", "256",
+		"-drive", "if=pflash,format=raw,readonly=on,file=" + code,
+		"-drive", "if=none,id=stick,format=raw,file=" + img}
+	for _, d := range devices {
+		args = append(args, "-device", d)
 	}
+	args = append(args, "-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot")
+	var serial syncBuffer
+	cmd := exec.CommandContext(ctx, qemu, args...)
+	cmd.Stdout = &serial
+	cmd.Stderr = &serial
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(140 * time.Second)
+	for time.Now().Before(deadline) && !strings.Contains(serial.String(), marker) && !strings.Contains(serial.String(), "Shell>") {
+		time.Sleep(200 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	out := serial.String()
+	if len(out) > 2000 {
+		out = out[len(out)-2000:]
+	}
+	return strings.Contains(serial.String(), marker), out
+}
+
+// syncBuffer is a bytes.Buffer QEMU writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func TestManySimilarLongNames(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -235,5 +236,32 @@ func TestSectorSizeFromSys(t *testing.T) {
 	again.SectorSize = 512
 	if got := sdc.Changed(&again); !strings.Contains(got, "logical sectors are now 512 bytes instead of 4096") {
 		t.Errorf("changed: %q", got)
+	}
+}
+
+// OVMF starts the EFI test program from both layouts written for
+// 4096-byte sectors on a disk whose logical blocks are 4096 bytes, and
+// does not find the 512-byte layout on such a disk (which proves the
+// disk really is 4Kn, and why the layout must follow the disk). The disk
+// is a SCSI disk (USB sticks speak SCSI too): QEMU's usb-storage does
+// not pass logical_block_size on (a 512-byte layout boots from a
+// "4096-byte" usb-storage), so it cannot stand for a 4Kn stick.
+func TestOVMFBoots4KImage(t *testing.T) {
+	root, _ := mediaTree(t)
+	for _, c := range []struct {
+		layout Layout
+		ss     int
+		boots  bool
+	}{{LayoutMBR, 4096, true}, {LayoutGPT, 4096, true}, {LayoutGPT, 512, false}} {
+		t.Run(fmt.Sprintf("%s-%d", c.layout, c.ss), func(t *testing.T) {
+			img := filepath.Join(t.TempDir(), "winpe.img")
+			if err := WriteImage(context.Background(), img, fromDir(t, root), Options{Label: "WinPE", Layout: c.layout, SectorSize: c.ss}); err != nil {
+				t.Fatal(err)
+			}
+			ok, serial := ovmfBoot(t, img, "virtio-scsi-pci,id=scsi", "scsi-hd,bus=scsi.0,drive=stick,logical_block_size=4096,physical_block_size=4096")
+			if ok != c.boots {
+				t.Fatalf("a %d-byte-sector %s layout on a 4Kn disk: booted %v, want %v; serial:\n%s", c.ss, c.layout, ok, c.boots, serial)
+			}
+		})
 	}
 }
