@@ -296,3 +296,12 @@ func (w *WIM) SolidResources() []SolidResource {
 	}
 	return out
 }
+
+// fileOffset is where b's data starts in its file: its resource, or for
+// a solid blob the solid resource holding it.
+func (b *Blob) fileOffset() int64 {
+	if b.solid != nil {
+		return int64(b.solid.res.Offset)
+	}
+	return int64(b.Res.Offset)
+}

@@ -139,7 +139,7 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 	if len(fails) > 0 {
 		sort.Slice(fails, func(a, b int) bool { return fails[a].i < fails[b].i })
 		b := blobs[fails[0].i]
-		be := &BadBlobError{Hash: b.Hash, File: b.p.name, Offset: int64(b.Res.Offset), Err: fails[0].err}
+		be := &BadBlobError{Hash: b.Hash, File: b.p.name, Offset: b.fileOffset(), Err: fails[0].err}
 		for i, m := range metas {
 			m.Root.Walk(func(p string, d *Dentry) error {
 				for _, h := range dentryHashes(d) {
