@@ -31,7 +31,7 @@ func TestErrorsQuoteAsTyped(t *testing.T) {
 	for _, l := range Langs() {
 		old := CurrentLang()
 		SetLang(l)
-		m := accountMsg(`CORP\svc join`)
+		m := msgOf(accountErr(`CORP\svc join`))
 		SetLang(old)
 		if !strings.Contains(m, `"CORP\svc join"`) || strings.Contains(m, `\\`) {
 			t.Errorf("%s: %q", l, m)

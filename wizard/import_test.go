@@ -21,7 +21,7 @@ func TestImportFlow(t *testing.T) {
 	}
 	w.A.OpenPath = filepath.Join("..", "engine", "sequence", "interop", "testdata", "configmgr-build-capture.xml")
 	if err := w.Next(); err != nil {
-		t.Fatalf("import: %v (%s)", err, w.openErr)
+		t.Fatalf("import: %v (%v)", err, w.openErr)
 	}
 	if w.A.Name != "Build and Capture W11" || w.A.CaptureDest != `\\cm01\captures$\w11.wim` {
 		t.Fatalf("prefill: %+v", w.A)

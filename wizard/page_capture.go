@@ -27,7 +27,7 @@ func init() {
 
 func captureFields(pg string) []*Field {
 	dest := strField(pg, "destination", KindText, func(a *Answers) *string { return &a.CaptureDest }).Req().WithMax(sequence.MaxCapturePath)
-	dest.Rule(func(w *Wizard) error { return problem(capturePathMsg(w.A.CaptureDest)) })
+	dest.Rule(func(w *Wizard) error { return capturePathErr(w.A.CaptureDest) })
 	dest.Warn(func(w *Wizard) error {
 		if sequence.ValidateCapturePath(w.A.CaptureDest) == "" && w.existsCached(w.A.CaptureDest) {
 			return fail("warn.overwritten")
@@ -43,7 +43,7 @@ func captureFields(pg string) []*Field {
 			}
 			return nil
 		}
-		return problem(accountMsg(w.A.CaptureAccount))
+		return accountErr(w.A.CaptureAccount)
 	})
 	acct.RequiredWhen(unc)
 	hasAcct := func(w *Wizard) bool { return w.A.CaptureAccount != "" }

@@ -66,10 +66,10 @@ func init() {
 	key.Rule(func(w *Wizard) error {
 		v := w.A.ProductKey
 		if IsSecretRef(v) {
-			return problem(checkSecretRef(v))
+			return checkSecretRef(v)
 		}
-		if m := productKeyMsg(strings.ToUpper(v)); m != "" {
-			return problem(m)
+		if err := productKeyErr(strings.ToUpper(v)); err != nil {
+			return err
 		}
 		return nil
 	})
@@ -95,10 +95,10 @@ func init() {
 		enabled, enabled)
 
 	tz := strField(pg, "time_zone", KindText, func(a *Answers) *string { return &a.TimeZone }).Req().WithMax(255).Limit()
-	tz.Rule(func(w *Wizard) error { return problem(timeZoneMsg(w.A.TimeZone)) })
+	tz.Rule(func(w *Wizard) error { return timeZoneErr(w.A.TimeZone) })
 	tz.Warn(func(w *Wizard) error {
 		// The IDs that match what is typed, as a filtered list.
-		if timeZoneMsg(w.A.TimeZone) == "" {
+		if timeZoneErr(w.A.TimeZone) == nil {
 			return nil
 		}
 		m := sequence.MatchTimeZones(w.A.TimeZone)

@@ -15,30 +15,30 @@ var (
 
 // ValidateWorkgroup checks a workgroup name (1 to 32 characters, no
 // \ / : * ? " < > |).
-func ValidateWorkgroup(s string) string {
+func ValidateWorkgroup(s string) error {
 	switch {
 	case strings.TrimSpace(s) == "":
-		return Msg("err.workgroup-required")
+		return fail("err.workgroup-required")
 	case length(s) > sequence.MaxWorkgroup:
-		return Msgf("err.max", sequence.MaxWorkgroup, length(s), length(s)-sequence.MaxWorkgroup)
+		return failf("err.max", sequence.MaxWorkgroup, length(s), length(s)-sequence.MaxWorkgroup)
 	case strings.ContainsAny(s, workgroupBadCh):
-		return Msgf("err.workgroup-chars", workgroupBadCh)
+		return failf("err.workgroup-chars", workgroupBadCh)
 	}
-	return ""
+	return nil
 }
 
 // ValidateDomain checks a domain name such as corp.example.com (or a
 // %VARIABLE%).
-func ValidateDomain(s string) string {
+func ValidateDomain(s string) error {
 	switch {
 	case strings.TrimSpace(s) == "":
-		return Msg("err.domain-required")
+		return fail("err.domain-required")
 	case length(s) > sequence.MaxDomain:
-		return Msgf("err.max", sequence.MaxDomain, length(s), length(s)-sequence.MaxDomain)
+		return failf("err.max", sequence.MaxDomain, length(s), length(s)-sequence.MaxDomain)
 	case varRef.MatchString(s), domainPattern.MatchString(s):
-		return ""
+		return nil
 	}
-	return Msg("err.domain")
+	return fail("err.domain")
 }
 
 // Configure Network (configmgr.md §1.4): join a workgroup or a domain.
@@ -55,14 +55,14 @@ func init() {
 	isWG := func(w *Wizard) bool { return w.A.Join == sequence.JoinWorkgroup }
 	isDom := func(w *Wizard) bool { return w.A.Join == sequence.JoinDomain }
 	wg := strField(pg, "workgroup", KindText, func(a *Answers) *string { return &a.Workgroup }).Req().WithMax(sequence.MaxWorkgroup).When(isWG)
-	wg.Rule(func(w *Wizard) error { return problem(ValidateWorkgroup(w.A.Workgroup)) })
+	wg.Rule(func(w *Wizard) error { return ValidateWorkgroup(w.A.Workgroup) })
 	dom := strField(pg, "domain", KindText, func(a *Answers) *string { return &a.Domain }).Req().WithMax(sequence.MaxDomain).When(isDom)
-	dom.Rule(func(w *Wizard) error { return problem(ValidateDomain(w.A.Domain)) })
+	dom.Rule(func(w *Wizard) error { return ValidateDomain(w.A.Domain) })
 	ou := strField(pg, "domain_ou", KindText, func(a *Answers) *string { return &a.DomainOU }).When(isDom)
-	ou.Rule(func(w *Wizard) error { return problem(domainOUMsg(w.A.DomainOU)) })
+	ou.Rule(func(w *Wizard) error { return domainOUErr(w.A.DomainOU) })
 	ou.Warn(func(w *Wizard) error {
 		// An OU of another domain than the one joined: the join fails.
-		if d := OUDomain(w.A.DomainOU); d != "" && w.A.Domain != "" && domainOUMsg(w.A.DomainOU) == "" &&
+		if d := OUDomain(w.A.DomainOU); d != "" && w.A.Domain != "" && domainOUErr(w.A.DomainOU) == nil &&
 			!strings.EqualFold(d, strings.TrimSpace(w.A.Domain)) {
 			return failf("warn.ou-domain", d, w.A.Domain)
 		}
@@ -73,7 +73,7 @@ func init() {
 		if w.A.JoinAccount == "" {
 			return fail("err.join-account")
 		}
-		return problem(accountMsg(w.A.JoinAccount))
+		return accountErr(w.A.JoinAccount)
 	})
 	pw, confirm := passwordFields(pg, "password",
 		func(a *Answers) *string { return &a.JoinPassword },
@@ -115,7 +115,7 @@ func splitDN(dn string) []string {
 // captureWorkgroup is the workgroup the build-and-capture sequence joins
 // before capture.
 func captureWorkgroup(a *Answers) string {
-	if a.Join == sequence.JoinWorkgroup && ValidateWorkgroup(a.Workgroup) == "" {
+	if a.Join == sequence.JoinWorkgroup && ValidateWorkgroup(a.Workgroup) == nil {
 		return a.Workgroup
 	}
 	return sequence.DefaultWorkgroup

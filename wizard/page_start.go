@@ -10,8 +10,8 @@ func init() {
 	open := strField(pg, "open", KindText, func(a *Answers) *string { return &a.OpenPath }).Req().
 		When(func(w *Wizard) bool { return w.A.Flow == FlowOpen })
 	open.Limit().Rule(func(w *Wizard) error {
-		if w.openErr != "" && w.openedFrom != w.A.OpenPath && w.triedOpen == w.A.OpenPath {
-			return problem(w.openErr)
+		if w.openErr != nil && w.openedFrom != w.A.OpenPath && w.triedOpen == w.A.OpenPath {
+			return w.openErr
 		}
 		if !strings.HasSuffix(strings.ToLower(w.A.OpenPath), ".toml") {
 			return fail("err.open-toml")
@@ -21,8 +21,8 @@ func init() {
 	imp := strField(pg, "import", KindText, func(a *Answers) *string { return &a.OpenPath }).Req().
 		When(func(w *Wizard) bool { return w.A.Flow == FlowImport })
 	imp.Limit().Rule(func(w *Wizard) error {
-		if w.openErr != "" && w.openedFrom != w.A.OpenPath && w.triedOpen == w.A.OpenPath {
-			return problem(w.openErr)
+		if w.openErr != nil && w.openedFrom != w.A.OpenPath && w.triedOpen == w.A.OpenPath {
+			return w.openErr
 		}
 		if p := strings.ToLower(w.A.OpenPath); !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".zip") {
 			return fail("err.import-ext")

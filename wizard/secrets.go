@@ -24,12 +24,13 @@ func secretValue(s string) (secret.Value, error) {
 	return secret.New(s), nil
 }
 
-// checkSecretRef returns what is wrong with a reference.
-func checkSecretRef(s string) string {
+// checkSecretRef returns what is wrong with a reference (nil: it is
+// fine, or not a reference).
+func checkSecretRef(s string) error {
 	if !IsSecretRef(s) {
-		return ""
+		return nil
 	}
-	return secretRefMsg(s)
+	return secretRefErr(s)
 }
 
 // MaskSecret is how a secret field's text is shown: references as they
@@ -74,8 +75,8 @@ func passwordFields(pg, key string, p, confirm func(a *Answers) *string, visible
 			}
 			return nil
 		}
-		if m := checkSecretRef(v); m != "" {
-			return problem(m)
+		if err := checkSecretRef(v); err != nil {
+			return err
 		}
 		if length(v) > 255 {
 			return failf("err.max", 255, length(v), length(v)-255)

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -33,77 +34,86 @@ func controlMsgIn(s string, multiline bool) string {
 	return Msgf("err.control", fmt.Sprintf("U+%04X", r), i)
 }
 
-func capturePathMsg(p string) string {
+// The checks below return nil when the value is fine, else what is
+// wrong with it in the language of the moment (the fields' validators
+// return them as they are).
+
+// capturePathErr is what is wrong with a capture destination.
+func capturePathErr(p string) error {
 	m := sequence.ValidateCapturePath(p)
-	if m == "" || english() {
-		return m
-	}
 	switch {
+	case m == "":
+		return nil
+	case english():
+		return errors.New(m)
 	case p == "":
-		return Msg("err.capture-required")
+		return fail("err.capture-required")
 	case utf8.RuneCountInString(p) > sequence.MaxCapturePath:
-		return Msgf("err.capture-long", sequence.MaxCapturePath, utf8.RuneCountInString(p))
+		return failf("err.capture-long", sequence.MaxCapturePath, utf8.RuneCountInString(p))
 	case !strings.HasSuffix(strings.ToLower(p), ".wim"):
-		return Msg("err.capture-wim")
+		return fail("err.capture-wim")
 	case strings.HasPrefix(p, `\\`):
-		return Msg("err.capture-unc")
+		return fail("err.capture-unc")
 	}
-	return Msg("err.capture-where")
+	return fail("err.capture-where")
 }
 
-// accountMsg says the account as it was typed, not quoted as Go does.
-// timeZoneMsg is what is wrong with a Windows time zone ID.
-func timeZoneMsg(tz string) string {
+// timeZoneErr is what is wrong with a Windows time zone ID.
+func timeZoneErr(tz string) error {
 	if sequence.CheckTimeZone(tz).IsZero() {
-		return ""
+		return nil
 	}
 	if m := sequence.MatchTimeZones(tz); len(m) > 0 {
-		return Msgf("err.tz-mean", tz, m[0])
+		return failf("err.tz-mean", tz, m[0])
 	}
-	return Msg("err.tz")
+	return fail("err.tz")
 }
 
-func accountMsg(a string) string {
+// accountErr says the account as it was typed, not quoted as Go does.
+func accountErr(a string) error {
 	if sequence.ValidateAccount(a) == "" {
-		return ""
+		return nil
 	}
-	return Msgf("err.account", a)
+	return failf("err.account", a)
 }
 
-func productKeyMsg(k string) string {
+func productKeyErr(k string) error {
 	m := sequence.ValidateProductKey(k)
-	if m == "" || english() {
-		return m
+	switch {
+	case m == "":
+		return nil
+	case english():
+		return errors.New(m)
 	}
-	return Msg("err.product-key")
+	return fail("err.product-key")
 }
 
-func domainOUMsg(ou string) string {
+func domainOUErr(ou string) error {
 	m := sequence.ValidateDomainOU(ou)
-	if m == "" || english() {
-		return m
+	switch {
+	case m == "":
+		return nil
+	case english():
+		return errors.New(m)
+	case len(ou) > sequence.MaxDomainOU:
+		return failf("err.ou-long", sequence.MaxDomainOU)
 	}
-	if len(ou) > sequence.MaxDomainOU {
-		return Msgf("err.ou-long", sequence.MaxDomainOU)
-	}
-	return Msg("err.ou")
+	return fail("err.ou")
 }
 
-// secretRefMsg is what is wrong with a secret reference (env:NAME,
+// secretRefErr is what is wrong with a secret reference (env:NAME,
 // prompt, enc:, plain:).
-func secretRefMsg(s string) string {
+func secretRefErr(s string) error {
 	_, err := secret.Parse(s)
-	if err == nil {
-		return ""
+	switch {
+	case err == nil:
+		return nil
+	case english():
+		return err
+	case strings.HasPrefix(s, "env:"):
+		return failf("err.env-name", s)
+	case strings.HasPrefix(s, "enc:"):
+		return fail("err.enc")
 	}
-	if english() {
-		return err.Error()
-	}
-	if strings.HasPrefix(s, "env:") {
-		return Msgf("err.env-name", s)
-	}
-	if strings.HasPrefix(s, "enc:") {
-		return Msg("err.enc")
-	}
-	return Msg("err.secret")
+	return fail("err.secret")
 }

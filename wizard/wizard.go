@@ -68,7 +68,7 @@ type Wizard struct {
 	// answers are applied to it instead of a template.
 	opened     *sequence.Sequence
 	openedFrom string
-	openErr    string
+	openErr    error
 	triedOpen  string
 	allowPlain bool
 	autoOutput string // the default output last filled in
@@ -198,10 +198,10 @@ func (w *Wizard) Next() error {
 	if cur == PageStart && w.opening() && w.openedFrom != w.A.OpenPath {
 		w.triedOpen = w.A.OpenPath
 		if err := w.open(w.A.OpenPath); err != nil {
-			w.openErr = err.Error()
+			w.openErr = err
 			return ErrInvalid
 		}
-		w.openErr = ""
+		w.openErr = nil
 	}
 	if cur == PageSummary {
 		return pages.Problem("nav.write-first")

@@ -499,7 +499,7 @@ func TestOpenKeepsWhatTheWizardDoesNotShow(t *testing.T) {
 	w.A.Flow = FlowOpen
 	w.A.OpenPath = filepath.Join("..", "docs", "examples", "build-and-capture.toml")
 	if err := w.Next(); err != nil {
-		t.Fatalf("open: %v (%s)", err, w.openErr)
+		t.Fatalf("open: %v (%v)", err, w.openErr)
 	}
 	if w.A.Name != "Build and capture Windows 11 Enterprise" || w.A.ImageIndex != "3" || len(w.A.Apps) != 2 || w.A.ProductKey != "env:REFIMAGE_PRODUCT_KEY" {
 		t.Fatalf("prefill: %+v", w.A)

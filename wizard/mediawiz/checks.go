@@ -25,14 +25,14 @@ func (w *Wizard) DeviceConfirmed() bool {
 
 // fileRule checks an output file: its folder exists and it is not a
 // folder itself.
-func fileRule(w *Wizard, p string) string {
+func fileRule(w *Wizard, p string) error {
 	if w.env.Exists(p) && w.env.IsDir(p) {
-		return Msgf("err.is-dir", p)
+		return failf("err.is-dir", p)
 	}
 	if dir := filepath.Dir(p); !w.env.IsDir(dir) {
-		return Msgf("err.dir", dir)
+		return failf("err.dir", dir)
 	}
-	return ""
+	return nil
 }
 
 // VarErrors lists what is wrong with the media variables, one message a

@@ -13,10 +13,10 @@ func init() {
 		if !strings.HasSuffix(strings.ToLower(w.A.ISO), ".iso") {
 			return fail("err.iso-ext")
 		}
-		return problem(fileRule(w, w.A.ISO))
+		return fileRule(w, w.A.ISO)
 	})
 	usbf := strField("target", "usb", wizard.KindText, func(a *Answers) *string { return &a.USB }).When(isTarget(TargetUSB)).NotEmpty()
-	usbf.Rule(func(w *Wizard) error { return problem(fileRule(w, w.A.USB)) }).Warn(func(w *Wizard) error {
+	usbf.Rule(func(w *Wizard) error { return fileRule(w, w.A.USB) }).Warn(func(w *Wizard) error {
 		if !strings.HasSuffix(strings.ToLower(w.A.USB), ".img") {
 			return fail("warn.usb-ext")
 		}
