@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,7 +26,7 @@ import (
 func init() {
 	register(&command{
 		name:    "media",
-		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--fwfiles DIR] [--usb-layout mbr|gpt] [--require-2023-ca] [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--allow-console] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
+		usage:   "refimage media FILE --winpe SRC (--iso OUT | --usb OUT | --device DEV) [--fwfiles DIR] [--usb-layout mbr|gpt] [--usb-sector-size 512|4096] [--require-2023-ca] [--standalone] [--password | --password-env NAME] [--label L] [--var K=V]... [--prestart CMD] [--allow-console] [--exe PATH] [--yes] [--theme NAME] [--theme-file FILE] [--no-color] [--lang en|ko] [--accessible]",
 		summary: "Write bootable WinPE media that starts the sequence by itself.",
 		help: `Without --iso, --usb or --device, on a terminal, the Task Sequence Media
 Wizard opens: media type, target (with a list of removable disks), security,
@@ -65,7 +66,9 @@ it. USB media start on UEFI computers; legacy BIOS boots the ISO only
 (docs/media.md). A USB medium has an MBR with one active FAT32 partition
 covering it, as MakeWinPEMedia /UFD writes; --usb-layout gpt writes a GPT
 with one basic data partition instead. Either gets a drive letter in
-Windows PE.
+Windows PE. --device lays the medium out for the disk's logical sector
+size (4096 bytes on a 4Kn stick); --usb-sector-size 4096 makes a --usb
+image for such a stick (the default, 512, is every other stick's).
 
 The boot managers' Authenticode signatures are read and the CA that signed
 each is printed (and recorded in media.toml). A boot manager signed only by
@@ -84,6 +87,7 @@ func mediaFlags(fs *flag.FlagSet) runFunc {
 	device := fs.String("device", "", `write a USB stick, e.g. /dev/sdb or \\.\PhysicalDrive2`)
 	require2023 := fs.Bool("require-2023-ca", false, "refuse boot managers not signed by the Windows UEFI CA 2023")
 	usbLayout := fs.String("usb-layout", "mbr", "USB partitioning: `mbr` (one active FAT32 partition, as MakeWinPEMedia writes) or gpt")
+	usbSector := fs.Int("usb-sector-size", 0, "logical sector size of the stick a --usb image is for: 512 (the default) or `4096` (4Kn sticks); --device uses the disk's own")
 	standalone := fs.Bool("standalone", false, "put all the content the sequence needs on the medium")
 	askPass := fs.Bool("password", false, "protect the medium with a password (asked for)")
 	passEnv := fs.String("password-env", "", "read the media password from the environment variable `NAME`")
@@ -167,6 +171,14 @@ func mediaFlags(fs *flag.FlagSet) runFunc {
 		}
 		if *isoOut != "" && layout != usb.LayoutMBR {
 			return &exitError{code: exitUsage, err: flagProblem{errors.New("--usb-layout is for --usb and --device, not --iso")}}
+		}
+		if *usbSector != 0 {
+			if *usbOut == "" {
+				return &exitError{code: exitUsage, err: flagProblem{errors.New("--usb-sector-size is for --usb (--device lays the medium out for the disk's own sectors)")}}
+			}
+			if !slices.Contains(usb.SectorSizes, *usbSector) {
+				return &exitError{code: exitUsage, err: flagProblem{fmt.Errorf("--usb-sector-size %d: a bootable FAT32 medium has 512, 1024, 2048 or 4096-byte sectors", *usbSector)}}
+			}
 		}
 		vs, err := parseVars(vars)
 		if err != nil {
@@ -253,7 +265,7 @@ func mediaFlags(fs *flag.FlagSet) runFunc {
 			Sequence: seq, Source: src, Kind: kind, ISO: *isoOut, USBImage: *usbOut, USBLayout: layout,
 			Label: *label, Password: password, Variables: mvars, Prestart: *prestart, AllowConsole: *allowConsole, Exe: *exe, Require2023CA: *require2023,
 			Resolver: &secret.StdResolver{Lookup: os.LookupEnv, Ask: func(l string) (string, error) { return askSecret(env, l+": ") }},
-			Progress: mediaProgress(env),
+			Progress: mediaProgress(env), SectorSize: *usbSector,
 		}
 		if dev != nil {
 			tempfile.Sweep(os.TempDir())

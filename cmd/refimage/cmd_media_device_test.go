@@ -201,6 +201,16 @@ func TestMediaDevice4KSectors(t *testing.T) {
 		t.Errorf("FAT32 has %d bytes per sector", ss)
 	}
 
+	// An image file for a 4Kn stick: --usb-sector-size 4096.
+	img := filepath.Join(t.TempDir(), "stick.img")
+	if code, _, errs := run(t, "media", seq, "--winpe", src, "--exe", exe, "--usb", img, "--usb-sector-size", "4096"); code != 0 {
+		t.Fatalf("--usb-sector-size 4096: exit %d\n%s", code, errs)
+	}
+	b, _ = os.ReadFile(img)
+	if first := binary.LittleEndian.Uint32(b[446+8:]); first != 256 || len(b)%4096 != 0 || binary.LittleEndian.Uint16(b[256*4096+11:]) != 4096 {
+		t.Errorf("the --usb image is not laid out in 4096-byte sectors (partition at %d, %d bytes)", first, len(b))
+	}
+
 	odd := filepath.Join(t.TempDir(), "sdy")
 	put(t, odd, []byte("untouched"))
 	withDisks(t, &fakeDisks{dev: &usb.Device{Path: odd, Model: "Odd", Size: size, Removable: true, USB: true, SectorSize: 8192}})

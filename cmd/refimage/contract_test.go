@@ -92,6 +92,8 @@ func TestBadInputContract(t *testing.T) {
 		{"plan control in a --var value", []string{"plan", seq, "--var", "OSDX=a\x1b[2Jb"}, "--var OSDX: the value: the text has a control character (U+001B) at character 2"},
 		{"run control in a --var value", []string{"run", seq, "--var", "OSDX=a\rFORGED", "--plain"}, "--var OSDX: the value: the text has a control character (U+000D) at character 2"},
 		{"media control in a --var value", []string{"media", seq, "--winpe", winpe, "--exe", exe, "--iso", filepath.Join(dir, "m.iso"), "--var", "OSDX=a\tb"}, "--var OSDX: the value: the text has a control character (U+0009) at character 2"},
+		{"media usb-sector-size absurd", []string{"media", seq, "--winpe", winpe, "--exe", exe, "--usb", filepath.Join(dir, "m.img"), "--usb-sector-size", "8192"}, "--usb-sector-size 8192: a bootable FAT32 medium has 512, 1024, 2048 or 4096-byte sectors"},
+		{"media usb-sector-size for an iso", []string{"media", seq, "--winpe", winpe, "--exe", exe, "--iso", filepath.Join(dir, "m.iso"), "--usb-sector-size", "4096"}, "--usb-sector-size is for --usb"},
 		{"media control in --prestart", []string{"media", seq, "--winpe", winpe, "--exe", exe, "--iso", filepath.Join(dir, "m.iso"), "--prestart", "x.cmd\ny.cmd"}, "--prestart: the text has a control character (U+000A) at character 6"},
 		{"new answers control in a name", []string{"new", "--answers", ctrlAnswers, "-o", filepath.Join(dir, "n.toml")}, ctrlAnswers + ":5:12: info.name: a control character (U+001B) at character 4"},
 	}
