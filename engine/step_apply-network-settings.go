@@ -11,7 +11,7 @@ import (
 // (JoinWorkgroup, or JoinDomain + MachineObjectOU + Credentials) and the
 // DNS domain into Windows\Panther\unattend.xml on the applied Windows, in
 // the specialize pass, keeping what Apply Windows Settings and a user's
-// answer file put there (steputil_b_unattend.go). The domain-join password
+// answer file put there (steputil_unattend.go). The domain-join password
 // is in clear in the file (UnattendedJoin has no hidden form) until the
 // first part-B step in the full OS scrubs it. Offline: the same file in DIR.
 type applyNetworkSettings struct{}

@@ -14,7 +14,7 @@ import (
 // or the offline folder): specialize and oobeSystem passes, every component
 // with the image's processorArchitecture. The file already there (Apply
 // Operating System's answer file, or what Apply Network Settings or the
-// driver steps wrote) is kept and merged (steputil_b_unattend.go). What to
+// driver steps wrote) is kept and merged (steputil_unattend.go). What to
 // do with the Administrator account afterwards (enable or disable) is left
 // in RefimageAdminAccount for Setup Windows and ConfigMgr's
 // SetupComplete.cmd. Offline: the same file in DIR.

@@ -2,7 +2,7 @@ package engine
 
 import "github.com/refimage/refimage/media/wim"
 
-// Exports for the part-A step tests (package engine_test).
+// Exports for the step tests (package engine_test).
 var (
 	StageWinPE          = stageWinPE
 	BootOnceInstalledOS = bootOnceInstalledOS
