@@ -12,6 +12,7 @@ import (
 
 	"github.com/refimage/refimage/engine/drivers"
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/internal/bytesize"
 	"github.com/refimage/refimage/media/wim"
 )
 
@@ -116,9 +117,9 @@ func Check(ctx context.Context, seq *sequence.Sequence, opts Options) ([]CheckLi
 		case err != nil:
 			add(CheckWarning, "", "cannot tell the free memory: %v", err)
 		case avail < minMemory:
-			add(CheckWarning, "", "%s of %s memory free: applying and capturing images wants at least %s", FormatBytes(int64(avail)), FormatBytes(int64(total)), FormatBytes(minMemory))
+			add(CheckWarning, "", "%s of %s memory free: applying and capturing images wants at least %s", bytesize.Format(int64(avail)), bytesize.Format(int64(total)), bytesize.Format(minMemory))
 		default:
-			add(CheckOK, "", "%s of %s memory free", FormatBytes(int64(avail)), FormatBytes(int64(total)))
+			add(CheckOK, "", "%s of %s memory free", bytesize.Format(int64(avail)), bytesize.Format(int64(total)))
 		}
 	}
 	return out, nil
@@ -236,13 +237,13 @@ func checkPartitions(add func(CheckStatus, string, string, ...any), path string,
 	}
 	switch {
 	case fixed > d.Size:
-		add(CheckWillFail, path, "disk %d holds %s, the partitions need %s", p.Disk, FormatBytes(d.Size), FormatBytes(fixed))
+		add(CheckWillFail, path, "disk %d holds %s, the partitions need %s", p.Disk, bytesize.Format(d.Size), bytesize.Format(fixed))
 	case d.Boot:
 		add(CheckWillFail, path, "disk %d is the disk the engine runs from", p.Disk)
 	case d.Removable:
-		add(CheckWarning, path, "disk %d (%s, %s) is removable", p.Disk, orNone(d.Model), FormatBytes(d.Size))
+		add(CheckWarning, path, "disk %d (%s, %s) is removable", p.Disk, orNone(d.Model), bytesize.Format(d.Size))
 	default:
-		add(CheckOK, path, "disk %d (%s, %s) holds the partitions (%s fixed)", p.Disk, orNone(d.Model), FormatBytes(d.Size), FormatBytes(fixed))
+		add(CheckOK, path, "disk %d (%s, %s) holds the partitions (%s fixed)", p.Disk, orNone(d.Model), bytesize.Format(d.Size), bytesize.Format(fixed))
 	}
 }
 

@@ -110,7 +110,7 @@ func TestPreflightCheck(t *testing.T) {
 	for _, want := range []string{
 		"ok |  | the machine: REF01, BIOS firmware, Windows PE, architecture x64",
 		"will fail | Partition Disk 0 - UEFI | GPT partitions on a BIOS machine",
-		"will fail | Partition Disk 0 - UEFI | disk 0 holds 300.0 MB, the partitions need 500.0 MB",
+		"will fail | Partition Disk 0 - UEFI | disk 0 holds 300.0 MiB, the partitions need 500.0 MiB",
 		`will fail | Apply Operating System | the image X:\img\install.wim cannot be reached: file does not exist`,
 		`ok | Capture | the capture destination's folder \\srv\cap is reachable`,
 	} {

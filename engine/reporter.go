@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/refimage/refimage/internal/bytesize"
 )
 
 // SummaryLines is the end-of-run summary as plain text lines no wider
@@ -142,20 +144,6 @@ func Wrap(s string, width int) []string {
 	return out
 }
 
-// FormatBytes shows a byte count as 1.2 GB.
-func FormatBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
 // LineReporter prints events as plain lines (for --plain, or when stderr
 // is not a terminal). Safe for use from the engine's goroutine.
 type LineReporter struct {
@@ -209,7 +197,7 @@ func (lr *LineReporter) Event(e Event) {
 		}
 		lr.lastPct[e.Path] = pct
 		if e.Unit == "bytes" {
-			p("    %3d%% %s of %s", pct, FormatBytes(e.Done), FormatBytes(e.Total))
+			p("    %3d%% %s of %s", pct, bytesize.Format(e.Done), bytesize.Format(e.Total))
 		} else {
 			p("    %3d%% %s", pct, e.Message)
 		}

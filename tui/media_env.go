@@ -13,6 +13,7 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/internal/bytesize"
 	"github.com/refimage/refimage/internal/tempfile"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/usb"
@@ -259,7 +260,7 @@ func runMediaJob(ctx context.Context, job mediaJob, hooks MediaHooks, prog *medi
 		return mediaDoneMsg{err: fmt.Errorf(mtx("env.changed"), d.Path, opt.DiskSize, d.Size)}
 	}
 	if info, err := os.Stat(opt.USBImage); err == nil && info.Size() > d.Size {
-		return mediaDoneMsg{err: fmt.Errorf(mtx("env.too-small"), mediawiz.HumanSize(info.Size()), d.Path, mediawiz.HumanSize(d.Size))}
+		return mediaDoneMsg{err: fmt.Errorf(mtx("env.too-small"), bytesize.Format(info.Size()), d.Path, bytesize.Format(d.Size))}
 	}
 	err = hooks.WriteDevice(ctx, job.device, opt.USBImage, func(phase string, done, total int64) {
 		if phase == "write" {

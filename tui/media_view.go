@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/refimage/refimage/internal/bytesize"
 	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
@@ -147,7 +148,7 @@ func (m *MediaModel) progressLines(p *pane) {
 	}
 }
 
-func mb(n int64) string { return mediawiz.HumanSize(n) }
+func mb(n int64) string { return bytesize.Format(n) }
 
 func (m *MediaModel) completionLines(p *pane) {
 	w := m.w

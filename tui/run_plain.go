@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/refimage/refimage/engine"
+	"github.com/refimage/refimage/internal/bytesize"
 	"github.com/refimage/refimage/themes"
 	"github.com/refimage/refimage/wizard"
 )
@@ -101,7 +102,7 @@ func (pr *PlainReporter) Event(e engine.Event) {
 		}
 		pr.lastPct[e.Path] = pct
 		if e.Unit == "bytes" {
-			p("    %3d%% "+rtx("plain.bytes"), pct, engine.FormatBytes(e.Done), engine.FormatBytes(e.Total))
+			p("    %3d%% "+rtx("plain.bytes"), pct, bytesize.Format(e.Done), bytesize.Format(e.Total))
 		} else {
 			p("    %3d%% %s", pct, e.Message)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/refimage/refimage/engine"
+	"github.com/refimage/refimage/internal/bytesize"
 	"github.com/refimage/refimage/themes"
 )
 
@@ -134,10 +135,10 @@ func (m *RunModel) progressLine(p *engine.StepProgress, w int) string {
 	}
 	info := fmt.Sprintf(" %3.0f%%", pct*100)
 	if p.Unit == "bytes" {
-		info += "  " + engine.FormatBytes(p.Done) + " / " + engine.FormatBytes(p.Total)
+		info += "  " + bytesize.Format(p.Done) + " / " + bytesize.Format(p.Total)
 		if secs := m.now().Sub(m.progStart).Seconds(); secs > 0.5 && p.Done > m.progFrom {
 			rate := float64(p.Done-m.progFrom) / secs
-			info += "  " + engine.FormatBytes(int64(rate)) + "/s"
+			info += "  " + bytesize.Format(int64(rate)) + "/s"
 			eta := time.Duration(float64(p.Total-p.Done) / rate * float64(time.Second))
 			info += "  " + fmt.Sprintf(rtx("eta"), engine.FormatDuration(eta))
 		}

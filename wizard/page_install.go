@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/internal/bytesize"
 )
 
 // Install Windows (configmgr.md §1.3): image, index, product key, server
@@ -138,26 +139,13 @@ func imageLabel(im ImageInfo) string {
 		extra = append(extra, im.Arch)
 	}
 	if im.Size > 0 {
-		extra = append(extra, humanSize(im.Size))
+		extra = append(extra, bytesize.FormatUint(im.Size))
 	}
 	s := fmt.Sprintf("%d  %s", im.Index, im.Name)
 	if len(extra) > 0 {
 		s += " (" + strings.Join(extra, ", ") + ")"
 	}
 	return s
-}
-
-func humanSize(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := uint64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 // isImageFile reports whether path names an image package: a .wim, an

@@ -15,6 +15,7 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/internal/bytesize"
 	"github.com/refimage/refimage/internal/tempfile"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/usb"
@@ -469,7 +470,7 @@ func mediaProgress(env *cmdEnv) func(media.Progress) {
 		if rate > 0 && p.Total > p.Done {
 			eta = fmt.Sprintf("  ETA %s", (time.Duration(float64(p.Total-p.Done)/rate) * time.Second).Round(time.Second))
 		}
-		line := fmt.Sprintf("%-10s %3d%%  %s / %s  %s/s%s", p.Phase, pct, mb(p.Done), mb(p.Total), mb(int64(rate)), eta)
+		line := fmt.Sprintf("%-10s %3d%%  %s / %s  %s/s%s", p.Phase, pct, bytesize.Format(p.Done), bytesize.Format(p.Total), bytesize.Format(int64(rate)), eta)
 		if tty {
 			if time.Since(last) < 200*time.Millisecond && p.Done < p.Total {
 				return
@@ -491,8 +492,6 @@ func mediaProgress(env *cmdEnv) func(media.Progress) {
 		}
 	}
 }
-
-func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 
 // confirm asks a yes/no question on the terminal; without one it is no.
 func confirm(env *cmdEnv, q string) bool {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/refimage/refimage/internal/bytesize"
 	"github.com/refimage/refimage/media/wim"
 )
 
@@ -181,12 +182,12 @@ func progressPrinter(env *cmdEnv, quiet bool) wim.ProgressFunc {
 	return func(p wim.Progress) {
 		if p.Op == "scan" {
 			if tty {
-				fmt.Fprintf(env.stderr, "\r\033[Kscan: %d entries, %s", p.FilesDone, mib(p.BytesDone))
+				fmt.Fprintf(env.stderr, "\r\033[Kscan: %d entries, %s", p.FilesDone, bytesize.FormatUint(p.BytesDone))
 				if p.Done {
 					fmt.Fprintln(env.stderr)
 				}
 			} else if p.Done {
-				fmt.Fprintf(env.stderr, "scan: %d entries, %s\n", p.FilesDone, mib(p.BytesDone))
+				fmt.Fprintf(env.stderr, "scan: %d entries, %s\n", p.FilesDone, bytesize.FormatUint(p.BytesDone))
 			}
 			return
 		}
@@ -196,7 +197,7 @@ func progressPrinter(env *cmdEnv, quiet bool) wim.ProgressFunc {
 		} else if p.BytesTotal > 0 {
 			pct = min(int(p.BytesDone*100/p.BytesTotal), 100) // a file that grew while read
 		}
-		line := fmt.Sprintf("%s: %3d%%  %s / %s", p.Op, pct, mib(p.BytesDone), mib(p.BytesTotal))
+		line := fmt.Sprintf("%s: %3d%%  %s / %s", p.Op, pct, bytesize.FormatUint(p.BytesDone), bytesize.FormatUint(p.BytesTotal))
 		if p.FilesTotal > 0 {
 			line += fmt.Sprintf("  %d/%d files", p.FilesDone, p.FilesTotal)
 		}
@@ -221,8 +222,6 @@ func progressPrinter(env *cmdEnv, quiet bool) wim.ProgressFunc {
 
 // wimCtx is cancelled by Ctrl-C while a wim subcommand runs.
 var wimCtx = context.Background()
-
-func mib(n uint64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 func wimInfoFlags(fs *flag.FlagSet) runFunc {
 	asJSON := fs.Bool("json", false, "print JSON")

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"unsafe"
+
+	"github.com/refimage/refimage/internal/bytesize"
 )
 
 // Device is a whole disk a medium can be written to.
@@ -57,7 +59,7 @@ type Disks interface {
 
 // Describe is one line for a confirmation prompt or a list.
 func (d *Device) Describe() string {
-	s := fmt.Sprintf("%s  %s  %s", d.Path, humanSize(d.Size), strings.TrimSpace(d.Model))
+	s := fmt.Sprintf("%s  %s  %s", d.Path, bytesize.Format(d.Size), strings.TrimSpace(d.Model))
 	if len(d.Partitions) > 0 {
 		s += "  partitions: " + strings.Join(d.Partitions, ", ")
 	}
@@ -86,7 +88,7 @@ func (d *Device) Details() []string {
 	out := []string{
 		d.Path,
 		"model:      " + model,
-		fmt.Sprintf("size:       %s (%d bytes%s)", humanSize(d.Size), d.Size, sectorNote(d.SectorSize)),
+		fmt.Sprintf("size:       %s (%d bytes%s)", bytesize.Format(d.Size), d.Size, sectorNote(d.SectorSize)),
 		"partitions: " + none(d.Partitions),
 		"mounted at: " + none(d.Mounted),
 	}
@@ -125,19 +127,6 @@ func sectorNote(ss int) string {
 		return ""
 	}
 	return fmt.Sprintf(", %d-byte sectors", ss)
-}
-
-func humanSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
 
 // Refusal says why a device must not be written: it holds the running

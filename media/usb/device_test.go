@@ -147,7 +147,7 @@ func TestInspectAndRefuse(t *testing.T) {
 	if !sdb.USB || sdb.Model != "SanDisk Ultra" || sdb.Size != 60437492*512 || len(sdb.Partitions) != 1 || sdb.ID != "8:4/7/" {
 		t.Errorf("sdb: %+v", sdb)
 	}
-	if got, want := sdb.Describe(), h.Dev+"/sdb  30.9 GB  SanDisk Ultra  partitions: "+h.Dev+"/sdb1"; got != want {
+	if got, want := sdb.Describe(), h.Dev+"/sdb  28.8 GiB  SanDisk Ultra  partitions: "+h.Dev+"/sdb1"; got != want {
 		t.Errorf("describe: %q, want %q", got, want)
 	}
 	sdc, _ := h.Inspect(filepath.Join(h.Dev, "sdc"))

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/refimage/refimage/internal/bytesize"
 )
 
 // ctlCode is winioctl.h's CTL_CODE macro.
@@ -314,7 +316,7 @@ func (p winPartition) describe() string {
 			kind += " " + strconv.Quote(strings.Map(noSeparator, p.Name))
 		}
 	}
-	return fmt.Sprintf("partition %d (%s, %s)", p.Number, kind, humanSize(p.Length))
+	return fmt.Sprintf("partition %d (%s, %s)", p.Number, kind, bytesize.Format(p.Length))
 }
 
 // noSeparator keeps path separators out of a partition's description.

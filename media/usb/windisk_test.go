@@ -216,17 +216,17 @@ func TestParseDriveLayout(t *testing.T) {
 		got = append(got, p.describe())
 	}
 	want := []string{
-		`partition 1 (EFI system "EFI system partition", 104.9 MB)`,
-		`partition 2 (Microsoft reserved "Microsoft reserved partition", 16.8 MB)`,
-		`partition 3 (basic data "Basic data partition", 214.7 GB)`,
-		`partition 4 (recovery, 734.0 MB)`,
+		`partition 1 (EFI system "EFI system partition", 100.0 MiB)`,
+		`partition 2 (Microsoft reserved "Microsoft reserved partition", 16.0 MiB)`,
+		`partition 3 (basic data "Basic data partition", 200.0 GiB)`,
+		`partition 4 (recovery, 700.0 MiB)`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
 	// A GPT name with path separators (the wizard shows base names).
-	if got := (winPartition{Number: 5, Style: partitionStyleGPT, GPT: basicGUID, Name: `a/b\c`, Length: 1000}).describe(); got != `partition 5 (basic data "a_b_c", 1.0 kB)` {
+	if got := (winPartition{Number: 5, Style: partitionStyleGPT, GPT: basicGUID, Name: `a/b\c`, Length: 1000}).describe(); got != `partition 5 (basic data "a_b_c", 1000 B)` {
 		t.Errorf("%s", got)
 	}
 
@@ -238,7 +238,7 @@ func TestParseDriveLayout(t *testing.T) {
 		part{number: 0, offset: 31 << 30, length: 1 << 30, mbrType: 0x0F},
 		part{number: 2, offset: 31<<30 + 1<<20, length: 1<<30 - 1<<20, mbrType: 0x42},
 	))
-	if err != nil || len(parts) != 2 || parts[0].describe() != "partition 1 (FAT32, 32.2 GB)" || parts[1].describe() != "partition 2 (type 0x42, 1.1 GB)" {
+	if err != nil || len(parts) != 2 || parts[0].describe() != "partition 1 (FAT32, 30.0 GiB)" || parts[1].describe() != "partition 2 (type 0x42, 1023.0 MiB)" {
 		t.Errorf("MBR: %+v %v", parts, err)
 	}
 	// A raw disk: no partitions.
@@ -450,7 +450,7 @@ func TestWindowsHostListAndRefuse(t *testing.T) {
 	if err := stick.Refusal(); err != nil {
 		t.Errorf("a mounted stick is dismounted on Windows, not refused: %v", err)
 	}
-	if got, want := stick.Describe(), `\\.\PhysicalDrive1  30.9 GB  SanDisk Ultra  partitions: partition 1 (FAT32, 30.9 GB)  mounted at: C:\Mount\Stick\, E:\ (taken offline before writing)`; got != want {
+	if got, want := stick.Describe(), `\\.\PhysicalDrive1  28.8 GiB  SanDisk Ultra  partitions: partition 1 (FAT32, 28.8 GiB)  mounted at: C:\Mount\Stick\, E:\ (taken offline before writing)`; got != want {
 		t.Errorf("describe\n got %s\nwant %s", got, want)
 	}
 

@@ -7,13 +7,13 @@ package mediawiz
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/internal/bytesize"
 	"github.com/refimage/refimage/wizard/form"
 )
 
@@ -578,7 +578,7 @@ func (w *Wizard) Summary() []SummaryItem {
 
 // describe is one line about a disk: path, size, model, partitions.
 func describe(d Disk) string {
-	s := d.Path + "  " + HumanSize(d.Size)
+	s := d.Path + "  " + bytesize.Format(d.Size)
 	if m := strings.TrimSpace(d.Model); m != "" {
 		s += "  " + m
 	}
@@ -596,18 +596,4 @@ func baseNames(ps []string) []string {
 		out[i] = filepath.Base(p)
 	}
 	return out
-}
-
-// HumanSize is a size in decimal units (disks are sold that way).
-func HumanSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }

@@ -322,7 +322,7 @@ func TestRefusedDevicesShown(t *testing.T) {
 	if w.A.Device != "/dev/sdb" {
 		t.Errorf("default disk %q: the first one that may be written", w.A.Device)
 	}
-	want := []string{"/dev/sda  512.0 GB  ATA Samsung SSD  sda1, sda2", "/dev/sdb  16.0 GB  SanDisk Ultra  sdb1", "/dev/sdc  8.0 GB  Kingston  no partitions"}
+	want := []string{"/dev/sda  476.8 GiB  ATA Samsung SSD  sda1, sda2", "/dev/sdb  14.9 GiB  SanDisk Ultra  sdb1", "/dev/sdc  7.5 GiB  Kingston  no partitions"}
 	for i, o := range opts {
 		if o.Label != want[i] {
 			t.Errorf("option %d = %q, want %q", i, o.Label, want[i])
