@@ -354,12 +354,13 @@ func (m *MediaModel) mask(f *mediawiz.Field, val string, focused bool) string {
 }
 
 func (m *MediaModel) hint(f *mediawiz.Field) string {
-	sym := m.th.Symbols
+	choose := hint(hk(formKeys.Up, m.th.Symbols.UpDown, tx("key.choose")))
 	switch {
 	case f.Kind == mediawiz.KindList:
-		return sym.UpDown + " " + tx("key.choose") + "  " + mtx("key.vars")
+		return strings.Join([]string{choose, hint(hk(mediaKeys.VarNew, "enter", mtx("key.var-new"))),
+			hint(hk(mediaKeys.VarRemove, "backspace", mtx("key.var-remove")))}, "  ")
 	case f.IsList(m.w) && f.Key == "device":
-		return sym.UpDown + " " + tx("key.choose") + "  r " + mtx("key.rescan")
+		return choose + "  " + hint(hk(mediaKeys.Rescan, "r", mtx("key.rescan")))
 	}
 	return ""
 }

@@ -358,10 +358,12 @@ func (m *WizardModel) mask(f *wizard.Field, val string, focused bool) string {
 }
 
 func (m *WizardModel) hint(f *wizard.Field) string {
-	if f.Kind == wizard.KindApps {
-		return tx("key.apps")
+	if f.Kind != wizard.KindApps {
+		return ""
 	}
-	return ""
+	k := wizardKeys
+	return strings.Join([]string{hint(hk(k.AppAdd, "a", tx("key.add"))), hint(hk(k.AppEdit, "e", tx("key.edit"))),
+		hint(hk(k.AppRemove, "d", tx("key.remove"))), hint(hk(k.AppUp, "[ ]", tx("key.move")))}, "  ")
 }
 
 func (m *WizardModel) pageKey(msg tea.KeyMsg) tea.Cmd {
