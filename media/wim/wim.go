@@ -237,6 +237,10 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 		var run []*solidRes // resources of the current solid run
 		inRun := false
 		chunks := 0
+		if len(w.blobs) == 0 {
+			w.blobs = make(map[SHA1]*Blob, len(entries))
+		}
+		slab := make([]Blob, len(entries)) // one allocation for the part's blobs
 		for i, e := range entries {
 			at := tabOff + int64(i*blobEntrySize)
 			if e.Res.Flags&ResFlagSolid == 0 {
@@ -250,7 +254,8 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 			if e.PartNumber != h.PartNumber {
 				continue
 			}
-			b := &Blob{Hash: e.Hash, Res: e.Res, RefCount: e.RefCount, Part: e.PartNumber, p: p}
+			b := &slab[i]
+			*b = Blob{Hash: e.Hash, Res: e.Res, RefCount: e.RefCount, Part: e.PartNumber, p: p}
 			if inRun {
 				if e.Res.OrigSize == solidMagic {
 					continue // a resource, not a blob
