@@ -22,9 +22,6 @@ func NewFlow[S any, P ~int](f *Form[S, P], s S, start P, order func(s S) []P) *F
 	return &Flow[S, P]{s: s, form: f, order: order, cur: start, visited: map[P]bool{start: true}}
 }
 
-// Form is the flow's form.
-func (n *Flow[S, P]) Form() *Form[S, P] { return n.form }
-
 // Pages returns the pages of the flow in order.
 func (n *Flow[S, P]) Pages() []*Page[S, P] {
 	ids := n.order(n.s)

@@ -27,9 +27,6 @@ var pages = form.New[*Wizard, PageID](Msg)
 
 func register(p *Page) { pages.Add(p) }
 
-// Form is the media wizard's form (its pages and their texts).
-func Form() *form.Form[*Wizard, PageID] { return pages }
-
 // PageByID returns a page.
 func PageByID(id PageID) *Page { return pages.Page(id) }
 
