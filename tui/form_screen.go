@@ -54,6 +54,9 @@ type formHost[S any, P ~int] interface {
 	// selected entry (-1: none); customKey drives it.
 	customLines(p *pane, f *form.Field[S], focused bool) int
 	customKey(f *form.Field[S], msg tea.KeyMsg) tea.Cmd
+	// customInput gives such a field what its text input asked for (the
+	// clipboard's text after ctrl+v).
+	customInput(f *form.Field[S], msg tea.Msg) tea.Cmd
 	// fieldKey handles a key of a field before the screen does (r looks
 	// for disks again); false lets the screen handle it.
 	fieldKey(f *form.Field[S], msg tea.KeyMsg) bool
@@ -425,7 +428,12 @@ func (sc *formScreen[S, P]) editInput(id, val string, pos, limit int, secret boo
 // inputMsg gives the focused text field what its input asked for (the
 // clipboard's text after ctrl+v).
 func (sc *formScreen[S, P]) inputMsg(msg tea.Msg) tea.Cmd {
-	if f := sc.focused(); f != nil && f.ID == sc.inputFor && f.Kind.IsText() && !f.IsList(sc.s) {
+	f := sc.focused()
+	switch {
+	case f == nil:
+	case f.Kind == form.KindApps || f.Kind == form.KindList:
+		return sc.host.customInput(f, msg)
+	case f.ID == sc.inputFor && f.Kind.IsText() && !f.IsList(sc.s):
 		return sc.editField(f, msg)
 	}
 	return nil

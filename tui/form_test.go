@@ -256,3 +256,21 @@ func themedView(t *testing.T, name string, noColor bool, lang wizard.Lang, w, h 
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m.View()
 }
+
+// ctrl+v asks for the clipboard (textinput's Paste command, not run
+// here: it reads the machine's clipboard) in a text field and in a media
+// variable line; any other key asks for nothing (no cursor blink ticks).
+func TestFormPasteAsksForTheClipboard(t *testing.T) {
+	w := filled(wizard.FlowBuild)
+	m := at(t, w, wizard.PageInfo)
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlV}); cmd == nil {
+		t.Error("ctrl+v in the name asked for nothing")
+	}
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyLeft}); cmd != nil {
+		t.Error("← asked for something (a blink tick?)")
+	}
+	mm := mediaAt(t, mediaFilled(), mediawiz.PageCustom)
+	if _, cmd := mm.Update(tea.KeyMsg{Type: tea.KeyCtrlV}); cmd == nil {
+		t.Error("ctrl+v in the variables asked for nothing")
+	}
+}

@@ -246,7 +246,6 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) tea.Cmd {
 		lines = []string{""}
 	}
 	i := max(0, min(m.varLine, len(lines)-1))
-	ck := fmt.Sprintf("custom.variables#%d", i)
 	set := func(l []string) {
 		if len(l) == 1 && l[0] == "" {
 			l = nil
@@ -289,6 +288,18 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 	}
+	return m.editVar(msg)
+}
+
+// editVar edits the focused line of the media variables.
+func (m *MediaModel) editVar(msg tea.Msg) tea.Cmd {
+	w := m.w
+	lines := w.A.Vars
+	if len(lines) == 0 {
+		lines = []string{""}
+	}
+	i := max(0, min(m.varLine, len(lines)-1))
+	ck := fmt.Sprintf("custom.variables#%d", i)
 	pos, ok := m.cursors[ck]
 	if !ok {
 		pos = len([]rune(lines[i]))
@@ -297,7 +308,11 @@ func (m *MediaModel) varsKey(msg tea.KeyMsg) tea.Cmd {
 	if edited {
 		nl := append([]string{}, lines...)
 		nl[i] = val
-		set(nl)
+		if len(nl) == 1 && nl[0] == "" {
+			nl = nil
+		}
+		w.A.Vars = nl
+		m.touched["custom.variables"] = true
 		m.cursors[ck] = pos
 		m.setStatus("", false)
 	}
@@ -327,6 +342,15 @@ func (m *MediaModel) customLines(p *pane, f *mediawiz.Field, focused bool) int {
 }
 
 func (m *MediaModel) customKey(f *mediawiz.Field, msg tea.KeyMsg) tea.Cmd { return m.varsKey(msg) }
+
+// customInput pastes the clipboard's text into the focused variable line.
+func (m *MediaModel) customInput(f *mediawiz.Field, msg tea.Msg) tea.Cmd {
+	i := max(0, min(m.varLine, len(m.w.A.Vars)-1))
+	if m.inputFor != fmt.Sprintf("custom.variables#%d", i) {
+		return nil
+	}
+	return m.editVar(msg)
+}
 
 // fieldKey: r looks for disks again in the device list.
 func (m *MediaModel) fieldKey(f *mediawiz.Field, msg tea.KeyMsg) bool {

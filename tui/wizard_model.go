@@ -317,6 +317,7 @@ func (m *WizardModel) customLines(p *pane, f *wizard.Field, focused bool) int {
 }
 
 func (m *WizardModel) customKey(f *wizard.Field, msg tea.KeyMsg) tea.Cmd { return m.appsKey(msg) }
+func (m *WizardModel) customInput(*wizard.Field, tea.Msg) tea.Cmd        { return nil }
 
 // fieldKey: enter on an application's last field (Success codes)
 // finishes the application.
