@@ -27,9 +27,6 @@ const (
 	CodeAnswerFile     int64 = 0x80220005 // answer file / SMI error
 )
 
-// Code32 is the code as Windows stores it: the low 32 bits.
-func Code32(c int64) uint32 { return uint32(c) }
-
 // SameCode reports whether two codes are the same 32-bit value, so that
 // -2147467259 and 0x80004005 match.
 func SameCode(a, b int64) bool { return uint32(a) == uint32(b) }

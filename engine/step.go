@@ -2,8 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -41,26 +39,11 @@ func Register(typ string, a Action) {
 	actions[typ] = a
 }
 
-// Registered returns the registered step types, sorted.
-func Registered() []string {
-	out := make([]string, 0, len(actions))
-	for t := range actions {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func component(typ string) string {
 	if si, ok := sequence.LookupStep(typ); ok && si.Component != "" {
 		return si.Component
 	}
 	return EngineComponent
-}
-
-// notImplemented is the error of the OS-specific steps until issue #6.
-func notImplemented(typ string) error {
-	return &Error{Code: CodeNotImplemented, Msg: fmt.Sprintf("the %s step is not implemented yet (issue #6)", typ)}
 }
 
 // StepContext is what a running step can use.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -290,5 +289,3 @@ type mediaFile struct {
 	Size   int64
 	Dir    bool
 }
-
-func cleanMediaPath(p string) string { return strings.Trim(path.Clean("/"+p), "/") }

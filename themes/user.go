@@ -355,15 +355,6 @@ func LoadFile(path string) (*Theme, []Problem) {
 	return Parse(path, data)
 }
 
-// UserDir is the folder of user themes: <user config dir>/refimage/themes.
-func UserDir() (string, error) {
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(d, "refimage", "themes"), nil
-}
-
 // UserFiles lists the .toml files of a user theme folder, by name.
 func UserFiles(dir string) map[string]string {
 	out := map[string]string{}

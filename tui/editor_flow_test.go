@@ -315,12 +315,9 @@ func TestEditorBuilderTree(t *testing.T) {
 	}
 }
 
-// TestEditorEmbedded: an embedded editor (the wizard's Open in editor
-// inside a parent model) sends EditorClosedMsg instead of quitting, and
-// keys typed in one burst act one by one.
-func TestEditorEmbedded(t *testing.T) {
+// TestEditorKeyBurst: keys typed in one burst act one by one; q leaves.
+func TestEditorKeyBurst(t *testing.T) {
 	m, _ := editorExample(t)
-	m.SetEmbedded(true)
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
 	if got := m.ed.Selected().Name; got != "Partition Disk 0 - UEFI" {
 		t.Fatalf("burst: selected %q", got)
@@ -329,8 +326,8 @@ func TestEditorEmbedded(t *testing.T) {
 	if cmd == nil {
 		t.Fatal("q did nothing")
 	}
-	if msg, ok := cmd().(EditorClosedMsg); !ok || msg.Result.Cancelled {
-		t.Fatalf("got %#v", msg)
+	if msg, ok := cmd().(tea.QuitMsg); !ok || m.Result().Cancelled {
+		t.Fatalf("got %#v, result %+v", msg, m.Result())
 	}
 }
 

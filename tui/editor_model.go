@@ -24,10 +24,6 @@ type EditorResult struct {
 	Unsaved   bool // the user quit without saving changes
 }
 
-// EditorClosedMsg is sent by an embedded editor (SetEmbedded) when the
-// user leaves it, instead of quitting the program.
-type EditorClosedMsg struct{ Result EditorResult }
-
 type edFocus int
 
 const (
@@ -82,7 +78,6 @@ type EditorModel struct {
 	hasComments    bool // the file has comments that saving drops
 	commentsWarned bool
 	ctrlCOnce      bool
-	embedded       bool
 	lastSel        string
 	result         EditorResult
 	maxW, maxH     int // the layout's cap (Windows PE: 80x25); 0: none
@@ -117,10 +112,6 @@ func NewEditor(seq *sequence.Sequence, path string, th *themes.Theme) *EditorMod
 	m.validate()
 	return m
 }
-
-// SetEmbedded makes the editor send EditorClosedMsg when the user leaves
-// it instead of quitting the program (for a parent model).
-func (m *EditorModel) SetEmbedded(on bool) { m.embedded = on }
 
 // Editor is the editing state.
 func (m *EditorModel) Editor() *edit.Editor { return m.ed }
@@ -214,13 +205,7 @@ func (m *EditorModel) resetFields() {
 	m.bufs, m.curs, m.errs = map[string]string{}, map[string]int{}, map[string]string{}
 }
 
-func (m *EditorModel) quit() (tea.Model, tea.Cmd) {
-	if m.embedded {
-		res := m.result
-		return m, func() tea.Msg { return EditorClosedMsg{Result: res} }
-	}
-	return m, tea.Quit
-}
+func (m *EditorModel) quit() (tea.Model, tea.Cmd) { return m, tea.Quit }
 
 // SetSize lays the editor out for a window of width x height cells,
 // capped at the options' MaxWidth x MaxHeight.
@@ -1137,13 +1122,6 @@ func (m *EditorModel) addStep(si *sequence.StepInfo, where edit.Where) error {
 		m.ed.Select(at)
 	}
 	return err
-}
-
-// RunEditor shows the editor on out (stderr) and reads keys from in. th
-// should be the theme ThemeFor built for out (nil: the default theme
-// built for out); the model never touches lipgloss's renderer itself.
-func RunEditor(seq *sequence.Sequence, path string, th *themes.Theme, in io.Reader, out io.Writer) (EditorResult, error) {
-	return RunEditorWith(seq, path, EditorOptions{Theme: th}, in, out)
 }
 
 // EditorOptions configure RunEditorWith.

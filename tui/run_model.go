@@ -23,10 +23,6 @@ type RunViewOptions struct {
 	// MaxWidth and MaxHeight cap the layout (Windows PE: 80x25, whatever
 	// the console buffer reports); 0 is no cap.
 	MaxWidth, MaxHeight int
-	// Embedded: when the user closes the summary the model sends
-	// RunClosedMsg to its parent (the wizard) instead of quitting the
-	// program.
-	Embedded bool
 	// Start runs the sequence; nil is engine.Run(ctx, seq, opts). Tests
 	// replace it to feed events.
 	Start func(ctx context.Context, seq *sequence.Sequence, opts engine.Options) (*engine.Result, error)
@@ -47,13 +43,6 @@ type RunViewOptions struct {
 	// kept) and closes without waiting for a key once the engine has
 	// stopped. nil: the view listens to StopSignals itself (runProgram).
 	Signals <-chan os.Signal
-}
-
-// RunClosedMsg is sent by an embedded RunModel when the user closes the
-// summary.
-type RunClosedMsg struct {
-	Result *engine.Result
-	Err    error
 }
 
 // runEventMsg carries one engine event; runDoneMsg ends the run.
@@ -265,10 +254,6 @@ func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case "home":
 			m.scroll = 0
 		case "q", "enter", "esc", "ctrl+c":
-			if m.vo.Embedded {
-				res, err := m.res, m.err
-				return m, func() tea.Msg { return RunClosedMsg{Result: res, Err: err} }
-			}
 			return m, tea.Quit
 		}
 		m.clampScroll()

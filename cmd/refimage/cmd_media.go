@@ -20,7 +20,6 @@ import (
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/usb"
 	"github.com/refimage/refimage/tui"
-	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
@@ -341,26 +340,6 @@ func mediaFlags(fs *flag.FlagSet) runFunc {
 // nativeDisks is where --device looks its disk up: usb.NativeDisks (Linux
 // /sys, Windows physical drives; nil on macOS). Tests replace it.
 var nativeDisks = usb.NativeDisks
-
-// mediaWizard opens the media wizard with a theme given by name (what
-// refimage new hands over after "Write bootable media"): the other UI
-// settings come from the environment and the config file as resolveUI
-// reads them, in the language already chosen. Callers that resolved the
-// UI themselves call mediaWizardUI.
-func mediaWizard(env *cmdEnv, file string, preset func(*mediawiz.Answers), theme string) error {
-	lang := string(wizard.CurrentLang())
-	no := false
-	uf := &uiFlags{theme: &theme, themeFile: new(string), lang: &lang, noColor: &no, accessible: new(bool)}
-	ui, err := resolveUI(env, uf)
-	if err != nil {
-		empty := ""
-		uf.theme = &empty
-		if ui, err = resolveUI(env, uf); err != nil {
-			return err
-		}
-	}
-	return mediaWizardUI(env, file, preset, ui)
-}
 
 // mediaWizardUI opens the Task Sequence Media Wizard for the sequence in
 // file (refimage media FILE without a target; "Write bootable media" on

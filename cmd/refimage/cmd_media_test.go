@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/refimage/refimage/media/wim"
+	"github.com/refimage/refimage/tui"
 	"github.com/refimage/refimage/wizard"
 )
 
@@ -237,20 +238,35 @@ func TestMediaWizardUISettings(t *testing.T) {
 	}
 }
 
-// TestMediaWizardByName: what refimage new hands over (a theme name) keeps
-// the language new chose and honours the environment (accessible mode).
+// TestMediaWizardByName: "Write bootable media" after refimage new opens
+// the media wizard with the screen settings new settled (handed over,
+// not remembered by the process): language, theme, accessible mode.
 func TestMediaWizardByName(t *testing.T) {
 	defer wizard.SetLang(wizard.English)
 	seq := "../../docs/examples/custom-capture.toml"
-	wizard.SetLang(wizard.Korean)
+	settle := func(env *cmdEnv, args ...string) uiSettings {
+		t.Helper()
+		fs := newFlagSet(commands["new"])
+		uf := addUIFlags(fs)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		ui, err := resolveUI(env, uf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ui
+	}
 	env, _, errb := mediaEnv("\x03", nil)
 	env.isTerminal = func() bool { return true }
-	if err := mediaWizard(env, seq, nil, "ascii"); !errors.Is(err, errCancelled) || !strings.Contains(errb.String(), "refimage - 작업 순서 미디어 만들기 마법사") {
+	ui := settle(env, "--lang", "ko", "--theme", "ascii")
+	if err := runAction(env, tui.WizardResult{Written: seq, Action: tui.ActionMedia}, ui); !errors.Is(err, errCancelled) || !strings.Contains(errb.String(), "refimage - 작업 순서 미디어 만들기 마법사") {
 		t.Errorf("%v\n%s", err, errb.String())
 	}
 	wizard.SetLang(wizard.English)
 	env, _, errb = mediaEnv("", map[string]string{"REFIMAGE_ACCESSIBLE": "1"})
-	err := mediaWizard(env, seq, nil, "no-such-theme")
+	ui = settle(env)
+	err := runAction(env, tui.WizardResult{Written: seq, Action: tui.ActionMedia}, ui)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != exitUsage || !strings.Contains(err.Error(), "(target.iso)") || !strings.Contains(errb.String(), "Page 1 of 8: Select Media Type") {
 		t.Errorf("%v\n%s", err, errb.String())

@@ -187,12 +187,3 @@ func uiFlagSet(fs *flag.FlagSet) bool {
 	})
 	return set
 }
-
-func firstOf(v ...string) string {
-	for _, s := range v {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}

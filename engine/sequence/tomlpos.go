@@ -432,9 +432,6 @@ type TOMLIndex struct{ ix *posIndex }
 // (zero) positions, never an error.
 func IndexTOML(src string) TOMLIndex { return TOMLIndex{indexPositions(src)} }
 
-// Key is where the key of path starts (an array element: its array's key).
-func (t TOMLIndex) Key(path string) Pos { return t.ix.key(path) }
-
 // Value is where the value of path starts.
 func (t TOMLIndex) Value(path string) Pos { return t.ix.value(path) }
 

@@ -101,27 +101,6 @@ func (n *node) textValue() string {
 	return b.String()
 }
 
-// find returns the first child element with the local name.
-func (n *node) find(local string) *node {
-	for _, c := range n.children {
-		if c.kind == elemNode && c.name.Local == local {
-			return c
-		}
-	}
-	return nil
-}
-
-// path follows local names from n.
-func (n *node) path(locals ...string) *node {
-	cur := n
-	for _, l := range locals {
-		if cur = cur.find(l); cur == nil {
-			return nil
-		}
-	}
-	return cur
-}
-
 // toUTF8 decodes a UTF-16 file (with its BOM) and drops a UTF-8 BOM.
 func toUTF8(data []byte) ([]byte, error) {
 	switch {

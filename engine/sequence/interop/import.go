@@ -138,10 +138,6 @@ func (im *importer) errAt(n *node, path, format string, args ...any) error {
 	return &XMLError{File: im.file, Line: n.line, Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (im *importer) warn(path, format string, args ...any) {
-	im.rep.Warnings = append(im.rep.Warnings, path+": "+fmt.Sprintf(format, args...))
-}
-
 func (im *importer) sequence(root *node) (*sequence.Sequence, error) {
 	v := root.attrOr("version", "")
 	if v != "3.00" && v != "3.10" {
