@@ -25,7 +25,8 @@ editor, or docs/editor.md.
 A file that cannot be read or decoded is refused with its problems (exit
 2); a file that decodes but has errors opens, with the errors listed.
 ctrl+c leaves at once (after asking if there are unsaved changes) and exits
-130.
+130; SIGTERM and SIGHUP leave without saving (the file stays as it was)
+and exit 143 and 129.
 
 The screens take --theme, --theme-file, --no-color (NO_COLOR) and --lang
 like the wizard (docs/themes.md); in Windows PE the ascii theme at 80x25.
