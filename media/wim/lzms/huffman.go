@@ -60,44 +60,35 @@ func (c *adaptiveCode) init(nsyms, rebuildEvery int) {
 func (c *adaptiveCode) decode(br *bitReader) (int, bool) {
 	br.ensure(maxCodeLen)
 	e := c.table[br.buf>>(64-tableBits)]
-	if e == 0 {
-		return c.decodeLong(br)
-	}
-	br.consume(uint(e >> 11))
-	sym := int(e & 0x7FF)
-	c.count1(sym)
-	return sym, true
-}
-
-// decodeLong decodes a codeword longer than tableBits.
-func (c *adaptiveCode) decodeLong(br *bitReader) (int, bool) {
-	v := uint32(br.buf >> (64 - maxCodeLen))
-	for l := tableBits + 1; l <= maxCodeLen; l++ {
-		code := v >> (maxCodeLen - l)
-		if d := code - c.first[l]; d < c.count[l] {
-			sym := int(c.sorted[c.index[l]+d])
-			br.consume(uint(l))
-			c.count1(sym)
-			return sym, true
+	var sym int
+	if e != 0 {
+		br.consume(uint(e >> 11))
+		sym = int(e & 0x7FF)
+	} else {
+		v := uint32(br.buf >> (64 - maxCodeLen))
+		ok := false
+		for l := tableBits + 1; l <= maxCodeLen; l++ {
+			code := v >> (maxCodeLen - l)
+			if d := code - c.first[l]; d < c.count[l] {
+				sym = int(c.sorted[c.index[l]+d])
+				br.consume(uint(l))
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return 0, false
 		}
 	}
-	return 0, false
-}
-
-// count1 counts a decoded symbol and rebuilds the code when it is due.
-func (c *adaptiveCode) count1(sym int) {
 	c.freqs[sym]++
 	c.untilRebuild--
 	if c.untilRebuild == 0 {
-		c.rebuild()
+		c.build()
+		for i, f := range c.freqs {
+			c.freqs[i] = f>>1 + 1
+		}
 	}
-}
-
-func (c *adaptiveCode) rebuild() {
-	c.build()
-	for i, f := range c.freqs {
-		c.freqs[i] = f>>1 + 1
-	}
+	return sym, true
 }
 
 // build makes the canonical Huffman code of the current frequencies. The

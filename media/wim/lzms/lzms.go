@@ -89,11 +89,22 @@ type rangeDecoder struct {
 }
 
 func (r *rangeDecoder) bit(c *context) uint32 {
+	p := &c.p[c.state]
 	if r.rng <= 0xFFFF {
-		r.normalize()
+		r.rng <<= 16
+		r.code <<= 16
+		if r.pos+2 <= len(r.in) {
+			r.code |= uint32(binary.LittleEndian.Uint16(r.in[r.pos:]))
+			r.pos += 2
+		}
 	}
-	p := &c.p[c.state&c.mask]
-	bound := (r.rng >> probBits) * min(max(p.zeros, 1), 1<<probBits-1)
+	z := p.zeros
+	if z == 0 {
+		z = 1
+	} else if z == 1<<probBits {
+		z = 1<<probBits - 1
+	}
+	bound := (r.rng >> probBits) * z
 	var b uint32
 	if r.code < bound {
 		r.rng = bound
@@ -102,19 +113,11 @@ func (r *rangeDecoder) bit(c *context) uint32 {
 		r.code -= bound
 		b = 1
 	}
-	p.zeros += uint32(p.recent>>63) - b
+	oldest := uint32(p.recent >> 63)
 	p.recent = p.recent<<1 | uint64(b)
-	c.state = c.state<<1 | b
+	p.zeros = p.zeros + oldest - b
+	c.state = (c.state<<1 | b) & c.mask
 	return b
-}
-
-func (r *rangeDecoder) normalize() {
-	r.rng <<= 16
-	r.code <<= 16
-	if r.pos+2 <= len(r.in) {
-		r.code |= uint32(binary.LittleEndian.Uint16(r.in[r.pos:]))
-		r.pos += 2
-	}
 }
 
 // bitReader reads the backward stream: 16-bit units from the end towards
@@ -128,12 +131,6 @@ type bitReader struct {
 }
 
 func (b *bitReader) ensure(k uint) {
-	if b.n < k {
-		b.refill(k)
-	}
-}
-
-func (b *bitReader) refill(k uint) {
 	for b.n < k {
 		var w uint64
 		if b.pos >= 2 {
