@@ -194,6 +194,39 @@ func (l *lane) makePrefix() error {
 	return nil
 }
 
+// restartServer ends the prefix's wineserver and every Wine process with
+// it, and starts a new persistent one: the next program starts Wine's
+// system processes again, and its mount manager then lists the drive
+// letters added to dosdevices since (a running one does not take them
+// up).
+func (l *lane) restartServer(t *testing.T) {
+	t.Helper()
+	k := exec.Command(l.server, "-k")
+	k.Env = l.env
+	k.Run()
+	if l.srv != nil && l.srv.Process != nil {
+		done := make(chan struct{})
+		go func() { l.srv.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			l.srv.Process.Kill()
+			<-done
+		}
+	}
+	l.srv = exec.Command(l.server, "-f", "-p")
+	l.srv.Env = l.env
+	slog, err := os.OpenFile(filepath.Join(l.dir, "wineserver.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slog.Close()
+	l.srv.Stdout, l.srv.Stderr = slog, slog
+	if err := l.srv.Start(); err != nil {
+		t.Fatalf("wineserver: %v", err)
+	}
+}
+
 // close ends the wineserver (and every Wine process of the prefix) and
 // removes the run's folder and the server's socket folder
 // (/tmp/wine-XXXXXX/server-DEV-INODE, named after the prefix).

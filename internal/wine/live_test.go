@@ -35,6 +35,8 @@ type rule struct {
 	SleepMS  int               `json:"sleep_ms,omitempty"`
 	Child    bool              `json:"child,omitempty"`
 	SetReg   map[string]string `json:"set_reg,omitempty"`
+	DISM     bool              `json:"dism,omitempty"`
+	Roots    []string          `json:"roots,omitempty"`
 }
 
 // The system tools the live run starts, and where the platform finds

@@ -13,7 +13,8 @@
 // with "child" starts the stand-in again as a child that sleeps (its
 // process ID is recorded), to prove that a killed tree ends. While a
 // stand-in sleeps it touches heartbeat-TOOL-PID in the folder.
-// Without a matching rule it prints nothing and exits 0.
+// Without a matching rule it prints nothing and exits 0. A rule with
+// "dism" makes dism.exe apply and capture for real (dism.go).
 package main
 
 import (
@@ -50,6 +51,12 @@ type Rule struct {
 	// SetReg sets HKLM string values as the real tool would (sysprep
 	// writes HKLM\SYSTEM\Setup\CloneTag): key\name → value.
 	SetReg map[string]string `json:"set_reg"`
+	// DISM makes dism.exe do what it is asked with media/wim: apply an
+	// image, capture or append a folder. Only folders under Roots are
+	// read or written; a capture of any other volume (Wine's C: and Z:)
+	// stores an empty folder under the asked name instead, and says so.
+	DISM  bool     `json:"dism"`
+	Roots []string `json:"roots"`
 }
 
 func main() {
@@ -82,6 +89,12 @@ func main() {
 		if err := setReg(kn, v); err != nil {
 			fmt.Fprintln(os.Stderr, "standin:", err)
 			os.Exit(9013)
+		}
+	}
+	if r.DISM {
+		if err := dism(argv, r.Roots); err != nil {
+			fmt.Fprintln(os.Stderr, "standin dism:", err)
+			os.Exit(9014)
 		}
 	}
 	if r.Child {
