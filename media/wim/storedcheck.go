@@ -75,6 +75,26 @@ func checkStored(ra io.ReaderAt, res ResHdr, chunkSize uint32) error {
 	return nil
 }
 
+// chunkTableFits checks, from the blob table alone (no I/O), that a
+// compressed resource can hold the chunk table its size implies: a blob
+// claiming a petabyte in 100 kB is refused when the WIM is opened (so
+// wim info says so too), at the offset of its blob table entry.
+func chunkTableFits(res ResHdr, chunkSize uint32, at int64, what string) error {
+	if chunkSize == 0 {
+		return nil // refused when the resource is read
+	}
+	cs := uint64(chunkSize)
+	n := (res.OrigSize + cs - 1) / cs
+	w := uint64(4)
+	if res.OrigSize > 0xFFFFFFFF {
+		w = 8
+	}
+	if n == 0 || n-1 > res.Size/w {
+		return formatErr(at, "%s: compressed resource of %d bytes cannot hold the chunk table of %d chunks (size %d)", what, res.Size, n, res.OrigSize)
+	}
+	return nil
+}
+
 // checkTreeNames refuses an image whose tree holds a name no system can
 // create or that would leave the folder (checkPortableName: "", ".",
 // "..", '/', NUL): export, update, append and verify say so instead of

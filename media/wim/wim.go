@@ -273,6 +273,11 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 				b.solid, b.soff = r, off
 				b.Res.OrigSize = e.Res.Size
 			}
+			if !inRun && e.Res.compressed() {
+				if err := chunkTableFits(e.Res, h.ChunkSize, at, "blob "+e.Hash.String()); err != nil {
+					return nil, withFile(err, p.name)
+				}
+			}
 			if e.Res.Flags&ResFlagMetadata != 0 {
 				if e.RefCount == 0 && h.PartNumber == 1 {
 					continue
