@@ -33,20 +33,7 @@ wimlib-imagex capture "$TREE" "$ESD" bench --solid --threads="$THREADS" >/dev/nu
 echo "tree $TREE: $(find "$TREE" -type f | wc -l) files, $(du -sb "$TREE" | cut -f1) bytes; ESD $(stat -c %s "$ESD") bytes (wimlib capture --solid: $(( $(date +%s) - start )) s); $RUNS rounds"
 sync
 
-declare -A wall cpu rss wratios cratios
-measure() {
-	local name=$1; shift
-	/usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-	read -r secs kb user sys < "$WORK/time"
-	wall[$name]=$secs
-	cpu[$name]=$(awk "BEGIN{printf \"%.3f\", $user + $sys}")
-	if [ -z "${rss[$name]:-}" ] || [ "$kb" -gt "${rss[$name]}" ]; then rss[$name]=$kb; fi
-}
-pair() {
-	wratios[$1]+=" $(awk "BEGIN{printf \"%.4f\", ${wall[${1}_ours]} / ${wall[${1}_wimlib]}}")"
-	cratios[$1]+=" $(awk "BEGIN{printf \"%.4f\", ${cpu[${1}_ours]} / ${cpu[${1}_wimlib]}}")"
-}
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END{if (NR%2) printf "%.3f", a[(NR+1)/2]; else printf "%.3f", (a[NR/2]+a[NR/2+1])/2}'; }
+. bench/lib.sh
 
 for run in $(seq 1 "$RUNS"); do
 	rm -rf "$WORK/a1" "$WORK/a2"; sync

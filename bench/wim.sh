@@ -49,23 +49,7 @@ echo "tree: $files files, $bytes bytes; compression $COMPRESS; threads $THREADS;
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 sync
 
-# measure NAME CMD...: runs CMD, records this round's wall and CPU seconds
-# (wall[NAME]/cpu[NAME]) and the peak RSS (KB).
-declare -A wall cpu rss wratios cratios
-measure() {
-	local name=$1; shift
-	/usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-	read -r secs kb user sys < "$WORK/time"
-	wall[$name]=$secs
-	cpu[$name]=$(awk "BEGIN{printf \"%.3f\", $user + $sys}")
-	if [ -z "${rss[$name]:-}" ] || [ "$kb" -gt "${rss[$name]}" ]; then rss[$name]=$kb; fi
-}
-# pair OP: appends this round's refimage/wimlib ratios for OP.
-pair() {
-	wratios[$1]+=" $(awk "BEGIN{printf \"%.4f\", ${wall[${1}_ours]} / ${wall[${1}_wimlib]}}")"
-	cratios[$1]+=" $(awk "BEGIN{printf \"%.4f\", ${cpu[${1}_ours]} / ${cpu[${1}_wimlib]}}")"
-}
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END{if (NR%2) printf "%.3f", a[(NR+1)/2]; else printf "%.3f", (a[NR/2]+a[NR/2+1])/2}'; }
+. bench/lib.sh
 
 for run in $(seq 1 "$RUNS"); do
 	rm -f "$WORK/ours.wim" "$WORK/theirs.wim"; sync

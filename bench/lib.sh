@@ -1,0 +1,23 @@
+# bench/lib.sh: what bench/wim.sh and bench/esd.sh share. Source it after
+# setting WORK (a scratch folder).
+#
+# measure NAME CMD...: runs CMD, records this round's wall and CPU
+# (user+system) seconds in wall[NAME]/cpu[NAME] and the peak RSS (KB) in
+# rss[NAME].
+# pair OP: appends this round's refimage/wimlib ratios for OP (from
+# OP_ours and OP_wimlib) to wratios[OP]/cratios[OP].
+# median "LIST": the median of a space-separated list of numbers.
+declare -A wall cpu rss wratios cratios
+measure() {
+	local name=$1; shift
+	/usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
+	read -r secs kb user sys < "$WORK/time"
+	wall[$name]=$secs
+	cpu[$name]=$(awk "BEGIN{printf \"%.3f\", $user + $sys}")
+	if [ -z "${rss[$name]:-}" ] || [ "$kb" -gt "${rss[$name]}" ]; then rss[$name]=$kb; fi
+}
+pair() {
+	wratios[$1]+=" $(awk "BEGIN{printf \"%.4f\", ${wall[${1}_ours]} / ${wall[${1}_wimlib]}}")"
+	cratios[$1]+=" $(awk "BEGIN{printf \"%.4f\", ${cpu[${1}_ours]} / ${cpu[${1}_wimlib]}}")"
+}
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END{if (NR%2) printf "%.3f", a[(NR+1)/2]; else printf "%.3f", (a[NR/2]+a[NR/2+1])/2}'; }
