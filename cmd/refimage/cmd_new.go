@@ -146,9 +146,9 @@ func withPassphrase(env *cmdEnv, pass string) *cmdEnv {
 }
 
 // completionActions says which Completion actions run in this process:
-// Run now hands the file to the registered "run" command (the engine,
-// issue #5) and Open in editor to "edit" (issue #9) once they are built;
-// bootable media need a WinPE folder, so that entry shows the command.
+// each hands the written file to its registered command in this process
+// (run, edit, media: the media wizard); one that is not registered shows
+// the command line to run instead.
 func completionActions() (map[tui.Action]bool, map[tui.Action]string) {
 	avail := map[tui.Action]bool{}
 	notes := map[tui.Action]string{}
