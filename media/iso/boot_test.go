@@ -1,38 +1,18 @@
 package iso
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/refimage/refimage/internal/oracle"
 	"github.com/refimage/refimage/internal/testboot"
 )
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func tail(s string, n int) string {
 	if len(s) > n {
@@ -68,7 +48,7 @@ func runQEMU(t *testing.T, stops []string, args ...string) (string, string) {
 		"-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"}
 	cmd := exec.CommandContext(ctx, qemu, append(base, args...)...)
 	cmd.WaitDelay = 5 * time.Second
-	var out syncBuffer
+	var out testboot.Serial
 	cmd.Stdout, cmd.Stderr = &out, &out
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -339,7 +338,7 @@ func ovmfBoot(t *testing.T, img string, devices ...string) (bool, string) {
 		args = append(args, "-device", d)
 	}
 	args = append(args, "-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none", "-no-reboot")
-	var serial syncBuffer
+	var serial testboot.Serial
 	cmd := exec.CommandContext(ctx, qemu, args...)
 	cmd.Stdout = &serial
 	cmd.Stderr = &serial
@@ -357,24 +356,6 @@ func ovmfBoot(t *testing.T, img string, devices ...string) (bool, string) {
 		out = out[len(out)-2000:]
 	}
 	return strings.Contains(serial.String(), marker), out
-}
-
-// syncBuffer is a bytes.Buffer QEMU writes while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestManySimilarLongNames(t *testing.T) {
