@@ -79,14 +79,18 @@ func (r *fdReader) Read(p []byte) (int, error) {
 	}
 }
 
-func (r *fdReader) Close() error {
-	if r.fd < 0 {
+func (r *fdReader) Close() error { return closeFD(&r.fd, r.path) }
+
+// closeFD closes a bare descriptor once (-1 afterwards: a second Close is
+// os.ErrClosed, as for an *os.File).
+func closeFD(fd *int, path string) error {
+	if *fd < 0 {
 		return os.ErrClosed
 	}
-	err := syscall.Close(r.fd)
-	r.fd = -1
+	err := syscall.Close(*fd)
+	*fd = -1
 	if err != nil {
-		return &os.PathError{Op: "close", Path: r.path, Err: err}
+		return &os.PathError{Op: "close", Path: path, Err: err}
 	}
 	return nil
 }
@@ -141,17 +145,7 @@ func (w *fdWriter) Write(p []byte) (int, error) {
 	return done, nil
 }
 
-func (w *fdWriter) Close() error {
-	if w.fd < 0 {
-		return os.ErrClosed
-	}
-	err := syscall.Close(w.fd)
-	w.fd = -1
-	if err != nil {
-		return &os.PathError{Op: "close", Path: w.path, Err: err}
-	}
-	return nil
-}
+func (w *fdWriter) Close() error { return closeFD(&w.fd, w.path) }
 
 // setTimes sets d's access and write times on the open file when the
 // system can (saving a path lookup per file later).
