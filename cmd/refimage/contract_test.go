@@ -148,6 +148,9 @@ func TestBadInputContract(t *testing.T) {
 		if !strings.Contains(errs, c.want) {
 			t.Errorf("%s: stderr does not say %q:\n%s", c.name, c.want, errs)
 		}
+		if strings.HasPrefix(c.name, "hostile ") && !strings.Contains(errs, c.args[2]) {
+			t.Errorf("%s: the message does not name the WIM %s:\n%s", c.name, c.args[2], errs)
+		}
 		if strings.HasPrefix(c.name, "hostile ") && !strings.Contains(c.name, " name-") && !strings.Contains(errs, "offset ") {
 			t.Errorf("%s: no offset in the message:\n%s", c.name, errs)
 		}

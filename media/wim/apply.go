@@ -77,10 +77,10 @@ func (w *WIM) Apply(index int, dest string, opts ApplyOptions) (*ApplyStats, err
 	if err != nil {
 		return nil, err
 	}
-	return w.applyTree(m, dest, opts)
+	return w.applyTree(index, m, dest, opts)
 }
 
-func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStats, error) {
+func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) (*ApplyStats, error) {
 	st := &ApplyStats{}
 	var dirs, links, all []applyFile
 	byHash := map[SHA1][]applyFile{}
@@ -97,10 +97,12 @@ func (w *WIM) applyTree(m *Metadata, dest string, opts ApplyOptions) (*ApplyStat
 				crel = rel + "/" + c.Name
 			}
 			if err := checkName(c.Name); err != nil {
-				return &InputError{fmt.Errorf("refusing to apply %q: %v", crel, err)}
+				// Named as verify and export name it: the WIM, the image
+				// and the entry's path in it.
+				return &InputError{fmt.Errorf("%s: image %d:/%s: refusing to apply: %v", w.Path, index, crel, err)}
 			}
 			if seen[c.Name] {
-				return &InputError{fmt.Errorf("refusing to apply %q: the name appears twice in one directory", crel)}
+				return &InputError{fmt.Errorf("%s: image %d:/%s: refusing to apply: the name appears twice in one directory", w.Path, index, crel)}
 			}
 			seen[c.Name] = true
 			ch := filepath.Join(host, c.Name)
