@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/viewport"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/refimage/refimage/themes"
@@ -103,7 +104,9 @@ func (f frame) render() string {
 }
 
 // scrollPane cuts a pane to h lines so its focused part shows, with
-// "more" hints in the first and last rows when there is more.
+// "more" hints in the first and last rows when there is more. Hand-rolled
+// because the offset follows the focused field (computed from the page as
+// laid out), which bubbles' viewport has no notion of.
 func scrollPane(th *themes.Theme, p *pane, h int) []string {
 	top := 0
 	if p.focusTop >= 0 && len(p.lines) > h {
@@ -113,9 +116,6 @@ func scrollPane(th *themes.Theme, p *pane, h int) []string {
 		if top > 0 && p.focusTop < top+1 {
 			top = max(0, p.focusTop-1)
 		}
-	}
-	if p.forceTop >= 0 {
-		top = p.forceTop
 	}
 	top = max(0, min(top, len(p.lines)-h))
 	lines := make([]string, h)
@@ -129,6 +129,25 @@ func scrollPane(th *themes.Theme, p *pane, h int) []string {
 	}
 	if top+h < len(p.lines) {
 		lines[h-1] = th.Styles.More.Render(localMore(th.Symbols.MoreDown))
+	}
+	return lines
+}
+
+// viewLines are a viewport's rows with "more" hints in the first and
+// last rows when there is more above (above: lines of the page before the
+// viewport's first, or scrolled) or below. The viewport pads its rows to
+// its width; the frame needs no padding, so it is trimmed (goldens stay
+// free of trailing blanks).
+func viewLines(th *themes.Theme, vp viewport.Model, above int) []string {
+	lines := strings.Split(vp.View(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	if above+vp.YOffset > 0 {
+		lines[0] = th.Styles.More.Render(localMore(th.Symbols.MoreUp))
+	}
+	if !vp.AtBottom() {
+		lines[len(lines)-1] = th.Styles.More.Render(localMore(th.Symbols.MoreDown))
 	}
 	return lines
 }
@@ -188,7 +207,9 @@ func footerKeys(th *themes.Theme, width int, pairs ...[2]string) string {
 
 // commandRow draws a command line on one row, never wrapped (a wrapped
 // command breaks when copied): from cell off, cut to width with the
-// theme's ellipsis where it goes on; ← → scroll it.
+// theme's ellipsis where it goes on; ← → scroll it. Hand-rolled: bubbles
+// v1.0.0's viewport scrolls sideways (SetXOffset) but neither reports its
+// offset nor marks a cut end, and a command cut unmarked is copied broken.
 func commandRow(th *themes.Theme, cmd string, off, width int) string {
 	sym := th.Symbols
 	r := []rune(cmd)

@@ -371,7 +371,7 @@ func (m *EditorModel) listLines(w, h int) []string {
 		return m.paneLines(w, h)
 	}
 	ls := m.list
-	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	p := &pane{width: w, focusTop: -1}
 	if ls.vars {
 		p.add(st.PageTitle.Render(edtx("vars.title")))
 		p.text(st.Note, edtx("vars.help"), "")

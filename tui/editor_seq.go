@@ -94,7 +94,7 @@ func (m *EditorModel) keySeq(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 func (m *EditorModel) seqLines(w, h int) []string {
 	st := m.th.Styles
-	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	p := &pane{width: w, focusTop: -1}
 	p.add(st.PageTitle.Render(edtx("seq.title")))
 	p.text(st.Note, edtx("seq.help"), "")
 	p.blank()

@@ -276,7 +276,7 @@ func (m *EditorModel) fieldProblems(key string) sequence.Problems {
 
 func (m *EditorModel) paneLines(w, h int) []string {
 	st := m.th.Styles
-	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	p := &pane{width: w, focusTop: -1}
 	it := m.ed.Selected()
 	if it == nil {
 		p.text(st.Note, edtx("empty"), "")
@@ -457,7 +457,7 @@ func (m *EditorModel) edInputW(val string, pos int, typed, focused bool, width, 
 
 func (m *EditorModel) addLines(w, h int) []string {
 	st, sym := m.th.Styles, m.th.Symbols
-	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	p := &pane{width: w, focusTop: -1}
 	p.add(st.PageTitle.Render(edtx("add.title")))
 	p.text(st.Note, edtx("add.help"), "")
 	col := min(40, w/2)
@@ -491,7 +491,7 @@ func (m *EditorModel) addLines(w, h int) []string {
 func (m *EditorModel) builderLines(w, h int) []string {
 	st, sym := m.th.Styles, m.th.Symbols
 	cb := m.cb
-	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	p := &pane{width: w, focusTop: -1}
 	p.add(st.PageTitle.Render(fmt.Sprintf(edtx("cb.title"), cb.item)))
 	if cb.text {
 		p.text(st.Label, edtx("cb.text"), "")
@@ -658,7 +658,7 @@ func (m *EditorModel) formLines(p *pane, w int) {
 // it).
 func (m *EditorModel) helpContent(w int) []string {
 	st := m.th.Styles
-	p := &pane{width: w, focusTop: -1, forceTop: -1}
+	p := &pane{width: w, focusTop: -1}
 	p.add(st.Group.Render(edtx("help.title")))
 	sym := m.th.Symbols
 	rows := helpKeyLines(sym.UpDown, sym.LeftRight) // the keymap's rows (edKeys.helpRows)

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/refimage/refimage/themes"
@@ -97,16 +98,19 @@ type formScreen[S formState[S, P], P ~int] struct {
 	cursors       map[string]int // cursor position (runes) per field
 	touched       map[string]bool
 	showAll       map[P]bool
-	listScroll    int // Summary: scroll of the choices list
-	helpScroll    int // the help: its first row shown
-	cmdScroll     int // Completion: the command lines scrolled sideways
-	status        string
-	statusErr     bool
-	input         textinput.Model // edits the focused text field (editInput)
-	inputFor      string          // the field (or list line) the input edits
-	asking        bool            // a yes/no question shows (cancel? remove?)
-	question      string          // the question, on the status line
-	help          bool
+	// The help overlay (the whole page) and the Summary's list of
+	// choices (the page from listTop on) scroll in bubbles' viewports,
+	// sized and filled in Update (syncScroll); View only reads them.
+	helpView, listView viewport.Model
+	listTop            int
+	cmdScroll          int // Completion: the command lines scrolled sideways (commandRow says why not a viewport)
+	status             string
+	statusErr          bool
+	input              textinput.Model // edits the focused text field (editInput)
+	inputFor           string          // the field (or list line) the input edits
+	asking             bool            // a yes/no question shows (cancel? remove?)
+	question           string          // the question, on the status line
+	help               bool
 }
 
 func newFormScreen[S formState[S, P], P ~int](s S, host formHost[S, P], th *themes.Theme, summary, progress, completion P) formScreen[S, P] {
@@ -144,7 +148,7 @@ func (sc *formScreen[S, P]) answered() { sc.asking, sc.question = false, "" }
 // resize takes a window size (capped at the screen's maximum).
 func (sc *formScreen[S, P]) resize(msg tea.WindowSizeMsg) {
 	sc.width, sc.height = fitSize(msg.Width, msg.Height, sc.maxW, sc.maxH)
-	sc.clampScroll()
+	sc.syncScroll()
 }
 
 // pageSize is the width and the height of the page pane.
@@ -158,41 +162,60 @@ func (sc *formScreen[S, P]) pageSize() (rw, h int) {
 	return width - navW - sepW - 1, height - 3
 }
 
-// clampScroll keeps the scroll offsets that keys move (the help, the
-// Summary's list) within what there is to show, so that the way back is
-// as long as the way there. Views only read them.
-func (sc *formScreen[S, P]) clampScroll() {
+// syncScroll sizes the viewports to the page pane and gives them what
+// they show now (the help; the Summary from its list on), keeping their
+// offsets within it, so that the way back is as long as the way there
+// and View only reads them. Update calls it after every change.
+func (sc *formScreen[S, P]) syncScroll() {
 	rw, h := sc.pageSize()
-	p := sc.buildPage(rw)
-	sc.helpScroll = max(0, min(sc.helpScroll, len(p.lines)-h))
-	if p.listStart > 0 {
-		sc.listScroll = max(0, min(sc.listScroll, len(p.lines)-h-(p.listStart-1)))
-	} else {
-		sc.listScroll = 0
+	if sc.help {
+		setView(&sc.helpView, rw, h, sc.helpPage(rw).lines)
 	}
+	if sc.hasListArea() {
+		// The list starts on the first row (under "↑ more"), or the page
+		// shows its end when the list is shorter than the pane.
+		p := sc.formPage(rw)
+		sc.listTop = max(0, min(p.listStart-1, len(p.lines)-h))
+		setView(&sc.listView, rw, h, p.lines[sc.listTop:])
+	}
+}
+
+// setView sizes a viewport and sets its lines, its offset kept in bounds.
+func setView(vp *viewport.Model, width, height int, lines []string) {
+	off := vp.YOffset
+	vp.Width, vp.Height = width, height
+	vp.SetContent(strings.Join(lines, "\n"))
+	vp.SetYOffset(off)
+}
+
+// listFocused reports whether the Summary's list of choices has the
+// focus (it scrolls in listView).
+func (sc *formScreen[S, P]) listFocused() bool {
+	return sc.hasListArea() && sc.focus >= len(sc.fields())
 }
 
 // helpKey handles a key while the help shows.
 func (sc *formScreen[S, P]) helpKey(msg tea.KeyMsg) {
 	k := formKeys
-	_, h := sc.pageSize()
+	vp := &sc.helpView
+	page := max(1, vp.Height-2) // the rows between the "more" hints
 	switch {
 	case matches(msg, k.Close):
 		sc.help = false
-		sc.helpScroll = 0
+		vp.GotoTop()
 		sc.setStatus("", false)
 	case matches(msg, k.Up):
-		sc.helpScroll--
+		vp.ScrollUp(1)
 	case matches(msg, k.Down):
-		sc.helpScroll++
+		vp.ScrollDown(1)
 	case matches(msg, k.PageUp):
-		sc.helpScroll -= max(1, h-2)
+		vp.ScrollUp(page)
 	case matches(msg, k.PageDown):
-		sc.helpScroll += max(1, h-2)
+		vp.ScrollDown(page)
 	case matches(msg, k.Home):
-		sc.helpScroll = 0
+		vp.GotoTop()
 	case matches(msg, k.End):
-		sc.helpScroll = 1 << 20
+		vp.GotoBottom()
 	}
 }
 
@@ -216,15 +239,17 @@ func (sc *formScreen[S, P]) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case matches(msg, k.HelpAnyway), matches(msg, k.Help) && !sc.typesQuestionMark():
 		sc.help = true
+		sc.helpView.GotoTop()
 		return nil
 	case cur == sc.summary && matches(msg, k.ScrollDown, k.ScrollUp):
 		// Paging scrolls the choices; writing takes ctrl+n or enter.
-		_, h := sc.pageSize()
 		sc.focus = len(sc.fields())
+		sc.syncScroll() // the list as it shows focused
+		vp := &sc.listView
 		if matches(msg, k.ScrollDown) {
-			sc.listScroll += max(1, h-3)
+			vp.ScrollDown(max(1, vp.Height-3))
 		} else {
-			sc.listScroll -= max(1, h-3)
+			vp.ScrollUp(max(1, vp.Height-3))
 		}
 		return nil
 	case matches(msg, k.Next):
@@ -251,9 +276,9 @@ func (sc *formScreen[S, P]) key(msg tea.KeyMsg) tea.Cmd {
 		// The Summary's list of choices.
 		switch {
 		case matches(msg, k.Up):
-			sc.listScroll = max(0, sc.listScroll-1)
+			sc.listView.ScrollUp(1)
 		case matches(msg, k.Down):
-			sc.listScroll++
+			sc.listView.ScrollDown(1)
 		case matches(msg, k.Enter):
 			return sc.next()
 		}
@@ -470,7 +495,7 @@ func (sc *formScreen[S, P]) moveFocus(d int) {
 
 func (sc *formScreen[S, P]) enterPage() {
 	sc.focus = 0
-	sc.listScroll = 0
+	sc.listView.GotoTop()
 	sc.setStatus("", false)
 	if len(sc.fields()) == 0 && !sc.hasListArea() {
 		sc.focus = -1

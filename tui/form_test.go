@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"github.com/refimage/refimage/themes"
@@ -19,16 +21,17 @@ import (
 
 // screenState is everything of the form screen a key may change.
 type screenState struct {
-	focus, listScroll, helpScroll, cmdScroll int
-	status, question                         string
-	statusErr, asking, help                  bool
-	cursors                                  map[string]int
-	touched                                  map[string]bool
-	shown                                    string
+	focus, listTop, cmdScroll int
+	helpView, listView        viewport.Model
+	status, question          string
+	statusErr, asking, help   bool
+	cursors                   map[string]int
+	touched                   map[string]bool
+	shown                     string
 }
 
 func snapshot[S formState[S, P], P ~int](sc *formScreen[S, P]) screenState {
-	return screenState{sc.focus, sc.listScroll, sc.helpScroll, sc.cmdScroll, sc.status, sc.question,
+	return screenState{sc.focus, sc.listTop, sc.cmdScroll, sc.helpView, sc.listView, sc.status, sc.question,
 		sc.statusErr, sc.asking, sc.help, maps.Clone(sc.cursors), maps.Clone(sc.touched), sc.s.Current().Key}
 }
 
@@ -84,11 +87,11 @@ func TestFormScrollBounds(t *testing.T) {
 	for _, s := range []screen{
 		{"wizard", wm.Update, func() (int, int, int, int) {
 			rw, h := wm.pageSize()
-			return wm.helpScroll, wm.listScroll, len(wm.buildPage(rw).lines), h
+			return wm.helpView.YOffset, wm.listView.YOffset, len(wm.buildPage(rw).lines), h
 		}},
 		{"media", mm.Update, func() (int, int, int, int) {
 			rw, h := mm.pageSize()
-			return mm.helpScroll, mm.listScroll, len(mm.buildPage(rw).lines), h
+			return mm.helpView.YOffset, mm.listView.YOffset, len(mm.buildPage(rw).lines), h
 		}},
 	} {
 		t.Run(s.name, func(t *testing.T) {
@@ -272,5 +275,155 @@ func TestFormPasteAsksForTheClipboard(t *testing.T) {
 	mm := mediaAt(t, mediaFilled(), mediawiz.PageCustom)
 	if _, cmd := mm.Update(tea.KeyMsg{Type: tea.KeyCtrlV}); cmd == nil {
 		t.Error("ctrl+v in the variables asked for nothing")
+	}
+}
+
+// helpRows is the page pane as drawn (ANSI stripped, trimmed), the
+// lines of the help it scrolls through and the pane's height.
+func helpRows[S formState[S, P], P ~int](sc *formScreen[S, P]) (rows, help []string) {
+	rw, h := sc.pageSize()
+	for _, l := range sc.pageLines(rw, h) {
+		rows = append(rows, strings.TrimRight(ansi.Strip(l), " "))
+	}
+	for _, l := range sc.helpPage(rw).lines {
+		help = append(help, strings.TrimRight(ansi.Strip(l), " "))
+	}
+	return rows, help
+}
+
+// checkHelpScrolls opens the help at 80x25 and scrolls it: going down a
+// line at a time until "↓ more" goes shows every line of the help (the
+// hint never claims the end early), end shows the last line under "↑
+// more" and no "↓ more", home the first without "↑ more"; resizing while
+// scrolled keeps the offset within the help, and a second View is the
+// same and changes nothing.
+func checkHelpScrolls[S formState[S, P], P ~int](t *testing.T, sc *formScreen[S, P], update func(tea.Msg) (tea.Model, tea.Cmd), view func() string) {
+	t.Helper()
+	up, down := localMore(sc.th.Symbols.MoreUp), localMore(sc.th.Symbols.MoreDown)
+	update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	update(tea.KeyMsg{Type: tea.KeyF1})
+	rows, help := helpRows(sc)
+	if rows[len(rows)-1] != down || rows[0] == up {
+		t.Fatalf("the help at its top: first %q, last %q (the test needs a help longer than the pane)", rows[0], rows[len(rows)-1])
+	}
+	seen := map[string]bool{}
+	for i := 0; i < 200; i++ {
+		rows, _ = helpRows(sc)
+		for _, r := range rows {
+			seen[r] = true
+		}
+		if rows[len(rows)-1] != down {
+			break
+		}
+		update(tea.KeyMsg{Type: tea.KeyDown})
+	}
+	for _, l := range help {
+		if !seen[l] {
+			t.Errorf("scrolling to the end never showed %q", l)
+		}
+	}
+	update(tea.KeyMsg{Type: tea.KeyHome})
+	update(tea.KeyMsg{Type: tea.KeyEnd})
+	rows, _ = helpRows(sc)
+	if rows[0] != up || rows[len(rows)-1] != help[len(help)-1] {
+		t.Fatalf("end: first row %q, last %q; the help ends with %q", rows[0], rows[len(rows)-1], help[len(help)-1])
+	}
+	for _, r := range rows {
+		if r == down {
+			t.Fatalf("end still says %q", down)
+		}
+	}
+	// Resizing while scrolled keeps the offset within the help, and the
+	// hints tell the truth at every size; a taller pane that holds what
+	// was below shows the end.
+	for _, sz := range [][2]int{{120, 40}, {80, 12}, {80, 25}} {
+		update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		rows, help = helpRows(sc)
+		off := sc.helpView.YOffset
+		checkHints(t, fmt.Sprintf("%dx%d help", sz[0], sz[1]), rows, help, off, up, down)
+		if sz[0] == 120 && off != max(0, len(help)-len(rows)) {
+			t.Fatalf("120x40: the help is not at its end: %d of %d lines in %d rows", off, len(help), len(rows))
+		}
+	}
+	update(tea.KeyMsg{Type: tea.KeyEnd})
+	before := snapshot(sc)
+	if first, second := view(), view(); first != second || !reflect.DeepEqual(before, snapshot(sc)) {
+		t.Fatal("View changed the screen or drew it twice differently")
+	}
+	update(tea.KeyMsg{Type: tea.KeyHome})
+	rows, _ = helpRows(sc)
+	if rows[0] == up || rows[0] != help[0] || rows[len(rows)-1] != down {
+		t.Fatalf("home: first row %q, last %q", rows[0], rows[len(rows)-1])
+	}
+}
+
+// checkHints checks the rows of a pane scrolled to off over lines: the
+// offset is within them, "↑ more" shows exactly when lines are above and
+// "↓ more" when lines are below, and the other rows are the lines.
+func checkHints(t *testing.T, what string, rows, lines []string, off int, up, down string) {
+	t.Helper()
+	h := len(rows)
+	if end := max(0, len(lines)-h); off < 0 || off > end {
+		t.Fatalf("%s: offset %d outside 0..%d", what, off, end)
+	}
+	above, below := off > 0, off+h < len(lines)
+	if (rows[0] == up) != above || (rows[h-1] == down) != below {
+		t.Fatalf("%s: offset %d of %d lines in %d rows: first row %q, last %q", what, off, len(lines), h, rows[0], rows[h-1])
+	}
+	for i := 1; i < h-1; i++ {
+		want := ""
+		if off+i < len(lines) {
+			want = lines[off+i]
+		}
+		if rows[i] != want {
+			t.Fatalf("%s: row %d is %q, want %q", what, i, rows[i], want)
+		}
+	}
+}
+
+func TestFormHelpScrollsToItsEnd(t *testing.T) {
+	for _, theme := range []string{"default", "ascii"} {
+		t.Run("wizard/"+theme, func(t *testing.T) {
+			m := at(t, filled(wizard.FlowBuild), wizard.PageApps)
+			m.th = screenTheme(t, theme, false)
+			checkHelpScrolls(t, &m.formScreen, m.Update, m.View)
+		})
+		t.Run("media/"+theme, func(t *testing.T) {
+			m := mediaAt(t, mediaFilled(), mediawiz.PageBoot)
+			m.th = screenTheme(t, theme, false)
+			checkHelpScrolls(t, &m.formScreen, m.Update, m.View)
+		})
+	}
+}
+
+// The Summary's list scrolls in its viewport: resizing while scrolled to
+// its end keeps the offset within the list and its last line in view;
+// the "more" hints say what is above and below.
+func TestFormSummaryListResize(t *testing.T) {
+	m := at(t, filled(wizard.FlowBuild), wizard.PageSummary)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	for i := 0; i < 20; i++ {
+		m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	}
+	up, down := localMore(m.th.Symbols.MoreUp), localMore(m.th.Symbols.MoreDown)
+	for _, sz := range [][2]int{{80, 25}, {80, 10}, {120, 40}, {200, 60}, {80, 25}} {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		rw, h := m.pageSize()
+		var rows, page []string
+		for _, l := range m.pageLines(rw, h) {
+			rows = append(rows, strings.TrimRight(ansi.Strip(l), " "))
+		}
+		for _, l := range m.formPage(rw).lines {
+			page = append(page, strings.TrimRight(ansi.Strip(l), " "))
+		}
+		checkHints(t, fmt.Sprintf("%dx%d list", sz[0], sz[1]), rows, page, m.listTop+m.listView.YOffset, up, down)
+	}
+	// Scrolled to the end, a larger window still shows the end.
+	for i := 0; i < 20; i++ {
+		m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	if !m.listView.AtBottom() {
+		t.Fatalf("120x40: the list scrolled to its end is not at its end: %d", m.listView.YOffset)
 	}
 }

@@ -44,7 +44,16 @@ func (sc *formScreen[S, P]) view() string {
 	}.render()
 }
 
+// pageLines is the page pane: the help and the Summary's focused list
+// from their viewports (Update sized and filled them: syncScroll), any
+// other page cut so that its focused field shows (scrollPane).
 func (sc *formScreen[S, P]) pageLines(rw, h int) []string {
+	switch {
+	case sc.help:
+		return viewLines(sc.th, sc.helpView, 0)
+	case sc.listFocused():
+		return viewLines(sc.th, sc.listView, sc.listTop)
+	}
 	return scrollPane(sc.th, sc.buildPage(rw), h)
 }
 
@@ -53,7 +62,6 @@ type pane struct {
 	width              int
 	lines              []string
 	focusTop, focusBot int
-	forceTop           int // >= 0: scroll to this line (the help, the Summary's list)
 	listStart          int // > 0: the line where the Summary's list starts
 }
 
@@ -75,18 +83,30 @@ func (p *pane) lines2(style lipgloss.Style, s, indent string) {
 
 func (p *pane) blank() { p.add("") }
 
-// buildPage lays out the whole page, unscrolled.
+// buildPage lays out the whole page as it shows now, unscrolled.
 func (sc *formScreen[S, P]) buildPage(rw int) *pane {
-	p := &pane{width: rw, focusTop: -1, forceTop: -1}
+	if sc.help {
+		return sc.helpPage(rw)
+	}
+	return sc.formPage(rw)
+}
+
+// helpPage is the page's title and the help.
+func (sc *formScreen[S, P]) helpPage(rw int) *pane {
+	p := &pane{width: rw, focusTop: -1}
+	p.add(sc.th.Styles.PageTitle.Render(sc.s.Current().Title()))
+	p.blank()
+	sc.helpLines(p)
+	return p
+}
+
+// formPage is the page itself: its fields, or what the wizard draws.
+func (sc *formScreen[S, P]) formPage(rw int) *pane {
+	p := &pane{width: rw, focusTop: -1}
 	st := sc.th.Styles
 	page := sc.s.Current()
 	p.add(st.PageTitle.Render(page.Title()))
 	p.blank()
-	if sc.help {
-		sc.helpLines(p)
-		p.forceTop = sc.helpScroll
-		return p
-	}
 	p.text(st.PageHelp, page.Help(), "")
 	p.blank()
 	switch sc.s.CurrentID() {
@@ -104,13 +124,8 @@ func (sc *formScreen[S, P]) buildPage(rw int) *pane {
 }
 
 // listArea marks where the Summary's list of choices starts: it scrolls
-// on its own when focused.
-func (sc *formScreen[S, P]) listArea(p *pane, start int) {
-	p.listStart = start
-	if sc.focus >= len(sc.fields()) {
-		p.forceTop = max(0, start-1+sc.listScroll)
-	}
-}
+// on its own when focused (listView).
+func (sc *formScreen[S, P]) listArea(p *pane, start int) { p.listStart = start }
 
 // localMore translates the word of a scroll hint ("↑ more").
 func localMore(s string) string { return strings.Replace(s, "more", tx("more"), 1) }

@@ -142,10 +142,12 @@ func (m *MediaModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.done(msg)
 	case tea.KeyMsg:
 		model, cmd := m.key(msg)
-		m.clampScroll()
+		m.syncScroll()
 		return model, cmd
 	default:
-		return m, m.inputMsg(msg) // the clipboard's text after ctrl+v
+		cmd := m.inputMsg(msg) // the clipboard's text after ctrl+v
+		m.syncScroll()
+		return m, cmd
 	}
 	return m, nil
 }

@@ -37,7 +37,7 @@ func TestWizardSummaryPagingDoesNotWrite(t *testing.T) {
 	if m.writing || m.w.CurrentID() != wizard.PageSummary {
 		t.Fatalf("pgdown wrote: page %s writing %v", m.w.CurrentID(), m.writing)
 	}
-	if m.listScroll == 0 {
+	if m.listView.YOffset == 0 {
 		t.Fatal("pgdown did not scroll the choices")
 	}
 	bottom := render(m, 80, 25)
@@ -47,8 +47,8 @@ func TestWizardSummaryPagingDoesNotWrite(t *testing.T) {
 	// As many pgup as it took pgdn come back to the top: the scroll
 	// stops at the end.
 	wkeys(m, tea.KeyPgUp, tea.KeyPgUp, tea.KeyPgUp, tea.KeyPgUp, tea.KeyPgUp)
-	if m.listScroll != 0 {
-		t.Errorf("pgup ×5 leaves the list scrolled by %d", m.listScroll)
+	if m.listView.YOffset != 0 {
+		t.Errorf("pgup ×5 leaves the list scrolled by %d", m.listView.YOffset)
 	}
 	wkeys(m, tea.KeyCtrlP)
 	if m.w.CurrentID() == wizard.PageSummary {
@@ -161,8 +161,8 @@ func TestWizardHelpScrolls(t *testing.T) {
 		t.Errorf("the help lacks the application keys")
 	}
 	wkeys(m, tea.KeyPgUp, tea.KeyPgUp, tea.KeyPgUp)
-	if m.helpScroll != 0 {
-		t.Errorf("pgup does not come back to the top: %d", m.helpScroll)
+	if m.helpView.YOffset != 0 {
+		t.Errorf("pgup does not come back to the top: %d", m.helpView.YOffset)
 	}
 	wkeys(m, tea.KeyEsc)
 	if m.help {

@@ -181,10 +181,12 @@ func (m *WizardModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		model, cmd := m.key(msg)
-		m.clampScroll()
+		m.syncScroll()
 		return model, cmd
 	}
-	return m, m.inputMsg(msg) // the clipboard's text after ctrl+v
+	cmd := m.inputMsg(msg) // the clipboard's text after ctrl+v
+	m.syncScroll()
+	return m, cmd
 }
 
 func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {

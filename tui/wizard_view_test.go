@@ -193,7 +193,7 @@ func viewCases() []viewCase {
 		{"build/11-summary-scrolled", func(t *testing.T) *WizardModel {
 			m := at(t, filled(b), wizard.PageSummary)
 			m.focus = len(m.fields())
-			m.listScroll = 12
+			m.listView.YOffset = 12 // Update keeps it within the list (syncScroll)
 			return m
 		}},
 		{"build/12-progress", func(t *testing.T) *WizardModel { return written(t, b, false) }},
