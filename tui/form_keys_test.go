@@ -100,7 +100,7 @@ func TestFormHelpRowsMatchKeymap(t *testing.T) {
 			rows [][2]string
 			keys [][]key.Binding
 		}{
-			{"wizard", NewWizardModel(wizard.New(testEnv()), WizardOptions{}).helpKeyRows(), formKeys.helpRows()},
+			{"wizard", NewWizardModel(wizard.New(testEnv(), wizard.CurrentLang()), WizardOptions{}).helpKeyRows(), formKeys.helpRows()},
 			{"media", mediaFilled().helpKeyRows(), formKeys.helpRows([]key.Binding{mediaKeys.Rescan})},
 		} {
 			if len(c.rows) != len(c.keys) {

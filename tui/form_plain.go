@@ -99,8 +99,8 @@ func (p *formPlain[S, P]) back() {
 func (p *formPlain[S, P]) header() {
 	s := p.s
 	p.say("")
-	p.say(tx("answers.page"), pageNumber(s), len(s.Pages()), s.Current().Title())
-	p.say("%s", s.Current().Help())
+	p.say(tx("answers.page"), pageNumber(s), len(s.Pages()), s.Current().Title(s))
+	p.say("%s", s.Current().Help(s))
 }
 
 // pageNumber is the position of the page shown, from 1.

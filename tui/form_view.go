@@ -25,7 +25,7 @@ func (sc *formScreen[S, P]) view() string {
 	var nav []navItem
 	num := 0
 	for i, p := range sc.s.Pages() {
-		it := navItem{name: p.NavTitle()}
+		it := navItem{name: p.NavTitle(sc.s)}
 		switch {
 		case p.ID == sc.s.CurrentID():
 			it.state = navCurrent
@@ -94,7 +94,7 @@ func (sc *formScreen[S, P]) buildPage(rw int) *pane {
 // helpPage is the page's title and the help.
 func (sc *formScreen[S, P]) helpPage(rw int) *pane {
 	p := &pane{width: rw, focusTop: -1}
-	p.add(sc.th.Styles.PageTitle.Render(sc.s.Current().Title()))
+	p.add(sc.th.Styles.PageTitle.Render(sc.s.Current().Title(sc.s)))
 	p.blank()
 	sc.helpLines(p)
 	return p
@@ -105,9 +105,9 @@ func (sc *formScreen[S, P]) formPage(rw int) *pane {
 	p := &pane{width: rw, focusTop: -1}
 	st := sc.th.Styles
 	page := sc.s.Current()
-	p.add(st.PageTitle.Render(page.Title()))
+	p.add(st.PageTitle.Render(page.Title(sc.s)))
 	p.blank()
-	p.text(st.PageHelp, page.Help(), "")
+	p.text(st.PageHelp, page.Help(sc.s), "")
 	p.blank()
 	switch sc.s.CurrentID() {
 	case sc.progress:
@@ -267,7 +267,7 @@ func (sc *formScreen[S, P]) helpLines(p *pane) {
 	p.text(st.FieldHelp, fmt.Sprintf(tx("help.text"), sc.th.Symbols.LeftRight), "")
 	sc.host.helpLines(p)
 	p.blank()
-	p.text(st.PageHelp, sc.s.Current().Help(), "")
+	p.text(st.PageHelp, sc.s.Current().Help(sc.s), "")
 	if f := sc.focused(); f != nil {
 		p.blank()
 		p.text(st.LabelFocused, f.Label(sc.s), "")

@@ -14,6 +14,7 @@ import (
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/themes"
+	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
@@ -78,7 +79,7 @@ func NewMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions) *M
 		opt.Env = DefaultMediaEnv()
 	}
 	opt.Hooks.defaults()
-	w := mediawiz.New(seq, seqPath, opt.Env)
+	w := mediawiz.New(seq, seqPath, opt.Env, wizard.CurrentLang())
 	if opt.Answers != nil {
 		opt.Answers(&w.A)
 	}

@@ -53,7 +53,7 @@ func RunMediaAccessible(seq *sequence.Sequence, seqPath string, opt MediaAccessi
 		opt.Context = context.Background()
 	}
 	opt.Hooks.defaults()
-	w := mediawiz.New(seq, seqPath, opt.Env)
+	w := mediawiz.New(seq, seqPath, opt.Env, wizard.CurrentLang())
 	if opt.Answers != nil {
 		opt.Answers(&w.A)
 	}
@@ -118,12 +118,12 @@ func (p *mediaPlain) display(f *mediawiz.Field) string {
 	v := f.Get(w)
 	switch {
 	case f.Kind == wizard.KindSecret && v != "" && !strings.HasPrefix(v, "env:"):
-		return mediawiz.Msg("summary.password.typed")
+		return w.Msg("summary.password.typed")
 	case f.Kind == wizard.KindBool:
 		if v == "true" {
-			return mediawiz.Msg("value.yes")
+			return w.Msg("value.yes")
 		}
-		return mediawiz.Msg("value.no")
+		return w.Msg("value.no")
 	case f.IsList(w):
 		for i, o := range f.Options(w) {
 			if o.Value == v {
@@ -140,7 +140,7 @@ func (p *mediaPlain) display(f *mediawiz.Field) string {
 		v = strings.Join(l, ", ")
 	}
 	if v == "" {
-		return mediawiz.Msg("value.none")
+		return w.Msg("value.none")
 	}
 	return v
 }
@@ -178,7 +178,7 @@ func (p *mediaPlain) summary() (MediaResult, bool, error) {
 	p.header()
 	for id := mediawiz.PageType; id < mediawiz.PageSummary; id++ {
 		for _, wn := range w.PageWarnings(id) {
-			p.say(tx("answers.warning"), mediawiz.PageByID(id).Title()+": "+wn.Msg)
+			p.say(tx("answers.warning"), mediawiz.PageByID(id).Title(w)+": "+wn.Msg)
 		}
 	}
 	p.say("%s", mtx("summary.choices"))
@@ -201,7 +201,7 @@ func (p *mediaPlain) summary() (MediaResult, bool, error) {
 	}
 	if id, bad := w.FirstInvalid(); bad {
 		// A page went wrong since (a file appeared): back to it.
-		p.say(tx("answers.error"), mediawiz.Msgf("nav.fix-page", mediawiz.PageByID(id).Title()))
+		p.say(tx("answers.error"), w.Msgf("nav.fix-page", mediawiz.PageByID(id).Title(w)))
 		for w.CurrentID() > id {
 			if w.Prev() != nil {
 				break
@@ -267,7 +267,7 @@ func (p *mediaPlain) write() (MediaResult, bool, error) {
 	}
 	w.Goto(mediawiz.PageCompletion)
 	p.say("")
-	p.say("%s", w.Current().Title())
+	p.say("%s", w.Current().Title(w))
 	p.say(mtx("completion.done"), mediaKindName(w))
 	p.say("  %s", r.Path)
 	p.say("%s", mtx("completion.repeat"))

@@ -29,7 +29,7 @@ func (m *MediaModel) varLines(p *pane, focused bool) {
 	for i, l := range lines {
 		on := focused && i == m.varLine
 		if !on && l == "" && len(lines) == 1 {
-			p.text(st.Note, mediawiz.Msg("custom.variables.empty"), "    ")
+			p.text(st.Note, w.Msg("custom.variables.empty"), "    ")
 			continue
 		}
 		pos, ok := m.cursors[fmt.Sprintf("custom.variables#%d", i)]
@@ -54,7 +54,7 @@ func (m *MediaModel) summaryLines(p *pane) {
 	start := len(p.lines)
 	for id := mediawiz.PageType; id < mediawiz.PageSummary; id++ {
 		for _, wn := range w.PageWarnings(id) {
-			p.text(st.Warning, sym.Warning+" "+mediawiz.PageByID(id).Title()+": "+wn.Msg, "")
+			p.text(st.Warning, sym.Warning+" "+mediawiz.PageByID(id).Title(w)+": "+wn.Msg, "")
 		}
 	}
 	p.add(st.Group.Render(mtx("summary.choices")))
@@ -172,7 +172,7 @@ func (m *MediaModel) completionLines(p *pane) {
 // mediaKindName is the medium's kind as the middle of a sentence:
 // "bootable media" (Korean has no case to change).
 func mediaKindName(w *mediawiz.Wizard) string {
-	kind := mediawiz.Msg("summary.kind." + w.A.Kind)
+	kind := w.Msg("summary.kind." + w.A.Kind)
 	if wizard.CurrentLang() == wizard.English && kind != "" {
 		kind = strings.ToLower(kind[:1]) + kind[1:]
 	}

@@ -240,7 +240,7 @@ func TestAccessibleNoScreenHintsNoRefusedDefault(t *testing.T) {
 	// The flow (1: build), then a name that is too long, then a good one.
 	long := strings.Repeat("x", 60)
 	_, out, _ := runPlain(t, []string{"1", long, "Good name"})
-	if strings.Contains(out, wizard.Msg("start.flow.help")) {
+	if strings.Contains(out, wizard.MsgIn(wizard.English, "start.flow.help")) {
 		t.Errorf("a screen-only hint is printed:\n%s", out)
 	}
 	if strings.Contains(out, "["+long+"]") {

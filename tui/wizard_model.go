@@ -268,7 +268,7 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
 			m.askApp = true
 			name := w.A.Apps[w.AppCursor].Name
 			if strings.TrimSpace(name) == "" {
-				name = wizard.Msgf("applications.unnamed", w.AppCursor+1)
+				name = w.Msgf("applications.unnamed", w.AppCursor+1)
 			}
 			m.ask(fmt.Sprintf(tx("apps.remove"), w.AppCursor+1, name))
 		}
@@ -351,11 +351,11 @@ func (m *WizardModel) mask(f *wizard.Field, val string, focused bool) string {
 	case wizard.IsSecretRef(val) && (val == "prompt" || strings.HasPrefix(val, "env:")):
 		return val
 	case strings.HasPrefix(val, "enc:") || strings.HasPrefix(val, "plain:"):
-		return wizard.MaskSecret(val, f.ProductKey)
+		return m.w.MaskSecret(val, f.ProductKey)
 	case f.ProductKey && focused:
 		return val
 	case f.ProductKey:
-		return wizard.MaskSecret(val, true)
+		return m.w.MaskSecret(val, true)
 	}
 	return secretMask(val)
 }
@@ -464,7 +464,7 @@ func writeSequenceWith(w *wizard.Wizard, path string, opt wizard.WriteOptions, s
 	}
 	if err != nil {
 		if errors.Is(err, wizard.ErrExists) {
-			err = errors.New(wizard.Msgf("err.exists", path))
+			err = errors.New(w.Msgf("err.exists", path))
 		}
 		return writtenMsg{err: err, warnings: warns}
 	}

@@ -77,7 +77,7 @@ func (p *plain) apps(list *wizard.Field) error {
 	p.say("")
 	p.say("%s: %s", list.Label(w), w.Display(list))
 	for {
-		fmt.Fprintf(p.out, "%s [%s]: ", tx("answers.app-add"), wizard.Msg("value.no"))
+		fmt.Fprintf(p.out, "%s [%s]: ", tx("answers.app-add"), w.Msg("value.no"))
 		ans, ok := p.line(false)
 		fmt.Fprintln(p.out)
 		if !ok {
@@ -147,12 +147,12 @@ func (p *plain) summary() (WizardResult, bool, error) {
 	p.header()
 	for _, g := range w.Summary() {
 		for _, wn := range w.PageWarnings(g.Page.ID) {
-			p.say(tx("answers.warning"), g.Page.Title()+": "+wn.Msg)
+			p.say(tx("answers.warning"), g.Page.Title(w)+": "+wn.Msg)
 		}
 	}
 	p.say("%s", tx("summary.choices"))
 	for _, g := range w.Summary() {
-		p.say("%s", g.Page.Title())
+		p.say("%s", g.Page.Title(w))
 		for _, it := range g.Items {
 			p.say("  %s: %s", it.Label, it.Value)
 		}
@@ -197,7 +197,7 @@ func (p *plain) summary() (WizardResult, bool, error) {
 	}
 	w.Goto(wizard.PageCompletion)
 	p.say("")
-	p.say("%s", w.Current().Title())
+	p.say("%s", w.Current().Title(w))
 	for i, a := range completionActions {
 		label := actionName(a)
 		if a != ActionQuit && !p.opt.Available[a] {

@@ -16,7 +16,7 @@ import (
 func runPlain(t *testing.T, answers []string) (WizardResult, string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	w := wizard.New(testEnv())
+	w := wizard.New(testEnv(), wizard.CurrentLang())
 	res, err := RunAccessible(w, AccessibleOptions{}, strings.NewReader(strings.Join(answers, "\n")+"\n"), &out)
 	return res, out.String(), err
 }

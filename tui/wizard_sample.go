@@ -20,7 +20,7 @@ func (noImages) Images(string) ([]wizard.ImageInfo, error) { return nil, errors.
 // that has an error) in a theme at a size: refimage themes show.
 func SampleView(th *themes.Theme, width, height int) string {
 	w := wizard.New(&wizard.Env{User: "Administrator", Organization: "PC01", Images: noImages{},
-		Exists: func(string) bool { return false }, Getenv: func(string) string { return "" }})
+		Exists: func(string) bool { return false }, Getenv: func(string) string { return "" }}, wizard.CurrentLang())
 	w.A.Name = "Windows 11 reference"
 	w.A.BootPath = `\\deploy01\boot$\x64\boot.wim`
 	_ = w.Next()

@@ -17,7 +17,7 @@ func (m *WizardModel) appLines(p *pane, focused bool) int {
 	w := m.w
 	st, sym := m.th.Styles, m.th.Symbols
 	if len(w.A.Apps) == 0 {
-		p.text(st.Note, wizard.Msg("applications.empty"), "    ")
+		p.text(st.Note, w.Msg("applications.empty"), "    ")
 		return -1
 	}
 	at := -1
@@ -32,7 +32,7 @@ func (m *WizardModel) appLines(p *pane, focused bool) int {
 		}
 		name := a.Name
 		if strings.TrimSpace(name) == "" {
-			name = wizard.Msgf("applications.unnamed", i+1)
+			name = w.Msgf("applications.unnamed", i+1)
 		}
 		line := fmt.Sprintf("%d. %s", i+1, name)
 		if a.CommandLine != "" {
@@ -53,12 +53,12 @@ func (m *WizardModel) summaryLines(p *pane) {
 	// Warnings first: they do not block, but deserve a last look.
 	for _, g := range m.w.Summary() {
 		for _, wn := range m.w.PageWarnings(g.Page.ID) {
-			p.text(st.Warning, m.th.Symbols.Warning+" "+g.Page.Title()+": "+wn.Msg, "")
+			p.text(st.Warning, m.th.Symbols.Warning+" "+g.Page.Title(m.w)+": "+wn.Msg, "")
 		}
 	}
 	p.add(st.Group.Render(tx("summary.choices")))
 	for _, g := range m.w.Summary() {
-		p.add(st.Group.Render(g.Page.Title()))
+		p.add(st.Group.Render(g.Page.Title(m.w)))
 		for _, it := range g.Items {
 			p.text(st.SummaryValue, st.SummaryLabel.Render(it.Label+": ")+it.Value, "  ")
 		}

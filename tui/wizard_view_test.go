@@ -55,7 +55,7 @@ func TestShow(t *testing.T) {
 	if !*show {
 		t.Skip("-show prints pages")
 	}
-	wz := wizard.New(testEnv())
+	wz := wizard.New(testEnv(), wizard.CurrentLang())
 	m := NewWizardModel(wz, WizardOptions{})
 	for i := 0; i < 12; i++ {
 		fmt.Println(render(m, 80, 25))
@@ -75,7 +75,7 @@ const typedSecret = "Typed-Secret-77"
 // filled returns a wizard of the flow with every page answered. The
 // administrator password is typed (clear) so the masking shows.
 func filled(flow wizard.Flow) *wizard.Wizard {
-	w := wizard.New(testEnv())
+	w := wizard.New(testEnv(), wizard.CurrentLang())
 	a := &w.A
 	a.Flow = flow
 	a.Name = "Build and capture Windows 11"
@@ -222,7 +222,7 @@ func viewCases() []viewCase {
 			return m
 		}},
 		{"open/01-start", func(t *testing.T) *WizardModel {
-			w := wizard.New(testEnv())
+			w := wizard.New(testEnv(), wizard.CurrentLang())
 			w.A.Flow = wizard.FlowOpen
 			w.A.OpenPath = "ref.toml"
 			m := NewWizardModel(w, WizardOptions{})

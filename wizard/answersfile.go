@@ -47,13 +47,13 @@ func (es AnswerErrors) Error() string {
 func (w *Wizard) ApplyAnswers(data []byte) AnswerErrors {
 	errs := w.applyAnswers(data)
 	if errs != nil {
-		placeAnswerErrors(data, errs)
+		w.placeAnswerErrors(data, errs)
 	}
 	return errs
 }
 
 // placeAnswerErrors finds where in the file each problem is.
-func placeAnswerErrors(data []byte, errs AnswerErrors) {
+func (w *Wizard) placeAnswerErrors(data []byte, errs AnswerErrors) {
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		return
@@ -69,7 +69,7 @@ func placeAnswerErrors(data []byte, errs AnswerErrors) {
 			continue
 		}
 		for _, multi := range []bool{false, true} {
-			if m := controlMsgIn(s, multi); m != "" && m == e.Msg {
+			if m := w.controlMsgIn(s, multi); m != "" && m == e.Msg {
 				_, off, _, _ := sequence.FindControl(s, multi)
 				errs[i].Pos = ix.Within(e.Key, off)
 			}
@@ -135,7 +135,7 @@ func (w *Wizard) applyAnswers(data []byte) AnswerErrors {
 	for _, k := range sortedKeys(raw) {
 		t, ok := raw[k].(map[string]any)
 		if !ok {
-			add(k, Msg("file.table"), k)
+			add(k, w.Msg("file.table"), k)
 			continue
 		}
 		tables[k] = t
@@ -174,9 +174,9 @@ func (w *Wizard) applyAnswers(data []byte) AnswerErrors {
 		p := inFlow[k]
 		if p == nil {
 			if other := PageByKey(k); other != nil && other.HasInput() && other.ID != PageSummary {
-				add(k, Msg("file.other-flow"), other.Title(), w.EffectiveFlow())
+				add(k, w.Msg("file.other-flow"), other.Title(w), w.EffectiveFlow())
 			} else {
-				add(k, Msg("file.unknown-table"), suggestKey(k, sortedKeys(inFlow)), strings.Join(sortedKeys(inFlow), ", "))
+				add(k, w.Msg("file.unknown-table"), w.suggestKey(k, sortedKeys(inFlow)), strings.Join(sortedKeys(inFlow), ", "))
 			}
 			continue
 		}
@@ -204,7 +204,7 @@ func (w *Wizard) applyAnswers(data []byte) AnswerErrors {
 		}
 		for f := range given {
 			if pageOf(f) == p && !f.Visible(w) && !strings.HasSuffix(f.Key, "_confirm") {
-				add(p.Key+"."+f.Key, Msg("file.not-used"), p.Key)
+				add(p.Key+"."+f.Key, w.Msg("file.not-used"), p.Key)
 			}
 		}
 	}
@@ -235,7 +235,7 @@ func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add 
 		path := p.Key + "." + k
 		f := p.Field(k)
 		if f == nil || !f.Editable() || f.EditorOnly() {
-			add(path, Msg("file.unknown-key"), suggestKey(k, keys), p.Key, strings.Join(keys, ", "))
+			add(path, w.Msg("file.unknown-key"), w.suggestKey(k, keys), p.Key, strings.Join(keys, ", "))
 			continue
 		}
 		given[f] = true
@@ -245,7 +245,7 @@ func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add 
 		case KindBool:
 			b, ok := v.(bool)
 			if !ok {
-				add(path, Msg("file.bool"), describe(v))
+				add(path, w.Msg("file.bool"), w.describe(v))
 				continue
 			}
 			f.Set(w, boolStr(b))
@@ -256,12 +256,12 @@ func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add 
 			default:
 				// Strict, as for every other type: index = "3" is a
 				// string, and refused like a string anywhere else.
-				add(path, Msg("file.number"), describe(v))
+				add(path, w.Msg("file.number"), w.describe(v))
 			}
 		default:
 			s, ok := v.(string)
 			if !ok {
-				add(path, Msg("file.string"), describe(v))
+				add(path, w.Msg("file.string"), w.describe(v))
 				continue
 			}
 			f.Set(w, s)
@@ -272,7 +272,7 @@ func (w *Wizard) setTable(p *Page, t map[string]any, given map[*Field]bool, add 
 func (w *Wizard) setApps(path string, v any, add func(key, format string, args ...any)) {
 	list, ok := v.([]map[string]any)
 	if !ok {
-		add(path, "%s", Msg("file.apps"))
+		add(path, "%s", w.Msg("file.apps"))
 		return
 	}
 	known := []string{"name", "source", "command_line", "success_codes"}
@@ -293,18 +293,18 @@ func (w *Wizard) setApps(path string, v any, add func(key, format string, args .
 				case "success_codes":
 					app.SuccessCodes = val
 				default:
-					add(ap+"."+k, Msg("file.app-key"), suggestKey(k, known), strings.Join(known, ", "))
+					add(ap+"."+k, w.Msg("file.app-key"), w.suggestKey(k, known), strings.Join(known, ", "))
 				}
 			case []any:
 				if k != "success_codes" {
-					add(ap+"."+k, "%s", Msg("file.not-list"))
+					add(ap+"."+k, "%s", w.Msg("file.not-list"))
 					continue
 				}
 				var codes []string
 				for _, c := range val {
 					n, ok := c.(int64)
 					if !ok {
-						add(ap+"."+k, "%s", Msg("file.codes"))
+						add(ap+"."+k, "%s", w.Msg("file.codes"))
 						break
 					}
 					codes = append(codes, strconv.FormatInt(n, 10))
@@ -312,14 +312,14 @@ func (w *Wizard) setApps(path string, v any, add func(key, format string, args .
 				app.SuccessCodes = strings.Join(codes, " ")
 			default:
 				if !contains(known, k) {
-					add(ap+"."+k, Msg("file.app-key"), suggestKey(k, known), strings.Join(known, ", "))
+					add(ap+"."+k, w.Msg("file.app-key"), w.suggestKey(k, known), strings.Join(known, ", "))
 				} else {
-					add(ap+"."+k, Msg("file.string"), describe(t[k]))
+					add(ap+"."+k, w.Msg("file.string"), w.describe(t[k]))
 				}
 			}
 		}
 		for _, k := range []string{"name", "source", "command_line", "success_codes"} {
-			if m := appErrs(app)[k]; m != "" {
+			if m := w.appErrs(app)[k]; m != "" {
 				add(ap+"."+k, "%s", m)
 			}
 		}
@@ -327,20 +327,20 @@ func (w *Wizard) setApps(path string, v any, add func(key, format string, args .
 	}
 }
 
-func describe(v any) string {
+func (w *Wizard) describe(v any) string {
 	switch v.(type) {
 	case string:
-		return Msg("file.a-string")
+		return w.Msg("file.a-string")
 	case int64:
-		return Msg("file.a-number")
+		return w.Msg("file.a-number")
 	case float64:
-		return Msg("file.a-decimal")
+		return w.Msg("file.a-decimal")
 	case bool:
-		return Msg("file.a-bool")
+		return w.Msg("file.a-bool")
 	case []any, []map[string]any:
-		return Msg("file.a-list")
+		return w.Msg("file.a-list")
 	case map[string]any:
-		return Msg("file.a-table")
+		return w.Msg("file.a-table")
 	}
 	return fmt.Sprintf("%T", v)
 }
@@ -364,11 +364,11 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // suggestKey returns ` (did you mean "x"?)` for a near miss.
-func suggestKey(k string, known []string) string {
+func (w *Wizard) suggestKey(k string, known []string) string {
 	best, bestD := "", 3
 	for _, c := range known {
 		if len(k) >= 4 && (strings.HasPrefix(c, k) || strings.HasPrefix(k, c)) {
-			return Msgf("file.did-you-mean", c)
+			return w.Msgf("file.did-you-mean", c)
 		}
 	}
 	for _, c := range known {
@@ -379,7 +379,7 @@ func suggestKey(k string, known []string) string {
 	if best == "" {
 		return ""
 	}
-	return Msgf("file.did-you-mean", best)
+	return w.Msgf("file.did-you-mean", best)
 }
 
 func editDistance(a, b string) int {

@@ -14,7 +14,7 @@ import (
 // typed in clear are not written: their key is left as a comment to fill
 // in (or to replace with env:NAME or prompt).
 func MarshalAnswers(w *Wizard) []byte {
-	fresh := New(w.env) // an empty value is written when its default is not empty
+	fresh := New(w.env, w.Lang) // an empty value is written when its default is not empty
 	fresh.A.Flow = w.A.Flow
 	var b bytes.Buffer
 	b.WriteString("# refimage answers file: refimage new --answers FILE -o OUT.toml (docs/answers.md)\n")
@@ -64,7 +64,7 @@ func MarshalAnswers(w *Wizard) []byte {
 					fmt.Fprintf(&b, "source = %s\n", sequence.QuoteTOML(a.Source))
 				}
 				fmt.Fprintf(&b, "command_line = %s\n", sequence.QuoteTOML(a.CommandLine))
-				if codes, err := ParseSuccessCodes(a.SuccessCodes); err == nil {
+				if codes, err := w.ParseSuccessCodes(a.SuccessCodes); err == nil {
 					s := make([]string, len(codes))
 					for i, c := range codes {
 						s[i] = strconv.Itoa(c)

@@ -44,7 +44,7 @@ func (w *Wizard) Sequence() (*sequence.Sequence, error) {
 		return nil, err
 	}
 	if w.opened == nil || !w.opening() {
-		localizeNames(seq)
+		localizeNames(w.Lang, seq)
 	}
 	return seq, nil
 }
@@ -112,7 +112,7 @@ func (w *Wizard) applyBuild(seq *sequence.Sequence) error {
 	}
 	jw := w.ensure(seq, tmpl, "join-domain-or-workgroup", capture).Props.(*sequence.JoinDomainOrWorkgroup)
 	jw.Join = sequence.JoinWorkgroup
-	jw.Workgroup = captureWorkgroup(a)
+	jw.Workgroup = w.captureWorkgroup(a)
 	jw.Domain, jw.DomainOU, jw.Account, jw.Password = "", "", "", secret.Value{}
 
 	// Install Configuration Manager.
@@ -152,7 +152,7 @@ func (w *Wizard) applyBuild(seq *sequence.Sequence) error {
 		ia.ContinueOnFailure = a.ContinueOnFailure
 		ia.Applications = nil
 		for _, app := range a.Apps {
-			codes, err := ParseSuccessCodes(app.SuccessCodes)
+			codes, err := w.ParseSuccessCodes(app.SuccessCodes)
 			if err != nil {
 				return err
 			}

@@ -53,7 +53,7 @@ func TestEveryFieldRefusesControls(t *testing.T) {
 							msg = err.Error()
 						}
 						if p.ID == PageApps && f.EditorOnly() {
-							msg = appErrs(w.A.Apps[w.EditingApp])[f.Key]
+							msg = w.appErrs(w.A.Apps[w.EditingApp])[f.Key]
 						}
 						code := fmt.Sprintf("U+%04X", []rune(c.v)[2])
 						if c.ok {

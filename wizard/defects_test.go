@@ -19,7 +19,7 @@ func TestMaskProductKeyAsTyped(t *testing.T) {
 		{"plain:ABCDE-1234", "*****-****"},
 		{"ABCDE-FGHIJ-KLMNO-PQRST-12345", "*****-*****-*****-*****-12345"},
 	} {
-		if got := MaskSecret(c.in, true); got != c.want {
+		if got := newTest(t).MaskSecret(c.in, true); got != c.want {
 			t.Errorf("MaskSecret(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
@@ -29,10 +29,7 @@ func TestMaskProductKeyAsTyped(t *testing.T) {
 // show them as typed, in English and Korean.
 func TestErrorsQuoteAsTyped(t *testing.T) {
 	for _, l := range Langs() {
-		old := CurrentLang()
-		SetLang(l)
-		m := msgOf(accountErr(`CORP\svc join`))
-		SetLang(old)
+		m := msgOf(New(testEnv(), l).accountErr(`CORP\svc join`))
 		if !strings.Contains(m, `"CORP\svc join"`) || strings.Contains(m, `\\`) {
 			t.Errorf("%s: %q", l, m)
 		}

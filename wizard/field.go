@@ -1,10 +1,6 @@
 package wizard
 
-import (
-	"errors"
-
-	"github.com/refimage/refimage/wizard/form"
-)
+import "github.com/refimage/refimage/wizard/form"
 
 // Kind is how a field is edited (package form's kinds).
 type Kind = form.Kind
@@ -44,21 +40,6 @@ func boolField(page, key string, p func(a *Answers) *bool) *Field {
 
 func note(page, key string, text func(w *Wizard) string) *Field {
 	return form.NewField[*Wizard](page, key, KindNote).Bind(text, nil)
-}
-
-// fail is the catalog's message as a validation error.
-func fail(id string) error { return errors.New(Msg(id)) }
-
-// failf is the catalog's message formatted, as a validation error.
-func failf(id string, args ...any) error { return errors.New(Msgf(id, args...)) }
-
-// problem turns a message of the checks that say what is wrong in words
-// ("" when fine; the exported Validate* functions) into an error.
-func problem(msg string) error {
-	if msg == "" {
-		return nil
-	}
-	return errors.New(msg)
 }
 
 func boolStr(b bool) string {

@@ -22,7 +22,7 @@ func FuzzApplyAnswers(f *testing.F) {
 	f.Add([]byte("[windows]\nindex = 99999999999\nlicense = \"per-server\"\nmax_connections = \"7\"\n"))
 	f.Add([]byte("[[applications.app]]\nname = 1\n[applications]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		w := New(&Env{User: "u", Organization: "o"})
+		w := New(&Env{User: "u", Organization: "o"}, English)
 		if errs := w.ApplyAnswers(data); errs != nil {
 			return
 		}
@@ -42,7 +42,7 @@ func FuzzApplyAnswers(f *testing.F) {
 			return
 		}
 		saved := MarshalAnswers(w)
-		w2 := New(&Env{User: "u", Organization: "o"})
+		w2 := New(&Env{User: "u", Organization: "o"}, English)
 		if errs := w2.ApplyAnswers(saved); errs != nil {
 			t.Fatalf("saved answers refused: %v\n%s", errs, saved)
 		}

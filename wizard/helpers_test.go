@@ -34,16 +34,22 @@ func testEnv() *Env {
 
 func newTest(t *testing.T) *Wizard {
 	t.Helper()
-	return New(testEnv())
+	return New(testEnv(), English)
 }
 
 func fromAnswers(t *testing.T, file string) *Wizard {
+	t.Helper()
+	return fromAnswersIn(t, file, English)
+}
+
+// fromAnswersIn is fromAnswers for a wizard in a language.
+func fromAnswersIn(t *testing.T, file string, l Lang) *Wizard {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", file))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newTest(t)
+	w := New(testEnv(), l)
 	if errs := w.ApplyAnswers(data); errs != nil {
 		t.Fatalf("%s: %v", file, errs)
 	}
@@ -64,7 +70,7 @@ func TestESDImagePackage(t *testing.T) {
 	env := testEnv()
 	esd := `D:\sources\install.esd`
 	env.Images = fakeImages{esd: {{Index: 6, Name: "Windows 11 Pro", Arch: "x64"}}}
-	w := New(env)
+	w := New(env, English)
 	if got := w.Images(esd); len(got) != 1 || got[0].Index != 6 {
 		t.Fatalf("images of an .esd: %+v", got)
 	}

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -47,17 +48,9 @@ func TestParseLang(t *testing.T) {
 	}
 }
 
-func withLang(t *testing.T, l Lang) {
-	t.Helper()
-	old := CurrentLang()
-	SetLang(l)
-	t.Cleanup(func() { SetLang(old) })
-}
-
 // The Korean wizard writes the seed document's Korean group and step
 // names, and the sequence validates.
 func TestKoreanNames(t *testing.T) {
-	withLang(t, Korean)
 	for _, c := range []struct {
 		file string
 		want []string
@@ -66,7 +59,7 @@ func TestKoreanNames(t *testing.T) {
 			"Windows 설정 적용", "네트워크 설정 적용", "Windows 및 ConfigMgr 설치", "참조 컴퓨터 캡처", "작업 그룹에 가입", "운영 체제 준비"}},
 		{"custom.answers.toml", []string{"Windows 캡처 준비", "운영 체제 이미지 캡처"}},
 	} {
-		w := fromAnswers(t, c.file)
+		w := fromAnswersIn(t, c.file, Korean)
 		seq, err := w.Sequence()
 		if err != nil {
 			t.Fatal(err)
@@ -92,10 +85,14 @@ func TestKoreanNames(t *testing.T) {
 	if got := LocalName(Korean, sequence.GroupBuild); got != "참조 컴퓨터 빌드" {
 		t.Error(got)
 	}
-	if Msg("page.info.title") != "작업 순서 정보" || ErrInvalid.Error() != catalogKO["nav.invalid"] {
-		t.Error("Korean messages not used")
+	ko := New(testEnv(), Korean)
+	ko.A.Name = ""
+	ko.Goto(PageInfo)
+	if err := ko.Next(); ko.Msg("page.info.title") != "작업 순서 정보" || PageByID(PageInfo).Title(ko) != "작업 순서 정보" ||
+		!errors.Is(err, ErrInvalid) || err.Error() != catalogKO["nav.invalid"] {
+		t.Errorf("Korean messages not used: %v", err)
 	}
-	if o := PageByID(PageStart).Field("flow").Options(nil); o[0].Label != "참조 운영 체제 이미지 만들기 및 캡처" {
+	if o := PageByID(PageStart).Field("flow").Options(ko); o[0].Label != "참조 운영 체제 이미지 만들기 및 캡처" {
 		t.Error(o[0].Label)
 	}
 }
@@ -110,7 +107,7 @@ func TestKoreanValidation(t *testing.T) {
 	if en != sequence.ValidateCapturePath("x") {
 		t.Errorf("English: %q", en)
 	}
-	withLang(t, Korean)
+	w = New(testEnv(), Korean)
 	for _, c := range []struct{ dest, want string }{
 		{"", "캡처 대상이 필요합니다"}, {"x", ".wim 파일입니다"}, {`\\srv\x.wim`, "네트워크 대상은"}, {"x.wim", "UNC 경로"},
 	} {
@@ -123,7 +120,7 @@ func TestKoreanValidation(t *testing.T) {
 	if got := msgOf(PageByID(PageCapture).Field("account").Error(w)); !strings.Contains(got, "계정이 아닙니다") {
 		t.Errorf("account: %q", got)
 	}
-	errs := New(testEnv()).ApplyAnswers([]byte("[start]\nflow = \"build-and-capture\"\n[info]\nnmae = \"x\"\n"))
+	errs := New(testEnv(), Korean).ApplyAnswers([]byte("[start]\nflow = \"build-and-capture\"\n[info]\nnmae = \"x\"\n"))
 	if len(errs) == 0 || !strings.Contains(errs[0].Error(), "알 수 없는 키입니다") {
 		t.Errorf("answers: %v", errs)
 	}

@@ -1,54 +1,30 @@
 package wizard
 
 import (
-	"fmt"
-	"sort"
 	"strings"
-	"sync/atomic"
+
+	"github.com/refimage/refimage/wizard/form"
 )
 
-// Lang is a language of the wizard's messages.
-type Lang string
+// Lang is a language of the wizard's messages (package form's: both
+// wizards and the screens speak the same languages). Each wizard has its
+// own (New takes it); there is no language of the process.
+type Lang = form.Lang
 
 // The languages: one catalog each (catalogEN here, catalogKO in
 // messages_ko.go). A test fails when a key is missing from either.
 const (
-	English Lang = "en"
-	Korean  Lang = "ko"
+	English = form.English
+	Korean  = form.Korean
 )
 
-var catalogs = map[Lang]map[string]string{English: catalogEN, Korean: catalogKO}
-
-var lang atomic.Value // Lang
-
-// SetLang chooses the language of every message (set once, at start).
-func SetLang(l Lang) {
-	if _, ok := catalogs[l]; !ok {
-		l = English
-	}
-	lang.Store(l)
-}
-
-// CurrentLang is the language chosen by SetLang (English by default).
-func CurrentLang() Lang {
-	if l, ok := lang.Load().(Lang); ok {
-		return l
-	}
-	return English
-}
+var catalogs = form.Catalog{English: catalogEN, Korean: catalogKO}
 
 // Langs lists the languages.
 func Langs() []Lang { return []Lang{English, Korean} }
 
 // CatalogKeys returns the keys of a language's catalog, sorted.
-func CatalogKeys(l Lang) []string {
-	var out []string
-	for k := range catalogs[l] {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func CatalogKeys(l Lang) []string { return catalogs.Keys(l) }
 
 // ParseLang reads a language: en or ko, or a locale such as ko_KR.UTF-8
 // or en-US. C and POSIX are English.
@@ -405,46 +381,8 @@ var catalogEN = map[string]string{
 	"name.custom-capture":     "Capture Operating System Image",
 }
 
-// Msg returns the message with the ID; a missing ID is returned as is so
-// a gap shows instead of an empty label.
-func Msg(id string) string {
-	if s, ok := lookup(catalogs[CurrentLang()], id); ok {
-		return s
-	}
-	if s, ok := lookup(catalogEN, id); ok {
-		return s
-	}
-	return id
-}
-
-// MsgIn returns the message with the ID in a language.
-func MsgIn(l Lang, id string) string {
-	if s, ok := lookup(catalogs[l], id); ok {
-		return s
-	}
-	return Msg(id)
-}
-
-func lookup(cat map[string]string, id string) (string, bool) {
-	if s, ok := cat[id]; ok {
-		return s, true
-	}
-	if _, rest, ok := strings.Cut(id, "."); ok {
-		if s, ok := cat["_."+rest]; ok {
-			return s, true
-		}
-	}
-	return "", false
-}
-
-// msgError is an error whose text is looked up when it is shown, in the
-// language of the moment.
-type msgError string
-
-func (e msgError) Error() string { return Msg(string(e)) }
-
-// Msgf formats the message with the ID.
-func Msgf(id string, args ...any) string { return fmt.Sprintf(Msg(id), args...) }
-
-// HasMsg reports whether the catalog has the ID (directly or shared).
-func HasMsg(id string) bool { return Msg(id) != id }
+// MsgIn returns the message with the ID in a language (English when
+// that language does not have it); a missing ID is returned as is so a
+// gap shows instead of an empty label. A wizard's own messages are
+// w.Msg, in its language.
+func MsgIn(l Lang, id string) string { return catalogs.Msg(l, id) }

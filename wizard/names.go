@@ -32,14 +32,13 @@ func LocalName(l Lang, english string) string {
 	if !ok {
 		return english
 	}
-	return MsgIn(l, k)
+	return catalogs.Msg(l, k)
 }
 
-// localizeNames gives the groups and steps of a template the names of the
-// current language (the English constants stay what other code looks
-// for; only the written names change).
-func localizeNames(seq *sequence.Sequence) {
-	l := CurrentLang()
+// localizeNames gives the groups and steps of a template the names of a
+// language (the English constants stay what other code looks for; only
+// the written names change).
+func localizeNames(l Lang, seq *sequence.Sequence) {
 	if l == English {
 		return
 	}
@@ -48,7 +47,7 @@ func localizeNames(seq *sequence.Sequence) {
 			if it.IsGroup() && it.Name == sequence.GroupCapture {
 				k = "name.group.capture"
 			}
-			it.Name = MsgIn(l, k)
+			it.Name = catalogs.Msg(l, k)
 		}
 		return true
 	})

@@ -30,11 +30,11 @@ func (w *Wizard) open(path string) error {
 	if seq == nil || len(probs.Errors()) > 0 {
 		errs := probs.Errors()
 		if len(errs) == 0 {
-			return errors.New(Msg("err.open"))
+			return errors.New(w.Msg("err.open"))
 		}
 		msg := errs[0].String()
 		if len(errs) > 1 {
-			msg += Msgf("err.open-more", len(errs)-1)
+			msg += w.Msgf("err.open-more", len(errs)-1)
 		}
 		return errors.New(msg)
 	}

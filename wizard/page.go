@@ -35,7 +35,7 @@ type Page = form.Page[*Wizard, PageID]
 type FieldError = form.FieldError[*Wizard, PageID]
 
 // pages is the wizard's form: every page of both flows.
-var pages = form.New[*Wizard, PageID](Msg)
+var pages = form.New[*Wizard, PageID](catalogs, func(w *Wizard) Lang { return w.Lang })
 
 func register(p *Page) { pages.Add(p) }
 

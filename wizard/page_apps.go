@@ -33,13 +33,13 @@ func init() {
 			})
 	}
 	name := appField("name", func(a *App) *string { return &a.Name }).Req()
-	name.Rule(func(w *Wizard) error { return problem(appErrs(w.A.Apps[w.EditingApp])["name"]) })
+	name.Rule(func(w *Wizard) error { return form.Err(w.appErrs(w.A.Apps[w.EditingApp])["name"]) })
 	src := appField("source", func(a *App) *string { return &a.Source })
-	src.Rule(func(w *Wizard) error { return problem(appErrs(w.A.Apps[w.EditingApp])["source"]) })
+	src.Rule(func(w *Wizard) error { return form.Err(w.appErrs(w.A.Apps[w.EditingApp])["source"]) })
 	cmd := appField("command_line", func(a *App) *string { return &a.CommandLine }).Req()
-	cmd.Rule(func(w *Wizard) error { return problem(appErrs(w.A.Apps[w.EditingApp])["command_line"]) })
+	cmd.Rule(func(w *Wizard) error { return form.Err(w.appErrs(w.A.Apps[w.EditingApp])["command_line"]) })
 	codes := appField("success_codes", func(a *App) *string { return &a.SuccessCodes })
-	codes.Rule(func(w *Wizard) error { return problem(appErrs(w.A.Apps[w.EditingApp])["success_codes"]) })
+	codes.Rule(func(w *Wizard) error { return form.Err(w.appErrs(w.A.Apps[w.EditingApp])["success_codes"]) })
 	cont := boolField(pg, "continue_on_failure", func(a *Answers) *bool { return &a.ContinueOnFailure })
 	register(&Page{ID: PageApps, Key: pg, Fields: []*Field{list, name, src, cmd, codes, cont},
 		Check: func(w *Wizard) []FieldError {
@@ -48,10 +48,10 @@ func init() {
 				if i == w.EditingApp {
 					continue // its fields report
 				}
-				errs := appErrs(a)
+				errs := w.appErrs(a)
 				for _, k := range []string{"name", "source", "command_line", "success_codes"} {
 					if m := errs[k]; m != "" {
-						out = append(out, FieldError{Page: pages.Page(PageApps), Field: list, Msg: Msgf("err.app", i+1, appTitle(a, i), m)})
+						out = append(out, FieldError{Page: pages.Page(PageApps), Field: list, Msg: w.Msgf("err.app", i+1, w.appTitle(a, i), m)})
 						break
 					}
 				}
@@ -61,52 +61,52 @@ func init() {
 }
 
 // AppTitle is how an application is named in lists.
-func appTitle(a App, i int) string {
+func (w *Wizard) appTitle(a App, i int) string {
 	if strings.TrimSpace(a.Name) != "" {
 		return a.Name
 	}
-	return Msgf("applications.unnamed", i+1)
+	return w.Msgf("applications.unnamed", i+1)
 }
 
 // ParseSuccessCodes reads "0 3010" or "0,3010".
-func ParseSuccessCodes(s string) ([]int, error) {
+func (w *Wizard) ParseSuccessCodes(s string) ([]int, error) {
 	f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == ';' })
 	if len(f) == 0 {
-		return nil, errors.New(Msg("err.codes-empty"))
+		return nil, errors.New(w.Msg("err.codes-empty"))
 	}
 	out := make([]int, 0, len(f))
 	for _, x := range f {
 		n, err := strconv.ParseInt(x, 0, 64)
 		if err != nil || n < -2147483648 || n > 4294967295 {
-			return nil, fmt.Errorf("%s", Msgf("err.codes", x))
+			return nil, fmt.Errorf("%s", w.Msgf("err.codes", x))
 		}
 		out = append(out, int(n))
 	}
 	return out, nil
 }
 
-func appErrs(a App) map[string]string {
+func (w *Wizard) appErrs(a App) map[string]string {
 	m := map[string]string{}
 	switch {
 	case strings.TrimSpace(a.Name) == "":
-		m["name"] = Msg("err.app-name")
+		m["name"] = w.Msg("err.app-name")
 	case length(a.Name) > 255:
-		m["name"] = Msgf("err.max", 255, length(a.Name), length(a.Name)-255)
+		m["name"] = w.Msgf("err.max", 255, length(a.Name), length(a.Name)-255)
 	}
 	if length(a.Source) > 255 {
-		m["source"] = Msgf("err.max", 255, length(a.Source), length(a.Source)-255)
+		m["source"] = w.Msgf("err.max", 255, length(a.Source), length(a.Source)-255)
 	}
 	switch {
 	case strings.TrimSpace(a.CommandLine) == "":
-		m["command_line"] = Msg("err.app-command")
+		m["command_line"] = w.Msg("err.app-command")
 	case length(a.CommandLine) > sequence.MaxCommandLine:
-		m["command_line"] = Msgf("err.max", sequence.MaxCommandLine, length(a.CommandLine), length(a.CommandLine)-sequence.MaxCommandLine)
+		m["command_line"] = w.Msgf("err.max", sequence.MaxCommandLine, length(a.CommandLine), length(a.CommandLine)-sequence.MaxCommandLine)
 	}
-	if _, err := ParseSuccessCodes(a.SuccessCodes); err != nil {
+	if _, err := w.ParseSuccessCodes(a.SuccessCodes); err != nil {
 		m["success_codes"] = err.Error()
 	}
 	for k, v := range map[string]string{"name": a.Name, "source": a.Source, "command_line": a.CommandLine, "success_codes": a.SuccessCodes} {
-		if c := controlMsg(v); c != "" {
+		if c := w.controlMsg(v); c != "" {
 			m[k] = c
 		}
 	}
@@ -155,7 +155,7 @@ func (w *Wizard) FinishApp() error {
 		return nil
 	}
 	for _, k := range []string{"name", "source", "command_line", "success_codes"} {
-		if m := appErrs(w.A.Apps[w.EditingApp])[k]; m != "" {
+		if m := w.appErrs(w.A.Apps[w.EditingApp])[k]; m != "" {
 			return errors.New(m)
 		}
 	}

@@ -27,10 +27,10 @@ func init() {
 
 func captureFields(pg string) []*Field {
 	dest := strField(pg, "destination", KindText, func(a *Answers) *string { return &a.CaptureDest }).Req().WithMax(sequence.MaxCapturePath)
-	dest.Rule(func(w *Wizard) error { return capturePathErr(w.A.CaptureDest) })
+	dest.Rule(func(w *Wizard) error { return w.capturePathErr(w.A.CaptureDest) })
 	dest.Warn(func(w *Wizard) error {
 		if sequence.ValidateCapturePath(w.A.CaptureDest) == "" && w.existsCached(w.A.CaptureDest) {
-			return fail("warn.overwritten")
+			return w.Fail("warn.overwritten")
 		}
 		return nil
 	})
@@ -39,11 +39,11 @@ func captureFields(pg string) []*Field {
 	acct.Rule(func(w *Wizard) error {
 		if w.A.CaptureAccount == "" {
 			if unc(w) {
-				return fail("err.capture-account")
+				return w.Fail("err.capture-account")
 			}
 			return nil
 		}
-		return accountErr(w.A.CaptureAccount)
+		return w.accountErr(w.A.CaptureAccount)
 	})
 	acct.RequiredWhen(unc)
 	hasAcct := func(w *Wizard) bool { return w.A.CaptureAccount != "" }

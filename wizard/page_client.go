@@ -12,15 +12,15 @@ func init() {
 	props := strField(pg, "properties", KindText, func(a *Answers) *string { return &a.InstallProperties }).WithMax(4000).Limit()
 	props.Rule(func(w *Wizard) error {
 		if strings.Contains(strings.ToUpper(w.A.InstallProperties), "SMSSITECODE") {
-			return fail("err.sitecode")
+			return w.Fail("err.sitecode")
 		}
 		if strings.Count(w.A.InstallProperties, `"`)%2 != 0 {
-			return fail("err.quotes")
+			return w.Fail("err.quotes")
 		}
 		return nil
 	}).Warn(func(w *Wizard) error {
 		if strings.TrimSpace(w.A.ClientPackage) == "" && strings.TrimSpace(w.A.InstallProperties) != "" {
-			return fail("warn.properties-no-package")
+			return w.Fail("warn.properties-no-package")
 		}
 		return nil
 	})

@@ -16,18 +16,18 @@ func init() {
 	boot := strField(pg, "boot_image", KindText, func(a *Answers) *string { return &a.BootPath }).WithMax(255)
 	boot.Rule(func(w *Wizard) error {
 		if isBuild(w) && strings.TrimSpace(w.A.BootPath) == "" {
-			return fail("err.boot-required")
+			return w.Fail("err.boot-required")
 		}
 		if length(w.A.BootPath) > 255 {
-			return failf("err.max", 255, length(w.A.BootPath), length(w.A.BootPath)-255)
+			return w.Failf("err.max", 255, length(w.A.BootPath), length(w.A.BootPath)-255)
 		}
 		return nil
 	}).Warn(func(w *Wizard) error {
 		if isCustom(w) && strings.TrimSpace(w.A.BootPath) == "" {
-			return fail("warn.boot-custom")
+			return w.Fail("warn.boot-custom")
 		}
 		if a := w.detectedBootArch(); a != "" && a != w.A.BootArch {
-			return failf("warn.boot-arch-detected", a, w.A.BootArch)
+			return w.Failf("warn.boot-arch-detected", a, w.A.BootArch)
 		}
 		return nil
 	})

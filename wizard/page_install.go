@@ -20,7 +20,7 @@ func init() {
 			return nil
 		}
 		if !isImageFile(w.A.ImagePath) {
-			return fail("warn.image-ext")
+			return w.Fail("warn.image-ext")
 		}
 		return nil
 	})
@@ -36,10 +36,10 @@ func init() {
 	index.Rule(func(w *Wizard) error {
 		n, err := strconv.Atoi(strings.TrimSpace(w.A.ImageIndex))
 		if err != nil || n < 1 || n > sequence.MaxImageIndex {
-			return failf("err.index", sequence.MaxImageIndex)
+			return w.Failf("err.index", sequence.MaxImageIndex)
 		}
 		if imgs := w.Images(w.A.ImagePath); len(imgs) > 0 && (n > len(imgs)) {
-			return failf("err.index-missing", n, len(imgs))
+			return w.Failf("err.index-missing", n, len(imgs))
 		}
 		return nil
 	})
@@ -48,18 +48,18 @@ func init() {
 		if ia == "" || w.A.BootArch == "" || ia == w.A.BootArch {
 			return nil
 		}
-		return failf("warn.arch-mismatch", w.A.BootArch, ia)
+		return w.Failf("warn.arch-mismatch", w.A.BootArch, ia)
 	})
 	archNote := note(pg, "arch", func(w *Wizard) string {
 		ia := w.imageArch()
 		if ia == "" {
-			ia = Msg("windows.arch.unknown")
+			ia = w.Msg("windows.arch.unknown")
 		}
 		boot := w.A.BootArch
 		if boot == "" {
 			boot = "-"
 		}
-		return Msgf("windows.arch.text", boot, ia)
+		return w.Msgf("windows.arch.text", boot, ia)
 	})
 
 	key := strField(pg, "product_key", KindSecret, func(a *Answers) *string { return &a.ProductKey }).WithMax(255)
@@ -67,9 +67,9 @@ func init() {
 	key.Rule(func(w *Wizard) error {
 		v := w.A.ProductKey
 		if IsSecretRef(v) {
-			return checkSecretRef(v)
+			return w.checkSecretRef(v)
 		}
-		if err := productKeyErr(strings.ToUpper(v)); err != nil {
+		if err := w.productKeyErr(strings.ToUpper(v)); err != nil {
 			return err
 		}
 		return nil
@@ -82,7 +82,7 @@ func init() {
 	conns.Rule(func(w *Wizard) error {
 		n, err := strconv.Atoi(strings.TrimSpace(w.A.MaxConnections))
 		if err != nil || n < sequence.MinServerConnections || n > sequence.MaxServerConnections {
-			return failf("err.connections", sequence.MinServerConnections, sequence.MaxServerConnections)
+			return w.Failf("err.connections", sequence.MinServerConnections, sequence.MaxServerConnections)
 		}
 		return nil
 	})
@@ -96,10 +96,10 @@ func init() {
 		enabled, enabled)
 
 	tz := strField(pg, "time_zone", KindText, func(a *Answers) *string { return &a.TimeZone }).Req().WithMax(255).Limit()
-	tz.Rule(func(w *Wizard) error { return timeZoneErr(w.A.TimeZone) })
+	tz.Rule(func(w *Wizard) error { return w.timeZoneErr(w.A.TimeZone) })
 	tz.Warn(func(w *Wizard) error {
 		// The IDs that match what is typed, as a filtered list.
-		if timeZoneErr(w.A.TimeZone) == nil {
+		if w.timeZoneErr(w.A.TimeZone) == nil {
 			return nil
 		}
 		m := sequence.MatchTimeZones(w.A.TimeZone)
@@ -108,9 +108,9 @@ func init() {
 		}
 		more := ""
 		if len(m) > 4 {
-			m, more = m[:4], Msgf("windows.time_zone.more", len(m)-4)
+			m, more = m[:4], w.Msgf("windows.time_zone.more", len(m)-4)
 		}
-		return failf("windows.time_zone.matches", strings.Join(m, ", ")+more)
+		return w.Failf("windows.time_zone.matches", strings.Join(m, ", ")+more)
 	})
 	user := strField(pg, "registered_user", KindText, func(a *Answers) *string { return &a.RegisteredUser }).Req().WithMax(255).Limit()
 	org := strField(pg, "registered_organization", KindText, func(a *Answers) *string { return &a.RegisteredOrg }).Req().WithMax(255).Limit()

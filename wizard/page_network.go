@@ -15,30 +15,30 @@ var (
 
 // ValidateWorkgroup checks a workgroup name (1 to 32 characters, no
 // \ / : * ? " < > |).
-func ValidateWorkgroup(s string) error {
+func (w *Wizard) ValidateWorkgroup(s string) error {
 	switch {
 	case strings.TrimSpace(s) == "":
-		return fail("err.workgroup-required")
+		return w.Fail("err.workgroup-required")
 	case length(s) > sequence.MaxWorkgroup:
-		return failf("err.max", sequence.MaxWorkgroup, length(s), length(s)-sequence.MaxWorkgroup)
+		return w.Failf("err.max", sequence.MaxWorkgroup, length(s), length(s)-sequence.MaxWorkgroup)
 	case strings.ContainsAny(s, workgroupBadCh):
-		return failf("err.workgroup-chars", workgroupBadCh)
+		return w.Failf("err.workgroup-chars", workgroupBadCh)
 	}
 	return nil
 }
 
 // ValidateDomain checks a domain name such as corp.example.com (or a
 // %VARIABLE%).
-func ValidateDomain(s string) error {
+func (w *Wizard) ValidateDomain(s string) error {
 	switch {
 	case strings.TrimSpace(s) == "":
-		return fail("err.domain-required")
+		return w.Fail("err.domain-required")
 	case length(s) > sequence.MaxDomain:
-		return failf("err.max", sequence.MaxDomain, length(s), length(s)-sequence.MaxDomain)
+		return w.Failf("err.max", sequence.MaxDomain, length(s), length(s)-sequence.MaxDomain)
 	case varRef.MatchString(s), domainPattern.MatchString(s):
 		return nil
 	}
-	return fail("err.domain")
+	return w.Fail("err.domain")
 }
 
 // Configure Network (configmgr.md §1.4): join a workgroup or a domain.
@@ -48,32 +48,32 @@ func init() {
 	join.Choices(sequence.JoinWorkgroup, sequence.JoinDomain)
 	join.Warn(func(w *Wizard) error {
 		if w.A.Join == sequence.JoinDomain {
-			return failf("warn.domain-capture", captureWorkgroup(&w.A))
+			return w.Failf("warn.domain-capture", w.captureWorkgroup(&w.A))
 		}
 		return nil
 	})
 	isWG := func(w *Wizard) bool { return w.A.Join == sequence.JoinWorkgroup }
 	isDom := func(w *Wizard) bool { return w.A.Join == sequence.JoinDomain }
 	wg := strField(pg, "workgroup", KindText, func(a *Answers) *string { return &a.Workgroup }).Req().WithMax(sequence.MaxWorkgroup).When(isWG)
-	wg.Rule(func(w *Wizard) error { return ValidateWorkgroup(w.A.Workgroup) })
+	wg.Rule(func(w *Wizard) error { return w.ValidateWorkgroup(w.A.Workgroup) })
 	dom := strField(pg, "domain", KindText, func(a *Answers) *string { return &a.Domain }).Req().WithMax(sequence.MaxDomain).When(isDom)
-	dom.Rule(func(w *Wizard) error { return ValidateDomain(w.A.Domain) })
+	dom.Rule(func(w *Wizard) error { return w.ValidateDomain(w.A.Domain) })
 	ou := strField(pg, "domain_ou", KindText, func(a *Answers) *string { return &a.DomainOU }).When(isDom)
-	ou.Rule(func(w *Wizard) error { return domainOUErr(w.A.DomainOU) })
+	ou.Rule(func(w *Wizard) error { return w.domainOUErr(w.A.DomainOU) })
 	ou.Warn(func(w *Wizard) error {
 		// An OU of another domain than the one joined: the join fails.
-		if d := OUDomain(w.A.DomainOU); d != "" && w.A.Domain != "" && domainOUErr(w.A.DomainOU) == nil &&
+		if d := OUDomain(w.A.DomainOU); d != "" && w.A.Domain != "" && w.domainOUErr(w.A.DomainOU) == nil &&
 			!strings.EqualFold(d, strings.TrimSpace(w.A.Domain)) {
-			return failf("warn.ou-domain", d, w.A.Domain)
+			return w.Failf("warn.ou-domain", d, w.A.Domain)
 		}
 		return nil
 	})
 	acct := strField(pg, "account", KindText, func(a *Answers) *string { return &a.JoinAccount }).Req().When(isDom)
 	acct.Rule(func(w *Wizard) error {
 		if w.A.JoinAccount == "" {
-			return fail("err.join-account")
+			return w.Fail("err.join-account")
 		}
-		return accountErr(w.A.JoinAccount)
+		return w.accountErr(w.A.JoinAccount)
 	})
 	pw, confirm := passwordFields(pg, "password",
 		func(a *Answers) *string { return &a.JoinPassword },
@@ -114,8 +114,8 @@ func splitDN(dn string) []string {
 
 // captureWorkgroup is the workgroup the build-and-capture sequence joins
 // before capture.
-func captureWorkgroup(a *Answers) string {
-	if a.Join == sequence.JoinWorkgroup && ValidateWorkgroup(a.Workgroup) == nil {
+func (w *Wizard) captureWorkgroup(a *Answers) string {
+	if a.Join == sequence.JoinWorkgroup && w.ValidateWorkgroup(a.Workgroup) == nil {
 		return a.Workgroup
 	}
 	return sequence.DefaultWorkgroup

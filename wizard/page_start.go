@@ -14,7 +14,7 @@ func init() {
 			return w.openErr
 		}
 		if !strings.HasSuffix(strings.ToLower(w.A.OpenPath), ".toml") {
-			return fail("err.open-toml")
+			return w.Fail("err.open-toml")
 		}
 		return nil
 	})
@@ -25,7 +25,7 @@ func init() {
 			return w.openErr
 		}
 		if p := strings.ToLower(w.A.OpenPath); !strings.HasSuffix(p, ".xml") && !strings.HasSuffix(p, ".zip") {
-			return fail("err.import-ext")
+			return w.Fail("err.import-ext")
 		}
 		return nil
 	})

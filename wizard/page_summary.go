@@ -16,10 +16,10 @@ func init() {
 	out := strField(pg, "output", KindText, func(a *Answers) *string { return &a.Output }).Req().Limit()
 	out.Rule(func(w *Wizard) error {
 		if !strings.HasSuffix(strings.ToLower(w.A.Output), ".toml") {
-			return fail("err.output-toml")
+			return w.Fail("err.output-toml")
 		}
 		if dir := filepath.Dir(w.A.Output); !w.env.Exists(dir) {
-			return failf("err.output-dir", dir)
+			return w.Failf("err.output-dir", dir)
 		}
 		return nil
 	})
@@ -27,7 +27,7 @@ func init() {
 		When(func(w *Wizard) bool { return w.A.Output != "" && w.env.Exists(w.A.Output) })
 	over.Rule(func(w *Wizard) error {
 		if !w.A.Overwrite {
-			return failf("err.exists", w.A.Output)
+			return w.Failf("err.exists", w.A.Output)
 		}
 		return nil
 	})
@@ -35,7 +35,7 @@ func init() {
 	pass := strField(pg, "passphrase", KindSecret, func(a *Answers) *string { return &a.Passphrase }).When(needs)
 	pass.Rule(func(w *Wizard) error {
 		if w.A.Passphrase == "" {
-			return fail("err.passphrase")
+			return w.Fail("err.passphrase")
 		}
 		return nil
 	})
@@ -43,7 +43,7 @@ func init() {
 	confirm := strField(pg, "passphrase_confirm", KindSecret, func(a *Answers) *string { return &a.PassphraseConfirm }).When(needs)
 	confirm.Rule(func(w *Wizard) error {
 		if w.A.PassphraseConfirm != w.A.Passphrase {
-			return fail("err.confirm")
+			return w.Fail("err.confirm")
 		}
 		return nil
 	})
@@ -125,14 +125,14 @@ func (w *Wizard) Display(f *Field) string {
 	switch f.Kind {
 	case KindSecret:
 		if v == "" {
-			return Msg("value.none")
+			return w.Msg("value.none")
 		}
-		return MaskSecret(v, f.ProductKey)
+		return w.MaskSecret(v, f.ProductKey)
 	case KindBool:
 		if v == "true" {
-			return Msg("value.yes")
+			return w.Msg("value.yes")
 		}
-		return Msg("value.no")
+		return w.Msg("value.no")
 	case KindChoice, KindIndex:
 		for _, o := range f.Options(w) {
 			if o.Value == v {
@@ -141,16 +141,16 @@ func (w *Wizard) Display(f *Field) string {
 		}
 	case KindApps:
 		if len(w.A.Apps) == 0 {
-			return Msg("applications.none")
+			return w.Msg("applications.none")
 		}
 		var names []string
 		for i, a := range w.A.Apps {
-			names = append(names, fmt.Sprintf("%d. %s", i+1, appTitle(a, i)))
+			names = append(names, fmt.Sprintf("%d. %s", i+1, w.appTitle(a, i)))
 		}
 		return strings.Join(names, "; ")
 	}
 	if v == "" {
-		return Msg("value.none")
+		return w.Msg("value.none")
 	}
 	return v
 }

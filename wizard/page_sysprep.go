@@ -11,14 +11,14 @@ func sysprepFields(pg string, withPackage bool) []*Field {
 	var out []*Field
 	if withPackage {
 		out = append(out,
-			note(pg, "legacy", func(*Wizard) string { return Msg("sysprep.legacy.text") }),
+			note(pg, "legacy", func(w *Wizard) string { return w.Msg("sysprep.legacy.text") }),
 			strField(pg, "package", KindText, func(a *Answers) *string { return &a.SysprepPackage }).WithMax(255).Limit())
 	}
 	keep := boolField(pg, "keep_activation", func(a *Answers) *bool { return &a.KeepActivation })
 	shut := boolField(pg, "shutdown", func(a *Answers) *bool { return &a.Shutdown })
 	shut.Warn(func(w *Wizard) error {
 		if w.A.Shutdown {
-			return fail("warn.shutdown")
+			return w.Fail("warn.shutdown")
 		}
 		return nil
 	})

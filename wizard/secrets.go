@@ -26,24 +26,24 @@ func secretValue(s string) (secret.Value, error) {
 
 // checkSecretRef returns what is wrong with a reference (nil: it is
 // fine, or not a reference).
-func checkSecretRef(s string) error {
+func (w *Wizard) checkSecretRef(s string) error {
 	if !IsSecretRef(s) {
 		return nil
 	}
-	return secretRefErr(s)
+	return w.secretRefErr(s)
 }
 
 // MaskSecret is how a secret field's text is shown: references as they
 // are (they hold no secret), clear text as stars, product keys with only
 // their last group.
-func MaskSecret(s string, productKey bool) string {
+func (w *Wizard) MaskSecret(s string, productKey bool) string {
 	switch {
 	case s == "":
 		return ""
 	case s == "prompt", strings.HasPrefix(s, "env:"):
 		return s
 	case strings.HasPrefix(s, "enc:"):
-		return Msg("secret.encrypted")
+		return w.Msg("secret.encrypted")
 	case productKey:
 		k := strings.TrimPrefix(s, "plain:")
 		if sequence.ValidateProductKey(k) != "" {
@@ -71,15 +71,15 @@ func passwordFields(pg, key string, p, confirm func(a *Answers) *string, visible
 		v := *p(&w.A)
 		if v == "" {
 			if required(w) {
-				return fail(pw.ID + ".required")
+				return w.Fail(pw.ID + ".required")
 			}
 			return nil
 		}
-		if err := checkSecretRef(v); err != nil {
+		if err := w.checkSecretRef(v); err != nil {
 			return err
 		}
 		if length(v) > 255 {
-			return failf("err.max", 255, length(v), length(v)-255)
+			return w.Failf("err.max", 255, length(v), length(v)-255)
 		}
 		return nil
 	})
@@ -89,9 +89,9 @@ func passwordFields(pg, key string, p, confirm func(a *Answers) *string, visible
 	cf.Rule(func(w *Wizard) error {
 		if *confirm(&w.A) != *p(&w.A) {
 			if *confirm(&w.A) == "" {
-				return fail("err.confirm-empty")
+				return w.Fail("err.confirm-empty")
 			}
-			return fail("err.confirm")
+			return w.Fail("err.confirm")
 		}
 		return nil
 	})

@@ -15,105 +15,103 @@ import (
 // language the wizard says the same thing from its catalog (the check
 // itself is always the engine's).
 
-func english() bool { return CurrentLang() == English }
-
 // controlMsg is what is wrong with one line of text that holds a control
 // character (sequence.FindControl): which one and where, never the text.
-func controlMsg(s string) string { return controlMsgIn(s, false) }
+func (w *Wizard) controlMsg(s string) string { return w.controlMsgIn(s, false) }
 
 // controlMsgIn is controlMsg for one line or, multiline, for text that
 // may hold line breaks and tabs (as the sequence's description).
-func controlMsgIn(s string, multiline bool) string {
+func (w *Wizard) controlMsgIn(s string, multiline bool) string {
 	r, _, i, ok := sequence.FindControl(s, multiline)
 	switch {
 	case !ok:
 		return ""
 	case multiline:
-		return Msgf("err.control-lines", fmt.Sprintf("U+%04X", r), i)
+		return w.Msgf("err.control-lines", fmt.Sprintf("U+%04X", r), i)
 	}
-	return Msgf("err.control", fmt.Sprintf("U+%04X", r), i)
+	return w.Msgf("err.control", fmt.Sprintf("U+%04X", r), i)
 }
 
 // The checks below return nil when the value is fine, else what is
-// wrong with it in the language of the moment (the fields' validators
+// wrong with it in the wizard's language (the fields' validators
 // return them as they are).
 
 // capturePathErr is what is wrong with a capture destination.
-func capturePathErr(p string) error {
+func (w *Wizard) capturePathErr(p string) error {
 	m := sequence.ValidateCapturePath(p)
 	switch {
 	case m == "":
 		return nil
-	case english():
+	case w.Lang == English:
 		return errors.New(m)
 	case p == "":
-		return fail("err.capture-required")
+		return w.Fail("err.capture-required")
 	case utf8.RuneCountInString(p) > sequence.MaxCapturePath:
-		return failf("err.capture-long", sequence.MaxCapturePath, utf8.RuneCountInString(p))
+		return w.Failf("err.capture-long", sequence.MaxCapturePath, utf8.RuneCountInString(p))
 	case !strings.HasSuffix(strings.ToLower(p), ".wim"):
-		return fail("err.capture-wim")
+		return w.Fail("err.capture-wim")
 	case strings.HasPrefix(p, `\\`):
-		return fail("err.capture-unc")
+		return w.Fail("err.capture-unc")
 	}
-	return fail("err.capture-where")
+	return w.Fail("err.capture-where")
 }
 
 // timeZoneErr is what is wrong with a Windows time zone ID.
-func timeZoneErr(tz string) error {
+func (w *Wizard) timeZoneErr(tz string) error {
 	if sequence.CheckTimeZone(tz).IsZero() {
 		return nil
 	}
 	if m := sequence.MatchTimeZones(tz); len(m) > 0 {
-		return failf("err.tz-mean", tz, m[0])
+		return w.Failf("err.tz-mean", tz, m[0])
 	}
-	return fail("err.tz")
+	return w.Fail("err.tz")
 }
 
 // accountErr says the account as it was typed, not quoted as Go does.
-func accountErr(a string) error {
+func (w *Wizard) accountErr(a string) error {
 	if sequence.ValidateAccount(a) == "" {
 		return nil
 	}
-	return failf("err.account", a)
+	return w.Failf("err.account", a)
 }
 
-func productKeyErr(k string) error {
+func (w *Wizard) productKeyErr(k string) error {
 	m := sequence.ValidateProductKey(k)
 	switch {
 	case m == "":
 		return nil
-	case english():
+	case w.Lang == English:
 		return errors.New(m)
 	}
-	return fail("err.product-key")
+	return w.Fail("err.product-key")
 }
 
-func domainOUErr(ou string) error {
+func (w *Wizard) domainOUErr(ou string) error {
 	m := sequence.ValidateDomainOU(ou)
 	switch {
 	case m == "":
 		return nil
-	case english():
+	case w.Lang == English:
 		return errors.New(m)
 	case len(ou) > sequence.MaxDomainOU:
-		return failf("err.ou-long", sequence.MaxDomainOU)
+		return w.Failf("err.ou-long", sequence.MaxDomainOU)
 	}
-	return fail("err.ou")
+	return w.Fail("err.ou")
 }
 
 // secretRefErr is what is wrong with a secret reference (env:NAME,
 // prompt, enc:, plain:).
-func secretRefErr(s string) error {
+func (w *Wizard) secretRefErr(s string) error {
 	_, err := secret.Parse(s)
 	switch {
 	case err == nil:
 		return nil
-	case english():
+	case w.Lang == English:
 		return err
 	case strings.HasPrefix(s, "env:"):
-		return failf("err.env-name", s)
+		return w.Failf("err.env-name", s)
 	case strings.HasPrefix(s, "enc:"):
-		return fail("err.enc")
+		return w.Fail("err.enc")
 	}
-	return fail("err.secret")
+	return w.Fail("err.secret")
 }

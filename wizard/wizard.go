@@ -60,6 +60,9 @@ func DefaultEnv() *Env {
 type Wizard struct {
 	A   Answers
 	env *Env
+	// Texts is the wizard's language (w.Lang) and its messages in it
+	// (w.Msg, w.Msgf; w.Fail and w.Failf for validators).
+	form.Texts
 
 	// The pages, the page shown and the pages visited; Pages, Current,
 	// CurrentID, Visited, PageErrors and PageWarnings come from it.
@@ -91,8 +94,10 @@ type imagesResult struct {
 	err  error
 }
 
-// New returns a wizard on its first page with the defaults filled in.
-func New(env *Env) *Wizard {
+// New returns a wizard on its first page with the defaults filled in,
+// speaking the language l (its labels, problems and the names of the
+// steps it writes).
+func New(env *Env, l Lang) *Wizard {
 	if env == nil {
 		env = DefaultEnv()
 	}
@@ -108,7 +113,7 @@ func New(env *Env) *Wizard {
 	if env.Getenv == nil {
 		env.Getenv = func(string) string { return "" }
 	}
-	w := &Wizard{env: env, EditingApp: -1, images: map[string]imagesResult{}}
+	w := &Wizard{env: env, Texts: form.NewTexts(catalogs, l), EditingApp: -1, images: map[string]imagesResult{}}
 	w.Flow = form.NewFlow(pages, w, PageStart, pageOrder)
 	w.A.defaults(env)
 	return w
@@ -185,26 +190,27 @@ func (w *Wizard) Done(id PageID) bool {
 	return w.Flow.Done(id)
 }
 
-// ErrInvalid is returned by Next when the page has errors.
-var ErrInvalid = pages.Problem("nav.invalid")
+// ErrInvalid is what Next returns when the page has errors (errors.Is:
+// the error Next returns says it in the wizard's language).
+var ErrInvalid = pages.Problem(English, "nav.invalid")
 
 // Next goes to the next page if the current one is valid. Leaving the
 // first page with "Open an existing sequence" loads the file.
 func (w *Wizard) Next() error {
 	cur := w.CurrentID()
 	if errs := w.PageErrors(cur); len(errs) > 0 {
-		return ErrInvalid
+		return w.Invalid()
 	}
 	if cur == PageStart && w.opening() && w.openedFrom != w.A.OpenPath {
 		w.triedOpen = w.A.OpenPath
 		if err := w.open(w.A.OpenPath); err != nil {
 			w.openErr = err
-			return ErrInvalid
+			return w.Invalid()
 		}
 		w.openErr = nil
 	}
 	if cur == PageSummary {
-		return pages.Problem("nav.write-first")
+		return pages.Problem(w.Lang, "nav.write-first")
 	}
 	if err := w.Flow.Advance(); err != nil {
 		return err
@@ -218,7 +224,7 @@ func (w *Wizard) Next() error {
 // written, and keeps every value, invalid ones included.
 func (w *Wizard) Prev() error {
 	if cur := w.CurrentID(); cur == PageProgress || cur == PageCompletion {
-		return pages.Problem("nav.written")
+		return pages.Problem(w.Lang, "nav.written")
 	}
 	if err := w.Flow.Prev(); err != nil {
 		return err
@@ -234,7 +240,7 @@ func (w *Wizard) FirstInvalid() (PageID, bool) { return w.Flow.FirstInvalid(Page
 // ToSummary jumps to the Summary once every page is valid (ctrl+s).
 func (w *Wizard) ToSummary() error {
 	if cur := w.CurrentID(); cur == PageProgress || cur == PageCompletion {
-		return pages.Problem("nav.written")
+		return pages.Problem(w.Lang, "nav.written")
 	}
 	// Opening a sequence decides the pages: load it first.
 	if w.CurrentID() == PageStart && w.opening() && w.openedFrom != w.A.OpenPath {

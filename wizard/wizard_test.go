@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,15 +38,15 @@ func TestPageOrder(t *testing.T) {
 func TestEveryMessageExists(t *testing.T) {
 	for _, p := range pages.All() {
 		for _, id := range []string{"page." + p.Key + ".title", "page." + p.Key + ".nav", "page." + p.Key + ".help"} {
-			if !HasMsg(id) {
+			if !catalogs.Has(English, id) {
 				t.Errorf("missing message %s", id)
 			}
 		}
 		for _, f := range p.Fields {
-			if !HasMsg(f.ID + ".label") {
+			if !catalogs.Has(English, f.ID+".label") {
 				t.Errorf("missing message %s.label", f.ID)
 			}
-			if f.Editable() && !HasMsg(f.ID+".help") && !strings.HasSuffix(f.Key, "_confirm") {
+			if f.Editable() && !catalogs.Has(English, f.ID+".help") && !strings.HasSuffix(f.Key, "_confirm") {
 				t.Errorf("missing message %s.help", f.ID)
 			}
 			w := newTest(t)
@@ -293,7 +294,7 @@ func TestNextRefusedPreviousKeeps(t *testing.T) {
 		t.Fatalf("on %s", w.CurrentID())
 	}
 	w.A.Name = strings.Repeat("x", 60) // invalid
-	if err := w.Next(); err != ErrInvalid {
+	if err := w.Next(); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("Next with an invalid page: %v", err)
 	}
 	if err := w.ToSummary(); err == nil {

@@ -73,7 +73,7 @@ func Write(w *Wizard, path string, opt WriteOptions) (sequence.Problems, error) 
 	}
 	if HasClear(seq) && !opt.AllowPlaintext {
 		if opt.Passphrase == "" {
-			return nil, errors.New(Msg("err.passphrase"))
+			return nil, errors.New(w.Msg("err.passphrase"))
 		}
 		if err := Seal(seq, opt.Passphrase); err != nil {
 			return nil, err

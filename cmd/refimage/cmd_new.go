@@ -76,7 +76,7 @@ func newFlags(fs *flag.FlagSet) runFunc {
 		wenv := wizard.DefaultEnv()
 		wenv.Images = wimimages.Lister{}
 		wenv.Getenv = env.getenv
-		w := wizard.New(wenv)
+		w := wizard.New(wenv, ui.lang)
 		w.SetAllowPlaintext(*plaintext)
 		if *plaintext {
 			fmt.Fprintln(env.stderr, "refimage new: warning: --plaintext writes the passwords you type in clear text; anyone who can read the file can read them")

@@ -24,7 +24,7 @@ type Field[S any] struct {
 	// ProductKey: a secret masked as a product key (its last group shown).
 	ProductKey bool
 
-	cat        Catalog
+	tx         *texts[S]
 	editorOnly bool // edits an entry of a list, not an answer of its own
 	multiline  bool // the text may hold line breaks and tabs
 	screenHelp bool // its help speaks of keys: none in line prompts
@@ -114,12 +114,11 @@ func (f *Field[S]) ScreenHelp() *Field[S] { f.screenHelp = true; return f }
 // Choices makes the field one of values, each labelled from the catalog
 // under ID+"."+value, and checks that the value is one of them.
 func (f *Field[S]) Choices(values ...string) *Field[S] {
-	// Labels are looked up when shown: the language is chosen after the
-	// pages are built.
-	f.options = func(S) []Option {
+	// Labels are looked up when shown, in the language of the state.
+	f.options = func(s S) []Option {
 		list := make([]Option, len(values))
 		for i, v := range values {
-			list[i] = Option{Value: v, Label: f.cat.msg(f.ID + "." + v)}
+			list[i] = Option{Value: v, Label: f.tx.msg(s, f.ID+"."+v)}
 		}
 		return list
 	}
@@ -132,7 +131,7 @@ func (f *Field[S]) Choices(values ...string) *Field[S] {
 			}
 			quoted[i] = `"` + o + `"`
 		}
-		return errors.New(f.cat.msgf("err.choice", strings.Join(quoted, ", "), v))
+		return errors.New(f.tx.msgf(s, "err.choice", strings.Join(quoted, ", "), v))
 	})
 }
 
@@ -141,7 +140,7 @@ func (f *Field[S]) NotEmpty() *Field[S] {
 	f.Required = true
 	return f.Rule(func(s S) error {
 		if strings.TrimSpace(f.Get(s)) == "" {
-			return errors.New(f.cat.msgf("err.required", Lower(f.Label(s))))
+			return errors.New(f.tx.msgf(s, "err.required", Lower(f.Label(s))))
 		}
 		return nil
 	})
@@ -153,10 +152,10 @@ func (f *Field[S]) Limit() *Field[S] {
 	return f.Rule(func(s S) error {
 		v := f.Get(s)
 		if f.Required && strings.TrimSpace(v) == "" {
-			return errors.New(f.cat.msgf("err.required", Lower(f.Label(s))))
+			return errors.New(f.tx.msgf(s, "err.required", Lower(f.Label(s))))
 		}
 		if n := utf8.RuneCountInString(v); f.Max > 0 && n > f.Max {
-			return errors.New(f.cat.msgf("err.max", f.Max, n, n-f.Max))
+			return errors.New(f.tx.msgf(s, "err.max", f.Max, n, n-f.Max))
 		}
 		return nil
 	})
@@ -174,20 +173,20 @@ func (f *Field[S]) IsRequired(s S) bool {
 // Label is the field's label.
 func (f *Field[S]) Label(s S) string {
 	if f.labelArgs != nil {
-		return f.cat.msgf(f.ID+".label", f.labelArgs(s)...)
+		return f.tx.msgf(s, f.ID+".label", f.labelArgs(s)...)
 	}
-	return f.cat.msg(f.ID + ".label")
+	return f.tx.msg(s, f.ID+".label")
 }
 
 // Help is the field's help text ("" when it has none).
 func (f *Field[S]) Help(s S) string {
-	if !f.cat.has(f.ID + ".help") {
+	if !f.tx.has(s, f.ID+".help") {
 		return ""
 	}
 	if f.helpArgs != nil {
-		return f.cat.msgf(f.ID+".help", f.helpArgs(s)...)
+		return f.tx.msgf(s, f.ID+".help", f.helpArgs(s)...)
 	}
-	return f.cat.msg(f.ID + ".help")
+	return f.tx.msg(s, f.ID+".help")
 }
 
 // AccessibleHelp is the help for line prompts: none when it only says
@@ -254,7 +253,7 @@ func (f *Field[S]) Error(s S) error {
 			if f.multiline {
 				id = "err.control-lines"
 			}
-			return errors.New(f.cat.msgf(id, fmt.Sprintf("U+%04X", r), i))
+			return errors.New(f.tx.msgf(s, id, fmt.Sprintf("U+%04X", r), i))
 		}
 	}
 	if f.validate == nil {

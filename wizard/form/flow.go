@@ -64,7 +64,7 @@ func (n *Flow[S, P]) Index(id P) int {
 }
 
 // Invalid is the error Next returns when the page has errors.
-func (n *Flow[S, P]) Invalid() error { return n.form.Problem("nav.invalid") }
+func (n *Flow[S, P]) Invalid() error { return n.form.problem(n.s, "nav.invalid") }
 
 // Done reports whether a page is visited, left and valid.
 func (n *Flow[S, P]) Done(id P) bool {
@@ -85,7 +85,7 @@ func (n *Flow[S, P]) Advance() error {
 	ids := n.order(n.s)
 	i := n.Index(n.cur)
 	if i < 0 || i+1 >= len(ids) {
-		return n.form.Problem("nav.last")
+		return n.form.problem(n.s, "nav.last")
 	}
 	n.Goto(ids[i+1])
 	return nil
@@ -96,7 +96,7 @@ func (n *Flow[S, P]) Advance() error {
 func (n *Flow[S, P]) Prev() error {
 	i := n.Index(n.cur)
 	if i <= 0 {
-		return n.form.Problem("nav.first")
+		return n.form.problem(n.s, "nav.first")
 	}
 	n.cur = n.order(n.s)[i-1]
 	return nil
@@ -122,7 +122,7 @@ func (n *Flow[S, P]) FirstInvalid(stop P) (P, bool) {
 // (FirstInvalid tells which it is, to go there).
 func (n *Flow[S, P]) JumpTo(target P) error {
 	if id, bad := n.FirstInvalid(target); bad {
-		return n.form.Problem("nav.fix-page", n.form.pages[id].Title())
+		return n.form.problem(n.s, "nav.fix-page", n.form.pages[id].Title(n.s))
 	}
 	for _, id := range n.order(n.s) {
 		if id == target {

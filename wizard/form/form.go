@@ -9,7 +9,8 @@
 // form, and the accessible line prompts ask its fields in order.
 // Texts come from a catalog under the field's ID: ID+".label",
 // ID+".help", ID+"."+value for a choice; a page's under
-// "page."+Key+".title", ".nav" and ".help".
+// "page."+Key+".title", ".nav" and ".help"; each in the language of the
+// state they are shown for (there is no language of the process).
 package form
 
 import (
@@ -46,30 +47,36 @@ type Option struct {
 	Label string
 }
 
-// Catalog returns the message with an ID in the language of the moment;
-// an ID it does not have comes back as it is.
-type Catalog func(id string) string
-
-func (c Catalog) msg(id string) string {
-	if c == nil {
-		return id
-	}
-	return c(id)
+// texts is how a form's pages and fields find their messages: the
+// catalog, in the language of the state they are shown for.
+type texts[S any] struct {
+	cat  Catalog
+	lang func(S) Lang
 }
 
-func (c Catalog) has(id string) bool { return c != nil && c(id) != id }
+func (t *texts[S]) msg(s S, id string) string {
+	if t == nil {
+		return id
+	}
+	return t.cat.Msg(t.lang(s), id)
+}
 
-func (c Catalog) msgf(id string, args ...any) string { return fmt.Sprintf(c.msg(id), args...) }
+func (t *texts[S]) has(s S, id string) bool { return t != nil && t.cat.Has(t.lang(s), id) }
 
-// Problem is an error whose text the catalog gives when it is shown, in
-// the language of the moment (ErrInvalid, "first page" and the like).
+func (t *texts[S]) msgf(s S, id string, args ...any) string {
+	return fmt.Sprintf(t.msg(s, id), args...)
+}
+
+// Problem is an error whose text the catalog gives in its language when
+// it is shown (ErrInvalid, "first page" and the like).
 type Problem struct {
 	cat  Catalog
+	lang Lang
 	id   string
 	args []any
 }
 
-func (p *Problem) Error() string { return p.cat.msgf(p.id, p.args...) }
+func (p *Problem) Error() string { return p.cat.Msgf(p.lang, p.id, p.args...) }
 
 // Is makes errors.Is match the same message ID.
 func (p *Problem) Is(target error) bool {

@@ -40,15 +40,8 @@ var catalog = map[string]string{
 	"err.items":    "the list is empty",
 }
 
-func msg(id string) string {
-	if s, ok := catalog[id]; ok {
-		return s
-	}
-	return id
-}
-
 func newForm(s0 *state) (*Form[*state, pid], *Flow[*state, pid]) {
-	f := New[*state, pid](msg)
+	f := New[*state, pid](Catalog{English: catalog}, func(*state) Lang { return English })
 	name := NewField[*state]("first", "name", KindText).Bind(
 		func(s *state) string { return s.Name }, func(s *state, v string) { s.Name = v }).Req().WithMax(5).Limit()
 	mode := NewField[*state]("first", "mode", KindChoice).Bind(
@@ -70,7 +63,7 @@ func newForm(s0 *state) (*Form[*state, pid], *Flow[*state, pid]) {
 	f.Add(&Page[*state, pid]{ID: pSecond, Key: "second", Fields: []*Field[*state]{on},
 		Check: func(s *state) []FieldError[*state, pid] {
 			if s.On && len(s.Items) == 0 {
-				return []FieldError[*state, pid]{{Page: f.Page(pSecond), Field: on, Msg: msg("err.items")}}
+				return []FieldError[*state, pid]{{Page: f.Page(pSecond), Field: on, Msg: catalog["err.items"]}}
 			}
 			return nil
 		}})
@@ -196,7 +189,7 @@ func TestFlow(t *testing.T) {
 	if f.ByKey("third") != f.Page(pThird) || len(f.All()) != 4 || f.Page(pThird).HasInput() {
 		t.Error("form lookups")
 	}
-	if f.Page(pFirst).Title() != "First page" || f.Page(pFirst).NavTitle() != "First" {
+	if f.Page(pFirst).Title(nil) != "First page" || f.Page(pFirst).NavTitle(nil) != "First" {
 		t.Error("page texts")
 	}
 }
@@ -217,7 +210,7 @@ func TestScreenHelpAndLower(t *testing.T) {
 			t.Errorf("Lower(%q) = %q", in, got)
 		}
 	}
-	if !strings.Contains(f.Problem("nav.fix-page", "X").Error(), "X") {
+	if !strings.Contains(f.Problem(English, "nav.fix-page", "X").Error(), "X") {
 		t.Error("problem with arguments")
 	}
 }

@@ -11,17 +11,17 @@ type Page[S any, P ~int] struct {
 	// no single field, or to entries of a list).
 	Check func(s S) []FieldError[S, P]
 
-	cat Catalog
+	tx *texts[S]
 }
 
-// Title is the page's title.
-func (p *Page[S, P]) Title() string { return p.cat.msg("page." + p.Key + ".title") }
+// Title is the page's title in the state's language.
+func (p *Page[S, P]) Title(s S) string { return p.tx.msg(s, "page."+p.Key+".title") }
 
 // NavTitle is the page's short title for the page list.
-func (p *Page[S, P]) NavTitle() string { return p.cat.msg("page." + p.Key + ".nav") }
+func (p *Page[S, P]) NavTitle(s S) string { return p.tx.msg(s, "page."+p.Key+".nav") }
 
 // Help is the page's help text.
-func (p *Page[S, P]) Help() string { return p.cat.msg("page." + p.Key + ".help") }
+func (p *Page[S, P]) Help(s S) string { return p.tx.msg(s, "page."+p.Key+".help") }
 
 // VisibleFields returns the fields shown given the state.
 func (p *Page[S, P]) VisibleFields(s S) []*Field[S] {
@@ -102,21 +102,22 @@ func (p *Page[S, P]) Warnings(s S) []FieldError[S, P] {
 
 // Form is the set of pages of a wizard and the catalog of their texts.
 type Form[S any, P ~int] struct {
-	cat   Catalog
+	tx    *texts[S]
 	pages map[P]*Page[S, P]
 	all   []*Page[S, P]
 }
 
-// New returns an empty form whose texts come from cat.
-func New[S any, P ~int](cat Catalog) *Form[S, P] {
-	return &Form[S, P]{cat: cat, pages: map[P]*Page[S, P]{}}
+// New returns an empty form whose texts come from cat, in the language
+// lang gives for the state they are shown for.
+func New[S any, P ~int](cat Catalog, lang func(S) Lang) *Form[S, P] {
+	return &Form[S, P]{tx: &texts[S]{cat: cat, lang: lang}, pages: map[P]*Page[S, P]{}}
 }
 
 // Add registers a page (its fields get the form's catalog).
 func (f *Form[S, P]) Add(p *Page[S, P]) *Page[S, P] {
-	p.cat = f.cat
+	p.tx = f.tx
 	for _, fl := range p.Fields {
-		fl.cat = f.cat
+		fl.tx = f.tx
 	}
 	if _, dup := f.pages[p.ID]; dup {
 		panic(fmt.Sprintf("form: page %d added twice", int(p.ID)))
@@ -143,7 +144,12 @@ func (f *Form[S, P]) ByKey(key string) *Page[S, P] {
 func (f *Form[S, P]) All() []*Page[S, P] { return f.all }
 
 // Problem returns an error whose text is the catalog's message id with
-// args, looked up when it is shown.
-func (f *Form[S, P]) Problem(id string, args ...any) error {
-	return &Problem{cat: f.cat, id: id, args: args}
+// args in a language, looked up when it is shown.
+func (f *Form[S, P]) Problem(l Lang, id string, args ...any) error {
+	return &Problem{cat: f.tx.cat, lang: l, id: id, args: args}
+}
+
+// problem is Problem in the language of the state.
+func (f *Form[S, P]) problem(s S, id string, args ...any) error {
+	return f.Problem(f.tx.lang(s), id, args...)
 }

@@ -27,10 +27,10 @@ func (w *Wizard) DeviceConfirmed() bool {
 // folder itself.
 func fileRule(w *Wizard, p string) error {
 	if w.env.Exists(p) && w.env.IsDir(p) {
-		return failf("err.is-dir", p)
+		return w.Failf("err.is-dir", p)
 	}
 	if dir := filepath.Dir(p); !w.env.IsDir(dir) {
-		return failf("err.dir", dir)
+		return w.Failf("err.dir", dir)
 	}
 	return nil
 }
@@ -44,10 +44,10 @@ func (w *Wizard) VarErrors() []string {
 		if strings.TrimSpace(l) == "" {
 			continue
 		}
-		line := Msgf("err.var-line", i+1)
+		line := w.Msgf("err.var-line", i+1)
 		k, _, ok := strings.Cut(l, "=")
 		if !ok {
-			out = append(out, line+Msg("err.var-eq"))
+			out = append(out, line+w.Msg("err.var-eq"))
 			continue
 		}
 		k = strings.TrimSpace(k)
@@ -56,7 +56,7 @@ func (w *Wizard) VarErrors() []string {
 			continue
 		}
 		if seen[strings.ToLower(k)] {
-			out = append(out, line+Msgf("err.var-dup", k))
+			out = append(out, line+w.Msgf("err.var-dup", k))
 		}
 		seen[strings.ToLower(k)] = true
 	}
@@ -66,7 +66,7 @@ func (w *Wizard) VarErrors() []string {
 // VarLineError is what is wrong with one line of the variables ("" when
 // fine).
 func (w *Wizard) VarLineError(i int) string {
-	prefix := Msgf("err.var-line", i+1)
+	prefix := w.Msgf("err.var-line", i+1)
 	for _, e := range w.VarErrors() {
 		if strings.HasPrefix(e, prefix) {
 			return strings.TrimPrefix(e, prefix)

@@ -3,8 +3,6 @@ package mediawiz
 import (
 	"fmt"
 
-	"errors"
-
 	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/form"
 )
@@ -23,7 +21,7 @@ type Page = form.Page[*Wizard, PageID]
 type FieldError = form.FieldError[*Wizard, PageID]
 
 // pages is the media wizard's form.
-var pages = form.New[*Wizard, PageID](Msg)
+var pages = form.New[*Wizard, PageID](catalogs, func(w *Wizard) form.Lang { return w.Lang })
 
 func register(p *Page) { pages.Add(p) }
 
@@ -49,21 +47,6 @@ func boolField(page, key string, p func(a *Answers) *bool) *Field {
 
 func note(page, key string, text func(w *Wizard) string) *Field {
 	return form.NewField[*Wizard](page, key, wizard.KindNote).Bind(text, nil)
-}
-
-// fail is the catalog's message as a validation error.
-func fail(id string) error { return errors.New(Msg(id)) }
-
-// failf is the catalog's message formatted, as a validation error.
-func failf(id string, args ...any) error { return errors.New(Msgf(id, args...)) }
-
-// problem turns a message that says what is wrong ("" when fine) into an
-// error.
-func problem(msg string) error {
-	if msg == "" {
-		return nil
-	}
-	return errors.New(msg)
 }
 
 func (id PageID) String() string {

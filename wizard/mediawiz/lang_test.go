@@ -1,6 +1,7 @@
 package mediawiz
 
 import (
+	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -60,12 +61,10 @@ func TestCatalogParity(t *testing.T) {
 // TestKoreanTexts: with the Korean language every page, field, option,
 // error and the Summary come from the Korean catalog.
 func TestKoreanTexts(t *testing.T) {
-	wizard.SetLang(wizard.Korean)
-	defer wizard.SetLang(wizard.English)
-	w := New(nil, "/work/capture.toml", &Env{})
+	w := New(nil, "/work/capture.toml", &Env{}, wizard.Korean)
 	for _, p := range w.Pages() {
-		if p.Title() != catalogKO["page."+p.Key+".title"] || p.Help() == catalogEN["page."+p.Key+".help"] {
-			t.Errorf("page %s: %q", p.Key, p.Title())
+		if p.Title(w) != catalogKO["page."+p.Key+".title"] || p.Help(w) == catalogEN["page."+p.Key+".help"] {
+			t.Errorf("page %s: %q", p.Key, p.Title(w))
 		}
 		for _, f := range p.Fields {
 			if l := f.Label(w); l == catalogEN[f.ID+".label"] && l != "refimage.exe" {
@@ -78,9 +77,13 @@ func TestKoreanTexts(t *testing.T) {
 			}
 		}
 	}
-	if ErrInvalid.Error() != catalogKO["nav.invalid"] {
-		t.Errorf("ErrInvalid: %q", ErrInvalid.Error())
+	w.A.ISO = ""
+	w.Goto(PageTarget)
+	if err := w.Next(); !errors.Is(err, ErrInvalid) || err.Error() != catalogKO["nav.invalid"] {
+		t.Errorf("invalid page: %v", err)
 	}
+	w.Goto(PageType)
+	w.A.ISO = "capture.iso"
 	w.A.Vars = []string{"A=1", "nope", "a=2"}
 	if e := w.VarErrors(); len(e) != 2 || e[0] != "2행: NAME=value 형식으로 쓰십시오" || w.VarLineError(2) != "a이(가) 두 번 설정되었습니다(이름은 대/소문자를 구분하지 않음)" {
 		t.Errorf("variables: %q %q", e, w.VarLineError(2))
@@ -97,8 +100,9 @@ func TestKoreanTexts(t *testing.T) {
 	if sum[1].Label != "미디어 유형" || sum[1].Value != "부팅 가능한 미디어" || !strings.HasPrefix(sum[2].Value, "ISO 파일: ") {
 		t.Errorf("summary: %+v", sum)
 	}
-	wizard.SetLang(wizard.English)
-	if sum := w.Summary(); sum[1].Value != "Bootable media" || !strings.HasPrefix(sum[2].Value, "ISO file: ") {
+	en := New(nil, "/work/capture.toml", &Env{}, wizard.English)
+	en.A = w.A
+	if sum := en.Summary(); sum[1].Value != "Bootable media" || !strings.HasPrefix(sum[2].Value, "ISO file: ") {
 		t.Errorf("English summary: %+v", sum)
 	}
 }

@@ -125,6 +125,9 @@ const (
 type Wizard struct {
 	A   Answers
 	env *Env
+	// Texts is the wizard's language (w.Lang) and its messages in it
+	// (w.Msg, w.Msgf; w.Fail and w.Failf for validators).
+	form.Texts
 
 	seq     *sequence.Sequence
 	seqPath string
@@ -167,8 +170,8 @@ type exeResult struct {
 }
 
 // New returns a wizard for the sequence (loaded from seqPath) on its
-// first page with the defaults filled in.
-func New(seq *sequence.Sequence, seqPath string, env *Env) *Wizard {
+// first page with the defaults filled in, speaking the language l.
+func New(seq *sequence.Sequence, seqPath string, env *Env, l form.Lang) *Wizard {
 	if env == nil {
 		env = &Env{}
 	}
@@ -184,7 +187,7 @@ func New(seq *sequence.Sequence, seqPath string, env *Env) *Wizard {
 	if env.GOOS == "" {
 		env.GOOS = runtime.GOOS
 	}
-	w := &Wizard{env: env, seq: seq, seqPath: seqPath,
+	w := &Wizard{env: env, Texts: form.NewTexts(catalogs, l), seq: seq, seqPath: seqPath,
 		sources: map[string]sourceResult{}, contents: map[string]contentResult{}, exes: map[string]exeResult{}}
 	w.Flow = form.NewFlow(pages, w, PageType, func(*Wizard) []PageID { return order })
 	base := strings.TrimSuffix(filepath.Base(seqPath), filepath.Ext(seqPath))
@@ -224,24 +227,24 @@ func (w *Wizard) Done(id PageID) bool {
 }
 
 // ErrInvalid is returned by Next when the page has errors.
-var ErrInvalid = pages.Problem("nav.invalid")
+var ErrInvalid = pages.Problem(form.English, "nav.invalid")
 
 // Next goes to the next page if the current one is valid. It stops at
 // the Summary: the caller writes the medium and then calls Goto.
 func (w *Wizard) Next() error {
 	cur := w.CurrentID()
 	if errs := w.PageErrors(cur); len(errs) > 0 {
-		return ErrInvalid
+		return w.Invalid()
 	}
 	if cur == PageSecurity && !w.checkPassphrase() {
-		return ErrInvalid
+		return w.Invalid()
 	}
 	switch cur {
 	case PageSummary:
-		return pages.Problem("nav.summary")
+		return pages.Problem(w.Lang, "nav.summary")
 	case PageProgress, PageCompletion:
 		if w.Written == "" {
-			return pages.Problem("nav.writing")
+			return pages.Problem(w.Lang, "nav.writing")
 		}
 	}
 	return w.Flow.Advance()
@@ -252,9 +255,9 @@ func (w *Wizard) Next() error {
 func (w *Wizard) Prev() error {
 	switch {
 	case w.Writing:
-		return pages.Problem("nav.writing")
+		return pages.Problem(w.Lang, "nav.writing")
 	case w.Written != "":
-		return pages.Problem("nav.written")
+		return pages.Problem(w.Lang, "nav.written")
 	case w.CurrentID() == PageProgress:
 		// Writing failed or was stopped: back to the Summary.
 		w.Flow.Goto(PageSummary)
@@ -269,10 +272,10 @@ func (w *Wizard) FirstInvalid() (PageID, bool) { return w.Flow.FirstInvalid(Page
 // ToSummary jumps to the Summary once every page is valid.
 func (w *Wizard) ToSummary() error {
 	if w.Writing || w.Written != "" {
-		return pages.Problem("nav.written")
+		return pages.Problem(w.Lang, "nav.written")
 	}
 	if _, bad := w.FirstInvalid(); !bad && !w.checkPassphrase() {
-		return pages.Problem("nav.fix-page", pages.Page(PageSecurity).Title())
+		return pages.Problem(w.Lang, "nav.fix-page", pages.Page(PageSecurity).Title(w))
 	}
 	return w.Flow.JumpTo(PageSummary)
 }
@@ -292,7 +295,7 @@ func (w *Wizard) Rescan() {
 	if w.env.Disks == nil {
 		w.disksErr = w.env.DisksErr
 		if w.disksErr == "" {
-			w.disksErr = Msg("err.no-disks")
+			w.disksErr = w.Msg("err.no-disks")
 		}
 		return
 	}
@@ -527,7 +530,7 @@ type SummaryItem struct{ Label, Value string }
 
 // Summary lists the choices, secrets left out.
 func (w *Wizard) Summary() []SummaryItem {
-	none := Msg("value.none")
+	none := w.Msg("value.none")
 	or := func(s, def string) string {
 		if strings.TrimSpace(s) == "" {
 			return def
@@ -536,19 +539,19 @@ func (w *Wizard) Summary() []SummaryItem {
 	}
 	target := w.Target()
 	if d, ok := w.Disk(); ok && w.A.Target == TargetDevice {
-		target = describe(d)
+		target = w.describe(d)
 	}
-	if HasMsg("summary.target." + w.A.Target) {
-		target = Msg("summary.target."+w.A.Target) + ": " + target
+	if w.HasMsg("summary.target." + w.A.Target) {
+		target = w.Msg("summary.target."+w.A.Target) + ": " + target
 	}
-	pass := Msg("value.no")
+	pass := w.Msg("value.no")
 	if w.A.Protect {
-		pass = Msg("summary.password.typed")
+		pass = w.Msg("summary.password.typed")
 		if _, env := w.Password(); env != "" {
-			pass = Msgf("summary.password.env", env)
+			pass = w.Msgf("summary.password.env", env)
 		}
 	}
-	exe := Msg("value.default")
+	exe := w.Msg("value.default")
 	if p, err := w.ExePath(); err == nil && p != "" {
 		exe = p
 	}
@@ -559,25 +562,25 @@ func (w *Wizard) Summary() []SummaryItem {
 		}
 	}
 	kind := w.A.Kind
-	if HasMsg("summary.kind." + kind) {
-		kind = Msg("summary.kind." + kind)
+	if w.HasMsg("summary.kind." + kind) {
+		kind = w.Msg("summary.kind." + kind)
 	}
 	return []SummaryItem{
-		{Msg("summary.sequence"), w.seqPath},
-		{Msg("summary.kind"), kind},
-		{Msg("summary.target"), target},
-		{Msg("summary.password"), pass},
-		{Msg("summary.winpe"), w.A.WinPE},
-		{Msg("summary.fwfiles"), or(w.A.FWFiles, Msg("value.default"))},
-		{Msg("summary.exe"), exe},
-		{Msg("summary.variables"), or(strings.Join(vars, ", "), none)},
-		{Msg("summary.prestart"), or(w.A.Prestart, none)},
-		{Msg("summary.label"), or(w.A.Label, DefaultLabel)},
+		{w.Msg("summary.sequence"), w.seqPath},
+		{w.Msg("summary.kind"), kind},
+		{w.Msg("summary.target"), target},
+		{w.Msg("summary.password"), pass},
+		{w.Msg("summary.winpe"), w.A.WinPE},
+		{w.Msg("summary.fwfiles"), or(w.A.FWFiles, w.Msg("value.default"))},
+		{w.Msg("summary.exe"), exe},
+		{w.Msg("summary.variables"), or(strings.Join(vars, ", "), none)},
+		{w.Msg("summary.prestart"), or(w.A.Prestart, none)},
+		{w.Msg("summary.label"), or(w.A.Label, DefaultLabel)},
 	}
 }
 
 // describe is one line about a disk: path, size, model, partitions.
-func describe(d Disk) string {
+func (w *Wizard) describe(d Disk) string {
 	s := d.Path + "  " + bytesize.Format(d.Size)
 	if m := strings.TrimSpace(d.Model); m != "" {
 		s += "  " + m
@@ -585,7 +588,7 @@ func describe(d Disk) string {
 	if len(d.Partitions) > 0 {
 		s += "  " + strings.Join(baseNames(d.Partitions), ", ")
 	} else {
-		s += "  " + Msg("disk.no-partitions")
+		s += "  " + w.Msg("disk.no-partitions")
 	}
 	return s
 }

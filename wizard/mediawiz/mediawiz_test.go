@@ -2,6 +2,7 @@ package mediawiz
 
 import (
 	"errors"
+	"github.com/refimage/refimage/wizard"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,7 +77,7 @@ func testEnv(env map[string]string) *Env {
 // valid returns a wizard with every page answered.
 func valid(t *testing.T) *Wizard {
 	t.Helper()
-	w := New(testSeq(secret.PromptRef()), "/seq/ref.toml", testEnv(nil))
+	w := New(testSeq(secret.PromptRef()), "/seq/ref.toml", testEnv(nil), wizard.English)
 	w.A.ISO = "/out/ref.iso"
 	w.A.Password, w.A.Confirm = pw, pw
 	w.A.WinPE = "/pe/amd64"
@@ -88,11 +89,11 @@ func TestPageOrder(t *testing.T) {
 	var keys []string
 	for _, p := range w.Pages() {
 		keys = append(keys, p.Key)
-		if !HasMsg("page."+p.Key+".title") || !HasMsg("page."+p.Key+".nav") || !HasMsg("page."+p.Key+".help") {
+		if !catalogs.Has(wizard.English, "page."+p.Key+".title") || !catalogs.Has(wizard.English, "page."+p.Key+".nav") || !catalogs.Has(wizard.English, "page."+p.Key+".help") {
 			t.Errorf("page %s lacks texts", p.Key)
 		}
 		for _, f := range p.Fields {
-			if !HasMsg(f.ID + ".label") {
+			if !catalogs.Has(wizard.English, f.ID+".label") {
 				t.Errorf("field %s has no label", f.ID)
 			}
 			for _, o := range f.Options(w) {
@@ -156,7 +157,7 @@ func TestPageOrder(t *testing.T) {
 }
 
 func TestNextRefusedUntilValid(t *testing.T) {
-	w := New(testSeq(secret.PromptRef()), "ref.toml", testEnv(nil))
+	w := New(testSeq(secret.PromptRef()), "ref.toml", testEnv(nil), wizard.English)
 	w.A.Kind = "cd"
 	if w.Next() == nil {
 		t.Fatal("an unknown media type")
@@ -182,7 +183,7 @@ func TestValidators(t *testing.T) {
 		want  string // "" = no error
 	}{
 		{"iso ok", func(w *Wizard) {}, PageTarget, "iso", ""},
-		{"iso default", func(w *Wizard) { w.A.ISO = New(nil, "/s/my seq.toml", nil).A.ISO }, PageTarget, "iso", ""},
+		{"iso default", func(w *Wizard) { w.A.ISO = New(nil, "/s/my seq.toml", nil, wizard.English).A.ISO }, PageTarget, "iso", ""},
 		{"iso empty", func(w *Wizard) { w.A.ISO = "" }, PageTarget, "iso", "ISO file is required"},
 		{"iso ext", func(w *Wizard) { w.A.ISO = "/out/ref.img" }, PageTarget, "iso", "ends in .iso"},
 		{"iso ext case", func(w *Wizard) { w.A.ISO = "/out/REF.ISO" }, PageTarget, "iso", ""},
@@ -262,13 +263,13 @@ func TestWarnings(t *testing.T) {
 }
 
 func TestSecretsWithoutPassword(t *testing.T) {
-	w := New(testSeq(secret.EnvRef("CAPTURE_PW")), "ref.toml", testEnv(map[string]string{"CAPTURE_PW": "x"}))
+	w := New(testSeq(secret.EnvRef("CAPTURE_PW")), "ref.toml", testEnv(map[string]string{"CAPTURE_PW": "x"}), wizard.English)
 	w.A.Protect = false
 	e := fieldErr(w, PageSecurity, "protect")
 	if !strings.Contains(e, `not "prompt"`) || !strings.Contains(e, "Capture the Reference Computer") && !strings.Contains(e, "Capture") {
 		t.Errorf("no-password error %q", e)
 	}
-	if !strings.Contains(Msg("security.nopass.text"), `other than "prompt"`) {
+	if !strings.Contains(MsgIn(wizard.English, "security.nopass.text"), `other than "prompt"`) {
 		t.Error("the page does not say the rule")
 	}
 	// With a password, an env: secret must be readable now.
@@ -276,7 +277,7 @@ func TestSecretsWithoutPassword(t *testing.T) {
 	if e := fieldErr(w, PageSecurity, "secrets"); e != "" {
 		t.Errorf("set env: %q", e)
 	}
-	w2 := New(testSeq(secret.EnvRef("UNSET_PW")), "ref.toml", testEnv(nil))
+	w2 := New(testSeq(secret.EnvRef("UNSET_PW")), "ref.toml", testEnv(nil), wizard.English)
 	w2.A.Password, w2.A.Confirm = pw, pw
 	if e := fieldErr(w2, PageSecurity, "secrets"); !strings.Contains(e, "UNSET_PW is not set") {
 		t.Errorf("unset env: %q", e)
@@ -288,7 +289,7 @@ func TestSequencePassphrase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := New(testSeq(sealed), "ref.toml", testEnv(nil))
+	w := New(testSeq(sealed), "ref.toml", testEnv(nil), wizard.English)
 	w.Next()
 	w.Next()
 	w.A.Password, w.A.Confirm = pw, pw
@@ -305,7 +306,7 @@ func TestSequencePassphrase(t *testing.T) {
 		t.Fatalf("right passphrase: %v %v", err, w.PageErrors(PageSecurity))
 	}
 	// REFIMAGE_PASSPHRASE does it too; no password: nothing to decrypt.
-	w3 := New(testSeq(sealed), "ref.toml", testEnv(map[string]string{secret.PassphraseEnv: "right phrase"}))
+	w3 := New(testSeq(sealed), "ref.toml", testEnv(map[string]string{secret.PassphraseEnv: "right phrase"}), wizard.English)
 	if PageByID(PageSecurity).Field("passphrase").Visible(w3) || !w3.checkPassphrase() {
 		t.Error("REFIMAGE_PASSPHRASE")
 	}

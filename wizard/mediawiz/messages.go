@@ -1,10 +1,8 @@
 package mediawiz
 
 import (
-	"fmt"
-	"sort"
-
 	"github.com/refimage/refimage/wizard"
+	"github.com/refimage/refimage/wizard/form"
 )
 
 // Every user-visible string of the media wizard, keyed by message ID, as
@@ -12,9 +10,9 @@ import (
 // (PAGE.FIELD.label|help, options PAGE.FIELD.VALUE), errors (err.*),
 // warnings (warn.*), notes (note.*) and navigation (nav.*). Another
 // language is another map with the same keys (catalogKO in
-// messages_ko.go); the language is package wizard's (wizard.SetLang), so
-// both wizards speak the same one. A test fails when a key is missing
-// from either catalog.
+// messages_ko.go); the languages are package wizard's, and each media
+// wizard speaks the one New was given. A test fails when a key is
+// missing from either catalog.
 var catalogEN = map[string]string{
 	// Pages.
 	"page.type.title":       "Select Media Type",
@@ -179,49 +177,14 @@ var catalogEN = map[string]string{
 	"nav.fix-page": "the page \"%s\" has errors: fix it first",
 }
 
-var catalogs = map[wizard.Lang]map[string]string{wizard.English: catalogEN, wizard.Korean: catalogKO}
+var catalogs = form.Catalog{wizard.English: catalogEN, wizard.Korean: catalogKO}
 
-// Msg returns the message with the ID in the current language
-// (wizard.CurrentLang), else in English; a missing ID is returned as is
-// so a gap shows instead of an empty label.
-func Msg(id string) string {
-	if s, ok := catalogs[wizard.CurrentLang()][id]; ok {
-		return s
-	}
-	if s, ok := catalogEN[id]; ok {
-		return s
-	}
-	return id
-}
-
-// MsgIn returns the message with the ID in a language.
-func MsgIn(l wizard.Lang, id string) string {
-	if s, ok := catalogs[l][id]; ok {
-		return s
-	}
-	return Msg(id)
-}
-
-// msgError is an error whose text is looked up when it is shown, in the
-// language of the moment.
-type msgError string
-
-func (e msgError) Error() string { return Msg(string(e)) }
-
-// Msgf formats the message with the ID.
-func Msgf(id string, args ...any) string { return fmt.Sprintf(Msg(id), args...) }
-
-// HasMsg reports whether the catalog has the ID (in English, which every
-// language has too).
-func HasMsg(id string) bool { _, ok := catalogEN[id]; return ok }
+// MsgIn returns the message with the ID in a language (English when that
+// language does not have it); a missing ID is returned as is so a gap
+// shows instead of an empty label. A wizard's own messages are w.Msg, in
+// its language.
+func MsgIn(l wizard.Lang, id string) string { return catalogs.Msg(l, id) }
 
 // CatalogKeys returns every key of a language's catalog, sorted (tests
 // check that pages and fields have their texts, in every language).
-func CatalogKeys(l wizard.Lang) []string {
-	out := make([]string, 0, len(catalogs[l]))
-	for k := range catalogs[l] {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func CatalogKeys(l wizard.Lang) []string { return catalogs.Keys(l) }

@@ -13,15 +13,15 @@ func init() {
 			return r.err
 		}
 		if w.seq != nil && w.seq.BootImage.Arch != "" && w.seq.BootImage.Arch != r.arch {
-			return failf("err.winpe-arch", w.seq.BootImage.Arch, r.arch)
+			return w.Failf("err.winpe-arch", w.seq.BootImage.Arch, r.arch)
 		}
 		return nil
 	})
 	arch := note("boot", "arch", func(w *Wizard) string {
 		if a := w.Arch(); a != "" {
-			return Msgf("boot.arch.text", a)
+			return w.Msgf("boot.arch.text", a)
 		}
-		return Msg("boot.arch.unknown")
+		return w.Msg("boot.arch.unknown")
 	})
 	signing := note("boot", "signing", func(w *Wizard) string { return w.BootSigning() }).
 		When(func(w *Wizard) bool { return w.BootSigning() != "" })

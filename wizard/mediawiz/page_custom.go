@@ -20,7 +20,7 @@ func init() {
 		})
 	vars.Rule(func(w *Wizard) error {
 		if errs := w.VarErrors(); len(errs) > 0 {
-			return problem(errs[0])
+			return form.Err(errs[0])
 		}
 		return nil
 	})
@@ -40,34 +40,34 @@ func init() {
 		if !labelChars.MatchString(l) {
 			for _, r := range l {
 				if !labelChars.MatchString(string(r)) {
-					return failf("err.label-chars", string(r))
+					return w.Failf("err.label-chars", string(r))
 				}
 			}
 		}
-		max, on := MaxLabelISO, Msg("err.label-on-iso")
+		max, on := MaxLabelISO, w.Msg("err.label-on-iso")
 		if w.A.Target != TargetISO {
-			max, on = MaxLabelUSB, Msg("err.label-on-usb")
+			max, on = MaxLabelUSB, w.Msg("err.label-on-usb")
 		}
 		if n := utf8.RuneCountInString(l); n > max {
-			return failf("err.label-max", max, on, n, n-max)
+			return w.Failf("err.label-max", max, on, n, n-max)
 		}
 		return nil
 	}).Warn(func(w *Wizard) error {
 		if w.A.Target == TargetISO && len(w.A.Label) > 16 {
-			return fail("warn.label-joliet")
+			return w.Fail("warn.label-joliet")
 		}
 		return nil
 	})
 	content := note("custom", "content", func(w *Wizard) string {
 		n, missing := w.Content()
 		if len(missing) > 0 {
-			return Msgf("custom.content.missing", n, len(missing))
+			return w.Msgf("custom.content.missing", n, len(missing))
 		}
-		return Msgf("custom.content.text", n)
+		return w.Msgf("custom.content.text", n)
 	}).When(func(w *Wizard) bool { return w.A.Kind == Standalone && w.env.Content != nil })
 	content.Rule(func(w *Wizard) error {
 		if _, missing := w.Content(); len(missing) > 0 {
-			return failf("err.content", "\n  "+strings.Join(missing, "\n  "))
+			return w.Failf("err.content", "\n  "+strings.Join(missing, "\n  "))
 		}
 		return nil
 	})

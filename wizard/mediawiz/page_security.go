@@ -21,7 +21,7 @@ func init() {
 			}
 		}
 		if len(where) > 0 {
-			return failf("err.nopass-secrets", strings.Join(where, ", "))
+			return w.Failf("err.nopass-secrets", strings.Join(where, ", "))
 		}
 		return nil
 	})
@@ -33,10 +33,10 @@ func init() {
 			return nil
 		}
 		if _, err := secret.Parse(w.A.Password); err != nil || name == "" {
-			return fail("err.password-envname")
+			return w.Fail("err.password-envname")
 		}
 		if v, ok := w.env.LookupEnv(name); !ok || v == "" {
-			return failf("err.password-env", name)
+			return w.Failf("err.password-env", name)
 		}
 		return nil
 	})
@@ -49,9 +49,9 @@ func init() {
 		case w.A.Password == "":
 			return nil
 		case w.A.Confirm == "":
-			return fail("err.confirm-empty")
+			return w.Fail("err.confirm-empty")
 		case w.A.Confirm != w.A.Password:
-			return fail("err.confirm")
+			return w.Fail("err.confirm")
 		}
 		return nil
 	})
@@ -65,11 +65,11 @@ func init() {
 		}
 		switch {
 		case all == 0:
-			return Msg("security.secrets.none")
+			return w.Msg("security.secrets.none")
 		case all == prompts:
-			return Msgf("security.secrets.prompt", all)
+			return w.Msgf("security.secrets.prompt", all)
 		}
-		return Msgf("security.secrets.some", all)
+		return w.Msgf("security.secrets.some", all)
 	})
 	// The sequence's env: secrets are read now, to be encrypted.
 	secrets.Rule(func(w *Wizard) error {
@@ -79,7 +79,7 @@ func init() {
 		for _, s := range w.secrets() {
 			if s.v.Kind() == secret.Env {
 				if _, ok := w.env.LookupEnv(s.v.EnvName()); !ok {
-					return failf("err.seq-env", s.where, s.v.EnvName())
+					return w.Failf("err.seq-env", s.where, s.v.EnvName())
 				}
 			}
 		}
@@ -97,14 +97,14 @@ func init() {
 		p := w.SequencePassphrase()
 		switch {
 		case p == "":
-			return fail("err.passphrase")
+			return w.Fail("err.passphrase")
 		case p == w.passWrong:
-			return fail("err.passphrase-wrong")
+			return w.Fail("err.passphrase-wrong")
 		}
 		return nil
 	})
 	register(&Page{ID: PageSecurity, Key: "security", Fields: []*Field{
 		protect, password, confirm, passphrase, secrets,
-		note("security", "nopass", func(*Wizard) string { return Msg("security.nopass.text") }),
+		note("security", "nopass", func(w *Wizard) string { return w.Msg("security.nopass.text") }),
 	}})
 }

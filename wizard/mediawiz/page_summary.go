@@ -13,7 +13,7 @@ func init() {
 	confirmDev.HelpArgs(func(w *Wizard) []any { return []any{w.Target()} })
 	confirmDev.Rule(func(w *Wizard) error {
 		if !w.DeviceConfirmed() {
-			return failf("err.confirm-device", DeviceName(w.A.Device))
+			return w.Failf("err.confirm-device", DeviceName(w.A.Device))
 		}
 		return nil
 	})

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/refimage/refimage/wizard"
+	"github.com/refimage/refimage/wizard/form"
 )
 
 // Media Target: an ISO file, a USB image file or a removable disk.
@@ -11,14 +12,14 @@ func init() {
 	iso := strField("target", "iso", wizard.KindText, func(a *Answers) *string { return &a.ISO }).When(isTarget(TargetISO)).NotEmpty()
 	iso.Rule(func(w *Wizard) error {
 		if !strings.HasSuffix(strings.ToLower(w.A.ISO), ".iso") {
-			return fail("err.iso-ext")
+			return w.Fail("err.iso-ext")
 		}
 		return fileRule(w, w.A.ISO)
 	})
 	usbf := strField("target", "usb", wizard.KindText, func(a *Answers) *string { return &a.USB }).When(isTarget(TargetUSB)).NotEmpty()
 	usbf.Rule(func(w *Wizard) error { return fileRule(w, w.A.USB) }).Warn(func(w *Wizard) error {
 		if !strings.HasSuffix(strings.ToLower(w.A.USB), ".img") {
-			return fail("warn.usb-ext")
+			return w.Fail("warn.usb-ext")
 		}
 		return nil
 	})
@@ -32,14 +33,14 @@ func init() {
 		ds, _ := w.Disks()
 		out := make([]wizard.Option, len(ds))
 		for i, d := range ds {
-			out[i] = wizard.Option{Value: d.Path, Label: describe(d)}
+			out[i] = wizard.Option{Value: d.Path, Label: w.describe(d)}
 		}
 		return out
 	}).OptionNotes(func(w *Wizard, v string) string {
 		ds, _ := w.Disks()
 		for _, d := range ds {
 			if d.Path == v && d.Refusal != "" {
-				return Msgf("target.device.refused", d.Refusal)
+				return w.Msgf("target.device.refused", d.Refusal)
 			}
 		}
 		return ""
@@ -48,18 +49,18 @@ func init() {
 		ds, derr := w.Disks()
 		if len(ds) == 0 {
 			if derr != "" {
-				return problem(derr)
+				return form.Err(derr)
 			}
-			return fail("err.no-disks")
+			return w.Fail("err.no-disks")
 		}
 		if w.A.Device == "" {
-			return fail("err.device-choose")
+			return w.Fail("err.device-choose")
 		}
 		d, ok := w.Disk()
 		if !ok {
-			return failf("err.device-gone", w.A.Device)
+			return w.Failf("err.device-gone", w.A.Device)
 		}
-		return problem(d.Refusal)
+		return form.Err(d.Refusal)
 	})
 	register(&Page{ID: PageTarget, Key: "target", Fields: []*Field{
 		strField("target", "target", wizard.KindChoice, func(a *Answers) *string { return &a.Target }).Choices(TargetISO, TargetUSB, TargetDevice),
@@ -67,7 +68,7 @@ func init() {
 	}})
 	overwrite.Rule(func(w *Wizard) error {
 		if !w.A.Overwrite {
-			return failf("err.exists", w.Target())
+			return w.Failf("err.exists", w.Target())
 		}
 		return nil
 	})

@@ -1,6 +1,10 @@
 package mediawiz
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/refimage/refimage/wizard"
+)
 
 // TestBootSigningNote: the Boot Image page shows who signed the boot
 // managers once the source is complete, and nothing without an answer.
@@ -11,7 +15,7 @@ func TestBootSigningNote(t *testing.T) {
 		calls++
 		return []string{"EFI/Boot/bootx64.efi: Windows UEFI CA 2023", "bootmgr.efi: only the 2011 CA: revoked by the 2023 Secure Boot updates"}
 	}
-	w := New(nil, "/work/capture.toml", env)
+	w := New(nil, "/work/capture.toml", env, wizard.English)
 	f := PageByID(PageBoot).Field("signing")
 	if f == nil {
 		t.Fatal("no signing field on the Boot Image page")
@@ -38,7 +42,7 @@ func TestBootSigningNote(t *testing.T) {
 		t.Errorf("RecheckSource did not read it again (%d)", calls)
 	}
 	env.BootSigning = nil
-	if w2 := New(nil, "/work/capture.toml", env); f.Visible(w2) {
+	if w2 := New(nil, "/work/capture.toml", env, wizard.English); f.Visible(w2) {
 		t.Error("shown without a way to tell")
 	}
 }
