@@ -159,7 +159,7 @@ func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) 
 					empties = append(empties, f)
 					continue
 				}
-				b := w.blobs[c.Hash]
+				b := w.Blob(c.Hash)
 				if b == nil {
 					return &InputError{fmt.Errorf("%s: file data %s is missing from the WIM", crel, c.Hash)}
 				}
@@ -204,7 +204,7 @@ func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) 
 	// File data, one blob per job, in file order for sequential reads.
 	blobs := make([]*Blob, 0, len(byHash))
 	for h := range byHash {
-		blobs = append(blobs, w.blobs[h])
+		blobs = append(blobs, w.Blob(h))
 	}
 	sortBlobs(blobs)
 	prog := newTracker(opts.Progress, "apply", total, uint64(len(blobs)))
@@ -277,7 +277,7 @@ func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) 
 		return st, err
 	}
 	for _, l := range links {
-		b := w.blobs[l.d.ReparseHash]
+		b := w.Blob(l.d.ReparseHash)
 		if b == nil {
 			return st, &InputError{fmt.Errorf("%s: reparse data %s is missing from the WIM", l.rel, l.d.ReparseHash)}
 		}

@@ -218,7 +218,7 @@ func addExistingImages(spec *buildSpec, old *WIM, keep func(i int) bool) error {
 		var missing error
 		m.Root.Walk(func(p string, d *Dentry) error {
 			for _, h := range dentryHashes(d) {
-				if old.blobs[h] == nil && missing == nil {
+				if old.Blob(h) == nil && missing == nil {
 					missing = fmt.Errorf("image %d:/%s: data %s is missing from %s", i, p, h, old.Path)
 				}
 				need[h] = true

@@ -22,7 +22,7 @@ func (w *WIM) applyStreams(all []applyFile, st *ApplyStats) error {
 			if err != nil {
 				continue // not NTFS: stays counted as skipped
 			}
-			if b := w.blobs[s.Hash]; b != nil {
+			if b := w.Blob(s.Hash); b != nil {
 				err = w.forEachChunk(b, sc, func(p []byte) error { _, err := out.Write(p); return err })
 			}
 			out.Close()

@@ -280,14 +280,7 @@ type SolidResource struct {
 // for an ordinary WIM).
 func (w *WIM) SolidResources() []SolidResource {
 	var out []SolidResource
-	any := false
-	for _, b := range w.blobs {
-		if b.solid != nil {
-			any = true
-			break
-		}
-	}
-	if !any {
+	if !w.hasSolid {
 		return nil // no sort of every blob for a WIM without solid resources
 	}
 	idx := map[*solidRes]int{}

@@ -78,7 +78,7 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		var missing error
 		m.Root.Walk(func(p string, d *Dentry) error {
 			for _, h := range dentryHashes(d) {
-				if w.blobs[h] == nil && missing == nil {
+				if w.Blob(h) == nil && missing == nil {
 					missing = &BadBlobError{Hash: h, File: w.Path, Offset: -1, Paths: []string{fmt.Sprintf("image %d:/%s", i+1, p)}, Err: fmt.Errorf("referenced but missing from the WIM")}
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // maxMetadataSize bounds one image's uncompressed metadata resource.
@@ -27,10 +28,17 @@ type WIM struct {
 	Header Header
 
 	parts []*part // by part number - 1
-	blobs map[SHA1]*Blob
-	metas []*Blob
-	xml   *xmlNode
-	solid solidCache
+	// blobs indexes the file-data blobs by hash. It is built on first use
+	// (index): `wim info` never looks a blob up, and building the map is
+	// most of opening a WIM of many files. cands holds the blobs in blob
+	// table order until then (the first of equal hashes wins).
+	blobs     map[SHA1]*Blob
+	cands     []*Blob
+	indexOnce sync.Once
+	hasSolid  bool // some blob lives in a solid resource
+	metas     []*Blob
+	xml       *xmlNode
+	solid     solidCache
 }
 
 type part struct {
@@ -203,7 +211,7 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 		}
 	}
 	total := int(first.hdr.TotalParts)
-	w := &WIM{Path: path, Header: *first.hdr, parts: make([]*part, total), blobs: map[SHA1]*Blob{}}
+	w := &WIM{Path: path, Header: *first.hdr, parts: make([]*part, total)}
 	if first.hdr.PartNumber != 1 {
 		return nil, fmt.Errorf("%s is part %d of a split WIM; open part 1 (the .swm without a number)", first.name, first.hdr.PartNumber)
 	}
@@ -237,8 +245,8 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 		var run []*solidRes // resources of the current solid run
 		inRun := false
 		chunks := 0
-		if len(w.blobs) == 0 {
-			w.blobs = make(map[SHA1]*Blob, len(entries))
+		if w.cands == nil {
+			w.cands = make([]*Blob, 0, len(entries))
 		}
 		slab := make([]Blob, len(entries)) // one allocation for the part's blobs
 		for i, e := range entries {
@@ -272,10 +280,13 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 				}
 				b.solid, b.soff = r, off
 				b.Res.OrigSize = e.Res.Size
+				w.hasSolid = true
 			}
 			if !inRun && e.Res.compressed() {
-				if err := chunkTableFits(e.Res, h.ChunkSize, at, "blob "+e.Hash.String()); err != nil {
-					return nil, withFile(err, p.name)
+				// The label with the hash only when it is needed (a
+				// string per entry was a third of opening a WIM).
+				if chunkTableFits(e.Res, h.ChunkSize, at, "blob") != nil {
+					return nil, withFile(chunkTableFits(e.Res, h.ChunkSize, at, "blob "+e.Hash.String()), p.name)
 				}
 			}
 			if e.Res.Flags&ResFlagMetadata != 0 {
@@ -288,9 +299,7 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 			if e.Hash.IsZero() || b.Res.OrigSize == 0 {
 				continue
 			}
-			if _, dup := w.blobs[e.Hash]; !dup {
-				w.blobs[e.Hash] = b
-			}
+			w.cands = append(w.cands, b)
 		}
 	}
 	if len(w.metas) != int(w.Header.ImageCount) {
@@ -370,10 +379,25 @@ func (w *WIM) ImageIndex(s string) (int, error) {
 	return 0, fmt.Errorf("no image named %q", s)
 }
 
+// index is the map of the file-data blobs by hash, built on first use.
+func (w *WIM) index() map[SHA1]*Blob {
+	w.indexOnce.Do(func() {
+		w.blobs = make(map[SHA1]*Blob, len(w.cands))
+		for _, b := range w.cands {
+			if _, dup := w.blobs[b.Hash]; !dup {
+				w.blobs[b.Hash] = b
+			}
+		}
+		w.cands = nil
+	})
+	return w.blobs
+}
+
 // Blobs returns every file-data blob, sorted by part and offset.
 func (w *WIM) Blobs() []*Blob {
-	out := make([]*Blob, 0, len(w.blobs))
-	for _, b := range w.blobs {
+	idx := w.index()
+	out := make([]*Blob, 0, len(idx))
+	for _, b := range idx {
 		out = append(out, b)
 	}
 	sortBlobs(out)
@@ -381,7 +405,7 @@ func (w *WIM) Blobs() []*Blob {
 }
 
 // Blob looks a blob up by hash.
-func (w *WIM) Blob(h SHA1) *Blob { return w.blobs[h] }
+func (w *WIM) Blob(h SHA1) *Blob { return w.index()[h] }
 
 // MetadataBlob is the metadata resource of image index (1-based).
 func (w *WIM) MetadataBlob(index int) *Blob { return w.metas[index-1] }
