@@ -42,7 +42,7 @@ type Compressor struct {
 	// cleared for every chunk.
 	head   [1 << hashBits]uint16
 	head3  [1 << hash3Bits]uint16
-	prev   [maxChunkSize]uint16 // distance to the previous position with the same 5-byte hash; 0 = none
+	prev   [maxChunkSize]uint16 // per inserted position, the head entry it replaced: ^ of the previous position with the same 5-byte hash
 	seqs   []seq
 	seqBuf [maxChunkSize/minMatchLen + 2]seq // backs seqs: every match is ≥ 3 bytes
 	freq   [numSymbols]uint32
@@ -144,18 +144,17 @@ func (c *Compressor) parse(src []byte) {
 		v8 := binary.LittleEndian.Uint64(src[i:])
 		v := uint32(v8)
 		h := hash5(v8)
-		cand := int(^head[h])
+		hv := head[h]
 		head[h] = ^uint16(i)
+		prev[uint16(i)] = hv
+		cand := int(^hv)
 		h3 := hash3(v)
 		cand3 := int(^head3[h3])
 		head3[h3] = ^uint16(i)
 		limit := min(n-i, maxMatch)
 		bestLen, bestOff := 0, 0
-		if cand >= i {
-			prev[uint16(i)] = 0
-		} else {
+		if cand < i {
 			cp := cand
-			prev[uint16(i)] = uint16(i - cp)
 			if better < limit {
 				bl := better
 				cur := src[i : i+limit]
@@ -174,11 +173,11 @@ func (c *Compressor) parse(src []byte) {
 						}
 					}
 					depth--
-					d := int(prev[uint16(cp)])
-					if d == 0 || depth <= 0 {
+					next := int(^prev[uint16(cp)])
+					if next >= cp || depth <= 0 {
 						break
 					}
-					cp -= d
+					cp = next
 				}
 				if bestOff != 0 {
 					bestLen = bl
@@ -283,30 +282,24 @@ func (c *Compressor) skipMatch(src []byte, from, to int) {
 	c.skip(src, from, to)
 }
 
-// skip inserts positions [from, to) into the hash tables. The 8 bytes at
-// each position are rolled in one byte at a time (one load and one bounds
-// check per position instead of an 8-byte load with its checks).
+// skip inserts positions [from, to) into the hash tables. The slice
+// shrinks by one byte per position, so the 8-byte load at each position
+// needs no bounds check of its own.
 func (c *Compressor) skip(src []byte, from, to int) {
 	if from >= to {
 		return
 	}
 	head, head3, prev := &c.head, &c.head3, &c.prev
-	v8 := binary.LittleEndian.Uint64(src[from:])
-	for p := from; ; {
+	s := src[from : to+7]
+	p := uint16(from)
+	for len(s) >= 8 {
+		v8 := binary.LittleEndian.Uint64(s)
 		h := hash5(v8)
-		cand := int(^head[h])
-		head[h] = ^uint16(p)
-		d := 0
-		if cand < p {
-			d = p - cand
-		}
-		prev[uint16(p)] = uint16(d)
-		head3[hash3(uint32(v8))] = ^uint16(p)
+		prev[p] = head[h]
+		head[h] = ^p
+		head3[hash3(uint32(v8))] = ^p
 		p++
-		if p >= to {
-			return
-		}
-		v8 = v8>>8 | uint64(src[p+7])<<56
+		s = s[1:]
 	}
 }
 
