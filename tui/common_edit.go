@@ -100,7 +100,9 @@ func wordRight(r []rune, pos int) int {
 }
 
 // visibleSpan returns the part of a one-line value that fits width cells
-// with the cursor visible, and the cursor's cell offset in it.
+// with the cursor visible, and the cursor's cell offset in it. Hand-rolled:
+// the screens draw textinput's value themselves (inputBox, a cursor every
+// theme shows), so textinput's own sideways scroll is not drawn.
 func visibleSpan(val string, pos, width int) (string, int) {
 	r := []rune(val)
 	pos = max(0, min(pos, len(r)))

@@ -292,7 +292,8 @@ func (m *EditorModel) treeHeight() int {
 
 // treeScroll is the first row shown of n rows in h lines so that row cur
 // shows: not under the "more" hint on the first line (when rows are
-// above) nor the one on the last line (when rows are below).
+// above) nor the one on the last line (when rows are below). Hand-rolled:
+// the tree follows its selection, which bubbles' viewport knows nothing of.
 func treeScroll(top, cur, n, h int) int {
 	if n <= h || h < 3 {
 		if h < 3 {

@@ -398,7 +398,8 @@ func (m *EditorModel) fieldLines(p *pane, fs []edField, focus, w int) {
 }
 
 // scrollPane cuts the pane's lines to h rows, keeping the focused part
-// in view, with "more" hints.
+// in view, with "more" hints. Hand-rolled: the offset follows the focused
+// field, which bubbles' viewport knows nothing of.
 func (m *EditorModel) scrollPane(p *pane, h int) []string {
 	st := m.th.Styles
 	top := m.paneTop

@@ -100,7 +100,8 @@ func (m *RunModel) debugRows() (tree, vars int) {
 }
 
 // debugScroll keeps the selection in view (scroll state lives here, in
-// Update, never in View).
+// Update, never in View). Hand-rolled: the instruction list follows its
+// selection, which bubbles' viewport knows nothing of.
 func (m *RunModel) debugScroll() {
 	rows, _ := m.debugRows()
 	s := &m.dbgState
