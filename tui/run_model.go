@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"time"
 
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/refimage/refimage/engine"
@@ -108,7 +109,9 @@ type RunModel struct {
 	finished bool
 	res      *engine.Result
 	err      error
-	scroll   int
+	// summary scrolls the summary's lines (bubbles' viewport), sized and
+	// filled in Update (syncSummary); View only reads it.
+	summary viewport.Model
 }
 
 // NewRunModel returns the progress view of a run of seq with opts (see
@@ -124,6 +127,7 @@ func NewRunModel(seq *sequence.Sequence, opts engine.Options, vo RunViewOptions)
 		now = time.Now
 	}
 	m := &RunModel{seq: seq, opts: opts, vo: vo, st: newRunStyles(th), th: th, now: now, width: 80, height: 25, ch: make(chan tea.Msg, 256)}
+	m.summary.KeyMap = runKeys.summaryKeyMap()
 	if seq != nil {
 		m.name = seq.Name
 	}
@@ -182,7 +186,7 @@ func runTick() tea.Cmd {
 // at vo.MaxWidth x vo.MaxHeight.
 func (m *RunModel) SetSize(width, height int) {
 	m.width, m.height = fitSize(width, height, m.vo.MaxWidth, m.vo.MaxHeight)
-	m.clampScroll()
+	m.syncSummary()
 	if m.dbg != nil {
 		m.debugScroll()
 	}
@@ -234,6 +238,7 @@ func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.cancel != nil {
 			m.cancel()
 		}
+		m.syncSummary()
 	case tea.KeyMsg:
 		return m.key(msg)
 	}
@@ -241,25 +246,21 @@ func (m *RunModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
+	rk := runKeys
 	if m.finished {
-		switch k.String() {
-		case "up", "k":
-			m.scroll--
-		case "down", "j":
-			m.scroll++
-		case "pgup":
-			m.scroll -= m.height - 2
-		case "pgdown", " ":
-			m.scroll += m.height - 2
-		case "home":
-			m.scroll = 0
-		case "q", "enter", "esc", "ctrl+c":
+		switch {
+		case matches(k, rk.Close):
 			return m, tea.Quit
+		case matches(k, rk.Home):
+			m.summary.GotoTop()
+		case matches(k, rk.End):
+			m.summary.GotoBottom()
+		default:
+			m.summary, _ = m.summary.Update(k) // ↑ ↓ pgup pgdn (summaryKeyMap)
 		}
-		m.clampScroll()
 		return m, nil
 	}
-	if k.String() == "f8" {
+	if matches(k, rk.Console) {
 		return m, m.openConsole()
 	}
 	if m.dbg != nil {
@@ -269,24 +270,19 @@ func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m.debugKey(k)
 	}
-	switch k.String() {
-	case "d":
-		if m.dbgHandle != nil && !m.asking {
+	switch {
+	case m.asking && matches(k, rk.Yes):
+		m.stop()
+	case m.asking && matches(k, rk.No):
+		m.asking = false
+	case m.asking:
+	case matches(k, rk.Stop):
+		m.asking = true
+	case matches(k, rk.Debug):
+		if m.dbgHandle != nil {
 			m.dbgHandle.Request()
 			m.dbgState.requested = true
 		}
-	case "ctrl+c":
-		if m.asking {
-			m.stop()
-		} else {
-			m.asking = true
-		}
-	case "y", "Y":
-		if m.asking {
-			m.stop()
-		}
-	case "n", "N", "esc":
-		m.asking = false
 	}
 	return m, nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -13,7 +14,13 @@ import (
 
 // runSnapshot is the screen state of the run view.
 func runSnapshot(m *RunModel) string {
-	return fmt.Sprintf("%d %d %d %+v %v %v %q %d", m.width, m.height, m.scroll, m.dbgState, m.asking, m.stopping, m.note, len(m.lines))
+	return fmt.Sprintf("%d %d %+v %+v %v %v %q %d", m.width, m.height, m.summary, m.dbgState, m.asking, m.stopping, m.note, len(m.lines))
+}
+
+// summaryEnd is the summary's last offset: its lines past the rows
+// between the title and the footer.
+func summaryEnd(m *RunModel) int {
+	return max(0, m.summary.TotalLineCount()-max(1, m.height-2))
 }
 
 // View changes no state: drawing the run view while it runs, asks and
@@ -48,12 +55,12 @@ func TestRunViewIsPure(t *testing.T) {
 			m.Update(tea.KeyMsg{Type: tea.KeyDown})
 		}
 		check("summary scrolled")
-		max := m.scroll
+		max := m.summary.YOffset
 		if max == 0 && sz[1] > 25 {
 			continue // it fits
 		}
-		if max == 0 || max != m.summaryMaxScroll() {
-			t.Fatalf("%dx%d: scrolled to %d of %d", sz[0], sz[1], max, m.summaryMaxScroll())
+		if max == 0 || max != summaryEnd(m) {
+			t.Fatalf("%dx%d: scrolled to %d of %d", sz[0], sz[1], max, summaryEnd(m))
 		}
 		for i := 0; i < max; i++ {
 			m.Update(tea.KeyMsg{Type: tea.KeyUp})
@@ -66,8 +73,8 @@ func TestRunViewIsPure(t *testing.T) {
 			m.Update(tea.KeyMsg{Type: tea.KeyDown})
 		}
 		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1] + 20})
-		if m.scroll != m.summaryMaxScroll() {
-			t.Errorf("after a resize the scroll is %d of %d", m.scroll, m.summaryMaxScroll())
+		if m.summary.YOffset != summaryEnd(m) {
+			t.Errorf("after a resize the scroll is %d of %d", m.summary.YOffset, summaryEnd(m))
 		}
 		check("summary resized")
 		if !strings.Contains(ansi.Strip(m.View()), "Capture the Reference") {
@@ -99,5 +106,134 @@ func TestRunDebugVarsScrollBounded(t *testing.T) {
 	}
 	if m.dbgState.varTop != 0 || !strings.Contains(m.View(), "V00 = x") {
 		t.Errorf("varTop %d:\n%s", m.dbgState.varTop, ansi.Strip(m.View()))
+	}
+}
+
+// The summary of a 60-step run scrolls in its viewport: line by line to
+// its end (every step shown on the way, "(more below)" until the last
+// line shows, never after), back to the top with pgup, end and home;
+// resizing while scrolled keeps the offset within the lines and the hint
+// truthful; View twice is the same and changes nothing.
+func TestRunSummarySixtySteps(t *testing.T) {
+	res := &engine.Result{Sequence: "Sixty", Status: engine.StatusSucceeded, Elapsed: time.Minute}
+	for i := 1; i <= 60; i++ {
+		res.Steps = append(res.Steps, engine.StepResult{Number: i, Name: fmt.Sprintf("Step number %02d", i), Outcome: engine.Succeeded, Duration: time.Second})
+	}
+	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: newRunClock().now})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	m.Update(runDoneMsg{res: res})
+	more := rtx("more.below")
+	footer := func() string {
+		v := ansi.Strip(m.View())
+		return v[strings.LastIndex(v, "\n")+1:]
+	}
+	pure := func(what string) {
+		t.Helper()
+		before := runSnapshot(m)
+		a, b := m.View(), m.View()
+		if a != b || runSnapshot(m) != before {
+			t.Fatalf("%s: View changed the model or drew twice differently", what)
+		}
+	}
+	top := ansi.Strip(m.View())
+	if !strings.Contains(top, "Step number 01") || strings.Contains(top, "Step number 60") || !strings.Contains(footer(), more) {
+		t.Fatalf("the top of the summary:\n%s", top)
+	}
+	pure("top")
+	seen := map[int]bool{}
+	downs := 0
+	for ; downs < 200 && strings.Contains(footer(), more); downs++ {
+		v := ansi.Strip(m.View())
+		for i := 1; i <= 60; i++ {
+			if strings.Contains(v, fmt.Sprintf("Step number %02d", i)) {
+				seen[i] = true
+			}
+		}
+		m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	}
+	end := ansi.Strip(m.View())
+	if !strings.Contains(end, "Step number 60") || len(seen) < 59 {
+		t.Fatalf("after %d downs the hint went but the end does not show (%d steps seen):\n%s", downs, len(seen), end)
+	}
+	if downs != summaryEnd(m) || m.summary.YOffset != downs {
+		t.Fatalf("%d downs to the end, the viewport is at %d of %d", downs, m.summary.YOffset, summaryEnd(m))
+	}
+	pure("end")
+	m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	if ansi.Strip(m.View()) != end {
+		t.Fatal("down at the end moved")
+	}
+	for i := 0; i < 10 && m.summary.YOffset > 0; i++ {
+		m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
+	}
+	if got := ansi.Strip(m.View()); got != top {
+		t.Fatalf("pgup back to the top:\n%s", got)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyEnd})
+	if ansi.Strip(m.View()) != end {
+		t.Fatal("end does not show the end")
+	}
+	for _, sz := range [][2]int{{80, 12}, {120, 40}, {200, 80}, {80, 25}} {
+		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		off, last := m.summary.YOffset, summaryEnd(m)
+		if off < 0 || off > last {
+			t.Fatalf("%dx%d: offset %d outside 0..%d", sz[0], sz[1], off, last)
+		}
+		if strings.Contains(footer(), more) != (off < last) {
+			t.Fatalf("%dx%d: offset %d of %d, footer %q", sz[0], sz[1], off, last, footer())
+		}
+		pure(fmt.Sprintf("%dx%d", sz[0], sz[1]))
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyHome})
+	if got := ansi.Strip(m.View()); got != top {
+		t.Fatalf("home:\n%s", got)
+	}
+}
+
+// docs/engine.md's table of the progress view's keys is the run
+// keymap: a key bound and not documented, or documented and not bound,
+// fails.
+func TestRunDocsKeysMatchKeymap(t *testing.T) {
+	compareKeys(t, "docs/engine.md", docKeys(t, "../docs/engine.md"), boundKeys(runKeys.all()))
+}
+
+// The running footer is drawn from the keymap and names only keys that
+// act: d once the run can enter debug mode, f8 when a command prompt is
+// allowed; at the stop question, its answers.
+func TestRunFooterFromKeymap(t *testing.T) {
+	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: newRunClock().now})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	footer := func() string {
+		v := ansi.Strip(m.View())
+		return v[strings.LastIndex(v, "\n")+1:]
+	}
+	if f := footer(); f != " ctrl+c stop" {
+		t.Fatalf("footer without debugger or console: %q", f)
+	}
+	m.dbgHandle, m.console = &engine.Debug{}, &engine.Console{}
+	if f := footer(); f != " ctrl+c stop  d debug  f8 command prompt" {
+		t.Fatalf("footer with both: %q", f)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'d'}})
+	if !m.dbgState.requested {
+		t.Fatal("d did not ask for debug mode")
+	}
+	m.dbgState.requested = false
+	m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	if f := footer(); !m.asking || f != " ctrl+c/y stop  n/esc keep running" {
+		t.Fatalf("asking %v, footer %q", m.asking, f)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'d'}})
+	if m.dbgState.requested || !m.asking {
+		t.Fatal("d at the stop question acted")
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'N'}})
+	if m.asking || m.stopping {
+		t.Fatal("N did not keep running")
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'Y'}})
+	if !m.stopping {
+		t.Fatal("Y did not stop")
 	}
 }

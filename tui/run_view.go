@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -76,6 +77,7 @@ func (m *RunModel) View() string {
 		for _, l := range runWrap(rtx("ask.stop"), w-1) {
 			foot = append(foot, m.st.ask.Render(" "+l))
 		}
+		foot = append(foot, m.runHelp(w, hk(runKeys.Yes, "ctrl+c/y", rtx("key.stop")), hk(runKeys.No, "n/esc", rtx("key.keep"))))
 	case m.stopping:
 		foot = append(foot, m.st.warn.Render(m.cut(" "+rtx("stopping")+sym.Ellipsis, w)))
 	case m.note != "":
@@ -83,7 +85,7 @@ func (m *RunModel) View() string {
 	case m.dbgState.requested:
 		foot = append(foot, m.st.warn.Render(m.cut(" "+rtx("dbg.requested")+sym.Ellipsis, w)))
 	default:
-		foot = append(foot, " "+m.st.key.Render("ctrl+c")+m.st.footer.Render(m.cut(" "+rtx("key.stop"), w-7)))
+		foot = append(foot, m.runHelp(w, m.runningKeys()...))
 	}
 	rows := h - len(top) - len(foot)
 	if rows < 0 {
@@ -199,57 +201,52 @@ func (m *RunModel) summaryContent(w int) (string, []sumLine) {
 	return title, append(append(table, sumLine{}), details...)
 }
 
-// summaryMaxScroll is how far the summary scrolls: its lines past the
-// rows between the title and the footer.
-func (m *RunModel) summaryMaxScroll() int {
-	_, content := m.summaryContent(m.width)
-	return max(0, len(content)-max(1, m.height-2))
-}
-
-// clampScroll keeps the summary's scroll within what there is to show
-// (in Update: View changes nothing), so the way back is as long as the
-// way there.
-func (m *RunModel) clampScroll() {
+// syncSummary sizes the summary's viewport to the rows between the title
+// and the footer and gives it the summary's lines for the width, its
+// offset kept within them (in Update: View changes nothing), so the way
+// back is as long as the way there.
+func (m *RunModel) syncSummary() {
 	if !m.finished {
 		return
 	}
-	m.scroll = max(0, min(m.scroll, m.summaryMaxScroll()))
+	_, content := m.summaryContent(m.width)
+	lines := make([]string, len(content))
+	for i, l := range content {
+		if l.text == "" {
+			continue // blank: the viewport's padding is trimmed (summaryView)
+		}
+		lines[i] = m.cut(" "+l.text, m.width)
+		if l.err {
+			lines[i] = m.st.err.Render(lines[i])
+		}
+	}
+	setView(&m.summary, m.width, max(1, m.height-2), lines)
 }
 
 func (m *RunModel) summaryView() string {
-	w, h := m.width, m.height
-	title, content := m.summaryContent(w)
+	w := m.width
+	title, _ := m.summaryContent(w)
 	elapsed := ""
 	if m.res != nil {
 		elapsed = fmt.Sprintf(rtx("elapsed"), runClock(m.res.Elapsed)) + " "
 	}
-	rows := max(1, h-2)
-	maxScroll := max(0, len(content)-rows)
-	scroll := max(0, min(m.scroll, maxScroll)) // Update keeps it so
 	var b strings.Builder
 	b.WriteString(m.st.title.Render(m.padBetween(title, elapsed, w)) + "\n")
-	shown := content[scroll:]
-	if len(shown) > rows {
-		shown = shown[:rows]
+	// Update sized and filled the viewport (syncSummary); it pads its
+	// rows to its width, the screen does not.
+	for _, l := range strings.Split(m.summary.View(), "\n") {
+		b.WriteString(strings.TrimRight(l, " ") + "\n")
 	}
-	for _, l := range shown {
-		line := m.cut(" "+l.text, w)
-		if l.err {
-			line = m.st.err.Render(line)
-		}
-		b.WriteString(line + "\n")
-	}
-	for i := len(shown); i < rows; i++ {
-		b.WriteString("\n")
-	}
-	hint := "q " + rtx("key.close")
-	if maxScroll > 0 {
-		hint = m.th.Symbols.UpDown + " " + rtx("key.scroll") + "  " + hint
-		if scroll < maxScroll {
-			hint += "  " + rtx("more.below")
+	rk := runKeys
+	keys := []key.Binding{hk(rk.Close, "q", rtx("key.close"))}
+	hint := ""
+	if m.summary.TotalLineCount() > m.summary.Height {
+		keys = append([]key.Binding{hk(rk.Up, m.th.Symbols.UpDown, rtx("key.scroll"))}, keys...)
+		if !m.summary.AtBottom() {
+			hint = "  " + m.st.footer.Render(rtx("more.below"))
 		}
 	}
-	b.WriteString(" " + m.st.footer.Render(m.cut(hint, w-1)))
+	b.WriteString(m.cut(m.runHelp(w, keys...)+hint, w))
 	return b.String()
 }
 
