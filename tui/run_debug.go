@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/refimage/refimage/engine"
@@ -39,9 +40,10 @@ type runDebug struct {
 // debugState keeps what outlives one stop: the selection, the scroll
 // offsets and the variables' filter.
 type debugState struct {
-	cursor, top, varTop int
-	filter              string
-	requested           bool
+	cursor, top int
+	vars        viewport.Model // the variables, scrolled with [ ]
+	filter      string
+	requested   bool
 }
 
 // hookDebug makes the engine's debug stops arrive as messages.
@@ -115,8 +117,18 @@ func (m *RunModel) debugScroll() {
 		s.top = 0
 	}
 	if m.dbg != nil {
+		// The variables scroll in a viewport ([ ]), filled here.
 		_, vrows := m.debugRows()
-		s.varTop = max(0, min(s.varTop, len(shownVars(m.dbg.stop.Vars, s.filter))-vrows))
+		w := max(m.width, 20)
+		var lines []string
+		for _, v := range shownVars(m.dbg.stop.Vars, s.filter) {
+			ro := ""
+			if v.ReadOnly {
+				ro = "  " + rtx("dbg.ro")
+			}
+			lines = append(lines, m.cut("   "+v.Name+" = "+v.Value+ro, w))
+		}
+		setView(&s.vars, w, vrows, lines)
 	}
 }
 
@@ -139,21 +151,21 @@ func shownVars(all []engine.DebugVar, filter string) []engine.DebugVar {
 func (m *RunModel) debugKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	d := m.dbg
 	s := &m.dbgState
+	dk := debugKeys
 	items := d.stop.Items
-	key := k.String()
 	switch {
 	case d.editing:
-		switch key {
-		case "enter":
+		switch {
+		case matches(k, dk.Done):
 			name, val, ok := strings.Cut(d.edit, "=")
 			if !ok || strings.TrimSpace(name) == "" {
 				d.note = rtx("dbg.edit.form")
 				return m, nil
 			}
 			m.answer(engine.DebugAction{Op: engine.DebugSetVar, Name: strings.TrimSpace(name), Value: val})
-		case "esc":
+		case matches(k, dk.Cancel):
 			d.editing, d.edit = false, ""
-		case "backspace":
+		case matches(k, dk.Erase):
 			if r := []rune(d.edit); len(r) > 0 {
 				d.edit = string(r[:len(r)-1])
 			}
@@ -166,10 +178,10 @@ func (m *RunModel) debugKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case d.filtering:
-		switch key {
-		case "enter", "esc":
+		switch {
+		case matches(k, dk.Done, dk.Cancel):
 			d.filtering = false
-		case "backspace":
+		case matches(k, dk.Erase):
 			if r := []rune(s.filter); len(r) > 0 {
 				s.filter = string(r[:len(r)-1])
 			}
@@ -178,74 +190,63 @@ func (m *RunModel) debugKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 				s.filter += string(k.Runes)
 			}
 		}
-		s.varTop = 0
+		s.vars.GotoTop()
 		return m, nil
 	case d.confirm >= 0:
-		switch key {
-		case "y", "Y", "enter":
+		if matches(k, dk.Yes) {
 			m.answer(engine.DebugAction{Op: engine.DebugSetCurrent, Index: d.confirm})
-		default:
+		} else {
 			d.confirm = -1
 			d.note = rtx("dbg.stays")
 		}
 		return m, nil
 	}
-	failure := d.stop.Reason == "failure"
-	switch key {
-	case "up", "k":
+	rows, _ := m.debugRows()
+	switch {
+	case matches(k, dk.Up):
 		s.cursor = max(0, s.cursor-1)
-	case "down", "j":
+	case matches(k, dk.Down):
 		s.cursor = min(len(items)-1, s.cursor+1)
-	case "pgup":
-		rows, _ := m.debugRows()
+	case matches(k, dk.PageUp):
 		s.cursor = max(0, s.cursor-rows)
-	case "pgdown":
-		rows, _ := m.debugRows()
+	case matches(k, dk.PageDown):
 		s.cursor = min(len(items)-1, s.cursor+rows)
-	case "home":
+	case matches(k, dk.Home):
 		s.cursor = 0
-	case "end":
+	case matches(k, dk.End):
 		s.cursor = len(items) - 1
-	case "[":
-		s.varTop = max(0, s.varTop-1)
-	case "]":
-		s.varTop++
-	case "b":
+	case matches(k, dk.VarsUp):
+		s.vars.ScrollUp(1)
+	case matches(k, dk.VarsDown):
+		s.vars.ScrollDown(1)
+	case matches(k, dk.Break):
 		m.answer(engine.DebugAction{Op: engine.DebugBreak, Index: s.cursor})
-	case "e":
+	case matches(k, dk.Edit):
 		d.editing, d.edit = true, ""
-	case "/":
+	case matches(k, dk.Filter):
 		d.filtering = true
-	case "q":
+	case matches(k, dk.Quit):
 		m.answer(engine.DebugAction{Op: engine.DebugQuit})
-	case "ctrl+c":
-		m.answer(engine.DebugAction{Op: engine.DebugQuit})
-	default:
-		if failure {
-			switch key {
-			case "y":
-				m.answer(engine.DebugAction{Op: engine.DebugRetry})
-			case "i":
-				m.answer(engine.DebugAction{Op: engine.DebugIgnore})
-			case "f":
-				m.answer(engine.DebugAction{Op: engine.DebugFail})
-			}
-			return m, nil
+	case d.stop.Reason == "failure":
+		switch {
+		case matches(k, dk.Retry):
+			m.answer(engine.DebugAction{Op: engine.DebugRetry})
+		case matches(k, dk.Ignore):
+			m.answer(engine.DebugAction{Op: engine.DebugIgnore})
+		case matches(k, dk.Fail):
+			m.answer(engine.DebugAction{Op: engine.DebugFail})
 		}
-		switch key {
-		case "s", "enter":
-			m.answer(engine.DebugAction{Op: engine.DebugStep})
-		case "r":
-			m.answer(engine.DebugAction{Op: engine.DebugRun})
-		case "t":
-			m.answer(engine.DebugAction{Op: engine.DebugRunTo, Index: s.cursor})
-		case "x":
-			m.answer(engine.DebugAction{Op: engine.DebugSkip})
-		case "c":
-			d.confirm = s.cursor
-		}
+	case matches(k, dk.Step):
+		m.answer(engine.DebugAction{Op: engine.DebugStep})
+	case matches(k, dk.Run):
+		m.answer(engine.DebugAction{Op: engine.DebugRun})
+	case matches(k, dk.RunTo):
+		m.answer(engine.DebugAction{Op: engine.DebugRunTo, Index: s.cursor})
+	case matches(k, dk.Skip):
+		m.answer(engine.DebugAction{Op: engine.DebugSkip})
+	case matches(k, dk.Move):
+		d.confirm = s.cursor
 	}
-	m.debugScroll()
 	return m, nil
 }
 
@@ -284,7 +285,7 @@ func (m *RunModel) debugView() string {
 	}
 	out = append(out, style.Render(m.cut(status, w)))
 
-	rows, vrows := m.debugRows()
+	rows, _ := m.debugRows()
 	out = append(out, m.st.muted.Render(m.cut(" "+rtx("dbg.tree"), w)))
 	for i := s.top; i < s.top+rows; i++ {
 		if i >= len(items) {
@@ -327,24 +328,12 @@ func (m *RunModel) debugView() string {
 		}
 	}
 	out = append(out, m.st.muted.Render(m.cut(head, w)))
-	top := min(s.varTop, max(0, len(vars)-vrows))
-	for i := top; i < top+vrows; i++ {
-		if i >= len(vars) {
-			out = append(out, "")
-			continue
-		}
-		v := vars[i]
-		ro := ""
-		if v.ReadOnly {
-			ro = "  " + rtx("dbg.ro")
-		}
-		out = append(out, m.cut("   "+v.Name+" = "+v.Value+ro, w))
+	// Update sized and filled the variables' viewport (debugScroll); it
+	// pads its rows to its width, the screen does not.
+	for _, l := range strings.Split(s.vars.View(), "\n") {
+		out = append(out, strings.TrimRight(l, " "))
 	}
-	keys := rtx("dbg.keys")
-	if d.stop.Reason == "failure" {
-		keys = rtx("dbg.keys.failure")
-	}
-	out = append(out, " "+m.st.footer.Render(m.cut(keys, w-1)))
+	out = append(out, m.runHelp(w, m.debugFooter(d.stop.Reason == "failure")...))
 	return strings.Join(out, "\n")
 }
 

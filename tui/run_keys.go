@@ -66,3 +66,54 @@ func (m *RunModel) runningKeys() []key.Binding {
 	}
 	return keys
 }
+
+// debugKeyMap is the keymap of the debugger (debug mode of the run
+// screen): debugKey dispatches on it, its footer is drawn from it, and a
+// test checks docs/debugger.md's table against it
+// (TestDebugDocsKeysMatchKeymap).
+type debugKeyMap struct {
+	// The selection in the instruction list.
+	Up, Down, PageUp, PageDown, Home, End key.Binding
+	// The variables scroll.
+	VarsUp, VarsDown                                        key.Binding
+	Step, Run, RunTo, Break, Move, Skip, Edit, Filter, Quit key.Binding
+	// After a failure.
+	Retry, Ignore, Fail key.Binding
+	// The move question: Yes moves, any other key keeps the place.
+	Yes key.Binding
+	// Typing a variable or a filter: Done sets it (ends the filter),
+	// Cancel drops it (ends the filter), Erase deletes a character.
+	Done, Cancel, Erase key.Binding
+}
+
+var debugKeys = debugKeyMap{
+	Up: bind("up", "k"), Down: bind("down", "j"), PageUp: bind("pgup"), PageDown: bind("pgdown"), Home: bind("home"), End: bind("end"),
+	VarsUp: bind("["), VarsDown: bind("]"),
+	Step: bind("s", "enter"), Run: bind("r"), RunTo: bind("t"), Break: bind("b"), Move: bind("c"), Skip: bind("x"),
+	Edit: bind("e"), Filter: bind("/"), Quit: bind("q", "ctrl+c"),
+	Retry: bind("y"), Ignore: bind("i"), Fail: bind("f"),
+	Yes:  bind("y", "Y", "enter"),
+	Done: bind("enter"), Cancel: bind("esc"), Erase: bind("backspace"),
+}
+
+// all is every binding of the keymap, for the docs check.
+func (k debugKeyMap) all() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.VarsUp, k.VarsDown,
+		k.Step, k.Run, k.RunTo, k.Break, k.Move, k.Skip, k.Edit, k.Filter, k.Quit, k.Retry, k.Ignore, k.Fail,
+		k.Yes, k.Done, k.Cancel, k.Erase}
+}
+
+// debugFooter is the debugger's keys as its footer says them, after a
+// failure its answers first.
+func (m *RunModel) debugFooter(failure bool) []key.Binding {
+	k := debugKeys
+	tail := []key.Binding{hk(k.Break, "b", rtx("dbg.key.break")), hk(k.Edit, "e", rtx("dbg.key.set")),
+		hk(k.Filter, "/", rtx("dbg.key.filter")), hk(k.Quit, "q", rtx("dbg.key.quit"))}
+	if failure {
+		return append([]key.Binding{hk(k.Retry, "y", rtx("dbg.key.retry")), hk(k.Ignore, "i", rtx("dbg.key.ignore")),
+			hk(k.Fail, "f", rtx("dbg.key.fail"))}, tail...)
+	}
+	return []key.Binding{hk(k.Step, "s", rtx("dbg.key.step")), hk(k.Run, "r", rtx("dbg.key.run")),
+		hk(k.RunTo, "t", rtx("dbg.key.runto")), tail[0], hk(k.Move, "c", rtx("dbg.key.move")),
+		hk(k.Skip, "x", rtx("dbg.key.skip")), tail[1], tail[2], tail[3]}
+}

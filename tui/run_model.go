@@ -268,7 +268,9 @@ func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.checkSeen = true
 			return m, nil
 		}
-		return m.debugKey(k)
+		model, cmd := m.debugKey(k)
+		m.debugScroll()
+		return model, cmd
 	}
 	switch {
 	case m.asking && matches(k, rk.Yes):

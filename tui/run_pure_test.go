@@ -98,14 +98,28 @@ func TestRunDebugVarsScrollBounded(t *testing.T) {
 	for i := 0; i < 50; i++ {
 		keys(m, "]")
 	}
-	if want := len(vars) - vrows; m.dbgState.varTop != want {
-		t.Fatalf("varTop %d after 50 ], want %d", m.dbgState.varTop, want)
+	if want := len(vars) - vrows; m.dbgState.vars.YOffset != want {
+		t.Fatalf("variables at %d after 50 ], want %d", m.dbgState.vars.YOffset, want)
+	}
+	before := runSnapshot(m)
+	if a, b := m.View(), m.View(); a != b || runSnapshot(m) != before {
+		t.Fatal("View changed the debugger or drew it twice differently")
+	}
+	// A taller window shows more variables: the offset shrinks with it,
+	// and comes back to where it was on the way back.
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 40})
+	if _, v40 := m.debugRows(); m.dbgState.vars.YOffset != len(vars)-v40 || !strings.Contains(m.View(), "V11 = x") {
+		t.Fatalf("at 80x40 the variables are at %d of %d:\n%s", m.dbgState.vars.YOffset, len(vars)-v40, ansi.Strip(m.View()))
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	for i := 0; i < len(vars); i++ {
+		keys(m, "]")
 	}
 	for i := 0; i < len(vars)-vrows; i++ {
 		keys(m, "[")
 	}
-	if m.dbgState.varTop != 0 || !strings.Contains(m.View(), "V00 = x") {
-		t.Errorf("varTop %d:\n%s", m.dbgState.varTop, ansi.Strip(m.View()))
+	if m.dbgState.vars.YOffset != 0 || !strings.Contains(m.View(), "V00 = x") {
+		t.Errorf("variables at %d:\n%s", m.dbgState.vars.YOffset, ansi.Strip(m.View()))
 	}
 }
 
@@ -236,4 +250,9 @@ func TestRunFooterFromKeymap(t *testing.T) {
 	if !m.stopping {
 		t.Fatal("Y did not stop")
 	}
+}
+
+// docs/debugger.md's table of the debugger's keys is its keymap.
+func TestDebugDocsKeysMatchKeymap(t *testing.T) {
+	compareKeys(t, "docs/debugger.md", docKeys(t, "../docs/debugger.md"), boundKeys(debugKeys.all()))
 }
