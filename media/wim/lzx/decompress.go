@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"math/bits"
 	"sync"
 )
 
@@ -377,27 +378,50 @@ func (d *decoder) readLens(br *bitReader, lens []uint8) error {
 }
 
 // decodeBlock decodes a verbatim or aligned block into dst[out:end].
+// The bit reader's state lives in local variables (registers) while the
+// block is decoded and goes back to br at the end: kept in br, every
+// symbol loaded and stored it.
 func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned bool, r0, r1, r2 uint32) (int, uint32, uint32, uint32, error) {
-	lenT, alT := d.length, d.aligned
-	mainE := d.main.entries
-	for out < end {
-		if br.nb < 32 {
-			br.refill()
-			if br.pos > len(br.src)+16 && br.overrun() {
-				return out, r0, r1, r2, errTruncated
+	// Fixed-size views: an index shifted down to the table's bits needs
+	// no bounds check.
+	mainE := (*[1<<mainTableBits + maxMainSyms<<(maxCodeLen-mainTableBits)]uint32)(d.main.entries)
+	lenE := (*[1<<lenTableBits + numLenSyms<<(maxCodeLen-lenTableBits)]uint32)(d.length.entries)
+	chunk := dst
+	dst = dst[:end] // out < len(dst): no bounds check on literals
+	src := br.src
+	buf, nb, pos := br.buf, br.nb, br.pos
+	// A refill buffers at least 32 bits: two 16-bit units at once while
+	// four bytes remain, else through br (zeros past the end). It is
+	// written out twice below: a closure would keep buf and nb in memory.
+	var err error
+	for out < len(dst) {
+		if nb < 32 {
+			if pos+4 <= len(src) {
+				buf |= uint64(bits.RotateLeft32(binary.LittleEndian.Uint32(src[pos:]), 16)) << (32 - nb)
+				nb += 32
+				pos += 4
+			} else {
+				br.buf, br.nb, br.pos = buf, nb, pos
+				br.refill()
+				buf, nb, pos = br.buf, br.nb, br.pos
+			}
+			if pos > len(src)+16 && 8*pos-int(nb) > 8*len(src) {
+				err = errTruncated
+				break
 			}
 		}
 		// Main symbol (the table's bit counts are constants here).
-		e := mainE[br.buf>>(64-mainTableBits)]
+		e := mainE[buf>>(64-mainTableBits)]
 		if e&subFlag != 0 {
-			e = mainE[int((e&^subFlag)>>8)+int((br.buf<<mainTableBits)>>(64-(maxCodeLen-mainTableBits)))]
+			e = mainE[int((e&^subFlag)>>8)+int((buf<<mainTableBits)>>(64-(maxCodeLen-mainTableBits)))]
 		}
 		n := uint(e & 0xff)
 		if n == 0 {
-			return out, r0, r1, r2, errBadSymbol
+			err = errBadSymbol
+			break
 		}
-		br.buf <<= n
-		br.nb -= n
+		buf <<= n & 63
+		nb -= n
 		s := int(e >> 8)
 		if s < numChars {
 			dst[out] = byte(s)
@@ -408,14 +432,22 @@ func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned b
 		length := s & 7
 		slot := s >> 3
 		if length == numPrimaryLens {
-			if lenT.empty {
-				return out, r0, r1, r2, errBadSymbol
+			if d.length.empty {
+				err = errBadSymbol
+				break
 			}
-			ls, err := br.sym(lenT)
-			if err != nil {
-				return out, r0, r1, r2, err
+			e := lenE[buf>>(64-lenTableBits)]
+			if e&subFlag != 0 {
+				e = lenE[int((e&^subFlag)>>8)+int((buf<<lenTableBits)>>(64-(maxCodeLen-lenTableBits)))]
 			}
-			length += ls
+			n := uint(e & 0xff)
+			if n == 0 {
+				err = errBadSymbol
+				break
+			}
+			buf <<= n & 63
+			nb -= n
+			length += int(e >> 8)
 		}
 		length += minMatchLen
 		var offset uint32
@@ -431,37 +463,64 @@ func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned b
 			r2 = r0
 			r0 = offset
 		default:
-			br.refill()
+			if nb < 32 {
+				if pos+4 <= len(src) {
+					buf |= uint64(bits.RotateLeft32(binary.LittleEndian.Uint32(src[pos:]), 16)) << (32 - nb)
+					nb += 32
+					pos += 4
+				} else {
+					br.buf, br.nb, br.pos = buf, nb, pos
+					br.refill()
+					buf, nb, pos = br.buf, br.nb, br.pos
+				}
+			}
 			eb := uint(extraBits[slot])
 			f := slotBase[slot]
 			if aligned && eb >= alignedBits {
-				f += br.bits(eb-alignedBits) << alignedBits
-				if alT.empty {
-					return out, r0, r1, r2, errBadSymbol
+				if k := eb - alignedBits; k > 0 {
+					f += uint32(buf>>(64-k)) << alignedBits
+					buf <<= k & 63
+					nb -= k
 				}
-				a, err := br.sym(alT)
-				if err != nil {
-					return out, r0, r1, r2, err
+				if d.aligned.empty {
+					err = errBadSymbol
+					break
 				}
-				f += uint32(a)
-			} else {
-				f += br.bits(eb)
+				e := d.aligned.entries[buf>>(64-alignedTableBits)]
+				n := uint(e & 0xff)
+				if n == 0 {
+					err = errBadSymbol
+					break
+				}
+				buf <<= n & 63
+				nb -= n
+				f += e >> 8
+			} else if eb > 0 {
+				f += uint32(buf >> (64 - eb))
+				buf <<= eb & 63
+				nb -= eb
 			}
 			offset = f - 2
 			r2 = r1
 			r1 = r0
 			r0 = offset
 		}
+		if err != nil {
+			break
+		}
 		if offset == 0 || int64(offset) > int64(out) {
-			return out, r0, r1, r2, errBadOffset
+			err = errBadOffset
+			break
 		}
-		if length > end-out {
-			return out, r0, r1, r2, errBadLength
+		if length > len(dst)-out {
+			err = errBadLength
+			break
 		}
-		copyMatch(dst, out, int(offset), length)
+		copyMatch(chunk, out, int(offset), length)
 		out += length
 	}
-	return out, r0, r1, r2, nil
+	br.buf, br.nb, br.pos = buf, nb, pos
+	return out, r0, r1, r2, err
 }
 
 // copyMatch copies length bytes from dst[out-offset:] to dst[out:] with

@@ -110,8 +110,18 @@ func (t *huffTable) build(lens []uint8) error {
 	return nil
 }
 
+// fill sets every entry of s (a power of two long) to v: short spans
+// directly, longer ones by doubling copies (memmove), which the table
+// builds of small chunks spent most of their time in.
 func fill(s []uint32, v uint32) {
-	for i := range s {
-		s[i] = v
+	if len(s) <= 4 {
+		for i := range s {
+			s[i] = v
+		}
+		return
+	}
+	s[0], s[1], s[2], s[3] = v, v, v, v
+	for n := 4; n < len(s); n *= 2 {
+		copy(s[n:], s[:n])
 	}
 }
