@@ -337,12 +337,9 @@ func (m *RunModel) debugView() string {
 	return strings.Join(out, "\n")
 }
 
-// checkView is the pre-flight check, the first page of debug mode.
-func (m *RunModel) checkView() string {
-	w := max(m.width, 20)
+// checkLines are the pre-flight check's lines for a width of w cells.
+func (m *RunModel) checkLines(w int) []string {
 	var out []string
-	out = append(out, m.st.title.Render(m.padBetween(" "+fmt.Sprintf(rtx("dbg.title"), m.name), rtx("check.title")+" ", w)))
-	out = append(out, "")
 	fails := 0
 	for _, l := range m.vo.Check {
 		st := m.st.ok
@@ -371,14 +368,55 @@ func (m *RunModel) checkView() string {
 	if fails > 0 {
 		sum = fmt.Sprintf(rtx("check.fails"), fails)
 	}
-	out = append(out, m.st.step.Render(m.cut(" "+sum, w)))
-	h := max(m.height, 5)
-	if len(out) > h-1 {
-		out = append(out[:h-2], m.st.muted.Render(" "+rtx("more.below")))
+	return append(out, m.st.step.Render(m.cut(" "+sum, w)))
+}
+
+// checkShown reports whether the pre-flight check shows (the first page
+// of debug mode, until a key other than a scroll key).
+func (m *RunModel) checkShown() bool { return len(m.vo.Check) > 0 && !m.checkSeen }
+
+// syncCheck sizes the check's viewport to the rows between the title
+// (and the blank line under it) and the footer, and fills it (Update).
+func (m *RunModel) syncCheck() {
+	if !m.checkShown() {
+		return
 	}
-	for len(out) < h-1 {
-		out = append(out, "")
+	w := max(m.width, 20)
+	setView(&m.check, w, max(m.height, 5)-3, m.checkLines(w))
+}
+
+// checkKey scrolls the check with the summary's keys; any other key goes
+// on to the debugger.
+func (m *RunModel) checkKey(k tea.KeyMsg) {
+	rk := runKeys
+	switch {
+	case matches(k, rk.Home):
+		m.check.GotoTop()
+	case matches(k, rk.End):
+		m.check.GotoBottom()
+	case matches(k, rk.Up, rk.Down, rk.PageUp, rk.PageDown):
+		m.check, _ = m.check.Update(k)
+	default:
+		m.checkSeen = true
 	}
-	out = append(out, " "+m.st.footer.Render(m.cut(rtx("check.key"), w-1)))
-	return strings.Join(out, "\n")
+}
+
+// checkView is the pre-flight check, the first page of debug mode.
+func (m *RunModel) checkView() string {
+	w := max(m.width, 20)
+	out := []string{m.st.title.Render(m.padBetween(" "+fmt.Sprintf(rtx("dbg.title"), m.name), rtx("check.title")+" ", w)), ""}
+	// Update sized and filled the viewport (syncCheck); it pads its rows
+	// to its width, the screen does not.
+	for _, l := range strings.Split(m.check.View(), "\n") {
+		out = append(out, strings.TrimRight(l, " "))
+	}
+	if m.check.TotalLineCount() <= m.check.Height {
+		return strings.Join(append(out, " "+m.st.footer.Render(m.cut(rtx("check.key"), w-1))), "\n")
+	}
+	hint := "  " + m.st.footer.Render(rtx("check.key.other"))
+	if !m.check.AtBottom() {
+		hint += "  " + m.st.muted.Render(rtx("more.below"))
+	}
+	foot := m.runHelp(w, hk(runKeys.Up, m.th.Symbols.UpDown, rtx("key.scroll"))) + hint
+	return strings.Join(append(out, m.cut(foot, w)), "\n")
 }

@@ -112,6 +112,8 @@ type RunModel struct {
 	// summary scrolls the summary's lines (bubbles' viewport), sized and
 	// filled in Update (syncSummary); View only reads it.
 	summary viewport.Model
+	// check scrolls the pre-flight check likewise (syncCheck).
+	check viewport.Model
 }
 
 // NewRunModel returns the progress view of a run of seq with opts (see
@@ -128,6 +130,8 @@ func NewRunModel(seq *sequence.Sequence, opts engine.Options, vo RunViewOptions)
 	}
 	m := &RunModel{seq: seq, opts: opts, vo: vo, st: newRunStyles(th), th: th, now: now, width: 80, height: 25, ch: make(chan tea.Msg, 256)}
 	m.summary.KeyMap = runKeys.summaryKeyMap()
+	m.check.KeyMap = m.summary.KeyMap
+	m.syncCheck()
 	if seq != nil {
 		m.name = seq.Name
 	}
@@ -187,6 +191,7 @@ func runTick() tea.Cmd {
 func (m *RunModel) SetSize(width, height int) {
 	m.width, m.height = fitSize(width, height, m.vo.MaxWidth, m.vo.MaxHeight)
 	m.syncSummary()
+	m.syncCheck()
 	if m.dbg != nil {
 		m.debugScroll()
 	}
@@ -264,8 +269,8 @@ func (m *RunModel) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.openConsole()
 	}
 	if m.dbg != nil {
-		if len(m.vo.Check) > 0 && !m.checkSeen {
-			m.checkSeen = true
+		if m.checkShown() {
+			m.checkKey(k)
 			return m, nil
 		}
 		model, cmd := m.debugKey(k)

@@ -14,7 +14,7 @@ import (
 
 // runSnapshot is the screen state of the run view.
 func runSnapshot(m *RunModel) string {
-	return fmt.Sprintf("%d %d %+v %+v %v %v %q %d", m.width, m.height, m.summary, m.dbgState, m.asking, m.stopping, m.note, len(m.lines))
+	return fmt.Sprintf("%d %d %+v %+v %+v %v %v %v %q %d", m.width, m.height, m.summary, m.check, m.dbgState, m.checkSeen, m.asking, m.stopping, m.note, len(m.lines))
 }
 
 // summaryEnd is the summary's last offset: its lines past the rows
@@ -255,4 +255,48 @@ func TestRunFooterFromKeymap(t *testing.T) {
 // docs/debugger.md's table of the debugger's keys is its keymap.
 func TestDebugDocsKeysMatchKeymap(t *testing.T) {
 	compareKeys(t, "docs/debugger.md", docKeys(t, "../docs/debugger.md"), boundKeys(debugKeys.all()))
+}
+
+// A pre-flight check longer than the screen scrolls (it was cut under a
+// "(more below)" nothing could show): the scroll keys move it, its end
+// shows the verdict with no hint left, any other key goes on to the
+// debugger; View changes nothing.
+func TestRunCheckScrolls(t *testing.T) {
+	var check []engine.CheckLine
+	for i := 0; i < 40; i++ {
+		check = append(check, engine.CheckLine{Status: engine.CheckWarning, What: fmt.Sprintf("warning number %02d", i)})
+	}
+	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Check: check})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	reply := make(chan engine.DebugAction, 1)
+	m.Update(runDebugMsg{stop: engine.DebugStop{Items: []engine.DebugItem{{Name: "A"}}}, reply: reply})
+	more := rtx("more.below")
+	view := func() string {
+		before := runSnapshot(m)
+		a, b := m.View(), m.View()
+		if a != b || runSnapshot(m) != before {
+			t.Fatal("View changed the model or drew twice differently")
+		}
+		return ansi.Strip(a)
+	}
+	if v := view(); !strings.Contains(v, "warning number 00") || !strings.Contains(v, more) || strings.Contains(v, "warning number 39") {
+		t.Fatalf("the check's top:\n%s", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	if v := view(); strings.Contains(v, "warning number 00") || !m.checkShown() {
+		t.Fatalf("down did not scroll the check:\n%s", v)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyEnd})
+	if v := view(); !strings.Contains(v, "warning number 39") || !strings.Contains(v, rtx("check.allok")) || strings.Contains(v, more) {
+		t.Fatalf("the check's end:\n%s", v)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 60})
+	if v := view(); !strings.Contains(v, "warning number 00") || strings.Contains(v, more) || !strings.Contains(v, rtx("check.key")) {
+		t.Fatalf("at 80x60 the whole check fits:\n%s", v)
+	}
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'x'}})
+	if m.checkShown() || !strings.Contains(view(), rtx("dbg.key.step")) {
+		t.Fatalf("x did not go on to the debugger:\n%s", view())
+	}
 }

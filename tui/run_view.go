@@ -24,7 +24,7 @@ func (m *RunModel) View() string {
 		return m.summaryView()
 	}
 	if m.dbg != nil {
-		if len(m.vo.Check) > 0 && !m.checkSeen {
+		if m.checkShown() {
 			return m.checkView()
 		}
 		return m.debugView()
