@@ -703,6 +703,8 @@ func (m *EditorModel) problemLines(width, h int) []string {
 	if n <= 0 {
 		return lines
 	}
+	// Hand-rolled: the list follows its selection (probSel), which
+	// bubbles' viewport knows nothing of.
 	top := 0
 	if m.focus == edFocusProblems && m.probSel >= n {
 		top = m.probSel - n + 1
