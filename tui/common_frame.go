@@ -107,7 +107,7 @@ func (f frame) render() string {
 // "more" hints in the first and last rows when there is more. Hand-rolled
 // because the offset follows the focused field (computed from the page as
 // laid out), which bubbles' viewport has no notion of.
-func scrollPane(th *themes.Theme, p *pane, h int) []string {
+func (t texts) scrollPane(th *themes.Theme, p *pane, h int) []string {
 	top := 0
 	if p.focusTop >= 0 && len(p.lines) > h {
 		if p.focusBot > h-2 {
@@ -125,10 +125,10 @@ func scrollPane(th *themes.Theme, p *pane, h int) []string {
 		}
 	}
 	if top > 0 {
-		lines[0] = th.Styles.More.Render(localMore(th.Symbols.MoreUp))
+		lines[0] = th.Styles.More.Render(t.localMore(th.Symbols.MoreUp))
 	}
 	if top+h < len(p.lines) {
-		lines[h-1] = th.Styles.More.Render(localMore(th.Symbols.MoreDown))
+		lines[h-1] = th.Styles.More.Render(t.localMore(th.Symbols.MoreDown))
 	}
 	return lines
 }
@@ -138,16 +138,16 @@ func scrollPane(th *themes.Theme, p *pane, h int) []string {
 // viewport's first, or scrolled) or below. The viewport pads its rows to
 // its width; the frame needs no padding, so it is trimmed (goldens stay
 // free of trailing blanks).
-func viewLines(th *themes.Theme, vp viewport.Model, above int) []string {
+func (t texts) viewLines(th *themes.Theme, vp viewport.Model, above int) []string {
 	lines := strings.Split(vp.View(), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
 	if above+vp.YOffset > 0 {
-		lines[0] = th.Styles.More.Render(localMore(th.Symbols.MoreUp))
+		lines[0] = th.Styles.More.Render(t.localMore(th.Symbols.MoreUp))
 	}
 	if !vp.AtBottom() {
-		lines[len(lines)-1] = th.Styles.More.Render(localMore(th.Symbols.MoreDown))
+		lines[len(lines)-1] = th.Styles.More.Render(t.localMore(th.Symbols.MoreDown))
 	}
 	return lines
 }

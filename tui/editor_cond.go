@@ -14,9 +14,10 @@ import (
 // tests (ConfigMgr's Options tab), or as text with live parse errors. The
 // root is an implicit "all of", as in ConfigMgr.
 type condBuilder struct {
-	item string
-	root *condition.Group
-	sel  int // row
+	texts // the editor's language
+	item  string
+	root  *condition.Group
+	sel   int // row
 
 	adding bool // the type menu is open
 	addSel int
@@ -43,8 +44,8 @@ type cbRow struct {
 	depth  int
 }
 
-func newCondBuilder(item, text string) *condBuilder {
-	cb := &condBuilder{item: item, root: &condition.Group{Op: condition.All, Infix: true}}
+func newCondBuilder(t texts, item, text string) *condBuilder {
+	cb := &condBuilder{texts: t, item: item, root: &condition.Group{Op: condition.All, Infix: true}}
 	if strings.TrimSpace(text) == "" {
 		return cb
 	}
@@ -95,7 +96,7 @@ func (cb *condBuilder) check() string {
 	}
 	for _, r := range cb.rows() {
 		if g, ok := r.node.(*condition.Group); ok && len(g.Items) == 0 && r.depth > 0 {
-			return edtx("cb.err.empty")
+			return cb.edtx("cb.err.empty")
 		}
 	}
 	return ""
@@ -168,7 +169,7 @@ func (cb *condBuilder) insert(x condition.Expr, where int) string {
 	switch {
 	case where == 2 || (where == 0 && isGroup && r.parent == nil) || (where == 0 && isGroup && len(g.Items) == 0):
 		if !isGroup {
-			return edtx("cb.err.paste")
+			return cb.edtx("cb.err.paste")
 		}
 		g.Items = append(g.Items, x)
 	case r.parent == nil:
@@ -261,8 +262,8 @@ func (cb *condBuilder) formFields() []cbField {
 		return cbField{label: label, get: func() string { return *p }, set: func(v string) { *p = v }}
 	}
 	pathFields := func(path *string, attr *condition.Attr, op *condition.Op, value *string, attrs []string) []cbField {
-		fs := []cbField{txt(edtx("cbf.path"), path),
-			{label: edtx("cbf.property"), options: attrs, get: func() string { return attrNames[*attr] }, set: func(v string) {
+		fs := []cbField{txt(cb.edtx("cbf.path"), path),
+			{label: cb.edtx("cbf.property"), options: attrs, get: func() string { return attrNames[*attr] }, set: func(v string) {
 				for i, n := range attrNames {
 					if n == v {
 						*attr = condition.Attr(i)
@@ -275,24 +276,24 @@ func (cb *condBuilder) formFields() []cbField {
 				}
 			}}}
 		if *attr == condition.AttrExists {
-			fs = append(fs, cbField{label: edtx("cbf.operator"), options: opNames(allOps[:2]), get: func() string { return op.String() }, set: func(v string) { *op = opOf(v) }})
+			fs = append(fs, cbField{label: cb.edtx("cbf.operator"), options: opNames(allOps[:2]), get: func() string { return op.String() }, set: func(v string) { *op = opOf(v) }})
 		} else {
-			fs = append(fs, cbField{label: edtx("cbf.operator"), options: compareOps(), get: func() string { return op.String() }, set: func(v string) { *op = opOf(v) }},
-				txt(edtx("cbf.valuedate"), value))
+			fs = append(fs, cbField{label: cb.edtx("cbf.operator"), options: compareOps(), get: func() string { return op.String() }, set: func(v string) { *op = opOf(v) }},
+				txt(cb.edtx("cbf.valuedate"), value))
 		}
 		return fs
 	}
 	switch x := cb.selected().node.(type) {
 	case *condition.VarTest:
-		fs := []cbField{txt(edtx("cbf.variable"), &x.Name),
-			{label: edtx("cbf.operator"), options: opNames(allOps), get: func() string { return x.Op.String() }, set: func(v string) {
+		fs := []cbField{txt(cb.edtx("cbf.variable"), &x.Name),
+			{label: cb.edtx("cbf.operator"), options: opNames(allOps), get: func() string { return x.Op.String() }, set: func(v string) {
 				x.Op = opOf(v)
 				if x.Op == condition.Exists || x.Op == condition.NotExists {
 					x.Value = ""
 				}
 			}}}
 		if x.Op != condition.Exists && x.Op != condition.NotExists {
-			fs = append(fs, txt(edtx("cbf.value"), &x.Value))
+			fs = append(fs, txt(cb.edtx("cbf.value"), &x.Value))
 		}
 		return fs
 	case *condition.FileTest:
@@ -300,10 +301,10 @@ func (cb *condBuilder) formFields() []cbField {
 	case *condition.FolderTest:
 		return pathFields(&x.Path, &x.Attr, &x.Op, &x.Value, []string{"exists", "date"})
 	case *condition.RegistryTest:
-		fs := []cbField{txt(edtx("cbf.key"), &x.Key), txt(edtx("cbf.valuename"), &x.Value),
-			{label: edtx("cbf.operator"), options: opNames(allOps[:8]), get: func() string { return x.Op.String() }, set: func(v string) { x.Op = opOf(v) }}}
+		fs := []cbField{txt(cb.edtx("cbf.key"), &x.Key), txt(cb.edtx("cbf.valuename"), &x.Value),
+			{label: cb.edtx("cbf.operator"), options: opNames(allOps[:8]), get: func() string { return x.Op.String() }, set: func(v string) { x.Op = opOf(v) }}}
 		if x.Op == condition.Exists || x.Op == condition.NotExists {
-			fs = append(fs, cbField{label: edtx("cbf.type"), options: append([]string{"(any)"}, condition.RegistryTypes...), get: func() string {
+			fs = append(fs, cbField{label: cb.edtx("cbf.type"), options: append([]string{"(any)"}, condition.RegistryTypes...), get: func() string {
 				if x.Type == "" {
 					return "(any)"
 				}
@@ -315,28 +316,28 @@ func (cb *condBuilder) formFields() []cbField {
 				x.Type = v
 			}})
 		} else {
-			fs = append(fs, txt(edtx("cbf.data"), &x.Data))
+			fs = append(fs, txt(cb.edtx("cbf.data"), &x.Data))
 		}
 		return fs
 	case *condition.WMITest:
-		return []cbField{txt(edtx("cbf.query"), &x.Query), txt(edtx("cbf.ns"), &x.Namespace)}
+		return []cbField{txt(cb.edtx("cbf.query"), &x.Query), txt(cb.edtx("cbf.ns"), &x.Namespace)}
 	case *condition.OSVersionTest:
-		return []cbField{{label: edtx("cbf.operator"), options: compareOps(), get: func() string { return x.Op.String() }, set: func(v string) { x.Op = opOf(v) }},
-			txt(edtx("cbf.version"), &x.Version)}
+		return []cbField{{label: cb.edtx("cbf.operator"), options: compareOps(), get: func() string { return x.Op.String() }, set: func(v string) { x.Op = opOf(v) }},
+			txt(cb.edtx("cbf.version"), &x.Version)}
 	case *condition.OSPlatformTest:
 		names := make([]string, len(condition.Platforms))
 		for i, p := range condition.Platforms {
 			names[i] = p.Name
 		}
-		return []cbField{{label: fmt.Sprintf(edtx("cbf.platforms"), strings.Join(names, ", ")), get: func() string { return strings.Join(x.Platforms, ", ") },
+		return []cbField{{label: fmt.Sprintf(cb.edtx("cbf.platforms"), strings.Join(names, ", ")), get: func() string { return strings.Join(x.Platforms, ", ") },
 			set: func(v string) { x.Platforms = splitList(v) }}}
 	case *condition.OSLanguageTest:
-		return []cbField{{label: edtx("cbf.langs"), get: func() string { return strings.Join(x.Languages, ", ") },
+		return []cbField{{label: cb.edtx("cbf.langs"), get: func() string { return strings.Join(x.Languages, ", ") },
 			set: func(v string) { x.Languages = splitList(v) }},
-			{label: edtx("cbf.negate"), check: true, get: func() string { return fmt.Sprint(x.Negate) }, set: func(v string) { x.Negate = v == "true" }}}
+			{label: cb.edtx("cbf.negate"), check: true, get: func() string { return fmt.Sprint(x.Negate) }, set: func(v string) { x.Negate = v == "true" }}}
 	case *condition.SoftwareTest:
-		return []cbField{txt(edtx("cbf.product"), &x.ProductCode), txt(edtx("cbf.upgrade"), &x.UpgradeCode),
-			txt(edtx("cbf.version"), &x.Version), txt(edtx("cbf.name"), &x.Name)}
+		return []cbField{txt(cb.edtx("cbf.product"), &x.ProductCode), txt(cb.edtx("cbf.upgrade"), &x.UpgradeCode),
+			txt(cb.edtx("cbf.version"), &x.Version), txt(cb.edtx("cbf.name"), &x.Name)}
 	}
 	return nil
 }

@@ -17,13 +17,12 @@ import (
 // screen keeps its 25 rows.
 func TestEditorStatusNotCut(t *testing.T) {
 	for _, lang := range wizard.Langs() {
-		withLang(t, lang)
-		m, _ := editorExample(t)
+		m, _ := editorExampleIn(t, lang)
 		press(m, "j", tea.KeyDelete, "y", "q")
 		out := edRender(m, 80, 25)
 		edCheckFits(t, out, 80, 25)
 		for _, hint := range []string{"y: ", "n: ", "esc: "} {
-			if !strings.Contains(out, hint+edtxAfter("ask.quit", hint)) {
+			if !strings.Contains(out, hint+edtxAfter(m, "ask.quit", hint)) {
 				t.Errorf("%s: the quit prompt lacks %q…:\n%s", lang, hint, out)
 			}
 		}
@@ -31,14 +30,14 @@ func TestEditorStatusNotCut(t *testing.T) {
 			t.Errorf("%s: a status row is cut:\n%s", lang, out)
 		}
 		// The comments warning.
-		m, path := editorExample(t)
+		m, path := editorExampleIn(t, lang)
 		data, _ := os.ReadFile(path)
 		os.WriteFile(path, append([]byte("# a comment\n"), data...), 0o644)
-		m = NewEditor(m.ed.Sequence(), path, nil)
+		m = NewEditor(m.ed.Sequence(), path, EditorOptions{Lang: lang})
 		press(m, tea.KeyCtrlS)
 		out = edRender(m, 80, 25)
 		edCheckFits(t, out, 80, 25)
-		if want := "ctrl+s"; !strings.Contains(out[strings.LastIndex(out, edtx("problems.none")):], want) {
+		if want := "ctrl+s"; !strings.Contains(out[strings.LastIndex(out, m.edtx("problems.none")):], want) {
 			t.Errorf("%s: the comments warning lost %q:\n%s", lang, want, out)
 		}
 	}
@@ -46,8 +45,8 @@ func TestEditorStatusNotCut(t *testing.T) {
 
 // edtxAfter is the text that follows hint in a catalogue message, up to
 // the next gap.
-func edtxAfter(key, hint string) string {
-	s := edtx(key)
+func edtxAfter(m *EditorModel, key, hint string) string {
+	s := m.edtx(key)
 	i := strings.Index(s, hint)
 	if i < 0 {
 		return ""
@@ -84,10 +83,10 @@ func TestEditorOptionsKeepTabBar(t *testing.T) {
 	press(m, "jj", "o", tea.KeyUp) // a long condition, at the bottom
 	out := edRender(m, 80, 25)
 	rows := strings.Split(out, "\n")
-	if !strings.Contains(rows[1], edtx("tab.props")) || !strings.Contains(rows[1], edtx("tab.options")) {
+	if !strings.Contains(rows[1], m.edtx("tab.props")) || !strings.Contains(rows[1], m.edtx("tab.options")) {
 		t.Errorf("the tab bar scrolled away:\n%s", out)
 	}
-	if !strings.Contains(out, "↑ "+edtx("more")) {
+	if !strings.Contains(out, "↑ "+m.edtx("more")) {
 		t.Errorf("the Options tab did not scroll (the test needs it to):\n%s", out)
 	}
 }
@@ -126,7 +125,7 @@ func TestEditorOperatorChoicesIndent(t *testing.T) {
 	out := edRender(m, 80, 25)
 	rows := strings.Split(out, "\n")
 	for i, r := range rows {
-		if strings.Contains(r, edtx("cbf.operator")+": ") {
+		if strings.Contains(r, m.edtx("cbf.operator")+": ") {
 			next := rows[i+1]
 			col := lipgloss.Width(r[:strings.Index(r, "(")])
 			if strings.TrimSpace(next) == "" || !strings.HasPrefix(strings.TrimSpace(next), "(") {

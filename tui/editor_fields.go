@@ -11,7 +11,6 @@ import (
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/engine/sequence/msg"
 	"github.com/refimage/refimage/engine/sequence/secret"
-	"github.com/refimage/refimage/wizard"
 )
 
 // edFieldKind is how a field of the Properties or Options tab is edited.
@@ -130,31 +129,34 @@ var stepChoices = map[string][]string{
 }
 
 // stepChecks are the immediate checks of text fields, by key: the
-// validators the wizard uses, exported by engine/sequence.
-var stepChecks = map[string]func(string) string{
-	"product_key": said(sequence.CheckProductKey),
-	"account": func(s string) string {
-		if s == "" {
-			return ""
-		}
-		return seqtx(sequence.CheckAccount(s))
-	},
-	"domain_ou":         said(sequence.CheckDomainOU),
-	"output_variable":   optional(said(sequence.CheckVariableName)),
-	"letter_variable":   optional(said(sequence.CheckVariableName)),
-	"variable":          said(sequence.CheckVariableName),
-	"image_version":     maxLen(sequence.MaxImageVersion),
-	"created_by":        maxLen(sequence.MaxImageText),
-	"image_description": maxLen(sequence.MaxImageText),
-	"workgroup":         maxLen(sequence.MaxWorkgroup),
-	"message":           maxLen(sequence.MaxRestartMessage),
-	"command_line":      maxLen(sequence.MaxCommandLine),
+// validators the wizard uses, exported by engine/sequence, saying their
+// messages in the language.
+func (t texts) stepChecks() map[string]func(string) string {
+	return map[string]func(string) string{
+		"product_key": t.said(sequence.CheckProductKey),
+		"account": func(s string) string {
+			if s == "" {
+				return ""
+			}
+			return t.seqtx(sequence.CheckAccount(s))
+		},
+		"domain_ou":         t.said(sequence.CheckDomainOU),
+		"output_variable":   optional(t.said(sequence.CheckVariableName)),
+		"letter_variable":   optional(t.said(sequence.CheckVariableName)),
+		"variable":          t.said(sequence.CheckVariableName),
+		"image_version":     t.maxLen(sequence.MaxImageVersion),
+		"created_by":        t.maxLen(sequence.MaxImageText),
+		"image_description": t.maxLen(sequence.MaxImageText),
+		"workgroup":         t.maxLen(sequence.MaxWorkgroup),
+		"message":           t.maxLen(sequence.MaxRestartMessage),
+		"command_line":      t.maxLen(sequence.MaxCommandLine),
+	}
 }
 
 // said makes a check of engine/sequence say its message in the current
 // language.
-func said(check func(string) msg.Message) func(string) string {
-	return func(s string) string { return seqtx(check(s)) }
+func (t texts) said(check func(string) msg.Message) func(string) string {
+	return func(s string) string { return t.seqtx(check(s)) }
 }
 
 func optional(f func(string) string) func(string) string {
@@ -166,17 +168,17 @@ func optional(f func(string) string) func(string) string {
 	}
 }
 
-func maxLen(n int) func(string) string {
+func (t texts) maxLen(n int) func(string) string {
 	return func(s string) string {
 		if c := utf8.RuneCountInString(s); c > n {
-			return fmt.Sprintf(edtx("err.maxlen"), n, c)
+			return fmt.Sprintf(t.edtx("err.maxlen"), n, c)
 		}
 		return ""
 	}
 }
 
-func humanKey(k string) string {
-	if l, ok := localLabels(stepFieldLabels, stepFieldLabelsKO)[k]; ok {
+func (t texts) humanKey(k string) string {
+	if l, ok := t.localLabels(stepFieldLabels, stepFieldLabelsKO)[k]; ok {
 		return l
 	}
 	s := strings.ReplaceAll(k, "_", " ")
@@ -191,23 +193,23 @@ func humanKey(k string) string {
 func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 	ed := m.ed
 	fs := []edField{
-		{key: "name", label: edtx("label.name"), help: edtx("help.name"), get: func() string { return it.Name }, set: func(v string) string {
+		{key: "name", label: m.edtx("label.name"), help: m.edtx("help.name"), get: func() string { return it.Name }, set: func(v string) string {
 			if err := ed.Edit("rename", m.editKey("name"), func(x *sequence.Item) error { x.Name = v; return nil }); err != nil {
 				return err.Error()
 			}
 			switch {
 			case strings.TrimSpace(v) == "":
-				return edtx("err.name")
+				return m.edtx("err.name")
 			case utf8.RuneCountInString(v) > sequence.MaxStepName:
-				return fmt.Sprintf(edtx("err.max"), sequence.MaxStepName)
+				return fmt.Sprintf(m.edtx("err.max"), sequence.MaxStepName)
 			}
 			return ""
 		}},
-		{key: "description", label: edtx("label.desc"), help: edtx("help.desc"), get: func() string { return it.Description }, set: func(v string) string {
+		{key: "description", label: m.edtx("label.desc"), help: m.edtx("help.desc"), get: func() string { return it.Description }, set: func(v string) string {
 			if err := ed.Edit("description", m.editKey("description"), func(x *sequence.Item) error { x.Description = v; return nil }); err != nil {
 				return err.Error()
 			}
-			return maxLen(sequence.MaxStepDescription)(v)
+			return m.maxLen(sequence.MaxStepDescription)(v)
 		}},
 	}
 	if it.IsGroup() || it.Props == nil {
@@ -237,24 +239,24 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 			}
 			return errMsg(err)
 		}
-		f := edField{key: key, label: humanKey(key)}
-		check := stepChecks[key]
+		f := edField{key: key, label: m.humanKey(key)}
+		check := m.stepChecks()[key]
 		if key == "destination" && it.Type == "capture-os-image" {
-			check = said(sequence.CheckCapturePath)
+			check = m.said(sequence.CheckCapturePath)
 		}
 		switch {
 		case sf.Type == reflect.TypeOf(secret.Value{}):
-			f.help = edtx("help.secret")
+			f.help = m.edtx("help.secret")
 			f.get = func() string { return field().Interface().(secret.Value).String() }
 			f.parse = func(v string) string {
 				if v == field().Interface().(secret.Value).String() {
 					return ""
 				}
 				if v != "" && v != "prompt" && !strings.HasPrefix(v, "env:") {
-					return edtx("err.secret")
+					return m.edtx("err.secret")
 				}
 				if _, err := secret.Parse(v); err != nil {
-					return secretMsg(v, err)
+					return m.secretMsg(v, err)
 				}
 				return ""
 			}
@@ -268,7 +270,7 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 				}
 				sv, err := secret.Parse(v)
 				if err != nil {
-					return secretMsg(v, err)
+					return m.secretMsg(v, err)
 				}
 				if key == "product_key" {
 					sv = sv.AsProductKey()
@@ -300,11 +302,11 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 			}
 		case sf.Type.Kind() == reflect.Int:
 			f.get = func() string { return strconv.Itoa(int(field().Int())) }
-			f.parse = parseWhole
+			f.parse = m.parseWhole
 			f.set = func(v string) string {
 				n, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil {
-					return edtx("err.whole")
+					return m.edtx("err.whole")
 				}
 				return apply(f.label, func(fv reflect.Value) string { fv.SetInt(int64(n)); return "" })
 			}
@@ -321,8 +323,8 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 			}
 		case sf.Type.Kind() == reflect.Slice && sf.Type.Elem().Kind() == reflect.Struct:
 			f.kind = edList
-			f.help = edtx("list.help")
-			f.get = func() string { return listSummary(field()) }
+			f.help = m.edtx("list.help")
+			f.get = func() string { return m.listSummary(field()) }
 		default:
 			continue
 		}
@@ -332,7 +334,7 @@ func (m *EditorModel) propertyFields(it *sequence.Item) []edField {
 }
 
 // listSummary describes a list of partitions or applications in one line.
-func listSummary(v reflect.Value) string {
+func (t texts) listSummary(v reflect.Value) string {
 	var names []string
 	for i := 0; i < v.Len(); i++ {
 		e := v.Index(i)
@@ -342,7 +344,7 @@ func listSummary(v reflect.Value) string {
 			if s == "" {
 				s = x.Type
 			}
-			size := edtx("list.restshort")
+			size := t.edtx("list.restshort")
 			if x.Size > 0 {
 				size = fmt.Sprintf("%d %s", x.Size, x.SizeUnit)
 				if x.SizeUnit == "percent" {
@@ -355,7 +357,7 @@ func listSummary(v reflect.Value) string {
 		}
 	}
 	if len(names) == 0 {
-		return edtx("choice.none")
+		return t.edtx("choice.none")
 	}
 	return fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", "))
 }
@@ -368,15 +370,15 @@ func (m *EditorModel) optionFields(it *sequence.Item) []edField {
 			return errMsg(ed.Edit(strings.ToLower(label), "", func(x *sequence.Item) error { set(x, v == "true"); return nil }))
 		}}
 	}
-	disable := edtx("opt.disable")
+	disable := m.edtx("opt.disable")
 	if it.IsGroup() {
-		disable = edtx("opt.disable.g")
+		disable = m.edtx("opt.disable.g")
 	}
 	fs := []edField{
 		check("disabled", disable, func() bool { return it.Disabled }, func(x *sequence.Item, b bool) { x.Disabled = b }),
-		check("continue_on_error", edtx("opt.coe"), func() bool { return it.ContinueOnError }, func(x *sequence.Item, b bool) { x.ContinueOnError = b }),
+		check("continue_on_error", m.edtx("opt.coe"), func() bool { return it.ContinueOnError }, func(x *sequence.Item, b bool) { x.ContinueOnError = b }),
 	}
-	fs[0].help, fs[1].help = edtx("help.disable"), edtx("help.coe")
+	fs[0].help, fs[1].help = m.edtx("help.disable"), m.edtx("help.coe")
 	if !it.IsGroup() {
 		si, _ := sequence.LookupStep(it.Type)
 		var runIn []string
@@ -384,45 +386,45 @@ func (m *EditorModel) optionFields(it *sequence.Item) []edField {
 			runIn = si.RunIn
 		}
 		fs = append(fs,
-			edField{key: "run_in", label: edtx("opt.runin"), kind: edChoice, options: runIn, get: func() string { return it.RunIn }, set: func(v string) string {
+			edField{key: "run_in", label: m.edtx("opt.runin"), kind: edChoice, options: runIn, get: func() string { return it.RunIn }, set: func(v string) string {
 				return errMsg(ed.Edit("run in", "", func(x *sequence.Item) error { x.RunIn = v; return nil }))
 			}},
-			edField{key: "success_codes", label: edtx("opt.codes"), help: edtx("help.codes"), get: func() string {
+			edField{key: "success_codes", label: m.edtx("opt.codes"), help: m.edtx("help.codes"), get: func() string {
 				parts := make([]string, len(it.SuccessCodes))
 				for i, c := range it.SuccessCodes {
 					parts[i] = strconv.Itoa(c)
 				}
 				return strings.Join(parts, " ")
 			}, parse: func(v string) string {
-				_, msg := parseCodes(v, true)
+				_, msg := m.parseCodes(v, true)
 				return msg
 			}, set: func(v string) string {
-				codes, msg := parseCodes(v, true)
+				codes, msg := m.parseCodes(v, true)
 				if msg != "" {
 					return msg
 				}
 				return errMsg(ed.Edit("success codes", m.editKey("success_codes"), func(x *sequence.Item) error { x.SuccessCodes = codes; return nil }))
 			}},
-			edField{key: "timeout", label: edtx("opt.timeout"), get: func() string {
+			edField{key: "timeout", label: m.edtx("opt.timeout"), get: func() string {
 				if it.Timeout == 0 {
 					return ""
 				}
 				return shortDuration(it.Timeout)
 			}, parse: func(v string) string {
-				_, msg := parseTimeout(v)
+				_, msg := m.parseTimeout(v)
 				return msg
 			}, set: func(v string) string {
-				d, msg := parseTimeout(v)
+				d, msg := m.parseTimeout(v)
 				if msg != "" {
 					return msg
 				}
 				return errMsg(ed.Edit("time-out", m.editKey("timeout"), func(x *sequence.Item) error { x.Timeout = d; return nil }))
 			}},
-			edField{key: "retry_count", label: edtx("opt.retries"), get: func() string { return strconv.Itoa(it.RetryCount) }, parse: func(v string) string {
-				_, msg := parseRetries(v)
+			edField{key: "retry_count", label: m.edtx("opt.retries"), get: func() string { return strconv.Itoa(it.RetryCount) }, parse: func(v string) string {
+				_, msg := m.parseRetries(v)
 				return msg
 			}, set: func(v string) string {
-				n, msg := parseRetries(v)
+				n, msg := m.parseRetries(v)
 				if msg != "" {
 					return msg
 				}
@@ -430,52 +432,52 @@ func (m *EditorModel) optionFields(it *sequence.Item) []edField {
 			}},
 		)
 	}
-	fs = append(fs, edField{key: "condition", label: edtx("opt.condition"), kind: edCond, help: edtx("cond.edit"), get: func() string { return it.Condition }})
+	fs = append(fs, edField{key: "condition", label: m.edtx("opt.condition"), kind: edCond, help: m.edtx("cond.edit"), get: func() string { return it.Condition }})
 	return fs
 }
 
 // parseWhole says what is wrong with a text that is not a whole number.
-func parseWhole(v string) string {
+func (t texts) parseWhole(v string) string {
 	if _, err := strconv.Atoi(strings.TrimSpace(v)); err != nil {
-		return edtx("err.whole")
+		return t.edtx("err.whole")
 	}
 	return ""
 }
 
 // parseCodes reads exit codes separated by spaces or commas; need: at
 // least one.
-func parseCodes(v string, need bool) ([]int, string) {
+func (t texts) parseCodes(v string, need bool) ([]int, string) {
 	var codes []int
 	for _, s := range strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }) {
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			return nil, fmt.Sprintf(edtx("err.code"), s)
+			return nil, fmt.Sprintf(t.edtx("err.code"), s)
 		}
 		codes = append(codes, n)
 	}
 	if need && len(codes) == 0 {
-		return nil, edtx("err.nocodes")
+		return nil, t.edtx("err.nocodes")
 	}
 	return codes, ""
 }
 
 // parseTimeout reads a time-out (empty: none).
-func parseTimeout(v string) (time.Duration, string) {
+func (t texts) parseTimeout(v string) (time.Duration, string) {
 	if v = strings.TrimSpace(v); v == "" {
 		return 0, ""
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d < 0 {
-		return 0, edtx("err.duration")
+		return 0, t.edtx("err.duration")
 	}
 	return d, ""
 }
 
 // parseRetries reads a retry count (0 to sequence.MaxRetryCount).
-func parseRetries(v string) (int, string) {
+func (t texts) parseRetries(v string) (int, string) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 0 || n > sequence.MaxRetryCount {
-		return 0, fmt.Sprintf(edtx("err.retries"), sequence.MaxRetryCount)
+		return 0, fmt.Sprintf(t.edtx("err.retries"), sequence.MaxRetryCount)
 	}
 	return n, ""
 }
@@ -505,12 +507,12 @@ func (m *EditorModel) editKey(field string) string {
 
 // secretMsg is what is wrong with a secret reference v (engine/sequence/
 // secret's English; in another language, the editor's catalogue).
-func secretMsg(v string, err error) string {
-	if wizard.CurrentLang() == wizard.English {
+func (t texts) secretMsg(v string, err error) string {
+	if t.english() {
 		return err.Error()
 	}
 	if name, ok := strings.CutPrefix(v, "env:"); ok {
-		return fmt.Sprintf(edtx("err.envname"), name)
+		return fmt.Sprintf(t.edtx("err.envname"), name)
 	}
-	return edtx("err.secret")
+	return t.edtx("err.secret")
 }

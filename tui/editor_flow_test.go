@@ -123,7 +123,7 @@ func TestEditorCommentsWarn(t *testing.T) {
 	m, path := editorExample(t)
 	data, _ := os.ReadFile(path)
 	os.WriteFile(path, append([]byte("# a comment\n"), data...), 0o644)
-	m = NewEditor(m.ed.Sequence(), path, nil)
+	m = NewEditor(m.ed.Sequence(), path, EditorOptions{})
 	press(m, tea.KeyCtrlS)
 	if !strings.Contains(edRender(m, 80, 25), "drops them") {
 		t.Fatal("no warning about comments")

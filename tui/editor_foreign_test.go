@@ -27,7 +27,7 @@ xml = '<step type="SMS_TaskSequence_EnableBitLockerAction" name="Enable BitLocke
 	if seq == nil || len(probs.Errors()) > 0 {
 		t.Fatal(probs)
 	}
-	m := NewEditor(seq, filepath.Join(t.TempDir(), "imported.toml"), nil)
+	m := NewEditor(seq, filepath.Join(t.TempDir(), "imported.toml"), EditorOptions{})
 	m.Update(tea.KeyMsg{Type: tea.KeyDown})
 	out := edRender(m, 80, 25)
 	for _, want := range []string{"Foreign step (not run by refimage)", "SMS_TaskSequence_EnableBitLock", "kept, not run by refimage"} {

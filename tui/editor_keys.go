@@ -69,11 +69,11 @@ func (m *EditorModel) treeShortHelp() []key.Binding {
 		return b
 	}
 	return []key.Binding{
-		h(k.Props, "enter", edtx("key.props")), h(k.Add, "a", edtx("key.add")), h(k.Remove, "del", edtx("key.remove")),
-		h(k.MoveUp, "[ ]", edtx("key.move")), h(k.Undo, "ctrl+z", edtx("key.undo")), h(k.Save, "ctrl+s", edtx("key.save")),
-		h(k.Help, "?", edtx("key.help")), h(k.Quit, "q", edtx("key.quit")), h(k.Options, "o", edtx("key.options")),
-		h(k.Seq, "s", edtx("key.seq")), h(k.Group, "g", edtx("key.group")), h(k.Into, "> <", edtx("key.indent")),
-		h(k.PasteAfter, "c v", edtx("key.copy")+"/"+edtx("key.paste")), h(k.Problems, "e", edtx("key.problems")),
+		h(k.Props, "enter", m.edtx("key.props")), h(k.Add, "a", m.edtx("key.add")), h(k.Remove, "del", m.edtx("key.remove")),
+		h(k.MoveUp, "[ ]", m.edtx("key.move")), h(k.Undo, "ctrl+z", m.edtx("key.undo")), h(k.Save, "ctrl+s", m.edtx("key.save")),
+		h(k.Help, "?", m.edtx("key.help")), h(k.Quit, "q", m.edtx("key.quit")), h(k.Options, "o", m.edtx("key.options")),
+		h(k.Seq, "s", m.edtx("key.seq")), h(k.Group, "g", m.edtx("key.group")), h(k.Into, "> <", m.edtx("key.indent")),
+		h(k.PasteAfter, "c v", m.edtx("key.copy")+"/"+m.edtx("key.paste")), h(k.Problems, "e", m.edtx("key.problems")),
 	}
 }
 
@@ -92,9 +92,9 @@ func (m *EditorModel) footerHelp(width int, bindings []key.Binding) string {
 
 // helpKeyLines are the help overlay's rows: the catalogue's help.keys
 // lines (label, what it does) with the keymap's rows.
-func helpKeyLines(up, leftRight string) [][2]string {
+func (t texts) helpKeyLines(up, leftRight string) [][2]string {
 	var out [][2]string
-	for _, l := range strings.Split(fmt.Sprintf(edtx("help.keys"), up, leftRight), "\n") {
+	for _, l := range strings.Split(fmt.Sprintf(t.edtx("help.keys"), up, leftRight), "\n") {
 		k, what, _ := strings.Cut(l, "  ")
 		out = append(out, [2]string{strings.TrimSpace(k), strings.TrimSpace(what)})
 	}

@@ -80,13 +80,13 @@ func TestEditorDocsKeysMatchKeymap(t *testing.T) {
 	if len(missing) > 0 || len(extra) > 0 {
 		t.Errorf("docs/editor.md's tree keys differ from the keymap:\n bound, not documented: %v\n documented, not bound: %v", missing, extra)
 	}
-	if a, b := len(helpKeyLines("", "")), len(edKeys.helpRows()); a != b {
+	if a, b := len((texts{}).helpKeyLines("", "")), len(edKeys.helpRows()); a != b {
 		t.Errorf("the help has %d rows, the keymap %d", a, b)
 	}
 	// Each help row's label names its bindings' first keys.
 	label := regexp.MustCompile(`\s+`)
 	for i, row := range edKeys.helpRows() {
-		l := " " + label.ReplaceAllString(helpKeyLines("up down", "left right")[i][0], " ") + " "
+		l := " " + label.ReplaceAllString((texts{}).helpKeyLines("up down", "left right")[i][0], " ") + " "
 		for _, b := range row {
 			k := b.Keys()[0]
 			k = strings.NewReplacer("delete", "del", "pgdown", "pgdn", "shift+up", "shift+up down").Replace(k)
@@ -144,7 +144,7 @@ func TestEditorHelpScrolls(t *testing.T) {
 	m, _ := editorExample(t)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
 	press(m, "?")
-	last := edtx("help.close")
+	last := m.edtx("help.close")
 	if out := edRender(m, 80, 25); strings.Contains(out, last) {
 		t.Fatalf("the help fits at 80x25 (the test needs it long):\n%s", out)
 	}
@@ -153,7 +153,7 @@ func TestEditorHelpScrolls(t *testing.T) {
 		t.Fatalf("pgdown does not reach the end:\n%s", out)
 	}
 	press(m, tea.KeyHome)
-	if out := edRender(m, 80, 25); !strings.Contains(out, edtx("help.title")) {
+	if out := edRender(m, 80, 25); !strings.Contains(out, m.edtx("help.title")) {
 		t.Fatalf("home does not go back:\n%s", out)
 	}
 	press(m, tea.KeyEsc)

@@ -100,13 +100,13 @@ func (m *EditorModel) listOK() bool {
 }
 
 // newListEntry is a new entry with the defaults a file may omit.
-func newListEntry(t reflect.Type) reflect.Value {
-	v := reflect.New(t).Elem()
+func (t texts) newListEntry(typ reflect.Type) reflect.Value {
+	v := reflect.New(typ).Elem()
 	switch x := v.Addr().Interface().(type) {
 	case *sequence.Partition:
 		x.Name, x.Type, x.SizeUnit, x.FileSystem, x.QuickFormat, x.AssignLetter = "Windows", "primary", "mb", "ntfs", true, true
 	case *sequence.Application:
-		x.Name = edtx("list.newapp")
+		x.Name = t.edtx("list.newapp")
 		x.SuccessCodes = append([]int(nil), sequence.DefaultSuccessCodes...)
 	case *sequence.Variable:
 		x.Name = "NewVariable"
@@ -196,7 +196,7 @@ func (m *EditorModel) keyList(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.setStatus(m.editList("add to "+ls.key, "", func(l reflect.Value) reflect.Value {
 			out := reflect.MakeSlice(l.Type(), 0, l.Len()+1)
 			out = reflect.AppendSlice(out, l.Slice(0, at))
-			out = reflect.Append(out, newListEntry(l.Type().Elem()))
+			out = reflect.Append(out, m.newListEntry(l.Type().Elem()))
 			return reflect.AppendSlice(out, l.Slice(at, l.Len()))
 		}), true)
 		ls.sel, ls.form, ls.field = at, true, 0
@@ -268,9 +268,9 @@ func (m *EditorModel) listFields() []edField {
 			}
 			return errMsg(m.ed.Edit(ls.key, m.editKey(full), func(x *sequence.Item) error { change(m.listIn(x)); return nil }))
 		}
-		label := listLabel(key)
+		label := m.listLabel(key)
 		if label == "" {
-			label = humanKey(key)
+			label = m.humanKey(key)
 		}
 		f := edField{key: full, label: label}
 		switch sf.Type.Kind() {
@@ -285,21 +285,21 @@ func (m *EditorModel) listFields() []edField {
 				}
 				switch {
 				case key == "letter_variable":
-					return optional(said(sequence.CheckVariableName))(v)
+					return optional(m.said(sequence.CheckVariableName))(v)
 				case ls.vars && key == "name":
-					return seqtx(sequence.CheckVariableName(v))
+					return m.seqtx(sequence.CheckVariableName(v))
 				case ls.vars && key == "value":
-					return maxLen(sequence.MaxVariableValue)(v)
+					return m.maxLen(sequence.MaxVariableValue)(v)
 				}
 				return ""
 			}
 		case reflect.Int:
 			f.get = func() string { return strconv.Itoa(int(get().Int())) }
-			f.parse = parseWhole
+			f.parse = m.parseWhole
 			f.set = func(v string) string {
 				n, err := strconv.Atoi(strings.TrimSpace(v))
 				if err != nil {
-					return edtx("err.whole")
+					return m.edtx("err.whole")
 				}
 				return apply(func(fv reflect.Value) { fv.SetInt(int64(n)) })
 			}
@@ -319,11 +319,11 @@ func (m *EditorModel) listFields() []edField {
 				return strings.Join(parts, " ")
 			}
 			f.parse = func(v string) string {
-				_, msg := parseCodes(v, false)
+				_, msg := m.parseCodes(v, false)
 				return msg
 			}
 			f.set = func(v string) string {
-				codes, msg := parseCodes(v, false)
+				codes, msg := m.parseCodes(v, false)
 				if msg != "" {
 					return msg
 				}
@@ -338,23 +338,23 @@ func (m *EditorModel) listFields() []edField {
 }
 
 // entrySummary is one line for a partition or an application.
-func entrySummary(v reflect.Value, dot string) string {
+func (t texts) entrySummary(v reflect.Value, dot string) string {
 	switch x := v.Interface().(type) {
 	case sequence.Partition:
-		size := edtx("list.rest")
+		size := t.edtx("list.rest")
 		if x.Size > 0 {
 			size = fmt.Sprintf("%d %s", x.Size, strings.ToUpper(x.SizeUnit))
 			if x.SizeUnit == "percent" {
-				size = fmt.Sprintf(edtx("list.pct"), x.Size)
+				size = fmt.Sprintf(t.edtx("list.pct"), x.Size)
 			}
 		}
 		fsys := x.FileSystem
 		if fsys == "" {
-			fsys = edtx("list.nofmt")
+			fsys = t.edtx("list.nofmt")
 		}
 		s := strings.Join([]string{x.Name, x.Type, size, fsys}, " "+dot+" ")
 		if x.Bootable {
-			s += " " + dot + " " + edtx("list.boot")
+			s += " " + dot + " " + t.edtx("list.boot")
 		}
 		return s
 	case sequence.Application:
@@ -373,14 +373,14 @@ func (m *EditorModel) listLines(w, h int) []string {
 	ls := m.list
 	p := &pane{width: w, focusTop: -1}
 	if ls.vars {
-		p.add(st.PageTitle.Render(edtx("vars.title")))
-		p.text(st.Note, edtx("vars.help"), "")
+		p.add(st.PageTitle.Render(m.edtx("vars.title")))
+		p.text(st.Note, m.edtx("vars.help"), "")
 	} else {
-		p.add(st.PageTitle.Render(fmt.Sprintf(edtx("list.title"), ls.label, m.ed.Selected().Name)))
+		p.add(st.PageTitle.Render(fmt.Sprintf(m.edtx("list.title"), ls.label, m.ed.Selected().Name)))
 	}
 	l := m.curList()
 	if l.Len() == 0 {
-		p.text(st.Note, edtx("list.empty"), "  ")
+		p.text(st.Note, m.edtx("list.empty"), "  ")
 	}
 	bad := map[int]bool{}
 	for _, pr := range m.fieldProblems(ls.key) {
@@ -391,7 +391,7 @@ func (m *EditorModel) listLines(w, h int) []string {
 		}
 	}
 	for i := 0; i < l.Len(); i++ {
-		line := fmt.Sprintf("%d. %s", i+1, entrySummary(l.Index(i), m.th.Symbols.Dot))
+		line := fmt.Sprintf("%d. %s", i+1, m.entrySummary(l.Index(i), m.th.Symbols.Dot))
 		if bad[i] {
 			line = sym.Error + " " + line
 		}
@@ -414,7 +414,7 @@ func (m *EditorModel) listLines(w, h int) []string {
 		if pr.Warning {
 			style, mark = st.Warning, sym.Warning
 		}
-		p.text(style, mark+" "+probText(pr), "  ")
+		p.text(style, mark+" "+m.probText(pr), "  ")
 	}
 	if ls.form {
 		p.blank()

@@ -38,7 +38,7 @@ func longEditor(t *testing.T, w, h int) *EditorModel {
 	if probs := sequence.Validate(seq); len(probs) > 0 {
 		t.Fatalf("the long sequence has problems: %v", probs)
 	}
-	m := NewEditor(seq, filepath.Join(t.TempDir(), "long.toml"), nil)
+	m := NewEditor(seq, filepath.Join(t.TempDir(), "long.toml"), EditorOptions{})
 	m.path = "long.toml"
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m

@@ -15,6 +15,7 @@ import (
 	"github.com/refimage/refimage/engine/sequence/condition"
 	"github.com/refimage/refimage/engine/sequence/edit"
 	"github.com/refimage/refimage/themes"
+	"github.com/refimage/refimage/wizard"
 )
 
 // EditorResult is how the editor ended.
@@ -51,9 +52,10 @@ const (
 // edit.Editor it drives is the source of truth; the model holds only
 // screen state.
 type EditorModel struct {
-	ed   *edit.Editor
-	path string
-	th   *themes.Theme
+	texts // the language, from EditorOptions
+	ed    *edit.Editor
+	path  string
+	th    *themes.Theme
 
 	width, height int
 	focus         edFocus
@@ -97,14 +99,16 @@ type pendingKey struct {
 
 type pendingValue struct{ text, msg, label string }
 
-// NewEditor returns the editor of seq, saved to path. The Completion
+// NewEditor returns the editor of seq, saved to path, in the theme
+// (nil: themes.Default()), language and size cap of opt. The Completion
 // page of the wizard opens a written sequence with it (Open in editor).
-// th nil is themes.Default().
-func NewEditor(seq *sequence.Sequence, path string, th *themes.Theme) *EditorModel {
+func NewEditor(seq *sequence.Sequence, path string, opt EditorOptions) *EditorModel {
+	th := opt.Theme
 	if th == nil {
 		th = themes.Default()
 	}
-	m := &EditorModel{ed: edit.New(seq), path: path, th: th, width: 80, height: 25,
+	m := &EditorModel{texts: textsIn(opt.Lang), ed: edit.New(seq), path: path, th: th, width: 80, height: 25,
+		maxW: opt.MaxWidth, maxH: opt.MaxHeight,
 		bufs: map[string]string{}, curs: map[string]int{}, errs: map[string]string{}, collapsed: map[string]bool{}}
 	if data, err := os.ReadFile(path); err == nil {
 		m.hasComments = edit.HasComments(data)
@@ -128,7 +132,7 @@ func (m *EditorModel) Init() tea.Cmd { return nil }
 func (m *EditorModel) validate() {
 	m.probs = append(sequence.Validate(m.ed.Sequence()), edit.Warnings(m.ed.Sequence())...)
 	for _, pp := range m.pendingSorted() {
-		m.probs = append(m.probs, sequence.Problem{Path: pp.path, Msg: fmt.Sprintf(edtx("pending"), pp.v.text, pp.v.msg)})
+		m.probs = append(m.probs, sequence.Problem{Path: pp.path, Msg: fmt.Sprintf(m.edtx("pending"), pp.v.text, pp.v.msg)})
 	}
 }
 
@@ -361,7 +365,7 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m.quit()
 		}
 		m.ctrlCOnce = true
-		m.setStatus(edtx("quit.again"), true)
+		m.setStatus(m.edtx("quit.again"), true)
 		return m, nil
 	}
 	m.ctrlCOnce = false
@@ -375,7 +379,7 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			if err := m.ed.Remove(); err != nil {
 				m.setStatus(err.Error(), true)
 			} else {
-				m.setStatus(fmt.Sprintf(edtx("removed"), it.Name), false)
+				m.setStatus(fmt.Sprintf(m.edtx("removed"), it.Name), false)
 			}
 			m.overlay = edNone
 		case "n", "N", "esc":
@@ -459,21 +463,21 @@ func (m *EditorModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m *EditorModel) undo() {
 	label := m.ed.UndoLabel()
 	if err := m.ed.Undo(); err != nil {
-		m.setStatus(edtx("nothing.undo"), true)
+		m.setStatus(m.edtx("nothing.undo"), true)
 		return
 	}
 	m.resetFields()
-	m.setStatus(fmt.Sprintf(edtx("undo"), undoText(label)), false)
+	m.setStatus(fmt.Sprintf(m.edtx("undo"), m.undoText(label)), false)
 }
 
 func (m *EditorModel) redo() {
 	label := m.ed.RedoLabel()
 	if err := m.ed.Redo(); err != nil {
-		m.setStatus(edtx("nothing.redo"), true)
+		m.setStatus(m.edtx("nothing.redo"), true)
 		return
 	}
 	m.resetFields()
-	m.setStatus(fmt.Sprintf(edtx("redo"), undoText(label)), false)
+	m.setStatus(fmt.Sprintf(m.edtx("redo"), m.undoText(label)), false)
 }
 
 // save writes the file atomically. The first ctrl+s on a file with
@@ -481,28 +485,28 @@ func (m *EditorModel) redo() {
 func (m *EditorModel) save(quitting bool) bool {
 	if m.hasComments && !m.commentsWarned && !quitting {
 		m.commentsWarned = true
-		m.setStatus(edtx("ask.comments"), true)
+		m.setStatus(m.edtx("ask.comments"), true)
 		return false
 	}
 	if pp := m.pendingSorted(); len(pp) > 0 {
 		// A text that cannot be written is not silently dropped: the
 		// file would keep the old value while the screen shows the new.
-		m.setStatus(fmt.Sprintf(edtx("save.pending"), pp[0].v.label, pp[0].v.text, len(pp)), true)
+		m.setStatus(fmt.Sprintf(m.edtx("save.pending"), pp[0].v.label, pp[0].v.text, len(pp)), true)
 		return false
 	}
 	// The editor never holds a typed clear secret: a plain: value can
 	// only come from the file, where the user put it.
 	if err := sequence.Save(m.path, m.ed.Sequence(), sequence.SaveOptions{AllowPlaintext: true}); err != nil {
-		m.setStatus(fmt.Sprintf(edtx("save.failed"), err), true)
+		m.setStatus(fmt.Sprintf(m.edtx("save.failed"), err), true)
 		return false
 	}
 	m.ed.MarkSaved()
 	m.hasComments = false
 	m.result.Saved = true
 	if n := len(m.probs.Errors()); n > 0 {
-		m.setStatus(fmt.Sprintf(edtx("saved.errors"), m.path, n), true)
+		m.setStatus(fmt.Sprintf(m.edtx("saved.errors"), m.path, n), true)
 	} else {
-		m.setStatus(fmt.Sprintf(edtx("saved"), m.path), false)
+		m.setStatus(fmt.Sprintf(m.edtx("saved"), m.path), false)
 	}
 	return true
 }
@@ -618,7 +622,7 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if it := ed.Selected(); it != nil && it.IsGroup() {
 			where = edit.Under
 		}
-		report(ed.AddGroup(edtx("add.group"), where), fmt.Sprintf(edtx("added"), edtx("add.group")))
+		report(ed.AddGroup(m.edtx("add.group"), where), fmt.Sprintf(m.edtx("added"), m.edtx("add.group")))
 	case key.Matches(msg, k.Remove):
 		if it := ed.Selected(); it != nil {
 			m.overlay = edAskRemove
@@ -633,14 +637,14 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		report(ed.MoveOut(), "")
 	case key.Matches(msg, k.Copy):
 		if it := ed.Selected(); it != nil {
-			report(ed.Copy(), fmt.Sprintf(edtx("copied"), it.Name))
+			report(ed.Copy(), fmt.Sprintf(m.edtx("copied"), it.Name))
 		}
 	case key.Matches(msg, k.Cut):
 		if it := ed.Selected(); it != nil {
-			report(ed.Cut(), fmt.Sprintf(edtx("cut"), it.Name))
+			report(ed.Cut(), fmt.Sprintf(m.edtx("cut"), it.Name))
 		}
 	case key.Matches(msg, k.CopyCond):
-		report(ed.CopyCondition(), edtx("copied.cond"))
+		report(ed.CopyCondition(), m.edtx("copied.cond"))
 	case key.Matches(msg, k.PasteAfter, k.PasteBefore, k.PasteInto):
 		where := edit.After
 		switch {
@@ -651,9 +655,9 @@ func (m *EditorModel) keyTree(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		var ok string
 		if clip := ed.Clipboard(); clip != nil && clip.Item != nil {
-			ok = fmt.Sprintf(edtx("pasted"), clip.Item.Name)
+			ok = fmt.Sprintf(m.edtx("pasted"), clip.Item.Name)
 		} else if clip != nil {
-			ok = edtx("pasted.cond")
+			ok = m.edtx("pasted.cond")
 		}
 		report(ed.Paste(where), ok)
 	case key.Matches(msg, k.Problems):
@@ -709,9 +713,9 @@ func (m *EditorModel) keyAdd(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		r := strings.ToLower(string(msg.Runes))
 		for i := 1; i <= len(es); i++ {
 			j := (m.addSel + i) % len(es)
-			name, local := edit.DefaultGroupName, edtx("add.group")
+			name, local := edit.DefaultGroupName, m.edtx("add.group")
 			if es[j].info != nil {
-				name, local = es[j].info.EditorName, stepName(es[j].info)
+				name, local = es[j].info.EditorName, m.stepName(es[j].info)
 			}
 			if strings.HasPrefix(strings.ToLower(name), r) || strings.HasPrefix(strings.ToLower(local), r) {
 				m.addSel = j
@@ -739,18 +743,18 @@ func (m *EditorModel) keyAdd(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		e := es[m.addSel]
 		var err error
-		name := edtx("add.group")
+		name := m.edtx("add.group")
 		if e.info == nil {
 			err = m.ed.AddGroup(name, where)
 		} else {
-			name = stepName(e.info)
+			name = m.stepName(e.info)
 			err = m.addStep(e.info, where)
 		}
 		if err != nil {
 			m.setStatus(err.Error(), true)
 			return m, nil
 		}
-		m.setStatus(fmt.Sprintf(edtx("added"), name), false)
+		m.setStatus(fmt.Sprintf(m.edtx("added"), name), false)
 		// Straight to its properties, as the ConfigMgr editor does.
 		m.focus, m.tab, m.field = edFocusPane, 0, 0
 	}
@@ -786,7 +790,7 @@ func (m *EditorModel) keyPane(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case edCond:
 		switch k {
 		case "enter", " ":
-			m.cb = newCondBuilder(m.ed.Selected().Name, f.get())
+			m.cb = newCondBuilder(m.texts, m.ed.Selected().Name, f.get())
 			m.overlay = edBuilder
 		case "delete", "ctrl+u":
 			m.fieldResult(f, errMsg(m.ed.SetCondition("")))
@@ -970,7 +974,7 @@ func (m *EditorModel) keyBuilder(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		switch k {
 		case "esc", "ctrl+t", "tab":
 			if cb.perr != nil {
-				cb.msg, cb.msgErr = edtx("cb.fix"), true
+				cb.msg, cb.msgErr = m.edtx("cb.fix"), true
 				return m, nil
 			}
 			if strings.TrimSpace(cb.buf) == "" {
@@ -1018,7 +1022,7 @@ func (m *EditorModel) keyBuilder(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		cb.remove()
 	case "c":
 		m.ed.CopyText(condition.Format(r.node))
-		cb.msg = edtx("cb.copied")
+		cb.msg = m.edtx("cb.copied")
 	case "p", "P", "u":
 		clip := m.ed.Clipboard()
 		if clip == nil || clip.Condition == "" {
@@ -1041,7 +1045,7 @@ func (m *EditorModel) keyBuilder(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case "esc", "q":
 		return m.closeBuilder()
 	case "?":
-		cb.msg = fmt.Sprintf(edtx("cb.help"), m.th.Symbols.UpDown, m.th.Symbols.LeftRight)
+		cb.msg = fmt.Sprintf(m.edtx("cb.help"), m.th.Symbols.UpDown, m.th.Symbols.LeftRight)
 	}
 	return m, nil
 }
@@ -1059,7 +1063,7 @@ func cycleOp(g *condition.Group) {
 func (m *EditorModel) closeBuilder() (tea.Model, tea.Cmd) {
 	cb := m.cb
 	if msg := cb.check(); msg != "" {
-		cb.msg, cb.msgErr = msg+" — "+edtx("cb.fix"), true
+		cb.msg, cb.msgErr = msg+" — "+m.edtx("cb.fix"), true
 		return m, nil
 	}
 	text := cb.result()
@@ -1073,11 +1077,11 @@ func (m *EditorModel) closeBuilder() (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-// addStep adds a step of the type, named in the current language (as
+// addStep adds a step of the type, named in the screen's language (as
 // edit.Editor.AddStep, which names it in English), as one undoable
 // change, and selects it.
 func (m *EditorModel) addStep(si *sequence.StepInfo, where edit.Where) error {
-	name := stepName(si)
+	name := m.stepName(si)
 	if name == si.EditorName {
 		return m.ed.AddStep(si.Type, where)
 	}
@@ -1125,9 +1129,11 @@ func (m *EditorModel) addStep(si *sequence.StepInfo, where edit.Where) error {
 	return err
 }
 
-// EditorOptions configure RunEditorWith.
+// EditorOptions configure the editor (NewEditor, RunEditorWith).
 type EditorOptions struct {
 	Theme *themes.Theme
+	// Lang is the language of the screen ("": English).
+	Lang wizard.Lang
 	// MaxWidth and MaxHeight cap the layout (Windows PE: 80x25).
 	MaxWidth, MaxHeight int
 	// Signals are the stop signals relayed to the editor as StopMsg;
@@ -1137,12 +1143,10 @@ type EditorOptions struct {
 
 // RunEditorWith is RunEditor with options.
 func RunEditorWith(seq *sequence.Sequence, path string, opt EditorOptions, in io.Reader, out io.Writer) (EditorResult, error) {
-	th := opt.Theme
-	if th == nil {
-		th = ThemeFor(themes.Default(), out, false)
+	if opt.Theme == nil {
+		opt.Theme = ThemeFor(themes.Default(), out, false)
 	}
-	m := NewEditor(seq, path, th)
-	m.maxW, m.maxH = opt.MaxWidth, opt.MaxHeight
+	m := NewEditor(seq, path, opt)
 	final, err := runProgram(m, in, out, opt.Signals)
 	if err != nil {
 		return EditorResult{}, err

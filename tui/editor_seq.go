@@ -31,27 +31,27 @@ func (m *EditorModel) seqFields() []edField {
 		return f
 	}
 	fs := []edField{
-		text("name", edtx("label.name"), func() string { return s.Name }, func(v string) { s.Name = v }, func(v string) string {
+		text("name", m.edtx("label.name"), func() string { return s.Name }, func(v string) { s.Name = v }, func(v string) string {
 			if strings.TrimSpace(v) == "" {
-				return edtx("err.seqname")
+				return m.edtx("err.seqname")
 			}
-			return maxLen(sequence.MaxSequenceName)(v)
+			return m.maxLen(sequence.MaxSequenceName)(v)
 		}),
-		text("description", edtx("label.desc"), func() string { return s.Description }, func(v string) { s.Description = v }, maxLen(sequence.MaxSequenceDescription)),
-		choice("kind", edtx("seq.kind"), []string{sequence.KindBuildAndCapture, sequence.KindCustom}, func() string { return s.Kind }, func(v string) { s.Kind = v }),
-		text("boot_image.path", edtx("seq.boot"), func() string { return s.BootImage.Path }, func(v string) { s.BootImage.Path = v }, nil),
-		choice("boot_image.arch", edtx("seq.arch"), []string{sequence.ArchX64, sequence.ArchARM64, sequence.ArchX86, ""},
+		text("description", m.edtx("label.desc"), func() string { return s.Description }, func(v string) { s.Description = v }, m.maxLen(sequence.MaxSequenceDescription)),
+		choice("kind", m.edtx("seq.kind"), []string{sequence.KindBuildAndCapture, sequence.KindCustom}, func() string { return s.Kind }, func(v string) { s.Kind = v }),
+		text("boot_image.path", m.edtx("seq.boot"), func() string { return s.BootImage.Path }, func(v string) { s.BootImage.Path = v }, nil),
+		choice("boot_image.arch", m.edtx("seq.arch"), []string{sequence.ArchX64, sequence.ArchARM64, sequence.ArchX86, ""},
 			func() string { return s.BootImage.Arch }, func(v string) { s.BootImage.Arch = v }),
 	}
 	names := make([]string, len(s.Variables))
 	for i, v := range s.Variables {
 		names[i] = v.Name
 	}
-	vars := edtx("seq.novars")
+	vars := m.edtx("seq.novars")
 	if len(names) > 0 {
 		vars = fmt.Sprintf("%d: %s", len(names), strings.Join(names, ", "))
 	}
-	fs = append(fs, edField{key: "variables", label: edtx("seq.vars"), kind: edList, help: edtx("list.help"), get: func() string { return vars }})
+	fs = append(fs, edField{key: "variables", label: m.edtx("seq.vars"), kind: edList, help: m.edtx("list.help"), get: func() string { return vars }})
 	return fs
 }
 
@@ -95,8 +95,8 @@ func (m *EditorModel) keySeq(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m *EditorModel) seqLines(w, h int) []string {
 	st := m.th.Styles
 	p := &pane{width: w, focusTop: -1}
-	p.add(st.PageTitle.Render(edtx("seq.title")))
-	p.text(st.Note, edtx("seq.help"), "")
+	p.add(st.PageTitle.Render(m.edtx("seq.title")))
+	p.text(st.Note, m.edtx("seq.help"), "")
 	p.blank()
 	m.fieldLines(p, m.seqFields(), m.seqField, w)
 	m.paneTop = 0

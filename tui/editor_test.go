@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/refimage/refimage/wizard"
+
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +21,12 @@ import (
 // temporary folder and opens it in the editor.
 func editorExample(t *testing.T) (*EditorModel, string) {
 	t.Helper()
+	return editorExampleIn(t, wizard.English)
+}
+
+// editorExampleIn is editorExample with the editor in a language.
+func editorExampleIn(t *testing.T, lang wizard.Lang) (*EditorModel, string) {
+	t.Helper()
 	data, err := os.ReadFile("../docs/examples/build-and-capture.toml")
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +39,7 @@ func editorExample(t *testing.T) (*EditorModel, string) {
 	if seq == nil || len(probs.Errors()) > 0 {
 		t.Fatal(probs)
 	}
-	return NewEditor(seq, path, nil), path
+	return NewEditor(seq, path, EditorOptions{Lang: lang}), path
 }
 
 // press sends keys: a tea.KeyType, or a string typed rune by rune (a

@@ -11,7 +11,7 @@ import (
 )
 
 // User-visible strings of the task sequence editor: one catalog per
-// language (wizard.CurrentLang, set from --lang; the Korean ones are in
+// language (the editor's, from EditorOptions.Lang; the Korean ones are in
 // editor_text_ko.go). A test fails when a key is missing from either or
 // the format verbs differ. %[1]s in help texts is the theme's up/down
 // arrows, %[2]s its left/right ones, so that the ascii theme says them
@@ -218,9 +218,9 @@ var editorTextEN = map[string]string{
 	"accessible":       "refimage edit: the task sequence editor needs a full-screen terminal, and accessible mode (--accessible, REFIMAGE_ACCESSIBLE=1 or TERM=dumb) has none. Edit %[1]s in a text editor instead (the format: docs/sequence.md), then check it with: refimage validate %[1]s",
 }
 
-// edtx returns a string of the editor in the current language.
-func edtx(key string) string {
-	if s, ok := editorText[wizard.CurrentLang()][key]; ok {
+// edtx returns a string of the editor in the screen's language.
+func (t texts) edtx(key string) string {
+	if s, ok := editorText[t.lang][key]; ok {
 		return s
 	}
 	if s, ok := editorTextEN[key]; ok {
@@ -230,48 +230,48 @@ func edtx(key string) string {
 }
 
 // seqtx says a message of engine/sequence or of the condition language
-// in the current language (their English is the engine's own).
-func seqtx(m msg.Message) string {
-	if wizard.CurrentLang() == wizard.Korean {
+// in the screen's language (their English is the engine's own).
+func (t texts) seqtx(m msg.Message) string {
+	if t.lang == wizard.Korean {
 		return m.In(sequenceTextKO)
 	}
 	return m.String()
 }
 
-// probText is a problem's message in the current language.
-func probText(p sequence.Problem) string {
+// probText is a problem's message in the screen's language.
+func (t texts) probText(p sequence.Problem) string {
 	if p.Message.IsZero() {
 		return p.Msg
 	}
-	return seqtx(p.Message)
+	return t.seqtx(p.Message)
 }
 
-// EditorText returns a string of the editor in the current language (for
-// the command line: the accessible-mode message).
-func EditorText(key string) string { return edtx(key) }
+// EditorText returns a string of the editor in a language (for the
+// command line: the accessible-mode message).
+func EditorText(l wizard.Lang, key string) string { return textsIn(l).edtx(key) }
 
-// localLabels picks the labels of the current language.
-func localLabels(en, ko map[string]string) map[string]string {
-	if wizard.CurrentLang() == wizard.Korean {
+// localLabels picks the labels of the screen's language.
+func (t texts) localLabels(en, ko map[string]string) map[string]string {
+	if t.lang == wizard.Korean {
 		return ko
 	}
 	return en
 }
 
 // listLabel is the label of a field of a list entry.
-func listLabel(key string) string { return localLabels(listLabels, listLabelsKO)[key] }
+func (t texts) listLabel(key string) string { return t.localLabels(listLabels, listLabelsKO)[key] }
 
-// opWord is all, any or none in the current language.
-func opWord(op condition.GroupOp) string { return edtx("op." + op.String()) }
+// opWord is all, any or none in the screen's language.
+func (t texts) opWord(op condition.GroupOp) string { return t.edtx("op." + op.String()) }
 
 // edMore puts the language's word for "more" in a scroll hint.
-func edMore(s string) string { return strings.Replace(s, "more", edtx("more"), 1) }
+func (t texts) edMore(s string) string { return strings.Replace(s, "more", t.edtx("more"), 1) }
 
-// stepName is the editor's name of a step type in the current language
+// stepName is the editor's name of a step type in the screen's language
 // (the Korean names are the ConfigMgr editor's, as the seed document's
 // table gives them); a new step is named with it.
-func stepName(si *sequence.StepInfo) string {
-	if wizard.CurrentLang() == wizard.Korean {
+func (t texts) stepName(si *sequence.StepInfo) string {
+	if t.lang == wizard.Korean {
 		if n, ok := stepNamesKO[si.Type]; ok {
 			return n
 		}
@@ -280,9 +280,9 @@ func stepName(si *sequence.StepInfo) string {
 }
 
 // stepWizardName is the name the wizard gives a step of the type, in the
-// current language (wizard.LocalName, else the editor's table).
-func stepWizardName(si *sequence.StepInfo) string {
-	l := wizard.CurrentLang()
+// screen's language (wizard.LocalName, else the editor's table).
+func (t texts) stepWizardName(si *sequence.StepInfo) string {
+	l := t.lang
 	if l == wizard.English {
 		return si.WizardName
 	}
@@ -292,43 +292,43 @@ func stepWizardName(si *sequence.StepInfo) string {
 	if n, ok := wizardNamesKO[si.WizardName]; ok {
 		return n
 	}
-	return stepName(si)
+	return t.stepName(si)
 }
 
 // undoText says an undo entry's label (edit.Editor's, in English) in the
-// current language: the known forms by the catalog's ul.* keys, others
+// screen's language: the known forms by the catalog's ul.* keys, others
 // as they are (a field's label, already in the language).
-func undoText(label string) string {
+func (t texts) undoText(label string) string {
 	fixed := map[string]string{"add group": "ul.addgroup", "paste condition": "ul.pastecond", "rename": "ul.rename",
 		"description": "ul.desc", "run in": "ul.runin", "success codes": "ul.codes", "time-out": "ul.timeout",
 		"retries": "ul.retries", "condition": "ul.cond", "continue on error": "ul.coe", "enable": "ul.enable", "disable": "ul.disable"}
 	if k, ok := fixed[label]; ok {
-		return edtx(k)
+		return t.edtx(k)
 	}
 	for _, f := range []struct{ prefix, suffix, key string }{
 		{"move ", " out of its group", "ul.out"}, {"move ", " up", "ul.up"}, {"move ", " down", "ul.down"},
 		{"add to ", "", "ul.addto"}, {"remove from ", "", "ul.removefrom"}, {"move in ", "", "ul.movein"},
 	} {
 		if strings.HasPrefix(label, f.prefix) && strings.HasSuffix(label, f.suffix) && len(label) > len(f.prefix)+len(f.suffix) {
-			return fmt.Sprintf(edtx(f.key), label[len(f.prefix):len(label)-len(f.suffix)])
+			return fmt.Sprintf(t.edtx(f.key), label[len(f.prefix):len(label)-len(f.suffix)])
 		}
 	}
 	if rest, ok := strings.CutPrefix(label, "move "); ok {
 		if it, g, ok := strings.Cut(rest, " into "); ok {
-			return fmt.Sprintf(edtx("ul.into"), it, g)
+			return fmt.Sprintf(t.edtx("ul.into"), it, g)
 		}
 	}
 	for _, f := range []struct{ prefix, key string }{{"add ", "ul.add"}, {"remove ", "ul.remove"}, {"paste ", "ul.paste"}} {
 		if rest, ok := strings.CutPrefix(label, f.prefix); ok {
-			return fmt.Sprintf(edtx(f.key), rest)
+			return fmt.Sprintf(t.edtx(f.key), rest)
 		}
 	}
 	return label
 }
 
-// categoryName is an Add menu category in the current language.
-func categoryName(c string) string {
-	if s, ok := editorText[wizard.CurrentLang()]["cat."+c]; ok {
+// categoryName is an Add menu category in the screen's language.
+func (t texts) categoryName(c string) string {
+	if s, ok := editorText[t.lang]["cat."+c]; ok {
 		return s
 	}
 	return c

@@ -21,8 +21,7 @@ import (
 // sequence carries the Korean names the wizard writes.
 func editorIn(t *testing.T, name string, noColor bool, lang wizard.Lang) *EditorModel {
 	t.Helper()
-	withLang(t, lang)
-	m, _ := editorExample(t)
+	m, _ := editorExampleIn(t, lang)
 	m.path = "build-and-capture.toml"
 	m.th = screenTheme(t, name, noColor)
 	if lang != wizard.English {
@@ -66,7 +65,7 @@ func TestEditorThemeViews(t *testing.T) {
 						checkASCII(t, out, lang)
 					}
 					plain := ansi.Strip(out)
-					if !strings.Contains(plain, edtx("tab.props")) || !strings.Contains(plain, stepFieldLabelsKOorEN("registered_user")) {
+					if !strings.Contains(plain, m.edtx("tab.props")) || !strings.Contains(plain, stepFieldLabelsKOorEN(m, "registered_user")) {
 						t.Errorf("not the Properties tab of Apply Windows Settings:\n%s", plain)
 					}
 					if lang == wizard.Korean {
@@ -82,8 +81,8 @@ func TestEditorThemeViews(t *testing.T) {
 	}
 }
 
-func stepFieldLabelsKOorEN(key string) string {
-	return localLabels(stepFieldLabels, stepFieldLabelsKO)[key]
+func stepFieldLabelsKOorEN(m *EditorModel, key string) string {
+	return m.localLabels(stepFieldLabels, stepFieldLabelsKO)[key]
 }
 
 // NO_COLOR / --no-color: no escape sequence on any screen of the editor
@@ -208,7 +207,6 @@ func TestEditorKoreanAdd(t *testing.T) {
 		}
 	}
 	// In English a new step keeps the editor's English name.
-	withLang(t, wizard.English)
 	e, _ := editorExample(t)
 	press(e, "a", tea.KeyDown, tea.KeyEnter)
 	if it := e.ed.Selected(); it == nil || it.Name != es[1].info.EditorName {
@@ -267,11 +265,9 @@ func TestEditorTextComplete(t *testing.T) {
 		if _, ok := editorTextKO["cat."+si.Category]; !ok {
 			t.Errorf("category %s has no Korean name", si.Category)
 		}
-		wizard.SetLang(wizard.Korean)
-		if n := stepWizardName(si); n == si.WizardName {
+		if n := (texts{wizard.Korean}).stepWizardName(si); n == si.WizardName {
 			t.Errorf("the wizard name %q of %s has no Korean name", si.WizardName, si.Type)
 		}
-		wizard.SetLang(wizard.English)
 		// Every property has a label in both languages.
 		it := sequence.NewStep(si.Type)
 		if it.Props == nil {
@@ -295,17 +291,14 @@ func TestEditorTextComplete(t *testing.T) {
 func TestEditorUndoText(t *testing.T) {
 	for _, l := range []string{"add group", "add Run Command Line", "remove X", "move X up", "move X down", "move X into G",
 		"move X out of its group", "paste X", "paste condition", "rename", "add to partitions", "remove from applications", "move in variables", "Disk number"} {
-		withLang(t, wizard.English)
-		if got := undoText(l); got != l {
+		if got := (texts{wizard.English}).undoText(l); got != l {
 			t.Errorf("en %q: %q", l, got)
 		}
-		wizard.SetLang(wizard.Korean)
-		if got := undoText(l); l != "Disk number" && got == l {
+		if got := (texts{wizard.Korean}).undoText(l); l != "Disk number" && got == l {
 			t.Errorf("ko %q: not translated", l)
 		}
 	}
-	wizard.SetLang(wizard.Korean)
-	if got := undoText("move 운영 체제 적용 into 참조 컴퓨터 빌드"); got != "운영 체제 적용을(를) 참조 컴퓨터 빌드(으)로 이동" {
+	if got := (texts{wizard.Korean}).undoText("move 운영 체제 적용 into 참조 컴퓨터 빌드"); got != "운영 체제 적용을(를) 참조 컴퓨터 빌드(으)로 이동" {
 		t.Errorf("%q", got)
 	}
 }

@@ -105,10 +105,10 @@ func (m *EditorModel) render() string {
 func (m *EditorModel) titleLine(width int) string {
 	st := m.th.Styles
 	dot := m.th.Symbols.Dot
-	title := " refimage " + dot + " " + edtx("title") + " " + dot + " " + filepath.Base(m.path)
+	title := " refimage " + dot + " " + m.edtx("title") + " " + dot + " " + filepath.Base(m.path)
 	right := ""
 	if m.dirty() {
-		right = edtx("modified") + " "
+		right = m.edtx("modified") + " "
 	}
 	gap := width - lipgloss.Width(title) - lipgloss.Width(right)
 	if gap < 1 {
@@ -144,7 +144,7 @@ func (m *EditorModel) treeLines(w, h int) []string {
 		}
 	}
 	if len(rows) == 0 {
-		for i, l := range wrap(edtx("empty"), w-1) {
+		for i, l := range wrap(m.edtx("empty"), w-1) {
 			if i < h {
 				lines[i] = st.Note.Render(l)
 			}
@@ -175,7 +175,7 @@ func (m *EditorModel) treeLines(w, h int) []string {
 			suffix += " ?"
 		}
 		if r.item.Disabled {
-			suffix += " " + edtx("tree.off")
+			suffix += " " + m.edtx("tree.off")
 		}
 		indent := strings.Repeat("  ", r.depth)
 		avail := w - 3 - len(indent) - len(exp) - lipgloss.Width(suffix)
@@ -204,10 +204,10 @@ func (m *EditorModel) treeLines(w, h int) []string {
 		lines[i] = mark + cursor + " " + body
 	}
 	if top > 0 {
-		lines[0] = "   " + st.More.Render(edMore(sym.MoreUp))
+		lines[0] = "   " + st.More.Render(m.edMore(sym.MoreUp))
 	}
 	if top+h < len(rows) {
-		lines[h-1] = "   " + st.More.Render(edMore(sym.MoreDown))
+		lines[h-1] = "   " + st.More.Render(m.edMore(sym.MoreDown))
 	}
 	return lines
 }
@@ -223,7 +223,7 @@ func (m *EditorModel) disabledByParent(p edit.Path) bool {
 
 func (m *EditorModel) tabLine() string {
 	st := m.th.Styles
-	tabs := []string{edtx("tab.props"), edtx("tab.options")}
+	tabs := []string{m.edtx("tab.props"), m.edtx("tab.options")}
 	var parts []string
 	for i, t := range tabs {
 		if i == m.tab {
@@ -279,14 +279,14 @@ func (m *EditorModel) paneLines(w, h int) []string {
 	p := &pane{width: w, focusTop: -1}
 	it := m.ed.Selected()
 	if it == nil {
-		p.text(st.Note, edtx("empty"), "")
+		p.text(st.Note, m.edtx("empty"), "")
 		return m.scrollPane(p, h)
 	}
 	if it.IsGroup() {
-		p.text(st.Note, edtx("group.help"), "")
+		p.text(st.Note, m.edtx("group.help"), "")
 	} else if si, ok := sequence.LookupStep(it.Type); ok {
 		dot := " " + m.th.Symbols.Dot + " "
-		info := stepName(si) + dot + fmt.Sprintf(edtx("wizard.name"), stepWizardName(si)) + dot + fmt.Sprintf(edtx("runs.in"), it.RunIn)
+		info := m.stepName(si) + dot + fmt.Sprintf(m.edtx("wizard.name"), m.stepWizardName(si)) + dot + fmt.Sprintf(m.edtx("runs.in"), it.RunIn)
 		p.text(st.Note, info, "")
 	}
 	p.blank()
@@ -335,7 +335,7 @@ func (m *EditorModel) fieldLines(p *pane, fs []edField, focus, w int) {
 			for _, o := range f.options {
 				shown := o
 				if o == "" {
-					shown = edtx("choice.none")
+					shown = m.edtx("choice.none")
 				}
 				if o == f.get() {
 					style := st.Option
@@ -365,9 +365,9 @@ func (m *EditorModel) fieldLines(p *pane, fs []edField, focus, w int) {
 			p.add(cur + labelStyle.Render(f.label))
 			text := f.get()
 			if text == "" {
-				p.text(st.Note, edtx("cond.always"), "    ")
+				p.text(st.Note, m.edtx("cond.always"), "    ")
 			} else if x, err := condition.Parse(text); err == nil {
-				p.text(st.SummaryValue, seqtx(condition.DescribeMessage(x)), "    ")
+				p.text(st.SummaryValue, m.seqtx(condition.DescribeMessage(x)), "    ")
 				p.text(st.Command, text, "    ")
 			} else {
 				p.text(st.Command, text, "    ")
@@ -385,7 +385,7 @@ func (m *EditorModel) fieldLines(p *pane, fs []edField, focus, w int) {
 				if pr.Warning {
 					style, mark = st.Warning, sym.Warning
 				}
-				p.text(style, mark+" "+probText(pr), "  ")
+				p.text(style, mark+" "+m.probText(pr), "  ")
 			}
 		}
 		if focused {
@@ -418,10 +418,10 @@ func (m *EditorModel) scrollPane(p *pane, h int) []string {
 		lines[i] = p.lines[top+i]
 	}
 	if top > 0 {
-		lines[0] = st.More.Render(edMore(m.th.Symbols.MoreUp))
+		lines[0] = st.More.Render(m.edMore(m.th.Symbols.MoreUp))
 	}
 	if top+h < len(p.lines) {
-		lines[h-1] = st.More.Render(edMore(m.th.Symbols.MoreDown))
+		lines[h-1] = st.More.Render(m.edMore(m.th.Symbols.MoreDown))
 	}
 	return lines
 }
@@ -459,21 +459,21 @@ func (m *EditorModel) edInputW(val string, pos int, typed, focused bool, width, 
 func (m *EditorModel) addLines(w, h int) []string {
 	st, sym := m.th.Styles, m.th.Symbols
 	p := &pane{width: w, focusTop: -1}
-	p.add(st.PageTitle.Render(edtx("add.title")))
-	p.text(st.Note, edtx("add.help"), "")
+	p.add(st.PageTitle.Render(m.edtx("add.title")))
+	p.text(st.Note, m.edtx("add.help"), "")
 	col := min(40, w/2)
 	cat := "-"
 	for i, e := range addEntries() {
 		if e.category != cat {
 			cat = e.category
 			if cat != "" {
-				p.add(st.Group.Render(categoryName(cat)))
+				p.add(st.Group.Render(m.categoryName(cat)))
 			}
 		}
-		name, wiz := edtx("add.group"), ""
+		name, wiz := m.edtx("add.group"), ""
 		if e.info != nil {
-			name = stepName(e.info)
-			wiz = fmt.Sprintf(edtx("wizard.name"), stepWizardName(e.info))
+			name = m.stepName(e.info)
+			wiz = fmt.Sprintf(m.edtx("wizard.name"), m.stepWizardName(e.info))
 		}
 		// Both columns cut with an ellipsis, never at the screen's edge.
 		wiz = truncate(wiz, max(1, w-2-col), sym.Ellipsis)
@@ -493,9 +493,9 @@ func (m *EditorModel) builderLines(w, h int) []string {
 	st, sym := m.th.Styles, m.th.Symbols
 	cb := m.cb
 	p := &pane{width: w, focusTop: -1}
-	p.add(st.PageTitle.Render(fmt.Sprintf(edtx("cb.title"), cb.item)))
+	p.add(st.PageTitle.Render(fmt.Sprintf(m.edtx("cb.title"), cb.item)))
 	if cb.text {
-		p.text(st.Label, edtx("cb.text"), "")
+		p.text(st.Label, m.edtx("cb.text"), "")
 		p.add(m.edInputW(cb.buf, cb.cur, true, true, w, w-2))
 		if cb.perr != nil {
 			// The text up to the error (its end when long), and a caret
@@ -513,10 +513,10 @@ func (m *EditorModel) builderLines(w, h int) []string {
 			p.text(st.Error, sym.Error+" "+cb.perr.Error(), "")
 		} else if strings.TrimSpace(cb.buf) != "" {
 			x, _ := condition.Parse(cb.buf)
-			p.text(st.NavTick, sym.Tick+" "+edtx("cb.textok"), "")
-			p.text(st.SummaryValue, fmt.Sprintf(edtx("cb.words"), seqtx(condition.DescribeMessage(x))), "")
+			p.text(st.NavTick, sym.Tick+" "+m.edtx("cb.textok"), "")
+			p.text(st.SummaryValue, fmt.Sprintf(m.edtx("cb.words"), m.seqtx(condition.DescribeMessage(x))), "")
 		} else {
-			p.text(st.Note, edtx("cb.always"), "")
+			p.text(st.Note, m.edtx("cb.always"), "")
 		}
 		p.focusTop, p.focusBot = 0, len(p.lines)-1
 	} else {
@@ -525,13 +525,13 @@ func (m *EditorModel) builderLines(w, h int) []string {
 		for i, r := range rows {
 			var text string
 			if g, ok := r.node.(*condition.Group); ok {
-				w := []rune(opWord(g.Op))
-				text = fmt.Sprintf(edtx("cb.root"), strings.ToUpper(string(w[:1]))+string(w[1:]))
+				w := []rune(m.opWord(g.Op))
+				text = fmt.Sprintf(m.edtx("cb.root"), strings.ToUpper(string(w[:1]))+string(w[1:]))
 				if r.depth > 0 {
-					text = fmt.Sprintf(edtx("cb.sub"), opWord(g.Op))
+					text = fmt.Sprintf(m.edtx("cb.sub"), m.opWord(g.Op))
 				}
 			} else {
-				text = seqtx(condition.DescribeMessage(r.node))
+				text = m.seqtx(condition.DescribeMessage(r.node))
 			}
 			indent := strings.Repeat("  ", r.depth)
 			if i == cb.sel && !cb.form && !cb.adding {
@@ -551,20 +551,20 @@ func (m *EditorModel) builderLines(w, h int) []string {
 			}
 		}
 		if len(cb.root.Items) == 0 {
-			p.text(st.Note, edtx("cb.empty"), "  ")
+			p.text(st.Note, m.edtx("cb.empty"), "  ")
 		}
 		if cb.form {
 			m.formLines(p, w)
 		}
 		if cb.adding {
 			p.blank()
-			p.add(st.Group.Render(edtx("cb.add")))
+			p.add(st.Group.Render(m.edtx("cb.add")))
 			for i, t := range condTypes {
 				if i == cb.addSel {
-					p.add(sym.Cursor + " " + st.MenuSelected.Render(edtx(t.key)))
+					p.add(sym.Cursor + " " + st.MenuSelected.Render(m.edtx(t.key)))
 					p.focusTop, p.focusBot = len(p.lines)-1, len(p.lines)-1
 				} else {
-					p.add("  " + st.Menu.Render(edtx(t.key)))
+					p.add("  " + st.Menu.Render(m.edtx(t.key)))
 				}
 			}
 		}
@@ -572,7 +572,7 @@ func (m *EditorModel) builderLines(w, h int) []string {
 		if msg := cb.check(); msg != "" {
 			p.text(st.Error, sym.Error+" "+msg, "")
 		} else if t := cb.result(); t == "" {
-			p.text(st.Note, edtx("cb.always"), "")
+			p.text(st.Note, m.edtx("cb.always"), "")
 		} else {
 			p.text(st.Command, t, "")
 		}
@@ -660,9 +660,9 @@ func (m *EditorModel) formLines(p *pane, w int) {
 func (m *EditorModel) helpContent(w int) []string {
 	st := m.th.Styles
 	p := &pane{width: w, focusTop: -1}
-	p.add(st.Group.Render(edtx("help.title")))
+	p.add(st.Group.Render(m.edtx("help.title")))
 	sym := m.th.Symbols
-	rows := helpKeyLines(sym.UpDown, sym.LeftRight) // the keymap's rows (edKeys.helpRows)
+	rows := m.helpKeyLines(sym.UpDown, sym.LeftRight) // the keymap's rows (edKeys.helpRows)
 	col := 17
 	for _, r := range rows {
 		col = max(col, lipgloss.Width(r[0])+2)
@@ -677,8 +677,8 @@ func (m *EditorModel) helpContent(w int) []string {
 			}
 		}
 	}
-	p.text(st.FieldHelp, edtx("help.marks"), "")
-	p.text(st.Note, edtx("help.close"), "")
+	p.text(st.FieldHelp, m.edtx("help.marks"), "")
+	p.text(st.Note, m.edtx("help.close"), "")
 	return p.lines
 }
 
@@ -686,10 +686,10 @@ func (m *EditorModel) problemLines(width, h int) []string {
 	st, sym := m.th.Styles, m.th.Symbols
 	lines := make([]string, 0, h)
 	errs, warns := len(m.probs.Errors()), len(m.probs.Warnings())
-	head := edtx("problems.none")
+	head := m.edtx("problems.none")
 	style := st.NavTick
 	if len(m.probs) > 0 {
-		head = fmt.Sprintf(edtx("problems.count"), errs, warns)
+		head = fmt.Sprintf(m.edtx("problems.count"), errs, warns)
 		style = st.Group
 	}
 	// A rule under the body, with the theme's glyph.
@@ -721,7 +721,7 @@ func (m *EditorModel) problemLines(width, h int) []string {
 				where = it.Name
 			}
 		}
-		text := truncate(where+": "+probText(pr), width-4, sym.Ellipsis)
+		text := truncate(where+": "+m.probText(pr), width-4, sym.Ellipsis)
 		if m.focus == edFocusProblems && i == m.probSel {
 			lines = append(lines, ms.Render(mark)+sym.Cursor+" "+st.MenuSelected.Render(text))
 		} else {
@@ -749,15 +749,15 @@ func (m *EditorModel) statusLines(width int) []string {
 		it := m.ed.Selected()
 		extra := ""
 		if it != nil && it.IsGroup() && len(it.Steps) > 0 {
-			extra = fmt.Sprintf(edtx("ask.remove.g"), len(it.Steps))
+			extra = fmt.Sprintf(m.edtx("ask.remove.g"), len(it.Steps))
 		}
 		name := ""
 		if it != nil {
 			name = it.Name
 		}
-		text, style = fmt.Sprintf(edtx("ask.remove"), name, extra), st.StatusError
+		text, style = fmt.Sprintf(m.edtx("ask.remove"), name, extra), st.StatusError
 	case edAskQuit:
-		text, style = fmt.Sprintf(edtx("ask.quit"), filepath.Base(m.path)), st.StatusError
+		text, style = fmt.Sprintf(m.edtx("ask.quit"), filepath.Base(m.path)), st.StatusError
 	default:
 		if m.status != "" && m.statusErr {
 			text, style = m.th.Symbols.Error+" "+m.status, st.StatusError
@@ -783,41 +783,41 @@ func (m *EditorModel) footer(width int) string {
 	var parts []string
 	switch {
 	case m.overlay == edAdd:
-		parts = []string{k(m.th.Symbols.UpDown, edtx("key.choose")), k("enter", edtx("key.add")), k("esc", edtx("key.back"))}
+		parts = []string{k(m.th.Symbols.UpDown, m.edtx("key.choose")), k("enter", m.edtx("key.add")), k("esc", m.edtx("key.back"))}
 	case m.overlay == edHelp:
-		parts = []string{k(m.th.Symbols.UpDown+" pgup pgdn", edtx("key.scroll")), k("esc", edtx("key.back"))}
+		parts = []string{k(m.th.Symbols.UpDown+" pgup pgdn", m.edtx("key.scroll")), k("esc", m.edtx("key.back"))}
 		if !m.helpView.AtTop() || !m.helpView.AtBottom() {
 			parts = append(parts, st.Note.Render(fmt.Sprintf("%3.0f%%", m.helpView.ScrollPercent()*100)))
 		}
 	case m.overlay == edSeq:
-		parts = []string{k("tab", edtx("key.field")), k(m.th.Symbols.LeftRight, edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo")), k("ctrl+s", edtx("key.save"))}
+		parts = []string{k("tab", m.edtx("key.field")), k(m.th.Symbols.LeftRight, m.edtx("key.choose")), k("esc", m.edtx("key.back")), k("ctrl+z", m.edtx("key.undo")), k("ctrl+s", m.edtx("key.save"))}
 	case m.overlay == edListView && m.list.form:
-		parts = []string{k("tab", edtx("key.field")), k(m.th.Symbols.LeftRight, edtx("key.choose")), k("esc", edtx("key.back")), k("ctrl+z", edtx("key.undo"))}
+		parts = []string{k("tab", m.edtx("key.field")), k(m.th.Symbols.LeftRight, m.edtx("key.choose")), k("esc", m.edtx("key.back")), k("ctrl+z", m.edtx("key.undo"))}
 	case m.overlay == edListView:
-		parts = []string{k("a", edtx("key.add")), k("enter", edtx("key.edit")), k("del", edtx("key.remove")), k("[ ]", edtx("key.move")),
-			k("esc", edtx("key.done")), k("ctrl+z", edtx("key.undo"))}
+		parts = []string{k("a", m.edtx("key.add")), k("enter", m.edtx("key.edit")), k("del", m.edtx("key.remove")), k("[ ]", m.edtx("key.move")),
+			k("esc", m.edtx("key.done")), k("ctrl+z", m.edtx("key.undo"))}
 	case m.overlay == edBuilder && m.cb.text:
-		parts = []string{k("tab", edtx("key.tree")), k("esc", edtx("key.done")), k("ctrl+u", edtx("key.clear"))}
+		parts = []string{k("tab", m.edtx("key.tree")), k("esc", m.edtx("key.done")), k("ctrl+u", m.edtx("key.clear"))}
 	case m.overlay == edBuilder && m.cb.form:
-		parts = []string{k("tab", edtx("key.field")), k(m.th.Symbols.LeftRight, edtx("key.choose")), k("esc", edtx("key.back"))}
+		parts = []string{k("tab", m.edtx("key.field")), k(m.th.Symbols.LeftRight, m.edtx("key.choose")), k("esc", m.edtx("key.back"))}
 	case m.overlay == edBuilder:
-		parts = []string{k("a", edtx("key.add")), k("g", edtx("key.group")), k("enter", edtx("key.edit")), k("space", edtx("key.op")),
-			k("del", edtx("key.remove")), k("t", edtx("key.text")), k("esc", edtx("key.done")), k("c", edtx("key.copy")), k("p", edtx("key.paste"))}
+		parts = []string{k("a", m.edtx("key.add")), k("g", m.edtx("key.group")), k("enter", m.edtx("key.edit")), k("space", m.edtx("key.op")),
+			k("del", m.edtx("key.remove")), k("t", m.edtx("key.text")), k("esc", m.edtx("key.done")), k("c", m.edtx("key.copy")), k("p", m.edtx("key.paste"))}
 	case m.focus == edFocusPane:
-		parts = []string{k("tab", edtx("key.field")), k("ctrl+t", edtx("key.tab")), k("esc", edtx("key.tree")), k("ctrl+z", edtx("key.undo")),
-			k("ctrl+s", edtx("key.save"))}
+		parts = []string{k("tab", m.edtx("key.field")), k("ctrl+t", m.edtx("key.tab")), k("esc", m.edtx("key.tree")), k("ctrl+z", m.edtx("key.undo")),
+			k("ctrl+s", m.edtx("key.save"))}
 		if fs := m.fields(); m.field < len(fs) {
 			switch fs[m.field].kind {
 			case edCheck:
-				parts = append([]string{k("space", edtx("key.toggle"))}, parts...)
+				parts = append([]string{k("space", m.edtx("key.toggle"))}, parts...)
 			case edChoice:
-				parts = append([]string{k(m.th.Symbols.LeftRight, edtx("key.choose"))}, parts...)
+				parts = append([]string{k(m.th.Symbols.LeftRight, m.edtx("key.choose"))}, parts...)
 			case edCond:
-				parts = append([]string{k("enter", edtx("key.edit"))}, parts...)
+				parts = append([]string{k("enter", m.edtx("key.edit"))}, parts...)
 			}
 		}
 	case m.focus == edFocusProblems:
-		parts = []string{k(m.th.Symbols.UpDown, edtx("key.nav")), k("enter", edtx("key.jump")), k("esc", edtx("key.tree"))}
+		parts = []string{k(m.th.Symbols.UpDown, m.edtx("key.nav")), k("enter", m.edtx("key.jump")), k("esc", m.edtx("key.tree"))}
 	default:
 		return m.footerHelp(width, m.treeShortHelp())
 	}

@@ -94,14 +94,13 @@ func TestFormHelpRowsMatchKeymap(t *testing.T) {
 	th := themes.Default()
 	show := strings.NewReplacer("up", th.Symbols.UpDown, "down", th.Symbols.UpDown, " ", "space")
 	for _, lang := range wizard.Langs() {
-		wizard.SetLang(lang)
 		for _, c := range []struct {
 			name string
 			rows [][2]string
 			keys [][]key.Binding
 		}{
-			{"wizard", NewWizardModel(wizard.New(testEnv(), wizard.CurrentLang()), WizardOptions{}).helpKeyRows(), formKeys.helpRows()},
-			{"media", mediaFilled().helpKeyRows(), formKeys.helpRows([]key.Binding{mediaKeys.Rescan})},
+			{"wizard", NewWizardModel(wizard.New(testEnv(), lang), WizardOptions{}).helpKeyRows(), formKeys.helpRows()},
+			{"media", mediaFilledIn(lang).helpKeyRows(), formKeys.helpRows([]key.Binding{mediaKeys.Rescan})},
 		} {
 			if len(c.rows) != len(c.keys) {
 				t.Errorf("%s/%s: the help has %d rows, the keymap %d", lang, c.name, len(c.rows), len(c.keys))
@@ -117,5 +116,4 @@ func TestFormHelpRowsMatchKeymap(t *testing.T) {
 			}
 		}
 	}
-	wizard.SetLang(wizard.English)
 }

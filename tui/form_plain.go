@@ -25,11 +25,12 @@ import (
 
 // InputEndedError is the end of the answers before a field that needs one.
 type InputEndedError struct {
+	texts        // the language it is said in
 	Field string // page.key, e.g. info.name
 	Label string
 }
 
-func (e *InputEndedError) Error() string { return fmt.Sprintf(tx("answers.eof"), e.Label, e.Field) }
+func (e *InputEndedError) Error() string { return fmt.Sprintf(e.tx("answers.eof"), e.Label, e.Field) }
 
 // plainHost is what only one wizard's line prompts have.
 type plainHost[S any] interface {
@@ -50,6 +51,7 @@ type plainHost[S any] interface {
 }
 
 type formPlain[S formState[S, P], P ~int] struct {
+	texts      // the wizard's language
 	s          S
 	host       plainHost[S]
 	in         *bufio.Reader
@@ -81,7 +83,7 @@ func (p *formPlain[S, P]) line(secret bool) (string, bool) {
 }
 
 func (p *formPlain[S, P]) ended(f *form.Field[S]) error {
-	return &InputEndedError{Field: f.ID, Label: f.Label(p.s)}
+	return &InputEndedError{texts: p.texts, Field: f.ID, Label: f.Label(p.s)}
 }
 
 // errBack is the answer "<": go back to the previous page.
@@ -92,14 +94,14 @@ func isBack(ans string) bool { return strings.TrimSpace(ans) == "<" }
 // back goes to the previous page; every answer is kept.
 func (p *formPlain[S, P]) back() {
 	if err := p.s.Prev(); err != nil {
-		p.say(tx("answers.error"), err.Error())
+		p.say(p.tx("answers.error"), err.Error())
 	}
 }
 
 func (p *formPlain[S, P]) header() {
 	s := p.s
 	p.say("")
-	p.say(tx("answers.page"), pageNumber(s), len(s.Pages()), s.Current().Title(s))
+	p.say(p.tx("answers.page"), pageNumber(s), len(s.Pages()), s.Current().Title(s))
 	p.say("%s", s.Current().Help(s))
 }
 
@@ -116,7 +118,7 @@ func pageNumber[S formState[S, P], P ~int](s S) int {
 // intro says the wizard's title and how to answer.
 func (p *formPlain[S, P]) intro(title string) {
 	p.say("%s", fmt.Sprintf(title, "-"))
-	p.say("%s", tx("answers.plain"))
+	p.say("%s", p.tx("answers.plain"))
 }
 
 // toPage asks page after page until the wizard is on page stop (the
@@ -142,7 +144,7 @@ func (p *formPlain[S, P]) page() error {
 		}
 		errs := s.PageErrors(s.CurrentID())
 		if len(errs) == 0 {
-			p.say(tx("answers.error"), nerr.Error())
+			p.say(p.tx("answers.error"), nerr.Error())
 			return nerr
 		}
 		err = p.again(errs)
@@ -172,7 +174,7 @@ func (p *formPlain[S, P]) settle() error {
 func (p *formPlain[S, P]) again(errs []form.FieldError[S, P]) error {
 	var bad map[*form.Field[S]]bool
 	for _, e := range errs {
-		p.say(tx("answers.error"), e.Field.Label(p.s)+": "+e.Msg)
+		p.say(p.tx("answers.error"), e.Field.Label(p.s)+": "+e.Msg)
 		if !e.Field.Editable() {
 			bad = nil
 			break
@@ -215,7 +217,7 @@ func (p *formPlain[S, P]) ask(f *form.Field[S]) error {
 	for {
 		label := f.Label(s)
 		if f.IsRequired(s) {
-			label += " " + tx("answers.required") // words, not a star a screen reader spells out
+			label += " " + p.tx("answers.required") // words, not a star a screen reader spells out
 		}
 		p.say("")
 		p.say("%s", label)
@@ -230,7 +232,7 @@ func (p *formPlain[S, P]) ask(f *form.Field[S]) error {
 			for i, o := range opts {
 				mark := ""
 				if o.Value == f.Get(s) {
-					mark = " " + tx("answers.current")
+					mark = " " + p.tx("answers.current")
 				}
 				p.say("  %d. %s%s", i+1, o.Label, mark)
 				if n := f.OptionNote(s, o.Value); n != "" {
@@ -238,16 +240,16 @@ func (p *formPlain[S, P]) ask(f *form.Field[S]) error {
 				}
 			}
 			if e := errText(f.Error(s)); len(opts) == 0 && e != "" {
-				p.say(tx("answers.error"), e)
+				p.say(p.tx("answers.error"), e)
 			}
-			fmt.Fprintf(p.out, "%s [%s]: ", fmt.Sprintf(tx("answers.choose"), len(opts)), cur)
+			fmt.Fprintf(p.out, "%s [%s]: ", fmt.Sprintf(p.tx("answers.choose"), len(opts)), cur)
 		case f.Kind == form.KindList:
-			p.say("%s", mtx("answers.vars"))
+			p.say("%s", p.mtx("answers.vars"))
 			fmt.Fprintf(p.out, "[%s]: ", cur)
 		case f.Kind == form.KindBool:
-			fmt.Fprintf(p.out, "%s [%s]: ", tx("answers.bool"), cur)
+			fmt.Fprintf(p.out, "%s [%s]: ", p.tx("answers.bool"), cur)
 		case f.Kind == form.KindSecret && p.readSecret != nil:
-			fmt.Fprintf(p.out, "%s [%s]: ", tx("answers.secret"), cur)
+			fmt.Fprintf(p.out, "%s [%s]: ", p.tx("answers.secret"), cur)
 		default:
 			fmt.Fprintf(p.out, "[%s]: ", cur)
 		}
@@ -271,14 +273,14 @@ func (p *formPlain[S, P]) ask(f *form.Field[S]) error {
 		case done:
 		case ans != "":
 			if msg := p.set(f, opts, list, ans); msg != "" {
-				p.say(tx("answers.error"), msg)
+				p.say(p.tx("answers.error"), msg)
 				continue
 			}
 			set = true
 			p.host.edited(f)
 		}
 		if e := errText(f.Error(s)); e != "" {
-			p.say(tx("answers.error"), e)
+			p.say(p.tx("answers.error"), e)
 			if p.eof {
 				return p.ended(f)
 			}
@@ -290,7 +292,7 @@ func (p *formPlain[S, P]) ask(f *form.Field[S]) error {
 			continue
 		}
 		if wn := errText(f.Warning(s)); wn != "" {
-			p.say(tx("answers.warning"), wn)
+			p.say(p.tx("answers.warning"), wn)
 		}
 		return nil
 	}
@@ -312,11 +314,11 @@ func (p *formPlain[S, P]) set(f *form.Field[S], opts []form.Option, list bool, a
 				return ""
 			}
 		}
-		return fmt.Sprintf(tx("answers.choose"), len(opts))
+		return fmt.Sprintf(p.tx("answers.choose"), len(opts))
 	case f.Kind == form.KindBool:
 		switch b, ok := yesNo(ans); {
 		case !ok:
-			return tx("answers.bool")
+			return p.tx("answers.bool")
 		case b:
 			f.Set(s, "true")
 		default:
@@ -337,7 +339,7 @@ func (p *formPlain[S, P]) confirm(question, what string) (yes, back bool, err er
 		ans, ok := p.line(false)
 		fmt.Fprintln(p.out)
 		if !ok {
-			return false, false, &InputEndedError{Field: "summary.write", Label: what}
+			return false, false, &InputEndedError{texts: p.texts, Field: "summary.write", Label: what}
 		}
 		if isBack(ans) {
 			return false, true, nil
@@ -347,7 +349,7 @@ func (p *formPlain[S, P]) confirm(question, what string) (yes, back bool, err er
 		}
 		yes, valid := yesNo(ans)
 		if !valid {
-			p.say(tx("answers.error"), tx("answers.bool"))
+			p.say(p.tx("answers.error"), p.tx("answers.bool"))
 			continue
 		}
 		return yes, false, nil

@@ -86,9 +86,10 @@ type formHost[S any, P ~int] interface {
 
 // formScreen is the screen state of a form.
 type formScreen[S formState[S, P], P ~int] struct {
-	s    S
-	host formHost[S, P]
-	th   *themes.Theme
+	texts // the wizard's language
+	s     S
+	host  formHost[S, P]
+	th    *themes.Theme
 	// The pages after the wizard's fields.
 	summary, progress, completion P
 
@@ -113,12 +114,12 @@ type formScreen[S formState[S, P], P ~int] struct {
 	help               bool
 }
 
-func newFormScreen[S formState[S, P], P ~int](s S, host formHost[S, P], th *themes.Theme, summary, progress, completion P) formScreen[S, P] {
+func newFormScreen[S formState[S, P], P ~int](t texts, s S, host formHost[S, P], th *themes.Theme, summary, progress, completion P) formScreen[S, P] {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Focus()
 	in.Cursor.SetMode(cursor.CursorHide) // the screen draws the cursor (inputBox): no blink ticks
-	return formScreen[S, P]{s: s, host: host, th: th, summary: summary, progress: progress, completion: completion,
+	return formScreen[S, P]{texts: t, s: s, host: host, th: th, summary: summary, progress: progress, completion: completion,
 		width: 80, height: 25, cursors: map[string]int{}, touched: map[string]bool{}, showAll: map[P]bool{}, input: in}
 }
 

@@ -242,9 +242,6 @@ func screenFits(t *testing.T, name string, m tea.Model, w, h int) {
 // language; make builds the screen with the theme.
 func themedView(t *testing.T, name string, noColor bool, lang wizard.Lang, w, h int, make func(th *themes.Theme) tea.Model) string {
 	t.Helper()
-	old := wizard.CurrentLang()
-	wizard.SetLang(lang)
-	defer wizard.SetLang(old)
 	th, ok := themes.Get(name)
 	if !ok {
 		t.Fatalf("no theme %s", name)
@@ -299,7 +296,7 @@ func helpRows[S formState[S, P], P ~int](sc *formScreen[S, P]) (rows, help []str
 // same and changes nothing.
 func checkHelpScrolls[S formState[S, P], P ~int](t *testing.T, sc *formScreen[S, P], update func(tea.Msg) (tea.Model, tea.Cmd), view func() string) {
 	t.Helper()
-	up, down := localMore(sc.th.Symbols.MoreUp), localMore(sc.th.Symbols.MoreDown)
+	up, down := sc.localMore(sc.th.Symbols.MoreUp), sc.localMore(sc.th.Symbols.MoreDown)
 	update(tea.WindowSizeMsg{Width: 80, Height: 25})
 	update(tea.KeyMsg{Type: tea.KeyF1})
 	rows, help := helpRows(sc)
@@ -405,7 +402,7 @@ func TestFormSummaryListResize(t *testing.T) {
 	for i := 0; i < 20; i++ {
 		m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
 	}
-	up, down := localMore(m.th.Symbols.MoreUp), localMore(m.th.Symbols.MoreDown)
+	up, down := m.localMore(m.th.Symbols.MoreUp), m.localMore(m.th.Symbols.MoreDown)
 	for _, sz := range [][2]int{{80, 25}, {80, 10}, {120, 40}, {200, 60}, {80, 25}} {
 		m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		rw, h := m.pageSize()

@@ -38,7 +38,7 @@ func (sc *formScreen[S, P]) view() string {
 	width := max(sc.width, 20)
 	return frame{
 		th: sc.th, width: sc.width, height: sc.height,
-		title: fmt.Sprintf(sc.host.text("title"), sc.th.Symbols.Dot), pos: fmt.Sprintf(tx("title.page"), num, len(sc.s.Pages())),
+		title: fmt.Sprintf(sc.host.text("title"), sc.th.Symbols.Dot), pos: fmt.Sprintf(sc.tx("title.page"), num, len(sc.s.Pages())),
 		nav: nav, page: sc.pageLines,
 		status: sc.statusLine(width), footer: sc.footer(width),
 	}.render()
@@ -50,11 +50,11 @@ func (sc *formScreen[S, P]) view() string {
 func (sc *formScreen[S, P]) pageLines(rw, h int) []string {
 	switch {
 	case sc.help:
-		return viewLines(sc.th, sc.helpView, 0)
+		return sc.viewLines(sc.th, sc.helpView, 0)
 	case sc.listFocused():
-		return viewLines(sc.th, sc.listView, sc.listTop)
+		return sc.viewLines(sc.th, sc.listView, sc.listTop)
 	}
-	return scrollPane(sc.th, sc.buildPage(rw), h)
+	return sc.texts.scrollPane(sc.th, sc.buildPage(rw), h)
 }
 
 // pane collects the page's lines and where the focused part is.
@@ -128,7 +128,7 @@ func (sc *formScreen[S, P]) formPage(rw int) *pane {
 func (sc *formScreen[S, P]) listArea(p *pane, start int) { p.listStart = start }
 
 // localMore translates the word of a scroll hint ("↑ more").
-func localMore(s string) string { return strings.Replace(s, "more", tx("more"), 1) }
+func (t texts) localMore(s string) string { return strings.Replace(s, "more", t.tx("more"), 1) }
 
 func (sc *formScreen[S, P]) fieldLines(p *pane) {
 	s := sc.s
@@ -248,7 +248,7 @@ func secretMask(val string) string { return strings.Repeat("*", len([]rune(val))
 
 func (sc *formScreen[S, P]) helpLines(p *pane) {
 	st := sc.th.Styles
-	p.add(st.Group.Render(tx("help.title")))
+	p.add(st.Group.Render(sc.tx("help.title")))
 	for _, row := range sc.helpKeyRows() {
 		key, what := row[0], row[1]
 		if what == "" {
@@ -264,7 +264,7 @@ func (sc *formScreen[S, P]) helpLines(p *pane) {
 			}
 		}
 	}
-	p.text(st.FieldHelp, fmt.Sprintf(tx("help.text"), sc.th.Symbols.LeftRight), "")
+	p.text(st.FieldHelp, fmt.Sprintf(sc.tx("help.text"), sc.th.Symbols.LeftRight), "")
 	sc.host.helpLines(p)
 	p.blank()
 	p.text(st.PageHelp, sc.s.Current().Help(sc.s), "")
@@ -298,13 +298,13 @@ func (sc *formScreen[S, P]) statusLine(width int) string {
 		case h != "":
 			return st.Footer.Render(truncate(h, width, sym.Ellipsis))
 		case f.IsList(sc.s):
-			return st.Footer.Render(hint(hk(k.Up, sym.UpDown, tx("key.choose"))))
+			return st.Footer.Render(hint(hk(k.Up, sym.UpDown, sc.tx("key.choose"))))
 		case f.Kind == form.KindBool:
-			return st.Footer.Render(hint(hk(k.Toggle, "space", tx("key.toggle"))))
+			return st.Footer.Render(hint(hk(k.Toggle, "space", sc.tx("key.toggle"))))
 		}
 	}
 	if sc.s.CurrentID() == sc.summary && sc.focus >= len(sc.fields()) {
-		return st.Footer.Render(hint(hk(k.Up, sym.UpDown, tx("key.scroll"))))
+		return st.Footer.Render(hint(hk(k.Up, sym.UpDown, sc.tx("key.scroll"))))
 	}
 	return ""
 }
@@ -313,26 +313,26 @@ func (sc *formScreen[S, P]) statusLine(width int) string {
 // where ? is typed.
 func (sc *formScreen[S, P]) helpBinding() key.Binding {
 	if sc.typesQuestionMark() {
-		return hk(formKeys.HelpAnyway, "f1", tx("key.help"))
+		return hk(formKeys.HelpAnyway, "f1", sc.tx("key.help"))
 	}
-	return hk(formKeys.Help, "?", tx("key.help"))
+	return hk(formKeys.Help, "?", sc.tx("key.help"))
 }
 
 func (sc *formScreen[S, P]) footer(width int) string {
 	k := formKeys
 	switch {
 	case sc.help:
-		return sc.keyHelp(width, hk(k.Up, sc.th.Symbols.UpDown, tx("key.scroll")), hk(k.Close, "esc", tx("key.back")))
+		return sc.keyHelp(width, hk(k.Up, sc.th.Symbols.UpDown, sc.tx("key.scroll")), hk(k.Close, "esc", sc.tx("key.back")))
 	case sc.asking:
-		return sc.keyHelp(width, hk(k.Yes, "y", tx("key.yes")), hk(k.No, "n", tx("key.no")))
+		return sc.keyHelp(width, hk(k.Yes, "y", sc.tx("key.yes")), hk(k.No, "n", sc.tx("key.no")))
 	}
 	if keys, ok := sc.host.footer(); ok {
 		return sc.keyHelp(width, keys...)
 	}
 	if sc.s.CurrentID() == sc.summary {
-		return sc.keyHelp(width, hk(k.Next, "ctrl+n", sc.host.text("key.write")), hk(k.Prev, "ctrl+p", tx("key.prev")),
-			hk(k.ScrollDown, "pgdn", tx("key.scroll")), hk(k.Field, "tab", tx("key.field")), sc.helpBinding(), hk(k.Cancel, "esc", tx("key.cancel")))
+		return sc.keyHelp(width, hk(k.Next, "ctrl+n", sc.host.text("key.write")), hk(k.Prev, "ctrl+p", sc.tx("key.prev")),
+			hk(k.ScrollDown, "pgdn", sc.tx("key.scroll")), hk(k.Field, "tab", sc.tx("key.field")), sc.helpBinding(), hk(k.Cancel, "esc", sc.tx("key.cancel")))
 	}
-	return sc.keyHelp(width, hk(k.Next, "ctrl+n", tx("key.next")), hk(k.Prev, "ctrl+p", tx("key.prev")), hk(k.Field, "tab", tx("key.field")),
-		hk(k.Summary, "ctrl+s", tx("key.summary")), sc.helpBinding(), hk(k.Cancel, "esc", tx("key.cancel")))
+	return sc.keyHelp(width, hk(k.Next, "ctrl+n", sc.tx("key.next")), hk(k.Prev, "ctrl+p", sc.tx("key.prev")), hk(k.Field, "tab", sc.tx("key.field")),
+		hk(k.Summary, "ctrl+s", sc.tx("key.summary")), sc.helpBinding(), hk(k.Cancel, "esc", sc.tx("key.cancel")))
 }

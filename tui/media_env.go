@@ -17,6 +17,7 @@ import (
 	"github.com/refimage/refimage/internal/tempfile"
 	"github.com/refimage/refimage/media"
 	"github.com/refimage/refimage/media/usb"
+	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
@@ -47,14 +48,15 @@ func diskOf(d *usb.Device) mediawiz.Disk {
 // DefaultMediaEnv is the media wizard's view of this machine: removable
 // disks (Linux, Windows; on macOS the page says to write a USB image
 // file), the WinPE source check, refimage.exe and the
-// environment.
-func DefaultMediaEnv() *mediawiz.Env {
+// environment; what it says is in the language l.
+func DefaultMediaEnv(l wizard.Lang) *mediawiz.Env {
+	t := textsIn(l)
 	env := &mediawiz.Env{
 		Source: func(winpe, fwfiles string) (string, error) {
 			// A half-typed network path is not looked up: on Windows that
 			// can wait for the network at every key.
 			if halfUNC(winpe) || halfUNC(fwfiles) {
-				return "", errors.New(mtx("env.unc"))
+				return "", errors.New(t.mtx("env.unc"))
 			}
 			s, err := media.FindSource(winpe, fwfiles)
 			if err != nil {
@@ -74,7 +76,7 @@ func DefaultMediaEnv() *mediawiz.Env {
 			return lines
 		},
 		Exe:     media.FindExe,
-		Content: mediaContent,
+		Content: t.mediaContent,
 		Prestart: func(c string) error {
 			_, err := media.Winpeshl(c)
 			return err
@@ -86,7 +88,7 @@ func DefaultMediaEnv() *mediawiz.Env {
 	if disks := usb.NativeDisks(); disks != nil {
 		env.Disks = usbDisks{disks}
 	} else {
-		env.DisksErr = fmt.Sprintf(mtx("env.disks"), runtime.GOOS)
+		env.DisksErr = fmt.Sprintf(t.mtx("env.disks"), runtime.GOOS)
 	}
 	return env
 }
@@ -102,7 +104,7 @@ func halfUNC(p string) bool {
 
 // mediaContent lists the content references of a stand-alone medium and
 // the ones that are missing, as media.Build checks them.
-func mediaContent(seq *sequence.Sequence, vars map[string]string) (int, []string) {
+func (t texts) mediaContent(seq *sequence.Sequence, vars map[string]string) (int, []string) {
 	refs, err := media.ContentRefs(seq, vars)
 	var missing []string
 	var me *media.MissingError
@@ -123,13 +125,13 @@ func mediaContent(seq *sequence.Sequence, vars map[string]string) (int, []string
 		info, err := os.Stat(p)
 		switch {
 		case err != nil:
-			missing = append(missing, fmt.Sprintf(mtx("env.not-found"), r.Step, r.Field, r.Resolved))
+			missing = append(missing, fmt.Sprintf(t.mtx("env.not-found"), r.Step, r.Field, r.Resolved))
 		case r.Dir != info.IsDir():
 			key := "env.not-file"
 			if r.Dir {
 				key = "env.not-dir"
 			}
-			missing = append(missing, fmt.Sprintf(mtx(key), r.Step, r.Field, r.Resolved))
+			missing = append(missing, fmt.Sprintf(t.mtx(key), r.Step, r.Field, r.Resolved))
 		}
 	}
 	return len(refs), missing
@@ -203,6 +205,7 @@ type mediaTickMsg struct{}
 
 // resolver reveals the sequence's secrets while the medium is made.
 type mediaResolver struct {
+	texts
 	lookup func(string) (string, bool)
 	pass   string
 }
@@ -211,13 +214,13 @@ func (r mediaResolver) Getenv(n string) (string, bool) { return r.lookup(n) }
 func (r mediaResolver) Prompt(string) (string, error)  { return "", secret.ErrNoPrompt }
 func (r mediaResolver) Passphrase() (string, error) {
 	if r.pass == "" {
-		return "", fmt.Errorf(mtx("env.pass"), secret.PassphraseEnv)
+		return "", fmt.Errorf(r.mtx("env.pass"), secret.PassphraseEnv)
 	}
 	return r.pass, nil
 }
 
 // runMediaJob builds the medium and, for a device, writes it there.
-func runMediaJob(ctx context.Context, job mediaJob, hooks MediaHooks, prog *mediaProgress) mediaDoneMsg {
+func (t texts) runMediaJob(ctx context.Context, job mediaJob, hooks MediaHooks, prog *mediaProgress) mediaDoneMsg {
 	src, err := media.FindSource(job.winpe, job.fwfiles)
 	if err != nil {
 		return mediaDoneMsg{err: err}
@@ -257,10 +260,10 @@ func runMediaJob(ctx context.Context, job mediaJob, hooks MediaHooks, prog *medi
 		return mediaDoneMsg{err: errors.New(d.Refusal)}
 	}
 	if d.Size != opt.DiskSize {
-		return mediaDoneMsg{err: fmt.Errorf(mtx("env.changed"), d.Path, opt.DiskSize, d.Size)}
+		return mediaDoneMsg{err: fmt.Errorf(t.mtx("env.changed"), d.Path, opt.DiskSize, d.Size)}
 	}
 	if info, err := os.Stat(opt.USBImage); err == nil && info.Size() > d.Size {
-		return mediaDoneMsg{err: fmt.Errorf(mtx("env.too-small"), bytesize.Format(info.Size()), d.Path, bytesize.Format(d.Size))}
+		return mediaDoneMsg{err: fmt.Errorf(t.mtx("env.too-small"), bytesize.Format(info.Size()), d.Path, bytesize.Format(d.Size))}
 	}
 	err = hooks.WriteDevice(ctx, job.device, opt.USBImage, func(phase string, done, total int64) {
 		if phase == "write" {
@@ -282,7 +285,7 @@ type MediaHooks struct {
 	WriteDevice func(ctx context.Context, dev, image string, progress func(phase string, done, total int64)) error
 }
 
-func (h *MediaHooks) defaults() {
+func (h *MediaHooks) defaults(t texts) {
 	if h.Build == nil {
 		h.Build = media.Build
 	}
@@ -290,7 +293,7 @@ func (h *MediaHooks) defaults() {
 		h.Inspect = func(dev string) (mediawiz.Disk, error) {
 			disks := usb.NativeDisks()
 			if disks == nil {
-				return mediawiz.Disk{}, fmt.Errorf(mtx("env.disks"), runtime.GOOS)
+				return mediawiz.Disk{}, fmt.Errorf(t.mtx("env.disks"), runtime.GOOS)
 			}
 			d, err := disks.Inspect(dev)
 			if err != nil {

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/refimage/refimage/wizard"
+
 	"context"
 	"os"
 	"path/filepath"
@@ -140,7 +142,7 @@ func TestMediaFlowDevice(t *testing.T) {
 	dev := filepath.Join(t.TempDir(), "sdb")
 	putFile(t, dev, nil)
 	disk := mediawiz.Disk{Path: dev, Model: "SanDisk Ultra", Size: 200 << 20, Partitions: []string{dev + "1"}}
-	env := DefaultMediaEnv()
+	env := DefaultMediaEnv(wizard.English)
 	env.Disks = fakeMediaDisks{[]mediawiz.Disk{testDisks[0], disk}}
 	inspected := 0
 	hooks := MediaHooks{Inspect: func(p string) (mediawiz.Disk, error) {

@@ -22,6 +22,8 @@ import (
 type MediaOptions struct {
 	// Theme is the resolved theme (tui.ThemeFor); nil is the default.
 	Theme *themes.Theme
+	// Lang is the language of the wizard and its screen ("": English).
+	Lang wizard.Lang
 	// NoColor draws without color or escape sequences (NO_COLOR,
 	// --no-color); RunMediaWizard applies it with ThemeFor.
 	NoColor bool
@@ -76,15 +78,15 @@ func NewMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions) *M
 		opt.Theme = themes.Default()
 	}
 	if opt.Env == nil {
-		opt.Env = DefaultMediaEnv()
+		opt.Env = DefaultMediaEnv(opt.Lang)
 	}
-	opt.Hooks.defaults()
-	w := mediawiz.New(seq, seqPath, opt.Env, wizard.CurrentLang())
+	opt.Hooks.defaults(textsIn(opt.Lang))
+	w := mediawiz.New(seq, seqPath, opt.Env, opt.Lang)
 	if opt.Answers != nil {
 		opt.Answers(&w.A)
 	}
 	m := &MediaModel{w: w, hooks: opt.Hooks, now: time.Now}
-	m.formScreen = newFormScreen(w, formHost[*mediawiz.Wizard, mediawiz.PageID](m), opt.Theme, mediawiz.PageSummary, mediawiz.PageProgress, mediawiz.PageCompletion)
+	m.formScreen = newFormScreen(textsIn(w.Lang), w, formHost[*mediawiz.Wizard, mediawiz.PageID](m), opt.Theme, mediawiz.PageSummary, mediawiz.PageProgress, mediawiz.PageCompletion)
 	m.maxW, m.maxH = opt.MaxWidth, opt.MaxHeight
 	return m
 }
@@ -131,7 +133,7 @@ func (m *MediaModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.w.Writing && m.cancel != nil {
 			m.cancel()
 			m.quitting = true
-			m.setStatus(mtx("status.stopping"), true)
+			m.setStatus(m.mtx("status.stopping"), true)
 			return m, nil
 		}
 		return m, tea.Quit
@@ -163,7 +165,7 @@ func (m *MediaModel) done(msg mediaDoneMsg) (tea.Model, tea.Cmd) {
 	m.answered()
 	m.cancel = nil
 	if msg.rewrite {
-		m.result.Notes = append(m.result.Notes, fmt.Sprintf(mtx("progress.rewrite"), w.Target()))
+		m.result.Notes = append(m.result.Notes, fmt.Sprintf(m.mtx("progress.rewrite"), w.Target()))
 	}
 	if msg.err != nil {
 		m.writeErr = msg.err.Error()
@@ -197,7 +199,7 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if w.Writing && m.cancel != nil {
 			m.cancel()
 			m.quitting = true
-			m.setStatus(mtx("status.stopping"), true)
+			m.setStatus(m.mtx("status.stopping"), true)
 			return m, nil
 		}
 		m.result.Cancelled = w.Written == ""
@@ -213,7 +215,7 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 				m.answered()
 				m.stopped = true
 				m.cancel()
-				m.setStatus(mtx("status.stopping"), true)
+				m.setStatus(m.mtx("status.stopping"), true)
 				return m, nil
 			}
 			m.result.Cancelled = true
@@ -229,9 +231,9 @@ func (m *MediaModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 		if w.Writing {
-			m.ask(mtx("status.stop"))
+			m.ask(m.mtx("status.stop"))
 		} else {
-			m.ask(mtx("status.cancel"))
+			m.ask(m.mtx("status.cancel"))
 		}
 		return m, nil
 	}
@@ -324,7 +326,7 @@ func (m *MediaModel) editVar(msg tea.Msg) tea.Cmd {
 
 // The form screen's host (formHost): what only this wizard has.
 
-func (m *MediaModel) text(key string) string { return mtx(key) }
+func (m *MediaModel) text(key string) string { return m.mtx(key) }
 func (m *MediaModel) busy() bool             { return m.w.Writing }
 func (m *MediaModel) written() bool          { return m.w.Written != "" }
 func (m *MediaModel) write() tea.Cmd         { return m.start() }
@@ -361,7 +363,7 @@ func (m *MediaModel) fieldKey(f *mediawiz.Field, msg tea.KeyMsg) bool {
 		return false
 	}
 	m.w.Rescan()
-	m.setStatus(mtx("status.rescanned"), false)
+	m.setStatus(m.mtx("status.rescanned"), false)
 	return true
 }
 
@@ -381,13 +383,13 @@ func (m *MediaModel) mask(f *mediawiz.Field, val string, focused bool) string {
 }
 
 func (m *MediaModel) hint(f *mediawiz.Field) string {
-	choose := hint(hk(formKeys.Up, m.th.Symbols.UpDown, tx("key.choose")))
+	choose := hint(hk(formKeys.Up, m.th.Symbols.UpDown, m.tx("key.choose")))
 	switch {
 	case f.Kind == mediawiz.KindList:
-		return strings.Join([]string{choose, hint(hk(mediaKeys.VarNew, "enter", mtx("key.var-new"))),
-			hint(hk(mediaKeys.VarRemove, "backspace", mtx("key.var-remove")))}, "  ")
+		return strings.Join([]string{choose, hint(hk(mediaKeys.VarNew, "enter", m.mtx("key.var-new"))),
+			hint(hk(mediaKeys.VarRemove, "backspace", m.mtx("key.var-remove")))}, "  ")
 	case f.IsList(m.w) && f.Key == "device":
-		return choose + "  " + hint(hk(mediaKeys.Rescan, "r", mtx("key.rescan")))
+		return choose + "  " + hint(hk(mediaKeys.Rescan, "r", m.mtx("key.rescan")))
 	}
 	return ""
 }
@@ -435,15 +437,15 @@ func (m *MediaModel) footer() ([]key.Binding, bool) {
 	w := m.w
 	switch w.CurrentID() {
 	case mediawiz.PageCompletion:
-		return []key.Binding{hk(mk.Done, "enter", tx("key.quit")), hk(k.Help, "?", tx("key.help"))}, true
+		return []key.Binding{hk(mk.Done, "enter", m.tx("key.quit")), hk(k.Help, "?", m.tx("key.help"))}, true
 	case mediawiz.PageProgress:
 		switch {
 		case w.Writing:
-			return []key.Binding{hk(k.Cancel, "esc", mtx("key.stop")), hk(k.Quit, "ctrl+c", mtx("key.stop")+" + "+tx("key.quit"))}, true
+			return []key.Binding{hk(k.Cancel, "esc", m.mtx("key.stop")), hk(k.Quit, "ctrl+c", m.mtx("key.stop")+" + "+m.tx("key.quit"))}, true
 		case w.Written != "":
-			return []key.Binding{hk(k.Enter, "enter", tx("key.next")), hk(k.Cancel, "esc", tx("key.quit"))}, true
+			return []key.Binding{hk(k.Enter, "enter", m.tx("key.next")), hk(k.Cancel, "esc", m.tx("key.quit"))}, true
 		}
-		return []key.Binding{hk(k.Prev, "ctrl+p", tx("key.prev")), hk(k.Cancel, "esc", tx("key.cancel"))}, true
+		return []key.Binding{hk(k.Prev, "ctrl+p", m.tx("key.prev")), hk(k.Cancel, "esc", m.tx("key.cancel"))}, true
 	}
 	return nil, false
 }
@@ -463,7 +465,7 @@ func (m *MediaModel) start() tea.Cmd {
 	hooks, prog := m.hooks, m.prog
 	return tea.Batch(func() tea.Msg {
 		defer cancel()
-		return runMediaJob(ctx, job, hooks, prog)
+		return m.runMediaJob(ctx, job, hooks, prog)
 	}, mediaTick())
 }
 
@@ -478,7 +480,7 @@ func mediaJobFor(w *mediawiz.Wizard) mediaJob {
 	job := mediaJob{winpe: w.A.WinPE, fwfiles: w.A.FWFiles, opt: media.Options{
 		Sequence: w.Sequence(), Kind: kind, Label: w.A.Label, Password: pass,
 		Variables: w.Variables(), Prestart: w.A.Prestart, Exe: exe,
-		Resolver: mediaResolver{lookup: w.Env().LookupEnv, pass: w.SequencePassphrase()},
+		Resolver: mediaResolver{texts: textsIn(w.Lang), lookup: w.Env().LookupEnv, pass: w.SequencePassphrase()},
 	}}
 	switch w.A.Target {
 	case mediawiz.TargetISO:

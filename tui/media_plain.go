@@ -31,9 +31,12 @@ type MediaAccessibleOptions struct {
 
 // MediaWriteError is a medium that could not be written (exit 1), as
 // opposed to answers that ended or were wrong (exit 2).
-type MediaWriteError struct{ Err error }
+type MediaWriteError struct {
+	texts // the language it is said in
+	Err   error
+}
 
-func (e *MediaWriteError) Error() string { return mtx("progress.failed") + " " + e.Err.Error() }
+func (e *MediaWriteError) Error() string { return e.mtx("progress.failed") + " " + e.Err.Error() }
 func (e *MediaWriteError) Unwrap() error { return e.Err }
 
 type mediaPlain struct {
@@ -47,23 +50,23 @@ type mediaPlain struct {
 // reading answers from in.
 func RunMediaAccessible(seq *sequence.Sequence, seqPath string, opt MediaAccessibleOptions, in io.Reader, out io.Writer) (MediaResult, error) {
 	if opt.Env == nil {
-		opt.Env = DefaultMediaEnv()
+		opt.Env = DefaultMediaEnv(opt.Lang)
 	}
 	if opt.Context == nil {
 		opt.Context = context.Background()
 	}
-	opt.Hooks.defaults()
-	w := mediawiz.New(seq, seqPath, opt.Env, wizard.CurrentLang())
+	opt.Hooks.defaults(textsIn(opt.Lang))
+	w := mediawiz.New(seq, seqPath, opt.Env, opt.Lang)
 	if opt.Answers != nil {
 		opt.Answers(&w.A)
 	}
 	p := &mediaPlain{w: w, opt: opt}
-	p.formPlain = formPlain[*mediawiz.Wizard, mediawiz.PageID]{s: w, host: p, in: bufio.NewReader(in), out: out, readSecret: opt.ReadSecret}
+	p.formPlain = formPlain[*mediawiz.Wizard, mediawiz.PageID]{texts: textsIn(w.Lang), s: w, host: p, in: bufio.NewReader(in), out: out, readSecret: opt.ReadSecret}
 	return p.run()
 }
 
 func (p *mediaPlain) run() (MediaResult, error) {
-	p.intro(mtx("title"))
+	p.intro(p.mtx("title"))
 	for {
 		if err := p.toPage(mediawiz.PageSummary); err != nil {
 			return MediaResult{Cancelled: true}, err
@@ -95,7 +98,7 @@ func (p *mediaPlain) answer(f *mediawiz.Field, ans string) (done, again bool) {
 		return true, false
 	case f.Key == "device" && strings.EqualFold(ans, "r"):
 		p.w.Rescan()
-		p.say("%s", mtx("status.rescanned"))
+		p.say("%s", p.mtx("status.rescanned"))
 		return false, true
 	}
 	return false, false
@@ -106,7 +109,7 @@ func (p *mediaPlain) help(f *mediawiz.Field) string {
 	if f.Kind == mediawiz.KindList {
 		return "" // answers.vars says how
 	}
-	if h, ok := mediaText[wizard.CurrentLang()]["plain."+f.ID]; ok {
+	if h, ok := mediaText[p.lang]["plain."+f.ID]; ok {
 		return h
 	}
 	return f.Help(p.w)
@@ -178,15 +181,15 @@ func (p *mediaPlain) summary() (MediaResult, bool, error) {
 	p.header()
 	for id := mediawiz.PageType; id < mediawiz.PageSummary; id++ {
 		for _, wn := range w.PageWarnings(id) {
-			p.say(tx("answers.warning"), mediawiz.PageByID(id).Title(w)+": "+wn.Msg)
+			p.say(p.tx("answers.warning"), mediawiz.PageByID(id).Title(w)+": "+wn.Msg)
 		}
 	}
-	p.say("%s", mtx("summary.choices"))
+	p.say("%s", p.mtx("summary.choices"))
 	for _, it := range w.Summary() {
 		p.say("  %s: %s", it.Label, it.Value)
 	}
 	if w.A.Target == mediawiz.TargetDevice {
-		p.say(tx("answers.warning"), fmt.Sprintf(mtx("summary.erase"), w.Target()))
+		p.say(p.tx("answers.warning"), fmt.Sprintf(p.mtx("summary.erase"), w.Target()))
 	}
 	err := p.settle()
 	if errors.Is(err, errBack) {
@@ -195,13 +198,13 @@ func (p *mediaPlain) summary() (MediaResult, bool, error) {
 	}
 	if err != nil {
 		if p.writeErr != nil {
-			return MediaResult{Cancelled: true}, true, &MediaWriteError{p.writeErr}
+			return MediaResult{Cancelled: true}, true, &MediaWriteError{texts: p.texts, Err: p.writeErr}
 		}
 		return MediaResult{Cancelled: true}, true, err
 	}
 	if id, bad := w.FirstInvalid(); bad {
 		// A page went wrong since (a file appeared): back to it.
-		p.say(tx("answers.error"), w.Msgf("nav.fix-page", mediawiz.PageByID(id).Title(w)))
+		p.say(p.tx("answers.error"), w.Msgf("nav.fix-page", mediawiz.PageByID(id).Title(w)))
 		for w.CurrentID() > id {
 			if w.Prev() != nil {
 				break
@@ -209,9 +212,9 @@ func (p *mediaPlain) summary() (MediaResult, bool, error) {
 		}
 		return MediaResult{}, false, nil
 	}
-	switch yes, back, err := p.confirm(mtx("answers.write"), mtx("key.write")); {
+	switch yes, back, err := p.confirm(p.mtx("answers.write"), p.mtx("key.write")); {
 	case err != nil && p.writeErr != nil:
-		return MediaResult{Cancelled: true}, true, &MediaWriteError{p.writeErr}
+		return MediaResult{Cancelled: true}, true, &MediaWriteError{texts: p.texts, Err: p.writeErr}
 	case err != nil:
 		return MediaResult{Cancelled: true}, true, err
 	case back:
@@ -230,7 +233,7 @@ func (p *mediaPlain) write() (MediaResult, bool, error) {
 	w.Goto(mediawiz.PageProgress)
 	w.Writing = true
 	p.say("")
-	p.say("%s", fmt.Sprintf(mtx("progress.writing"), w.Target()))
+	p.say("%s", fmt.Sprintf(p.mtx("progress.writing"), w.Target()))
 	said := map[string]int64{}
 	prog := &mediaProgress{onReport: func(phase string, done, total int64) {
 		q := int64(4)
@@ -241,39 +244,39 @@ func (p *mediaPlain) write() (MediaResult, bool, error) {
 			return
 		}
 		said[phase] = q
-		p.say(mtx("answers.phase"), mtx("phase."+phase), q*25)
+		p.say(p.mtx("answers.phase"), p.mtx("phase."+phase), q*25)
 	}}
-	msg := runMediaJob(p.opt.Context, job, p.opt.Hooks, prog)
+	msg := p.runMediaJob(p.opt.Context, job, p.opt.Hooks, prog)
 	w.Writing = false
 	if msg.rewrite {
-		p.say(tx("answers.warning"), fmt.Sprintf(mtx("progress.rewrite"), w.Target()))
+		p.say(p.tx("answers.warning"), fmt.Sprintf(p.mtx("progress.rewrite"), w.Target()))
 	}
 	if msg.err != nil {
 		if p.opt.Context.Err() != nil {
-			p.say(tx("answers.warning"), fmt.Sprintf(mtx("progress.stopped"), w.Target()))
+			p.say(p.tx("answers.warning"), fmt.Sprintf(p.mtx("progress.stopped"), w.Target()))
 			return MediaResult{Cancelled: true}, true, nil
 		}
-		p.say(tx("answers.error"), mtx("progress.failed")+" "+msg.err.Error())
+		p.say(p.tx("answers.error"), p.mtx("progress.failed")+" "+msg.err.Error())
 		p.writeErr = msg.err
 		w.Goto(mediawiz.PageSummary)
 		return MediaResult{}, false, nil
 	}
 	r := msg.res
 	w.Written = r.Path
-	p.say(mtx("answers.written"), r.Path)
-	p.say(mtx("progress.files"), r.Files, mb(r.Size), r.ID)
+	p.say(p.mtx("answers.written"), r.Path)
+	p.say(p.mtx("progress.files"), r.Files, mb(r.Size), r.ID)
 	if len(r.Manifest) > 0 {
-		p.say(mtx("progress.content"), len(r.Manifest))
+		p.say(p.mtx("progress.content"), len(r.Manifest))
 	}
 	w.Goto(mediawiz.PageCompletion)
 	p.say("")
 	p.say("%s", w.Current().Title(w))
-	p.say(mtx("completion.done"), mediaKindName(w))
+	p.say(p.mtx("completion.done"), p.mediaKindName(w))
 	p.say("  %s", r.Path)
-	p.say("%s", mtx("completion.repeat"))
+	p.say("%s", p.mtx("completion.repeat"))
 	p.say("  %s", w.CommandLine())
 	if _, env := w.Password(); w.A.Protect && env == "" {
-		p.say("%s", mtx("completion.pass"))
+		p.say("%s", p.mtx("completion.pass"))
 	}
 	return MediaResult{Written: r.Path, Command: w.CommandLine()}, true, nil
 }

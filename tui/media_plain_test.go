@@ -99,7 +99,7 @@ func TestMediaAccessibleEnds(t *testing.T) {
 func TestMediaAccessibleDevice(t *testing.T) {
 	src, exe := fakeCopype(t)
 	seq, p := loadMediaExample(t)
-	env := DefaultMediaEnv()
+	env := DefaultMediaEnv(wizard.English)
 	env.Disks, env.DisksErr = fakeMediaDisks{testDisks}, ""
 	var wrote string
 	hooks := MediaHooks{
@@ -146,11 +146,9 @@ func TestMediaAccessibleDevice(t *testing.T) {
 
 // TestMediaAccessibleKorean: the same questions in Korean.
 func TestMediaAccessibleKorean(t *testing.T) {
-	wizard.SetLang(wizard.Korean)
-	defer wizard.SetLang(wizard.English)
 	seq, p := loadMediaExample(t)
 	var log bytes.Buffer
-	_, err := RunMediaAccessible(seq, p, MediaAccessibleOptions{}, answers("", "1", filepath.Join(t.TempDir(), "a.iso")), &log)
+	_, err := RunMediaAccessible(seq, p, MediaAccessibleOptions{MediaOptions: MediaOptions{Lang: wizard.Korean}}, answers("", "1", filepath.Join(t.TempDir(), "a.iso")), &log)
 	text := log.String()
 	for _, want := range []string{"작업 순서 미디어 만들기 마법사", "미디어 유형 선택 페이지 (1/8)", "1. 부팅 가능한 미디어", "암호로 미디어 보호", "암호 (필수)"} {
 		if !strings.Contains(text, want) {

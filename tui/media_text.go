@@ -140,15 +140,15 @@ var mediaTextKO = map[string]string{
 }
 
 // MediaText returns a string of the media wizard's screens in the
-// current language (for what the command prints after the screen closes).
-func MediaText(key string) string { return mtx(key) }
+// language l (for what the command prints after the screen closes).
+func MediaText(l wizard.Lang, key string) string { return textsIn(l).mtx(key) }
 
-func mtx(key string) string {
-	if s, ok := mediaText[wizard.CurrentLang()][key]; ok {
+func (t texts) mtx(key string) string {
+	if s, ok := mediaText[t.lang][key]; ok {
 		return s
 	}
 	if s, ok := mediaTextEN[key]; ok {
 		return s
 	}
-	return tx(key)
+	return t.tx(key)
 }

@@ -27,8 +27,8 @@ func mediaThemed(t *testing.T, name string, noColor bool, lang wizard.Lang, make
 	})
 }
 
-func mediaPage(id mediawiz.PageID) func(t *testing.T) *MediaModel {
-	return func(t *testing.T) *MediaModel { return mediaAt(t, mediaFilled(), id) }
+func mediaPage(id mediawiz.PageID, lang wizard.Lang) func(t *testing.T) *MediaModel {
+	return func(t *testing.T) *MediaModel { return mediaAt(t, mediaFilledIn(lang), id) }
 }
 
 // Every built-in theme, at 80x25 and 120x40, in English and Korean, on
@@ -45,7 +45,7 @@ func TestMediaThemeViews(t *testing.T) {
 					id   mediawiz.PageID
 				}{{"type", mediawiz.PageType}, {"summary", mediawiz.PageSummary}} {
 					t.Run(fmt.Sprintf("%s/%s-%dx%d-%s", name, lang, sz[0], sz[1], pg.name), func(t *testing.T) {
-						out := mediaThemed(t, name, false, lang, mediaPage(pg.id), sz[0], sz[1])
+						out := mediaThemed(t, name, false, lang, mediaPage(pg.id, lang), sz[0], sz[1])
 						if *show {
 							fmt.Println(out)
 						}
@@ -76,7 +76,7 @@ func TestMediaThemeViews(t *testing.T) {
 func TestMediaNoColorNoEscapes(t *testing.T) {
 	for _, name := range themes.Names() {
 		for _, lang := range wizard.Langs() {
-			for _, vc := range mediaViewCases() {
+			for _, vc := range mediaViewCasesIn(lang) {
 				out := mediaThemed(t, name, true, lang, vc.make, 80, 25)
 				if strings.ContainsRune(out, '\x1b') {
 					t.Errorf("%s/%s/%s with no color draws escapes: %q", name, lang, vc.name, out)
@@ -89,7 +89,7 @@ func TestMediaNoColorNoEscapes(t *testing.T) {
 // The ascii theme draws every page in ASCII (Korean adds only Hangul).
 func TestMediaASCIIEveryPage(t *testing.T) {
 	for _, lang := range wizard.Langs() {
-		for _, vc := range mediaViewCases() {
+		for _, vc := range mediaViewCasesIn(lang) {
 			for _, sz := range themeSizes {
 				out := mediaThemed(t, "ascii", false, lang, vc.make, sz[0], sz[1])
 				t.Run(fmt.Sprintf("%s/%s/%dx%d", lang, vc.name, sz[0], sz[1]), func(t *testing.T) { checkASCII(t, out, lang) })
@@ -101,9 +101,7 @@ func TestMediaASCIIEveryPage(t *testing.T) {
 // The media wizard's Korean screens keep every page within 80x25 (and
 // 120x40), with no English scroll hint.
 func TestMediaKoreanFits(t *testing.T) {
-	wizard.SetLang(wizard.Korean)
-	defer wizard.SetLang(wizard.English)
-	for _, vc := range mediaViewCases() {
+	for _, vc := range mediaViewCasesIn(wizard.Korean) {
 		for _, sz := range [][2]int{{80, 25}, {120, 40}, {60, 20}} {
 			m := vc.make(t)
 			m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})

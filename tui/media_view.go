@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/refimage/refimage/internal/bytesize"
-	"github.com/refimage/refimage/wizard"
 	"github.com/refimage/refimage/wizard/mediawiz"
 )
 
@@ -57,15 +56,15 @@ func (m *MediaModel) summaryLines(p *pane) {
 			p.text(st.Warning, sym.Warning+" "+mediawiz.PageByID(id).Title(w)+": "+wn.Msg, "")
 		}
 	}
-	p.add(st.Group.Render(mtx("summary.choices")))
+	p.add(st.Group.Render(m.mtx("summary.choices")))
 	for _, it := range w.Summary() {
 		p.text(st.SummaryValue, st.SummaryLabel.Render(it.Label+": ")+it.Value, "  ")
 	}
 	p.blank()
 	if w.A.Target == mediawiz.TargetDevice {
-		p.text(st.Warning, sym.Warning+" "+fmt.Sprintf(mtx("summary.erase"), w.Target()), "")
+		p.text(st.Warning, sym.Warning+" "+fmt.Sprintf(m.mtx("summary.erase"), w.Target()), "")
 	}
-	p.text(st.Note, mtx("summary.write"), "")
+	p.text(st.Note, m.mtx("summary.write"), "")
 	m.listArea(p, start)
 }
 
@@ -77,19 +76,19 @@ func (m *MediaModel) progressLines(p *pane) {
 		phases = m.prog.snapshot()
 	}
 	if w.Writing {
-		p.text(st.Note, fmt.Sprintf(mtx("progress.writing"), w.Target()), "")
+		p.text(st.Note, fmt.Sprintf(m.mtx("progress.writing"), w.Target()), "")
 		p.blank()
 	}
 	now := m.now()
 	for i, ph := range phases {
-		name := mtx("phase." + ph.name)
+		name := m.mtx("phase." + ph.name)
 		last := i == len(phases)-1
 		if !ph.end.IsZero() || !last || !w.Writing {
 			took := ph.end
 			if took.IsZero() {
 				took = now
 			}
-			p.text(st.NavDone, st.NavTick.Render(sym.Tick)+" "+name+"  "+fmt.Sprintf(mtx("progress.took"), mb(ph.total), runClock(took.Sub(ph.start).Round(time.Second))), "")
+			p.text(st.NavDone, st.NavTick.Render(sym.Tick)+" "+name+"  "+fmt.Sprintf(m.mtx("progress.took"), mb(ph.total), runClock(took.Sub(ph.start).Round(time.Second))), "")
 			continue
 		}
 		pct := 0.0
@@ -105,9 +104,9 @@ func (m *MediaModel) progressLines(p *pane) {
 		if el > 0 {
 			rate = float64(ph.done) / el
 		}
-		line := fmt.Sprintf(mtx("progress.rate"), mb(ph.done), mb(ph.total), mb(int64(rate)))
+		line := fmt.Sprintf(m.mtx("progress.rate"), mb(ph.done), mb(ph.total), mb(int64(rate)))
 		if rate > 0 && ph.total > ph.done {
-			line += fmt.Sprintf(mtx("progress.eta"), runClock(time.Duration(float64(ph.total-ph.done)/rate*float64(time.Second)).Round(time.Second)))
+			line += fmt.Sprintf(m.mtx("progress.eta"), runClock(time.Duration(float64(ph.total-ph.done)/rate*float64(time.Second)).Round(time.Second)))
 		}
 		p.text(st.Note, line, "  ")
 	}
@@ -115,36 +114,36 @@ func (m *MediaModel) progressLines(p *pane) {
 	case w.Writing:
 	case w.Written != "":
 		p.blank()
-		p.text(st.NavTick, sym.Tick+" "+mtx("progress.done"), "")
+		p.text(st.NavTick, sym.Tick+" "+m.mtx("progress.done"), "")
 		p.text(st.Command, w.Written, "  ")
 		if r := m.res; r != nil {
-			p.text(st.Note, fmt.Sprintf(mtx("progress.files"), r.Files, mb(r.Size), r.ID), "  ")
+			p.text(st.Note, fmt.Sprintf(m.mtx("progress.files"), r.Files, mb(r.Size), r.ID), "  ")
 			if len(r.Manifest) > 0 {
-				p.text(st.Note, fmt.Sprintf(mtx("progress.content"), len(r.Manifest)), "  ")
+				p.text(st.Note, fmt.Sprintf(m.mtx("progress.content"), len(r.Manifest)), "  ")
 			}
 		}
 		p.blank()
-		p.text(st.Note, mtx("progress.next"), "")
+		p.text(st.Note, m.mtx("progress.next"), "")
 	default:
 		p.blank()
 		if m.stopped {
-			msg := fmt.Sprintf(mtx("progress.stopped"), w.Target())
+			msg := fmt.Sprintf(m.mtx("progress.stopped"), w.Target())
 			if w.A.Target == mediawiz.TargetDevice {
-				msg = fmt.Sprintf(mtx("progress.stopped-device"), w.Target())
+				msg = fmt.Sprintf(m.mtx("progress.stopped-device"), w.Target())
 				if len(m.result.Notes) > 0 {
-					msg = mtx("progress.stopped-partial")
+					msg = m.mtx("progress.stopped-partial")
 				}
 			}
 			p.text(st.Warning, sym.Warning+" "+msg, "")
 		} else {
-			p.text(st.Error, sym.Error+" "+mtx("progress.failed"), "")
+			p.text(st.Error, sym.Error+" "+m.mtx("progress.failed"), "")
 			p.lines2(st.Error, m.writeErr, "  ")
 		}
 		for _, n := range m.result.Notes {
 			p.text(st.Warning, sym.Warning+" "+n, "")
 		}
 		p.blank()
-		p.text(st.Note, mtx("progress.back"), "")
+		p.text(st.Note, m.mtx("progress.back"), "")
 	}
 }
 
@@ -153,27 +152,27 @@ func mb(n int64) string { return bytesize.Format(n) }
 func (m *MediaModel) completionLines(p *pane) {
 	w := m.w
 	st := m.th.Styles
-	p.text(st.PageHelp, fmt.Sprintf(mtx("completion.done"), mediaKindName(w)), "")
+	p.text(st.PageHelp, fmt.Sprintf(m.mtx("completion.done"), m.mediaKindName(w)), "")
 	p.text(st.Command, w.Written, "  ")
 	if r := m.res; r != nil {
-		p.text(st.Note, fmt.Sprintf(mtx("progress.files"), r.Files, mb(r.Size), r.ID), "  ")
+		p.text(st.Note, fmt.Sprintf(m.mtx("progress.files"), r.Files, mb(r.Size), r.ID), "  ")
 	}
 	p.blank()
-	p.text(st.PageHelp, mtx("completion.repeat"), "")
+	p.text(st.PageHelp, m.mtx("completion.repeat"), "")
 	p.add("  " + commandRow(m.th, w.CommandLine(), m.cmdScroll, p.width-2))
 	if lipgloss.Width(w.CommandLine()) > p.width-2 {
-		p.text(st.Note, fmt.Sprintf(mtx("completion.scroll"), m.th.Symbols.LeftRight), "  ")
+		p.text(st.Note, fmt.Sprintf(m.mtx("completion.scroll"), m.th.Symbols.LeftRight), "  ")
 	}
 	if _, env := w.Password(); w.A.Protect && env == "" {
-		p.text(st.Note, mtx("completion.pass"), "  ")
+		p.text(st.Note, m.mtx("completion.pass"), "  ")
 	}
 }
 
 // mediaKindName is the medium's kind as the middle of a sentence:
 // "bootable media" (Korean has no case to change).
-func mediaKindName(w *mediawiz.Wizard) string {
+func (t texts) mediaKindName(w *mediawiz.Wizard) string {
 	kind := w.Msg("summary.kind." + w.A.Kind)
-	if wizard.CurrentLang() == wizard.English && kind != "" {
+	if t.english() && kind != "" {
 		kind = strings.ToLower(kind[:1]) + kind[1:]
 	}
 	return kind

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"github.com/refimage/refimage/wizard"
+
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -80,8 +82,11 @@ func mediaSeq() *sequence.Sequence {
 	return s
 }
 
-func mediaFilled() *MediaModel {
-	m := NewMediaWizard(mediaSeq(), "/work/capture.toml", MediaOptions{Env: fakeMediaEnv()})
+func mediaFilled() *MediaModel { return mediaFilledIn(wizard.English) }
+
+// mediaFilledIn is mediaFilled with the wizard in a language.
+func mediaFilledIn(lang wizard.Lang) *MediaModel {
+	m := NewMediaWizard(mediaSeq(), "/work/capture.toml", MediaOptions{Env: fakeMediaEnv(), Lang: lang})
 	a := &m.w.A
 	a.ISO = "/work/capture.iso"
 	a.Password, a.Confirm = mediaPW, mediaPW
@@ -108,6 +113,15 @@ func mediaViewCases() []struct {
 	name string
 	make func(t *testing.T) *MediaModel
 } {
+	return mediaViewCasesIn(wizard.English)
+}
+
+// mediaViewCasesIn are the view cases with the wizard in a language.
+func mediaViewCasesIn(lang wizard.Lang) []struct {
+	name string
+	make func(t *testing.T) *MediaModel
+} {
+	mediaFilled := func() *MediaModel { return mediaFilledIn(lang) }
 	page := func(id mediawiz.PageID) func(t *testing.T) *MediaModel {
 		return func(t *testing.T) *MediaModel { return mediaAt(t, mediaFilled(), id) }
 	}

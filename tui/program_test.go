@@ -38,7 +38,7 @@ func TestScreensCapTheirSize(t *testing.T) {
 	ed, _ := editorExample(t)
 	ed.maxW, ed.maxH = 80, 25
 	run := NewRunModel(seq, engine.Options{}, RunViewOptions{MaxWidth: 80, MaxHeight: 25})
-	wz := NewWizardModel(wizard.New(testEnv(), wizard.CurrentLang()), WizardOptions{MaxWidth: 80, MaxHeight: 25})
+	wz := NewWizardModel(wizard.New(testEnv(), wizard.English), WizardOptions{MaxWidth: 80, MaxHeight: 25})
 	md := NewMediaWizard(seq, p, MediaOptions{MaxWidth: 80, MaxHeight: 25})
 	for name, m := range map[string]tea.Model{"editor": ed, "run": run, "wizard": wz, "media": md} {
 		m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
@@ -87,7 +87,7 @@ func TestEditorStopSignalLeavesFile(t *testing.T) {
 // SIGTERM to the wizard while it writes: the write (atomic) finishes,
 // then the wizard quits, cancelled; before it, a stop quits at once.
 func TestWizardStopSignal(t *testing.T) {
-	m := NewWizardModel(wizard.New(testEnv(), wizard.CurrentLang()), WizardOptions{})
+	m := NewWizardModel(wizard.New(testEnv(), wizard.English), WizardOptions{})
 	if _, cmd := m.Update(StopMsg{Signal: syscall.SIGHUP}); cmd == nil {
 		t.Fatal("no quit on a stop signal")
 	} else if _, ok := cmd().(tea.QuitMsg); !ok {
@@ -97,7 +97,7 @@ func TestWizardStopSignal(t *testing.T) {
 		t.Error("not cancelled")
 	}
 
-	m = NewWizardModel(wizard.New(testEnv(), wizard.CurrentLang()), WizardOptions{})
+	m = NewWizardModel(wizard.New(testEnv(), wizard.English), WizardOptions{})
 	m.writing = true
 	if _, cmd := m.Update(StopMsg{Signal: syscall.SIGTERM}); cmd != nil {
 		t.Fatal("quit while the file was being written")

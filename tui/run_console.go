@@ -35,7 +35,7 @@ func ConsoleCommand() *exec.Cmd {
 // smsts.log. Refused (with a note) when the view does not allow it.
 func (m *RunModel) openConsole() tea.Cmd {
 	if m.console == nil || m.finished {
-		m.note = rtx("console.refused")
+		m.note = m.rtx("console.refused")
 		return nil
 	}
 	mk := m.vo.Shell
@@ -45,6 +45,6 @@ func (m *RunModel) openConsole() tea.Cmd {
 	c := mk()
 	c.Env = append(os.Environ(), m.console.Env()...)
 	m.console.Record("The operator opened a command prompt (" + c.Path + ") with the task sequence environment, secrets left out.")
-	m.note = rtx("console.open")
+	m.note = m.rtx("console.open")
 	return tea.ExecProcess(c, func(err error) tea.Msg { return runConsoleClosedMsg{err} })
 }

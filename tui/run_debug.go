@@ -124,7 +124,7 @@ func (m *RunModel) debugScroll() {
 		for _, v := range shownVars(m.dbg.stop.Vars, s.filter) {
 			ro := ""
 			if v.ReadOnly {
-				ro = "  " + rtx("dbg.ro")
+				ro = "  " + m.rtx("dbg.ro")
 			}
 			lines = append(lines, m.cut("   "+v.Name+" = "+v.Value+ro, w))
 		}
@@ -159,7 +159,7 @@ func (m *RunModel) debugKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case matches(k, dk.Done):
 			name, val, ok := strings.Cut(d.edit, "=")
 			if !ok || strings.TrimSpace(name) == "" {
-				d.note = rtx("dbg.edit.form")
+				d.note = m.rtx("dbg.edit.form")
 				return m, nil
 			}
 			m.answer(engine.DebugAction{Op: engine.DebugSetVar, Name: strings.TrimSpace(name), Value: val})
@@ -197,7 +197,7 @@ func (m *RunModel) debugKey(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.answer(engine.DebugAction{Op: engine.DebugSetCurrent, Index: d.confirm})
 		} else {
 			d.confirm = -1
-			d.note = rtx("dbg.stays")
+			d.note = m.rtx("dbg.stays")
 		}
 		return m, nil
 	}
@@ -258,27 +258,27 @@ func (m *RunModel) debugView() string {
 	sym := m.th.Symbols
 	items := d.stop.Items
 	var out []string
-	where := rtx("dbg.end")
+	where := m.rtx("dbg.end")
 	if d.stop.Pointer < len(items) {
 		where = fmt.Sprintf("[%d] %s", d.stop.Pointer, items[d.stop.Pointer].Path)
 	}
-	title := " " + fmt.Sprintf(rtx("dbg.title"), m.name)
-	out = append(out, m.st.title.Render(m.padBetween(title, rtx("dbg.reason."+d.stop.Reason)+" ", w)))
-	status := " " + fmt.Sprintf(rtx("dbg.before"), where)
+	title := " " + fmt.Sprintf(m.rtx("dbg.title"), m.name)
+	out = append(out, m.st.title.Render(m.padBetween(title, m.rtx("dbg.reason."+d.stop.Reason)+" ", w)))
+	status := " " + fmt.Sprintf(m.rtx("dbg.before"), where)
 	style := m.st.step
 	switch {
 	case d.confirm >= 0:
-		target := rtx("dbg.end")
+		target := m.rtx("dbg.end")
 		if d.confirm < len(items) {
 			target = items[d.confirm].Path
 		}
-		status = " " + fmt.Sprintf(rtx("dbg.confirm"), target, engine.DebugEffect(items, d.stop.Pointer, d.confirm))
+		status = " " + fmt.Sprintf(m.rtx("dbg.confirm"), target, engine.DebugEffect(items, d.stop.Pointer, d.confirm))
 		style = m.st.ask
 	case d.editing:
-		status = " " + rtx("dbg.edit") + " " + d.edit + "_"
+		status = " " + m.rtx("dbg.edit") + " " + d.edit + "_"
 		style = m.st.ask
 	case d.stop.Reason == "failure" && d.stop.Failure != nil:
-		status = " " + fmt.Sprintf(rtx("dbg.failed"), d.stop.Failure.Path, engine.FormatCode(d.stop.Failure.ExitCode))
+		status = " " + fmt.Sprintf(m.rtx("dbg.failed"), d.stop.Failure.Path, engine.FormatCode(d.stop.Failure.ExitCode))
 		style = m.st.err
 	case d.note != "":
 		status = " " + d.note
@@ -286,7 +286,7 @@ func (m *RunModel) debugView() string {
 	out = append(out, style.Render(m.cut(status, w)))
 
 	rows, _ := m.debugRows()
-	out = append(out, m.st.muted.Render(m.cut(" "+rtx("dbg.tree"), w)))
+	out = append(out, m.st.muted.Render(m.cut(" "+m.rtx("dbg.tree"), w)))
 	for i := s.top; i < s.top+rows; i++ {
 		if i >= len(items) {
 			out = append(out, "")
@@ -307,10 +307,10 @@ func (m *RunModel) debugView() string {
 		}
 		line := mark + ptr + bp + fmt.Sprintf("%3d ", i) + strings.Repeat("  ", it.Depth) + it.Name
 		if it.Outcome != "" && it.Outcome != engine.NotRun {
-			line += "  [" + outcomeText(it.Outcome) + "]"
+			line += "  [" + m.outcomeText(it.Outcome) + "]"
 		}
 		if it.Condition != "" {
-			line += "  " + rtx("dbg.if") + " " + it.Condition
+			line += "  " + m.rtx("dbg.if") + " " + it.Condition
 		}
 		st := m.st.bar
 		if i == s.cursor {
@@ -320,7 +320,7 @@ func (m *RunModel) debugView() string {
 	}
 	// The sequence's variables first, the engine's after them.
 	vars := shownVars(d.stop.Vars, s.filter)
-	head := " " + fmt.Sprintf(rtx("dbg.vars"), len(vars))
+	head := " " + fmt.Sprintf(m.rtx("dbg.vars"), len(vars))
 	if s.filter != "" || d.filtering {
 		head += "  /" + s.filter
 		if d.filtering {
@@ -354,7 +354,7 @@ func (m *RunModel) checkLines(w int) []string {
 		if l.Step != "" {
 			line += " [" + l.Step + "]"
 		}
-		status := rtx("check." + strings.ReplaceAll(string(l.Status), " ", ""))
+		status := m.rtx("check." + strings.ReplaceAll(string(l.Status), " ", ""))
 		for i, part := range runWrap(line, w-13) {
 			lead := fmt.Sprintf(" %-10s ", status)
 			if i > 0 {
@@ -364,9 +364,9 @@ func (m *RunModel) checkLines(w int) []string {
 		}
 	}
 	out = append(out, "")
-	sum := rtx("check.allok")
+	sum := m.rtx("check.allok")
 	if fails > 0 {
-		sum = fmt.Sprintf(rtx("check.fails"), fails)
+		sum = fmt.Sprintf(m.rtx("check.fails"), fails)
 	}
 	return append(out, m.st.step.Render(m.cut(" "+sum, w)))
 }
@@ -404,19 +404,19 @@ func (m *RunModel) checkKey(k tea.KeyMsg) {
 // checkView is the pre-flight check, the first page of debug mode.
 func (m *RunModel) checkView() string {
 	w := max(m.width, 20)
-	out := []string{m.st.title.Render(m.padBetween(" "+fmt.Sprintf(rtx("dbg.title"), m.name), rtx("check.title")+" ", w)), ""}
+	out := []string{m.st.title.Render(m.padBetween(" "+fmt.Sprintf(m.rtx("dbg.title"), m.name), m.rtx("check.title")+" ", w)), ""}
 	// Update sized and filled the viewport (syncCheck); it pads its rows
 	// to its width, the screen does not.
 	for _, l := range strings.Split(m.check.View(), "\n") {
 		out = append(out, strings.TrimRight(l, " "))
 	}
 	if m.check.TotalLineCount() <= m.check.Height {
-		return strings.Join(append(out, " "+m.st.footer.Render(m.cut(rtx("check.key"), w-1))), "\n")
+		return strings.Join(append(out, " "+m.st.footer.Render(m.cut(m.rtx("check.key"), w-1))), "\n")
 	}
-	hint := "  " + m.st.footer.Render(rtx("check.key.other"))
+	hint := "  " + m.st.footer.Render(m.rtx("check.key.other"))
 	if !m.check.AtBottom() {
-		hint += "  " + m.st.muted.Render(rtx("more.below"))
+		hint += "  " + m.st.muted.Render(m.rtx("more.below"))
 	}
-	foot := m.runHelp(w, hk(runKeys.Up, m.th.Symbols.UpDown, rtx("key.scroll"))) + hint
+	foot := m.runHelp(w, hk(runKeys.Up, m.th.Symbols.UpDown, m.rtx("key.scroll"))) + hint
 	return strings.Join(append(out, m.cut(foot, w)), "\n")
 }

@@ -57,12 +57,12 @@ func (m *RunModel) runHelp(width int, bindings ...key.Binding) string {
 // where they act.
 func (m *RunModel) runningKeys() []key.Binding {
 	k := runKeys
-	keys := []key.Binding{hk(k.Stop, "ctrl+c", rtx("key.stop"))}
+	keys := []key.Binding{hk(k.Stop, "ctrl+c", m.rtx("key.stop"))}
 	if m.dbgHandle != nil {
-		keys = append(keys, hk(k.Debug, "d", rtx("key.debug")))
+		keys = append(keys, hk(k.Debug, "d", m.rtx("key.debug")))
 	}
 	if m.console != nil {
-		keys = append(keys, hk(k.Console, "f8", rtx("key.console")))
+		keys = append(keys, hk(k.Console, "f8", m.rtx("key.console")))
 	}
 	return keys
 }
@@ -107,13 +107,13 @@ func (k debugKeyMap) all() []key.Binding {
 // failure its answers first.
 func (m *RunModel) debugFooter(failure bool) []key.Binding {
 	k := debugKeys
-	tail := []key.Binding{hk(k.Break, "b", rtx("dbg.key.break")), hk(k.Edit, "e", rtx("dbg.key.set")),
-		hk(k.Filter, "/", rtx("dbg.key.filter")), hk(k.Quit, "q", rtx("dbg.key.quit"))}
+	tail := []key.Binding{hk(k.Break, "b", m.rtx("dbg.key.break")), hk(k.Edit, "e", m.rtx("dbg.key.set")),
+		hk(k.Filter, "/", m.rtx("dbg.key.filter")), hk(k.Quit, "q", m.rtx("dbg.key.quit"))}
 	if failure {
-		return append([]key.Binding{hk(k.Retry, "y", rtx("dbg.key.retry")), hk(k.Ignore, "i", rtx("dbg.key.ignore")),
-			hk(k.Fail, "f", rtx("dbg.key.fail"))}, tail...)
+		return append([]key.Binding{hk(k.Retry, "y", m.rtx("dbg.key.retry")), hk(k.Ignore, "i", m.rtx("dbg.key.ignore")),
+			hk(k.Fail, "f", m.rtx("dbg.key.fail"))}, tail...)
 	}
-	return []key.Binding{hk(k.Step, "s", rtx("dbg.key.step")), hk(k.Run, "r", rtx("dbg.key.run")),
-		hk(k.RunTo, "t", rtx("dbg.key.runto")), tail[0], hk(k.Move, "c", rtx("dbg.key.move")),
-		hk(k.Skip, "x", rtx("dbg.key.skip")), tail[1], tail[2], tail[3]}
+	return []key.Binding{hk(k.Step, "s", m.rtx("dbg.key.step")), hk(k.Run, "r", m.rtx("dbg.key.run")),
+		hk(k.RunTo, "t", m.rtx("dbg.key.runto")), tail[0], hk(k.Move, "c", m.rtx("dbg.key.move")),
+		hk(k.Skip, "x", m.rtx("dbg.key.skip")), tail[1], tail[2], tail[3]}
 }

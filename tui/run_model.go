@@ -13,6 +13,7 @@ import (
 	"github.com/refimage/refimage/engine"
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/themes"
+	"github.com/refimage/refimage/wizard"
 )
 
 // RunViewOptions configure the progress view.
@@ -21,6 +22,8 @@ type RunViewOptions struct {
 	// ThemeFor built for the output: the model never touches lipgloss's
 	// renderer itself.
 	Theme *themes.Theme
+	// Lang is the language of the view ("": English).
+	Lang wizard.Lang
 	// MaxWidth and MaxHeight cap the layout (Windows PE: 80x25, whatever
 	// the console buffer reports); 0 is no cap.
 	MaxWidth, MaxHeight int
@@ -68,12 +71,13 @@ type runLine struct {
 // asks; a second ctrl+c stops the running step's processes (the state is
 // kept: refimage run --resume continues).
 type RunModel struct {
-	seq  *sequence.Sequence
-	opts engine.Options
-	vo   RunViewOptions
-	st   runStyles
-	th   *themes.Theme
-	now  func() time.Time
+	texts // the language, from RunViewOptions
+	seq   *sequence.Sequence
+	opts  engine.Options
+	vo    RunViewOptions
+	st    runStyles
+	th    *themes.Theme
+	now   func() time.Time
 
 	width, height int
 	ch            chan tea.Msg
@@ -128,7 +132,7 @@ func NewRunModel(seq *sequence.Sequence, opts engine.Options, vo RunViewOptions)
 	if now == nil {
 		now = time.Now
 	}
-	m := &RunModel{seq: seq, opts: opts, vo: vo, st: newRunStyles(th), th: th, now: now, width: 80, height: 25, ch: make(chan tea.Msg, 256)}
+	m := &RunModel{texts: textsIn(vo.Lang), seq: seq, opts: opts, vo: vo, st: newRunStyles(th), th: th, now: now, width: 80, height: 25, ch: make(chan tea.Msg, 256)}
 	m.summary.KeyMap = runKeys.summaryKeyMap()
 	m.check.KeyMap = m.summary.KeyMap
 	m.syncCheck()

@@ -14,7 +14,7 @@ import (
 
 // PlainReporter prints a run's events as plain lines a screen reader
 // follows (refimage run --plain or --accessible, and Run now after the
-// accessible wizard), in the current language. In English it is
+// accessible wizard), in its Lang. In English it is
 // engine.LineReporter itself; in another language the same lines with
 // the catalog's words (what the engine writes, a step's output and the
 // reason a step failed, stays as the engine wrote it). Safe for use from
@@ -23,6 +23,7 @@ type PlainReporter struct {
 	W     io.Writer
 	Width int           // for the summary; 0 is 80
 	Theme *themes.Theme // symbols of the summary; nil: ascii (plain lines are for screen readers)
+	Lang  wizard.Lang   // the language of the lines ("": English)
 
 	once    sync.Once
 	en      *engine.LineReporter
@@ -31,9 +32,12 @@ type PlainReporter struct {
 	lastPct map[string]int
 }
 
+// tr is the reporter's language.
+func (pr *PlainReporter) tr() texts { return textsIn(pr.Lang) }
+
 func (pr *PlainReporter) english() *engine.LineReporter {
 	pr.once.Do(func() {
-		if wizard.CurrentLang() == wizard.English {
+		if pr.tr().english() {
 			pr.en = &engine.LineReporter{W: pr.W, Width: pr.Width}
 		}
 	})
@@ -71,22 +75,22 @@ func (pr *PlainReporter) Event(e engine.Event) {
 		if e.Machine.UEFI {
 			fw = "UEFI"
 		}
-		where := rtx("plain.fullos")
+		where := pr.tr().rtx("plain.fullos")
 		if e.Machine.InWinPE {
 			where = "Windows PE"
 		}
-		p(rtx(key), e.Sequence, e.Total, fw, where)
+		p(pr.tr().rtx(key), e.Sequence, e.Total, fw, where)
 		if e.LogPath != "" {
-			p(rtx("log.path"), e.LogPath)
+			p(pr.tr().rtx("log.path"), e.LogPath)
 		}
 	case engine.GroupStarted:
 		p("== %s", e.Path)
 	case engine.GroupSkipped:
-		p("== %s: %s (%s)", e.Path, outcomeText(engine.Skipped), e.Reason)
+		p("== %s: %s (%s)", e.Path, pr.tr().outcomeText(engine.Skipped), e.Reason)
 	case engine.StepStarted:
 		extra := ""
 		if e.Attempt > 1 {
-			extra = fmt.Sprintf(rtx("attempt"), e.Attempt)
+			extra = fmt.Sprintf(pr.tr().rtx("attempt"), e.Attempt)
 		}
 		p("[%d/%d] %s%s", e.Number, pr.total, e.Path, extra)
 	case engine.StepProgress:
@@ -102,7 +106,7 @@ func (pr *PlainReporter) Event(e engine.Event) {
 		}
 		pr.lastPct[e.Path] = pct
 		if e.Unit == "bytes" {
-			p("    %3d%% "+rtx("plain.bytes"), pct, bytesize.Format(e.Done), bytesize.Format(e.Total))
+			p("    %3d%% "+pr.tr().rtx("plain.bytes"), pct, bytesize.Format(e.Done), bytesize.Format(e.Total))
 		} else {
 			p("    %3d%% %s", pct, e.Message)
 		}
@@ -112,25 +116,25 @@ func (pr *PlainReporter) Event(e engine.Event) {
 		r := e.Result
 		switch r.Outcome {
 		case engine.Skipped, engine.Disabled:
-			p("[%d/%d] %s: %s (%s)", r.Number, pr.total, r.Path, outcomeText(r.Outcome), r.Message)
+			p("[%d/%d] %s: %s (%s)", r.Number, pr.total, r.Path, pr.tr().outcomeText(r.Outcome), r.Message)
 		case engine.Succeeded:
-			p("[%d/%d] %s: "+rtx("plain.ok"), r.Number, pr.total, r.Path, engine.Decimal(r.ExitCode), engine.FormatDuration(r.Duration))
+			p("[%d/%d] %s: "+pr.tr().rtx("plain.ok"), r.Number, pr.total, r.Path, engine.Decimal(r.ExitCode), engine.FormatDuration(r.Duration))
 		default:
-			p("[%d/%d] %s: %s, %s, %s: %s", r.Number, pr.total, r.Path, outcomeText(r.Outcome), engine.FormatCode(r.ExitCode), engine.FormatDuration(r.Duration), r.Message)
+			p("[%d/%d] %s: %s, %s, %s: %s", r.Number, pr.total, r.Path, pr.tr().outcomeText(r.Outcome), engine.FormatCode(r.ExitCode), engine.FormatDuration(r.Duration), r.Message)
 		}
 	case engine.Log:
 		if e.Entry.Type == engine.LogWarning {
-			p(rtx("plain.warning"), e.Entry.Message)
+			p(pr.tr().rtx("plain.warning"), e.Entry.Message)
 		}
 	case engine.Restarting:
-		to := rtx("plain.to.default")
+		to := pr.tr().rtx("plain.to.default")
 		switch strings.ToLower(e.Target) {
 		case "winpe":
 			to = "Windows PE"
 		case "hd":
-			to = rtx("plain.to.os")
+			to = pr.tr().rtx("plain.to.os")
 		}
-		p(rtx("plain.restart"), to, e.Step)
+		p(pr.tr().rtx("plain.restart"), to, e.Step)
 		if e.Message != "" {
 			p("  %s", e.Message)
 		}
@@ -143,7 +147,7 @@ func (pr *PlainReporter) Event(e engine.Event) {
 		if th == nil {
 			th = themes.ASCII()
 		}
-		m := &RunModel{th: th}
+		m := &RunModel{texts: pr.tr(), th: th}
 		p("")
 		for _, l := range m.summaryTable(e.Result, w) {
 			p("%s", l)

@@ -136,7 +136,7 @@ func TestRunSummarySixtySteps(t *testing.T) {
 	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: newRunClock().now})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
 	m.Update(runDoneMsg{res: res})
-	more := rtx("more.below")
+	more := m.rtx("more.below")
 	footer := func() string {
 		v := ansi.Strip(m.View())
 		return v[strings.LastIndex(v, "\n")+1:]
@@ -270,7 +270,7 @@ func TestRunCheckScrolls(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
 	reply := make(chan engine.DebugAction, 1)
 	m.Update(runDebugMsg{stop: engine.DebugStop{Items: []engine.DebugItem{{Name: "A"}}}, reply: reply})
-	more := rtx("more.below")
+	more := m.rtx("more.below")
 	view := func() string {
 		before := runSnapshot(m)
 		a, b := m.View(), m.View()
@@ -287,16 +287,16 @@ func TestRunCheckScrolls(t *testing.T) {
 		t.Fatalf("down did not scroll the check:\n%s", v)
 	}
 	m.Update(tea.KeyMsg{Type: tea.KeyEnd})
-	if v := view(); !strings.Contains(v, "warning number 39") || !strings.Contains(v, rtx("check.allok")) || strings.Contains(v, more) {
+	if v := view(); !strings.Contains(v, "warning number 39") || !strings.Contains(v, m.rtx("check.allok")) || strings.Contains(v, more) {
 		t.Fatalf("the check's end:\n%s", v)
 	}
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 60})
-	if v := view(); !strings.Contains(v, "warning number 00") || strings.Contains(v, more) || !strings.Contains(v, rtx("check.key")) {
+	if v := view(); !strings.Contains(v, "warning number 00") || strings.Contains(v, more) || !strings.Contains(v, m.rtx("check.key")) {
 		t.Fatalf("at 80x60 the whole check fits:\n%s", v)
 	}
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'x'}})
-	if m.checkShown() || !strings.Contains(view(), rtx("dbg.key.step")) {
+	if m.checkShown() || !strings.Contains(view(), m.rtx("dbg.key.step")) {
 		t.Fatalf("x did not go on to the debugger:\n%s", view())
 	}
 }

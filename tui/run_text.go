@@ -6,7 +6,7 @@ import (
 )
 
 // User-visible strings of the run progress view and its summary: one
-// catalog per language (wizard.CurrentLang, set from --lang). A test
+// catalog per language (the view's, from RunViewOptions.Lang). A test
 // fails when a key is missing from either or the format verbs differ.
 // What the engine itself writes (log lines, a step's output, the reason
 // a step failed) stays as the engine wrote it, as in smsts.log.
@@ -238,11 +238,11 @@ var runTextKO = map[string]string{
 
 // RunText returns a string of the run view's catalog in the current
 // language (for the command line's plain mode).
-func RunText(key string) string { return rtx(key) }
+func RunText(l wizard.Lang, key string) string { return textsIn(l).rtx(key) }
 
-// rtx returns a string of the run view in the current language.
-func rtx(key string) string {
-	if s, ok := runText[wizard.CurrentLang()][key]; ok {
+// rtx returns a string of the run view in the screen's language.
+func (t texts) rtx(key string) string {
+	if s, ok := runText[t.lang][key]; ok {
 		return s
 	}
 	if s, ok := runTextEN[key]; ok {
@@ -257,10 +257,10 @@ var outcomeKeys = map[engine.Outcome]string{
 	engine.Cancelled: "out.cancelled", engine.Interrupted: "out.interrupt",
 }
 
-// outcomeText is a step's result in the current language.
-func outcomeText(o engine.Outcome) string {
+// outcomeText is a step's result in the screen's language.
+func (t texts) outcomeText(o engine.Outcome) string {
 	if k, ok := outcomeKeys[o]; ok {
-		return rtx(k)
+		return t.rtx(k)
 	}
 	return string(o)
 }
@@ -274,21 +274,21 @@ var statusKeys = map[engine.Status][2]string{
 }
 
 // statusText is how a run ended, in a few words.
-func statusText(s engine.Status) string {
+func (t texts) statusText(s engine.Status) string {
 	if k, ok := statusKeys[s]; ok {
-		return rtx(k[0])
+		return t.rtx(k[0])
 	}
 	return string(s)
 }
 
 // endMessage is the sentence of how the run ended: the engine's own in
 // English (it may say more), the catalog's in another language.
-func endMessage(r *engine.Result) string {
+func (t texts) endMessage(r *engine.Result) string {
 	k, ok := statusKeys[r.Status]
-	if wizard.CurrentLang() == wizard.English && r.Message != "" || !ok {
+	if t.english() && r.Message != "" || !ok {
 		return r.Message
 	}
-	return rtx(k[1])
+	return t.rtx(k[1])
 }
 
 // codeMeaningKO explains the engine's known codes (engine.KnownCodes) in
@@ -314,9 +314,9 @@ var codeMeaningKO = map[uint32]string{
 	uint32(engine.CodeAnswerFile):     "Windows 설정 적용의 응답 파일 오류입니다 (대개 컴퓨터 이름)",
 }
 
-// codeMeaning is what a known code means, in the current language.
-func codeMeaning(ci engine.CodeInfo) string {
-	if wizard.CurrentLang() == wizard.Korean {
+// codeMeaning is what a known code means, in the screen's language.
+func (t texts) codeMeaning(ci engine.CodeInfo) string {
+	if t.lang == wizard.Korean {
 		if s, ok := codeMeaningKO[uint32(ci.Code)]; ok {
 			return s
 		}

@@ -38,13 +38,6 @@ func screenTheme(t *testing.T, name string, noColor bool) *themes.Theme {
 	return th.For(r)
 }
 
-// withLang sets the language for the duration of a test.
-func withLang(t *testing.T, l wizard.Lang) {
-	old := wizard.CurrentLang()
-	wizard.SetLang(l)
-	t.Cleanup(func() { wizard.SetLang(old) })
-}
-
 // localEvents renames the template's groups and steps in events as a
 // Korean sequence names them.
 func localEvents(evs []engine.Event, l wizard.Lang) []engine.Event {
@@ -95,7 +88,7 @@ func localEvents(evs []engine.Event, l wizard.Lang) []engine.Event {
 // runningModel is the view in the middle of applying the image.
 func runningModel(th *themes.Theme, l wizard.Lang, w, h int) *RunModel {
 	c := newRunClock()
-	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: c.now, Theme: th})
+	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: c.now, Theme: th, Lang: l})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	evs := []engine.Event{engine.RunStarted{Sequence: "Build and capture Windows 11 Enterprise", Total: 14}}
 	for _, s := range []string{
@@ -123,7 +116,7 @@ func runningModel(th *themes.Theme, l wizard.Lang, w, h int) *RunModel {
 // failedModel is the summary of the example run that fails at the
 // partition step (realRun).
 func failedModel(t *testing.T, th *themes.Theme, l wizard.Lang, w, h int) *RunModel {
-	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: newRunClock().now, Theme: th})
+	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: newRunClock().now, Theme: th, Lang: l})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	evs := localEvents(realRun(t), l)
 	m.feed(evs...)
@@ -141,7 +134,6 @@ func TestRunThemeViews(t *testing.T) {
 			for _, lang := range wizard.Langs() {
 				for _, state := range []string{"running", "failed"} {
 					t.Run(fmt.Sprintf("%s/%s-%dx%d-%s", name, lang, sz[0], sz[1], state), func(t *testing.T) {
-						withLang(t, lang)
 						th := screenTheme(t, name, false)
 						var m *RunModel
 						if state == "running" {
@@ -184,7 +176,6 @@ func TestRunThemeViews(t *testing.T) {
 func TestRunNoColorNoEscapes(t *testing.T) {
 	for _, name := range themes.Names() {
 		for _, lang := range wizard.Langs() {
-			withLang(t, lang)
 			th := screenTheme(t, name, true)
 			m := runningModel(th, lang, 80, 25)
 			views := []string{m.View()}
@@ -269,8 +260,7 @@ func TestRunTextComplete(t *testing.T) {
 func TestRunPlainReporter(t *testing.T) {
 	evs := realRun(t)
 	var en, ko strings.Builder
-	withLang(t, wizard.English)
-	pr := &PlainReporter{W: &en}
+	pr := &PlainReporter{W: &en, Lang: wizard.English}
 	lr := &engine.LineReporter{W: &strings.Builder{}}
 	var want strings.Builder
 	lr.W = &want
@@ -281,8 +271,7 @@ func TestRunPlainReporter(t *testing.T) {
 	if en.String() != want.String() {
 		t.Errorf("English plain lines differ from engine.LineReporter:\n%s\n---\n%s", en.String(), want.String())
 	}
-	wizard.SetLang(wizard.Korean)
-	kr := &PlainReporter{W: &ko}
+	kr := &PlainReporter{W: &ko, Lang: wizard.Korean}
 	for _, e := range localEvents(evs, wizard.Korean) {
 		if x, ok := e.(engine.RunStarted); ok {
 			x.LogPath = `X:\Windows\Temp\SMSTSLog\smsts.log`
@@ -290,7 +279,7 @@ func TestRunPlainReporter(t *testing.T) {
 		}
 		kr.Event(e)
 	}
-	kr.Note(rtx("plain.ctrlc"))
+	kr.Note(RunText(wizard.Korean, "plain.ctrlc"))
 	out := ko.String()
 	golden.RequireEqual(t, []byte(out))
 	checkASCII(t, out, wizard.Korean)

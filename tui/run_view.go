@@ -13,6 +13,7 @@ import (
 	"github.com/refimage/refimage/engine"
 	"github.com/refimage/refimage/internal/bytesize"
 	"github.com/refimage/refimage/themes"
+	"github.com/refimage/refimage/wizard"
 )
 
 // View draws the progress view, or the summary once the run ended. No
@@ -35,55 +36,55 @@ func (m *RunModel) View() string {
 	}
 	sym := m.th.Symbols
 	var top []string
-	elapsed := fmt.Sprintf(rtx("elapsed"), runClock(m.now().Sub(m.started)))
-	title := " " + fmt.Sprintf(rtx("title"), m.name)
+	elapsed := fmt.Sprintf(m.rtx("elapsed"), runClock(m.now().Sub(m.started)))
+	title := " " + fmt.Sprintf(m.rtx("title"), m.name)
 	top = append(top, m.st.title.Render(m.padBetween(title, elapsed+" ", w)))
 	top = append(top, "")
-	step := " " + rtx("starting") + sym.Ellipsis
+	step := " " + m.rtx("starting") + sym.Ellipsis
 	if m.stepNum > 0 {
-		step = " " + fmt.Sprintf(rtx("step"), m.stepNum, m.total, m.stepName)
+		step = " " + fmt.Sprintf(m.rtx("step"), m.stepNum, m.total, m.stepName)
 		if m.attempt > 1 {
-			step += fmt.Sprintf(rtx("attempt"), m.attempt)
+			step += fmt.Sprintf(m.rtx("attempt"), m.attempt)
 		}
 	}
 	top = append(top, m.st.step.Render(m.cut(step, w)))
 	if p := m.prog; p != nil && p.Total > 0 {
 		top = append(top, m.progressLine(p, w))
 	} else if m.stepNum > 0 && !m.stepStart.IsZero() {
-		top = append(top, m.st.muted.Render(m.cut("   "+fmt.Sprintf(rtx("running.for"), engine.FormatDuration(m.now().Sub(m.stepStart))), w)))
+		top = append(top, m.st.muted.Render(m.cut("   "+fmt.Sprintf(m.rtx("running.for"), engine.FormatDuration(m.now().Sub(m.stepStart))), w)))
 	} else {
 		top = append(top, "")
 	}
-	overallInfo := " " + fmt.Sprintf(rtx("overall.count"), m.done, m.total)
-	overall := " " + rtx("overall") + " "
+	overallInfo := " " + fmt.Sprintf(m.rtx("overall.count"), m.done, m.total)
+	overall := " " + m.rtx("overall") + " "
 	pct := 0.0
 	if m.total > 0 {
 		pct = float64(m.done) / float64(m.total)
 	}
 	top = append(top, overall+m.bar(pct, w-lipgloss.Width(overall)-lipgloss.Width(overallInfo)-1)+overallInfo)
 	if r := m.restart; r != nil {
-		msg := " " + rtx("restarting")
+		msg := " " + m.rtx("restarting")
 		if r.Message != "" {
 			msg += ": " + r.Message
 		}
 		top = append(top, m.st.warn.Render(m.cut(msg, w)))
 	}
-	logHead := " " + sym.Rule + sym.Rule + " " + rtx("log") + " "
+	logHead := " " + sym.Rule + sym.Rule + " " + m.rtx("log") + " "
 	top = append(top, m.st.muted.Render(m.cut(logHead+m.rule(w-lipgloss.Width(logHead)-1), w)))
 
 	var foot []string
 	switch {
 	case m.asking:
-		for _, l := range runWrap(rtx("ask.stop"), w-1) {
+		for _, l := range runWrap(m.rtx("ask.stop"), w-1) {
 			foot = append(foot, m.st.ask.Render(" "+l))
 		}
-		foot = append(foot, m.runHelp(w, hk(runKeys.Yes, "ctrl+c/y", rtx("key.stop")), hk(runKeys.No, "n/esc", rtx("key.keep"))))
+		foot = append(foot, m.runHelp(w, hk(runKeys.Yes, "ctrl+c/y", m.rtx("key.stop")), hk(runKeys.No, "n/esc", m.rtx("key.keep"))))
 	case m.stopping:
-		foot = append(foot, m.st.warn.Render(m.cut(" "+rtx("stopping")+sym.Ellipsis, w)))
+		foot = append(foot, m.st.warn.Render(m.cut(" "+m.rtx("stopping")+sym.Ellipsis, w)))
 	case m.note != "":
 		foot = append(foot, m.st.warn.Render(m.cut(" "+m.note, w)))
 	case m.dbgState.requested:
-		foot = append(foot, m.st.warn.Render(m.cut(" "+rtx("dbg.requested")+sym.Ellipsis, w)))
+		foot = append(foot, m.st.warn.Render(m.cut(" "+m.rtx("dbg.requested")+sym.Ellipsis, w)))
 	default:
 		foot = append(foot, m.runHelp(w, m.runningKeys()...))
 	}
@@ -142,7 +143,7 @@ func (m *RunModel) progressLine(p *engine.StepProgress, w int) string {
 			rate := float64(p.Done-m.progFrom) / secs
 			info += "  " + bytesize.Format(int64(rate)) + "/s"
 			eta := time.Duration(float64(p.Total-p.Done) / rate * float64(time.Second))
-			info += "  " + fmt.Sprintf(rtx("eta"), engine.FormatDuration(eta))
+			info += "  " + fmt.Sprintf(m.rtx("eta"), engine.FormatDuration(eta))
 		}
 	} else if p.Message != "" {
 		info += "  " + p.Message
@@ -187,12 +188,12 @@ func plainLines(ls []string) []sumLine {
 func (m *RunModel) summaryContent(w int) (string, []sumLine) {
 	switch {
 	case m.res == nil && m.err != nil:
-		return " " + fmt.Sprintf(rtx("no.start"), m.name), plainLines(runWrap(m.err.Error(), w-2))
+		return " " + fmt.Sprintf(m.rtx("no.start"), m.name), plainLines(runWrap(m.err.Error(), w-2))
 	case m.res == nil:
 		return " " + m.name, nil
 	}
 	r := m.res
-	title := " " + r.Sequence + ": " + statusText(r.Status)
+	title := " " + r.Sequence + ": " + m.statusText(r.Status)
 	table := plainLines(m.summaryTable(r, w-2))
 	details := m.summaryDetails(r, w-2)
 	if r.Status == engine.StatusFailed {
@@ -228,7 +229,7 @@ func (m *RunModel) summaryView() string {
 	title, _ := m.summaryContent(w)
 	elapsed := ""
 	if m.res != nil {
-		elapsed = fmt.Sprintf(rtx("elapsed"), runClock(m.res.Elapsed)) + " "
+		elapsed = fmt.Sprintf(m.rtx("elapsed"), runClock(m.res.Elapsed)) + " "
 	}
 	var b strings.Builder
 	b.WriteString(m.st.title.Render(m.padBetween(title, elapsed, w)) + "\n")
@@ -238,12 +239,12 @@ func (m *RunModel) summaryView() string {
 		b.WriteString(strings.TrimRight(l, " ") + "\n")
 	}
 	rk := runKeys
-	keys := []key.Binding{hk(rk.Close, "q", rtx("key.close"))}
+	keys := []key.Binding{hk(rk.Close, "q", m.rtx("key.close"))}
 	hint := ""
 	if m.summary.TotalLineCount() > m.summary.Height {
-		keys = append([]key.Binding{hk(rk.Up, m.th.Symbols.UpDown, rtx("key.scroll"))}, keys...)
+		keys = append([]key.Binding{hk(rk.Up, m.th.Symbols.UpDown, m.rtx("key.scroll"))}, keys...)
 		if !m.summary.AtBottom() {
-			hint = "  " + m.st.footer.Render(rtx("more.below"))
+			hint = "  " + m.st.footer.Render(m.rtx("more.below"))
 		}
 	}
 	b.WriteString(m.cut(m.runHelp(w, keys...)+hint, w))
@@ -257,7 +258,7 @@ func padCells(s string, n int) string {
 
 // summaryTable is the table of every step: number, name, result, exit
 // code in hex and decimal, duration; as engine.SummaryTable, in the
-// current language and measured in cells.
+// screen's language and measured in cells.
 func (m *RunModel) summaryTable(res *engine.Result, width int) []string {
 	width = max(width, 60)
 	const numW, resW, codeW, timeW = 3, 18, 22, 8
@@ -266,7 +267,7 @@ func (m *RunModel) summaryTable(res *engine.Result, width int) []string {
 		dur = strings.Repeat(" ", max(0, timeW-lipgloss.Width(dur))) + dur
 		return strings.TrimRight(padCells(num, numW)+" "+padCells(name, nameW)+" "+padCells(m.cut(result, resW), resW)+" "+padCells(code, codeW)+" "+dur, " ")
 	}
-	out := []string{row(rtx("col.num"), rtx("col.step"), rtx("col.result"), rtx("col.code"), rtx("col.time"))}
+	out := []string{row(m.rtx("col.num"), m.rtx("col.step"), m.rtx("col.result"), m.rtx("col.code"), m.rtx("col.time"))}
 	out = append(out, m.rule(width))
 	for _, s := range res.Steps {
 		num := ""
@@ -279,14 +280,14 @@ func (m *RunModel) summaryTable(res *engine.Result, width int) []string {
 			code = fmt.Sprintf("0x%08X %s", uint32(s.ExitCode), engine.Decimal(s.ExitCode))
 			dur = engine.FormatDuration(s.Duration)
 		}
-		out = append(out, row(num, m.cut(s.Name, nameW), outcomeText(s.Outcome), code, dur))
+		out = append(out, row(num, m.cut(s.Name, nameW), m.outcomeText(s.Outcome), code, dur))
 	}
 	return append(out, m.rule(width))
 }
 
 // summaryDetails is how the run ended and, for a failure, the failing
 // step, the tail of its output, the log and what the codes that appeared
-// mean; as engine.SummaryDetails, in the current language.
+// mean; as engine.SummaryDetails, in the screen's language.
 func (m *RunModel) summaryDetails(res *engine.Result, width int) []sumLine {
 	width = max(width, 60)
 	var out []sumLine
@@ -295,12 +296,12 @@ func (m *RunModel) summaryDetails(res *engine.Result, width int) []sumLine {
 			out = append(out, sumLine{l, err})
 		}
 	}
-	add(runWrap(fmt.Sprintf(rtx("end"), res.Sequence, endMessage(res), engine.FormatDuration(res.Elapsed)), width), false)
+	add(runWrap(fmt.Sprintf(m.rtx("end"), res.Sequence, m.endMessage(res), engine.FormatDuration(res.Elapsed)), width), false)
 	if f := res.Failed; f != nil {
 		out = append(out, sumLine{})
-		add(runWrap(fmt.Sprintf(rtx("failed.step"), f.Path, f.Type, engine.FormatCode(f.ExitCode), f.Message), width), true)
+		add(runWrap(fmt.Sprintf(m.rtx("failed.step"), f.Path, f.Type, engine.FormatCode(f.ExitCode), f.Message), width), true)
 		if len(f.Output) > 0 {
-			add([]string{rtx("last.output")}, false)
+			add([]string{m.rtx("last.output")}, false)
 			tail := f.Output
 			if len(tail) > 8 {
 				tail = tail[len(tail)-8:]
@@ -311,7 +312,7 @@ func (m *RunModel) summaryDetails(res *engine.Result, width int) []sumLine {
 		}
 	}
 	if res.LogPath != "" {
-		add([]string{m.cut(fmt.Sprintf(rtx("log.path"), res.LogPath), width)}, false)
+		add([]string{m.cut(fmt.Sprintf(m.rtx("log.path"), res.LogPath), width)}, false)
 	}
 	seen := map[uint32]bool{}
 	var codes []string
@@ -321,11 +322,11 @@ func (m *RunModel) summaryDetails(res *engine.Result, width int) []sumLine {
 		}
 		seen[uint32(s.ExitCode)] = true
 		if ci, ok := engine.LookupCode(s.ExitCode); ok {
-			codes = append(codes, runWrap(fmt.Sprintf("%s %s: %s", engine.FormatCode(s.ExitCode), ci.Name, codeMeaning(ci)), width)...)
+			codes = append(codes, runWrap(fmt.Sprintf("%s %s: %s", engine.FormatCode(s.ExitCode), ci.Name, m.codeMeaning(ci)), width)...)
 		}
 	}
 	if len(codes) > 0 {
-		add([]string{rtx("codes")}, false)
+		add([]string{m.rtx("codes")}, false)
 		add(codes, false)
 	}
 	return out
@@ -375,13 +376,13 @@ func runWrap(s string, w int) []string {
 // RunEndLines are the lines that repeat how a run ended once the progress
 // view closed (it drew on the alternate screen): for a failure the
 // failing step, its output, the log and what the codes mean; otherwise
-// the one line of how it ended. Plain text in the current language, no
-// wider than width, with the theme's symbols (nil: the default theme).
-func RunEndLines(res *engine.Result, th *themes.Theme, width int) []string {
+// the one line of how it ended. Plain text in the language l, no wider
+// than width, with the theme's symbols (nil: the default theme).
+func RunEndLines(res *engine.Result, l wizard.Lang, th *themes.Theme, width int) []string {
 	if th == nil {
 		th = themes.Default()
 	}
-	m := &RunModel{th: th}
+	m := &RunModel{texts: textsIn(l), th: th}
 	var out []string
 	for _, l := range m.summaryDetails(res, width) {
 		out = append(out, l.text)

@@ -24,7 +24,7 @@ type flow struct {
 }
 
 func newFlow(t *testing.T) *flow {
-	m := NewWizardModel(wizard.New(testEnv(), wizard.CurrentLang()), WizardOptions{})
+	m := NewWizardModel(wizard.New(testEnv(), wizard.English), WizardOptions{})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 25))
 	return &flow{t, tm}
 }

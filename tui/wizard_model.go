@@ -91,7 +91,7 @@ func NewWizardModel(w *wizard.Wizard, opt WizardOptions) *WizardModel {
 		opt.Commands = DefaultCommands
 	}
 	m := &WizardModel{w: w, opt: opt}
-	m.formScreen = newFormScreen(w, formHost[*wizard.Wizard, wizard.PageID](m), opt.Theme, wizard.PageSummary, wizard.PageProgress, wizard.PageCompletion)
+	m.formScreen = newFormScreen(textsIn(w.Lang), w, formHost[*wizard.Wizard, wizard.PageID](m), opt.Theme, wizard.PageSummary, wizard.PageProgress, wizard.PageCompletion)
 	m.maxW, m.maxH = opt.MaxWidth, opt.MaxHeight
 	return m
 }
@@ -202,7 +202,7 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 				m.w.RemoveApp(m.w.AppCursor)
 				m.setStatus("", false)
 			} else {
-				m.setStatus(tx("apps.kept"), false)
+				m.setStatus(m.tx("apps.kept"), false)
 			}
 			m.askApp = false
 			m.answered()
@@ -227,7 +227,7 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			// wizard.
 			m.w.CancelApp()
 			m.focusField(m.appsField())
-			m.setStatus(tx("apps.abandoned"), false)
+			m.setStatus(m.tx("apps.abandoned"), false)
 			return m, nil
 		}
 		if m.result.Written != "" {
@@ -235,7 +235,7 @@ func (m *WizardModel) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.result.Action = ActionQuit
 			return m, tea.Quit
 		}
-		m.ask(tx("status.cancel"))
+		m.ask(m.tx("status.cancel"))
 		return m, nil
 	}
 	return m, m.formScreen.key(msg)
@@ -253,7 +253,7 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		w.AddApp()
 		m.focus++ // the application's name
-		m.setStatus(fmt.Sprintf(tx("apps.editing"), w.EditingApp+1), false)
+		m.setStatus(fmt.Sprintf(m.tx("apps.editing"), w.EditingApp+1), false)
 	case matches(msg, k.AppEdit):
 		if len(w.A.Apps) == 0 {
 			w.AddApp()
@@ -261,7 +261,7 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
 			w.EditApp(w.AppCursor)
 		}
 		m.focus++
-		m.setStatus(fmt.Sprintf(tx("apps.editing"), w.EditingApp+1), false)
+		m.setStatus(fmt.Sprintf(m.tx("apps.editing"), w.EditingApp+1), false)
 	case matches(msg, k.AppRemove):
 		if len(w.A.Apps) > 0 {
 			// Removing asks first, naming the entry.
@@ -270,7 +270,7 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
 			if strings.TrimSpace(name) == "" {
 				name = w.Msgf("applications.unnamed", w.AppCursor+1)
 			}
-			m.ask(fmt.Sprintf(tx("apps.remove"), w.AppCursor+1, name))
+			m.ask(fmt.Sprintf(m.tx("apps.remove"), w.AppCursor+1, name))
 		}
 	case matches(msg, k.AppUp):
 		w.MoveApp(w.AppCursor, -1)
@@ -294,7 +294,7 @@ func (m *WizardModel) appsKey(msg tea.KeyMsg) tea.Cmd {
 
 // The form screen's host (formHost): what only this wizard has.
 
-func (m *WizardModel) text(key string) string { return tx(key) }
+func (m *WizardModel) text(key string) string { return m.tx(key) }
 func (m *WizardModel) busy() bool             { return m.writing }
 func (m *WizardModel) written() bool          { return m.result.Written != "" }
 
@@ -365,8 +365,8 @@ func (m *WizardModel) hint(f *wizard.Field) string {
 		return ""
 	}
 	k := wizardKeys
-	return strings.Join([]string{hint(hk(k.AppAdd, "a", tx("key.add"))), hint(hk(k.AppEdit, "e", tx("key.edit"))),
-		hint(hk(k.AppRemove, "d", tx("key.remove"))), hint(hk(k.AppUp, "[ ]", tx("key.move")))}, "  ")
+	return strings.Join([]string{hint(hk(k.AppAdd, "a", m.tx("key.add"))), hint(hk(k.AppEdit, "e", m.tx("key.edit"))),
+		hint(hk(k.AppRemove, "d", m.tx("key.remove"))), hint(hk(k.AppUp, "[ ]", m.tx("key.move")))}, "  ")
 }
 
 func (m *WizardModel) pageKey(msg tea.KeyMsg) tea.Cmd {
@@ -404,20 +404,20 @@ func (m *WizardModel) footer() ([]key.Binding, bool) {
 	switch m.w.CurrentID() {
 	case wizard.PageApps:
 		if m.w.EditingApp >= 0 {
-			return []key.Binding{hk(k.Enter, "enter/tab", tx("key.field")), hk(k.Cancel, "esc", tx("key.abandon")), m.helpBinding()}, true
+			return []key.Binding{hk(k.Enter, "enter/tab", m.tx("key.field")), hk(k.Cancel, "esc", m.tx("key.abandon")), m.helpBinding()}, true
 		}
 	case wizard.PageCompletion:
-		return []key.Binding{hk(wk.MenuUp, m.th.Symbols.UpDown, tx("key.choose")), hk(k.Enter, "enter", tx("key.do")),
-			hk(wk.MenuQuit, "q", tx("key.quit")), hk(k.Help, "?", tx("key.help"))}, true
+		return []key.Binding{hk(wk.MenuUp, m.th.Symbols.UpDown, m.tx("key.choose")), hk(k.Enter, "enter", m.tx("key.do")),
+			hk(wk.MenuQuit, "q", m.tx("key.quit")), hk(k.Help, "?", m.tx("key.help"))}, true
 	case wizard.PageProgress:
 		switch {
 		case m.writing:
 			// Keys wait until the file is written.
 			return nil, true
 		case m.result.Written != "":
-			return []key.Binding{hk(k.Enter, "enter", tx("key.next")), hk(k.Cancel, "esc", tx("key.quit"))}, true
+			return []key.Binding{hk(k.Enter, "enter", m.tx("key.next")), hk(k.Cancel, "esc", m.tx("key.quit"))}, true
 		}
-		return []key.Binding{hk(k.Prev, "ctrl+p", tx("key.prev")), hk(k.Cancel, "esc", tx("key.cancel"))}, true
+		return []key.Binding{hk(k.Prev, "ctrl+p", m.tx("key.prev")), hk(k.Cancel, "esc", m.tx("key.cancel"))}, true
 	}
 	return nil, false
 }
@@ -503,7 +503,7 @@ func (m *WizardModel) completionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 				return m, nil
 			}
 			cmds := m.opt.Commands(m.result.Written)
-			m.setStatus(fmt.Sprintf(tx("completion.issue"), actionName(a), actionIssue[a], cmds[int(a)-int(ActionRun)]), true)
+			m.setStatus(fmt.Sprintf(m.tx("completion.issue"), m.actionName(a), actionIssue[a], cmds[int(a)-int(ActionRun)]), true)
 			return m, nil
 		}
 		m.result.Action = a
@@ -512,16 +512,16 @@ func (m *WizardModel) completionKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func actionName(a Action) string {
+func (t texts) actionName(a Action) string {
 	switch a {
 	case ActionRun:
-		return tx("completion.run")
+		return t.tx("completion.run")
 	case ActionMedia:
-		return tx("completion.media")
+		return t.tx("completion.media")
 	case ActionEdit:
-		return tx("completion.edit")
+		return t.tx("completion.edit")
 	}
-	return tx("completion.quit")
+	return t.tx("completion.quit")
 }
 
 // countSteps counts the groups and steps of a written file.

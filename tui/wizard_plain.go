@@ -36,12 +36,12 @@ func RunAccessible(w *wizard.Wizard, opt AccessibleOptions, in io.Reader, out io
 		opt.Commands = DefaultCommands
 	}
 	p := &plain{w: w, opt: opt}
-	p.formPlain = formPlain[*wizard.Wizard, wizard.PageID]{s: w, host: p, in: bufio.NewReader(in), out: out, readSecret: opt.ReadSecret}
+	p.formPlain = formPlain[*wizard.Wizard, wizard.PageID]{texts: textsIn(w.Lang), s: w, host: p, in: bufio.NewReader(in), out: out, readSecret: opt.ReadSecret}
 	return p.run()
 }
 
 func (p *plain) run() (WizardResult, error) {
-	p.intro(tx("title"))
+	p.intro(p.tx("title"))
 	for {
 		if err := p.toPage(wizard.PageSummary); err != nil {
 			return WizardResult{Cancelled: true}, err
@@ -77,7 +77,7 @@ func (p *plain) apps(list *wizard.Field) error {
 	p.say("")
 	p.say("%s: %s", list.Label(w), w.Display(list))
 	for {
-		fmt.Fprintf(p.out, "%s [%s]: ", tx("answers.app-add"), w.Msg("value.no"))
+		fmt.Fprintf(p.out, "%s [%s]: ", p.tx("answers.app-add"), w.Msg("value.no"))
 		ans, ok := p.line(false)
 		fmt.Fprintln(p.out)
 		if !ok {
@@ -91,14 +91,14 @@ func (p *plain) apps(list *wizard.Field) error {
 			yes, valid = false, true
 		}
 		if !valid {
-			p.say(tx("answers.error"), tx("answers.bool"))
+			p.say(p.tx("answers.error"), p.tx("answers.bool"))
 			continue
 		}
 		if !yes {
 			return nil
 		}
 		w.AddApp()
-		p.say(tx("answers.app"), w.EditingApp+1)
+		p.say(p.tx("answers.app"), w.EditingApp+1)
 		var fields []*wizard.Field
 		for _, f := range w.Current().Fields {
 			if f.EditorOnly() {
@@ -122,7 +122,7 @@ func (p *plain) apps(list *wizard.Field) error {
 				}
 			}
 			if err := w.FinishApp(); err != nil {
-				p.say(tx("answers.error"), err.Error())
+				p.say(p.tx("answers.error"), err.Error())
 				only = map[*wizard.Field]bool{}
 				for _, f := range fields {
 					if errText(f.Error(w)) != "" {
@@ -147,10 +147,10 @@ func (p *plain) summary() (WizardResult, bool, error) {
 	p.header()
 	for _, g := range w.Summary() {
 		for _, wn := range w.PageWarnings(g.Page.ID) {
-			p.say(tx("answers.warning"), g.Page.Title(w)+": "+wn.Msg)
+			p.say(p.tx("answers.warning"), g.Page.Title(w)+": "+wn.Msg)
 		}
 	}
-	p.say("%s", tx("summary.choices"))
+	p.say("%s", p.tx("summary.choices"))
 	for _, g := range w.Summary() {
 		p.say("%s", g.Page.Title(w))
 		for _, it := range g.Items {
@@ -165,7 +165,7 @@ func (p *plain) summary() (WizardResult, bool, error) {
 	if err != nil {
 		return WizardResult{Cancelled: true}, true, err
 	}
-	switch yes, back, err := p.confirm(tx("answers.write"), tx("key.write")); {
+	switch yes, back, err := p.confirm(p.tx("answers.write"), p.tx("key.write")); {
 	case err != nil:
 		return WizardResult{Cancelled: true}, true, err
 	case back:
@@ -176,37 +176,37 @@ func (p *plain) summary() (WizardResult, bool, error) {
 	}
 	w.Goto(wizard.PageProgress)
 	p.say("")
-	p.say("%s", tx("progress.writing"))
+	p.say("%s", p.tx("progress.writing"))
 	msg := writeSequence(w)
 	for _, wn := range msg.warnings {
-		p.say(tx("answers.warning"), wn)
+		p.say(p.tx("answers.warning"), wn)
 	}
 	if msg.err != nil {
-		p.say(tx("answers.error"), tx("progress.failed")+" "+msg.err.Error())
+		p.say(p.tx("answers.error"), p.tx("progress.failed")+" "+msg.err.Error())
 		w.Goto(wizard.PageSummary)
 		return WizardResult{}, false, nil
 	}
 	w.Written = msg.path
 	res := WizardResult{Written: msg.path}
-	p.say(tx("answers.written"), msg.path)
+	p.say(p.tx("answers.written"), msg.path)
 	if msg.steps > 0 {
-		p.say(tx("progress.steps"), msg.steps, msg.groups)
+		p.say(p.tx("progress.steps"), msg.steps, msg.groups)
 	}
 	if msg.sealed {
-		p.say("%s", tx("progress.sealed"))
+		p.say("%s", p.tx("progress.sealed"))
 	}
 	w.Goto(wizard.PageCompletion)
 	p.say("")
 	p.say("%s", w.Current().Title(w))
 	for i, a := range completionActions {
-		label := actionName(a)
+		label := p.actionName(a)
 		if a != ActionQuit && !p.opt.Available[a] {
-			label += " " + tx("completion.cli")
+			label += " " + p.tx("completion.cli")
 		}
 		p.say("  %d. %s", i+1, label)
 	}
 	for {
-		fmt.Fprintf(p.out, "%s [%d]: ", tx("answers.next"), len(completionActions))
+		fmt.Fprintf(p.out, "%s [%d]: ", p.tx("answers.next"), len(completionActions))
 		ans, ok := p.line(false)
 		fmt.Fprintln(p.out)
 		n, err := strconv.Atoi(strings.TrimSpace(ans))
@@ -214,7 +214,7 @@ func (p *plain) summary() (WizardResult, bool, error) {
 			n, err = len(completionActions), nil
 		}
 		if err != nil || n < 1 || n > len(completionActions) {
-			p.say(tx("answers.error"), fmt.Sprintf(tx("answers.choose"), len(completionActions)))
+			p.say(p.tx("answers.error"), fmt.Sprintf(p.tx("answers.choose"), len(completionActions)))
 			continue
 		}
 		a := completionActions[n-1]
@@ -231,7 +231,7 @@ func (p *plain) summary() (WizardResult, bool, error) {
 		res.Action = a
 		break
 	}
-	p.say("%s", tx("completion.later"))
+	p.say("%s", p.tx("completion.later"))
 	for _, c := range p.opt.Commands(res.Written) {
 		p.say("  %s", c)
 	}

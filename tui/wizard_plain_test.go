@@ -15,8 +15,14 @@ import (
 // runPlain runs accessible mode on the answers, one per line.
 func runPlain(t *testing.T, answers []string) (WizardResult, string, error) {
 	t.Helper()
+	return runPlainIn(t, wizard.English, answers)
+}
+
+// runPlainIn is runPlain with the wizard in a language.
+func runPlainIn(t *testing.T, lang wizard.Lang, answers []string) (WizardResult, string, error) {
+	t.Helper()
 	var out bytes.Buffer
-	w := wizard.New(testEnv(), wizard.CurrentLang())
+	w := wizard.New(testEnv(), lang)
 	res, err := RunAccessible(w, AccessibleOptions{}, strings.NewReader(strings.Join(answers, "\n")+"\n"), &out)
 	return res, out.String(), err
 }
@@ -128,10 +134,8 @@ func TestAccessibleEarlyEnd(t *testing.T) {
 
 // Korean questions, and the Korean names in the sequence.
 func TestAccessibleKorean(t *testing.T) {
-	wizard.SetLang(wizard.Korean)
-	defer wizard.SetLang(wizard.English)
 	out := filepath.Join(t.TempDir(), "build.toml")
-	res, transcript, err := runPlain(t, buildAnswers(out))
+	res, transcript, err := runPlainIn(t, wizard.Korean, buildAnswers(out))
 	if err != nil || res.Written != out {
 		t.Fatalf("%v\n%s", err, transcript)
 	}

@@ -17,10 +17,11 @@ type noImages struct{}
 func (noImages) Images(string) ([]wizard.ImageInfo, error) { return nil, errors.New("no images") }
 
 // SampleView renders a sample wizard page (Install Windows, with a value
-// that has an error) in a theme at a size: refimage themes show.
-func SampleView(th *themes.Theme, width, height int) string {
+// that has an error) in a theme and a language at a size: refimage themes
+// show.
+func SampleView(th *themes.Theme, l wizard.Lang, width, height int) string {
 	w := wizard.New(&wizard.Env{User: "Administrator", Organization: "PC01", Images: noImages{},
-		Exists: func(string) bool { return false }, Getenv: func(string) string { return "" }}, wizard.CurrentLang())
+		Exists: func(string) bool { return false }, Getenv: func(string) string { return "" }}, l)
 	w.A.Name = "Windows 11 reference"
 	w.A.BootPath = `\\deploy01\boot$\x64\boot.wim`
 	_ = w.Next()
@@ -39,13 +40,13 @@ func SampleView(th *themes.Theme, width, height int) string {
 // with the theme rebuilt for w's color profile. On a Windows console it
 // turns on escape-sequence processing first, as Bubble Tea does for the
 // screens.
-func WriteSample(w io.Writer, th *themes.Theme, noColor bool, width, height int) error {
+func WriteSample(w io.Writer, th *themes.Theme, l wizard.Lang, noColor bool, width, height int) error {
 	o := termenv.NewOutput(w)
 	restore, err := termenv.EnableVirtualTerminalProcessing(o)
 	if err == nil {
 		defer restore()
 	}
 	th = ThemeFor(th, w, noColor)
-	_, err = fmt.Fprintln(w, SampleView(th, width, height))
+	_, err = fmt.Fprintln(w, SampleView(th, l, width, height))
 	return err
 }

@@ -82,11 +82,11 @@ var wizardTextEN = map[string]string{
 	"answers.current":    "(current)",
 }
 
-// Text returns a string of the wizard screens in the current language.
-func Text(key string) string { return tx(key) }
+// Text returns a string of the wizard screens in a language.
+func Text(l wizard.Lang, key string) string { return textsIn(l).tx(key) }
 
-func tx(key string) string {
-	if s, ok := wizardText[wizard.CurrentLang()][key]; ok {
+func (t texts) tx(key string) string {
+	if s, ok := wizardText[t.lang][key]; ok {
 		return s
 	}
 	if s, ok := wizardTextEN[key]; ok {

@@ -20,7 +20,7 @@ import (
 func themed(t *testing.T, name string, noColor bool, lang wizard.Lang, page wizard.PageID, w, h int) string {
 	t.Helper()
 	return themedView(t, name, noColor, lang, w, h, func(th *themes.Theme) tea.Model {
-		m := at(t, filled(wizard.FlowBuild), page)
+		m := at(t, filledIn(wizard.FlowBuild, lang), page)
 		m.th, m.opt.Theme = th, th
 		return m
 	})
@@ -108,9 +108,7 @@ func TestNoColorNoEscapes(t *testing.T) {
 
 // The wizard's Korean screens keep every page within 80x25.
 func TestKoreanPagesFit(t *testing.T) {
-	wizard.SetLang(wizard.Korean)
-	defer wizard.SetLang(wizard.English)
-	for _, c := range viewCases() {
+	for _, c := range viewCasesIn(wizard.Korean) {
 		for _, sz := range themeSizes {
 			m := c.make(t)
 			m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})

@@ -56,7 +56,7 @@ func (m *WizardModel) summaryLines(p *pane) {
 			p.text(st.Warning, m.th.Symbols.Warning+" "+g.Page.Title(m.w)+": "+wn.Msg, "")
 		}
 	}
-	p.add(st.Group.Render(tx("summary.choices")))
+	p.add(st.Group.Render(m.tx("summary.choices")))
 	for _, g := range m.w.Summary() {
 		p.add(st.Group.Render(g.Page.Title(m.w)))
 		for _, it := range g.Items {
@@ -64,7 +64,7 @@ func (m *WizardModel) summaryLines(p *pane) {
 		}
 	}
 	p.blank()
-	p.text(st.Note, tx("summary.write"), "")
+	p.text(st.Note, m.tx("summary.write"), "")
 	m.listArea(p, start)
 }
 
@@ -72,44 +72,44 @@ func (m *WizardModel) progressLines(p *pane) {
 	st, sym := m.th.Styles, m.th.Symbols
 	switch {
 	case m.writing:
-		p.text(st.Note, tx("progress.writing"), "")
+		p.text(st.Note, m.tx("progress.writing"), "")
 	case m.writeErr != "":
-		p.text(st.Error, sym.Error+" "+tx("progress.failed"), "")
+		p.text(st.Error, sym.Error+" "+m.tx("progress.failed"), "")
 		p.text(st.Error, m.writeErr, "  ")
 		p.blank()
-		p.text(st.Note, tx("progress.back"), "")
+		p.text(st.Note, m.tx("progress.back"), "")
 	default:
-		p.text(st.NavTick, sym.Tick+" "+tx("progress.written"), "")
+		p.text(st.NavTick, sym.Tick+" "+m.tx("progress.written"), "")
 		p.text(st.Command, m.result.Written, "  ")
 		if m.writtenAbs != "" {
-			p.text(st.Note, fmt.Sprintf(tx("progress.abs"), m.writtenAbs), "  ")
+			p.text(st.Note, fmt.Sprintf(m.tx("progress.abs"), m.writtenAbs), "  ")
 		}
 		if s, g := m.steps, m.groups; s > 0 {
-			p.text(st.Note, fmt.Sprintf(tx("progress.steps"), s, g), "  ")
+			p.text(st.Note, fmt.Sprintf(m.tx("progress.steps"), s, g), "  ")
 		}
 		if m.sealed {
-			p.text(st.Note, tx("progress.sealed"), "  ")
+			p.text(st.Note, m.tx("progress.sealed"), "  ")
 		}
 		for _, wn := range m.warnings {
 			p.text(st.Warning, sym.Warning+" "+wn, "  ")
 		}
 		p.blank()
-		p.text(st.Note, tx("progress.next"), "")
+		p.text(st.Note, m.tx("progress.next"), "")
 	}
 }
 
 func (m *WizardModel) completionLines(p *pane) {
 	st, sym := m.th.Styles, m.th.Symbols
-	p.text(st.PageHelp, tx("completion.done"), "")
+	p.text(st.PageHelp, m.tx("completion.done"), "")
 	p.text(st.Command, m.result.Written, "  ")
 	p.blank()
 	for i, a := range completionActions {
-		label := actionName(a)
+		label := m.actionName(a)
 		if a != ActionQuit && !m.opt.Available[a] {
 			if m.opt.Notes[a] != "" {
-				label += " " + tx("completion.cli")
+				label += " " + m.tx("completion.cli")
 			} else {
-				label += fmt.Sprintf(tx("completion.pending"), actionIssue[a])
+				label += fmt.Sprintf(m.tx("completion.pending"), actionIssue[a])
 			}
 		}
 		if i == m.menu {
@@ -119,19 +119,19 @@ func (m *WizardModel) completionLines(p *pane) {
 		}
 	}
 	p.blank()
-	p.text(st.PageHelp, tx("completion.later"), "")
+	p.text(st.PageHelp, m.tx("completion.later"), "")
 	cmds := m.opt.Commands(m.result.Written)
 	for _, c := range cmds {
 		p.add("  " + commandRow(m.th, c, m.cmdScroll, p.width-2))
 	}
 	if commandScrollMax(cmds, p.width-2) > 0 {
-		p.text(st.Note, fmt.Sprintf(tx("completion.scroll"), m.th.Symbols.LeftRight), "  ")
+		p.text(st.Note, fmt.Sprintf(m.tx("completion.scroll"), m.th.Symbols.LeftRight), "  ")
 	}
 }
 
 // helpLines adds the keys of Install Applications to the help.
 func (m *WizardModel) helpLines(p *pane) {
 	if m.w.CurrentID() == wizard.PageApps {
-		p.text(m.th.Styles.FieldHelp, tx("help.apps"), "")
+		p.text(m.th.Styles.FieldHelp, m.tx("help.apps"), "")
 	}
 }

@@ -55,7 +55,7 @@ func TestShow(t *testing.T) {
 	if !*show {
 		t.Skip("-show prints pages")
 	}
-	wz := wizard.New(testEnv(), wizard.CurrentLang())
+	wz := wizard.New(testEnv(), wizard.English)
 	m := NewWizardModel(wz, WizardOptions{})
 	for i := 0; i < 12; i++ {
 		fmt.Println(render(m, 80, 25))
@@ -74,8 +74,11 @@ const typedSecret = "Typed-Secret-77"
 
 // filled returns a wizard of the flow with every page answered. The
 // administrator password is typed (clear) so the masking shows.
-func filled(flow wizard.Flow) *wizard.Wizard {
-	w := wizard.New(testEnv(), wizard.CurrentLang())
+func filled(flow wizard.Flow) *wizard.Wizard { return filledIn(flow, wizard.English) }
+
+// filledIn is filled with the wizard in a language.
+func filledIn(flow wizard.Flow, lang wizard.Lang) *wizard.Wizard {
+	w := wizard.New(testEnv(), lang)
 	a := &w.A
 	a.Flow = flow
 	a.Name = "Build and capture Windows 11"
@@ -124,7 +127,11 @@ type viewCase struct {
 	make func(t *testing.T) *WizardModel
 }
 
-func viewCases() []viewCase {
+func viewCases() []viewCase { return viewCasesIn(wizard.English) }
+
+// viewCasesIn are the view cases with the wizard in a language.
+func viewCasesIn(lang wizard.Lang) []viewCase {
+	filled := func(flow wizard.Flow) *wizard.Wizard { return filledIn(flow, lang) }
 	page := func(flow wizard.Flow, id wizard.PageID) func(t *testing.T) *WizardModel {
 		return func(t *testing.T) *WizardModel { return at(t, filled(flow), id) }
 	}
@@ -222,7 +229,7 @@ func viewCases() []viewCase {
 			return m
 		}},
 		{"open/01-start", func(t *testing.T) *WizardModel {
-			w := wizard.New(testEnv(), wizard.CurrentLang())
+			w := wizard.New(testEnv(), wizard.English)
 			w.A.Flow = wizard.FlowOpen
 			w.A.OpenPath = "ref.toml"
 			m := NewWizardModel(w, WizardOptions{})

@@ -6,7 +6,6 @@ import (
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/tui"
-	"github.com/refimage/refimage/wizard"
 )
 
 func init() {
@@ -55,7 +54,6 @@ func editFlagsUI(fs *flag.FlagSet, inherited *uiSettings) runFunc {
 		var ui uiSettings
 		if inherited != nil && !uiFlagSet(fs) {
 			ui = *inherited
-			wizard.SetLang(ui.lang)
 		} else {
 			if ui, err = resolveUI(env, uf); err != nil {
 				return err
@@ -74,13 +72,13 @@ func editFlagsUI(fs *flag.FlagSet, inherited *uiSettings) runFunc {
 			return reportedError{code: exitUsage}
 		}
 		if ui.accessible {
-			fmt.Fprintln(env.stderr, fmt.Sprintf(tui.EditorText("accessible"), file))
+			fmt.Fprintln(env.stderr, fmt.Sprintf(tui.EditorText(ui.lang, "accessible"), file))
 			return reportedError{code: exitUsage}
 		}
 		if !env.isTerminal() {
 			return usageErrorf("no terminal to show the editor on (stdin and stderr must be a terminal); check a file with refimage validate %s", file)
 		}
-		opt := tui.EditorOptions{Theme: tui.ThemeFor(ui.theme, env.stderr, ui.noColor)}
+		opt := tui.EditorOptions{Theme: tui.ThemeFor(ui.theme, env.stderr, ui.noColor), Lang: ui.lang}
 		if ui.winpe {
 			opt.MaxWidth, opt.MaxHeight = 80, 25
 		}

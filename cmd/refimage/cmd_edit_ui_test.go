@@ -7,14 +7,12 @@ import (
 	"testing"
 
 	"github.com/refimage/refimage/tui"
-	"github.com/refimage/refimage/wizard"
 )
 
 // In accessible mode the editor says it needs a full-screen terminal and
 // points to the TOML file and refimage validate; exit 2, in either
 // language.
 func TestEditAccessible(t *testing.T) {
-	defer wizard.SetLang(wizard.English)
 	f := copyExample(t)
 	for _, c := range []struct {
 		vars map[string]string
@@ -49,14 +47,12 @@ func TestEditUIFlags(t *testing.T) {
 			t.Fatalf("%v: exit %d\n%s", args, code, errs)
 		}
 	}
-	wizard.SetLang(wizard.English)
 }
 
 // Open in editor after the accessible wizard keeps accessible mode and
 // the language (handed over, not remembered by the process); a fresh
 // refimage edit does not inherit them.
 func TestEditInheritsWizardUI(t *testing.T) {
-	defer wizard.SetLang(wizard.English)
 	f := copyExample(t)
 	var errb bytes.Buffer
 	env := &cmdEnv{stdin: strings.NewReader("q"), stdout: &bytes.Buffer{}, stderr: &errb,
@@ -76,7 +72,6 @@ func TestEditInheritsWizardUI(t *testing.T) {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
 	// Another screen (a fresh run of refimage edit) opens the editor.
-	wizard.SetLang(wizard.English)
 	if code, _, errs := runTTY(t, "q", "edit", f); code != exitOK {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}

@@ -344,7 +344,7 @@ var nativeDisks = usb.NativeDisks
 // mediaWizardUI opens the Task Sequence Media Wizard for the sequence in
 // file (refimage media FILE without a target; "Write bootable media" on
 // the Completion page of refimage new) with the resolved UI settings:
-// theme, color, language (set already), accessible mode, and the 80x25
+// theme, color, language, accessible mode, and the 80x25
 // cap of Windows PE. preset fills pages from flags.
 func mediaWizardUI(env *cmdEnv, file string, preset func(*mediawiz.Answers), ui uiSettings) error {
 	seq, probs := sequence.Load(file)
@@ -354,7 +354,7 @@ func mediaWizardUI(env *cmdEnv, file string, preset func(*mediawiz.Answers), ui 
 		}
 		return reportedError{code: exitUsage}
 	}
-	menv := tui.DefaultMediaEnv()
+	menv := tui.DefaultMediaEnv(ui.lang)
 	// The environment as this command sees it: after refimage new, the
 	// passphrase typed on its Summary (withPassphrase).
 	menv.LookupEnv = func(k string) (string, bool) {
@@ -363,7 +363,7 @@ func mediaWizardUI(env *cmdEnv, file string, preset func(*mediawiz.Answers), ui 
 		}
 		return os.LookupEnv(k)
 	}
-	mopt := tui.MediaOptions{Env: menv, Answers: preset, Theme: ui.theme, NoColor: ui.noColor}
+	mopt := tui.MediaOptions{Env: menv, Answers: preset, Theme: ui.theme, Lang: ui.lang, NoColor: ui.noColor}
 	if ui.winpe {
 		mopt.MaxWidth, mopt.MaxHeight = 80, 25
 	}
@@ -385,7 +385,7 @@ func mediaWizardUI(env *cmdEnv, file string, preset func(*mediawiz.Answers), ui 
 	}
 	if res.Written != "" {
 		fmt.Fprintln(env.stdout, res.Written)
-		fmt.Fprintf(env.stderr, tui.MediaText("answers.cli")+"\n", res.Written, res.Command)
+		fmt.Fprintf(env.stderr, tui.MediaText(ui.lang, "answers.cli")+"\n", res.Written, res.Command)
 		return nil
 	}
 	if res.Cancelled {

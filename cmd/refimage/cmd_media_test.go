@@ -11,7 +11,6 @@ import (
 
 	"github.com/refimage/refimage/media/wim"
 	"github.com/refimage/refimage/tui"
-	"github.com/refimage/refimage/wizard"
 )
 
 func put(t *testing.T, p string, data []byte) {
@@ -139,7 +138,6 @@ func mediaEnv(stdin string, vars map[string]string) (*cmdEnv, *bytes.Buffer, *by
 // lines from piped answers and writes the ISO; answers that end early
 // exit 2 naming the field; --lang ko asks in Korean.
 func TestMediaAccessibleCommand(t *testing.T) {
-	defer wizard.SetLang(wizard.English)
 	src, exe := fakeWinPE(t)
 	seq := "../../docs/examples/custom-capture.toml"
 	dir := t.TempDir()
@@ -182,7 +180,6 @@ func TestMediaAccessibleCommand(t *testing.T) {
 			}
 		})
 	}
-	wizard.SetLang(wizard.English)
 
 	// The answers end before the media password: exit 2 naming it,
 	// nothing written.
@@ -211,7 +208,6 @@ func TestMediaAccessibleCommand(t *testing.T) {
 // theme through resolveUI: Windows PE gives the ascii theme, --theme-file
 // a user theme, --lang ko Korean screens.
 func TestMediaWizardUISettings(t *testing.T) {
-	defer wizard.SetLang(wizard.English)
 	seq := "../../docs/examples/custom-capture.toml"
 	themeFile := filepath.Join(t.TempDir(), "mine.toml")
 	put(t, themeFile, []byte("name = \"mine\"\nbase = \"mono\"\n[symbols]\ndot = \"~*~\"\n"))
@@ -242,7 +238,6 @@ func TestMediaWizardUISettings(t *testing.T) {
 // the media wizard with the screen settings new settled (handed over,
 // not remembered by the process): language, theme, accessible mode.
 func TestMediaWizardByName(t *testing.T) {
-	defer wizard.SetLang(wizard.English)
 	seq := "../../docs/examples/custom-capture.toml"
 	settle := func(env *cmdEnv, args ...string) uiSettings {
 		t.Helper()
@@ -263,7 +258,6 @@ func TestMediaWizardByName(t *testing.T) {
 	if err := runAction(env, tui.WizardResult{Written: seq, Action: tui.ActionMedia}, ui); !errors.Is(err, errCancelled) || !strings.Contains(errb.String(), "refimage - 작업 순서 미디어 만들기 마법사") {
 		t.Errorf("%v\n%s", err, errb.String())
 	}
-	wizard.SetLang(wizard.English)
 	env, _, errb = mediaEnv("", map[string]string{"REFIMAGE_ACCESSIBLE": "1"})
 	ui = settle(env)
 	err := runAction(env, tui.WizardResult{Written: seq, Action: tui.ActionMedia}, ui)

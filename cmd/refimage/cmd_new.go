@@ -120,7 +120,7 @@ func newFlags(fs *flag.FlagSet) runFunc {
 			if err := saveAnswersFile(env, w, *saveAnswers, ""); err != nil {
 				return err
 			}
-			printNextTime(env.stderr, res.Written, *saveAnswers)
+			printNextTime(env.stderr, ui.lang, res.Written, *saveAnswers)
 		}
 		if res.Cancelled {
 			return errCancelled
@@ -189,8 +189,8 @@ func nextCommands(path, answers string) []string {
 	return cmds
 }
 
-func printNextTime(w io.Writer, path, answers string) {
-	fmt.Fprintln(w, tui.Text("next.time"))
+func printNextTime(w io.Writer, l wizard.Lang, path, answers string) {
+	fmt.Fprintln(w, tui.Text(l, "next.time"))
 	for _, c := range nextCommands(path, answers) {
 		fmt.Fprintln(w, "  "+c)
 	}
@@ -256,7 +256,7 @@ func newFromAnswers(env *cmdEnv, w *wizard.Wizard, answers, out string, force, p
 		return failedf("%v", err)
 	}
 	fmt.Fprintln(env.stdout, out)
-	printNextTime(env.stderr, out, "")
+	printNextTime(env.stderr, w.Lang, out, "")
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/refimage/refimage/wizard"
+
 	"bufio"
 	"context"
 	"errors"
@@ -275,7 +277,7 @@ func runFlagsUI(fs *flag.FlagSet, inherited *uiSettings) runFunc {
 		switch {
 		case lines && (*debug || opts.Resume && kept(ctx, opts)):
 			// In plain lines the debugger reads line commands.
-			ld := &lineDebugger{in: bufio.NewReader(env.stdin), out: env.stderr}
+			ld := &lineDebugger{in: bufio.NewReader(env.stdin), out: env.stderr, lang: ui.lang}
 			checkOpts := opts
 			ld.check = func() ([]engine.CheckLine, error) {
 				s := seq
@@ -293,10 +295,10 @@ func runFlagsUI(fs *flag.FlagSet, inherited *uiSettings) runFunc {
 			opts.Debug = &engine.Debug{Enabled: true}
 		}
 		if lines {
-			result, err = runPlain(env, seq, opts)
+			result, err = runPlain(env, ui.lang, seq, opts)
 		} else {
 			th := tui.ThemeFor(ui.theme, env.stderr, ui.noColor)
-			vo := tui.RunViewOptions{Theme: th, AllowConsole: allowConsole, Check: checkLines}
+			vo := tui.RunViewOptions{Theme: th, Lang: ui.lang, AllowConsole: allowConsole, Check: checkLines}
 			if ui.winpe {
 				vo.MaxWidth, vo.MaxHeight = 80, 25
 			}
@@ -307,7 +309,7 @@ func runFlagsUI(fs *flag.FlagSet, inherited *uiSettings) runFunc {
 			result, err = tui.RunInTerminal(seq, opts, vo, env.stdin, env.stderr)
 			stop()
 			if result != nil {
-				printEnd(env, result, th)
+				printEnd(env, ui.lang, result, th)
 			}
 			if result == nil && err == nil {
 				return errCancelled
@@ -323,10 +325,10 @@ func runFlagsUI(fs *flag.FlagSet, inherited *uiSettings) runFunc {
 		case engine.StatusSucceeded:
 			return nil
 		case engine.StatusRestarting:
-			fmt.Fprintln(env.stderr, "refimage run: "+tui.RunText("cli.restarts"))
+			fmt.Fprintln(env.stderr, "refimage run: "+tui.RunText(ui.lang, "cli.restarts"))
 			return nil
 		case engine.StatusCancelled:
-			fmt.Fprintf(env.stderr, "refimage run: "+tui.RunText("cli.stopped")+"\n", result.StateDir)
+			fmt.Fprintf(env.stderr, "refimage run: "+tui.RunText(ui.lang, "cli.stopped")+"\n", result.StateDir)
 			return errCancelled
 		case engine.StatusRestartNeeded:
 			fmt.Fprintln(env.stderr, "refimage run: "+result.Message)
@@ -368,8 +370,8 @@ func kept(ctx context.Context, opts engine.Options) bool {
 
 // printEnd repeats how the run ended after the progress view closed (it
 // drew on the alternate screen), in the screen's language.
-func printEnd(env *cmdEnv, res *engine.Result, th *themes.Theme) {
-	for _, l := range tui.RunEndLines(res, th, 80) {
+func printEnd(env *cmdEnv, lang wizard.Lang, res *engine.Result, th *themes.Theme) {
+	for _, l := range tui.RunEndLines(res, lang, th, 80) {
 		fmt.Fprintln(env.stderr, l)
 	}
 }
@@ -378,13 +380,13 @@ func printEnd(env *cmdEnv, res *engine.Result, th *themes.Theme) {
 // and in ASCII (a screen reader would spell out box-drawing rules). The
 // first ctrl+c says what a second one does; the second stops the running
 // step.
-func runPlain(env *cmdEnv, seq *sequence.Sequence, opts engine.Options) (*engine.Result, error) {
+func runPlain(env *cmdEnv, l wizard.Lang, seq *sequence.Sequence, opts engine.Options) (*engine.Result, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, stopSignals...)
 	defer signal.Stop(sig)
-	lr := &tui.PlainReporter{W: safeText{env.stderr}, Width: 80}
+	lr := &tui.PlainReporter{W: safeText{env.stderr}, Width: 80, Lang: l}
 	go func() {
 		n := 0
 		for s := range sig {
@@ -396,7 +398,7 @@ func runPlain(env *cmdEnv, seq *sequence.Sequence, opts engine.Options) (*engine
 				return
 			}
 			if n == 1 {
-				lr.Note(tui.RunText("plain.ctrlc"))
+				lr.Note(tui.RunText(l, "plain.ctrlc"))
 				continue
 			}
 			cancel()

@@ -94,7 +94,7 @@ func themesFlags(fs *flag.FlagSet) runFunc {
 			for _, wn := range ui.warnings {
 				fmt.Fprintf(env.stderr, "refimage themes: warning: %s\n", wn)
 			}
-			if err := tui.WriteSample(env.stdout, ui.theme, ui.noColor, *width, *height); err != nil {
+			if err := tui.WriteSample(env.stdout, ui.theme, ui.lang, ui.noColor, *width, *height); err != nil {
 				return failedf("%v", err)
 			}
 			return nil

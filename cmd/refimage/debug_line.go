@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/refimage/refimage/wizard"
+
 	"bufio"
 	"context"
 	"fmt"
@@ -17,9 +19,10 @@ import (
 // run is and reads commands (docs/debugger.md). At the end of the input
 // it lets the run go on to the end (a failure then continues as failed).
 type lineDebugger struct {
-	in  *bufio.Reader
-	out io.Writer
-	eof bool
+	in   *bufio.Reader
+	out  io.Writer
+	lang wizard.Lang // the language of its lines
+	eof  bool
 	// check runs the pre-flight check again (the check command).
 	check func() ([]engine.CheckLine, error)
 }
@@ -29,15 +32,15 @@ func (d *lineDebugger) pause(ctx context.Context, s engine.DebugStop) engine.Deb
 	if s.Message != "" {
 		p("debug: %s", s.Message)
 	}
-	where := tui.RunText("dbg.end")
+	where := tui.RunText(d.lang, "dbg.end")
 	if s.Pointer < len(s.Items) {
 		where = fmt.Sprintf("[%d] %s", s.Pointer, s.Items[s.Pointer].Path)
 	}
 	switch s.Reason {
 	case "failure":
-		p("debug: "+tui.RunText("dbgl.failed"), s.Failure.Path, s.Failure.Message, engine.Decimal(s.Failure.ExitCode))
+		p("debug: "+tui.RunText(d.lang, "dbgl.failed"), s.Failure.Path, s.Failure.Message, engine.Decimal(s.Failure.ExitCode))
 	default:
-		p("debug: "+tui.RunText("dbgl.stopped"), where, s.Reason)
+		p("debug: "+tui.RunText(d.lang, "dbgl.stopped"), where, s.Reason)
 	}
 	for {
 		if d.eof {
@@ -83,18 +86,18 @@ func (d *lineDebugger) pause(ctx context.Context, s engine.DebugStop) engine.Deb
 				p("debug: %s", msg)
 				continue
 			}
-			p("debug: "+tui.RunText("dbgl.confirm"), i, s.Items[i].Path, engine.DebugEffect(s.Items, s.Pointer, i))
+			p("debug: "+tui.RunText(d.lang, "dbgl.confirm"), i, s.Items[i].Path, engine.DebugEffect(s.Items, s.Pointer, i))
 			fmt.Fprint(d.out, "debug> ")
 			ans, _ := d.in.ReadString('\n')
 			if a := strings.ToLower(strings.TrimSpace(ans)); a != "yes" && a != "y" {
-				p("debug: %s", tui.RunText("dbg.stays"))
+				p("debug: %s", tui.RunText(d.lang, "dbg.stays"))
 				continue
 			}
 			return engine.DebugAction{Op: engine.DebugSetCurrent, Index: i}
 		case "set":
 			k, v, ok := strings.Cut(arg, "=")
 			if !ok || strings.TrimSpace(k) == "" {
-				p("debug: %s", tui.RunText("dbg.edit.form"))
+				p("debug: %s", tui.RunText(d.lang, "dbg.edit.form"))
 				continue
 			}
 			return engine.DebugAction{Op: engine.DebugSetVar, Name: strings.TrimSpace(k), Value: v}
@@ -150,9 +153,9 @@ func (d *lineDebugger) pause(ctx context.Context, s engine.DebugStop) engine.Deb
 		case "quit", "q":
 			return engine.DebugAction{Op: engine.DebugQuit}
 		case "help", "h", "?":
-			p("%s", tui.RunText("dbgl.help"))
+			p("%s", tui.RunText(d.lang, "dbgl.help"))
 		default:
-			p("debug: "+tui.RunText("dbgl.unknown"), cmd)
+			p("debug: "+tui.RunText(d.lang, "dbgl.unknown"), cmd)
 		}
 	}
 }

@@ -134,7 +134,6 @@ func resolveUI(env *cmdEnv, f *uiFlags) (uiSettings, error) {
 	default:
 		s.lang = wizard.LangFromEnv(env.getenv)
 	}
-	wizard.SetLang(s.lang)
 
 	// Color and accessible mode.
 	s.noColor = *f.noColor || env.getenv("NO_COLOR") != "" || cfg.NoColor

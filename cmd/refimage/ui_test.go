@@ -21,7 +21,6 @@ func runWithInput(t *testing.T, envVars map[string]string, stdin string, args ..
 		getenv:     func(k string) string { return envVars[k] },
 		isTerminal: func() bool { return false },
 	}
-	defer wizard.SetLang(wizard.English)
 	code := runMain(env, args)
 	return code, out.String(), errb.String()
 }
@@ -144,7 +143,6 @@ func TestResolveUI(t *testing.T) {
 		e, f := "", false
 		return &uiFlags{theme: &theme, themeFile: &e, lang: &lang, noColor: &noColor, accessible: &f}
 	}
-	defer wizard.SetLang(wizard.English)
 	check := func(name string, f *uiFlags, theme string, lang wizard.Lang, noColor bool) {
 		t.Helper()
 		s, err := resolveUI(env, f)
