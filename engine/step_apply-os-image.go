@@ -7,12 +7,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/internal/lazyre"
 	"github.com/refimage/refimage/media/wim"
 )
 
@@ -201,7 +201,7 @@ func iniQuote(s string) string {
 }
 
 // dismProgress matches DISM's progress bar: [====   23.0%     ].
-var dismProgress = regexp.MustCompile(`^\s*\[[= ]*?(\d{1,3}(?:\.\d)?)%[= ]*\]\s*$`)
+var dismProgress = lazyre.New(`^\s*\[[= ]*?(\d{1,3}(?:\.\d)?)%[= ]*\]\s*$`)
 
 // parseDISMProgress returns the percentage of a DISM progress line.
 func parseDISMProgress(line string) (float64, bool) {

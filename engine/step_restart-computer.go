@@ -3,11 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // Restart Computer (configmgr.md §2.1): asks the engine for a restart into
@@ -98,7 +98,7 @@ func bootBCDCommands(drive, id string, uefi bool) (ramdisk []string, loader []st
 // prints its new {GUID}.
 const createLoader = `bcdedit.exe /create /d "refimage Windows PE" /application osloader`
 
-var bcdGUID = regexp.MustCompile(`\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}`)
+var bcdGUID = lazyre.New(`\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}`)
 
 // StageOptions say where a boot image is staged from and to.
 type StageOptions struct {

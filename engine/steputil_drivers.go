@@ -9,11 +9,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/refimage/refimage/engine/drivers"
 	"github.com/refimage/refimage/engine/unattend"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // Helpers of Auto Apply Drivers and Apply Driver Package (issue #6).
@@ -158,7 +158,7 @@ func sourcePath(sc *StepContext, source, dir string) string {
 	return strings.TrimRight(source, `\/`) + `\` + strings.ReplaceAll(dir, "/", `\`)
 }
 
-var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
+var unsafeName = lazyre.New(`[^A-Za-z0-9._-]+`)
 
 // stageName is the folder a package is staged in: NN-name.
 func stageName(n int, dir string) string {

@@ -8,11 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // MediaRootVar is the read-only variable `refimage run --media` sets to the
@@ -88,7 +88,7 @@ func ContentRefs(seq *sequence.Sequence, vars map[string]string) ([]*ContentRef,
 	return refs, nil
 }
 
-var varRef = regexp.MustCompile(`%([A-Za-z_][A-Za-z0-9_-]*)%`)
+var varRef = lazyre.New(`%([A-Za-z_][A-Za-z0-9_-]*)%`)
 
 func expand(s string, env map[string]string, where string, unresolved []string) (string, []string) {
 	out := varRef.ReplaceAllStringFunc(s, func(m string) string {
@@ -267,7 +267,7 @@ func sha256File(p string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._ -]+`)
+var unsafeChars = lazyre.New(`[^A-Za-z0-9._ -]+`)
 
 // safeName makes a name fit for FAT, ISO/Joliet and Windows.
 func safeName(s string) string {

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // Problem is what is wrong in a user theme file: the key and its line.
@@ -78,7 +78,7 @@ func paletteField(p *Palette, key string) *lipgloss.TerminalColor {
 	return nil
 }
 
-var hexColor = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+var hexColor = lazyre.New(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
 
 // ParseColor reads one color: #RRGGBB, #RGB, an ANSI number 0-255, or
 // none (the terminal's own color).
@@ -299,8 +299,8 @@ func distance(a, b string) int {
 }
 
 var (
-	tableLine = regexp.MustCompile(`^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]`)
-	keyLine   = regexp.MustCompile(`^\s*"?([A-Za-z0-9_-]+)"?\s*=`)
+	tableLine = lazyre.New(`^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]`)
+	keyLine   = lazyre.New(`^\s*"?([A-Za-z0-9_-]+)"?\s*=`)
 )
 
 // keyLines maps dotted keys to the line they are defined on (a theme file

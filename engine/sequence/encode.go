@@ -6,11 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // SaveOptions control how secrets are written.
@@ -262,7 +262,7 @@ func formatDuration(d interface{ String() string }) string {
 	return s
 }
 
-var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var bareKey = lazyre.New(`^[A-Za-z0-9_-]+$`)
 
 func tomlKey(k string) string {
 	if bareKey.MatchString(k) {

@@ -3,12 +3,12 @@ package sequence
 import (
 	"fmt"
 	"reflect"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/refimage/refimage/engine/sequence/msg"
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // Limits from Configuration Manager (see docs/sequence.md).
@@ -36,15 +36,15 @@ const (
 
 var (
 	// VariableNamePattern is what a settable variable name looks like.
-	VariableNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
-	anyVariableName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
-	productKeyPattern   = regexp.MustCompile(`^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$`)
-	accountPattern      = regexp.MustCompile(`^[^\\/\s"%]+\\[^\\/\s"%]+$`)
-	varRefPattern       = regexp.MustCompile(`^%[A-Za-z_][A-Za-z0-9_-]*%$`)
-	ldapOUPattern       = regexp.MustCompile(`(?i)^LDAP://OU=(?:[^,\\]|\\.)+(,\s*(OU|CN)=(?:[^,\\]|\\.)+)*(,\s*DC=[^,]+)+$`) // values may escape a comma: OU=R\,ef
-	uncPattern          = regexp.MustCompile(`^\\\\[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+(\\[^\\/:*?"<>|]+)+$`)
-	absWindowsPath      = regexp.MustCompile(`^[A-Za-z]:\\`)
-	driveLetterPattern  = regexp.MustCompile(`^[A-Za-z]:?$`)
+	VariableNamePattern = lazyre.New(`^[A-Za-z][A-Za-z0-9_-]*$`)
+	anyVariableName     = lazyre.New(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+	productKeyPattern   = lazyre.New(`^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$`)
+	accountPattern      = lazyre.New(`^[^\\/\s"%]+\\[^\\/\s"%]+$`)
+	varRefPattern       = lazyre.New(`^%[A-Za-z_][A-Za-z0-9_-]*%$`)
+	ldapOUPattern       = lazyre.New(`(?i)^LDAP://OU=(?:[^,\\]|\\.)+(,\s*(OU|CN)=(?:[^,\\]|\\.)+)*(,\s*DC=[^,]+)+$`) // values may escape a comma: OU=R\,ef
+	uncPattern          = lazyre.New(`^\\\\[^\\/:*?"<>|]+\\[^\\/:*?"<>|]+(\\[^\\/:*?"<>|]+)+$`)
+	absWindowsPath      = lazyre.New(`^[A-Za-z]:\\`)
+	driveLetterPattern  = lazyre.New(`^[A-Za-z]:?$`)
 )
 
 // ValidateVariableName checks a variable name that is to be set. It

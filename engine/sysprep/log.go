@@ -3,12 +3,13 @@ package sysprep
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // LogLine is one entry of setupact.log / setuperr.log:
@@ -55,9 +56,9 @@ const (
 )
 
 var (
-	headRe      = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}), ([A-Za-z]+)\s*(.*)$`)
-	codeRe      = regexp.MustCompile(`^\[(0x[0-9A-Fa-f]+)\]\s*`)
-	componentRe = regexp.MustCompile(`^([A-Z][A-Z0-9_]{1,11})(\s+|$)`)
+	headRe      = lazyre.New(`^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}), ([A-Za-z]+)\s*(.*)$`)
+	codeRe      = lazyre.New(`^\[(0x[0-9A-Fa-f]+)\]\s*`)
+	componentRe = lazyre.New(`^([A-Z][A-Z0-9_]{1,11})(\s+|$)`)
 )
 
 func logText(data []byte) string {
@@ -145,27 +146,27 @@ type Hint struct {
 }
 
 var (
-	appxRe    = regexp.MustCompile(`Package (\S+) was installed for a user, but not provisioned for all users`)
+	appxRe    = lazyre.New(`Package (\S+) was installed for a user, but not provisioned for all users`)
 	hintRules = []struct {
-		re   *regexp.Regexp
+		re   *lazyre.Regexp
 		hint Hint
 	}{
-		{regexp.MustCompile(`(?i)will not run on an upgraded OS`), Hint{
+		{lazyre.New(`(?i)will not run on an upgraded OS`), Hint{
 			"Windows was upgraded in place; sysprep does not run on an upgraded Windows.",
 			"Build the reference computer from a clean installation."}},
-		{regexp.MustCompile(`(?i)0xc004d307|maximum (allowed )?number of re-?arms|SLRearm.*(fail|0xc004)`), Hint{
+		{lazyre.New(`(?i)0xc004d307|maximum (allowed )?number of re-?arms|SLRearm.*(fail|0xc004)`), Hint{
 			"Windows has run out of activation rearms.",
 			"Keep activation (keep_activation = true writes SkipRearm=1), or start again from a fresh installation."}},
-		{regexp.MustCompile(`(?i)bitlocker|0x80310039`), Hint{
+		{lazyre.New(`(?i)bitlocker|0x80310039`), Hint{
 			"BitLocker or device encryption is on for the Windows volume.",
 			"Turn it off (manage-bde -off C:) and wait for decryption to finish."}},
-		{regexp.MustCompile(`(?i)require[sd]? a reboot|reboot (is )?pending|pending reboot`), Hint{
+		{lazyre.New(`(?i)require[sd]? a reboot|reboot (is )?pending|pending reboot`), Hint{
 			"Windows is waiting for a restart.",
 			"Restart the computer before Prepare Windows for Capture."}},
-		{regexp.MustCompile(`(?i)0x3cf2|AppxSysprep\.dll`), Hint{
+		{lazyre.New(`(?i)0x3cf2|AppxSysprep\.dll`), Hint{
 			"An app package blocks sysprep's generalize validation (AppxSysprep.dll, 0x3CF2).",
 			"Find the package in the log lines above and remove it for every user (Remove-AppxPackage -AllUsers)."}},
-		{regexp.MustCompile(`(?i)domain controller|joined to a domain`), Hint{
+		{lazyre.New(`(?i)domain controller|joined to a domain`), Hint{
 			"The computer is joined to a domain (or is a domain controller).",
 			"Join a workgroup before Prepare Windows for Capture."}},
 	}

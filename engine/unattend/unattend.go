@@ -36,11 +36,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"unicode/utf16"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // Namespaces of an answer file.
@@ -175,11 +175,11 @@ func Arch(a string) (string, error) {
 }
 
 var (
-	productKeyPattern = regexp.MustCompile(`^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$`)
+	productKeyPattern = lazyre.New(`^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$`)
 	// NetBIOS computer names: 1 to 15 characters, letters, digits and
 	// hyphens, not only digits.
-	computerNamePattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,15}$`)
-	allDigits           = regexp.MustCompile(`^[0-9]+$`)
+	computerNamePattern = lazyre.New(`^[A-Za-z0-9-]{1,15}$`)
+	allDigits           = lazyre.New(`^[0-9]+$`)
 )
 
 // EncodePassword is how an answer file hides a password when PlainText is

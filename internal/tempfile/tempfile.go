@@ -13,12 +13,13 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
+
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // marker is what every name carries; see the package comment.
-var marker = regexp.MustCompile(`^\..*\.refimage-([0-9]+)-[0-9a-f]+(\.partial|\.tmp)?$`)
+var marker = lazyre.New(`^\..*\.refimage-([0-9]+)-[0-9a-f]+(\.partial|\.tmp)?$`)
 
 // Pattern is an os.CreateTemp / os.MkdirTemp pattern for a temporary
 // sibling of base (a file name, no folder) ending in suffix (".tmp",

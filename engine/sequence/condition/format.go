@@ -1,8 +1,9 @@
 package condition
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // Quote writes s as a string of the condition language: in double quotes,
@@ -11,7 +12,7 @@ func Quote(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
-var numberRE = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)*$`)
+var numberRE = lazyre.New(`^-?[0-9]+(\.[0-9]+)*$`)
 
 // formatValue writes a comparison value: numbers bare, everything else
 // quoted.

@@ -2,11 +2,12 @@ package condition
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // MaxDepth is the deepest nesting of parentheses, not, all, any and none
@@ -535,7 +536,7 @@ func (p *parser) parseExistsOp(subject string) (Op, bool) {
 	return 0, false
 }
 
-var versionRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
+var versionRE = lazyre.New(`^[0-9]+(\.[0-9]+)*$`)
 
 func (p *parser) parseVersionValue(after string) string {
 	t := p.peek()
@@ -706,7 +707,7 @@ func (p *parser) parseWMI() Expr {
 	return w
 }
 
-var guidRE = regexp.MustCompile(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$`)
+var guidRE = lazyre.New(`^\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?$`)
 
 func normGUID(s string) (string, bool) {
 	if !guidRE.MatchString(s) || strings.HasPrefix(s, "{") != strings.HasSuffix(s, "}") {
@@ -787,7 +788,7 @@ func (p *parser) parseSoftware() Expr {
 	return s
 }
 
-var langRE = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+var langRE = lazyre.New(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
 
 // parseList reads ( VALUE {, VALUE} ).
 func (p *parser) parseList(what string) []token {

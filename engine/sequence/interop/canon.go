@@ -1,12 +1,12 @@
 package interop
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // Canonical form of task sequence XML, for comparing two trees "as parsed":
@@ -31,7 +31,7 @@ var stepDefaults = map[string]string{
 	"retrycount": "0", "timeout": "0",
 }
 
-var indexed = regexp.MustCompile(`(?i)^(OSDPartitions|OSDApp)\d+`)
+var indexed = lazyre.New(`(?i)^(OSDPartitions|OSDApp)\d+`)
 
 // varDefaults are the default values of the variables refimage writes,
 // by lower-case name (array indexes replaced by N).

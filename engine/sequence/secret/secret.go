@@ -21,9 +21,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/refimage/refimage/internal/lazyre"
 	"golang.org/x/crypto/argon2"
 )
 
@@ -50,7 +50,7 @@ type Value struct {
 // Masked is what a clear or encrypted secret prints as.
 const Masked = "********"
 
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envName = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // ErrPlaintext is returned by Stored for a clear value when plaintext was
 // not allowed.
