@@ -113,116 +113,20 @@ func (c *Compressor) Compress(dst, src []byte) int {
 
 // parse runs the lazy parser over src, filling c.seqs and c.freq.
 //
-// It is one loop with a single, inlined match search (the structure of
-// zlib's deflate_slow): a match found at i is held as pending while the
-// search at i+1 decides whether it is taken or replaced by a literal and
-// the better match. This keeps the hot state in registers.
+// The match search is a function of its own (find): the parser's loop
+// then keeps its few values in registers, and so does the search.
 func (c *Compressor) parse(src []byte) {
 	n := len(src)
 	seqs := &c.seqBuf
 	ns := 0
 	freq := &c.freq
-	head := &c.head
-	head3 := &c.head3
-	prev := &c.prev
-	depthFull, nice, good, lazyMax := c.depth, c.nice, c.good, c.lazy
 	// Positions ≥ last have fewer than 8 bytes left and are not hashed.
 	last := n - 7
 	litStart := 0
-	pendLen, pendOff := 0, 0 // a match at i-1 awaiting the lazy decision
-	miss := 0                // positions searched since the last match
-	i := 0
-	for i < last {
-		// Search at i for a match longer than better.
-		better, depth := 2, depthFull
-		if pendLen > 0 {
-			better = pendLen
-			if pendLen >= good {
-				depth >>= 2
-			}
-		}
-		v8 := binary.LittleEndian.Uint64(src[i:])
-		v := uint32(v8)
-		h := hash5(v8)
-		hv := head[h]
-		head[h] = ^uint16(i)
-		prev[uint16(i)] = hv
-		cand := int(^hv)
-		h3 := hash3(v)
-		cand3 := int(^head3[h3])
-		head3[h3] = ^uint16(i)
-		limit := min(n-i, maxMatch)
-		bestLen, bestOff := 0, 0
-		if cand < i {
-			cp := cand
-			if better < limit {
-				bl := better
-				cur := src[i : i+limit]
-				tailAt := max(bl-3, 0)
-				tail := binary.LittleEndian.Uint32(cur[tailAt:])
-				for {
-					if binary.LittleEndian.Uint32(src[cp+tailAt:]) == tail && binary.LittleEndian.Uint32(src[cp:]) == v {
-						l := 4 + matchLen(src[cp+4:], cur[4:])
-						if l > bl {
-							bl, bestOff = l, i-cp
-							if l >= nice || l >= limit {
-								break
-							}
-							tailAt = bl - 3
-							tail = binary.LittleEndian.Uint32(cur[tailAt:])
-						}
-					}
-					depth--
-					next := int(^prev[uint16(cp)])
-					if next >= cp || depth <= 0 {
-						break
-					}
-					cp = next
-				}
-				if bestOff != 0 {
-					bestLen = bl
-				}
-			}
-		}
-		if bestLen == 0 && better < 4 && cand3 < i {
-			// The latest position of the same 3 bytes gives the
-			// short matches the 5-byte chains cannot.
-			if l := matchLen(src[cand3:], src[i:i+limit]); l >= 4 || (l == 3 && i-cand3 <= maxOff3 && better < 3) {
-				bestLen, bestOff = l, i-cand3
-			}
-		}
-
-		if pendLen > 0 {
-			if bestLen > 0 && lazyBetter(bestLen, bestOff, pendLen, pendOff) {
-				// The byte at i-1 becomes a literal; the new match is
-				// pending (or taken at once if long enough).
-				if bestLen >= lazyMax || i+1 >= last {
-					pendLen = 0
-					goto emitAt
-				}
-				pendLen, pendOff = bestLen, bestOff
-				i++
-				continue
-			}
-			// Take the pending match at i-1; i is already inserted.
-			{
-				pos := i - 1
-				for _, b := range src[litStart:pos] {
-					freq[b]++
-				}
-				adj := pendLen - minMatchLen
-				k := bits.Len32(uint32(pendOff)) - 1
-				freq[256+k<<4+min(adj, 15)]++
-				seqs[ns] = seq{lits: uint32(pos - litStart), length: uint32(pendLen), offset: uint32(pendOff)}
-				ns++
-				litStart = pos + pendLen
-			}
-			c.skipMatch(src, i+1, min(litStart, last))
-			i = litStart
-			pendLen = 0
-			continue
-		}
-		if bestLen == 0 {
+	miss := 0 // positions searched since the last match
+	for i := 0; i < last; {
+		l, off := c.find(src, i, 2, c.depth)
+		if l == 0 {
 			// In data without matches, search ever more sparsely
 			// (positions skipped are not inserted either), as data
 			// that is already compressed gains nothing from effort.
@@ -231,45 +135,94 @@ func (c *Compressor) parse(src []byte) {
 			continue
 		}
 		miss = 0
-		if bestLen < lazyMax && i+1 < last {
-			pendLen, pendOff = bestLen, bestOff
+		// Lazy evaluation: a better match one byte later turns the
+		// byte at i into a literal.
+		next := i + 1 // first position not yet inserted
+		for l < c.lazy && i+1 < last {
+			depth := c.depth
+			if l >= c.good {
+				depth >>= 2
+			}
+			l2, off2 := c.find(src, i+1, l, depth)
+			next = i + 2
+			if l2 == 0 || !lazyBetter(l2, off2, l, off) {
+				break
+			}
 			i++
-			continue
+			l, off = l2, off2
 		}
-	emitAt:
-		// Take the match at i now.
 		for _, b := range src[litStart:i] {
 			freq[b]++
 		}
-		{
-			adj := bestLen - minMatchLen
-			k := bits.Len32(uint32(bestOff)) - 1
-			freq[256+k<<4+min(adj, 15)]++
-			seqs[ns] = seq{lits: uint32(i - litStart), length: uint32(bestLen), offset: uint32(bestOff)}
-			ns++
-		}
-		litStart = i + bestLen
-		c.skipMatch(src, i+1, min(litStart, last))
-		i = litStart
-	}
-	if pendLen > 0 {
-		// A match pending at i-1 when the hashable positions ran out.
-		pos := i - 1
-		for _, b := range src[litStart:pos] {
-			freq[b]++
-		}
-		adj := pendLen - minMatchLen
-		k := bits.Len32(uint32(pendOff)) - 1
+		adj := l - minMatchLen
+		k := bits.Len32(uint32(off)) - 1
 		freq[256+k<<4+min(adj, 15)]++
-		seqs[ns] = seq{lits: uint32(pos - litStart), length: uint32(pendLen), offset: uint32(pendOff)}
+		seqs[ns] = seq{lits: uint32(i - litStart), length: uint32(l), offset: uint32(off)}
 		ns++
-		litStart = pos + pendLen
+		litStart = i + l
+		c.skipMatch(src, next, min(litStart, last))
+		i = litStart
 	}
 	for _, b := range src[litStart:] {
 		freq[b]++
 	}
 	seqs[ns] = seq{lits: uint32(n - litStart)}
 	c.seqs = seqs[:ns+1]
+}
+
+// find inserts position i (which has at least 8 bytes after it) into the
+// hash tables and returns the longest match found at i that is longer
+// than better, examining at most depth positions of the hash chain, or
+// (0, 0).
+func (c *Compressor) find(src []byte, i, better, depth int) (length, offset int) {
+	v8 := load64(src, i)
+	v := uint32(v8)
+	h := hash5(v8)
+	hv := c.head[h]
+	c.head[h] = ^uint16(i)
+	c.prev[uint16(i)] = hv
+	h3 := hash3(v)
+	cand3 := int(^c.head3[h3])
+	c.head3[h3] = ^uint16(i)
+	limit := len(src) - i // ≤ 65536: every match fits the format
+	if cp := int(^hv); cp < i && better < limit {
+		bl := better
+		// The 4 bytes ending at bl must match for a longer match
+		// (from 0 when bl is 2; without a branch, as bl is random).
+		tailAt := bl - 3
+		tailAt &^= tailAt >> 63
+		tail := load32(src, i+tailAt)
+		for {
+			if load32(src, cp+tailAt) == tail && load32(src, cp) == v {
+				l := 4 + matchLenAt(src, cp+4, i+4)
+				if l > bl {
+					bl, offset = l, i-cp
+					if l >= c.nice || l >= limit {
+						break
+					}
+					tailAt = bl - 3
+					tail = load32(src, i+tailAt)
+				}
+			}
+			depth--
+			next := int(^c.prev[uint16(cp)])
+			if next >= cp || depth <= 0 {
+				break
+			}
+			cp = next
+		}
+		if offset != 0 {
+			return bl, offset
+		}
+	}
+	if better < 4 && cand3 < i {
+		// The latest position of the same 3 bytes gives the short
+		// matches the 5-byte chains cannot.
+		if l := matchLenAt(src, cand3, i); l >= 4 || (l == 3 && i-cand3 <= maxOff3 && better < 3) {
+			return l, i - cand3
+		}
+	}
+	return 0, 0
 }
 
 // skipMatch inserts the positions [from, to) covered by a match into the
@@ -333,6 +286,28 @@ func matchLen(a, b []byte) int {
 	}
 	return n + len(b)
 }
+
+// matchLenAt returns the number of equal bytes at src[p:] and src[q:],
+// with p < q: a match at q from p, up to the end of src. Indices instead
+// of slices spare the pointer arithmetic of re-slicing.
+func matchLenAt(src []byte, p, q int) int {
+	n := 0
+	for q+8 <= len(src) {
+		if x := load64(src, p) ^ load64(src, q); x != 0 {
+			return n + bits.TrailingZeros64(x)>>3
+		}
+		p, q, n = p+8, q+8, n+8
+	}
+	for q < len(src) && src[p] == src[q] {
+		p, q, n = p+1, q+1, n+1
+	}
+	return n
+}
+
+// load32 and load64 read little-endian words at src[i:]; the explicit
+// window needs one bounds check and no re-slicing of src.
+func load32(src []byte, i int) uint32 { return binary.LittleEndian.Uint32(src[i : i+4]) }
+func load64(src []byte, i int) uint64 { return binary.LittleEndian.Uint64(src[i : i+8]) }
 
 // encode writes the table and the bitstream for c.seqs into dst, whose
 // length is the exact compressed size.
