@@ -193,8 +193,15 @@ func (c *Compressor) find(src []byte, i, better, depth int) (length, offset int)
 		tailAt &^= tailAt >> 63
 		tail := load32(src, i+tailAt)
 		for {
-			if load32(src, cp+tailAt) == tail && load32(src, cp) == v {
-				l := 4 + matchLenAt(src, cp+4, i+4)
+			if load32(src, cp+tailAt) == tail {
+				// The first 8 bytes in one comparison (i has 8 bytes
+				// after it); most matches end there.
+				l := 0
+				if x := load64(src, cp) ^ v8; x != 0 {
+					l = bits.TrailingZeros64(x) >> 3
+				} else {
+					l = 8 + matchLenAt(src, cp+8, i+8)
+				}
 				if l > bl {
 					bl, offset = l, i-cp
 					if l >= c.nice || l >= limit {
@@ -218,7 +225,13 @@ func (c *Compressor) find(src []byte, i, better, depth int) (length, offset int)
 	if better < 4 && cand3 < i {
 		// The latest position of the same 3 bytes gives the short
 		// matches the 5-byte chains cannot.
-		if l := matchLenAt(src, cand3, i); l >= 4 || (l == 3 && i-cand3 <= maxOff3 && better < 3) {
+		l := 0
+		if x := load64(src, cand3) ^ v8; x != 0 {
+			l = bits.TrailingZeros64(x) >> 3
+		} else {
+			l = 8 + matchLenAt(src, cand3+8, i+8)
+		}
+		if l >= 4 || (l == 3 && i-cand3 <= maxOff3 && better < 3) {
 			return l, i - cand3
 		}
 	}
