@@ -21,8 +21,10 @@ const (
 	// positions are inserted into the hash tables: in runs of one byte
 	// and long repeats, inserting every position cost more than all the
 	// searching, and the skipped positions are rarely the best source of
-	// a later match (the run's end, kept, usually is).
-	maxInsert  = 256
+	// a later match (the run's end, kept, usually is). At 32 (it was
+	// 256) a capture of the bench tree takes ~6 % less CPU for +0.16 %
+	// of size: log lines and repeated source lines are such matches.
+	maxInsert  = 32
 	insertTail = 16
 )
 
