@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -298,5 +299,49 @@ func TestRunCheckScrolls(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'x'}})
 	if m.checkShown() || !strings.Contains(view(), m.rtx("dbg.key.step")) {
 		t.Fatalf("x did not go on to the debugger:\n%s", view())
+	}
+}
+
+// Every scroll key of the summary's keymap moves it the way the docs say
+// (from the middle: up keys up, down keys down; home to the top, end to
+// the end), and every close key closes.
+func TestRunSummaryKeysAct(t *testing.T) {
+	res := &engine.Result{Sequence: "Sixty", Status: engine.StatusSucceeded}
+	for i := 1; i <= 60; i++ {
+		res.Steps = append(res.Steps, engine.StepResult{Number: i, Name: fmt.Sprintf("S%02d", i), Outcome: engine.Succeeded})
+	}
+	rk := runKeys
+	for _, c := range []struct {
+		b    key.Binding
+		want func(before, after, end int) bool
+	}{
+		{rk.Up, func(b, a, _ int) bool { return a == b-1 }},
+		{rk.Down, func(b, a, _ int) bool { return a == b+1 }},
+		{rk.PageUp, func(b, a, _ int) bool { return a < b-1 }},
+		{rk.PageDown, func(b, a, _ int) bool { return a > b+1 }},
+		{rk.Home, func(_, a, _ int) bool { return a == 0 }},
+		{rk.End, func(_, a, end int) bool { return a == end }},
+	} {
+		for _, k := range c.b.Keys() {
+			m := NewRunModel(nil, engine.Options{}, RunViewOptions{})
+			m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+			m.Update(runDoneMsg{res: res})
+			m.summary.SetYOffset(summaryEnd(m) / 2)
+			before := m.summary.YOffset
+			msg := keyMsgOf(k)
+			if msg.String() != k {
+				t.Fatalf("key %q is sent as %q", k, msg.String())
+			}
+			if _, cmd := m.Update(msg); cmd != nil || !c.want(before, m.summary.YOffset, summaryEnd(m)) {
+				t.Errorf("%q: offset %d -> %d (end %d)", k, before, m.summary.YOffset, summaryEnd(m))
+			}
+		}
+	}
+	for _, k := range rk.Close.Keys() {
+		m := NewRunModel(nil, engine.Options{}, RunViewOptions{})
+		m.Update(runDoneMsg{res: res})
+		if _, cmd := m.Update(keyMsgOf(k)); cmd == nil {
+			t.Errorf("%q does not close the summary", k)
+		}
 	}
 }
