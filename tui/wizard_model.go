@@ -32,7 +32,9 @@ const (
 // Issue is the issue that brings an action that is not built yet.
 var actionIssue = map[Action]int{ActionRun: 5, ActionMedia: 7, ActionEdit: 9}
 
-// WizardOptions configure the wizard screens.
+// WizardOptions configure the wizard screens. Their language is the
+// wizard's (wizard.New takes it), so that the screen and the wizard's own
+// labels and problems cannot disagree.
 type WizardOptions struct {
 	Theme *themes.Theme
 	// Available lists the Completion actions this build can do in this
@@ -82,7 +84,7 @@ type WizardModel struct {
 	result        WizardResult
 }
 
-// NewWizardModel returns the model for a wizard.
+// NewWizardModel returns the model for a wizard, in its language.
 func NewWizardModel(w *wizard.Wizard, opt WizardOptions) *WizardModel {
 	if opt.Theme == nil {
 		opt.Theme = themes.Default()

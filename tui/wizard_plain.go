@@ -30,7 +30,7 @@ type plain struct {
 }
 
 // RunAccessible runs the wizard as line prompts on out, reading answers
-// from in.
+// from in, in the wizard's language.
 func RunAccessible(w *wizard.Wizard, opt AccessibleOptions, in io.Reader, out io.Writer) (WizardResult, error) {
 	if opt.Commands == nil {
 		opt.Commands = DefaultCommands
