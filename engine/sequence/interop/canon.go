@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/refimage/refimage/engine/sequence"
 	"github.com/refimage/refimage/internal/lazyre"
@@ -34,8 +35,10 @@ var stepDefaults = map[string]string{
 var indexed = lazyre.New(`(?i)^(OSDPartitions|OSDApp)\d+`)
 
 // varDefaults are the default values of the variables refimage writes,
-// by lower-case name (array indexes replaced by N).
-var varDefaults = func() map[string]string {
+// by lower-case name (array indexes replaced by N). Built on first use:
+// it encodes a step of every type, a cost every start of the program
+// paid (`refimage wim info` included) when it was built at init.
+var varDefaults = sync.OnceValue(func() map[string]string {
 	out := map[string]string{}
 	for _, m := range mappings {
 		it := sequence.NewStep(m.Type)
@@ -52,7 +55,7 @@ var varDefaults = func() map[string]string {
 		}
 	}
 	return out
-}()
+})
 
 func varKey(name string) string {
 	return strings.ToLower(indexed.ReplaceAllString(name, "${1}N"))
@@ -155,7 +158,7 @@ func canon(b *strings.Builder, n *node, parent string, depth int) {
 				continue
 			}
 			v := strings.TrimSpace(c.Text)
-			if d, ok := varDefaults[varKey(name)]; v == "" || ok && strings.EqualFold(v, d) {
+			if d, ok := varDefaults()[varKey(name)]; v == "" || ok && strings.EqualFold(v, d) {
 				continue
 			}
 			kids = append(kids, c)
