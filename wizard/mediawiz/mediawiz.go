@@ -226,7 +226,8 @@ func (w *Wizard) Done(id PageID) bool {
 	return w.Flow.Done(id)
 }
 
-// ErrInvalid is returned by Next when the page has errors.
+// ErrInvalid is what Next returns when the page has errors (errors.Is:
+// the error Next returns says it in the wizard's language).
 var ErrInvalid = pages.Problem(form.English, "nav.invalid")
 
 // Next goes to the next page if the current one is valid. It stops at
