@@ -126,14 +126,23 @@ func (c *Compressor) parse(src []byte) {
 	last := n - 7
 	litStart := 0
 	miss := 0 // positions searched since the last match
-	for i := 0; i < last; {
+	i := 0    // every byte before i is counted in freq or is in a match
+	for i < last {
 		l, off := c.find(src, i, 2, c.depth)
 		if l == 0 {
 			// In data without matches, search ever more sparsely
 			// (positions skipped are not inserted either), as data
 			// that is already compressed gains nothing from effort.
+			// Literals are counted as they are passed (no loop over
+			// each literal run, whose end mispredicts).
 			miss++
-			i += 1 + miss>>skipShift
+			freq[src[i]]++
+			i++
+			if miss >= 1<<skipShift {
+				for end := min(i+miss>>skipShift, n); i < end; i++ {
+					freq[src[i]]++
+				}
+			}
 			continue
 		}
 		miss = 0
@@ -150,11 +159,9 @@ func (c *Compressor) parse(src []byte) {
 			if l2 == 0 || !lazyBetter(l2, off2, l, off) {
 				break
 			}
+			freq[src[i]]++
 			i++
 			l, off = l2, off2
-		}
-		for _, b := range src[litStart:i] {
-			freq[b]++
 		}
 		adj := l - minMatchLen
 		k := bits.Len32(uint32(off)) - 1
@@ -165,7 +172,7 @@ func (c *Compressor) parse(src []byte) {
 		c.skipMatch(src, next, min(litStart, last))
 		i = litStart
 	}
-	for _, b := range src[litStart:] {
+	for _, b := range src[min(i, n):] {
 		freq[b]++
 	}
 	seqs[ns] = seq{lits: uint32(n - litStart)}
