@@ -15,6 +15,7 @@ package xpress
 import (
 	"encoding/binary"
 	"errors"
+	"math/bits"
 	"sync"
 )
 
@@ -93,7 +94,9 @@ func decodeStream(dst, in []byte, table *[maxTableLen]uint32) error {
 	for out < end {
 		if nb < 32 {
 			if pos+4 <= n {
-				buf |= uint64(uint32(in[pos])<<16|uint32(in[pos+1])<<24|uint32(in[pos+2])|uint32(in[pos+3])<<8) << (32 - nb)
+				// Two units in one load: rotating the little-endian
+				// word by 16 puts the first unit on top.
+				buf |= uint64(bits.RotateLeft32(binary.LittleEndian.Uint32(in[pos:]), 16)) << (32 - nb)
 				pos += 4
 				nb += 32
 			} else {
@@ -113,7 +116,7 @@ func decodeStream(dst, in []byte, table *[maxTableLen]uint32) error {
 			e = table[(e&^subFlag)>>8+uint32((buf<<tableBits)>>(64-subBits))]
 		}
 		cl := uint(e & 0xff)
-		buf <<= cl
+		buf <<= cl & 63 // masked: no fix-up for shifts of 64 or more
 		nb -= cl
 		sym := e >> 8
 		if sym < 256 {
@@ -160,8 +163,8 @@ func decodeStream(dst, in []byte, table *[maxTableLen]uint32) error {
 			}
 		}
 		length += minMatchLen
-		offset := 1<<k | int(buf>>(63-k)>>1)
-		buf <<= k
+		offset := 1<<k | int(buf>>(63-k&63)>>1)
+		buf <<= k & 63
 		nb -= k
 		if offset > out {
 			return errBadOffset
@@ -169,7 +172,14 @@ func decodeStream(dst, in []byte, table *[maxTableLen]uint32) error {
 		if length > end-out {
 			return errBadLength
 		}
-		copyMatch(dst, out, offset, length)
+		if src := out - offset; offset >= 8 && length <= 16 && out+16 <= end {
+			// copyMatch's short case, here: most matches are short
+			// and a call each costs.
+			binary.LittleEndian.PutUint64(dst[out:], binary.LittleEndian.Uint64(dst[src:]))
+			binary.LittleEndian.PutUint64(dst[out+8:], binary.LittleEndian.Uint64(dst[src+8:]))
+		} else {
+			copyMatch(dst, out, offset, length)
+		}
 		out += length
 	}
 	return nil
