@@ -57,16 +57,6 @@ type match struct {
 	offset uint32
 }
 
-// optNode is a position of the parse: the cheapest known way to reach it.
-// The repeat-offset queue of that path is not kept here (copying it at
-// every relaxation was most of the parse's stores): it is computed once,
-// in nodeQ, when the parse reaches the position.
-type optNode struct {
-	cost   uint32
-	length uint32 // of the item that ends here: 1 for a literal
-	f      uint32 // formatted offset of that item: 0-2 repeat slot, else offset+2
-}
-
 // seqItem is one chosen item: a literal (length 0, f = the byte) or a match.
 type seqItem struct {
 	length uint32
@@ -92,12 +82,13 @@ type Compressor struct {
 	mstart []uint32 // per block position: first match in ms
 	kind   []uint8  // per block position: posNormal, posLong, posInside
 	ms     []match
-	nodes  []optNode
+	cost   []uint32    // parse: cheapest known cost to each position
+	item   []uint32    // parse: the item ending that path (f<<9 | length)
 	nodeQ  [][3]uint32 // repeat queue of the cheapest path to each node
 	seq    []seqItem
 
 	mainCost [maxMainSyms]uint32
-	lenCost  [numLenSyms]uint32
+	lenCost  [256]uint32 // numLenSyms used; 256 so that a masked index needs no check
 
 	mainFreq [maxMainSyms]uint32
 	lenFreq  [numLenSyms]uint32
@@ -448,7 +439,7 @@ func (c *Compressor) initialCosts(bs, be int) {
 		}
 		c.mainCost[s] = uint32(bitsF * (1 << costShift))
 	}
-	for s := range c.lenCost {
+	for s := range numLenSyms {
 		c.lenCost[s] = uint32((4.0 + float64(min(s, 64))*0.1) * (1 << costShift))
 	}
 }
@@ -497,7 +488,7 @@ func (c *Compressor) costsFromLens() {
 		}
 		c.mainCost[s] = l << costShift
 	}
-	for s := range c.lenCost {
+	for s := range numLenSyms {
 		l := uint32(c.lenLens[s])
 		if l == 0 {
 			l = 12
@@ -509,43 +500,53 @@ func (c *Compressor) costsFromLens() {
 // parse finds the cheapest item sequence for positions [bs, be) starting
 // with repeat queue q, leaving it in c.seq and the final queue in
 // c.nodeQ[be-bs].
+//
+// The parse keeps, per position, the cost of the cheapest known path to it
+// (c.cost, dense so that relaxing a run of lengths reads consecutive
+// words) and the item that ends that path there (c.item: the formatted
+// offset f << 9 | the length, 1 for a literal whose f is the byte). Both
+// have parseWin entries of slack after the block, so that the nodes a
+// position can reach are a fixed-size window indexed by a masked length,
+// which needs no bounds check.
 func (c *Compressor) parse(bs, be int, q [3]uint32) {
 	n := be - bs
-	if cap(c.nodes) < n+1 {
-		c.nodes = make([]optNode, n+1)
-	}
-	if cap(c.nodeQ) < n+1 {
+	if cap(c.cost) < n+parseWin {
+		c.cost = make([]uint32, n+parseWin)
+		c.item = make([]uint32, n+parseWin)
 		c.nodeQ = make([][3]uint32, n+1)
 	}
-	nodes := c.nodes[:n+1]
-	nodeQ := c.nodeQ[:n+1]
-	for i := range nodes {
-		nodes[i].cost = infCost
+	cost, item, nodeQ := c.cost[:n+parseWin], c.item[:n+parseWin], c.nodeQ[:n+1]
+	for i := range cost[:n+1] {
+		cost[i] = infCost
 	}
-	nodes[0] = optNode{cost: 0}
+	cost[0] = 0
 	nodeQ[0] = q
 	buf := c.buf
 	mainCost, lenCost := &c.mainCost, &c.lenCost
-	ms, mstart, kind := c.ms, c.mstart, c.kind
-	// matchCost is the cost of the main symbol and length symbol for a
-	// match of length l in slot.
-	matchCost := func(slot, l int) uint32 {
-		lh := l - minMatchLen
-		if lh < numPrimaryLens {
-			return mainCost[numChars+slot*8+lh]
-		}
-		return mainCost[numChars+slot*8+numPrimaryLens] + lenCost[lh-numPrimaryLens]
-	}
-	for i := 0; i < n; i++ {
-		nd := &nodes[i]
-		if nd.cost == infCost || kind[i] == posInside {
+	ms, mstart, kind := c.ms, c.mstart[:n+1], c.kind[:n]
+	for i := range kind {
+		base := cost[i]
+		if base == infCost || kind[i] == posInside {
 			continue
 		}
 		pos := bs + i
-		base := nd.cost
-		cq := queueAt(nodes, nodeQ, i)
-		nodeQ[i] = cq
-		limit := min(maxMatchLen, n-i)
+		// The repeat queue of the path that reaches i.
+		cq := nodeQ[0]
+		if i > 0 {
+			it := item[i]
+			ln := it & itemLenMask
+			cq = nodeQ[i-int(ln)]
+			if ln != 1 {
+				if f := it >> itemLenBits; f < 3 {
+					cq[0], cq[f] = cq[f], cq[0]
+				} else {
+					cq = [3]uint32{f - 2, cq[0], cq[1]}
+				}
+			}
+			nodeQ[i] = cq
+		}
+		cw := (*[parseWin]uint32)(cost[i:])
+		iw := (*[parseWin]uint32)(item[i:])
 		if kind[i] == posLong {
 			m := ms[mstart[i]]
 			l := int(m.length)
@@ -554,32 +555,36 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 			for k := 0; k < 3; k++ {
 				off := int(cq[k])
 				if off <= pos && extend(buf, pos, pos-off, 0, l) == l {
-					if cst := base + matchCost(k, l); cst < best {
+					if cst := base + matchCost(mainCost, lenCost, k, l); cst < best {
 						best, bestF = cst, uint32(k)
 					}
 				}
 			}
 			f := m.offset + 2
 			slot := slotOf(f)
-			if cst := base + matchCost(slot, l) + uint32(extraBits[slot])<<costShift; cst < best {
+			if cst := base + matchCost(mainCost, lenCost, slot, l) + uint32(extraBits[slot])<<costShift; cst < best {
 				best, bestF = cst, f
 			}
-			if nl := &nodes[i+l]; best < nl.cost {
-				*nl = optNode{cost: best, length: uint32(l), f: bestF}
+			if best < cw[l&parseMask] {
+				cw[l&parseMask] = best
+				iw[l&parseMask] = bestF<<itemLenBits | uint32(l)
 			}
 			continue
 		}
 		// Literal.
-		if cst := base + mainCost[buf[pos]]; cst < nodes[i+1].cost {
-			nodes[i+1] = optNode{cost: cst, length: 1, f: uint32(buf[pos])}
+		b := buf[pos]
+		if cst := base + mainCost[b]; cst < cw[1] {
+			cw[1] = cst
+			iw[1] = uint32(b)<<itemLenBits | 1
 		}
+		limit := min(maxMatchLen, n-i)
 		if limit < 2 {
 			continue
 		}
-		// Repeat matches. nn[ln] is the node a match of length ln
-		// reaches; the main symbol prices lengths up to 8, the length
-		// symbol the rest.
-		nn := nodes[i : i+limit+1]
+		// Repeat matches, then explicit ones; a length is offered
+		// only with the first (cheapest-to-code) offset that reaches it.
+		// Lengths up to 8 are priced by the main symbol alone, longer
+		// ones by the main symbol of header 7 and a length symbol.
 		for k := 0; k < 3; k++ {
 			off := int(cq[k])
 			if off > pos || (k > 0 && cq[k] == cq[0]) || (k == 2 && cq[2] == cq[1]) {
@@ -589,59 +594,79 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 				continue
 			}
 			l := extend(buf, pos, pos-off, 2, limit)
-			mc := mainCost[numChars+k*8 : numChars+k*8+8]
-			for ln := minMatchLen; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
-				if cst := base + mc[ln-minMatchLen]; cst < nn[ln].cost {
-					nn[ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k)}
+			mc := (*[8]uint32)(mainCost[numChars+k*8:])
+			fl := uint32(k) << itemLenBits
+			ln := minMatchLen
+			for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
+				if cst := base + mc[(ln-minMatchLen)&7]; cst < cw[ln&parseMask] {
+					cw[ln&parseMask] = cst
+					iw[ln&parseMask] = fl | uint32(ln)
 				}
 			}
 			b7 := base + mc[numPrimaryLens]
-			for ln := minMatchLen + numPrimaryLens; ln <= l; ln++ {
-				if cst := b7 + lenCost[ln-minMatchLen-numPrimaryLens]; cst < nn[ln].cost {
-					nn[ln] = optNode{cost: cst, length: uint32(ln), f: uint32(k)}
+			for ; ln <= l; ln++ {
+				if cst := b7 + lenCost[(ln-minMatchLen-numPrimaryLens)&255]; cst < cw[ln&parseMask] {
+					cw[ln&parseMask] = cst
+					iw[ln&parseMask] = fl | uint32(ln)
 				}
 			}
 		}
-		// Explicit matches.
 		prev := minMatchLen - 1
 		for _, m := range ms[mstart[i]:mstart[i+1]] {
 			l := int(m.length)
-			if m.offset == cq[0] || m.offset == cq[1] || m.offset == cq[2] {
-				prev = max(prev, l)
+			if l <= prev {
 				continue
 			}
-			if l <= prev {
+			if m.offset == cq[0] || m.offset == cq[1] || m.offset == cq[2] {
+				prev = l
 				continue
 			}
 			f := m.offset + 2
 			slot := slotOf(f)
-			mbase := base + uint32(extraBits[slot])<<costShift
-			mc := mainCost[numChars+slot*8 : numChars+slot*8+8]
-			for ln := prev + 1; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
-				if cst := mbase + mc[ln-minMatchLen]; cst < nn[ln].cost {
-					nn[ln] = optNode{cost: cst, length: uint32(ln), f: f}
+			mb := base + uint32(extraBits[slot])<<costShift
+			mc := (*[8]uint32)(mainCost[numChars+slot*8:])
+			fl := f << itemLenBits
+			ln := prev + 1
+			for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
+				if cst := mb + mc[(ln-minMatchLen)&7]; cst < cw[ln&parseMask] {
+					cw[ln&parseMask] = cst
+					iw[ln&parseMask] = fl | uint32(ln)
 				}
 			}
-			b7 := mbase + mc[numPrimaryLens]
-			for ln := max(prev+1, minMatchLen+numPrimaryLens); ln <= l; ln++ {
-				if cst := b7 + lenCost[ln-minMatchLen-numPrimaryLens]; cst < nn[ln].cost {
-					nn[ln] = optNode{cost: cst, length: uint32(ln), f: f}
+			b7 := mb + mc[numPrimaryLens]
+			for ; ln <= l; ln++ {
+				if cst := b7 + lenCost[(ln-minMatchLen-numPrimaryLens)&255]; cst < cw[ln&parseMask] {
+					cw[ln&parseMask] = cst
+					iw[ln&parseMask] = fl | uint32(ln)
 				}
 			}
 			prev = l
 		}
 	}
-	nodeQ[n] = queueAt(nodes, nodeQ, n)
+	if n > 0 {
+		it := item[n]
+		ln := it & itemLenMask
+		cq := nodeQ[n-int(ln)]
+		if ln != 1 {
+			if f := it >> itemLenBits; f < 3 {
+				cq[0], cq[f] = cq[f], cq[0]
+			} else {
+				cq = [3]uint32{f - 2, cq[0], cq[1]}
+			}
+		}
+		nodeQ[n] = cq
+	}
 	// Walk back from the end and reverse.
 	seq := c.seq[:0]
 	for j := n; j > 0; {
-		nd := &nodes[j]
-		if nd.length == 1 {
-			seq = append(seq, seqItem{0, nd.f})
+		it := item[j]
+		ln := it & itemLenMask
+		if ln == 1 {
+			seq = append(seq, seqItem{0, it >> itemLenBits})
 		} else {
-			seq = append(seq, seqItem{nd.length, nd.f})
+			seq = append(seq, seqItem{ln, it >> itemLenBits})
 		}
-		j -= int(nd.length)
+		j -= int(ln)
 	}
 	for a, b := 0, len(seq)-1; a < b; a, b = a+1, b-1 {
 		seq[a], seq[b] = seq[b], seq[a]
@@ -649,23 +674,21 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 	c.seq = seq
 }
 
-// queueAt returns the repeat queue after the item that ends at node i
-// (i > 0), from the queue of the node where that item starts, which the
-// parse has already reached.
-func queueAt(nodes []optNode, nodeQ [][3]uint32, i int) [3]uint32 {
-	nd := nodes[i]
-	if i == 0 {
-		return nodeQ[0]
+const (
+	itemLenBits = 9 // lengths are at most 257
+	itemLenMask = 1<<itemLenBits - 1
+	parseWin    = 512 // > maxMatchLen, a power of two
+	parseMask   = parseWin - 1
+)
+
+// matchCost is the cost of the main symbol and length symbol for a match
+// of length l in slot.
+func matchCost(mainCost *[maxMainSyms]uint32, lenCost *[256]uint32, slot, l int) uint32 {
+	lh := l - minMatchLen
+	if lh < numPrimaryLens {
+		return mainCost[numChars+slot*8+lh]
 	}
-	q := nodeQ[i-int(nd.length)]
-	switch {
-	case nd.length == 1: // a literal
-	case nd.f < 3:
-		q[0], q[nd.f] = q[nd.f], q[0]
-	default:
-		q = [3]uint32{nd.f - 2, q[0], q[1]}
-	}
-	return q
+	return mainCost[numChars+slot*8+numPrimaryLens] + lenCost[lh-numPrimaryLens]
 }
 
 // countAndBuild counts the symbols of c.seq and builds the three codes.
