@@ -126,7 +126,8 @@ func TestRunDebugVarsScrollBounded(t *testing.T) {
 
 // The summary of a 60-step run scrolls in its viewport: line by line to
 // its end (every step shown on the way, "(more below)" until the last
-// line shows, never after), back to the top with pgup, end and home;
+// line shows, never after; "(more above)" once it has moved), back to
+// the top with pgup, end and home;
 // resizing while scrolled keeps the offset within the lines and the hint
 // truthful; View twice is the same and changes nothing.
 func TestRunSummarySixtySteps(t *testing.T) {
@@ -137,10 +138,18 @@ func TestRunSummarySixtySteps(t *testing.T) {
 	m := NewRunModel(nil, engine.Options{}, RunViewOptions{Now: newRunClock().now})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
 	m.Update(runDoneMsg{res: res})
-	more := m.rtx("more.below")
 	footer := func() string {
 		v := ansi.Strip(m.View())
 		return v[strings.LastIndex(v, "\n")+1:]
+	}
+	// The hint says which way there is more.
+	hasBelow := func() bool {
+		f := footer()
+		return strings.Contains(f, m.rtx("more.below")) || strings.Contains(f, m.rtx("more.both"))
+	}
+	hasAbove := func() bool {
+		f := footer()
+		return strings.Contains(f, m.rtx("more.above")) || strings.Contains(f, m.rtx("more.both"))
 	}
 	pure := func(what string) {
 		t.Helper()
@@ -151,13 +160,16 @@ func TestRunSummarySixtySteps(t *testing.T) {
 		}
 	}
 	top := ansi.Strip(m.View())
-	if !strings.Contains(top, "Step number 01") || strings.Contains(top, "Step number 60") || !strings.Contains(footer(), more) {
+	if !strings.Contains(top, "Step number 01") || strings.Contains(top, "Step number 60") || !hasBelow() || hasAbove() {
 		t.Fatalf("the top of the summary:\n%s", top)
 	}
 	pure("top")
 	seen := map[int]bool{}
 	downs := 0
-	for ; downs < 200 && strings.Contains(footer(), more); downs++ {
+	for ; downs < 200 && hasBelow(); downs++ {
+		if hasAbove() != (downs > 0) {
+			t.Fatalf("after %d downs the footer says %q", downs, footer())
+		}
 		v := ansi.Strip(m.View())
 		for i := 1; i <= 60; i++ {
 			if strings.Contains(v, fmt.Sprintf("Step number %02d", i)) {
@@ -169,6 +181,9 @@ func TestRunSummarySixtySteps(t *testing.T) {
 	end := ansi.Strip(m.View())
 	if !strings.Contains(end, "Step number 60") || len(seen) < 59 {
 		t.Fatalf("after %d downs the hint went but the end does not show (%d steps seen):\n%s", downs, len(seen), end)
+	}
+	if !hasAbove() || !strings.Contains(footer(), m.rtx("more.above")) {
+		t.Fatalf("at the end the footer says %q", footer())
 	}
 	if downs != summaryEnd(m) || m.summary.YOffset != downs {
 		t.Fatalf("%d downs to the end, the viewport is at %d of %d", downs, m.summary.YOffset, summaryEnd(m))
@@ -194,7 +209,7 @@ func TestRunSummarySixtySteps(t *testing.T) {
 		if off < 0 || off > last {
 			t.Fatalf("%dx%d: offset %d outside 0..%d", sz[0], sz[1], off, last)
 		}
-		if strings.Contains(footer(), more) != (off < last) {
+		if hasBelow() != (off < last) || hasAbove() != (off > 0) {
 			t.Fatalf("%dx%d: offset %d of %d, footer %q", sz[0], sz[1], off, last, footer())
 		}
 		pure(fmt.Sprintf("%dx%d", sz[0], sz[1]))

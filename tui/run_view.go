@@ -243,8 +243,14 @@ func (m *RunModel) summaryView() string {
 	hint := ""
 	if m.summary.TotalLineCount() > m.summary.Height {
 		keys = append([]key.Binding{hk(rk.Up, m.th.Symbols.UpDown, m.rtx("key.scroll"))}, keys...)
-		if !m.summary.AtBottom() {
+		// The hint says which way there is more: above, below or both.
+		switch top, bottom := m.summary.AtTop(), m.summary.AtBottom(); {
+		case !top && !bottom:
+			hint = "  " + m.st.footer.Render(m.rtx("more.both"))
+		case !bottom:
 			hint = "  " + m.st.footer.Render(m.rtx("more.below"))
+		case !top:
+			hint = "  " + m.st.footer.Render(m.rtx("more.above"))
 		}
 	}
 	b.WriteString(m.cut(m.runHelp(w, keys...)+hint, w))
