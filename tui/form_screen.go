@@ -280,6 +280,10 @@ func (sc *formScreen[S, P]) key(msg tea.KeyMsg) tea.Cmd {
 			sc.listView.ScrollUp(1)
 		case matches(msg, k.Down):
 			sc.listView.ScrollDown(1)
+		case matches(msg, k.Home):
+			sc.listView.GotoTop()
+		case matches(msg, k.End):
+			sc.listView.GotoBottom()
 		case matches(msg, k.Enter):
 			return sc.next()
 		}

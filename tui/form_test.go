@@ -424,3 +424,25 @@ func TestFormSummaryListResize(t *testing.T) {
 		t.Fatalf("120x40: the list scrolled to its end is not at its end: %d", m.listView.YOffset)
 	}
 }
+
+// On the Summary, with the list of choices focused, home and end go to
+// the list's start and end (and write nothing).
+func TestFormSummaryListHomeEnd(t *testing.T) {
+	m := at(t, filled(wizard.FlowBuild), wizard.PageSummary)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
+	m.Update(tea.KeyMsg{Type: tea.KeyPgDown}) // focuses the list and scrolls it
+	if m.listView.AtBottom() {
+		t.Skip("the list fits at 80x25: nothing to scroll")
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyEnd})
+	if !m.listView.AtBottom() {
+		t.Fatalf("end: the list is at %d, not at its end", m.listView.YOffset)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyHome})
+	if !m.listView.AtTop() {
+		t.Fatalf("home: the list is at %d, not at its start", m.listView.YOffset)
+	}
+	if m.s.CurrentID() != wizard.PageSummary || m.s.Written != "" {
+		t.Fatalf("home/end left the Summary or wrote the file (page %v, written %q)", m.s.CurrentID(), m.s.Written)
+	}
+}
