@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"math/bits"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,4 +236,41 @@ func writeSeeds(t *testing.T) {
 	os.MkdirAll("testdata", 0o755)
 	os.WriteFile(filepath.Join("testdata", "wimlib-lzms-seeds.bin"), rec, 0o644)
 	os.WriteFile(filepath.Join("testdata", "wimlib-lzms-seeds.out"), outs, 0o644)
+}
+
+// TestCandidateMaskNeverSkipsACandidate: x86Filter skips the bytes below
+// the lowest flag of candidateMask, so that flag must never lie past the
+// first byte x86Candidate marks (every byte value at every position, and
+// random words).
+func TestCandidateMaskNeverSkipsACandidate(t *testing.T) {
+	first := func(x uint64) int {
+		for k := 0; k < 8; k++ {
+			if x86Candidate[byte(x>>(8*k))] {
+				return k
+			}
+		}
+		return 8
+	}
+	check := func(x uint64) {
+		m := candidateMask(x)
+		got := 8
+		if m != 0 {
+			got = bits.TrailingZeros64(m) >> 3
+		}
+		if got > first(x) {
+			t.Fatalf("candidateMask(%#016x): first flag at byte %d, first candidate at byte %d", x, got, first(x))
+		}
+	}
+	for b := 0; b < 256; b++ {
+		for k := 0; k < 8; k++ {
+			for _, fill := range []uint64{0, 0x4141414141414141, 0xE7E7E7E7E7E7E7E7, 0x4D4D4D4D4D4D4D4D} {
+				x := fill&^(0xFF<<(8*k)) | uint64(b)<<(8*k)
+				check(x)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 1 << 20 {
+		check(rng.Uint64())
+	}
 }

@@ -1,6 +1,9 @@
 package lzms
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"math/bits"
+)
 
 // x86Filter converts the 32-bit operands of likely x86 instructions
 // between relative (the original data) and absolute (what the compressor
@@ -31,8 +34,20 @@ func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 	end := size - 16
 	for i := 1; i < end; {
 		if !x86Candidate[data[i]] {
-			i++
-			continue
+			// Skip 8 bytes at a time while none can start a candidate
+			// (most bytes of any data cannot): the lowest flagged
+			// byte of candidateMask is the first candidate.
+			for i+8 <= end {
+				if m := candidateMask(binary.LittleEndian.Uint64(data[i:])); m != 0 {
+					i += bits.TrailingZeros64(m) >> 3
+					break
+				}
+				i += 8
+			}
+			if i >= end || !x86Candidate[data[i]] {
+				i++
+				continue
+			}
 		}
 		opLen := 0
 		limit := int32(maxTrans)
@@ -88,3 +103,14 @@ func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 
 // x86Candidate marks the first bytes of the instructions x86Filter looks at.
 var x86Candidate = [256]bool{0x48: true, 0x4C: true, 0xE8: true, 0xE9: true, 0xF0: true, 0xFF: true}
+
+// candidateMask flags (bit 7 of the byte) the bytes of x, a little-endian
+// word, that may start a candidate: 0x48 and 0x4C (0x48 under mask 0xFB;
+// the zero-byte test has no false negatives) and every byte of 0xE0 or
+// more (the three top bits set: E8, E9, F0 and FF among them). Bytes
+// flagged in excess are checked against x86Candidate by the caller.
+func candidateMask(x uint64) uint64 {
+	const ones = 0x0101010101010101
+	v := x&(0xFB*ones) ^ 0x48*ones
+	return ((v-ones)&^v | x&(x<<1)&(x<<2)) & (0x80 * ones)
+}
