@@ -96,14 +96,7 @@ func NewMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions) *M
 // config file; themeName is used only when it is nil); it is built for out
 // with ThemeFor, with opt.NoColor.
 func RunMediaWizard(seq *sequence.Sequence, seqPath string, opt MediaOptions, themeName string, in io.Reader, out io.Writer) (MediaResult, error) {
-	if opt.Theme == nil {
-		th, ok := themes.Get(themeName)
-		if !ok {
-			th = themes.Default()
-		}
-		opt.Theme = th
-	}
-	opt.Theme = ThemeFor(opt.Theme, out, opt.NoColor)
+	opt.Theme = resolveTheme(opt.Theme, themeName, out, opt.NoColor)
 	final, err := runProgram(NewMediaWizard(seq, seqPath, opt), in, out, opt.Signals)
 	if err != nil {
 		return MediaResult{}, err
