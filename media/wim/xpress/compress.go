@@ -12,7 +12,8 @@ const (
 	hashBits  = 15
 	hash3Bits = 14
 
-	maxOff3    = 4096  // length-3 matches farther than this are not worth it
+	maxOff3    = 2048  // length-3 matches farther than this are not worth it
+	lazyDepth  = 2     // chain positions the lazy search examines after a match ≥ good
 	maxMatch   = 65538 // longest match the format can code
 	minLazyGap = 2
 	skipShift  = 6 // after 1<<skipShift fruitless searches, step by 2, and so on
@@ -152,7 +153,7 @@ func (c *Compressor) parse(src []byte) {
 		for l < c.lazy && i+1 < last {
 			depth := c.depth
 			if l >= c.good {
-				depth >>= 2
+				depth = lazyDepth
 			}
 			l2, off2 := c.find(src, i+1, l, depth)
 			next = i + 2
@@ -464,6 +465,6 @@ func (c *Compressor) encode(dst, src []byte) {
 const (
 	defaultDepth = 12 // hash-chain positions examined per search
 	defaultNice  = 32 // a match this long is taken without further search
-	defaultGood  = 4  // the lazy search is shallower once a match is this long
+	defaultGood  = 4  // the lazy search examines lazyDepth positions once a match is this long
 	defaultLazy  = 16 // a match this long is taken without trying the next position
 )
