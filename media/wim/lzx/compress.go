@@ -611,36 +611,8 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 				}
 			}
 		}
-		prev := minMatchLen - 1
-		for _, m := range ms[mstart[i]:mstart[i+1]] {
-			l := int(m.length)
-			if l <= prev {
-				continue
-			}
-			if m.offset == cq[0] || m.offset == cq[1] || m.offset == cq[2] {
-				prev = l
-				continue
-			}
-			f := m.offset + 2
-			slot := slotOf(f)
-			mb := base + uint32(extraBits[slot])<<costShift
-			mc := (*[8]uint32)(mainCost[numChars+slot*8:])
-			fl := f << itemLenBits
-			ln := prev + 1
-			for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
-				if cst := mb + mc[(ln-minMatchLen)&7]; cst < cw[ln&parseMask] {
-					cw[ln&parseMask] = cst
-					iw[ln&parseMask] = fl | uint32(ln)
-				}
-			}
-			b7 := mb + mc[numPrimaryLens]
-			for ; ln <= l; ln++ {
-				if cst := b7 + lenCost[(ln-minMatchLen-numPrimaryLens)&255]; cst < cw[ln&parseMask] {
-					cw[ln&parseMask] = cst
-					iw[ln&parseMask] = fl | uint32(ln)
-				}
-			}
-			prev = l
+		if a, b := mstart[i], mstart[i+1]; a < b {
+			c.relaxMatches(cw, iw, ms[a:b], base, &cq)
 		}
 	}
 	if n > 0 {
@@ -680,6 +652,46 @@ const (
 	parseWin    = 512 // > maxMatchLen, a power of two
 	parseMask   = parseWin - 1
 )
+
+// relaxMatches offers the explicit matches of one position (increasing
+// lengths) to the nodes after it: each length with the first match that
+// reaches it. A match at an offset of the repeat queue cq is skipped (the
+// repeat match, cheaper, has been offered).
+func (c *Compressor) relaxMatches(cw, iw *[parseWin]uint32, ms []match, base uint32, cq *[3]uint32) {
+	mainCost, lenCost := &c.mainCost, &c.lenCost
+	prev := minMatchLen - 1
+	for _, m := range ms {
+		l := int(m.length)
+		if l <= prev {
+			continue
+		}
+
+		if m.offset == cq[0] || m.offset == cq[1] || m.offset == cq[2] {
+			prev = l
+			continue
+		}
+		f := m.offset + 2
+		slot := slotOf(f)
+		mb := base + uint32(extraBits[slot])<<costShift
+		mc := (*[8]uint32)(mainCost[numChars+slot*8:])
+		fl := f << itemLenBits
+		ln := prev + 1
+		for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
+			if cst := mb + mc[(ln-minMatchLen)&7]; cst < cw[ln&parseMask] {
+				cw[ln&parseMask] = cst
+				iw[ln&parseMask] = fl | uint32(ln)
+			}
+		}
+		b7 := mb + mc[numPrimaryLens]
+		for ; ln <= l; ln++ {
+			if cst := b7 + lenCost[(ln-minMatchLen-numPrimaryLens)&255]; cst < cw[ln&parseMask] {
+				cw[ln&parseMask] = cst
+				iw[ln&parseMask] = fl | uint32(ln)
+			}
+		}
+		prev = l
+	}
+}
 
 // matchCost is the cost of the main symbol and length symbol for a match
 // of length l in slot.
