@@ -20,9 +20,10 @@ import (
 //  3. A forward minimum-cost parse over the block chooses literals,
 //     explicit matches and repeat-offset matches. Every position carries
 //     the repeat-offset queue of the cheapest path that reaches it, so
-//     repeat matches are priced exactly along that path. The first pass
-//     prices symbols from the block's byte statistics; later passes price
-//     them with the Huffman code lengths the previous pass produced.
+//     repeat matches are priced exactly along that path. A greedy parse
+//     gives the first statistics; each pass is priced with the Huffman
+//     code lengths of the pass before, and all passes but the last offer
+//     each match at its full length only (they only refine statistics).
 //  4. The chosen items are coded as a verbatim or an aligned-offset block,
 //     whichever is smaller, with code lengths sent as pretree-coded deltas
 //     from the previous block's.
@@ -50,7 +51,7 @@ type params struct {
 	blockSize           int // nominal block size for chunks larger than 32 KiB
 }
 
-var defaultParams = params{depth: 16, nice: 64, passes: 1, blockSize: 32768} // 32 KiB chunks: one block each
+var defaultParams = params{depth: 16, nice: 32, passes: 2, blockSize: 32768} // 32 KiB chunks: one block each
 
 type match struct {
 	length uint32
@@ -72,6 +73,7 @@ type Compressor struct {
 	order    int
 	nMain    int
 	bigBlock bool
+	cheap    bool // parse: offer each match at its full length only
 	p        params
 
 	buf    []byte   // E8-translated chunk, 8 zero bytes of padding
@@ -179,11 +181,17 @@ func (c *Compressor) Compress(dst, src []byte) int {
 		}
 		c.findMatches(bs, be)
 		// A greedy parse gives the first statistics; each optimal
-		// pass is priced with the codes of the pass before.
+		// pass is priced with the codes of the pass before. Passes
+		// before the last only refine those statistics: they offer
+		// each match at its full length alone, which costs a fraction
+		// of a full pass and gives the last pass nearly all of what a
+		// full pass would (codec corpus: 2,301,996 bytes against
+		// 2,300,590 with two full passes and 2,303,430 with one).
 		c.greedy(bs, be, q)
 		for pass := 0; pass < c.p.passes; pass++ {
 			c.countAndBuild()
 			c.costsFromLens()
+			c.cheap = pass < c.p.passes-1
 			c.parse(bs, be, q)
 		}
 		q = c.nodeQ[be-bs]
@@ -596,6 +604,13 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 			l := extend(buf, pos, pos-off, 2, limit)
 			mc := (*[8]uint32)(mainCost[numChars+k*8:])
 			fl := uint32(k) << itemLenBits
+			if c.cheap {
+				if cst := base + matchCost(mainCost, lenCost, k, l); cst < cw[l&parseMask] {
+					cw[l&parseMask] = cst
+					iw[l&parseMask] = fl | uint32(l)
+				}
+				continue
+			}
 			ln := minMatchLen
 			for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
 				if cst := base + mc[(ln-minMatchLen)&7]; cst < cw[ln&parseMask] {
@@ -663,6 +678,18 @@ func (c *Compressor) relaxMatches(cw, iw *[parseWin]uint32, ms []match, base uin
 	for _, m := range ms {
 		l := int(m.length)
 		if l <= prev {
+			continue
+		}
+		if c.cheap {
+			if m.offset != cq[0] && m.offset != cq[1] && m.offset != cq[2] {
+				f := m.offset + 2
+				slot := slotOf(f)
+				if cst := base + uint32(extraBits[slot])<<costShift + matchCost(mainCost, lenCost, slot, l); cst < cw[l&parseMask] {
+					cw[l&parseMask] = cst
+					iw[l&parseMask] = f<<itemLenBits | uint32(l)
+				}
+			}
+			prev = l
 			continue
 		}
 
