@@ -103,8 +103,23 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		i   int
 		err error
 	}
-	// Workers take the next blob from a shared counter (in file order):
-	// no channel hand-off per blob.
+	// Jobs: every blob of a solid resource in one job, first (they share
+	// one decoded chunk under a lock: spread over workers, they took
+	// turns blob by blob, and the hand-offs cost as much CPU as the
+	// decoding), then one job per other blob. Workers take the next job
+	// from a shared counter (in file order): no channel hand-off per blob.
+	var solid []int
+	jobs := make([][]int, 1, len(blobs)+1)
+	for i, b := range blobs {
+		if b.solid != nil {
+			solid = append(solid, i)
+		} else {
+			jobs = append(jobs, []int{i})
+		}
+	}
+	if jobs[0] = solid; len(solid) == 0 {
+		jobs = jobs[1:]
+	}
 	var (
 		mu     sync.Mutex
 		fails  []failure
@@ -112,21 +127,27 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		next   atomic.Int64
 		wg     sync.WaitGroup
 	)
-	for range min(threads, max(len(blobs), 1)) {
+	for range min(threads, max(len(jobs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sc := &scratch{}
 			for !failed.Load() && ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= len(blobs) {
+				j := int(next.Add(1) - 1)
+				if j >= len(jobs) {
 					return
 				}
-				if err := w.checkBlob(ctx, blobs[i], sc, prog); err != nil {
-					mu.Lock()
-					fails = append(fails, failure{i, err})
-					mu.Unlock()
-					failed.Store(true)
+				for _, i := range jobs[j] {
+					if failed.Load() || ctx.Err() != nil {
+						return
+					}
+					if err := w.checkBlob(ctx, blobs[i], sc, prog); err != nil {
+						mu.Lock()
+						fails = append(fails, failure{i, err})
+						mu.Unlock()
+						failed.Store(true)
+						break
+					}
 				}
 			}
 		}()
