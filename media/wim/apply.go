@@ -222,54 +222,33 @@ func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) 
 		next     atomic.Int64
 		wg       sync.WaitGroup
 	)
-	// Jobs: the blobs of solid resources in one job, first (they share
-	// one decoded chunk under a lock: spread over workers they took
-	// turns blob by blob, paying a lock hand-off each), then one job per
-	// other blob.
-	var solid []int
-	jobs := make([][]int, 1, len(blobs)+1)
-	for i, b := range blobs {
-		if b.solid != nil {
-			solid = append(solid, i)
-		} else {
-			jobs = append(jobs, []int{i})
-		}
-	}
-	if jobs[0] = solid; len(solid) == 0 {
-		jobs = jobs[1:]
-	}
-	for range min(threads, max(len(jobs), 1)) {
+	for range min(threads, max(len(blobs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sc := &scratch{}
 			var files, bytes uint64
 			for !failed.Load() {
-				j := next.Add(1) - 1
-				if j >= int64(len(jobs)) {
+				i := next.Add(1) - 1
+				if i >= int64(len(blobs)) {
 					break
 				}
-				for _, i := range jobs[j] {
-					if failed.Load() {
-						break
-					}
-					b := blobs[i]
-					fs := byHash[b.Hash]
-					err := ctx.Err()
-					if err == nil {
-						err = w.extractBlob(ctx, b, fs, sc, prog)
-					}
-					if err != nil {
-						mu.Lock()
-						if firstErr == nil {
-							firstErr = err
-						}
-						mu.Unlock()
-						failed.Store(true)
-					}
-					files += uint64(len(fs))
-					bytes += b.Size() * uint64(len(fs))
+				b := blobs[i]
+				fs := byHash[b.Hash]
+				err := ctx.Err()
+				if err == nil {
+					err = w.extractBlob(ctx, b, fs, sc, prog)
 				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					failed.Store(true)
+				}
+				files += uint64(len(fs))
+				bytes += b.Size() * uint64(len(fs))
 			}
 			mu.Lock()
 			st.Files += files
