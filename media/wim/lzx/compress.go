@@ -425,36 +425,6 @@ func slotOf(f uint32) int {
 	return 2*hb + int(f>>(hb-1)&1)
 }
 
-// initialCosts prices symbols for the first pass: literals from the block's
-// byte frequencies, matches by a rough model of their code lengths.
-func (c *Compressor) initialCosts(bs, be int) {
-	var hist [256]uint32
-	for _, b := range c.buf[bs:be] {
-		hist[b]++
-	}
-	total := float64(be - bs)
-	for b, h := range hist {
-		bitsF := 12.0
-		if h > 0 {
-			bitsF = math.Log2(total/float64(h)) + 0.5
-		}
-		bitsF = min(max(bitsF, 1), 15)
-		c.mainCost[b] = uint32(bitsF * (1 << costShift))
-	}
-	for s := numChars; s < c.nMain; s++ {
-		slot := (s - numChars) >> 3
-		lh := (s - numChars) & 7
-		bitsF := 7.0 + float64(lh)*0.3 + float64(slot)*0.15
-		if slot < 3 {
-			bitsF = 5.0 + float64(lh)*0.3
-		}
-		c.mainCost[s] = uint32(bitsF * (1 << costShift))
-	}
-	for s := range numLenSyms {
-		c.lenCost[s] = uint32((4.0 + float64(min(s, 64))*0.1) * (1 << costShift))
-	}
-}
-
 // greedy fills c.seq with a quick parse of [bs, be): the longest match of
 // length 3 or more at each position, as a repeat match when its offset is
 // in the queue.
