@@ -96,9 +96,7 @@ func (m *MediaModel) progressLines(p *pane) {
 			pct = float64(ph.done) / float64(ph.total)
 		}
 		p.add(st.NavCurrent.Render(sym.Current+" "+name) + fmt.Sprintf(" %3d%%", int(pct*100)))
-		bw := max(4, min(p.width-4, 50))
-		filled := int(pct * float64(bw))
-		p.add("  " + st.NavTick.Render(strings.Repeat("#", filled)) + st.More.Render(strings.Repeat(".", bw-filled)))
+		p.add("  " + progressBar(m.th, pct, max(6, min(p.width-2, 52))))
 		el := now.Sub(ph.start).Seconds()
 		rate := 0.0
 		if el > 0 {

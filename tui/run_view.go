@@ -156,13 +156,16 @@ func (m *RunModel) progressLine(p *engine.StepProgress, w int) string {
 	return "   " + m.bar(pct, barW) + info
 }
 
-// bar is [#####-----] of the given width (brackets included).
-func (m *RunModel) bar(pct float64, width int) string {
+// bar is the run's progress bar of the given width.
+func (m *RunModel) bar(pct float64, width int) string { return progressBar(m.th, pct, width) }
+
+// progressBar is every screen's progress bar (the run view's and the
+// media wizard's): [#####-----] of the given width, brackets included,
+// drawn by bubbles' progress in the theme's colors (none without color).
+func progressBar(th *themes.Theme, pct float64, width int) string {
 	if width < 3 {
 		return ""
 	}
-	// bubbles' progress, in the theme's colors (none without color).
-	th := m.th
 	p := progress.New(progress.WithWidth(width-2), progress.WithoutPercentage(), progress.WithFillCharacters('#', '-'),
 		progress.WithColorProfile(th.ColorProfile()), progress.WithSolidFill(th.ColorString(th.Palette.Primary)))
 	p.EmptyColor = th.ColorString(th.Palette.Muted)
