@@ -1,15 +1,15 @@
 package wizard
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 var (
-	domainPattern  = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
-	varRef         = regexp.MustCompile(`^%[A-Za-z_][A-Za-z0-9_-]*%$`)
+	domainPattern  = lazyre.New(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+	varRef         = lazyre.New(`^%[A-Za-z_][A-Za-z0-9_-]*%$`)
 	workgroupBadCh = `\/:*?"<>|`
 )
 

@@ -3,10 +3,10 @@ package wizard
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence/secret"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
 // Summary: every choice grouped by page, then where to write the file
@@ -155,7 +155,7 @@ func (w *Wizard) Display(f *Field) string {
 	return v
 }
 
-var slugJunk = regexp.MustCompile(`[^a-z0-9]+`)
+var slugJunk = lazyre.New(`[^a-z0-9]+`)
 
 // Slug turns a sequence name into a file name: lower case, runs of other
 // characters replaced by "-".

@@ -5,13 +5,13 @@ package mediawiz
 
 import (
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/refimage/refimage/engine/sequence"
+	"github.com/refimage/refimage/internal/lazyre"
 )
 
-var labelChars = regexp.MustCompile(`^[A-Za-z0-9_-]*$`)
+var labelChars = lazyre.New(`^[A-Za-z0-9_-]*$`)
 
 func isTarget(t string) func(w *Wizard) bool { return func(w *Wizard) bool { return w.A.Target == t } }
 
