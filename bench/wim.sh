@@ -59,16 +59,19 @@ for run in $(seq 1 "$RUNS"); do
 	pair capture
 	# sync before each apply so neither pays for the other's write-back;
 	# the order alternates between rounds.
-	rm -rf "$WORK/a1" "$WORK/a2"; sync
+	# Each round applies into new folders, kept until the end: deleting
+	# the last round's files first makes ext4 search its inode bitmaps past
+	# the freshly freed inodes on every create (both tools pay it, by turns,
+	# and it swamps the ratio); a deployment applies to a fresh volume.
+	a1="$WORK/apply-$run/ours" a2="$WORK/apply-$run/wimlib"; mkdir -p "$WORK/apply-$run"; sync
 	if [ $((run % 2)) = 1 ]; then
-		measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$WORK/a2"; sync
-		measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$WORK/a1" --threads "$THREADS" --quiet
+		measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$a2"; sync
+		measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$a1" --threads "$THREADS" --quiet
 	else
-		measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$WORK/a1" --threads "$THREADS" --quiet; sync
-		measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$WORK/a2"
+		measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$a1" --threads "$THREADS" --quiet; sync
+		measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$a2"
 	fi
 	pair apply
-	rm -rf "$WORK/a1" "$WORK/a2"; sync
 	measure verify_ours "$R" wim verify "$WORK/theirs.wim" --threads "$THREADS" --quiet
 	measure verify_wimlib wimlib-imagex verify "$WORK/theirs.wim"
 	pair verify
