@@ -152,7 +152,9 @@ func TestRunDebuggerInTmux(t *testing.T) {
 	send("r")
 	see("Stopped before [2] Three", "breakpoint")
 	send("r")
-	see("completed successfully")
+	// The summary, not only the run view's last log line: q closes
+	// the summary and does nothing while the run view still shows.
+	see("completed successfully", "q close")
 	send("q")
 	see("EXIT=0")
 
@@ -163,7 +165,9 @@ func TestRunDebuggerInTmux(t *testing.T) {
 	see("Debug mode at the next step")
 	see("Stopped before [1] Next", "debug mode entered")
 	send("r")
-	see("completed successfully")
+	// The summary, not only the run view's last log line: q closes
+	// the summary and does nothing while the run view still shows.
+	see("completed successfully", "q close")
 	send("q")
 	see("EXIT=0")
 }
@@ -200,7 +204,9 @@ func TestRunConsoleF8InTmux(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	see("Step 1 of 2: Slow") // back in the run view while the step runs
-	see("completed successfully")
+	// The summary, not only the run view's last log line: q closes
+	// the summary and does nothing while the run view still shows.
+	see("completed successfully", "q close")
 	send("q")
 	see("EXIT=0")
 	log, _ := os.ReadFile(filepath.Join(logs, "smsts.log"))
