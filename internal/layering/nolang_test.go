@@ -19,6 +19,32 @@ import (
 // screens in one process, one English and one Korean, each speak their
 // own.
 
+// parseSources parses every non-test Go file under root (testdata and
+// hidden folders left out) and hands each to fn with its path.
+func parseSources(t *testing.T, fset *token.FileSet, root string, fn func(path string, f *ast.File)) {
+	t.Helper()
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != root && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		fn(p, f)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // langRoots are the folders checked, from the module root.
 var langRoots = []string{"wizard", "tui", "cmd/refimage"}
 
@@ -26,26 +52,9 @@ func TestNoProcessLanguage(t *testing.T) {
 	files := map[string][]*ast.File{} // by folder: one package each
 	fset := token.NewFileSet()
 	for _, root := range langRoots {
-		err := filepath.WalkDir(filepath.Join("..", "..", root), func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() && d.Name() == "testdata" {
-				return filepath.SkipDir
-			}
-			if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-				return nil
-			}
-			f, err := parser.ParseFile(fset, p, nil, parser.SkipObjectResolution)
-			if err != nil {
-				return err
-			}
+		parseSources(t, fset, filepath.Join("..", "..", root), func(p string, f *ast.File) {
 			files[filepath.Dir(p)] = append(files[filepath.Dir(p)], f)
-			return nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
 	if len(files) < 4 {
 		t.Fatalf("only %d packages found under %v", len(files), langRoots)
