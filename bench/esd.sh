@@ -36,19 +36,7 @@ sync
 . bench/lib.sh
 
 for run in $(seq 1 "$RUNS"); do
-	# Each round applies into new folders, kept until the end: deleting
-	# the last round's files first makes ext4 search its inode bitmaps past
-	# the freshly freed inodes on every create (both tools pay it, by turns,
-	# and it swamps the ratio); a deployment applies to a fresh volume.
-	a1="$WORK/apply-$run/ours" a2="$WORK/apply-$run/wimlib"; mkdir -p "$WORK/apply-$run"; sync
-	if [ $((run % 2)) = 1 ]; then
-		measure apply_wimlib wimlib-imagex apply "$ESD" 1 "$a2"; sync
-		measure apply_ours "$R" wim apply "$ESD" 1 "$a1" --threads "$THREADS" --quiet
-	else
-		measure apply_ours "$R" wim apply "$ESD" 1 "$a1" --threads "$THREADS" --quiet; sync
-		measure apply_wimlib wimlib-imagex apply "$ESD" 1 "$a2"
-	fi
-	pair apply
+	apply_round "$run" "$ESD"
 	diff -r "$a1" "$a2" >/dev/null || { echo "the two applies differ" >&2; exit 1; }
 	measure verify_ours "$R" wim verify "$ESD" --threads "$THREADS" --quiet
 	measure verify_wimlib wimlib-imagex verify "$ESD"

@@ -6,6 +6,9 @@
 # rss[NAME].
 # pair OP: appends this round's refimage/wimlib ratios for OP (from
 # OP_ours and OP_wimlib) to wratios[OP]/cratios[OP].
+# apply_round RUN WIM: both tools apply image 1 of WIM into new folders
+# of round RUN ($a1: refimage's, $a2: wimlib's), the order alternating
+# between rounds, and the pair is recorded as "apply".
 # median "LIST": the median of a space-separated list of numbers.
 declare -A wall cpu rss wratios cratios
 measure() {
@@ -21,3 +24,21 @@ pair() {
 	cratios[$1]+=" $(awk "BEGIN{printf \"%.4f\", ${cpu[${1}_ours]} / ${cpu[${1}_wimlib]}}")"
 }
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END{if (NR%2) printf "%.3f", a[(NR+1)/2]; else printf "%.3f", (a[NR/2]+a[NR/2+1])/2}'; }
+
+apply_round() {
+	local run=$1 wim=$2
+	# sync before each apply so neither pays for the other's write-back.
+	# Each round applies into new folders, kept until the end: deleting
+	# the last round's files first makes ext4 search its inode bitmaps past
+	# the freshly freed inodes on every create (both tools pay it, by turns,
+	# and it swamps the ratio); a deployment applies to a fresh volume.
+	a1="$WORK/apply-$run/ours" a2="$WORK/apply-$run/wimlib"; mkdir -p "$WORK/apply-$run"; sync
+	if [ $((run % 2)) = 1 ]; then
+		measure apply_wimlib wimlib-imagex apply "$wim" 1 "$a2"; sync
+		measure apply_ours "$R" wim apply "$wim" 1 "$a1" --threads "$THREADS" --quiet
+	else
+		measure apply_ours "$R" wim apply "$wim" 1 "$a1" --threads "$THREADS" --quiet; sync
+		measure apply_wimlib wimlib-imagex apply "$wim" 1 "$a2"
+	fi
+	pair apply
+}

@@ -57,21 +57,7 @@ for run in $(seq 1 "$RUNS"); do
 	sync
 	measure capture_wimlib wimlib-imagex capture "$T" "$WORK/theirs.wim" --compress="$COMPRESS" --threads="$THREADS"
 	pair capture
-	# sync before each apply so neither pays for the other's write-back;
-	# the order alternates between rounds.
-	# Each round applies into new folders, kept until the end: deleting
-	# the last round's files first makes ext4 search its inode bitmaps past
-	# the freshly freed inodes on every create (both tools pay it, by turns,
-	# and it swamps the ratio); a deployment applies to a fresh volume.
-	a1="$WORK/apply-$run/ours" a2="$WORK/apply-$run/wimlib"; mkdir -p "$WORK/apply-$run"; sync
-	if [ $((run % 2)) = 1 ]; then
-		measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$a2"; sync
-		measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$a1" --threads "$THREADS" --quiet
-	else
-		measure apply_ours "$R" wim apply "$WORK/theirs.wim" 1 "$a1" --threads "$THREADS" --quiet; sync
-		measure apply_wimlib wimlib-imagex apply "$WORK/theirs.wim" 1 "$a2"
-	fi
-	pair apply
+	apply_round "$run" "$WORK/theirs.wim"
 	measure verify_ours "$R" wim verify "$WORK/theirs.wim" --threads "$THREADS" --quiet
 	measure verify_wimlib wimlib-imagex verify "$WORK/theirs.wim"
 	pair verify
