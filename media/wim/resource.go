@@ -69,12 +69,7 @@ func newResReader(ra io.ReaderAt, res ResHdr, ctype Compression, chunkSize uint3
 	}
 	r.dec = dec
 	r.chunkSize = int(chunkSize)
-	cs := uint64(chunkSize)
-	n := (res.OrigSize + cs - 1) / cs
-	w := uint64(4)
-	if res.OrigSize > 0xFFFFFFFF {
-		w = 8
-	}
+	n, w := chunkTable(res, chunkSize)
 	if n == 0 || n-1 > res.Size/w {
 		return nil, formatErr(int64(res.Offset), "compressed resource of %d bytes cannot hold the chunk table of %d chunks (size %d)", res.Size, n, res.OrigSize)
 	}
@@ -99,9 +94,9 @@ func newResReader(ra io.ReaderAt, res ResHdr, ctype Compression, chunkSize uint3
 	}
 	r.offs[n] = dataSize
 	for i := uint64(0); i < n; i++ {
-		usize := cs
+		usize := uint64(chunkSize)
 		if i == n-1 {
-			usize = res.OrigSize - cs*(n-1)
+			usize = res.OrigSize - uint64(chunkSize)*(n-1)
 		}
 		if r.offs[i+1] <= r.offs[i] || r.offs[i+1]-r.offs[i] > usize {
 			at := int64(res.Offset)

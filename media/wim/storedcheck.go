@@ -24,12 +24,7 @@ func checkStored(ra io.ReaderAt, res ResHdr, chunkSize uint32) error {
 	if chunkSize == 0 {
 		return formatErr(int64(res.Offset), "compressed resource but chunk size 0")
 	}
-	cs := uint64(chunkSize)
-	n := (res.OrigSize + cs - 1) / cs
-	w := uint64(4)
-	if res.OrigSize > 0xFFFFFFFF {
-		w = 8
-	}
+	n, w := chunkTable(res, chunkSize)
 	if n == 0 || n-1 > res.Size/w {
 		return formatErr(int64(res.Offset), "compressed resource of %d bytes cannot hold the chunk table of %d chunks (size %d)", res.Size, n, res.OrigSize)
 	}
@@ -59,9 +54,9 @@ func checkStored(ra io.ReaderAt, res ResHdr, chunkSize uint32) error {
 				next = binary.LittleEndian.Uint64(buf[k:])
 			}
 		}
-		usize := cs
+		usize := uint64(chunkSize)
 		if i == n {
-			usize = res.OrigSize - cs*(n-1)
+			usize = res.OrigSize - uint64(chunkSize)*(n-1)
 		}
 		if next <= prev || next-prev > usize {
 			at := int64(res.Offset)
@@ -83,12 +78,7 @@ func chunkTableFits(res ResHdr, chunkSize uint32, at int64, what string) error {
 	if chunkSize == 0 {
 		return nil // refused when the resource is read
 	}
-	cs := uint64(chunkSize)
-	n := (res.OrigSize + cs - 1) / cs
-	w := uint64(4)
-	if res.OrigSize > 0xFFFFFFFF {
-		w = 8
-	}
+	n, w := chunkTable(res, chunkSize)
 	if n == 0 || n-1 > res.Size/w {
 		return formatErr(at, "%s: compressed resource of %d bytes cannot hold the chunk table of %d chunks (size %d)", what, res.Size, n, res.OrigSize)
 	}
@@ -109,4 +99,17 @@ func checkTreeNames(file string, image int, m *Metadata) error {
 		}
 		return nil
 	})
+}
+
+// chunkTable is how many chunks a compressed resource of chunkSize holds
+// and the width of its chunk table's entries (8 bytes above 4 GiB); the
+// table has n-1 entries.
+func chunkTable(res ResHdr, chunkSize uint32) (n, w uint64) {
+	cs := uint64(chunkSize)
+	n = (res.OrigSize + cs - 1) / cs
+	w = 4
+	if res.OrigSize > 0xFFFFFFFF {
+		w = 8
+	}
+	return n, w
 }
