@@ -24,7 +24,7 @@ trap 'rm -rf "$WORK"' EXIT
 if [ -n "${REFIMAGE:-}" ]; then
 	R=$REFIMAGE
 else
-	go build -o "$WORK/refimage" ./cmd/refimage
+	CGO_ENABLED=0 go build -o "$WORK/refimage" ./cmd/refimage
 	R="$WORK/refimage"
 fi
 ESD="$WORK/install.esd"
@@ -34,6 +34,7 @@ echo "tree $TREE: $(find "$TREE" -type f | wc -l) files, $(du -sb "$TREE" | cut 
 sync
 
 . bench/lib.sh
+describe_build
 
 for run in $(seq 1 "$RUNS"); do
 	apply_round "$run" "$ESD"

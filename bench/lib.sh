@@ -10,6 +10,10 @@
 # of round RUN ($a1: refimage's, $a2: wimlib's), the order alternating
 # between rounds, and the pair is recorded as "apply".
 # median "LIST": the median of a space-separated list of numbers.
+# describe_build: prints how $R was built (cgo; the revision when Go
+# recorded it). A cgo build
+# (the Go default where a C compiler is installed) starts ~4 ms slower;
+# releases and these scripts build with CGO_ENABLED=0.
 declare -A wall cpu rss wratios cratios
 measure() {
 	local name=$1; shift
@@ -41,4 +45,12 @@ apply_round() {
 		measure apply_wimlib wimlib-imagex apply "$wim" 1 "$a2"
 	fi
 	pair apply
+}
+
+describe_build() {
+	local rev cgo
+	rev=$(go version -m "$R" 2>/dev/null | awk '$2 == "vcs.revision" {print substr($3, 1, 12)}')
+	cgo=$(go version -m "$R" 2>/dev/null | awk '$2 ~ /^CGO_ENABLED=/ {print $2}')
+	echo "refimage: $R (${rev:+revision $rev, }${cgo:-CGO_ENABLED unknown})"
+	[ "$cgo" = CGO_ENABLED=0 ] || echo "warning: refimage was not built with CGO_ENABLED=0; its start-up costs more than a release's" >&2
 }

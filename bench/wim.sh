@@ -32,7 +32,7 @@ GOROOT_DIR=$(go env GOROOT)
 if [ -n "${REFIMAGE:-}" ]; then
 	R=$REFIMAGE
 else
-	go build -o "$WORK/refimage" ./cmd/refimage
+	CGO_ENABLED=0 go build -o "$WORK/refimage" ./cmd/refimage
 	R="$WORK/refimage"
 fi
 
@@ -50,6 +50,7 @@ echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 sync
 
 . bench/lib.sh
+describe_build
 
 for run in $(seq 1 "$RUNS"); do
 	rm -f "$WORK/ours.wim" "$WORK/theirs.wim"; sync
