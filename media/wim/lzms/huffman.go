@@ -1,56 +1,64 @@
 package lzms
 
-import "slices"
-
 // adaptiveCode is one of LZMS's five Huffman codes. It starts from equal
 // frequencies; every decoded symbol counts, and after rebuildEvery
 // symbols the code is rebuilt from the counts, which are then halved
 // (f/2 + 1) so that the code follows the recent data.
+//
+// Rebuilds are most of the cost of the codes (the offset code rebuilds
+// ~730 symbols every 1024 offsets), so build works on fixed arrays in a
+// few linear passes: a counting sort, the tree built in place in the
+// sorted weights, and a decode table filled in codeword order.
 type adaptiveCode struct {
 	nsyms        int
 	rebuildEvery int
 	untilRebuild int
-	freqs        []uint32
+	tableBits    uint
 
 	// Decoding state of the current code. table is indexed by the next
 	// tableBits bits: len<<11 | sym for codewords up to tableBits long,
 	// 0 when the codeword is longer (then the canonical tables below
 	// finish the job).
-	table     [1 << tableBits]uint16
-	count     [maxCodeLen + 1]uint32 // codewords of each length
-	first     [maxCodeLen + 1]uint32 // first codeword of each length
-	index     [maxCodeLen + 1]uint32 // position of that codeword's symbol in sorted
-	sorted    []uint16               // symbols in codeword order
-	lens      []uint8
-	order     []uint32 // scratch: freq<<10 | sym, sorted
-	nodes     []node   // scratch: internal nodes of the Huffman tree
-	buckets   []uint16 // scratch: counting sort by frequency
-	lenCounts [maxCodeLen + 2]int
+	table  [1 << maxTableBits]uint16
+	count  [maxCodeLen + 1]uint32 // codewords of each length
+	first  [maxCodeLen + 1]uint32 // first codeword of each length
+	index  [maxCodeLen + 1]uint32 // position of that codeword's symbol in sorted
+	sorted [maxSyms]uint16        // symbols in codeword order
+	lens   [maxSyms]uint8
+	freqs  [maxSyms]uint32
+
+	// Scratch of build: the symbols in (frequency, symbol) order and
+	// their weights, which then hold the tree; the counting sort's
+	// buckets, all zero between builds.
+	order   [maxSyms]uint16
+	weights [maxSyms]uint32
+	buckets [maxFreq + 1]uint16
 }
 
-const tableBits = 10
+const (
+	maxSyms      = maxOffsetSyms
+	maxTableBits = 10
 
-type node struct {
-	weight uint32
-	parent int32
-	depth  int32
-}
+	// maxFreq bounds a symbol's count at a rebuild: halving (f/2+1)
+	// after a rebuild and at most maxRebuild counts before the next
+	// keep f <= 2*maxRebuild+2 (a fixed point of f -> f/2+1+maxRebuild).
+	maxRebuild = 1024
+	maxFreq    = 2*maxRebuild + 2
+)
 
+// init starts a code of nsyms (<= maxSyms) symbols rebuilt every
+// rebuildEvery (<= maxRebuild) symbols.
 func (c *adaptiveCode) init(nsyms, rebuildEvery int) {
 	c.nsyms = nsyms
 	c.rebuildEvery = rebuildEvery
-	if cap(c.freqs) < nsyms {
-		c.freqs = make([]uint32, nsyms)
-		c.lens = make([]uint8, nsyms)
-		c.sorted = make([]uint16, nsyms)
-		c.order = make([]uint32, nsyms)
-		c.nodes = make([]node, nsyms)
+	// A table no larger than the code needs: with 8 symbols no codeword
+	// is longer than 7 bits; a table of 2^k entries for codes of up to
+	// 2^(k-2) symbols.
+	c.tableBits = maxTableBits
+	if nsyms <= numPowerSyms {
+		c.tableBits = numPowerSyms - 1
 	}
-	c.freqs = c.freqs[:nsyms]
-	c.lens = c.lens[:nsyms]
-	c.sorted = c.sorted[:nsyms]
-	c.order = c.order[:nsyms]
-	for i := range c.freqs {
+	for i := range c.freqs[:nsyms] {
 		c.freqs[i] = 1
 	}
 	c.build()
@@ -59,7 +67,7 @@ func (c *adaptiveCode) init(nsyms, rebuildEvery int) {
 // decode reads one symbol from br and counts it.
 func (c *adaptiveCode) decode(br *bitReader) (int, bool) {
 	br.ensure(maxCodeLen)
-	e := c.table[br.buf>>(64-tableBits)]
+	e := c.table[(br.buf>>(64-c.tableBits))&(1<<maxTableBits-1)]
 	var sym int
 	if e != 0 {
 		br.consume(uint(e >> 11))
@@ -67,11 +75,11 @@ func (c *adaptiveCode) decode(br *bitReader) (int, bool) {
 	} else {
 		v := uint32(br.buf >> (64 - maxCodeLen))
 		ok := false
-		for l := tableBits + 1; l <= maxCodeLen; l++ {
+		for l := c.tableBits + 1; l <= maxCodeLen; l++ {
 			code := v >> (maxCodeLen - l)
 			if d := code - c.first[l]; d < c.count[l] {
 				sym = int(c.sorted[c.index[l]+d])
-				br.consume(uint(l))
+				br.consume(l)
 				ok = true
 				break
 			}
@@ -84,81 +92,110 @@ func (c *adaptiveCode) decode(br *bitReader) (int, bool) {
 	c.untilRebuild--
 	if c.untilRebuild == 0 {
 		c.build()
-		for i, f := range c.freqs {
-			c.freqs[i] = f>>1 + 1
-		}
 	}
 	return sym, true
 }
 
-// build makes the canonical Huffman code of the current frequencies. The
-// format fixes the tree: the classic "merge the two lightest nodes"
-// construction, symbols ordered by (frequency, symbol), and a leaf wins a
-// tie against an internal node; the longest codewords go to the lightest
-// symbols. Codewords never need more than 15 bits in valid data; should
-// the tree be deeper, the lengths are limited the usual way (a too-deep
-// node is moved up to the deepest level that still has room).
+// build makes the canonical Huffman code of the current frequencies and
+// then halves them. The format fixes the tree: the classic "merge the two
+// lightest nodes" construction, symbols ordered by (frequency, symbol),
+// and a leaf wins a tie against an internal node; the longest codewords
+// go to the lightest symbols. Codewords never need more than 15 bits in
+// valid data; should the tree be deeper, the lengths are limited the
+// usual way (a too-deep node is moved up to the deepest level that still
+// has room). refLens in the tests is the plain construction this must
+// match.
 func (c *adaptiveCode) build() {
 	c.untilRebuild = c.rebuildEvery
 	n := c.nsyms
-	for i := range c.lens {
-		c.lens[i] = 0
-	}
-	switch n {
-	case 0:
-		c.makeTables()
-		return
-	case 1:
-		c.lens[0] = 1
-		c.makeTables()
-		return
-	}
-	c.sortSymbols()
-	// Two queues: leaves in order, internal nodes in creation order
-	// (their weights never decrease).
-	nodes := c.nodes[:n-1]
-	li, ni := 0, 0 // next leaf, next unmerged internal node
-	for k := 0; k < n-1; k++ {
-		var w uint32
-		for pick := 0; pick < 2; pick++ {
-			if li < n && (ni >= k || c.order[li]>>10 <= nodes[ni].weight) {
-				w += c.order[li] >> 10
-				li++
-			} else {
-				w += nodes[ni].weight
-				nodes[ni].parent = int32(k)
-				ni++
-			}
+	freqs := c.freqs[:n]
+	lens := c.lens[:n]
+	if n < 2 {
+		if n == 1 {
+			lens[0] = 1
+			freqs[0] = freqs[0]>>1 + 1
 		}
-		nodes[k] = node{weight: w, parent: -1}
+		c.makeTables()
+		return
+	}
+
+	// Counting sort by frequency (symbols ascending within one), the
+	// halving done on the way.
+	b := &c.buckets
+	maxF := uint32(0)
+	for _, f := range freqs {
+		b[min(f, maxFreq)]++
+		maxF = max(maxF, f)
+	}
+	maxF = min(maxF, maxFreq)
+	sum := uint16(0)
+	for f, k := range b[:maxF+1] {
+		b[f] = sum
+		sum += k
+	}
+	w := c.weights[:n]
+	order := c.order[:n]
+	for s, f := range freqs {
+		fb := min(f, maxFreq)
+		k := b[fb]
+		b[fb] = k + 1
+		w[k] = f
+		order[k] = uint16(s)
+		freqs[s] = f>>1 + 1
+	}
+	clear(b[:maxF+1])
+
+	// The tree, built in place in w (Moffat and Katajainen): internal
+	// node k replaces w[k] with its weight; a node merged into a parent
+	// has its weight replaced by the parent's index. leaf is the next
+	// unmerged leaf, root the next unmerged internal node.
+	leaf, root := 0, 0
+	for next := 0; next < n-1; next++ {
+		var s uint32
+		if leaf >= n || (root < next && w[root] < w[leaf]) {
+			s = w[root]
+			w[root] = uint32(next)
+			root++
+		} else {
+			s = w[leaf]
+			leaf++
+		}
+		if leaf >= n || (root < next && w[root] < w[leaf]) {
+			s += w[root]
+			w[root] = uint32(next)
+			root++
+		} else {
+			s += w[leaf]
+			leaf++
+		}
+		w[next] = s
 	}
 	// Depths from the root down, counting leaves per length. The root's
 	// two children sit at depth 1; each internal node turns one slot of
 	// its depth into two of the next.
-	lc := c.lenCounts[:]
-	for i := range lc {
-		lc[i] = 0
-	}
+	var lc [maxCodeLen + 2]int32
 	lc[1] = 2
-	root := n - 2
-	nodes[root].depth = 0
-	for k := root - 1; k >= 0; k-- {
-		d := nodes[nodes[k].parent].depth + 1
-		nodes[k].depth = d
-		l := int(d)
-		if l >= maxCodeLen {
-			l = maxCodeLen - 1
-			for lc[l] == 0 {
-				l--
-			}
+	w[n-2] = 0
+	for k := n - 3; k >= 0; k-- {
+		d := w[w[k]] + 1
+		w[k] = d
+		if d < maxCodeLen {
+			lc[d]--
+			lc[d+1] += 2
+			continue
+		}
+		l := maxCodeLen - 1
+		for l > 1 && lc[l] == 0 {
+			l--
 		}
 		lc[l]--
 		lc[l+1] += 2
 	}
+	clear(lens)
 	i := 0
 	for l := maxCodeLen; l >= 1; l-- {
-		for j := 0; j < lc[l]; j++ {
-			c.lens[c.order[i]&0x3FF] = uint8(l)
+		for j := lc[l]; j > 0 && i < n; j-- {
+			lens[order[i]] = uint8(l)
 			i++
 		}
 	}
@@ -167,11 +204,10 @@ func (c *adaptiveCode) build() {
 
 // makeTables derives the canonical codewords from c.lens.
 func (c *adaptiveCode) makeTables() {
-	for l := range c.count {
-		c.count[l] = 0
-	}
-	for _, l := range c.lens {
-		c.count[l]++
+	lens := c.lens[:c.nsyms]
+	c.count = [maxCodeLen + 1]uint32{}
+	for _, l := range lens {
+		c.count[l&maxCodeLen]++
 	}
 	c.count[0] = 0
 	code, idx := uint32(0), uint32(0)
@@ -182,60 +218,34 @@ func (c *adaptiveCode) makeTables() {
 		idx += c.count[l]
 	}
 	next := c.index
-	for s, l := range c.lens {
+	for s, l := range lens {
 		if l != 0 {
-			c.sorted[next[l]] = uint16(s)
-			next[l]++
+			c.sorted[next[l&maxCodeLen]] = uint16(s)
+			next[l&maxCodeLen]++
 		}
 	}
-	c.table = [1 << tableBits]uint16{}
-	var cw [maxCodeLen + 1]uint32
-	copy(cw[:], c.first[:])
-	for i := uint32(0); i < idx; i++ {
-		s := c.sorted[i]
-		l := uint32(c.lens[s])
-		w := cw[l]
-		cw[l]++
-		if l > tableBits {
-			continue
+	// Codewords in canonical order fill the table from its start, each
+	// over 2^(tableBits-len) entries; what is left belongs to longer
+	// codewords.
+	tb := c.tableBits
+	size := uint32(1) << tb
+	t := c.table[:size]
+	p := uint32(0)
+	for _, s := range c.sorted[:idx] {
+		l := uint32(lens[s])
+		if l > uint32(tb) {
+			break
 		}
-		start := w << (tableBits - l)
+		r := size >> l
+		if r > size-p {
+			break // over-subscribed (never for a code build makes)
+		}
 		e := uint16(l<<11) | s
-		for j := start; j < start+1<<(tableBits-l); j++ {
-			c.table[j] = e
+		run := t[p : p+r]
+		for j := range run {
+			run[j] = e
 		}
+		p += r
 	}
-}
-
-// sortSymbols fills c.order with freq<<10 | sym in increasing order.
-// Frequencies stay small (halved at every rebuild), so a counting sort by
-// frequency, symbols ascending within one frequency, does it in linear
-// time.
-func (c *adaptiveCode) sortSymbols() {
-	maxF := uint32(0)
-	for _, f := range c.freqs {
-		maxF = max(maxF, f)
-	}
-	if maxF >= 1<<16 {
-		for s, f := range c.freqs {
-			c.order[s] = f<<10 | uint32(s)
-		}
-		slices.Sort(c.order)
-		return
-	}
-	if cap(c.buckets) < int(maxF)+2 {
-		c.buckets = make([]uint16, maxF+2)
-	}
-	b := c.buckets[:maxF+2]
-	clear(b)
-	for _, f := range c.freqs {
-		b[f+1]++
-	}
-	for i := 1; i < len(b); i++ {
-		b[i] += b[i-1]
-	}
-	for s, f := range c.freqs {
-		c.order[b[f]] = f<<10 | uint32(s)
-		b[f]++
-	}
+	clear(t[p:])
 }
