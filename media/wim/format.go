@@ -395,34 +395,61 @@ type BlobEntry struct {
 // blobs inside solid resources are returned unchecked: their offset is
 // within the resource's uncompressed data.
 func ParseBlobTable(b []byte, tableOff int64, fileSize int64, part uint16, solid bool) ([]BlobEntry, error) {
-	if len(b)%blobEntrySize != 0 {
-		return nil, formatErr(tableOff, "blob table size %d is not a multiple of %d", len(b), blobEntrySize)
+	t, err := checkBlobTable(b, tableOff, fileSize, part, solid)
+	if err != nil {
+		return nil, err
 	}
-	out := make([]BlobEntry, 0, len(b)/blobEntrySize)
-	for i := 0; i+blobEntrySize <= len(b); i += blobEntrySize {
-		e := b[i : i+blobEntrySize]
-		be := BlobEntry{
-			Res:        parseResHdr(e),
-			PartNumber: binary.LittleEndian.Uint16(e[24:]),
-			RefCount:   binary.LittleEndian.Uint32(e[26:]),
-		}
-		copy(be.Hash[:], e[30:50])
-		at := tableOff + int64(i)
-		if !solid {
-			be.Res.Flags &^= ResFlagSolid
-		}
+	out := make([]BlobEntry, t.len())
+	for i := range out {
+		out[i] = t.at(i)
+	}
+	return out, nil
+}
+
+// blobTable is a checked blob table, its entries decoded when read:
+// opening a WIM reads each entry once or twice, and decoding them all
+// into a slice first cost a megabyte of fresh memory per 15,000 blobs.
+type blobTable struct {
+	b     []byte
+	solid bool
+}
+
+func (t blobTable) len() int { return len(t.b) / blobEntrySize }
+
+// at decodes entry i.
+func (t blobTable) at(i int) BlobEntry {
+	e := t.b[i*blobEntrySize : (i+1)*blobEntrySize]
+	be := BlobEntry{
+		Res:        parseResHdr(e),
+		PartNumber: binary.LittleEndian.Uint16(e[24:]),
+		RefCount:   binary.LittleEndian.Uint32(e[26:]),
+	}
+	copy(be.Hash[:], e[30:50])
+	if !t.solid {
+		be.Res.Flags &^= ResFlagSolid
+	}
+	return be
+}
+
+// checkBlobTable checks a blob table by ParseBlobTable's rules.
+func checkBlobTable(b []byte, tableOff int64, fileSize int64, part uint16, solid bool) (blobTable, error) {
+	if len(b)%blobEntrySize != 0 {
+		return blobTable{}, formatErr(tableOff, "blob table size %d is not a multiple of %d", len(b), blobEntrySize)
+	}
+	t := blobTable{b: b, solid: solid}
+	for i := range t.len() {
+		be := t.at(i)
 		if be.PartNumber != part || be.Res.Flags&ResFlagSolid != 0 && be.Res.OrigSize != solidMagic {
-			out = append(out, be)
 			continue
 		}
+		at := tableOff + int64(i*blobEntrySize)
 		if err := be.Res.check(fileSize, at, "blob"); err != nil {
 			// The label with the hash only when it is needed: making it
 			// for every entry was a third of opening a WIM.
-			return nil, be.Res.check(fileSize, at, "blob "+be.Hash.String())
+			return blobTable{}, be.Res.check(fileSize, at, "blob "+be.Hash.String())
 		}
-		out = append(out, be)
 	}
-	return out, nil
+	return t, nil
 }
 
 func (e *BlobEntry) put(b []byte) {

@@ -114,10 +114,13 @@ func validSolidChunk(c Compression, n uint64) bool {
 }
 
 // solidRun collects the resources of the solid run starting at entry i.
-func solidRun(p *part, entries []BlobEntry, i int, tableOff int64, chunks *int) ([]*solidRes, error) {
+func solidRun(p *part, table blobTable, i int, tableOff int64, chunks *int) ([]*solidRes, error) {
 	var run []*solidRes
-	for j := i; j < len(entries) && entries[j].Res.Flags&ResFlagSolid != 0; j++ {
-		e := entries[j]
+	for j := i; j < table.len(); j++ {
+		e := table.at(j)
+		if e.Res.Flags&ResFlagSolid == 0 {
+			break
+		}
 		if e.Res.OrigSize != solidMagic || e.PartNumber != p.hdr.PartNumber {
 			continue
 		}

@@ -238,7 +238,7 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 			}
 		}
 		tabOff := int64(h.BlobTable.Offset)
-		entries, err := ParseBlobTable(tab, tabOff, p.size, h.PartNumber, h.Version == versionSolid)
+		table, err := checkBlobTable(tab, tabOff, p.size, h.PartNumber, h.Version == versionSolid)
 		if err != nil {
 			return nil, withFile(err, p.name)
 		}
@@ -246,16 +246,17 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 		inRun := false
 		chunks := 0
 		if w.cands == nil {
-			w.cands = make([]*Blob, 0, len(entries))
+			w.cands = make([]*Blob, 0, table.len())
 		}
-		slab := make([]Blob, len(entries)) // one allocation for the part's blobs
-		for i, e := range entries {
+		slab := make([]Blob, table.len()) // one allocation for the part's blobs
+		for i := range table.len() {
+			e := table.at(i)
 			at := tabOff + int64(i*blobEntrySize)
 			if e.Res.Flags&ResFlagSolid == 0 {
 				inRun = false
 			} else if !inRun {
 				inRun = true
-				if run, err = solidRun(p, entries, i, tabOff, &chunks); err != nil {
+				if run, err = solidRun(p, table, i, tabOff, &chunks); err != nil {
 					return nil, withFile(err, p.name)
 				}
 			}
