@@ -52,6 +52,8 @@ type Compressor struct {
 	lens   [numSymbols]uint8
 	codes  [numSymbols]uint16
 	huff   huffBuilder
+	ubuf   [maxChunkSize + 8]byte // encode's bitstream units, before the byte groups are merged in
+	grpBuf [4096]group            // encode's byte groups: at most one per 18 bytes of a chunk
 
 	depth, nice, good, lazy int // parser parameters
 }
@@ -335,129 +337,129 @@ func load64(src []byte, i int) uint64 { return binary.LittleEndian.Uint64(src[i 
 // encode writes the table and the bitstream for c.seqs into dst, whose
 // length is the exact compressed size.
 //
-// The bit writer keeps two 16-bit slots reserved ahead of the byte
-// position, as the decoder reads two units ahead: whenever more than 16
-// bits are pending, the oldest 16 go to the older slot and a new slot is
-// reserved at the byte position. Flushing can be deferred while only bits
-// are written, but must be complete before a byte is written.
+// The format interleaves the extra length bytes of long matches with the
+// bitstream's 16-bit units: a decoder holds two units ahead, so a byte
+// written when the bits so far fill F units and part of one more
+// (1 to 16 bits pending) comes after unit F+1. The units are written in
+// order into c.ubuf with few branches (a flush stores 8 bytes, most
+// significant first, and advances by the whole units among them; the
+// state is the bits pending in acc and t, the number of bits so far),
+// each byte group is recorded with the unit it follows, and at the end
+// the units' bytes are put in little-endian order and merged with the
+// byte groups into dst.
 func (c *Compressor) encode(dst, src []byte) {
 	for i := 0; i < tableLenBytes; i++ {
 		dst[i] = c.lens[2*i] | c.lens[2*i+1]<<4
 	}
-	out := dst[tableLenBytes:]
-	slot0, slot1, pos := 0, 2, 4
-	var acc uint64
-	nb := uint(0)
-	// sym packs codeword<<4 | length for every symbol.
-	var sym [numSymbols]uint32
-	for s := range sym {
-		sym[s] = uint32(c.codes[s])<<4 | uint32(c.lens[s])
+	// sym packs codeword<<8 | length for every symbol (so that the
+	// lengths of three symbols add up in the low byte); a literal
+	// index with numSymbols added is an empty symbol (no bits).
+	var sym [numSymbols + 256]uint32
+	for s := range numSymbols {
+		sym[s] = uint32(c.codes[s])<<8 | uint32(c.lens[s])
 	}
-	// Bits are flushed before they could overflow acc, and completely
-	// before a byte is written.
+	ub := &c.ubuf
+	grps := &c.grpBuf
+	ng := 0
+	var acc uint64
+	// t is the number of bits so far: the units below t>>4 are in ub,
+	// the other t&15 bits are the low bits of acc. After n more bits
+	// are added to acc, every pending bit is stored, from ub[t>>4*2],
+	// and t advances by n: the whole units among them stay.
+	t := 0
 	p := 0
-	for _, q := range c.seqs {
-		lits := src[p : p+int(q.lits)]
-		// Three literals (at most 45 bits) fit after a flush to 16 bits
-		// or fewer: one flush check per three literals.
-		for len(lits) >= 3 {
-			for nb > 16 {
-				nb -= 16
-				binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
-				slot0, slot1 = slot1, pos
-				pos += 2
-			}
-			e0, e1, e2 := sym[lits[0]], sym[lits[1]], sym[lits[2]]
-			acc = acc<<(e0&15) | uint64(e0>>4)
-			acc = acc<<(e1&15) | uint64(e1>>4)
-			acc = acc<<(e2&15) | uint64(e2>>4)
-			nb += uint(e0&15 + e1&15 + e2&15)
-			lits = lits[3:]
+	seqs := c.seqs[:len(c.seqs)-1] // the last has no match
+	for _, q := range seqs {
+		end := p + int(q.lits)
+		// Three literals (at most 45 bits) fit after a flush.
+		for p+3 <= end {
+			b := src[p : p+3]
+			e0, e1, e2 := sym[b[0]], sym[b[1]], sym[b[2]]
+			acc = acc<<(e0&63) | uint64(e0>>8)
+			acc = acc<<(e1&63) | uint64(e1>>8)
+			acc = acc<<(e2&63) | uint64(e2>>8)
+			n := int((e0 + e1 + e2) & 255)
+			binary.LittleEndian.PutUint64(ub[t>>4*2&0xFFFF:], bits.ReverseBytes64(acc<<(-(t&15+n)&63)))
+			t += n
+			p += 3
 		}
-		for _, b := range lits {
-			if nb > 48 {
-				for nb > 16 {
-					nb -= 16
-					binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
-					slot0, slot1 = slot1, pos
-					pos += 2
-				}
-			}
-			e := sym[b]
-			acc = acc<<(e&15) | uint64(e>>4)
-			nb += uint(e & 15)
-		}
-		p += int(q.lits)
-		if q.length == 0 {
-			continue
-		}
+		// The other 0 to 2 literals without a branch: a literal not
+		// there is the empty symbol. (The match after them has at
+		// least 3 bytes, so both loads are inside src.)
+		b := src[p : p+2]
+		r := end - p
+		e0 := sym[int(b[0])|(r-1)>>63&numSymbols]
+		e1 := sym[int(b[1])|(r-2)>>63&numSymbols]
+		acc = acc<<(e0&63) | uint64(e0>>8)
+		acc = acc<<(e1&63) | uint64(e1>>8)
+		n := int((e0 + e1) & 255)
+		binary.LittleEndian.PutUint64(ub[t>>4*2&0xFFFF:], bits.ReverseBytes64(acc<<(-(t&15+n)&63)))
+		t += n
+		// The match: its symbol, the extra length bytes if any
+		// (recorded as a group; the entry is overwritten when the
+		// match is short), its offset bits.
 		adj := int(q.length) - minMatchLen
 		off := q.offset
-		k := uint(bits.Len32(off) - 1)
-		e := sym[256+int(k)<<4+min(adj, 15)]
-		if adj < 15 {
-			// symbol and offset bits: at most 30
-			if nb > 32 {
-				for nb > 16 {
-					nb -= 16
-					binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
-					slot0, slot1 = slot1, pos
-					pos += 2
-				}
-			}
-			cl := uint(e & 15)
-			acc = acc<<(cl+k) | uint64(e>>4)<<k | uint64(off-1<<k)
-			nb += cl + k
-			p += int(q.length)
-			continue
+		k := uint(bits.Len32(off)-1) & 15
+		e := sym[(256+int(k)<<4+min(adj, 15))&(numSymbols-1)]
+		cl := int(e & 15)
+		acc = acc<<(e&63) | uint64(e>>8)
+		grps[ng&(len(grps)-1)] = group{at: uint32((t&15+cl-1)>>4 + 2 + t>>4), adj: uint32(adj)}
+		if adj >= 15 {
+			ng++
 		}
-		if nb > 48 {
-			for nb > 16 {
-				nb -= 16
-				binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
-				slot0, slot1 = slot1, pos
-				pos += 2
-			}
-		}
-		acc = acc<<(e&15) | uint64(e>>4)
-		nb += uint(e & 15)
-		for nb > 16 {
-			nb -= 16
-			binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
-			slot0, slot1 = slot1, pos
-			pos += 2
-		}
-		if adj-15 >= 255 {
-			out[pos] = 255
-			binary.LittleEndian.PutUint16(out[pos+1:], uint16(adj))
-			pos += 3
-		} else {
-			out[pos] = byte(adj - 15)
-			pos++
-		}
-		acc = acc<<k | uint64(off-1<<k)
-		nb += k
-		p += int(q.length)
+		acc = acc<<k | uint64(off^1<<k)
+		n = cl + int(k)
+		binary.LittleEndian.PutUint64(ub[t>>4*2&0xFFFF:], bits.ReverseBytes64(acc<<(-(t&15+n)&63)))
+		t += n
+		p = end + int(q.length)
 	}
-	if nb > 48 {
-		for nb > 16 {
-			nb -= 16
-			binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
-			slot0, slot1 = slot1, pos
-			pos += 2
-		}
+	for ; p < len(src); p++ {
+		e := sym[src[p]]
+		acc = acc<<(e&63) | uint64(e>>8)
+		n := int(e & 15)
+		binary.LittleEndian.PutUint64(ub[t>>4*2&0xFFFF:], bits.ReverseBytes64(acc<<(-(t&15+n)&63)))
+		t += n
 	}
+	// The end symbol, the last bits in a unit of their own (already
+	// stored, zero-padded), and a zero unit (the decoder's second unit
+	// ahead).
 	e := sym[256]
-	acc = acc<<(e&15) | uint64(e>>4)
-	nb += uint(e & 15)
-	for nb > 16 {
-		nb -= 16
-		binary.LittleEndian.PutUint16(out[slot0:], uint16(acc>>nb))
-		slot0, slot1 = slot1, pos
-		pos += 2
+	acc = acc<<(e&63) | uint64(e>>8)
+	n := int(e & 15)
+	binary.LittleEndian.PutUint64(ub[t>>4*2&0xFFFF:], bits.ReverseBytes64(acc<<(-(t&15+n)&63)))
+	t += n
+	wp := (t + 15) >> 4 * 2
+	binary.LittleEndian.PutUint16(ub[wp:], 0)
+	wp += 2
+	// The units were stored most significant byte first: swap the bytes
+	// of each. Then merge the units and the byte groups.
+	for i := 0; i < wp; i += 8 {
+		v := binary.LittleEndian.Uint64(ub[i : i+8])
+		binary.LittleEndian.PutUint64(ub[i:i+8], v>>8&0x00FF00FF00FF00FF|v&0x00FF00FF00FF00FF<<8)
 	}
-	binary.LittleEndian.PutUint16(out[slot0:], uint16(acc<<(16-nb)))
-	binary.LittleEndian.PutUint16(out[slot1:], 0)
+	out := dst[tableLenBytes:]
+	o, u := 0, 0
+	for _, g := range grps[:ng] {
+		at := int(g.at) * 2
+		o += copy(out[o:], ub[u:at])
+		u = at
+		if g.adj-15 >= 255 {
+			out[o] = 255
+			binary.LittleEndian.PutUint16(out[o+1:], uint16(g.adj))
+			o += 3
+		} else {
+			out[o] = byte(g.adj - 15)
+			o++
+		}
+	}
+	copy(out[o:], ub[u:wp])
+}
+
+// group is the extra length bytes of a long match, to be placed after
+// the first at units of the bitstream.
+type group struct {
+	at, adj uint32
 }
 
 // Default parser parameters, chosen on Go sources and executables for
