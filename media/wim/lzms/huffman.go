@@ -25,7 +25,7 @@ type adaptiveCode struct {
 	index  [maxCodeLen + 1]uint32 // position of that codeword's symbol in sorted
 	sorted [maxSyms]uint16        // symbols in codeword order
 	lens   [maxSyms]uint8
-	freqs  [maxSyms]uint32
+	freqs  [symSlots]uint32 // indexed modulo symSlots: no bounds checks
 
 	// Scratch of build: the symbols in (frequency, symbol) order and
 	// their weights, which then hold the tree; the counting sort's
@@ -37,6 +37,7 @@ type adaptiveCode struct {
 
 const (
 	maxSyms      = maxOffsetSyms
+	symSlots     = 1024 // a power of two above maxSyms
 	maxTableBits = 10
 
 	// maxFreq bounds a symbol's count at a rebuild: halving (f/2+1)
@@ -47,53 +48,49 @@ const (
 )
 
 // init starts a code of nsyms (<= maxSyms) symbols rebuilt every
-// rebuildEvery (<= maxRebuild) symbols.
-func (c *adaptiveCode) init(nsyms, rebuildEvery int) {
+// rebuildEvery (<= maxRebuild) symbols, decoded through a table of
+// 2^tableBits (<= 2^maxTableBits) entries.
+func (c *adaptiveCode) init(nsyms, rebuildEvery int, tableBits uint) {
 	c.nsyms = nsyms
 	c.rebuildEvery = rebuildEvery
-	// A table no larger than the code needs: with 8 symbols no codeword
-	// is longer than 7 bits; a table of 2^k entries for codes of up to
-	// 2^(k-2) symbols.
-	c.tableBits = maxTableBits
-	if nsyms <= numPowerSyms {
-		c.tableBits = numPowerSyms - 1
-	}
+	c.tableBits = tableBits
 	for i := range c.freqs[:nsyms] {
 		c.freqs[i] = 1
 	}
 	c.build()
 }
 
-// decode reads one symbol from br and counts it.
-func (c *adaptiveCode) decode(br *bitReader) (int, bool) {
-	br.ensure(maxCodeLen)
-	e := c.table[(br.buf>>(64-c.tableBits))&(1<<maxTableBits-1)]
-	var sym int
-	if e != 0 {
-		br.consume(uint(e >> 11))
-		sym = int(e & 0x7FF)
-	} else {
-		v := uint32(br.buf >> (64 - maxCodeLen))
-		ok := false
-		for l := c.tableBits + 1; l <= maxCodeLen; l++ {
-			code := v >> (maxCodeLen - l)
-			if d := code - c.first[l]; d < c.count[l] {
-				sym = int(c.sorted[c.index[l]+d])
-				br.consume(l)
-				ok = true
-				break
-			}
-		}
-		if !ok {
-			return 0, false
+// entry looks up the codeword at the top of buf (which holds at least
+// maxCodeLen valid bits) in a code whose tableBits is maxTableBits: its
+// symbol and length, or a length of 0 when the codeword is longer than
+// the table's bits (then lookupLong finds it).
+func (c *adaptiveCode) entry(buf uint64) (sym uint32, l uint) {
+	e := c.table[buf>>(64-maxTableBits)]
+	return uint32(e & 0x7FF), uint(e >> 11)
+}
+
+// lookupLong finds a codeword longer than the table's bits.
+//
+//go:noinline
+func (c *adaptiveCode) lookupLong(buf uint64) (sym uint32, l uint, ok bool) {
+	v := uint32(buf >> (64 - maxCodeLen))
+	for l := c.tableBits + 1; l <= maxCodeLen; l++ {
+		code := v >> (maxCodeLen - l)
+		if d := code - c.first[l]; d < c.count[l] {
+			return uint32(c.sorted[c.index[l]+d]), l, true
 		}
 	}
-	c.freqs[sym]++
+	return 0, 0, false
+}
+
+// countSym counts a decoded symbol, rebuilding the code when its period
+// is over.
+func (c *adaptiveCode) countSym(sym uint32) {
+	c.freqs[sym%symSlots]++
 	c.untilRebuild--
 	if c.untilRebuild == 0 {
 		c.build()
 	}
-	return sym, true
 }
 
 // build makes the canonical Huffman code of the current frequencies and

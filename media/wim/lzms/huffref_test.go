@@ -103,7 +103,7 @@ func TestBuildMatchesReference(t *testing.T) {
 	}
 	for _, n := range []int{1, 2, 3, 8, 54, 256, 729, maxOffsetSyms} {
 		for _, every := range []int{512, 1024} {
-			c.init(n, every)
+			c.init(n, every, maxTableBits)
 			// Symbols drawn from a skewed distribution, as a decoder
 			// counts them between rebuilds.
 			for round := 0; round < 40; round++ {
@@ -121,7 +121,7 @@ func TestBuildMatchesReference(t *testing.T) {
 	}
 	// Fibonacci-like weights make trees deeper than maxCodeLen.
 	for _, n := range []int{20, 30, 40, 100, 799} {
-		c.init(n, 1024)
+		c.init(n, 1024, maxTableBits)
 		a, b := uint32(1), uint32(1)
 		for s := 0; s < n; s++ {
 			c.freqs[(s*7)%n] = min(a, 2050)

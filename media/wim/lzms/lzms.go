@@ -64,109 +64,136 @@ type prob struct {
 	recent uint64
 }
 
-// context is one kind of binary decision: its probabilities are indexed by
-// the last few bits decoded in it.
-type context struct {
-	state uint32
-	mask  uint32
-	p     []prob
-}
+func (p *prob) reset() { *p = prob{zeros: initialZeros, recent: initialRecent} }
 
-func (c *context) reset(n int, store []prob) {
-	c.state = 0
-	c.mask = uint32(n - 1)
-	c.p = store[:n]
-	for i := range c.p {
-		c.p[i] = prob{zeros: initialZeros, recent: initialRecent}
-	}
-}
-
-// rangeDecoder reads the forward stream.
-type rangeDecoder struct {
-	rng, code uint32
-	in        []byte
-	pos       int
-}
-
-func (r *rangeDecoder) bit(c *context) uint32 {
-	p := &c.p[c.state]
-	if r.rng <= 0xFFFF {
-		r.rng <<= 16
-		r.code <<= 16
-		if r.pos+2 <= len(r.in) {
-			r.code |= uint32(binary.LittleEndian.Uint16(r.in[r.pos:]))
-			r.pos += 2
-		}
-	}
+// decodeBit decodes one bit of the forward stream with probability p
+// (rng must be above 0xFFFF: see normalize) and adapts p. Small enough
+// to be inlined, so that rng and code stay in registers.
+func decodeBit(rng, code uint32, p *prob) (uint32, uint32, uint32) {
 	z := p.zeros
 	if z == 0 {
 		z = 1
 	} else if z == 1<<probBits {
 		z = 1<<probBits - 1
 	}
-	bound := (r.rng >> probBits) * z
-	var b uint32
-	if r.code < bound {
-		r.rng = bound
+	bound := (rng >> probBits) * z
+	b := uint32(0)
+	if code < bound {
+		rng = bound
 	} else {
-		r.rng -= bound
-		r.code -= bound
+		rng -= bound
+		code -= bound
 		b = 1
 	}
-	oldest := uint32(p.recent >> 63)
+	p.zeros += uint32(p.recent>>63) - b
 	p.recent = p.recent<<1 | uint64(b)
-	p.zeros = p.zeros + oldest - b
-	c.state = (c.state<<1 | b) & c.mask
-	return b
+	return rng, code, b
 }
 
-// bitReader reads the backward stream: 16-bit units from the end towards
-// the start, each unit's bits from the most significant. Past the start
-// it reads zeros (a valid stream may end that way).
-type bitReader struct {
-	buf uint64 // next bits in the high end
-	n   uint
-	in  []byte
-	pos int // the next unit is in[pos-2:pos]
+// The forward stream: the range decoder's next 16-bit unit is at
+// in[rpos:] (zeros past the end).
+//
+// The backward stream is read through buf, whose top nb bits are the
+// next bits: 16-bit units from the end of in towards the start, each
+// unit's bits from the most significant. bpos is where the next unit
+// ends. Past the start it reads zeros (a valid stream may end that way).
+//
+// The decoding loop keeps rng, code, buf and nb in local variables;
+// the positions in the input, the rarer contexts' states and the
+// repeat queues live in the Decompressor, read only where needed, so
+// that the compiler has registers for the values used on every item.
+
+// normalize refills the range decoder when its range fell to 16 bits
+// (the caller checked rng <= 0xFFFF).
+func (d *Decompressor) normalize(rng, code uint32) (uint32, uint32) {
+	rng <<= 16
+	code <<= 16
+	if d.rpos+2 <= len(d.in) {
+		code |= uint32(binary.LittleEndian.Uint16(d.in[d.rpos:]))
+		d.rpos += 2
+	}
+	return rng, code
 }
 
-func (b *bitReader) ensure(k uint) {
-	for b.n < k {
+// bit decodes one bit of a rarer context: its probabilities p, its state
+// (the last bits decoded in it) *st under mask.
+func (d *Decompressor) bit(rng, code uint32, p []prob, st *uint32, mask uint32) (uint32, uint32, uint32) {
+	if rng <= 0xFFFF {
+		rng, code = d.normalize(rng, code)
+	}
+	var b uint32
+	rng, code, b = decodeBit(rng, code, &p[*st&mask])
+	*st = (*st<<1 | b) & mask
+	return rng, code, b
+}
+
+// refill brings nb to at least 49 when it is below; callers check
+// d.bpos >= 8 (else refillSlow). Away from the start it loads the 8
+// bytes before bpos at once: as a little-endian word their units are
+// already in stream order, the next one on top. Only whole units are
+// counted; the bits of a partial unit ORed in below nb are the same
+// bits the next refill ORs in again.
+func (d *Decompressor) refill(buf uint64, nb uint) (uint64, uint) {
+	buf |= binary.LittleEndian.Uint64(d.in[d.bpos-8:]) >> (nb & 63)
+	u := (64 - nb) >> 4
+	d.bpos -= int(u) * 2
+	return buf, nb + u<<4
+}
+
+// refillSlow reads unit by unit near the start of the input.
+//
+//go:noinline
+func (d *Decompressor) refillSlow(buf uint64, nb uint) (uint64, uint) {
+	if d.bpos >= 8 {
+		return d.refill(buf, nb)
+	}
+	for nb <= 48 {
 		var w uint64
-		if b.pos >= 2 {
-			b.pos -= 2
-			w = uint64(binary.LittleEndian.Uint16(b.in[b.pos:]))
+		if d.bpos >= 2 && d.bpos <= len(d.in) {
+			d.bpos -= 2
+			w = uint64(binary.LittleEndian.Uint16(d.in[d.bpos:]))
 		}
-		b.buf |= w << (48 - b.n)
-		b.n += 16
+		buf |= w << (48 - nb)
+		nb += 16
 	}
+	return buf, nb
 }
 
-func (b *bitReader) consume(k uint) {
-	b.buf <<= k
-	b.n -= k
-}
-
-// bits reads k (<= 32) bits.
-func (b *bitReader) bits(k uint) uint32 {
-	if k == 0 {
-		return 0
-	}
-	b.ensure(k)
-	v := uint32(b.buf >> (64 - k))
-	b.consume(k)
-	return v
+// topBits returns the next k (<= 32) bits of buf; k may be 0.
+func topBits(buf uint64, k uint) uint32 {
+	return uint32((buf >> 1) >> ((63 - k) & 63))
 }
 
 // Decompressor decodes LZMS chunks. Its tables are reused from chunk to
 // chunk; it is not safe for concurrent use.
 type Decompressor struct {
-	rd rangeDecoder
-	br bitReader
+	// The adaptive probabilities of the binary decisions, indexed by the
+	// last few decisions of the same kind (their states: mainSt lives in
+	// decodeItems).
+	mainP      [16]prob
+	matchP     [32]prob
+	lzP        [64]prob
+	lzRepP     [2][64]prob
+	deltaP     [64]prob
+	deltaRepP  [2][64]prob
+	matchSt    uint32
+	lzSt       uint32
+	lzRepSt    [2]uint32
+	deltaSt    uint32
+	deltaRepSt [2]uint32
 
-	probs                     [16 + 32 + 64 + 2*64 + 64 + 2*64]prob
-	main, match, lz, delta    context
-	lzRep, deltaRep           [2]context
+	in         []byte
+	rpos, bpos int
+
+	// The repeat queues, and the offset of the last match, which joins
+	// its queue only after the next item.
+	lzq         [4]uint32
+	dq          [4]uint64
+	lzPending   uint32
+	dPending    uint64
+	lzPendingAt int
+	dPendingAt  int
+
 	literal, lzOffset, length adaptiveCode
 	deltaOffset, deltaPower   adaptiveCode
 	lastTarget                [1 << 16]int32
@@ -176,7 +203,7 @@ type Decompressor struct {
 	stats [5]int
 }
 
-// NewDecompressor returns a decompressor (about 300 KiB of tables).
+// NewDecompressor returns a decompressor (about 350 KiB of tables).
 func NewDecompressor() *Decompressor { return &Decompressor{} }
 
 // Decompress decodes one chunk from src into dst, whose length is the
@@ -196,183 +223,331 @@ func (d *Decompressor) Decompress(dst, src []byte) error {
 	if len(dst) > MaxChunkSize {
 		return errTooBig
 	}
-	d.reset(dst, src)
-	if err := d.decodeItems(dst); err != nil {
+	d.reset(len(dst), src)
+	err := d.decodeItems(dst)
+	d.in = nil
+	if err != nil {
 		return err
 	}
 	x86Filter(dst, &d.lastTarget, true)
 	return nil
 }
 
-func (d *Decompressor) reset(dst, src []byte) {
-	d.rd = rangeDecoder{rng: 0xFFFFFFFF, code: uint32(binary.LittleEndian.Uint16(src))<<16 | uint32(binary.LittleEndian.Uint16(src[2:])), in: src, pos: 4}
-	d.br = bitReader{in: src, pos: len(src)}
-	p := d.probs[:]
-	d.main.reset(16, p)
-	p = p[16:]
-	d.match.reset(32, p)
-	p = p[32:]
-	d.lz.reset(64, p)
-	p = p[64:]
-	for i := range d.lzRep {
-		d.lzRep[i].reset(64, p)
-		p = p[64:]
+func (d *Decompressor) reset(n int, src []byte) {
+	for i := range d.mainP {
+		d.mainP[i].reset()
 	}
-	d.delta.reset(64, p)
-	p = p[64:]
-	for i := range d.deltaRep {
-		d.deltaRep[i].reset(64, p)
-		p = p[64:]
+	for i := range d.matchP {
+		d.matchP[i].reset()
 	}
-	nOff := numOffsetSlots(len(dst))
-	d.literal.init(numLiteralSyms, literalRebuild)
-	d.lzOffset.init(nOff, offsetRebuild)
-	d.length.init(numLengthSyms, lengthRebuild)
-	d.deltaOffset.init(nOff, offsetRebuild)
-	d.deltaPower.init(numPowerSyms, powerRebuild)
+	for i := range 64 {
+		d.lzP[i].reset()
+		d.lzRepP[0][i].reset()
+		d.lzRepP[1][i].reset()
+		d.deltaP[i].reset()
+		d.deltaRepP[0][i].reset()
+		d.deltaRepP[1][i].reset()
+	}
+	d.matchSt, d.lzSt, d.deltaSt = 0, 0, 0
+	d.lzRepSt, d.deltaRepSt = [2]uint32{}, [2]uint32{}
+	d.in, d.rpos, d.bpos = src, 4, len(src)
+	d.lzq = [4]uint32{1, 2, 3, 4}
+	d.dq = [4]uint64{1, 2, 3, 4}
+	d.lzPending, d.dPending = 0, 0
+	d.lzPendingAt, d.dPendingAt = -1, -1
+	nOff := numOffsetSlots(n)
+	d.literal.init(numLiteralSyms, literalRebuild, maxTableBits)
+	d.lzOffset.init(nOff, offsetRebuild, maxTableBits)
+	d.length.init(numLengthSyms, lengthRebuild, maxTableBits)
+	d.deltaOffset.init(nOff, offsetRebuild, maxTableBits)
+	// With 8 symbols no codeword is longer than 7 bits.
+	d.deltaPower.init(numPowerSyms, powerRebuild, numPowerSyms-1)
 }
 
-func (d *Decompressor) readOffset(c *adaptiveCode) (uint32, error) {
-	s, ok := c.decode(&d.br)
-	if !ok {
-		return 0, errCodeword
-	}
-	return offsetBase[s] + d.br.bits(uint(offsetExtra[s])), nil
-}
-
-func (d *Decompressor) readLength() (int, error) {
-	s, ok := d.length.decode(&d.br)
-	if !ok {
-		return 0, errCodeword
-	}
-	return int(lengthBase[s] + d.br.bits(uint(lengthExtra[s]))), nil
-}
-
+// decodeItems decodes the items of one chunk into out.
 func (d *Decompressor) decodeItems(out []byte) error {
-	lzq := [4]uint32{1, 2, 3, 4}
-	dq := [4]uint64{1, 2, 3, 4}
-	var lzPending uint32
-	var dPending uint64
-	lzPendingAt, dPendingAt := -1, -1
-	rd := &d.rd
+	in := d.in
+	rng := uint32(0xFFFFFFFF)
+	code := uint32(binary.LittleEndian.Uint16(in))<<16 | uint32(binary.LittleEndian.Uint16(in[2:]))
+	var buf uint64
+	var nb uint
+	var mainSt uint32
 	n := len(out)
 	for pos := 0; pos < n; {
-		if rd.bit(&d.main) == 0 {
-			s, ok := d.literal.decode(&d.br)
-			if !ok {
-				return errCodeword
+		var b uint32
+		if rng <= 0xFFFF {
+			rng, code = d.normalize(rng, code)
+		}
+		rng, code, b = decodeBit(rng, code, &d.mainP[mainSt&15])
+		mainSt = (mainSt<<1 | b) & 15
+		if b == 0 {
+			// Literal.
+			if nb < maxCodeLen {
+				if d.bpos >= 8 {
+					buf, nb = d.refill(buf, nb)
+				} else {
+					buf, nb = d.refillSlow(buf, nb)
+				}
 			}
-			out[pos] = byte(s)
+			c := &d.literal
+			sym, l := c.entry(buf)
+			if l == 0 {
+				var ok bool
+				if sym, l, ok = c.lookupLong(buf); !ok {
+					return errCodeword
+				}
+			}
+			buf <<= l
+			nb -= l
+			c.countSym(sym)
+			out[pos] = byte(sym)
 			pos++
 			d.stats[0]++
 			continue
 		}
-		if rd.bit(&d.match) == 0 {
+		if rng <= 0xFFFF {
+			rng, code = d.normalize(rng, code)
+		}
+		rng, code, b = decodeBit(rng, code, &d.matchP[d.matchSt&31])
+		d.matchSt = (d.matchSt<<1 | b) & 31
+		if b == 0 {
 			// LZ match. A pending offset joins the queue before this
 			// match unless this match directly follows the one that
 			// used it.
-			if lzPending != 0 && pos != lzPendingAt {
-				lzq = [4]uint32{lzPending, lzq[0], lzq[1], lzq[2]}
-				lzPending = 0
+			if d.lzPending != 0 && pos != d.lzPendingAt {
+				d.lzq = [4]uint32{d.lzPending, d.lzq[0], d.lzq[1], d.lzq[2]}
+				d.lzPending = 0
+			}
+			if rng <= 0xFFFF {
+				rng, code = d.normalize(rng, code)
+			}
+			rng, code, b = decodeBit(rng, code, &d.lzP[d.lzSt&63])
+			d.lzSt = (d.lzSt<<1 | b) & 63
+			if nb < 45 {
+				if d.bpos >= 8 {
+					buf, nb = d.refill(buf, nb)
+				} else {
+					buf, nb = d.refillSlow(buf, nb)
+				}
 			}
 			var off uint32
-			if rd.bit(&d.lz) == 0 {
-				var err error
-				if off, err = d.readOffset(&d.lzOffset); err != nil {
-					return err
+			if b == 0 {
+				c := &d.lzOffset
+				sym, l := c.entry(buf)
+				if l == 0 {
+					var ok bool
+					if sym, l, ok = c.lookupLong(buf); !ok {
+						return errCodeword
+					}
 				}
+				buf <<= l
+				nb -= l
+				c.countSym(sym)
+				k := uint(offsetExtra[sym%symSlots])
+				off = offsetBase[sym%symSlots] + topBits(buf, k)
+				buf <<= k
+				nb -= k
 				d.stats[1]++
-			} else if d.stats[2]++; rd.bit(&d.lzRep[0]) == 0 {
-				off = lzq[0]
-				lzq[0], lzq[1], lzq[2] = lzq[1], lzq[2], lzq[3]
-			} else if rd.bit(&d.lzRep[1]) == 0 {
-				off = lzq[1]
-				lzq[1], lzq[2] = lzq[2], lzq[3]
 			} else {
-				off = lzq[2]
-				lzq[2] = lzq[3]
+				rng, code, off = d.lzRepeat(rng, code)
 			}
-			if lzPending != 0 {
-				lzq = [4]uint32{lzPending, lzq[0], lzq[1], lzq[2]}
+			if d.lzPending != 0 {
+				d.lzq = [4]uint32{d.lzPending, d.lzq[0], d.lzq[1], d.lzq[2]}
 			}
-			lzPending = off
-			length, err := d.readLength()
-			if err != nil {
-				return err
+			d.lzPending = off
+			if nb < 45 {
+				if d.bpos >= 8 {
+					buf, nb = d.refill(buf, nb)
+				} else {
+					buf, nb = d.refillSlow(buf, nb)
+				}
 			}
+			c := &d.length
+			sym, l := c.entry(buf)
+			if l == 0 {
+				var ok bool
+				if sym, l, ok = c.lookupLong(buf); !ok {
+					return errCodeword
+				}
+			}
+			buf <<= l
+			nb -= l
+			c.countSym(sym)
+			k := uint(lengthExtra[sym%64])
+			length := int(lengthBase[sym%64] + topBits(buf, k))
+			buf <<= k
+			nb -= k
 			if length > n-pos {
 				return errLength
 			}
 			if int(off) > pos {
 				return errOffset
 			}
-			src := pos - int(off)
-			if length <= 16 && int(off) >= 8 && pos+16 <= n {
-				// Short match: two 8-byte moves (may write past the
-				// match; the rest is decoded later).
-				binary.LittleEndian.PutUint64(out[pos:], binary.LittleEndian.Uint64(out[src:]))
-				binary.LittleEndian.PutUint64(out[pos+8:], binary.LittleEndian.Uint64(out[src+8:]))
-			} else if int(off) >= length {
-				copy(out[pos:pos+length], out[src:src+length])
-			} else {
-				for i := 0; i < length; i++ {
-					out[pos+i] = out[src+i]
+			if end := pos + length; off >= 8 && end+8 <= n {
+				// Whole words while 8 bytes of slack follow: with
+				// off >= 8 every word read was written before. Words
+				// may write past the match: those bytes are decoded
+				// later.
+				t := out[pos : end+8]
+				f := out[pos-int(off) : end+8-int(off)]
+				for i := 0; i < length; i += 8 {
+					binary.LittleEndian.PutUint64(t[i:i+8], binary.LittleEndian.Uint64(f[i:i+8]))
 				}
+				pos = end
+			} else {
+				copyMatch(out, pos, int(off), length)
+				pos += length
 			}
-			pos += length
-			lzPendingAt = pos
+			d.lzPendingAt = pos
 			continue
 		}
-		// Delta match.
-		if dPending != 0 && pos != dPendingAt {
-			dq = [4]uint64{dPending, dq[0], dq[1], dq[2]}
-			dPending = 0
-		}
-		var pair uint64
-		if rd.bit(&d.delta) == 0 {
-			power, ok := d.deltaPower.decode(&d.br)
-			if !ok {
-				return errCodeword
-			}
-			raw, err := d.readOffset(&d.deltaOffset)
-			if err != nil {
-				return err
-			}
-			pair = uint64(power)<<32 | uint64(raw)
-			d.stats[3]++
-		} else if d.stats[4]++; rd.bit(&d.deltaRep[0]) == 0 {
-			pair = dq[0]
-			dq[0], dq[1], dq[2] = dq[1], dq[2], dq[3]
-		} else if rd.bit(&d.deltaRep[1]) == 0 {
-			pair = dq[1]
-			dq[1], dq[2] = dq[2], dq[3]
-		} else {
-			pair = dq[2]
-			dq[2] = dq[3]
-		}
-		if dPending != 0 {
-			dq = [4]uint64{dPending, dq[0], dq[1], dq[2]}
-		}
-		dPending = pair
-		length, err := d.readLength()
-		if err != nil {
+		var err error
+		if rng, code, buf, nb, pos, err = d.deltaMatch(rng, code, buf, nb, pos, out); err != nil {
 			return err
 		}
-		power := pair >> 32
-		span := uint64(1) << power
-		off := uint64(uint32(pair)) << power
-		if off+span > uint64(pos) {
-			return errDeltaSpan
-		}
-		if length > n-pos {
-			return errLength
-		}
-		o, sp := int(off), int(span)
-		for i := pos; i < pos+length; i++ {
-			out[i] = out[i-o] + out[i-sp] - out[i-o-sp]
-		}
-		pos += length
-		dPendingAt = pos
 	}
 	return nil
+}
+
+// lzRepeat decodes which recent offset an LZ match repeats.
+func (d *Decompressor) lzRepeat(rng, code uint32) (uint32, uint32, uint32) {
+	d.stats[2]++
+	var off, b uint32
+	rng, code, b = d.bit(rng, code, d.lzRepP[0][:], &d.lzRepSt[0], 63)
+	if b == 0 {
+		off = d.lzq[0]
+		d.lzq[0], d.lzq[1], d.lzq[2] = d.lzq[1], d.lzq[2], d.lzq[3]
+	} else {
+		rng, code, b = d.bit(rng, code, d.lzRepP[1][:], &d.lzRepSt[1], 63)
+		if b == 0 {
+			off = d.lzq[1]
+			d.lzq[1], d.lzq[2] = d.lzq[2], d.lzq[3]
+		} else {
+			off = d.lzq[2]
+			d.lzq[2] = d.lzq[3]
+		}
+	}
+	return rng, code, off
+}
+
+// readLength decodes a match length (ok is 0 on an invalid codeword).
+func (d *Decompressor) readLength(buf uint64, nb uint) (_ uint64, _ uint, length, ok uint32) {
+	if nb < 45 {
+		buf, nb = d.refillSlow(buf, nb)
+	}
+	c := &d.length
+	sym, l := c.entry(buf)
+	if l == 0 {
+		var found bool
+		if sym, l, found = c.lookupLong(buf); !found {
+			return buf, nb, 0, 0
+		}
+	}
+	buf <<= l
+	nb -= l
+	c.countSym(sym)
+	k := uint(lengthExtra[sym%64])
+	length = lengthBase[sym%64] + topBits(buf, k)
+	return buf << k, nb - k, length, 1
+}
+
+// deltaMatch decodes and copies a delta match at pos; it returns the
+// position after it.
+func (d *Decompressor) deltaMatch(rng, code uint32, buf uint64, nb uint, pos int, out []byte) (uint32, uint32, uint64, uint, int, error) {
+	if d.dPending != 0 && pos != d.dPendingAt {
+		d.dq = [4]uint64{d.dPending, d.dq[0], d.dq[1], d.dq[2]}
+		d.dPending = 0
+	}
+	var pair uint64
+	var b uint32
+	rng, code, b = d.bit(rng, code, d.deltaP[:], &d.deltaSt, 63)
+	if b == 0 {
+		var power, raw uint32
+		var ok bool
+		if power, buf, nb, ok = d.decodeSym(&d.deltaPower, buf, nb); !ok {
+			return rng, code, buf, nb, pos, errCodeword
+		}
+		if raw, buf, nb, ok = d.decodeSym(&d.deltaOffset, buf, nb); !ok {
+			return rng, code, buf, nb, pos, errCodeword
+		}
+		if nb < 45 {
+			buf, nb = d.refillSlow(buf, nb)
+		}
+		k := uint(offsetExtra[raw%symSlots])
+		raw = offsetBase[raw%symSlots] + topBits(buf, k)
+		buf <<= k
+		nb -= k
+		pair = uint64(power)<<32 | uint64(raw)
+		d.stats[3]++
+	} else {
+		d.stats[4]++
+		rng, code, b = d.bit(rng, code, d.deltaRepP[0][:], &d.deltaRepSt[0], 63)
+		if b == 0 {
+			pair = d.dq[0]
+			d.dq[0], d.dq[1], d.dq[2] = d.dq[1], d.dq[2], d.dq[3]
+		} else {
+			rng, code, b = d.bit(rng, code, d.deltaRepP[1][:], &d.deltaRepSt[1], 63)
+			if b == 0 {
+				pair = d.dq[1]
+				d.dq[1], d.dq[2] = d.dq[2], d.dq[3]
+			} else {
+				pair = d.dq[2]
+				d.dq[2] = d.dq[3]
+			}
+		}
+	}
+	if d.dPending != 0 {
+		d.dq = [4]uint64{d.dPending, d.dq[0], d.dq[1], d.dq[2]}
+	}
+	d.dPending = pair
+	var length uint32
+	if buf, nb, length, b = d.readLength(buf, nb); b == 0 {
+		return rng, code, buf, nb, pos, errCodeword
+	}
+	power := pair >> 32
+	span := uint64(1) << power
+	off := uint64(uint32(pair)) << power
+	if off+span > uint64(pos) {
+		return rng, code, buf, nb, pos, errDeltaSpan
+	}
+	if int(length) > len(out)-pos {
+		return rng, code, buf, nb, pos, errLength
+	}
+	o, sp := int(off), int(span)
+	for i := pos; i < pos+int(length); i++ {
+		out[i] = out[i-o] + out[i-sp] - out[i-o-sp]
+	}
+	pos += int(length)
+	d.dPendingAt = pos
+	return rng, code, buf, nb, pos, nil
+}
+
+// decodeSym decodes one symbol of any code (the rare ones).
+func (d *Decompressor) decodeSym(c *adaptiveCode, buf uint64, nb uint) (uint32, uint64, uint, bool) {
+	if nb < maxCodeLen {
+		buf, nb = d.refillSlow(buf, nb)
+	}
+	e := c.table[(buf>>(64-c.tableBits))%(1<<maxTableBits)]
+	sym, l := uint32(e&0x7FF), uint(e>>11)
+	if e == 0 {
+		var ok bool
+		if sym, l, ok = c.lookupLong(buf); !ok {
+			return 0, buf, nb, false
+		}
+	}
+	c.countSym(sym)
+	return sym, buf << l, nb - l, true
+}
+
+// copyMatch copies length bytes from off bytes back to out[pos:] (the
+// caller checked both fit): the cases decodeItems does not copy by words.
+func copyMatch(out []byte, pos, off, length int) {
+	src := pos - off
+	if off >= length {
+		copy(out[pos:pos+length], out[src:src+length])
+		return
+	}
+	for i := 0; i < length; i++ {
+		out[pos+i] = out[src+i]
+	}
 }

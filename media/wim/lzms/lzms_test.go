@@ -62,7 +62,7 @@ func TestSlotTables(t *testing.T) {
 // codewords (44 of 6 bits, 10 of 5 bits).
 func TestHuffmanTies(t *testing.T) {
 	var c adaptiveCode
-	c.init(54, 512)
+	c.init(54, 512, maxTableBits)
 	for s := 0; s < 54; s++ {
 		want := uint8(5)
 		if s < 44 {
@@ -75,7 +75,7 @@ func TestHuffmanTies(t *testing.T) {
 	// Fibonacci frequencies (within the largest count a decoder can
 	// reach) make a tree deeper than 15 levels: it is limited to 15 and
 	// stays a complete code.
-	c.init(40, 512)
+	c.init(40, 512, maxTableBits)
 	f, g := uint32(1), uint32(1)
 	for s := range c.freqs[:40] {
 		c.freqs[s] = min(f, maxFreq)
