@@ -207,3 +207,40 @@ func FuzzLZXCompress(f *testing.F) {
 		}
 	})
 }
+
+// A chunk the greedy parse cannot shrink (random bytes) is given up
+// before the optimal passes; data that only looks random byte by byte
+// (a random block repeated, random bytes from 16 values) still compresses.
+func TestCompressIncompressible(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	random := make([]byte, 32768)
+	for i := range random {
+		random[i] = byte(r.Uint32())
+	}
+	c, _ := NewCompressor(32768)
+	dst := make([]byte, 32768)
+	if n := c.Compress(dst, random); n != 0 {
+		t.Errorf("32 KiB of random bytes compressed to %d bytes", n)
+	}
+	twice := append(append([]byte(nil), random[:16384]...), random[:16384]...)
+	if size := roundTrip(t, c, twice, 32768); size > 17000 {
+		t.Errorf("a random 16 KiB block repeated: %d bytes", size)
+	}
+	nibbles := make([]byte, 32768)
+	for i := range nibbles {
+		nibbles[i] = byte(r.IntN(16)) * 17
+	}
+	if size := roundTrip(t, c, nibbles, 32768); size > 20000 { // ~4 bits a byte
+		t.Errorf("random bytes of 16 values: %d bytes", size)
+	}
+	// Random bytes in a larger window's chunk (several blocks) are
+	// stored raw too.
+	c1, _ := NewCompressor(1 << 20)
+	big := make([]byte, 1<<20)
+	for i := range big {
+		big[i] = byte(r.Uint32())
+	}
+	if n := c1.Compress(make([]byte, 1<<20), big); n != 0 {
+		t.Errorf("1 MiB of random bytes compressed to %d bytes", n)
+	}
+}
