@@ -502,7 +502,7 @@ func (c *Compressor) costsFromLens() {
 
 // parse finds the cheapest item sequence for positions [bs, be) starting
 // with repeat queue q, leaving it in c.seq and the final queue in
-// c.nodeQ[be-bs].
+// c.nodeQ[be-bs]. With c.cheap it is a statistics pass (parseStats).
 //
 // The parse keeps, per position, the cost of the cheapest known path to it
 // (c.cost, dense so that relaxing a run of lengths reads consecutive
@@ -513,68 +513,96 @@ func (c *Compressor) costsFromLens() {
 // which needs no bounds check.
 func (c *Compressor) parse(bs, be int, q [3]uint32) {
 	n := be - bs
+	c.parseInit(n, q)
+	if c.cheap {
+		c.parseStats(bs, n)
+	} else {
+		c.parseFull(bs, n)
+	}
+	c.parseEnd(n)
+}
+
+func (c *Compressor) parseInit(n int, q [3]uint32) {
 	if cap(c.cost) < n+parseWin {
 		c.cost = make([]uint32, n+parseWin)
 		c.item = make([]uint32, n+parseWin)
 		c.nodeQ = make([][3]uint32, n+1)
 	}
-	cost, item, nodeQ := c.cost[:n+parseWin], c.item[:n+parseWin], c.nodeQ[:n+1]
-	for i := range cost[:n+1] {
+	cost := c.cost[:n+1]
+	for i := range cost {
 		cost[i] = infCost
 	}
 	cost[0] = 0
-	nodeQ[0] = q
+	c.nodeQ[0] = q
+}
+
+// nodeQueue returns the repeat queue after the item that ends the
+// cheapest path to node i > 0, and records it as node i's.
+func nodeQueue(item []uint32, nodeQ [][3]uint32, i int) [3]uint32 {
+	it := item[i]
+	ln := it & itemLenMask
+	cq := nodeQ[i-int(ln)]
+	if ln != 1 {
+		if f := it >> itemLenBits; f < 3 {
+			cq[0], cq[f] = cq[f], cq[0]
+		} else {
+			cq = [3]uint32{f - 2, cq[0], cq[1]}
+		}
+	}
+	nodeQ[i] = cq
+	return cq
+}
+
+// parseLong relaxes the one match listed at a posLong position: taken
+// whole, as a repeat match when a queued offset gives the same length.
+func (c *Compressor) parseLong(cw, iw *[parseWin]uint32, m match, pos int, base uint32, cq [3]uint32) {
+	l := int(m.length)
+	mainCost, lenCost := &c.mainCost, &c.lenCost
+	best, bestF := uint32(infCost), uint32(0)
+	for k := 0; k < 3; k++ {
+		off := int(cq[k])
+		if off <= pos && extend(c.buf, pos, pos-off, 0, l) == l {
+			if cst := base + matchCost(mainCost, lenCost, k, l); cst < best {
+				best, bestF = cst, uint32(k)
+			}
+		}
+	}
+	f := m.offset + 2
+	slot := slotOf(f)
+	if cst := base + matchCost(mainCost, lenCost, slot, l) + uint32(extraBits[slot])<<costShift; cst < best {
+		best, bestF = cst, f
+	}
+	if best < cw[l&parseMask] {
+		cw[l&parseMask] = best
+		iw[l&parseMask] = bestF<<itemLenBits | uint32(l)
+	}
+}
+
+// parseStats is the statistics pass: the repeat matches at their full
+// length and the longest explicit match alone (all of them, each at its
+// full length, in large chunks).
+func (c *Compressor) parseStats(bs, n int) {
+	cost, item, nodeQ := c.cost[:n+parseWin], c.item[:n+parseWin], c.nodeQ[:n+1]
 	buf := c.buf
 	mainCost, lenCost := &c.mainCost, &c.lenCost
 	ms, mstart, kind := c.ms, c.mstart[:n+1], c.kind[:n]
+	allMatches := c.bigBlock
 	for i := range kind {
 		base := cost[i]
 		if base == infCost || kind[i] == posInside {
 			continue
 		}
 		pos := bs + i
-		// The repeat queue of the path that reaches i.
 		cq := nodeQ[0]
 		if i > 0 {
-			it := item[i]
-			ln := it & itemLenMask
-			cq = nodeQ[i-int(ln)]
-			if ln != 1 {
-				if f := it >> itemLenBits; f < 3 {
-					cq[0], cq[f] = cq[f], cq[0]
-				} else {
-					cq = [3]uint32{f - 2, cq[0], cq[1]}
-				}
-			}
-			nodeQ[i] = cq
+			cq = nodeQueue(item, nodeQ, i)
 		}
 		cw := (*[parseWin]uint32)(cost[i:])
 		iw := (*[parseWin]uint32)(item[i:])
 		if kind[i] == posLong {
-			m := ms[mstart[i]]
-			l := int(m.length)
-			// A repeat offset giving the same length is cheaper.
-			best, bestF := uint32(infCost), uint32(0)
-			for k := 0; k < 3; k++ {
-				off := int(cq[k])
-				if off <= pos && extend(buf, pos, pos-off, 0, l) == l {
-					if cst := base + matchCost(mainCost, lenCost, k, l); cst < best {
-						best, bestF = cst, uint32(k)
-					}
-				}
-			}
-			f := m.offset + 2
-			slot := slotOf(f)
-			if cst := base + matchCost(mainCost, lenCost, slot, l) + uint32(extraBits[slot])<<costShift; cst < best {
-				best, bestF = cst, f
-			}
-			if best < cw[l&parseMask] {
-				cw[l&parseMask] = best
-				iw[l&parseMask] = bestF<<itemLenBits | uint32(l)
-			}
+			c.parseLong(cw, iw, ms[mstart[i]], pos, base, cq)
 			continue
 		}
-		// Literal.
 		b := buf[pos]
 		if cst := base + mainCost[b]; cst < cw[1] {
 			cw[1] = cst
@@ -584,28 +612,96 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 		if limit < 2 {
 			continue
 		}
-		// Repeat matches, then explicit ones; a length is offered
-		// only with the first (cheapest-to-code) offset that reaches it.
-		// Lengths up to 8 are priced by the main symbol alone, longer
-		// ones by the main symbol of header 7 and a length symbol.
-		for k := 0; k < 3; k++ {
-			off := int(cq[k])
-			if off > pos || (k > 0 && cq[k] == cq[0]) || (k == 2 && cq[2] == cq[1]) {
+		cur2 := binary.LittleEndian.Uint16(buf[pos:])
+		if off := int(cq[0]); off <= pos && binary.LittleEndian.Uint16(buf[pos-off:]) == cur2 {
+			l := extend(buf, pos, pos-off, 2, limit)
+			if cst := base + matchCost(mainCost, lenCost, 0, l); cst < cw[l&parseMask] {
+				cw[l&parseMask] = cst
+				iw[l&parseMask] = uint32(l)
+			}
+		}
+		if off := int(cq[1]); off <= pos && binary.LittleEndian.Uint16(buf[pos-off:]) == cur2 && cq[1] != cq[0] {
+			l := extend(buf, pos, pos-off, 2, limit)
+			if cst := base + matchCost(mainCost, lenCost, 1, l); cst < cw[l&parseMask] {
+				cw[l&parseMask] = cst
+				iw[l&parseMask] = 1<<itemLenBits | uint32(l)
+			}
+		}
+		if off := int(cq[2]); off <= pos && binary.LittleEndian.Uint16(buf[pos-off:]) == cur2 && cq[2] != cq[0] && cq[2] != cq[1] {
+			l := extend(buf, pos, pos-off, 2, limit)
+			if cst := base + matchCost(mainCost, lenCost, 2, l); cst < cw[l&parseMask] {
+				cw[l&parseMask] = cst
+				iw[l&parseMask] = 2<<itemLenBits | uint32(l)
+			}
+		}
+		a, e := mstart[i], mstart[i+1]
+		if a == e {
+			continue
+		}
+		if !allMatches {
+			a = e - 1
+		}
+		for _, m := range ms[a:e] {
+			if m.offset == cq[0] || m.offset == cq[1] || m.offset == cq[2] {
 				continue
 			}
-			if buf[pos] != buf[pos-off] || buf[pos+1] != buf[pos+1-off] {
+			l := int(m.length)
+			f := m.offset + 2
+			slot := slotOf(f)
+			if cst := base + uint32(extraBits[slot])<<costShift + matchCost(mainCost, lenCost, slot, l); cst < cw[l&parseMask] {
+				cw[l&parseMask] = cst
+				iw[l&parseMask] = f<<itemLenBits | uint32(l)
+			}
+		}
+	}
+}
+
+// parseFull is the last pass: every length of every repeat and explicit
+// match, each length with the first (cheapest-to-code) offset that
+// reaches it. Lengths up to 8 are priced by the main symbol alone, longer
+// ones by the main symbol of header 7 and a length symbol.
+func (c *Compressor) parseFull(bs, n int) {
+	cost, item, nodeQ := c.cost[:n+parseWin], c.item[:n+parseWin], c.nodeQ[:n+1]
+	buf := c.buf
+	mainCost, lenCost := &c.mainCost, &c.lenCost
+	ms, mstart, kind := c.ms, c.mstart[:n+1], c.kind[:n]
+	for i := range kind {
+		base := cost[i]
+		if base == infCost || kind[i] == posInside {
+			continue
+		}
+		pos := bs + i
+		cq := nodeQ[0]
+		if i > 0 {
+			cq = nodeQueue(item, nodeQ, i)
+		}
+		cw := (*[parseWin]uint32)(cost[i:])
+		iw := (*[parseWin]uint32)(item[i:])
+		if kind[i] == posLong {
+			c.parseLong(cw, iw, ms[mstart[i]], pos, base, cq)
+			continue
+		}
+		b := buf[pos]
+		if cst := base + mainCost[b]; cst < cw[1] {
+			cw[1] = cst
+			iw[1] = uint32(b)<<itemLenBits | 1
+		}
+		limit := min(maxMatchLen, n-i)
+		if limit < 2 {
+			continue
+		}
+		cur2 := binary.LittleEndian.Uint16(buf[pos:])
+		for k := 0; k < 3; k++ {
+			off := int(cq[k])
+			if off > pos || binary.LittleEndian.Uint16(buf[pos-off:]) != cur2 {
 				continue
+			}
+			if k > 0 && (cq[k] == cq[0] || k == 2 && cq[2] == cq[1]) {
+				continue // offered with an earlier slot
 			}
 			l := extend(buf, pos, pos-off, 2, limit)
 			mc := (*[8]uint32)(mainCost[numChars+k*8:])
 			fl := uint32(k) << itemLenBits
-			if c.cheap {
-				if cst := base + matchCost(mainCost, lenCost, k, l); cst < cw[l&parseMask] {
-					cw[l&parseMask] = cst
-					iw[l&parseMask] = fl | uint32(l)
-				}
-				continue
-			}
 			ln := minMatchLen
 			for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
 				if cst := base + mc[(ln-minMatchLen)&7]; cst < cw[ln&parseMask] {
@@ -621,24 +717,19 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 				}
 			}
 		}
-		if a, b := mstart[i], mstart[i+1]; a < b {
-			c.relaxMatches(cw, iw, ms[a:b], base, &cq)
+		if a, e := mstart[i], mstart[i+1]; a < e {
+			c.relaxMatches(cw, iw, ms[a:e], base, &cq)
 		}
 	}
+}
+
+// parseEnd records the final queue and walks the cheapest path back from
+// the end into c.seq.
+func (c *Compressor) parseEnd(n int) {
+	item, nodeQ := c.item[:n+1], c.nodeQ[:n+1]
 	if n > 0 {
-		it := item[n]
-		ln := it & itemLenMask
-		cq := nodeQ[n-int(ln)]
-		if ln != 1 {
-			if f := it >> itemLenBits; f < 3 {
-				cq[0], cq[f] = cq[f], cq[0]
-			} else {
-				cq = [3]uint32{f - 2, cq[0], cq[1]}
-			}
-		}
-		nodeQ[n] = cq
+		nodeQueue(item, nodeQ, n)
 	}
-	// Walk back from the end and reverse.
 	seq := c.seq[:0]
 	for j := n; j > 0; {
 		it := item[j]
@@ -670,29 +761,11 @@ const (
 func (c *Compressor) relaxMatches(cw, iw *[parseWin]uint32, ms []match, base uint32, cq *[3]uint32) {
 	mainCost, lenCost := &c.mainCost, &c.lenCost
 	prev := minMatchLen - 1
-	if c.cheap && !c.bigBlock {
-		// A statistics pass: the longest match alone (in 32 KiB
-		// chunks; larger ones gain 0.2 % from all of them).
-		ms = ms[len(ms)-1:]
-	}
 	for _, m := range ms {
 		l := int(m.length)
 		if l <= prev {
 			continue
 		}
-		if c.cheap {
-			if m.offset != cq[0] && m.offset != cq[1] && m.offset != cq[2] {
-				f := m.offset + 2
-				slot := slotOf(f)
-				if cst := base + uint32(extraBits[slot])<<costShift + matchCost(mainCost, lenCost, slot, l); cst < cw[l&parseMask] {
-					cw[l&parseMask] = cst
-					iw[l&parseMask] = f<<itemLenBits | uint32(l)
-				}
-			}
-			prev = l
-			continue
-		}
-
 		if m.offset == cq[0] || m.offset == cq[1] || m.offset == cq[2] {
 			prev = l
 			continue
