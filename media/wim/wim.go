@@ -31,9 +31,13 @@ type WIM struct {
 	// blobs indexes the file-data blobs by hash. It is built on first use
 	// (index): `wim info` never looks a blob up, and building the map is
 	// most of opening a WIM of many files. cands holds the blobs in blob
-	// table order until then (the first of equal hashes wins).
+	// table order until then (the first of equal hashes wins). A WIM
+	// that cannot hold solid resources keeps its checked blob tables
+	// instead (tables, by part) and index makes its blobs from them, so
+	// that opening it makes none.
 	blobs     map[SHA1]*Blob
 	cands     []*Blob
+	tables    []blobTable
 	indexOnce sync.Once
 	hasSolid  bool // some blob lives in a solid resource
 	metas     []*Blob
@@ -229,6 +233,10 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 			return nil, fmt.Errorf("%s: split WIM part %d of %d is missing (expected next to part 1)", path, i+1, total)
 		}
 	}
+	lazy := true
+	for _, p := range w.parts {
+		lazy = lazy && p.hdr.Version != versionSolid
+	}
 	for _, p := range w.parts {
 		h := p.hdr
 		tab := make([]byte, h.BlobTable.OrigSize)
@@ -245,10 +253,15 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 		var run []*solidRes // resources of the current solid run
 		inRun := false
 		chunks := 0
-		if w.cands == nil {
-			w.cands = make([]*Blob, 0, table.len())
+		var slab []Blob // one allocation for the part's blobs
+		if lazy {
+			w.tables = append(w.tables, table)
+		} else {
+			if w.cands == nil {
+				w.cands = make([]*Blob, 0, table.len())
+			}
+			slab = make([]Blob, table.len())
 		}
-		slab := make([]Blob, table.len()) // one allocation for the part's blobs
 		for i := range table.len() {
 			e := table.at(i)
 			at := tabOff + int64(i*blobEntrySize)
@@ -263,8 +276,9 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 			if e.PartNumber != h.PartNumber {
 				continue
 			}
-			b := &slab[i]
-			*b = Blob{Hash: e.Hash, Res: e.Res, RefCount: e.RefCount, Part: e.PartNumber, p: p}
+			var solid *solidRes
+			var soff uint64
+			size := e.Res.OrigSize
 			if inRun {
 				if e.Res.OrigSize == solidMagic {
 					continue // a resource, not a blob
@@ -279,8 +293,7 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 				if err != nil {
 					return nil, withFile(err, p.name)
 				}
-				b.solid, b.soff = r, off
-				b.Res.OrigSize = e.Res.Size
+				solid, soff, size = r, off, e.Res.Size
 				w.hasSolid = true
 			}
 			if !inRun && e.Res.compressed() {
@@ -294,12 +307,16 @@ func newWIM(path string, parts []*part) (*WIM, error) {
 				if e.RefCount == 0 && h.PartNumber == 1 {
 					continue
 				}
-				w.metas = append(w.metas, b)
+				b := blobOf(p, e)
+				w.metas = append(w.metas, &b)
 				continue
 			}
-			if e.Hash.IsZero() || b.Res.OrigSize == 0 {
-				continue
+			if e.Hash.IsZero() || size == 0 || lazy {
+				continue // lazy: index makes the part's blobs
 			}
+			b := &slab[i]
+			*b = blobOf(p, e)
+			b.solid, b.soff, b.Res.OrigSize = solid, soff, size
 			w.cands = append(w.cands, b)
 		}
 	}
@@ -380,9 +397,18 @@ func (w *WIM) ImageIndex(s string) (int, error) {
 	return 0, fmt.Errorf("no image named %q", s)
 }
 
+// blobOf is the blob of a blob table entry of part p.
+func blobOf(p *part, e BlobEntry) Blob {
+	return Blob{Hash: e.Hash, Res: e.Res, RefCount: e.RefCount, Part: e.PartNumber, p: p}
+}
+
 // index is the map of the file-data blobs by hash, built on first use.
 func (w *WIM) index() map[SHA1]*Blob {
 	w.indexOnce.Do(func() {
+		if w.tables != nil {
+			w.blobs = w.tableIndex()
+			return
+		}
 		w.blobs = make(map[SHA1]*Blob, len(w.cands))
 		for _, b := range w.cands {
 			if _, dup := w.blobs[b.Hash]; !dup {
@@ -392,6 +418,33 @@ func (w *WIM) index() map[SHA1]*Blob {
 		w.cands = nil
 	})
 	return w.blobs
+}
+
+// tableIndex makes the file-data blobs of the parts' checked tables (no
+// solid resources: newWIM has checked them and taken the metadata
+// resources) and maps them, the first of equal hashes winning.
+func (w *WIM) tableIndex() map[SHA1]*Blob {
+	n := 0
+	for _, t := range w.tables {
+		n += t.len()
+	}
+	m := make(map[SHA1]*Blob, n)
+	for k, t := range w.tables {
+		p := w.parts[k]
+		slab := make([]Blob, t.len())
+		for i := range t.len() {
+			e := t.at(i)
+			if e.PartNumber != p.hdr.PartNumber || e.Res.Flags&ResFlagMetadata != 0 || e.Hash.IsZero() || e.Res.OrigSize == 0 {
+				continue
+			}
+			if _, dup := m[e.Hash]; !dup {
+				slab[i] = blobOf(p, e)
+				m[e.Hash] = &slab[i]
+			}
+		}
+	}
+	w.tables = nil
+	return m
 }
 
 // Blobs returns every file-data blob, sorted by part and offset.
