@@ -77,18 +77,22 @@ type Compressor struct {
 	cheap    bool // parse: a statistics pass (matches at their full length only)
 	p        params
 
-	buf    []byte   // E8-translated chunk, 8 zero bytes of padding
-	head   []uint32 // latest gen+position+1 per 3-byte hash
-	head2  []uint32 // latest gen+position+1 per 2-byte value
-	gen    uint32   // entries ≤ gen are from earlier chunks: empty
-	child  []uint32 // binary tree: 2 entries per position (position+1, 0 = none)
-	mstart []uint32 // per block position: first match in ms
-	kind   []uint8  // per block position: posNormal, posLong, posInside
-	ms     []match
-	cost   []uint32    // parse: cheapest known cost to each position
-	item   []uint32    // parse: the item ending that path (f<<9 | length)
-	nodeQ  [][3]uint32 // repeat queue of the cheapest path to each node
-	seq    []seqItem
+	buf   []byte   // E8-translated chunk, 8 zero bytes of padding
+	head  []uint32 // latest gen+position+1 per 3-byte hash
+	head2 []uint32 // latest gen+position+1 per 2-byte value
+	gen   uint32   // entries ≤ gen are from earlier chunks: empty
+	child []uint32 // binary tree: 2 entries per position (position+1, 0 = none)
+	// 32 KiB windows: the tree in 16-bit entries, and the chunk in an
+	// array whose masked indexes need no bounds checks (btFind16).
+	child16 *[2 * 32768]uint16
+	buf16   *[buf16Len]byte
+	mstart  []uint32 // per block position: first match in ms
+	kind    []uint8  // per block position: posNormal, posLong, posInside
+	ms      []match
+	cost    []uint32    // parse: cheapest known cost to each position
+	item    []uint32    // parse: the item ending that path (f<<9 | length)
+	nodeQ   [][3]uint32 // repeat queue of the cheapest path to each node
+	seq     []seqItem
 
 	mainCost [maxMainSyms]uint32
 	lenCost  [256]uint32 // numLenSyms used; 256 so that a masked index needs no check
@@ -126,12 +130,16 @@ func NewCompressor(windowSize int) (*Compressor, error) {
 		nMain:    numChars + 8*numOffsetSlots[order],
 		bigBlock: order > minWindowOrder,
 		p:        defaultParams,
-		buf:      make([]byte, windowSize+8),
 		head:     make([]uint32, 1<<hashBits),
 		head2:    make([]uint32, 1<<16),
-		child:    make([]uint32, 2*windowSize),
 	}
-	if c.bigBlock {
+	if !c.bigBlock {
+		c.buf16 = new([buf16Len]byte)
+		c.buf = c.buf16[:windowSize+8]
+		c.child16 = new([2 * 32768]uint16)
+	} else {
+		c.buf = make([]byte, windowSize+8)
+		c.child = make([]uint32, 2*windowSize)
 		// Large chunks: matches lie farther apart (a deeper search
 		// pays) and 128 KiB blocks spend less on code tables than
 		// 32 KiB ones (1 MiB chunks of the test corpus: 1.027× wimlib's
@@ -291,14 +299,22 @@ func (c *Compressor) findMatches(bs, be int) {
 			inside--
 			kind[i] = posInside
 			if treeLimit >= 3 {
-				c.btInsert(pos, treeLimit)
+				if c.buf16 != nil {
+					c.btInsert16(pos, treeLimit)
+				} else {
+					c.btInsert(pos, treeLimit)
+				}
 			}
 			continue
 		}
 		kind[i] = posNormal
 		if limit < 2 {
 			if treeLimit >= 3 {
-				c.btInsert(pos, treeLimit)
+				if c.buf16 != nil {
+					c.btInsert16(pos, treeLimit)
+				} else {
+					c.btInsert(pos, treeLimit)
+				}
 			}
 			continue
 		}
@@ -312,7 +328,11 @@ func (c *Compressor) findMatches(bs, be int) {
 			continue
 		}
 		k0 := len(ms)
-		ms = c.btFind(ms, pos, treeLimit)
+		if c.buf16 != nil {
+			ms = c.btFind16(ms, pos, treeLimit)
+		} else {
+			ms = c.btFind(ms, pos, treeLimit)
+		}
 		if limit < treeLimit {
 			k := k0
 			for _, m := range ms[k0:] {
@@ -415,6 +435,113 @@ func (c *Compressor) btInsert(pos, limit int) {
 			child[moreSlot] = cur
 			moreSlot = 2 * p
 			cur = child[moreSlot]
+			lenMore = l
+		}
+	}
+	child[lessSlot] = 0
+	child[moreSlot] = 0
+}
+
+// buf16Len is the size of a 32 KiB compressor's chunk array: indexes
+// masked to 16 bits, plus 8 bytes for a word read at the last one. Real
+// indexes never wrap: positions are below 32768 and match lengths
+// at most 257.
+const buf16Len = 1<<16 + 8
+
+// extend16 is extend on a 32 KiB compressor's chunk array. It compares
+// whole words, also past limit (the array is larger than any index it
+// reads), and cuts the result at limit.
+func extend16(b *[buf16Len]byte, a, p, l, limit int) int {
+	for l < limit {
+		i, j := (a+l)&0xFFFF, (p+l)&0xFFFF
+		if x := binary.LittleEndian.Uint64(b[i:i+8]) ^ binary.LittleEndian.Uint64(b[j:j+8]); x != 0 {
+			return min(l+bits.TrailingZeros64(x)/8, limit)
+		}
+		l += 8
+	}
+	return limit
+}
+
+// btFind16 is btFind for 32 KiB windows: the same tree with 16-bit
+// entries (position+1, 0 = none), half the memory traffic, and no
+// bounds checks.
+func (c *Compressor) btFind16(ms []match, pos, limit int) []match {
+	buf, child := c.buf16, c.child16
+	h := hash3(binary.LittleEndian.Uint32(buf[pos&0xFFFF : pos&0xFFFF+4]))
+	cur := int(c.head[h])
+	if cur <= int(c.gen) {
+		cur = 0
+	} else {
+		cur -= int(c.gen)
+	}
+	c.head[h] = c.gen + uint32(pos+1)
+	lessSlot, moreSlot := uint16(2*pos), uint16(2*pos+1)
+	lenLess, lenMore := 0, 0
+	best := 2
+	nice := c.p.nice
+	for depth := c.p.depth; cur != 0 && depth > 0; depth-- {
+		p := cur - 1
+		l := extend16(buf, pos, p, min(lenLess, lenMore), limit)
+		if l > best {
+			// Offsets below 32765 (the largest the slots code):
+			// always, since positions are below 32768 and l ≥ 3
+			// needs p ≤ pos-1 with 3 bytes left.
+			best = l
+			ms = append(ms, match{uint32(l), uint32(pos - p)})
+		}
+		if l >= limit || l >= nice {
+			child[lessSlot] = child[uint16(2*p)]
+			child[moreSlot] = child[uint16(2*p+1)]
+			return ms
+		}
+		if buf[(p+l)&0xFFFF] < buf[(pos+l)&0xFFFF] {
+			child[lessSlot] = uint16(cur)
+			lessSlot = uint16(2*p + 1)
+			cur = int(child[lessSlot])
+			lenLess = l
+		} else {
+			child[moreSlot] = uint16(cur)
+			moreSlot = uint16(2 * p)
+			cur = int(child[moreSlot])
+			lenMore = l
+		}
+	}
+	child[lessSlot] = 0
+	child[moreSlot] = 0
+	return ms
+}
+
+// btInsert16 is btInsert for 32 KiB windows.
+func (c *Compressor) btInsert16(pos, limit int) {
+	buf, child := c.buf16, c.child16
+	h := hash3(binary.LittleEndian.Uint32(buf[pos&0xFFFF : pos&0xFFFF+4]))
+	cur := int(c.head[h])
+	if cur <= int(c.gen) {
+		cur = 0
+	} else {
+		cur -= int(c.gen)
+	}
+	c.head[h] = c.gen + uint32(pos+1)
+	lessSlot, moreSlot := uint16(2*pos), uint16(2*pos+1)
+	lenLess, lenMore := 0, 0
+	nice := c.p.nice
+	for depth := c.p.depth; cur != 0 && depth > 0; depth-- {
+		p := cur - 1
+		l := extend16(buf, pos, p, min(lenLess, lenMore), limit)
+		if l >= limit || l >= nice {
+			child[lessSlot] = child[uint16(2*p)]
+			child[moreSlot] = child[uint16(2*p+1)]
+			return
+		}
+		if buf[(p+l)&0xFFFF] < buf[(pos+l)&0xFFFF] {
+			child[lessSlot] = uint16(cur)
+			lessSlot = uint16(2*p + 1)
+			cur = int(child[lessSlot])
+			lenLess = l
+		} else {
+			child[moreSlot] = uint16(cur)
+			moreSlot = uint16(2 * p)
+			cur = int(child[moreSlot])
 			lenMore = l
 		}
 	}
