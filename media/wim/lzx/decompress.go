@@ -91,25 +91,46 @@ func init() {
 // blocks with an explicit size).
 var blockStats *[4]int
 
-// decoder holds the per-chunk state; it is pooled.
+// offsetSlot[slot] is slotBase<<5 | extraBits of the slot, for the
+// decoder: one load, and 64 entries so that a masked index needs no
+// bounds check (slots 50 to 63 never occur: main symbols stop below).
+var offsetSlot [64]uint32
+
+// verbatimAligned decodes 3 raw bits: a verbatim block's offsets read
+// their low 3 extra bits through it, as an aligned block's do through its
+// aligned code (a code of eight 3-bit codewords is the identity).
+var verbatimAligned [alignedTableSize]uint32
+
+func init() {
+	for s := 0; s < maxOffsetSlots; s++ {
+		offsetSlot[s] = slotBase[s]<<5 | uint32(extraBits[s])
+	}
+	for i := range verbatimAligned {
+		verbatimAligned[i] = uint32(i>>(alignedTableBits-alignedBits))<<8 | alignedBits
+	}
+}
+
+// decoder holds the per-chunk state; it is pooled. The tables are arrays
+// in the decoder, so that the block loop reaches all of them through one
+// register.
 type decoder struct {
 	mainLens    [maxMainSyms]uint8
 	lenLens     [numLenSyms]uint8
-	main        *huffTable
-	length      *huffTable
-	pre         *huffTable
-	aligned     *huffTable
 	numMainSyms int
+	// alignedIsVerbatim: alignedT holds verbatimAligned.
+	alignedIsVerbatim bool
+	mainT             [mainTableSize]uint32
+	lenT              [lenTableSize]uint32
+	alignedT          [alignedTableSize]uint32
+	preT              [preTableSize]uint32
+	// tail holds the last bytes of the input and zeros, for the block
+	// loop's reads near the end of the input.
+	tail     [16]byte
+	tailBase int
+	reps     [3]uint32 // the repeat offsets
 }
 
-var decoderPool = sync.Pool{New: func() any {
-	return &decoder{
-		main:    newHuffTable(mainTableBits, maxMainSyms, maxCodeLen),
-		length:  newHuffTable(lenTableBits, numLenSyms, maxCodeLen),
-		pre:     newHuffTable(preTableBits, numPreSyms, 15),
-		aligned: newHuffTable(alignedTableBits, numAlignedSyms, 7),
-	}
-}}
+var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 
 // Decompress decompresses one WIM LZX chunk from src into dst, which must
 // have exactly the chunk's uncompressed length. windowSize is the WIM chunk
@@ -185,11 +206,12 @@ func (r *bitReader) overrun() bool {
 	return 8*r.pos-int(r.nb) > 8*len(r.src)
 }
 
-// sym decodes one symbol with t; at least 16 bits must be buffered.
-func (r *bitReader) sym(t *huffTable) (int, error) {
-	e := t.entries[r.buf>>(64-t.tableBits)]
+// sym decodes one pretree symbol with t; at least 15 bits must be
+// buffered.
+func (r *bitReader) sym(t *[preTableSize]uint32) (int, error) {
+	e := t[r.buf>>(64-preTableBits)]
 	if e&subFlag != 0 {
-		e = t.entries[int((e&^subFlag)>>8)+int((r.buf<<t.tableBits)>>(64-t.subBits))]
+		e = t[int((e&^subFlag)>>8)+int((r.buf<<preTableBits)>>(64-(preMaxCodeLen-preTableBits)))]
 	}
 	n := uint(e & 0xff)
 	if n == 0 {
@@ -219,7 +241,8 @@ func (r *bitReader) reset(pos int) {
 func (d *decoder) decode(dst, src []byte, bigWindow bool) error {
 	clear(d.mainLens[:])
 	clear(d.lenLens[:])
-	r0, r1, r2 := uint32(1), uint32(1), uint32(1)
+	d.reps = [3]uint32{1, 1, 1}
+	reps := &d.reps
 	br := bitReader{src: src}
 	br.refill()
 	out := 0
@@ -253,9 +276,9 @@ func (d *decoder) decode(dst, src []byte, bigWindow bool) error {
 			if p+12 > len(src) {
 				return errTruncated
 			}
-			r0 = binary.LittleEndian.Uint32(src[p:])
-			r1 = binary.LittleEndian.Uint32(src[p+4:])
-			r2 = binary.LittleEndian.Uint32(src[p+8:])
+			reps[0] = binary.LittleEndian.Uint32(src[p:])
+			reps[1] = binary.LittleEndian.Uint32(src[p+4:])
+			reps[2] = binary.LittleEndian.Uint32(src[p+8:])
 			p += 12
 			if size > len(src)-p {
 				return errTruncated
@@ -268,20 +291,23 @@ func (d *decoder) decode(dst, src []byte, bigWindow bool) error {
 			}
 			br.reset(p)
 			continue
-		case blockVerbatim, blockAligned:
-		default:
-			return errBlockType
-		}
-		aligned := btype == blockAligned
-		if aligned {
+		case blockVerbatim:
+			if !d.alignedIsVerbatim {
+				d.alignedT = verbatimAligned
+				d.alignedIsVerbatim = true
+			}
+		case blockAligned:
 			br.refill()
 			var lens [numAlignedSyms]uint8
 			for i := range lens {
 				lens[i] = uint8(br.bits(3))
 			}
-			if err := d.aligned.build(lens[:]); err != nil {
+			d.alignedIsVerbatim = false
+			if _, err := buildTable(d.alignedT[:], alignedTableBits, alignedMaxCodeLen, lens[:]); err != nil {
 				return err
 			}
+		default:
+			return errBlockType
 		}
 		if err := d.readLens(&br, d.mainLens[:numChars]); err != nil {
 			return err
@@ -289,23 +315,25 @@ func (d *decoder) decode(dst, src []byte, bigWindow bool) error {
 		if err := d.readLens(&br, d.mainLens[numChars:d.numMainSyms]); err != nil {
 			return err
 		}
-		if err := d.main.build(d.mainLens[:d.numMainSyms]); err != nil {
+		empty, err := buildTable(d.mainT[:], mainTableBits, maxCodeLen, d.mainLens[:d.numMainSyms])
+		if err != nil {
 			return err
 		}
-		if d.main.empty {
+		if empty {
 			return errEmptyMainCode
 		}
 		if err := d.readLens(&br, d.lenLens[:]); err != nil {
 			return err
 		}
-		if err := d.length.build(d.lenLens[:]); err != nil {
+		// An empty length code needs no flag: its entries all read as
+		// invalid, as do an empty aligned code's.
+		if _, err = buildTable(d.lenT[:], lenTableBits, maxCodeLen, d.lenLens[:]); err != nil {
 			return err
 		}
 		if br.overrun() {
 			return errTruncated
 		}
-		var err error
-		out, r0, r1, r2, err = d.decodeBlock(&br, dst, out, out+size, aligned, r0, r1, r2)
+		out, err = d.decodeBlock(&br, dst, out, out+size)
 		if err != nil {
 			return err
 		}
@@ -327,15 +355,16 @@ func (d *decoder) readLens(br *bitReader, lens []uint8) error {
 		}
 		pl[i] = uint8(br.bits(4))
 	}
-	if err := d.pre.build(pl[:]); err != nil {
+	if _, err := buildTable(d.preT[:], preTableBits, preMaxCodeLen, pl[:]); err != nil {
 		return err
 	}
+	pre := &d.preT
 	for i := 0; i < len(lens); {
 		br.refill()
 		if br.overrun() {
 			return errTruncated
 		}
-		s, err := br.sym(d.pre)
+		s, err := br.sym(pre)
 		if err != nil {
 			return err
 		}
@@ -360,7 +389,7 @@ func (d *decoder) readLens(br *bitReader, lens []uint8) error {
 			if n > len(lens)-i {
 				return errCorrupt
 			}
-			s, err := br.sym(d.pre)
+			s, err := br.sym(pre)
 			if err != nil {
 				return err
 			}
@@ -377,43 +406,65 @@ func (d *decoder) readLens(br *bitReader, lens []uint8) error {
 	return nil
 }
 
-// decodeBlock decodes a verbatim or aligned block into dst[out:end].
-// The bit reader's state lives in local variables (registers) while the
-// block is decoded and goes back to br at the end: kept in br, every
-// symbol loaded and stored it.
-func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned bool, r0, r1, r2 uint32) (int, uint32, uint32, uint32, error) {
-	// Fixed-size views: an index shifted down to the table's bits needs
-	// no bounds check.
-	mainE := (*[1<<mainTableBits + maxMainSyms<<(maxCodeLen-mainTableBits)]uint32)(d.main.entries)
-	lenE := (*[1<<lenTableBits + numLenSyms<<(maxCodeLen-lenTableBits)]uint32)(d.length.entries)
-	chunk := dst
-	dst = dst[:end] // out < len(dst): no bounds check on literals
+// decodeBlock decodes a verbatim or aligned block into dst[out:end]
+// (verbatim blocks read their offsets through d.alignedT =
+// verbatimAligned). The bit reader's state lives in local variables
+// (registers) while the block is decoded and goes back to br at the end.
+// The tables and the repeat offsets are reached through d: the fewer
+// values the loop keeps, the fewer the compiler saves to the stack and
+// reloads on every symbol. The refill is written out twice (a function
+// call would keep the bit reader in memory); near the end of the input
+// it reads from d.tail, a zero-padded copy of the last bytes, so that the
+// loop has no slow path to call.
+func (d *decoder) decodeBlock(br *bitReader, chunk []byte, out, end int) (int, error) {
 	src := br.src
+	// buf holds the valid bits on top, then a 1 (the sentinel), then
+	// zeros: the count of valid bits is 63 - TrailingZeros64(buf), and
+	// fewer than 32 are left when the low 32 bits are zero. No count to
+	// keep up to date, and one register fewer.
 	buf, nb, pos := br.buf, br.nb, br.pos
-	// A refill buffers at least 32 bits: two 16-bit units at once while
-	// four bytes remain, else through br (zeros past the end). It is
-	// written out twice below: a closure would keep buf and nb in memory.
+	if nb == 64 {
+		// No room for the sentinel: give the last 16 bits back.
+		buf &^= 0xffff
+		nb -= 16
+		pos -= 2
+	}
+	buf |= 1 << (63 - nb)
+	d.tailBase = -1 // ≥ 0: src is d.tail, holding br.src[tailBase:] and zeros
+	// dst's capacity is the chunk's end: matches may copy whole words
+	// past their end (and past the block's end) inside the chunk.
+	dst := chunk[:end:len(chunk)]
 	var err error
-	for out < len(dst) {
-		if nb < 32 {
-			if pos+4 <= len(src) {
-				buf |= uint64(bits.RotateLeft32(binary.LittleEndian.Uint32(src[pos:]), 16)) << (32 - nb)
-				nb += 32
-				pos += 4
-			} else {
-				br.buf, br.nb, br.pos = buf, nb, pos
-				br.refill()
-				buf, nb, pos = br.buf, br.nb, br.pos
+	for uint(out) < uint(len(dst)) {
+		if uint32(buf) == 0 {
+			if pos+4 > len(src) {
+				if d.tailBase >= 0 {
+					// More than 12 bytes past the input's end: a
+					// certain overrun.
+					err = errTruncated
+					break
+				}
+				d.tailBase = pos
+				for i := range d.tail {
+					d.tail[i] = 0
+					if pos+i < len(src) {
+						d.tail[i] = src[pos+i]
+					}
+				}
+				src, pos = d.tail[:], 0
 			}
-			if pos > len(src)+16 && 8*pos-int(nb) > 8*len(src) {
-				err = errTruncated
-				break
-			}
+			// The new 32 bits take the sentinel's place, and a new
+			// sentinel goes below them.
+			tz := uint(bits.TrailingZeros64(buf)) // 32..63
+			v := uint64(bits.RotateLeft32(binary.LittleEndian.Uint32((*[4]byte)(src[pos:])[:]), 16))
+			buf = buf ^ 1<<(tz&63) | (v<<1|1)<<((tz-32)&63)
+			pos += 4
 		}
-		// Main symbol (the table's bit counts are constants here).
-		e := mainE[buf>>(64-mainTableBits)]
+		// Main symbol.
+		peek := uint(buf >> (64 - maxCodeLen)) // the next 16 bits
+		e := d.mainT[peek>>(maxCodeLen-mainTableBits)]
 		if e&subFlag != 0 {
-			e = mainE[int((e&^subFlag)>>8)+int((buf<<mainTableBits)>>(64-(maxCodeLen-mainTableBits)))]
+			e = d.mainT[uint((e&^subFlag)>>8)+peek&(1<<(maxCodeLen-mainTableBits)-1)]
 		}
 		n := uint(e & 0xff)
 		if n == 0 {
@@ -421,24 +472,20 @@ func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned b
 			break
 		}
 		buf <<= n & 63
-		nb -= n
-		s := int(e >> 8)
+		s := uint(e >> 8)
 		if s < numChars {
 			dst[out] = byte(s)
 			out++
 			continue
 		}
 		s -= numChars
-		length := s & 7
+		length := int(s&7) + minMatchLen
 		slot := s >> 3
-		if length == numPrimaryLens {
-			if d.length.empty {
-				err = errBadSymbol
-				break
-			}
-			e := lenE[buf>>(64-lenTableBits)]
+		if length == numPrimaryLens+minMatchLen {
+			peek := uint(buf >> (64 - maxCodeLen))
+			e := d.lenT[peek>>(maxCodeLen-lenTableBits)]
 			if e&subFlag != 0 {
-				e = lenE[int((e&^subFlag)>>8)+int((buf<<lenTableBits)>>(64-(maxCodeLen-lenTableBits)))]
+				e = d.lenT[uint((e&^subFlag)>>8)+peek&(1<<(maxCodeLen-lenTableBits)-1)]
 			}
 			n := uint(e & 0xff)
 			if n == 0 {
@@ -446,69 +493,72 @@ func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned b
 				break
 			}
 			buf <<= n & 63
-			nb -= n
 			length += int(e >> 8)
 		}
-		length += minMatchLen
 		var offset uint32
-		switch slot {
-		case 0:
-			offset = r0
-		case 1:
-			offset = r1
-			r1 = r0
-			r0 = offset
-		case 2:
-			offset = r2
-			r2 = r0
-			r0 = offset
-		default:
-			if nb < 32 {
-				if pos+4 <= len(src) {
-					buf |= uint64(bits.RotateLeft32(binary.LittleEndian.Uint32(src[pos:]), 16)) << (32 - nb)
-					nb += 32
-					pos += 4
-				} else {
-					br.buf, br.nb, br.pos = buf, nb, pos
-					br.refill()
-					buf, nb, pos = br.buf, br.nb, br.pos
-				}
+		if slot < 3 {
+			switch slot {
+			case 0:
+				offset = d.reps[0]
+			case 1:
+				offset = d.reps[1]
+				d.reps[1] = d.reps[0]
+				d.reps[0] = offset
+			default:
+				offset = d.reps[2]
+				d.reps[2] = d.reps[0]
+				d.reps[0] = offset
 			}
-			eb := uint(extraBits[slot])
-			f := slotBase[slot]
-			if aligned && eb >= alignedBits {
-				if k := eb - alignedBits; k > 0 {
-					f += uint32(buf>>(64-k)) << alignedBits
-					buf <<= k & 63
-					nb -= k
+		} else {
+			if uint32(buf) == 0 {
+				if pos+4 > len(src) {
+					if d.tailBase >= 0 {
+						err = errTruncated
+						break
+					}
+					d.tailBase = pos
+					for i := range d.tail {
+						d.tail[i] = 0
+						if pos+i < len(src) {
+							d.tail[i] = src[pos+i]
+						}
+					}
+					src, pos = d.tail[:], 0
 				}
-				if d.aligned.empty {
-					err = errBadSymbol
-					break
-				}
-				e := d.aligned.entries[buf>>(64-alignedTableBits)]
+				// The new 32 bits take the sentinel's place, and a new
+				// sentinel goes below them.
+				tz := uint(bits.TrailingZeros64(buf)) // 32..63
+				v := uint64(bits.RotateLeft32(binary.LittleEndian.Uint32((*[4]byte)(src[pos:])[:]), 16))
+				buf = buf ^ 1<<(tz&63) | (v<<1|1)<<((tz-32)&63)
+				pos += 4
+			}
+			so := offsetSlot[slot&63]
+			eb := uint(so & 31)
+			f := so >> 5
+			if eb >= alignedBits {
+				// The extra bits above the low 3, then the low 3
+				// through the aligned code (raw in a verbatim block).
+				k := eb - alignedBits
+				f += uint32(buf>>1>>((63-k)&63)) << alignedBits
+				buf <<= k & 63
+				e := d.alignedT[buf>>(64-alignedTableBits)]
 				n := uint(e & 0xff)
 				if n == 0 {
 					err = errBadSymbol
 					break
 				}
 				buf <<= n & 63
-				nb -= n
 				f += e >> 8
-			} else if eb > 0 {
-				f += uint32(buf >> (64 - eb))
+			} else {
+				f += uint32(buf >> 1 >> ((63 - eb) & 63))
 				buf <<= eb & 63
-				nb -= eb
 			}
 			offset = f - 2
-			r2 = r1
-			r1 = r0
-			r0 = offset
+			d.reps[2] = d.reps[1]
+			d.reps[1] = d.reps[0]
+			d.reps[0] = offset
 		}
-		if err != nil {
-			break
-		}
-		if offset == 0 || int64(offset) > int64(out) {
+		if uint(offset)-1 >= uint(out) {
 			err = errBadOffset
 			break
 		}
@@ -516,24 +566,31 @@ func (d *decoder) decodeBlock(br *bitReader, dst []byte, out, end int, aligned b
 			err = errBadLength
 			break
 		}
-		copyMatch(chunk, out, int(offset), length)
+		from := out - int(offset)
+		if offset >= 8 && length <= 16 && out+16 <= cap(dst) {
+			// Short match: two word copies (the second reads what the
+			// first wrote when the match overlaps itself, as LZ77 does).
+			t := (*[16]byte)(dst[out : out+16])
+			f := (*[16]byte)(dst[from : from+16])
+			binary.LittleEndian.PutUint64(t[:8], binary.LittleEndian.Uint64(f[:8]))
+			binary.LittleEndian.PutUint64(t[8:], binary.LittleEndian.Uint64(f[8:]))
+		} else {
+			copyMatch(dst, out, int(offset), length)
+		}
 		out += length
 	}
-	br.buf, br.nb, br.pos = buf, nb, pos
-	return out, r0, r1, r2, err
+	if d.tailBase >= 0 {
+		pos += d.tailBase
+	}
+	tz := uint(bits.TrailingZeros64(buf))
+	br.buf, br.nb, br.pos = buf^1<<(tz&63), 63-tz, pos
+	return out, err
 }
 
 // copyMatch copies length bytes from dst[out-offset:] to dst[out:] with
 // LZ77 semantics (overlapping copies repeat with period offset).
 func copyMatch(dst []byte, out, offset, length int) {
 	src := out - offset
-	if offset >= 8 && length <= 16 && out+16 <= len(dst) {
-		// Short match: two word copies (the second reads what the
-		// first wrote when the match overlaps itself, as LZ77 does).
-		binary.LittleEndian.PutUint64(dst[out:], binary.LittleEndian.Uint64(dst[src:]))
-		binary.LittleEndian.PutUint64(dst[out+8:], binary.LittleEndian.Uint64(dst[src+8:]))
-		return
-	}
 	if offset >= length {
 		copy(dst[out:out+length], dst[src:src+length])
 		return

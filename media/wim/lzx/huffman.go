@@ -2,7 +2,7 @@ package lzx
 
 // Decode tables are two-level: a primary table indexed by the next
 // tableBits bits, and for longer codewords subtables of
-// 1<<(maxCodeLen-tableBits) entries indexed by the following bits. An entry
+// 1<<(maxLen-tableBits) entries indexed by the following bits. An entry
 // holds the codeword length in its low 8 bits and the symbol above; a
 // length of 0 marks a bit pattern no codeword starts with (the code is
 // incomplete), which is an error when met. A primary entry with subFlag set
@@ -12,59 +12,52 @@ const (
 	subFlag    = 1 << 31
 )
 
-// huffTable is a decode table for one code.
-type huffTable struct {
-	tableBits uint
-	subBits   uint
-	entries   []uint32
-	empty     bool // no codewords at all
-}
+// Table sizes: the primary table and room for a subtable per symbol (an
+// upper bound; a code has fewer subtables than symbols).
+const (
+	mainTableSize    = 1<<mainTableBits + maxMainSyms<<(maxCodeLen-mainTableBits)
+	lenTableSize     = 1<<lenTableBits + numLenSyms<<(maxCodeLen-lenTableBits)
+	preTableSize     = 1<<preTableBits + numPreSyms<<(preMaxCodeLen-preTableBits)
+	alignedTableSize = 1 << alignedTableBits // aligned codewords are at most 7 bits
 
-func newHuffTable(tableBits uint, numSyms int, maxLen uint) *huffTable {
-	subBits := maxLen - tableBits
-	return &huffTable{
-		tableBits: tableBits,
-		subBits:   subBits,
-		entries:   make([]uint32, 1<<tableBits+numSyms<<subBits),
-	}
-}
+	preMaxCodeLen     = 15
+	alignedMaxCodeLen = alignedTableBits
+)
 
-// build fills the table for the canonical code with the codeword lengths
-// lens (each ≤ tableBits+subBits). It fails if the code is oversubscribed;
+// buildTable fills entries for the canonical code with the codeword
+// lengths lens (each ≤ maxLen). It fails if the code is oversubscribed;
 // an incomplete code is accepted, and the missing codewords decode to an
-// error.
-func (t *huffTable) build(lens []uint8) error {
-	maxLen := int(t.tableBits + t.subBits)
+// error. empty reports a code with no codewords at all (every entry then
+// reads as invalid).
+func buildTable(entries []uint32, tableBits, maxLen uint, lens []uint8) (empty bool, err error) {
 	var count [maxCodeLen + 1]int
 	for _, l := range lens {
-		if int(l) > maxLen {
-			return errCorrupt
+		if uint(l) > maxLen {
+			return false, errCorrupt
 		}
 		count[l]++
 	}
 	count[0] = 0
 	left := 1
 	used := 0
-	for l := 1; l <= maxLen; l++ {
+	for l := uint(1); l <= maxLen; l++ {
 		left <<= 1
 		left -= count[l]
 		used += count[l]
 		if left < 0 {
-			return errCorrupt
+			return false, errCorrupt
 		}
 	}
-	t.empty = used == 0
-	tb := int(t.tableBits)
-	entries := t.entries
+	tb := int(tableBits)
 	if left != 0 {
 		// Incomplete: unfilled entries must read as invalid.
 		clear(entries[:1<<tb])
 	}
 	if used == 0 {
-		return nil
+		return true, nil
 	}
 	var offs [maxCodeLen + 2]int
-	for l := 1; l <= maxLen; l++ {
+	for l := uint(1); l <= maxLen; l++ {
 		offs[l+1] = offs[l] + count[l]
 	}
 	var sortedBuf [maxMainSyms]uint16
@@ -80,7 +73,8 @@ func (t *huffTable) build(lens []uint8) error {
 	next := 1 << tb
 	curPrefix := -1
 	subStart := 0
-	sub := 1 << t.subBits
+	subBits := maxLen - tableBits
+	sub := 1 << subBits
 	for _, s := range sorted {
 		l := int(lens[s])
 		code <<= uint(l - prevLen)
@@ -101,13 +95,13 @@ func (t *huffTable) build(lens []uint8) error {
 					clear(entries[subStart : subStart+sub])
 				}
 			}
-			shift := uint(maxLen - l)
+			shift := uint(int(maxLen) - l)
 			base := subStart + (code&(1<<uint(l-tb)-1))<<shift
 			fill(entries[base:base+1<<shift], e)
 		}
 		code++
 	}
-	return nil
+	return false, nil
 }
 
 // fill sets every entry of s (a power of two long) to v: short spans
