@@ -189,24 +189,36 @@ func (c *adaptiveCode) build() {
 		lc[l+1] += 2
 	}
 	clear(lens)
+	c.count = [maxCodeLen + 1]uint32{}
 	i := 0
 	for l := maxCodeLen; l >= 1; l-- {
 		for j := lc[l]; j > 0 && i < n; j-- {
 			lens[order[i]] = uint8(l)
+			c.count[l]++
 			i++
 		}
 	}
-	c.makeTables()
+	c.fillTables()
 }
 
 // makeTables derives the canonical codewords from c.lens.
 func (c *adaptiveCode) makeTables() {
-	lens := c.lens[:c.nsyms]
 	c.count = [maxCodeLen + 1]uint32{}
-	for _, l := range lens {
+	for _, l := range c.lens[:c.nsyms] {
 		c.count[l&maxCodeLen]++
 	}
 	c.count[0] = 0
+	c.fillTables()
+}
+
+// fillTables derives the canonical codewords from c.lens and c.count
+// (the codewords of each length) in one pass over the symbols: each
+// takes the next codeword of its length. A codeword of up to tableBits
+// bits fills its 2^(tableBits-len) table entries; a longer one is put in
+// sorted for lookupLong. The short codewords come first in canonical
+// order, so the table's end (their span onwards) belongs to the long
+// ones.
+func (c *adaptiveCode) fillTables() {
 	code, idx := uint32(0), uint32(0)
 	for l := 1; l <= maxCodeLen; l++ {
 		c.first[l] = code
@@ -214,35 +226,35 @@ func (c *adaptiveCode) makeTables() {
 		code = (code + c.count[l]) << 1
 		idx += c.count[l]
 	}
-	next := c.index
-	for s, l := range lens {
-		if l != 0 {
-			c.sorted[next[l&maxCodeLen]] = uint16(s)
-			next[l&maxCodeLen]++
-		}
-	}
-	// Codewords in canonical order fill the table from its start, each
-	// over 2^(tableBits-len) entries; what is left belongs to longer
-	// codewords.
 	tb := c.tableBits
 	size := uint32(1) << tb
 	t := c.table[:size]
-	p := uint32(0)
-	for _, s := range c.sorted[:idx] {
-		l := uint32(lens[s])
-		if l > uint32(tb) {
-			break
+	span := uint32(0)
+	for l := uint(1); l <= tb; l++ {
+		span += c.count[l] << (tb - l)
+	}
+	next, pos := c.first, c.index
+	for s, l := range c.lens[:c.nsyms] {
+		if l == 0 {
+			continue
 		}
+		l &= maxCodeLen
+		if uint(l) > tb {
+			c.sorted[pos[l]] = uint16(s)
+			pos[l]++
+			continue
+		}
+		start := next[l] << (tb - uint(l))
+		next[l]++
 		r := size >> l
-		if r > size-p {
-			break // over-subscribed (never for a code build makes)
+		if start >= size || r > size-start {
+			continue // over-subscribed (never for a code build makes)
 		}
-		e := uint16(l<<11) | s
-		run := t[p : p+r]
+		e := uint16(l)<<11 | uint16(s)
+		run := t[start : start+r]
 		for j := range run {
 			run[j] = e
 		}
-		p += r
 	}
-	clear(t[p:])
+	clear(t[min(span, size):])
 }
