@@ -297,7 +297,7 @@ func (d *Decompressor) decodeItems(out []byte) error {
 					return errCodeword
 				}
 			}
-			buf <<= l
+			buf <<= l & 63
 			nb -= l
 			c.countSym(sym)
 			out[pos] = byte(sym)
@@ -340,12 +340,12 @@ func (d *Decompressor) decodeItems(out []byte) error {
 						return errCodeword
 					}
 				}
-				buf <<= l
+				buf <<= l & 63
 				nb -= l
 				c.countSym(sym)
 				k := uint(offsetExtra[sym%symSlots])
 				off = offsetBase[sym%symSlots] + topBits(buf, k)
-				buf <<= k
+				buf <<= k & 63
 				nb -= k
 				d.stats[1]++
 			} else {
@@ -370,12 +370,12 @@ func (d *Decompressor) decodeItems(out []byte) error {
 					return errCodeword
 				}
 			}
-			buf <<= l
+			buf <<= l & 63
 			nb -= l
 			c.countSym(sym)
 			k := uint(lengthExtra[sym%64])
 			length := int(lengthBase[sym%64] + topBits(buf, k))
-			buf <<= k
+			buf <<= k & 63
 			nb -= k
 			if length > n-pos {
 				return errLength
@@ -383,15 +383,19 @@ func (d *Decompressor) decodeItems(out []byte) error {
 			if int(off) > pos {
 				return errOffset
 			}
-			if end := pos + length; off >= 8 && end+8 <= n {
-				// Whole words while 8 bytes of slack follow: with
+			if end := pos + length; off >= 8 && end+16 <= n {
+				// Whole words while 16 bytes of slack follow: with
 				// off >= 8 every word read was written before. Words
 				// may write past the match: those bytes are decoded
-				// later.
-				t := out[pos : end+8]
-				f := out[pos-int(off) : end+8-int(off)]
-				for i := 0; i < length; i += 8 {
-					binary.LittleEndian.PutUint64(t[i:i+8], binary.LittleEndian.Uint64(f[i:i+8]))
+				// later. Most matches are 16 bytes or shorter: two
+				// words through fixed-size views (no bounds checks).
+				src := pos - int(off)
+				t := out[pos : pos+16 : pos+16]
+				f := out[src : src+16 : src+16]
+				binary.LittleEndian.PutUint64(t[:8], binary.LittleEndian.Uint64(f[:8]))
+				binary.LittleEndian.PutUint64(t[8:], binary.LittleEndian.Uint64(f[8:]))
+				for i := 16; i < length; i += 8 {
+					binary.LittleEndian.PutUint64(out[pos+i:], binary.LittleEndian.Uint64(out[src+i:]))
 				}
 				pos = end
 			} else {
@@ -443,12 +447,12 @@ func (d *Decompressor) readLength(buf uint64, nb uint) (_ uint64, _ uint, length
 			return buf, nb, 0, 0
 		}
 	}
-	buf <<= l
+	buf <<= l & 63
 	nb -= l
 	c.countSym(sym)
 	k := uint(lengthExtra[sym%64])
 	length = lengthBase[sym%64] + topBits(buf, k)
-	return buf << k, nb - k, length, 1
+	return buf << (k & 63), nb - k, length, 1
 }
 
 // deltaMatch decodes and copies a delta match at pos; it returns the
@@ -475,7 +479,7 @@ func (d *Decompressor) deltaMatch(rng, code uint32, buf uint64, nb uint, pos int
 		}
 		k := uint(offsetExtra[raw%symSlots])
 		raw = offsetBase[raw%symSlots] + topBits(buf, k)
-		buf <<= k
+		buf <<= k & 63
 		nb -= k
 		pair = uint64(power)<<32 | uint64(raw)
 		d.stats[3]++
@@ -536,7 +540,7 @@ func (d *Decompressor) decodeSym(c *adaptiveCode, buf uint64, nb uint) (uint32, 
 		}
 	}
 	c.countSym(sym)
-	return sym, buf << l, nb - l, true
+	return sym, buf << (l & 63), nb - l, true
 }
 
 // copyMatch copies length bytes from off bytes back to out[pos:] (the
