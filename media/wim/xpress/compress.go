@@ -56,6 +56,7 @@ type Compressor struct {
 	grpBuf [4096]group            // encode's byte groups: at most one per 18 bytes of a chunk
 
 	depth, nice, good, lazy int // parser parameters
+	huge                    int // parse's count of matches with 3 extra length bytes
 }
 
 // NewCompressor returns a Compressor.
@@ -91,21 +92,14 @@ func (c *Compressor) Compress(dst, src []byte) int {
 	// front, one more slot per 16 bits after the first 16, and the extra
 	// length bytes.
 	nbits := uint64(0)
-	for s, f := range c.freq {
+	for s, f := range c.freq[:256] {
 		nbits += uint64(f) * uint64(c.lens[s])
-		if s >= 256 {
-			nbits += uint64(f) * uint64((s-256)>>4)
-		}
 	}
-	extra := 0
-	for _, q := range c.seqs {
-		if q.length != 0 {
-			if adj := q.length - minMatchLen; adj >= 15 {
-				extra++
-				if adj-15 >= 255 {
-					extra += 2
-				}
-			}
+	extra := 2 * c.huge // a match of 270 bytes or more has 2 more
+	for s, f := range c.freq[256:] {
+		nbits += uint64(f) * uint64(int(c.lens[256+s])+s>>4)
+		if s&15 == 15 {
+			extra += int(f) // its length needs a byte at least
 		}
 	}
 	size := tableLenBytes + 4 + 2*int((nbits-1)/16) + extra
@@ -129,6 +123,7 @@ func (c *Compressor) parse(src []byte) {
 	last := n - 7
 	litStart := 0
 	miss := 0 // positions searched since the last match
+	huge := 0 // matches of 270 bytes or more: 3 extra length bytes
 	i := 0    // every byte before i is counted in freq or is in a match
 	for i < last {
 		l, off := c.find(src, i, 2, c.depth)
@@ -169,6 +164,9 @@ func (c *Compressor) parse(src []byte) {
 		adj := l - minMatchLen
 		k := bits.Len32(uint32(off)) - 1
 		freq[256+k<<4+min(adj, 15)]++
+		if adj >= 15+255 {
+			huge++
+		}
 		seqs[ns] = seq{lits: uint32(i - litStart), length: uint32(l), offset: uint32(off)}
 		ns++
 		litStart = i + l
@@ -180,6 +178,7 @@ func (c *Compressor) parse(src []byte) {
 	}
 	seqs[ns] = seq{lits: uint32(n - litStart)}
 	c.seqs = seqs[:ns+1]
+	c.huge = huge
 }
 
 // find inserts position i (which has at least 8 bytes after it) into the

@@ -8,7 +8,8 @@ import "slices"
 const sortBuckets = 256
 
 type huffBuilder struct {
-	keys   []uint32 // freq<<9 | sym, sorted
+	keys   []uint32 // freq<<9 | sym, sorted, of the used symbols
+	keyBuf [numSymbols]uint32
 	parent []int32
 	depth  []uint8
 	nodes  []pmNode
@@ -29,31 +30,25 @@ func (h *huffBuilder) makeLengths(freq *[numSymbols]uint32, lens *[numSymbols]ui
 	// the few frequent symbols that share the last bucket: the result is
 	// the keys in increasing order, as a full sort would give, in a
 	// fraction of its time.
+	// Unused symbols are sorted too, into bucket 0 ahead of the others,
+	// and dropped: no branch per symbol.
 	var count [sortBuckets]uint16
-	used := 0
 	for _, f := range freq {
-		if f != 0 {
-			count[min(f, sortBuckets-1)]++
-			used++
-		}
+		count[min(f, sortBuckets-1)]++
 	}
-	if cap(h.keys) < numSymbols {
-		h.keys = make([]uint32, numSymbols)
-	}
-	keys := h.keys[:used]
+	all := h.keyBuf[:]
 	sum := uint16(0)
-	for b := 1; b < sortBuckets; b++ {
+	for b := 0; b < sortBuckets; b++ {
 		c := count[b]
 		count[b] = sum
 		sum += c
 	}
 	for s, f := range freq {
-		if f != 0 {
-			b := min(f, sortBuckets-1)
-			keys[count[b]] = f<<9 | uint32(s)
-			count[b]++
-		}
+		b := min(f, sortBuckets-1)
+		all[count[b]&(numSymbols-1)] = f<<9 | uint32(s)
+		count[b]++
 	}
+	keys := all[count[0]:]
 	switch len(keys) {
 	case 0:
 		lens[0], lens[1] = 1, 1
@@ -70,7 +65,7 @@ func (h *huffBuilder) makeLengths(freq *[numSymbols]uint32, lens *[numSymbols]ui
 		return
 	}
 	// count[sortBuckets-2] is now where the last bucket starts.
-	slices.Sort(keys[count[sortBuckets-2]:])
+	slices.Sort(all[count[sortBuckets-2]:])
 	h.keys = keys
 	n := len(keys)
 
@@ -194,10 +189,11 @@ func makeCodes(lens *[numSymbols]uint8, codes *[numSymbols]uint16) {
 		code = (code + count[l-1]) << 1
 		next[l] = code
 	}
+	// Unused symbols (length 0) take codes from next[0], which no used
+	// symbol reads: no branch per symbol (most are unused in a small
+	// chunk, in no predictable order).
 	for s, l := range lens {
-		if l != 0 {
-			codes[s] = next[l]
-			next[l]++
-		}
+		codes[s] = next[l]
+		next[l]++
 	}
 }

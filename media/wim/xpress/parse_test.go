@@ -17,7 +17,7 @@ import (
 // the size computed would be wrong, not the bitstream).
 func checkParse(t *testing.T, c *Compressor, name string, src []byte) {
 	t.Helper()
-	roundTrip(t, c, src)
+	size := roundTrip(t, c, src)
 	if len(src) <= tableLenBytes+4 {
 		return
 	}
@@ -56,6 +56,37 @@ func checkParse(t *testing.T, c *Compressor, name string, src []byte) {
 				t.Fatalf("%s: symbol %d counted %d times, emitted %d times", name, s, c.freq[s], want[s])
 			}
 		}
+	}
+	// The size Compress returned (it computes it before encoding, from
+	// the symbol counts) against the size counted from the sequences:
+	// the table, every codeword and offset's bits in 16-bit units plus
+	// the two the decoder reads ahead, and the extra length bytes.
+	if size == 0 {
+		return
+	}
+	nbits, extra := 0, 0
+	p = 0
+	for _, q := range c.seqs {
+		for _, b := range src[p : p+int(q.lits)] {
+			nbits += int(c.lens[b])
+		}
+		p += int(q.lits)
+		if q.length == 0 {
+			continue
+		}
+		adj, k := int(q.length)-minMatchLen, bits.Len32(q.offset)-1
+		nbits += int(c.lens[256+k<<4+min(adj, 15)]) + k
+		switch {
+		case adj >= 15+255:
+			extra += 3
+		case adj >= 15:
+			extra++
+		}
+		p += int(q.length)
+	}
+	nbits += int(c.lens[256])
+	if wantSize := tableLenBytes + 2*((nbits+15)/16+1) + extra; size != wantSize {
+		t.Fatalf("%s: compressed size %d, the sequences make %d", name, size, wantSize)
 	}
 }
 
