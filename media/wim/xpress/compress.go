@@ -233,17 +233,28 @@ func (c *Compressor) find(src []byte, i, better, depth int) (length, offset int)
 			return bl, offset
 		}
 	}
-	if better < 4 && cand3 < i {
+	if better < 4 {
 		// The latest position of the same 3 bytes gives the short
-		// matches the 5-byte chains cannot.
-		l := 0
-		if x := load64(src, cand3) ^ v8; x != 0 {
-			l = bits.TrailingZeros64(x) >> 3
-		} else {
-			l = 8 + matchLenAt(src, cand3+8, i+8)
+		// matches the 5-byte chains cannot. Whether there is one, and
+		// whether it is near enough for 3 bytes, only set the length
+		// it needs (no branch of their own: both are unpredictable);
+		// an absent one is compared at 0 and needs more than 8.
+		c3, need := cand3, 4
+		if i-c3 <= maxOff3 {
+			need = 3
 		}
-		if l >= 4 || (l == 3 && i-cand3 <= maxOff3 && better < 3) {
-			return l, i - cand3
+		if better >= 3 {
+			need = 4
+		}
+		if c3 >= i {
+			c3, need = 0, 9
+		}
+		l := bits.TrailingZeros64(load64(src, c3)^v8) >> 3
+		if l >= need {
+			if l == 8 {
+				l += matchLenAt(src, c3+8, i+8)
+			}
+			return l, i - c3
 		}
 	}
 	return 0, 0
