@@ -203,6 +203,7 @@ func (c *Compressor) find(src []byte, i, better, depth int) (length, offset int)
 		tailAt := bl - 3
 		tailAt &^= tailAt >> 63
 		tail := load32(src, i+tailAt)
+		stop := min(c.nice, limit) // a match this long ends the search
 		for {
 			if load32(src, cp+tailAt) == tail {
 				// The first 8 bytes in one comparison (i has 8 bytes
@@ -215,7 +216,7 @@ func (c *Compressor) find(src []byte, i, better, depth int) (length, offset int)
 				}
 				if l > bl {
 					bl, offset = l, i-cp
-					if l >= c.nice || l >= limit {
+					if l >= stop {
 						break
 					}
 					tailAt = bl - 3
