@@ -34,16 +34,7 @@ func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 	end := size - 16
 	for i := 1; i < end; {
 		if !x86Candidate[data[i]] {
-			// Skip 8 bytes at a time while none can start a candidate
-			// (most bytes of any data cannot): the lowest flagged
-			// byte of candidateMask is the first candidate.
-			for i+8 <= end {
-				if m := candidateMask(binary.LittleEndian.Uint64(data[i:])); m != 0 {
-					i += bits.TrailingZeros64(m) >> 3
-					break
-				}
-				i += 8
-			}
+			i = skipPlain(data[:end], i)
 			if i >= end || !x86Candidate[data[i]] {
 				i++
 				continue
@@ -99,6 +90,22 @@ func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 		lastTarget[target] = last
 		i += opLen + 4
 	}
+}
+
+// skipPlain returns the first position from i on whose byte may start a
+// candidate (the lowest flagged byte of candidateMask), or one of the
+// last 7 positions of data. Most bytes of any data cannot start one: it
+// looks at 8 bytes at a time, through fixed-size views (no bounds checks
+// inside) and with few live values (the constants stay in registers).
+func skipPlain(data []byte, i int) int {
+	for i+8 <= len(data) {
+		w := data[i : i+8 : i+8]
+		if m := candidateMask(binary.LittleEndian.Uint64(w)); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+		i += 8
+	}
+	return i
 }
 
 // x86Candidate marks the first bytes of the instructions x86Filter looks at.
