@@ -89,8 +89,7 @@ type Compressor struct {
 	mstart  []uint32 // per block position: first match in ms
 	kind    []uint8  // per block position: posNormal, posLong, posInside
 	ms      []match
-	cost    []uint32    // parse: cheapest known cost to each position
-	item    []uint32    // parse: the item ending that path (f<<9 | length)
+	node    []uint64    // parse: per position, cheapest known cost << 32 | the item ending that path (f<<9 | length)
 	nodeQ   [][3]uint32 // repeat queue of the cheapest path to each node
 	seq     []seqItem
 
@@ -631,13 +630,15 @@ func (c *Compressor) costsFromLens() {
 // with repeat queue q, leaving it in c.seq and the final queue in
 // c.nodeQ[be-bs]. With c.cheap it is a statistics pass (parseStats).
 //
-// The parse keeps, per position, the cost of the cheapest known path to it
-// (c.cost, dense so that relaxing a run of lengths reads consecutive
-// words) and the item that ends that path there (c.item: the formatted
-// offset f << 9 | the length, 1 for a literal whose f is the byte). Both
-// have parseWin entries of slack after the block, so that the nodes a
-// position can reach are a fixed-size window indexed by a masked length,
-// which needs no bounds check.
+// The parse keeps, per position, one word (c.node, dense so that relaxing
+// a run of lengths reads consecutive words): the cost of the cheapest
+// known path to it in the high 32 bits, the item that ends that path
+// there in the low ones (the formatted offset f << 9 | the length, 1 for
+// a literal whose f is the byte). A relaxation is then a min of two words,
+// without a branch; of two paths of equal cost the one with the smaller
+// item wins. c.node has parseWin entries of slack after the block, so
+// that the nodes a position can reach are a fixed-size window indexed by
+// a masked length, which needs no bounds check.
 func (c *Compressor) parse(bs, be int, q [3]uint32) {
 	n := be - bs
 	c.parseInit(n, q)
@@ -650,23 +651,22 @@ func (c *Compressor) parse(bs, be int, q [3]uint32) {
 }
 
 func (c *Compressor) parseInit(n int, q [3]uint32) {
-	if cap(c.cost) < n+parseWin {
-		c.cost = make([]uint32, n+parseWin)
-		c.item = make([]uint32, n+parseWin)
+	if cap(c.node) < n+parseWin {
+		c.node = make([]uint64, n+parseWin)
 		c.nodeQ = make([][3]uint32, n+1)
 	}
-	cost := c.cost[:n+1]
-	for i := range cost {
-		cost[i] = infCost
+	node := c.node[:n+1]
+	for i := range node {
+		node[i] = math.MaxUint64
 	}
-	cost[0] = 0
+	node[0] = 0
 	c.nodeQ[0] = q
 }
 
 // nodeQueue returns the repeat queue after the item that ends the
 // cheapest path to node i > 0, and records it as node i's.
-func nodeQueue(item []uint32, nodeQ [][3]uint32, i int) [3]uint32 {
-	it := item[i]
+func nodeQueue(node []uint64, nodeQ [][3]uint32, i int) [3]uint32 {
+	it := uint32(node[i])
 	ln := it & itemLenMask
 	cq := nodeQ[i-int(ln)]
 	if ln != 1 {
@@ -682,7 +682,7 @@ func nodeQueue(item []uint32, nodeQ [][3]uint32, i int) [3]uint32 {
 
 // parseLong relaxes the one match listed at a posLong position: taken
 // whole, as a repeat match when a queued offset gives the same length.
-func (c *Compressor) parseLong(cw, iw *[parseWin]uint32, m match, pos int, base uint32, cq [3]uint32) {
+func (c *Compressor) parseLong(nw *[parseWin]uint64, m match, pos int, base uint32, cq [3]uint32) {
 	l := int(m.length)
 	mainCost, lenCost := &c.mainCost, &c.lenCost
 	best, bestF := uint32(infCost), uint32(0)
@@ -699,42 +699,35 @@ func (c *Compressor) parseLong(cw, iw *[parseWin]uint32, m match, pos int, base 
 	if cst := base + matchCost(mainCost, lenCost, slot, l) + uint32(extraBits[slot])<<costShift; cst < best {
 		best, bestF = cst, f
 	}
-	if best < cw[l&parseMask] {
-		cw[l&parseMask] = best
-		iw[l&parseMask] = bestF<<itemLenBits | uint32(l)
-	}
+	nw[l&parseMask] = min(nw[l&parseMask], uint64(best)<<32|uint64(bestF<<itemLenBits|uint32(l)))
 }
 
 // parseStats is the statistics pass: the repeat matches at their full
 // length and the longest explicit match alone (all of them, each at its
 // full length, in large chunks).
 func (c *Compressor) parseStats(bs, n int) {
-	cost, item, nodeQ := c.cost[:n+parseWin], c.item[:n+parseWin], c.nodeQ[:n+1]
+	node, nodeQ := c.node[:n+parseWin], c.nodeQ[:n+1]
 	buf := c.buf
 	mainCost, lenCost := &c.mainCost, &c.lenCost
 	ms, mstart, kind := c.ms, c.mstart[:n+1], c.kind[:n]
 	allMatches := c.bigBlock
 	for i := range kind {
-		base := cost[i]
+		base := uint32(node[i] >> 32)
 		if base == infCost || kind[i] == posInside {
 			continue
 		}
 		pos := bs + i
 		cq := nodeQ[0]
 		if i > 0 {
-			cq = nodeQueue(item, nodeQ, i)
+			cq = nodeQueue(node, nodeQ, i)
 		}
-		cw := (*[parseWin]uint32)(cost[i:])
-		iw := (*[parseWin]uint32)(item[i:])
+		nw := (*[parseWin]uint64)(node[i:])
 		if kind[i] == posLong {
-			c.parseLong(cw, iw, ms[mstart[i]], pos, base, cq)
+			c.parseLong(nw, ms[mstart[i]], pos, base, cq)
 			continue
 		}
 		b := buf[pos]
-		if cst := base + mainCost[b]; cst < cw[1] {
-			cw[1] = cst
-			iw[1] = uint32(b)<<itemLenBits | 1
-		}
+		nw[1] = min(nw[1], uint64(base+mainCost[b])<<32|uint64(uint32(b)<<itemLenBits|1))
 		limit := min(maxMatchLen, n-i)
 		if limit < 2 {
 			continue
@@ -742,24 +735,15 @@ func (c *Compressor) parseStats(bs, n int) {
 		cur2 := binary.LittleEndian.Uint16(buf[pos:])
 		if off := int(cq[0]); off <= pos && binary.LittleEndian.Uint16(buf[pos-off:]) == cur2 {
 			l := extend(buf, pos, pos-off, 2, limit)
-			if cst := base + matchCost(mainCost, lenCost, 0, l); cst < cw[l&parseMask] {
-				cw[l&parseMask] = cst
-				iw[l&parseMask] = uint32(l)
-			}
+			nw[l&parseMask] = min(nw[l&parseMask], uint64(base+matchCost(mainCost, lenCost, 0, l))<<32|uint64(uint32(l)))
 		}
 		if off := int(cq[1]); off <= pos && binary.LittleEndian.Uint16(buf[pos-off:]) == cur2 && cq[1] != cq[0] {
 			l := extend(buf, pos, pos-off, 2, limit)
-			if cst := base + matchCost(mainCost, lenCost, 1, l); cst < cw[l&parseMask] {
-				cw[l&parseMask] = cst
-				iw[l&parseMask] = 1<<itemLenBits | uint32(l)
-			}
+			nw[l&parseMask] = min(nw[l&parseMask], uint64(base+matchCost(mainCost, lenCost, 1, l))<<32|uint64(1<<itemLenBits|uint32(l)))
 		}
 		if off := int(cq[2]); off <= pos && binary.LittleEndian.Uint16(buf[pos-off:]) == cur2 && cq[2] != cq[0] && cq[2] != cq[1] {
 			l := extend(buf, pos, pos-off, 2, limit)
-			if cst := base + matchCost(mainCost, lenCost, 2, l); cst < cw[l&parseMask] {
-				cw[l&parseMask] = cst
-				iw[l&parseMask] = 2<<itemLenBits | uint32(l)
-			}
+			nw[l&parseMask] = min(nw[l&parseMask], uint64(base+matchCost(mainCost, lenCost, 2, l))<<32|uint64(2<<itemLenBits|uint32(l)))
 		}
 		a, e := mstart[i], mstart[i+1]
 		if a == e {
@@ -775,10 +759,7 @@ func (c *Compressor) parseStats(bs, n int) {
 			l := int(m.length)
 			f := m.offset + 2
 			slot := slotOf(f)
-			if cst := base + uint32(extraBits[slot])<<costShift + matchCost(mainCost, lenCost, slot, l); cst < cw[l&parseMask] {
-				cw[l&parseMask] = cst
-				iw[l&parseMask] = f<<itemLenBits | uint32(l)
-			}
+			nw[l&parseMask] = min(nw[l&parseMask], uint64(base+uint32(extraBits[slot])<<costShift+matchCost(mainCost, lenCost, slot, l))<<32|uint64(f<<itemLenBits|uint32(l)))
 		}
 	}
 }
@@ -788,31 +769,27 @@ func (c *Compressor) parseStats(bs, n int) {
 // reaches it. Lengths up to 8 are priced by the main symbol alone, longer
 // ones by the main symbol of header 7 and a length symbol.
 func (c *Compressor) parseFull(bs, n int) {
-	cost, item, nodeQ := c.cost[:n+parseWin], c.item[:n+parseWin], c.nodeQ[:n+1]
+	node, nodeQ := c.node[:n+parseWin], c.nodeQ[:n+1]
 	buf := c.buf
 	mainCost, lenCost := &c.mainCost, &c.lenCost
 	ms, mstart, kind := c.ms, c.mstart[:n+1], c.kind[:n]
 	for i := range kind {
-		base := cost[i]
+		base := uint32(node[i] >> 32)
 		if base == infCost || kind[i] == posInside {
 			continue
 		}
 		pos := bs + i
 		cq := nodeQ[0]
 		if i > 0 {
-			cq = nodeQueue(item, nodeQ, i)
+			cq = nodeQueue(node, nodeQ, i)
 		}
-		cw := (*[parseWin]uint32)(cost[i:])
-		iw := (*[parseWin]uint32)(item[i:])
+		nw := (*[parseWin]uint64)(node[i:])
 		if kind[i] == posLong {
-			c.parseLong(cw, iw, ms[mstart[i]], pos, base, cq)
+			c.parseLong(nw, ms[mstart[i]], pos, base, cq)
 			continue
 		}
 		b := buf[pos]
-		if cst := base + mainCost[b]; cst < cw[1] {
-			cw[1] = cst
-			iw[1] = uint32(b)<<itemLenBits | 1
-		}
+		nw[1] = min(nw[1], uint64(base+mainCost[b])<<32|uint64(uint32(b)<<itemLenBits|1))
 		limit := min(maxMatchLen, n-i)
 		if limit < 2 {
 			continue
@@ -831,21 +808,15 @@ func (c *Compressor) parseFull(bs, n int) {
 			fl := uint32(k) << itemLenBits
 			ln := minMatchLen
 			for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
-				if cst := base + mc[(ln-minMatchLen)&7]; cst < cw[ln&parseMask] {
-					cw[ln&parseMask] = cst
-					iw[ln&parseMask] = fl | uint32(ln)
-				}
+				nw[ln&parseMask] = min(nw[ln&parseMask], uint64(base+mc[(ln-minMatchLen)&7])<<32|uint64(fl|uint32(ln)))
 			}
 			b7 := base + mc[numPrimaryLens]
 			for ; ln <= l; ln++ {
-				if cst := b7 + lenCost[(ln-minMatchLen-numPrimaryLens)&255]; cst < cw[ln&parseMask] {
-					cw[ln&parseMask] = cst
-					iw[ln&parseMask] = fl | uint32(ln)
-				}
+				nw[ln&parseMask] = min(nw[ln&parseMask], uint64(b7+lenCost[(ln-minMatchLen-numPrimaryLens)&255])<<32|uint64(fl|uint32(ln)))
 			}
 		}
 		if a, e := mstart[i], mstart[i+1]; a < e {
-			c.relaxMatches(cw, iw, ms[a:e], base, &cq)
+			c.relaxMatches(nw, ms[a:e], base, &cq)
 		}
 	}
 }
@@ -853,13 +824,13 @@ func (c *Compressor) parseFull(bs, n int) {
 // parseEnd records the final queue and walks the cheapest path back from
 // the end into c.seq.
 func (c *Compressor) parseEnd(n int) {
-	item, nodeQ := c.item[:n+1], c.nodeQ[:n+1]
+	node, nodeQ := c.node[:n+1], c.nodeQ[:n+1]
 	if n > 0 {
-		nodeQueue(item, nodeQ, n)
+		nodeQueue(node, nodeQ, n)
 	}
 	seq := c.seq[:0]
 	for j := n; j > 0; {
-		it := item[j]
+		it := uint32(node[j])
 		ln := it & itemLenMask
 		if ln == 1 {
 			seq = append(seq, seqItem{0, it >> itemLenBits})
@@ -885,7 +856,7 @@ const (
 // lengths) to the nodes after it: each length with the first match that
 // reaches it. A match at an offset of the repeat queue cq is skipped (the
 // repeat match, cheaper, has been offered).
-func (c *Compressor) relaxMatches(cw, iw *[parseWin]uint32, ms []match, base uint32, cq *[3]uint32) {
+func (c *Compressor) relaxMatches(nw *[parseWin]uint64, ms []match, base uint32, cq *[3]uint32) {
 	mainCost, lenCost := &c.mainCost, &c.lenCost
 	prev := minMatchLen - 1
 	for _, m := range ms {
@@ -904,17 +875,11 @@ func (c *Compressor) relaxMatches(cw, iw *[parseWin]uint32, ms []match, base uin
 		fl := f << itemLenBits
 		ln := prev + 1
 		for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
-			if cst := mb + mc[(ln-minMatchLen)&7]; cst < cw[ln&parseMask] {
-				cw[ln&parseMask] = cst
-				iw[ln&parseMask] = fl | uint32(ln)
-			}
+			nw[ln&parseMask] = min(nw[ln&parseMask], uint64(mb+mc[(ln-minMatchLen)&7])<<32|uint64(fl|uint32(ln)))
 		}
 		b7 := mb + mc[numPrimaryLens]
 		for ; ln <= l; ln++ {
-			if cst := b7 + lenCost[(ln-minMatchLen-numPrimaryLens)&255]; cst < cw[ln&parseMask] {
-				cw[ln&parseMask] = cst
-				iw[ln&parseMask] = fl | uint32(ln)
-			}
+			nw[ln&parseMask] = min(nw[ln&parseMask], uint64(b7+lenCost[(ln-minMatchLen-numPrimaryLens)&255])<<32|uint64(fl|uint32(ln)))
 		}
 		prev = l
 	}
