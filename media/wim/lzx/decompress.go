@@ -345,7 +345,10 @@ func (d *decoder) decode(dst, src []byte, bigWindow bool) error {
 }
 
 // readLens reads code lengths coded with a pretree as deltas from the
-// previous lengths in lens.
+// previous lengths in lens (each ≤ 16). As in decodeBlock, the bit
+// reader's state is kept in local variables while the lengths are read.
+// Reading past the end of the input reads zeros; the caller checks for
+// an overrun afterwards.
 func (d *decoder) readLens(br *bitReader, lens []uint8) error {
 	br.refill()
 	var pl [numPreSyms]uint8
@@ -359,51 +362,96 @@ func (d *decoder) readLens(br *bitReader, lens []uint8) error {
 		return err
 	}
 	pre := &d.preT
+	src := br.src
+	buf, nb, pos := br.buf, br.nb, br.pos
+	var err error
+	// Each round reads at most 31 bits (a run of equal lengths: a
+	// pretree symbol, 1 bit, another symbol).
 	for i := 0; i < len(lens); {
-		br.refill()
-		if br.overrun() {
-			return errTruncated
-		}
-		s, err := br.sym(pre)
-		if err != nil {
-			return err
-		}
-		switch {
-		case s <= 16:
-			lens[i] = uint8((int(lens[i]) + 17 - s) % 17)
-			i++
-		case s == 17, s == 18:
-			var n int
-			if s == 17 {
-				n = 4 + int(br.bits(4))
+		if nb < 32 {
+			if pos+4 <= len(src) {
+				buf |= uint64(bits.RotateLeft32(binary.LittleEndian.Uint32((*[4]byte)(src[pos:])[:]), 16)) << ((32 - nb) & 63)
+				nb += 32
+				pos += 4
 			} else {
-				n = 20 + int(br.bits(5))
+				br.buf, br.nb, br.pos = buf, nb, pos
+				br.refill()
+				buf, nb, pos = br.buf, br.nb, br.pos
 			}
-			if n > len(lens)-i {
-				return errCorrupt
-			}
-			clear(lens[i : i+n])
-			i += n
-		default: // 19: a run of 4 or 5 equal lengths
-			n := 4 + int(br.bits(1))
-			if n > len(lens)-i {
-				return errCorrupt
-			}
-			s, err := br.sym(pre)
-			if err != nil {
-				return err
-			}
-			if s > 16 {
-				return errCorrupt
-			}
-			v := uint8((int(lens[i]) + 17 - s) % 17)
-			for j := i; j < i+n; j++ {
-				lens[j] = v
-			}
-			i += n
 		}
+		e := pre[buf>>(64-preTableBits)]
+		if e&subFlag != 0 {
+			e = pre[int((e&^subFlag)>>8)+int((buf<<preTableBits)>>(64-(preMaxCodeLen-preTableBits)))]
+		}
+		n := uint(e & 0xff)
+		if n == 0 {
+			err = errBadSymbol
+			break
+		}
+		buf <<= n & 63
+		nb -= n
+		s := int(e >> 8)
+		if s <= 16 {
+			// The new length is (old - s) mod 17.
+			v := int(lens[i]) - s
+			if v < 0 {
+				v += 17
+			}
+			lens[i] = uint8(v)
+			i++
+			continue
+		}
+		var run int
+		switch s {
+		case 17: // 4 to 19 zeros
+			run = 4 + int(buf>>60)
+			buf <<= 4
+			nb -= 4
+		case 18: // 20 to 51 zeros
+			run = 20 + int(buf>>59)
+			buf <<= 5
+			nb -= 5
+		default: // 19: a run of 4 or 5 equal lengths
+			run = 4 + int(buf>>63)
+			buf <<= 1
+			nb--
+		}
+		if run > len(lens)-i {
+			err = errCorrupt
+			break
+		}
+		if s != 19 {
+			clear(lens[i : i+run])
+			i += run
+			continue
+		}
+		e = pre[buf>>(64-preTableBits)]
+		if e&subFlag != 0 {
+			e = pre[int((e&^subFlag)>>8)+int((buf<<preTableBits)>>(64-(preMaxCodeLen-preTableBits)))]
+		}
+		n = uint(e & 0xff)
+		if n == 0 {
+			err = errBadSymbol
+			break
+		}
+		buf <<= n & 63
+		nb -= n
+		s = int(e >> 8)
+		if s > 16 {
+			err = errCorrupt
+			break
+		}
+		v := int(lens[i]) - s
+		if v < 0 {
+			v += 17
+		}
+		for j := i; j < i+run; j++ {
+			lens[j] = uint8(v)
+		}
+		i += run
 	}
-	return nil
+	br.buf, br.nb, br.pos = buf, nb, pos
+	return err
 }
 
 // decodeBlock decodes a verbatim or aligned block into dst[out:end]
