@@ -795,6 +795,7 @@ func (c *Compressor) parseFull(bs, n int) {
 			continue
 		}
 		cur2 := binary.LittleEndian.Uint16(buf[pos:])
+		rep0 := minMatchLen - 1
 		for k := 0; k < 3; k++ {
 			off := int(cq[k])
 			if off > pos || binary.LittleEndian.Uint16(buf[pos-off:]) != cur2 {
@@ -804,6 +805,9 @@ func (c *Compressor) parseFull(bs, n int) {
 				continue // offered with an earlier slot
 			}
 			l := extend(buf, pos, pos-off, 2, limit)
+			if k == 0 {
+				rep0 = l
+			}
 			mc := (*[8]uint32)(mainCost[numChars+k*8:])
 			fl := uint32(k) << itemLenBits
 			ln := minMatchLen
@@ -816,7 +820,7 @@ func (c *Compressor) parseFull(bs, n int) {
 			}
 		}
 		if a, e := mstart[i], mstart[i+1]; a < e {
-			c.relaxMatches(nw, ms[a:e], base, &cq)
+			c.relaxMatches(nw, ms[a:e], base, &cq, rep0)
 		}
 	}
 }
@@ -853,12 +857,14 @@ const (
 )
 
 // relaxMatches offers the explicit matches of one position (increasing
-// lengths) to the nodes after it: each length with the first match that
-// reaches it. A match at an offset of the repeat queue cq is skipped (the
-// repeat match, cheaper, has been offered).
-func (c *Compressor) relaxMatches(nw *[parseWin]uint64, ms []match, base uint32, cq *[3]uint32) {
+// lengths) to the nodes after it: each length above prev with the first
+// match that reaches it. prev is the length of the repeat match at the
+// queue's first offset, when there is one: at the lengths that repeat
+// match reaches, an explicit one almost never costs less (the repeat's
+// symbols are the most frequent and it has no extra bits). A match at an offset of the repeat queue
+// cq is skipped (the repeat match, cheaper, has been offered).
+func (c *Compressor) relaxMatches(nw *[parseWin]uint64, ms []match, base uint32, cq *[3]uint32, prev int) {
 	mainCost, lenCost := &c.mainCost, &c.lenCost
-	prev := minMatchLen - 1
 	for _, m := range ms {
 		l := int(m.length)
 		if l <= prev {
