@@ -92,9 +92,18 @@ func init() {
 var blockStats *[4]int
 
 // offsetSlot[slot] is slotBase<<5 | extraBits of the slot, for the
-// decoder: one load, and 64 entries so that a masked index needs no
-// bounds check (slots 50 to 63 never occur: main symbols stop below).
-var offsetSlot [64]uint32
+// decoder: one load, and 128 entries so that a masked index needs no
+// bounds check. Slots 50 to 127 do not exist; their entries hold a base
+// so large that the offset is refused (errBadOffset): the main table's
+// invalid entries decode to symbol invalidMainSym, of slot 95, so that
+// the block loop needs no check of its own for them.
+var offsetSlot [128]uint32
+
+const (
+	invalidMainSym   = numChars + 95<<3      // slot 95, length header 0: no length symbol read
+	invalidMainEntry = invalidMainSym<<8 | 1 // consumes 1 bit
+	invalidSlotBase  = 1 << 26               // > any window
+)
 
 // verbatimAligned decodes 3 raw bits: a verbatim block's offsets read
 // their low 3 extra bits through it, as an aligned block's do through its
@@ -102,8 +111,11 @@ var offsetSlot [64]uint32
 var verbatimAligned [alignedTableSize]uint32
 
 func init() {
-	for s := 0; s < maxOffsetSlots; s++ {
-		offsetSlot[s] = slotBase[s]<<5 | uint32(extraBits[s])
+	for s := range offsetSlot {
+		offsetSlot[s] = invalidSlotBase << 5
+		if s < maxOffsetSlots {
+			offsetSlot[s] = slotBase[s]<<5 | uint32(extraBits[s])
+		}
 	}
 	for i := range verbatimAligned {
 		verbatimAligned[i] = uint32(i>>(alignedTableBits-alignedBits))<<8 | alignedBits
@@ -303,7 +315,7 @@ func (d *decoder) decode(dst, src []byte, bigWindow bool) error {
 				lens[i] = uint8(br.bits(3))
 			}
 			d.alignedIsVerbatim = false
-			if _, err := buildTable(d.alignedT[:], alignedTableBits, alignedMaxCodeLen, lens[:]); err != nil {
+			if _, err := buildTable(d.alignedT[:], alignedTableBits, alignedMaxCodeLen, lens[:], 0); err != nil {
 				return err
 			}
 		default:
@@ -315,7 +327,7 @@ func (d *decoder) decode(dst, src []byte, bigWindow bool) error {
 		if err := d.readLens(&br, d.mainLens[numChars:d.numMainSyms]); err != nil {
 			return err
 		}
-		empty, err := buildTable(d.mainT[:], mainTableBits, maxCodeLen, d.mainLens[:d.numMainSyms])
+		empty, err := buildTable(d.mainT[:], mainTableBits, maxCodeLen, d.mainLens[:d.numMainSyms], invalidMainEntry)
 		if err != nil {
 			return err
 		}
@@ -327,7 +339,7 @@ func (d *decoder) decode(dst, src []byte, bigWindow bool) error {
 		}
 		// An empty length code needs no flag: its entries all read as
 		// invalid, as do an empty aligned code's.
-		if _, err = buildTable(d.lenT[:], lenTableBits, maxCodeLen, d.lenLens[:]); err != nil {
+		if _, err = buildTable(d.lenT[:], lenTableBits, maxCodeLen, d.lenLens[:], 0); err != nil {
 			return err
 		}
 		if br.overrun() {
@@ -358,7 +370,7 @@ func (d *decoder) readLens(br *bitReader, lens []uint8) error {
 		}
 		pl[i] = uint8(br.bits(4))
 	}
-	if _, err := buildTable(d.preT[:], preTableBits, preMaxCodeLen, pl[:]); err != nil {
+	if _, err := buildTable(d.preT[:], preTableBits, preMaxCodeLen, pl[:], 0); err != nil {
 		return err
 	}
 	pre := &d.preT
@@ -514,12 +526,8 @@ func (d *decoder) decodeBlock(br *bitReader, chunk []byte, out, end int) (int, e
 		if e&subFlag != 0 {
 			e = d.mainT[uint((e&^subFlag)>>8)+peek&(1<<(maxCodeLen-mainTableBits)-1)]
 		}
-		n := uint(e & 0xff)
-		if n == 0 {
-			err = errBadSymbol
-			break
-		}
-		buf <<= n & 63
+		// No check for an invalid codeword here: see offsetSlot.
+		buf <<= uint(e) & 63 // the codeword length (bits 6 and 7 are 0)
 		s := uint(e >> 8)
 		if s < numChars {
 			dst[out] = byte(s)
@@ -580,7 +588,7 @@ func (d *decoder) decodeBlock(br *bitReader, chunk []byte, out, end int) (int, e
 				buf = buf ^ 1<<(tz&63) | (v<<1|1)<<((tz-32)&63)
 				pos += 4
 			}
-			so := offsetSlot[slot&63]
+			so := offsetSlot[slot&127]
 			eb := uint(so & 31)
 			f := so >> 5
 			if eb >= alignedBits {
@@ -622,6 +630,14 @@ func (d *decoder) decodeBlock(br *bitReader, chunk []byte, out, end int) (int, e
 			f := (*[16]byte)(dst[from : from+16])
 			binary.LittleEndian.PutUint64(t[:8], binary.LittleEndian.Uint64(f[:8]))
 			binary.LittleEndian.PutUint64(t[8:], binary.LittleEndian.Uint64(f[8:]))
+		} else if offset >= 8 && length <= 32 && out+32 <= cap(dst) {
+			// The next 8 % of matches: four words.
+			t := (*[32]byte)(dst[out : out+32])
+			f := (*[32]byte)(dst[from : from+32])
+			binary.LittleEndian.PutUint64(t[:8], binary.LittleEndian.Uint64(f[:8]))
+			binary.LittleEndian.PutUint64(t[8:16], binary.LittleEndian.Uint64(f[8:16]))
+			binary.LittleEndian.PutUint64(t[16:24], binary.LittleEndian.Uint64(f[16:24]))
+			binary.LittleEndian.PutUint64(t[24:], binary.LittleEndian.Uint64(f[24:]))
 		} else {
 			copyMatch(dst, out, int(offset), length)
 		}

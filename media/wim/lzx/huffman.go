@@ -29,9 +29,10 @@ const (
 // buildTable fills entries for the canonical code with the codeword
 // lengths lens (each < 32; above maxLen the code is refused). It fails if the code is oversubscribed;
 // an incomplete code is accepted, and the missing codewords decode to an
-// error. empty reports a code with no codewords at all (every entry then
-// reads as invalid).
-func buildTable(entries []uint32, tableBits, maxLen uint, lens []uint8) (empty bool, err error) {
+// error: their entries are set to invalid (0 for all codes but the main
+// code: a length of 0 that the decoder checks for). empty reports a code
+// with no codewords at all (every entry then reads as invalid).
+func buildTable(entries []uint32, tableBits, maxLen uint, lens []uint8, invalid uint32) (empty bool, err error) {
 	// Small chunks use few symbols: 8 lengths at a time are skipped
 	// while all are zero. Lengths are < 32 (the callers read them from
 	// at most 5 bits); above maxLen they are refused below.
@@ -68,7 +69,7 @@ func buildTable(entries []uint32, tableBits, maxLen uint, lens []uint8) (empty b
 	tb := int(tableBits)
 	if left != 0 {
 		// Incomplete: unfilled entries must read as invalid.
-		clear(entries[:1<<tb])
+		fillInvalid(entries[:1<<tb], invalid)
 	}
 	if used == 0 {
 		return true, nil
@@ -162,7 +163,7 @@ func buildTable(entries []uint32, tableBits, maxLen uint, lens []uint8) (empty b
 			next += sub
 			entries[prefix] = subFlag | uint32(subStart)<<8
 			if left != 0 {
-				clear(entries[subStart : subStart+sub])
+				fillInvalid(entries[subStart:subStart+sub], invalid)
 			}
 		}
 		shift := uint(int(maxLen) - l)
@@ -171,6 +172,15 @@ func buildTable(entries []uint32, tableBits, maxLen uint, lens []uint8) (empty b
 		code++
 	}
 	return false, nil
+}
+
+// fillInvalid sets every entry of s to invalid.
+func fillInvalid(s []uint32, invalid uint32) {
+	if invalid == 0 {
+		clear(s)
+		return
+	}
+	fill(s, invalid)
 }
 
 // fill sets every entry of s (a power of two long) to v: short spans

@@ -81,3 +81,62 @@ func FuzzLZXDecompressVsReference(f *testing.F) {
 		checkVsReference(t, "input", window, int(size), data)
 	})
 }
+
+// TestInvalidMainCodeword writes blocks whose main code is incomplete and
+// whose data then uses a bit pattern no codeword starts with: once in the
+// primary table (a 1-bit code) and once in a subtable (codewords of 1 to
+// 12 bits, the 12-bit pattern of all ones missing). The block loop has no
+// check of its own for these (the invalid entries decode to a symbol
+// whose offset is refused): both must fail, and the same streams without
+// the bad pattern must decode.
+func TestInvalidMainCodeword(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		lens map[int]uint8 // symbol: length; the rest 0
+		bad  uint32        // the unused pattern
+		n    uint
+	}{
+		{"primary", map[int]uint8{'a': 1}, 1, 1},
+		{"subtable", map[int]uint8{'a': 1, 'b': 2, 'c': 3, 'd': 4, 'e': 5, 'f': 6, 'g': 7, 'h': 8, 'i': 9, 'j': 10, 'k': 11, 'l': 12}, 0xfff, 12},
+	} {
+		for _, withBad := range []bool{false, true} {
+			e := newTestEncoder(32768)
+			const size = 40
+			e.header(blockVerbatim, size)
+			mainLens := make([]uint8, e.numMain)
+			for s, l := range tc.lens {
+				mainLens[s] = l
+			}
+			e.writeLens(mainLens[:numChars], e.prevMain[:numChars])
+			e.writeLens(mainLens[numChars:], e.prevMain[numChars:e.numMain])
+			// A complete length code: an invalid main codeword must
+			// not be caught by an empty length code instead.
+			lenLens := make([]uint8, numLenSyms)
+			lenLens[0], lenLens[1] = 1, 1
+			e.writeLens(lenLens, e.prevLen[:])
+			codes := canonical(mainLens)
+			var want []byte
+			for i := 0; i < size; i++ {
+				s := 'a' + i%len(tc.lens)
+				if withBad && i == size/2 {
+					e.w.put(tc.bad, tc.n)
+					continue
+				}
+				e.w.put(codes[s], uint(mainLens[s]))
+				want = append(want, byte(s))
+			}
+			e.w.put(0, 16)
+			e.w.flush()
+			got := make([]byte, size)
+			err := Decompress(got, e.w.out, 32768)
+			if withBad {
+				if err == nil {
+					t.Errorf("%s: a missing codeword decoded without error", tc.name)
+				}
+			} else if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s without the bad pattern: %v, %q", tc.name, err, got)
+			}
+			checkVsReference(t, tc.name, 32768, size, e.w.out)
+		}
+	}
+}
