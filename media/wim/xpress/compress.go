@@ -126,7 +126,18 @@ func (c *Compressor) parse(src []byte) {
 	huge := 0 // matches of 270 bytes or more: 3 extra length bytes
 	i := 0    // every byte before i is counted in freq or is in a match
 	for i < last {
-		l, off := c.find(src, i, 2, c.depth)
+		// A position whose 5-byte and 3-byte strings were never seen
+		// is inserted here, without calling find.
+		v8 := load64(src, i)
+		h, h3 := hash5(v8), hash3(uint32(v8))
+		l, off := 0, 0
+		if c.head[h]|c.head3[h3] == 0 {
+			c.head[h] = ^uint16(i)
+			c.prev[uint16(i)] = 0
+			c.head3[h3] = ^uint16(i)
+		} else {
+			l, off = c.find(src, i, 2, c.depth)
+		}
 		if l == 0 {
 			// In data without matches, search ever more sparsely
 			// (positions skipped are not inserted either), as data
