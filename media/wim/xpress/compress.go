@@ -249,8 +249,9 @@ func (c *Compressor) find(src []byte, i, better, depth int) (length, offset int)
 		// The latest position of the same 3 bytes gives the short
 		// matches the 5-byte chains cannot. Whether there is one, and
 		// whether it is near enough for 3 bytes, only set the length
-		// it needs (no branch of their own: both are unpredictable);
-		// an absent one is compared at 0 and needs more than 8.
+		// it needs (an absent one is compared at 0 and needs more than
+		// the 8 bytes one load shows); the compiler makes conditional
+		// moves of the last two, a branch of the distance test.
 		c3, need := cand3, 4
 		if i-c3 <= maxOff3 {
 			need = 3
