@@ -771,7 +771,7 @@ func (c *Compressor) parseStats(bs, n int) {
 func (c *Compressor) parseFull(bs, n int) {
 	node, nodeQ := c.node[:n+parseWin], c.nodeQ[:n+1]
 	buf := c.buf
-	mainCost, lenCost := &c.mainCost, &c.lenCost
+	mainCost := &c.mainCost
 	ms, mstart, kind := c.ms, c.mstart[:n+1], c.kind[:n]
 	for i := range kind {
 		base := uint32(node[i] >> 32)
@@ -796,32 +796,34 @@ func (c *Compressor) parseFull(bs, n int) {
 		}
 		cur2 := binary.LittleEndian.Uint16(buf[pos:])
 		rep0 := minMatchLen - 1
-		for k := 0; k < 3; k++ {
-			off := int(cq[k])
-			if off > pos || binary.LittleEndian.Uint16(buf[pos-off:]) != cur2 {
-				continue
-			}
-			if k > 0 && (cq[k] == cq[0] || k == 2 && cq[2] == cq[1]) {
-				continue // offered with an earlier slot
-			}
-			l := extend(buf, pos, pos-off, 2, limit)
-			if k == 0 {
-				rep0 = l
-			}
-			mc := (*[8]uint32)(mainCost[numChars+k*8:])
-			fl := uint32(k) << itemLenBits
-			ln := minMatchLen
-			for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
-				nw[ln&parseMask] = min(nw[ln&parseMask], uint64(base+mc[(ln-minMatchLen)&7])<<32|uint64(fl|uint32(ln)))
-			}
-			b7 := base + mc[numPrimaryLens]
-			for ; ln <= l; ln++ {
-				nw[ln&parseMask] = min(nw[ln&parseMask], uint64(b7+lenCost[(ln-minMatchLen-numPrimaryLens)&255])<<32|uint64(fl|uint32(ln)))
-			}
+		if off := int(cq[0]); off <= pos && binary.LittleEndian.Uint16(buf[pos-off:]) == cur2 {
+			rep0 = extend(buf, pos, pos-off, 2, limit)
+			c.relaxRep(nw, 0, rep0, base)
+		}
+		if off := int(cq[1]); off <= pos && binary.LittleEndian.Uint16(buf[pos-off:]) == cur2 && cq[1] != cq[0] {
+			c.relaxRep(nw, 1, extend(buf, pos, pos-off, 2, limit), base)
+		}
+		if off := int(cq[2]); off <= pos && binary.LittleEndian.Uint16(buf[pos-off:]) == cur2 && cq[2] != cq[0] && cq[2] != cq[1] {
+			c.relaxRep(nw, 2, extend(buf, pos, pos-off, 2, limit), base)
 		}
 		if a, e := mstart[i], mstart[i+1]; a < e {
 			c.relaxMatches(nw, ms[a:e], base, &cq, rep0)
 		}
+	}
+}
+
+// relaxRep offers repeat match k at every length from 2 to l.
+func (c *Compressor) relaxRep(nw *[parseWin]uint64, k, l int, base uint32) {
+	mc := (*[8]uint32)(c.mainCost[numChars+k*8:])
+	lenCost := &c.lenCost
+	fl := uint32(k) << itemLenBits
+	ln := minMatchLen
+	for ; ln <= min(l, minMatchLen+numPrimaryLens-1); ln++ {
+		nw[ln&parseMask] = min(nw[ln&parseMask], uint64(base+mc[(ln-minMatchLen)&7])<<32|uint64(fl|uint32(ln)))
+	}
+	b7 := base + mc[numPrimaryLens]
+	for ; ln <= l; ln++ {
+		nw[ln&parseMask] = min(nw[ln&parseMask], uint64(b7+lenCost[(ln-minMatchLen-numPrimaryLens)&255])<<32|uint64(fl|uint32(ln)))
 	}
 }
 
