@@ -382,7 +382,7 @@ func (d *decoder) readLens(br *bitReader, lens []uint8) error {
 	for i := 0; i < len(lens); {
 		if nb < 32 {
 			if pos+4 <= len(src) {
-				buf |= uint64(bits.RotateLeft32(binary.LittleEndian.Uint32((*[4]byte)(src[pos:])[:]), 16)) << ((32 - nb) & 63)
+				buf |= uint64(bits.RotateLeft32(binary.LittleEndian.Uint32(src[pos:pos+4]), 16)) << ((32 - nb) & 63)
 				nb += 32
 				pos += 4
 			} else {
@@ -516,7 +516,7 @@ func (d *decoder) decodeBlock(br *bitReader, chunk []byte, out, end int) (int, e
 			// The new 32 bits take the sentinel's place, and a new
 			// sentinel goes below them.
 			tz := uint(bits.TrailingZeros64(buf)) // 32..63
-			v := uint64(bits.RotateLeft32(binary.LittleEndian.Uint32((*[4]byte)(src[pos:])[:]), 16))
+			v := uint64(bits.RotateLeft32(binary.LittleEndian.Uint32(src[pos:pos+4]), 16))
 			buf = buf ^ 1<<(tz&63) | (v<<1|1)<<((tz-32)&63)
 			pos += 4
 		}
@@ -584,7 +584,7 @@ func (d *decoder) decodeBlock(br *bitReader, chunk []byte, out, end int) (int, e
 				// The new 32 bits take the sentinel's place, and a new
 				// sentinel goes below them.
 				tz := uint(bits.TrailingZeros64(buf)) // 32..63
-				v := uint64(bits.RotateLeft32(binary.LittleEndian.Uint32((*[4]byte)(src[pos:])[:]), 16))
+				v := uint64(bits.RotateLeft32(binary.LittleEndian.Uint32(src[pos:pos+4]), 16))
 				buf = buf ^ 1<<(tz&63) | (v<<1|1)<<((tz-32)&63)
 				pos += 4
 			}
