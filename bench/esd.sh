@@ -2,8 +2,8 @@
 # bench/esd.sh: reading ESD files (solid LZMS) — refimage against
 # wimlib-imagex on the same ESD, in one run.
 #
-#   bench/esd.sh                      GOROOT/src as the tree, 3 rounds
-#   TREE=/some/folder RUNS=5 bench/esd.sh
+#   bench/esd.sh                      GOROOT/src as the tree, 4 rounds
+#   TREE=/some/folder RUNS=6 bench/esd.sh
 #
 # wimlib-imagex captures the tree once with --solid (LZMS, 64 MiB solid
 # chunks: the layout of an install.esd). Each round then times both tools
@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wimlib-imagex >/dev/null || { echo "wimlib-imagex missing: apt-get install wimtools" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time missing: apt-get install time" >&2; exit 1; }
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-4}
 THREADS=${THREADS:-$(nproc)}
 TREE=${TREE:-$(go env GOROOT)/src}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/esdbench.XXXXXX")
@@ -35,6 +35,7 @@ sync
 
 . bench/lib.sh
 describe_build
+check_runs
 
 for run in $(seq 1 "$RUNS"); do
 	apply_round "$run" "$ESD"

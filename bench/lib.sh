@@ -10,6 +10,11 @@
 # of round RUN ($a1: refimage's, $a2: wimlib's), the order alternating
 # between rounds, and the pair is recorded as "apply".
 # median "LIST": the median of a space-separated list of numbers.
+# check_runs: warns when RUNS is odd. The tool that applies second in a
+# round is slower (the first one's writes are still being settled by the
+# file system even after sync: wimlib took 2.98-3.18 s first and
+# 3.32-3.90 s second), and apply_round alternates the order, so only an
+# even number of rounds gives both tools the same share of first places.
 # describe_build: prints how $R was built (cgo; the revision when Go
 # recorded it). A cgo build
 # (the Go default where a C compiler is installed) starts ~4 ms slower;
@@ -53,4 +58,8 @@ describe_build() {
 	cgo=$(go version -m "$R" 2>/dev/null | awk '$2 ~ /^CGO_ENABLED=/ {print $2}')
 	echo "refimage: $R (${rev:+revision $rev, }${cgo:-CGO_ENABLED unknown})"
 	[ "$cgo" = CGO_ENABLED=0 ] || echo "warning: refimage was not built with CGO_ENABLED=0; its start-up costs more than a release's" >&2
+}
+
+check_runs() {
+	[ $((RUNS % 2)) = 0 ] || echo "warning: RUNS=$RUNS is odd: refimage applies second in $(( (RUNS + 1) / 2 )) of $RUNS rounds; use an even RUNS for a fair apply figure" >&2
 }

@@ -2,8 +2,8 @@
 # bench/wim.sh: refimage's native WIM code against wimlib-imagex on the same
 # tree, same compression, same thread count, in one run.
 #
-#   bench/wim.sh                 XPRESS, threads = nproc, 3 rounds
-#   COMPRESS=lzx RUNS=5 THREADS=2 bench/wim.sh
+#   bench/wim.sh                 XPRESS, threads = nproc, 4 rounds
+#   COMPRESS=lzx RUNS=6 THREADS=2 bench/wim.sh
 #
 # The tree is the Go distribution's GOROOT plus generated data (a large
 # log, random bytes, a duplicated folder): > 250 MB and > 10,000 files.
@@ -23,7 +23,7 @@ command -v wimlib-imagex >/dev/null || { echo "wimlib-imagex missing: apt-get in
 [ -x /usr/bin/time ] || { echo "/usr/bin/time missing: apt-get install time" >&2; exit 1; }
 COMPRESS=${COMPRESS:-xpress}
 THREADS=${THREADS:-$(nproc)}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-4}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wimbench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 GOROOT_DIR=$(go env GOROOT)
@@ -51,6 +51,7 @@ sync
 
 . bench/lib.sh
 describe_build
+check_runs
 
 for run in $(seq 1 "$RUNS"); do
 	rm -f "$WORK/ours.wim" "$WORK/theirs.wim"; sync
