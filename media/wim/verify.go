@@ -108,17 +108,28 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 	// turns blob by blob, and the hand-offs cost as much CPU as the
 	// decoding), then one job per other blob. Workers take the next job
 	// from a shared counter (in file order): no channel hand-off per blob.
-	var solid []int
-	jobs := make([][]int, 1, len(blobs)+1)
+	// order holds the solid blobs' indexes, then the others'; job j is a
+	// span of it.
+	order := make([]int, 0, len(blobs))
 	for i, b := range blobs {
 		if b.solid != nil {
-			solid = append(solid, i)
-		} else {
-			jobs = append(jobs, []int{i})
+			order = append(order, i)
 		}
 	}
-	if jobs[0] = solid; len(solid) == 0 {
-		jobs = jobs[1:]
+	ns := len(order)
+	for i, b := range blobs {
+		if b.solid == nil {
+			order = append(order, i)
+		}
+	}
+	solidJobs := min(ns, 1)
+	njobs := solidJobs + len(order) - ns
+	job := func(j int) []int {
+		if j < solidJobs {
+			return order[:ns]
+		}
+		k := ns + j - solidJobs
+		return order[k : k+1]
 	}
 	var (
 		mu     sync.Mutex
@@ -127,17 +138,17 @@ func (w *WIM) Verify(opts VerifyOptions) (*VerifyResult, error) {
 		next   atomic.Int64
 		wg     sync.WaitGroup
 	)
-	for range min(threads, max(len(jobs), 1)) {
+	for range min(threads, max(njobs, 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sc := &scratch{}
 			for !failed.Load() && ctx.Err() == nil {
 				j := int(next.Add(1) - 1)
-				if j >= len(jobs) {
+				if j >= njobs {
 					return
 				}
-				for _, i := range jobs[j] {
+				for _, i := range job(j) {
 					if failed.Load() || ctx.Err() != nil {
 						return
 					}
