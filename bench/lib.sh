@@ -53,9 +53,10 @@ apply_round() {
 }
 
 describe_build() {
-	local rev cgo
-	rev=$(go version -m "$R" 2>/dev/null | awk '$2 == "vcs.revision" {print substr($3, 1, 12)}')
-	cgo=$(go version -m "$R" 2>/dev/null | awk '$2 ~ /^CGO_ENABLED=/ {print $2}')
+	local info rev cgo
+	info=$(go version -m "$R" 2>/dev/null || true)
+	rev=$(awk '$2 == "vcs.revision" {print substr($3, 1, 12)}' <<<"$info")
+	cgo=$(awk '$2 ~ /^CGO_ENABLED=/ {print $2}' <<<"$info")
 	echo "refimage: $R (${rev:+revision $rev, }${cgo:-CGO_ENABLED unknown})"
 	[ "$cgo" = CGO_ENABLED=0 ] || echo "warning: refimage was not built with CGO_ENABLED=0; its start-up costs more than a release's" >&2
 }
