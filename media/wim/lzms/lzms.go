@@ -25,6 +25,7 @@ package lzms
 import (
 	"encoding/binary"
 	"errors"
+	"sync/atomic"
 )
 
 const (
@@ -185,6 +186,12 @@ type Decompressor struct {
 	in         []byte
 	rpos, bpos int
 
+	// The range decoder, the bit buffer and the main state between two
+	// calls of decodeItems.
+	rng, code, mainSt uint32
+	buf               uint64
+	nb                uint
+
 	// The repeat queues, and the offset of the last match, which joins
 	// its queue only after the next item.
 	lzq         [4]uint32
@@ -197,6 +204,13 @@ type Decompressor struct {
 	literal, lzOffset, length adaptiveCode
 	deltaOffset, deltaPower   adaptiveCode
 	lastTarget                [1 << 16]int32
+
+	// Stream's x86 scan: the instructions whose operand is translated
+	// (one bit per chunk byte), where the scan goes on and its last code
+	// position.
+	marks        []atomic.Uint64
+	scanAt       int
+	scanLastCode int32
 
 	// stats counts decoded items (literal, LZ, LZ repeat, delta, delta
 	// repeat) for tests.
@@ -224,7 +238,7 @@ func (d *Decompressor) Decompress(dst, src []byte) error {
 		return errTooBig
 	}
 	d.reset(len(dst), src)
-	err := d.decodeItems(dst)
+	_, err := d.decodeItems(dst, 0, len(dst))
 	d.in = nil
 	if err != nil {
 		return err
@@ -255,6 +269,9 @@ func (d *Decompressor) reset(n int, src []byte) {
 	d.dq = [4]uint64{1, 2, 3, 4}
 	d.lzPending, d.dPending = 0, 0
 	d.lzPendingAt, d.dPendingAt = -1, -1
+	d.rng = 0xFFFFFFFF
+	d.code = uint32(binary.LittleEndian.Uint16(src))<<16 | uint32(binary.LittleEndian.Uint16(src[2:]))
+	d.buf, d.nb, d.mainSt = 0, 0, 0
 	nOff := numOffsetSlots(n)
 	d.literal.init(numLiteralSyms, literalRebuild, maxTableBits)
 	d.lzOffset.init(nOff, offsetRebuild, maxTableBits)
@@ -264,16 +281,14 @@ func (d *Decompressor) reset(n int, src []byte) {
 	d.deltaPower.init(numPowerSyms, powerRebuild, numPowerSyms-1)
 }
 
-// decodeItems decodes the items of one chunk into out.
-func (d *Decompressor) decodeItems(out []byte) error {
-	in := d.in
-	rng := uint32(0xFFFFFFFF)
-	code := uint32(binary.LittleEndian.Uint16(in))<<16 | uint32(binary.LittleEndian.Uint16(in[2:]))
-	var buf uint64
-	var nb uint
-	var mainSt uint32
+// decodeItems decodes the items of one chunk into out from pos on, until
+// pos reaches stop (a match may take it past stop); it returns the new
+// pos. The range decoder and the bit buffer are loaded from d and saved
+// back, so that decoding can go on from there (Stream).
+func (d *Decompressor) decodeItems(out []byte, pos, stop int) (int, error) {
+	rng, code, buf, nb, mainSt := d.rng, d.code, d.buf, d.nb, d.mainSt
 	n := len(out)
-	for pos := 0; pos < n; {
+	for pos < stop {
 		var b uint32
 		if rng <= 0xFFFF {
 			rng, code = d.normalize(rng, code)
@@ -294,7 +309,7 @@ func (d *Decompressor) decodeItems(out []byte) error {
 			if l == 0 {
 				var ok bool
 				if sym, l, ok = c.lookupLong(buf); !ok {
-					return errCodeword
+					return pos, errCodeword
 				}
 			}
 			buf <<= l & 63
@@ -337,7 +352,7 @@ func (d *Decompressor) decodeItems(out []byte) error {
 				if l == 0 {
 					var ok bool
 					if sym, l, ok = c.lookupLong(buf); !ok {
-						return errCodeword
+						return pos, errCodeword
 					}
 				}
 				buf <<= l & 63
@@ -367,7 +382,7 @@ func (d *Decompressor) decodeItems(out []byte) error {
 			if l == 0 {
 				var ok bool
 				if sym, l, ok = c.lookupLong(buf); !ok {
-					return errCodeword
+					return pos, errCodeword
 				}
 			}
 			buf <<= l & 63
@@ -378,10 +393,10 @@ func (d *Decompressor) decodeItems(out []byte) error {
 			buf <<= k & 63
 			nb -= k
 			if length > n-pos {
-				return errLength
+				return pos, errLength
 			}
 			if int(off) > pos {
-				return errOffset
+				return pos, errOffset
 			}
 			if end := pos + length; off >= 8 && end+16 <= n {
 				// Whole words while 16 bytes of slack follow: with
@@ -407,10 +422,11 @@ func (d *Decompressor) decodeItems(out []byte) error {
 		}
 		var err error
 		if rng, code, buf, nb, pos, err = d.deltaMatch(rng, code, buf, nb, pos, out); err != nil {
-			return err
+			return pos, err
 		}
 	}
-	return nil
+	d.rng, d.code, d.buf, d.nb, d.mainSt = rng, code, buf, nb, mainSt
+	return pos, nil
 }
 
 // lzRepeat decodes which recent offset an LZ match repeats.

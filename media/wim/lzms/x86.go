@@ -5,6 +5,11 @@ import (
 	"math/bits"
 )
 
+const (
+	x86MaxTrans = 1023  // how near earlier code an operand is translated
+	x86Window   = 65535 // how far back a target counts as referenced
+)
+
 // x86Filter converts the 32-bit operands of likely x86 instructions
 // between relative (the original data) and absolute (what the compressor
 // sees) form; undo selects absolute to relative.
@@ -20,8 +25,8 @@ import (
 // fewer are left alone.
 func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 	const (
-		maxTrans = 1023
-		window   = 65535
+		maxTrans = x86MaxTrans
+		window   = x86Window
 	)
 	size := len(data)
 	if size <= 17 {
