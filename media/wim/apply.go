@@ -229,7 +229,14 @@ func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) 
 			sc := &scratch{}
 			var files, bytes uint64
 			for !failed.Load() {
-				i := next.Add(1) - 1
+				var i int64
+				if w.hasSolid {
+					// Solid blobs share decoded chunks: claim the
+					// blob's first one as it is taken (see solidCache).
+					i = w.solid.take(&next, blobs, sc)
+				} else {
+					i = next.Add(1) - 1
+				}
 				if i >= int64(len(blobs)) {
 					break
 				}
@@ -239,6 +246,7 @@ func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) 
 				if err == nil {
 					err = w.extractBlob(ctx, b, fs, sc, prog)
 				}
+				w.solid.drop(sc)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {

@@ -194,15 +194,22 @@ func readResource(ra io.ReaderAt, res ResHdr, ctype Compression, chunkSize uint3
 	return buf, nil
 }
 
-// scratch holds a worker's reusable buffers for forEachChunk.
-type scratch struct{ buf, cbuf []byte }
+// scratch holds a worker's reusable buffers for forEachChunk, and the
+// claim on a solid chunk made when the worker took its blob (see
+// solidCache).
+type scratch struct {
+	buf, cbuf []byte
+	solidBuf  []byte
+	claim     chunkKey
+	claimed   bool
+}
 
 // forEachChunk calls fn with the uncompressed data of b, in order, piece
 // by piece (chunks of compressed resources, 1 MiB pieces of raw ones),
 // reusing sc's buffers so that no per-blob allocation is needed.
 func (w *WIM) forEachChunk(b *Blob, sc *scratch, fn func([]byte) error) error {
 	if b.solid != nil {
-		return w.forEachSolid(b, fn)
+		return w.forEachSolid(b, sc, fn)
 	}
 	h := b.p.hdr
 	if !b.Res.compressed() {

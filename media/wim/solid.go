@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/refimage/refimage/media/wim/lzms"
 )
@@ -149,95 +150,336 @@ func placeSolid(run []*solidRes, e BlobEntry, at int64) (*solidRes, uint64, erro
 }
 
 // solidCache holds the one decoded solid chunk of a WIM: solid chunks are
-// large (64 MiB by default), so they are decoded one at a time and read
-// in offset order.
+// large (64 MiB by default), so they are decoded one at a time, and read
+// in offset order. The goroutine that needs a chunk first decodes it,
+// outside the lock; LZMS chunks are decoded by lzms.Stream, so other
+// readers use the decoded start of the chunk (ready bytes) while it works
+// on the rest, and readers of one chunk read it at the same time.
+//
+// Readers claim the chunk they are about to read (apply claims a blob's
+// first chunk when it takes the blob, in file order). A chunk is not
+// replaced while a claim on it is held, and the next chunk decoded is the
+// first claimed one in file order: a reader that took its blob before
+// another one's does not find its chunk gone and decode it again. Every
+// reader claims what it asks for, and the holders of the held chunk's
+// claims and then of the first claimed chunk can always go on, so claims
+// cannot deadlock.
 type solidCache struct {
-	mu    sync.Mutex
-	res   *solidRes
-	chunk int
-	out   []byte
-	in    []byte
-	lzms  *lzms.Decompressor
+	mu       sync.Mutex
+	cond     sync.Cond // on mu: ready grew, a reader or claim ended, a decode ended
+	res      *solidRes // the chunk held (nil: none)
+	chunk    int
+	ready    int   // bytes of the chunk final so far
+	decoding bool  // a goroutine decodes it
+	err      error // it failed to decode
+	streamed bool  // out holds lzms.Stream's output: read it through CopyOut
+	readers  int   // goroutines reading out
+	claims   map[chunkKey]int
+	out      []byte
+	in       []byte
+	lzms     *lzms.Decompressor
+
+	// For tests: how often each chunk was decoded, how many reads began
+	// before their chunk was whole, how many went through CopyOut, and a
+	// hook called after each partial publish.
+	decoded     map[chunkKey]int
+	early       atomic.Int64
+	translated  atomic.Int64
+	publishHook func(n int)
 }
 
-// get returns chunk i of r, decoding it unless it is the cached one.
-// c.mu must be held.
-func (c *solidCache) get(r *solidRes, i int) ([]byte, error) {
-	n := r.chunkLen(i)
-	if c.res == r && c.chunk == i {
-		return c.out[:n], nil
+type chunkKey struct {
+	r *solidRes
+	i int
+}
+
+// solidView is what a reader may use of the held chunk: data[:ready].
+type solidView struct {
+	data     []byte
+	ready    int
+	streamed bool
+	dec      *lzms.Decompressor
+	c        *solidCache
+}
+
+func (c *solidCache) wait() {
+	if c.cond.L == nil {
+		c.cond.L = &c.mu
 	}
-	c.res = nil
+	c.cond.Wait()
+}
+
+func (c *solidCache) broadcast() {
+	if c.cond.L != nil {
+		c.cond.Broadcast()
+	}
+}
+
+// claim and unclaim count the readers about to read chunk k; c.mu must
+// be held.
+func (c *solidCache) claim(k chunkKey) {
+	if c.claims == nil {
+		c.claims = map[chunkKey]int{}
+	}
+	c.claims[k]++
+}
+
+func (c *solidCache) unclaim(k chunkKey) {
+	if c.claims[k]--; c.claims[k] <= 0 {
+		delete(c.claims, k)
+		c.broadcast()
+	}
+}
+
+// claimedBefore reports whether a chunk that comes before k in the
+// files is claimed: its reader goes first (a blob taken earlier may go on
+// into k's chunk after it). c.mu must be held.
+func (c *solidCache) claimedBefore(k chunkKey) bool {
+	for o := range c.claims {
+		if o.before(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// before orders chunks as blobs are read (see Blob.less).
+func (k chunkKey) before(o chunkKey) bool {
+	if k.r.p.hdr.PartNumber != o.r.p.hdr.PartNumber {
+		return k.r.p.hdr.PartNumber < o.r.p.hdr.PartNumber
+	}
+	if k.r.res.Offset != o.r.res.Offset {
+		return k.r.res.Offset < o.r.res.Offset
+	}
+	return k.i < o.i
+}
+
+// take returns the next index from next and, when it names a solid blob
+// of blobs, claims the blob's first chunk for sc in the same step, so
+// that the claims are made in the order the blobs are taken.
+func (c *solidCache) take(next *atomic.Int64, blobs []*Blob, sc *scratch) int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	i := next.Add(1) - 1
+	if i < int64(len(blobs)) && blobs[i].solid != nil {
+		b := blobs[i]
+		k := chunkKey{b.solid, int(b.soff / b.solid.chunkSize)}
+		c.claim(k)
+		sc.claim, sc.claimed = k, true
+	}
+	return i
+}
+
+// drop ends sc's claim if the reader did not get to it (an error before
+// reading).
+func (c *solidCache) drop(sc *scratch) {
+	if !sc.claimed {
+		return
+	}
+	c.mu.Lock()
+	c.unclaim(sc.claim)
+	sc.claimed = false
+	c.mu.Unlock()
+}
+
+// acquire waits until chunk i of r is held with more than lo bytes ready
+// (or all of it), decoding it in this goroutine when it is this reader's
+// turn, and counts the caller as a reader until release. The caller holds
+// a claim on the chunk.
+func (c *solidCache) acquire(r *solidRes, i, lo int) (solidView, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for {
+		if c.res == r && c.chunk == i {
+			if c.err != nil {
+				return solidView{}, c.err
+			}
+			if c.ready > lo || !c.decoding {
+				if c.decoding {
+					c.early.Add(1)
+				}
+				c.readers++
+				return c.view(), nil
+			}
+		} else if c.readers == 0 && !c.decoding && (c.res == nil || c.err != nil || c.claims[chunkKey{c.res, c.chunk}] == 0) && !c.claimedBefore(chunkKey{r, i}) {
+			return c.decode(r, i)
+		}
+		c.wait()
+	}
+}
+
+func (c *solidCache) view() solidView {
+	return solidView{data: c.out[:c.res.chunkLen(c.chunk)], ready: c.ready, streamed: c.streamed, dec: c.lzms, c: c}
+}
+
+// release ends a reader's use of the held chunk.
+func (c *solidCache) release() {
+	c.mu.Lock()
+	if c.readers--; c.readers == 0 {
+		c.broadcast()
+	}
+	c.mu.Unlock()
+}
+
+// decode makes chunk i of r the held chunk and decodes it; c.mu is held
+// on entry and on return, not while decoding. The caller is counted as a
+// reader on success.
+func (c *solidCache) decode(r *solidRes, i int) (solidView, error) {
+	n := r.chunkLen(i)
+	csize := int(r.offs[i+1] - r.offs[i])
+	c.res, c.chunk, c.ready, c.err, c.decoding = r, i, 0, nil, true
+	if c.decoded == nil {
+		c.decoded = map[chunkKey]int{}
+	}
+	c.decoded[chunkKey{r, i}]++
+	c.streamed = r.ctype == CompressLZMS && csize != n
+	if c.streamed && c.lzms == nil {
+		c.lzms = lzms.NewDecompressor()
+	}
 	if cap(c.out) < n {
 		c.out = nil // let the old buffer go first
 		c.out = make([]byte, n)
 	}
-	out := c.out[:n]
-	csize := int(r.offs[i+1] - r.offs[i])
-	at := r.dataStart + int64(r.offs[i])
-	if csize == n {
-		if _, err := r.p.ra.ReadAt(out, at); err != nil {
-			return nil, withFile(formatErr(at, "reading solid chunk %d: %v", i, err), r.p.name)
-		}
-	} else {
-		if cap(c.in) < csize {
-			c.in = nil
-			c.in = make([]byte, csize)
-		}
-		in := c.in[:csize]
-		if _, err := r.p.ra.ReadAt(in, at); err != nil {
-			return nil, withFile(formatErr(at, "reading solid chunk %d: %v", i, err), r.p.name)
-		}
-		var err error
-		if r.ctype == CompressLZMS {
-			if c.lzms == nil {
-				c.lzms = lzms.NewDecompressor()
-			}
-			err = c.lzms.Decompress(out, in)
-		} else {
-			var dec decompressFunc
-			if dec, err = decompressorFor(r.ctype, uint32(r.chunkSize)); err == nil {
-				err = dec(out, in)
-			}
-		}
-		if err != nil {
-			return nil, withFile(formatErr(at, "corrupt %s chunk %d of solid resource at offset %d: %v", r.ctype, i, r.res.Offset, err), r.p.name)
-		}
+	if csize != n && cap(c.in) < csize {
+		c.in = nil
+		c.in = make([]byte, csize)
 	}
-	c.res, c.chunk = r, i
-	return out, nil
+	out, in := c.out[:n], c.in[:min(csize, cap(c.in))]
+	c.mu.Unlock()
+	err := c.fill(r, i, out, in)
+	c.mu.Lock()
+	c.decoding = false
+	if err != nil {
+		c.err = err
+		c.broadcast()
+		return solidView{}, err
+	}
+	c.ready = n
+	c.readers++
+	c.broadcast()
+	return c.view(), nil
 }
 
-// forEachSolid calls fn with the data of solid blob b, chunk piece by
-// chunk piece, holding the cache for the whole blob so that concurrent
-// readers do not make it decode chunks twice.
-func (w *WIM) forEachSolid(b *Blob, fn func([]byte) error) error {
-	c := &w.solid
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r := b.solid
-	pos, end := b.soff, b.soff+b.Size()
-	for pos < end {
-		i := int(pos / r.chunkSize)
-		data, err := c.get(r, i)
-		if err != nil {
-			return err
+// fill reads chunk i of r into out (in is its compressed input's buffer).
+func (c *solidCache) fill(r *solidRes, i int, out, in []byte) error {
+	at := r.dataStart + int64(r.offs[i])
+	if int(r.offs[i+1]-r.offs[i]) == len(out) {
+		if _, err := r.p.ra.ReadAt(out, at); err != nil {
+			return withFile(formatErr(at, "reading solid chunk %d: %v", i, err), r.p.name)
 		}
-		lo := pos - uint64(i)*r.chunkSize
-		hi := min(uint64(len(data)), end-uint64(i)*r.chunkSize)
-		if err := fn(data[lo:hi]); err != nil {
-			return err
+		return nil
+	}
+	if _, err := r.p.ra.ReadAt(in, at); err != nil {
+		return withFile(formatErr(at, "reading solid chunk %d: %v", i, err), r.p.name)
+	}
+	var err error
+	if r.ctype == CompressLZMS {
+		err = c.lzms.Stream(out, in, c.publish)
+	} else {
+		var dec decompressFunc
+		if dec, err = decompressorFor(r.ctype, uint32(r.chunkSize)); err == nil {
+			err = dec(out, in)
 		}
-		pos += hi - lo
+	}
+	if err != nil {
+		return withFile(formatErr(at, "corrupt %s chunk %d of solid resource at offset %d: %v", r.ctype, i, r.res.Offset, err), r.p.name)
 	}
 	return nil
 }
 
-// solidReader streams a solid blob; it takes the cache for each Read.
+// publish is lzms.Stream's ready: out[:n] is final.
+func (c *solidCache) publish(n int) {
+	c.mu.Lock()
+	c.ready = n
+	c.broadcast()
+	hook := c.publishHook
+	c.mu.Unlock()
+	if hook != nil {
+		hook(n)
+	}
+}
+
+// emit calls fn with v.data[lo:hi] as the reader sees it: as is, or
+// with the chunk's x86 translations applied through buf.
+func (v solidView) emit(lo, hi int, buf *[]byte, fn func([]byte) error) error {
+	if !v.streamed || !v.dec.Translated(lo, hi) {
+		return fn(v.data[lo:hi])
+	}
+	v.c.translated.Add(1)
+	if len(*buf) < 256<<10 {
+		*buf = make([]byte, 256<<10)
+	}
+	for lo < hi {
+		p := (*buf)[:min(hi-lo, len(*buf))]
+		v.dec.CopyOut(p, v.data, lo)
+		if err := fn(p); err != nil {
+			return err
+		}
+		lo += len(p)
+	}
+	return nil
+}
+
+// forEachSolid calls fn with the data of solid blob b, piece by piece as
+// the chunks holding it are decoded. sc (nil for none) may hold the
+// claim take made for b; otherwise forEachSolid claims b's first chunk.
+func (w *WIM) forEachSolid(b *Blob, sc *scratch, fn func([]byte) error) error {
+	c := &w.solid
+	if sc == nil {
+		sc = &scratch{}
+	}
+	r := b.solid
+	pos, end := b.soff, b.soff+b.Size()
+	first := chunkKey{r, int(pos / r.chunkSize)}
+	c.mu.Lock()
+	if !sc.claimed || sc.claim != first {
+		if sc.claimed {
+			c.unclaim(sc.claim)
+		}
+		c.claim(first)
+		sc.claim, sc.claimed = first, true
+	}
+	c.mu.Unlock()
+	defer c.drop(sc)
+	for pos < end {
+		i := int(pos / r.chunkSize)
+		base := uint64(i) * r.chunkSize
+		lo := int(pos - base)
+		hi := int(min(uint64(r.chunkLen(i)), end-base))
+		for lo < hi {
+			v, err := c.acquire(r, i, lo)
+			if err != nil {
+				return err
+			}
+			top := min(hi, v.ready)
+			err = v.emit(lo, top, &sc.solidBuf, fn)
+			c.release()
+			if err != nil {
+				return err
+			}
+			lo = top
+		}
+		pos = base + uint64(hi)
+		if pos < end {
+			// Hand the claim on to the next chunk before giving up
+			// this one.
+			c.mu.Lock()
+			next := chunkKey{r, i + 1}
+			c.claim(next)
+			c.unclaim(sc.claim)
+			sc.claim = next
+			c.mu.Unlock()
+		}
+	}
+	return nil
+}
+
+// solidReader streams a solid blob; it reads the cache for each Read.
 type solidReader struct {
 	w   *WIM
 	b   *Blob
 	pos uint64 // within the blob
+	buf []byte
 }
 
 func (s *solidReader) Read(p []byte) (int, error) {
@@ -245,19 +487,32 @@ func (s *solidReader) Read(p []byte) (int, error) {
 		return 0, io.EOF
 	}
 	c := &s.w.solid
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	r := s.b.solid
 	at := s.b.soff + s.pos
 	i := int(at / r.chunkSize)
-	data, err := c.get(r, i)
+	k := chunkKey{r, i}
+	c.mu.Lock()
+	c.claim(k)
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.unclaim(k)
+		c.mu.Unlock()
+	}()
+	lo := int(at - uint64(i)*r.chunkSize)
+	v, err := c.acquire(r, i, lo)
 	if err != nil {
 		return 0, err
 	}
-	lo := at - uint64(i)*r.chunkSize
-	n := copy(p, data[lo:min(uint64(len(data)), lo+s.b.Size()-s.pos)])
+	defer c.release()
+	hi := min(v.ready, lo+len(p))
+	if left := s.b.Size() - s.pos; uint64(hi-lo) > left {
+		hi = lo + int(left)
+	}
+	n := 0
+	err = v.emit(lo, hi, &s.buf, func(q []byte) error { n += copy(p[n:], q); return nil })
 	s.pos += uint64(n)
-	return n, nil
+	return n, err
 }
 
 // solidInfo describes where a solid blob lives, for messages.

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestReadWimlibLZMSAndSolid reads what wimlib writes with LZMS and solid
@@ -300,5 +302,101 @@ func TestSolidWriteRefused(t *testing.T) {
 	}
 	if got := mustRead(t, esd); !bytes.Equal(got, b) {
 		t.Error("the ESD was changed")
+	}
+}
+
+// x86Calls makes n bytes of CALL rel32 instructions to a few targets
+// again and again: the data LZMS's x86 filter translates.
+func x86Calls(n int) []byte {
+	b := make([]byte, n)
+	targets := []int{100, 2000, 4000, 4096 * 3}
+	for i := 0; i+5 <= n; i += 5 {
+		base := i &^ 8191
+		t := base + targets[(i/5)%len(targets)]
+		b[i] = 0xE8
+		binary.LittleEndian.PutUint32(b[i+1:], uint32(t-(i+5)))
+	}
+	return b
+}
+
+// sparse makes n mostly-zero bytes (quick for wimlib to compress).
+func sparse(n int, seed uint32) []byte {
+	b := make([]byte, n)
+	for i := 0; i < n; i += 509 {
+		seed = seed*1664525 + 1013904223
+		b[i] = byte(seed >> 24)
+	}
+	return b
+}
+
+// TestSolidStreamedApply: apply with two workers reads the files of an
+// LZMS solid chunk while the chunk is still being decoded (the decoder
+// waits at each step until another reader has read, for a while), gets
+// the x86 translations right through CopyOut, and decodes each chunk
+// once.
+func TestSolidStreamedApply(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "x86.bin"), x86Calls(1500000), 0o644)
+	for i := range 8 {
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("f%d.bin", i)), sparse(700000+i*1000, uint32(i)), 0o644)
+	}
+	esd := filepath.Join(dir, "s.esd")
+	wimlib(t, "capture", src, esd, "S", "--solid")
+	w, err := Open(esd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	c := &w.solid
+	c.publishHook = func(n int) {
+		before := c.early.Load()
+		for deadline := time.Now().Add(300 * time.Millisecond); c.early.Load() == before && time.Now().Before(deadline); {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	got := filepath.Join(dir, "got")
+	if _, err := w.Apply(1, got, ApplyOptions{Threads: 2}); err != nil {
+		t.Fatal(err)
+	}
+	compareTrees(t, src, got)
+	if c.early.Load() == 0 {
+		t.Error("no file was read before its chunk was decoded whole")
+	}
+	if c.translated.Load() == 0 {
+		t.Error("no read went through the x86 translations: the test does not test them")
+	}
+	for k, n := range c.decoded {
+		if n != 1 {
+			t.Errorf("chunk %d decoded %d times", k.i, n)
+		}
+	}
+	t.Logf("%d early reads, %d translated pieces", c.early.Load(), c.translated.Load())
+
+	// Small chunks, more workers than chunks at a time: the workers
+	// claim their blobs' chunks as they take them, so no chunk is
+	// replaced while a blob taken earlier still needs it.
+	small := filepath.Join(dir, "small.esd")
+	wimlib(t, "capture", src, small, "S", "--solid", "--solid-chunk-size=65536")
+	for threads := 2; threads <= 6; threads++ {
+		w, err := Open(small)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := filepath.Join(dir, fmt.Sprint("small", threads))
+		if _, err := w.Apply(1, got, ApplyOptions{Threads: threads}); err != nil {
+			t.Fatal(err)
+		}
+		compareTrees(t, src, got)
+		if len(w.solid.decoded) < 50 {
+			t.Fatalf("%d chunks decoded, want more than 50", len(w.solid.decoded))
+		}
+		for k, n := range w.solid.decoded {
+			if n != 1 {
+				t.Errorf("%d threads: chunk %d decoded %d times", threads, k.i, n)
+			}
+		}
+		w.Close()
 	}
 }

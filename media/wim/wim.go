@@ -495,7 +495,7 @@ func (w *WIM) readBlobAll(b *Blob, limit uint64, what string) ([]byte, error) {
 			return nil, withFile(formatErr(int64(b.solid.res.Offset), "%s at %s declares %d bytes, more than the limit of %d", what, b.where(), b.Size(), limit), b.p.name)
 		}
 		buf := make([]byte, 0, b.Size())
-		err := w.forEachSolid(b, func(p []byte) error { buf = append(buf, p...); return nil })
+		err := w.forEachSolid(b, nil, func(p []byte) error { buf = append(buf, p...); return nil })
 		return buf, err
 	}
 	h := b.p.hdr
