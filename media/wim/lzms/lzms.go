@@ -72,11 +72,8 @@ func (p *prob) reset() { *p = prob{zeros: initialZeros, recent: initialRecent} }
 // to be inlined, so that rng and code stay in registers.
 func decodeBit(rng, code uint32, p *prob) (uint32, uint32, uint32) {
 	z := p.zeros
-	if z == 0 {
-		z = 1
-	} else if z == 1<<probBits {
-		z = 1<<probBits - 1
-	}
+	z += (z - 1) >> 31 // 0 -> 1
+	z -= z >> probBits // 64 -> 63
 	bound := (rng >> probBits) * z
 	b := uint32(0)
 	if code < bound {
@@ -89,6 +86,26 @@ func decodeBit(rng, code uint32, p *prob) (uint32, uint32, uint32) {
 	p.zeros += uint32(p.recent>>63) - b
 	p.recent = p.recent<<1 | uint64(b)
 	return rng, code, b
+}
+
+// bound is where the range splits for a bit decoded with p: a 0 below
+// it, a 1 from it (rng must be above 0xFFFF: see normalize). zero and
+// one adapt p to the bit decoded.
+func (p *prob) bound(rng uint32) uint32 {
+	z := p.zeros
+	z += (z - 1) >> 31 // 0 -> 1
+	z -= z >> probBits // 64 -> 63
+	return (rng >> probBits) * z
+}
+
+func (p *prob) zero() {
+	p.zeros += uint32(p.recent >> 63)
+	p.recent <<= 1
+}
+
+func (p *prob) one() {
+	p.zeros += uint32(p.recent>>63) - 1
+	p.recent = p.recent<<1 | 1
 }
 
 // The forward stream: the range decoder's next 16-bit unit is at
@@ -283,171 +300,338 @@ func (d *Decompressor) reset(n int, src []byte) {
 
 // decodeItems decodes the items of one chunk into out from pos on, until
 // pos reaches stop (a match may take it past stop); it returns the new
-// pos. The range decoder and the bit buffer are loaded from d and saved
-// back, so that decoding can go on from there (Stream).
+// pos. The range decoder and the bit buffer live in d between calls, so
+// that decoding can go on from there (Stream).
+//
+// Most items are decoded by fastItems, a loop without calls: Go keeps no
+// value in a register across a call, so a call anywhere in the loop, even
+// on a rare path, makes the compiler spill the range decoder and the bit
+// buffer around it. What fastItems leaves to others it stops for, where
+// it is in the item (at): code rebuilds, codewords longer than the decode
+// table, refills near the start of the input, delta matches. The slow
+// functions finish that item, in full generality, and fastItems goes on.
 func (d *Decompressor) decodeItems(out []byte, pos, stop int) (int, error) {
+	var err error
+	for pos < stop {
+		var at int
+		pos, at = d.fastItems(out, pos, stop)
+		d.rebuildDue()
+		switch at {
+		case atLiteral:
+			pos, err = d.slowLiteral(out, pos)
+		case atOffset:
+			pos, err = d.slowOffset(out, pos)
+		case atLength:
+			pos, err = d.slowLength(out, pos, d.lzPending)
+		case atDelta:
+			pos, err = d.slowDelta(out, pos)
+		case atBadLength:
+			err = errLength
+		case atBadOffset:
+			err = errOffset
+		}
+		if err != nil {
+			return pos, err
+		}
+	}
+	return pos, nil
+}
+
+// Where fastItems stopped: at an item boundary (after an item that
+// brought a code to its rebuild, or at stop), or in an item before its
+// literal, its LZ offset slot, its LZ length (the match's offset is
+// d.lzPending) or its delta match (after its two decisions); or at an LZ
+// match that does not fit.
+const (
+	atItem = iota
+	atLiteral
+	atOffset
+	atLength
+	atDelta
+	atBadLength
+	atBadOffset
+)
+
+// rebuildDue rebuilds the codes fastItems counted to the end of their
+// period (it does not rebuild them itself: a call).
+func (d *Decompressor) rebuildDue() {
+	for _, c := range [...]*adaptiveCode{&d.literal, &d.lzOffset, &d.length} {
+		if c.untilRebuild == 0 {
+			c.build()
+		}
+	}
+}
+
+// slowLiteral decodes a literal's symbol.
+func (d *Decompressor) slowLiteral(out []byte, pos int) (int, error) {
+	sym, buf, nb, ok := d.decodeSym(&d.literal, d.buf, d.nb)
+	d.buf, d.nb = buf, nb
+	if !ok {
+		return pos, errCodeword
+	}
+	out[pos] = byte(sym)
+	d.stats[0]++
+	return pos + 1, nil
+}
+
+// slowOffset decodes an explicit LZ offset and the rest of its match.
+func (d *Decompressor) slowOffset(out []byte, pos int) (int, error) {
+	sym, buf, nb, ok := d.decodeSym(&d.lzOffset, d.buf, d.nb)
+	if !ok {
+		d.buf, d.nb = buf, nb
+		return pos, errCodeword
+	}
+	if nb < 45 {
+		buf, nb = d.refillSlow(buf, nb)
+	}
+	k := uint(offsetExtra[sym%symSlots])
+	off := offsetBase[sym%symSlots] + topBits(buf, k)
+	d.buf, d.nb = buf<<(k&63), nb-k
+	d.stats[1]++
+	if d.lzPending != 0 {
+		d.lzq = [4]uint32{d.lzPending, d.lzq[0], d.lzq[1], d.lzq[2]}
+	}
+	d.lzPending = off
+	return d.slowLength(out, pos, off)
+}
+
+// slowLength decodes an LZ match's length and copies the match.
+func (d *Decompressor) slowLength(out []byte, pos int, off uint32) (int, error) {
+	buf, nb, length, ok := d.readLength(d.buf, d.nb)
+	d.buf, d.nb = buf, nb
+	if ok == 0 {
+		return pos, errCodeword
+	}
+	if int(length) > len(out)-pos {
+		return pos, errLength
+	}
+	if int(off) > pos {
+		return pos, errOffset
+	}
+	copyMatch(out, pos, int(off), int(length))
+	pos += int(length)
+	d.lzPendingAt = pos
+	return pos, nil
+}
+
+// slowDelta decodes a delta match.
+func (d *Decompressor) slowDelta(out []byte, pos int) (int, error) {
+	var err error
+	d.rng, d.code, d.buf, d.nb, pos, err = d.deltaMatch(d.rng, d.code, d.buf, d.nb, pos, out)
+	return pos, err
+}
+
+// fastItems decodes items from pos on until pos reaches stop or an item
+// needs what only the slow functions do (see decodeItems); it returns the
+// new pos and where in the item it stopped. The range decoder and the bit
+// buffer are local variables, loaded from d and saved back on return.
+//
+// Codes are counted without rebuilding them: an item that brings a code
+// to its rebuild is finished and fastItems returns (no code is used twice
+// in one item).
+func (d *Decompressor) fastItems(out []byte, pos, stop int) (_ int, at int) {
 	rng, code, buf, nb, mainSt := d.rng, d.code, d.buf, d.nb, d.mainSt
 	n := len(out)
 	for pos < stop {
-		var b uint32
+		// Each decision branches once, on the range decoder's compare,
+		// and adapts its probability in each arm: no merge of the two
+		// outcomes' registers.
 		if rng <= 0xFFFF {
 			rng, code = d.normalize(rng, code)
 		}
-		rng, code, b = decodeBit(rng, code, &d.mainP[mainSt&15])
-		mainSt = (mainSt<<1 | b) & 15
-		if b == 0 {
+		p := &d.mainP[mainSt&15]
+		if bound := p.bound(rng); code < bound {
+			rng = bound
+			p.zero()
+			mainSt = mainSt << 1 & 15
 			// Literal.
 			if nb < maxCodeLen {
-				if d.bpos >= 8 {
-					buf, nb = d.refill(buf, nb)
-				} else {
-					buf, nb = d.refillSlow(buf, nb)
+				if d.bpos < 8 {
+					at = atLiteral
+					break
 				}
+				buf, nb = d.refill(buf, nb)
 			}
 			c := &d.literal
 			sym, l := c.entry(buf)
 			if l == 0 {
-				var ok bool
-				if sym, l, ok = c.lookupLong(buf); !ok {
-					return pos, errCodeword
-				}
+				at = atLiteral
+				break
 			}
 			buf <<= l & 63
 			nb -= l
-			c.countSym(sym)
+			c.freqs[sym%symSlots]++
 			out[pos] = byte(sym)
 			pos++
 			d.stats[0]++
+			c.untilRebuild--
+			if c.untilRebuild == 0 {
+				break
+			}
 			continue
+		} else {
+			rng -= bound
+			code -= bound
+			p.one()
+			mainSt = (mainSt<<1 | 1) & 15
 		}
 		if rng <= 0xFFFF {
 			rng, code = d.normalize(rng, code)
 		}
-		rng, code, b = decodeBit(rng, code, &d.matchP[d.matchSt&31])
-		d.matchSt = (d.matchSt<<1 | b) & 31
-		if b == 0 {
-			// LZ match. A pending offset joins the queue before this
-			// match unless this match directly follows the one that
-			// used it.
-			if d.lzPending != 0 && pos != d.lzPendingAt {
-				d.lzq = [4]uint32{d.lzPending, d.lzq[0], d.lzq[1], d.lzq[2]}
-				d.lzPending = 0
-			}
-			if rng <= 0xFFFF {
-				rng, code = d.normalize(rng, code)
-			}
-			rng, code, b = decodeBit(rng, code, &d.lzP[d.lzSt&63])
-			d.lzSt = (d.lzSt<<1 | b) & 63
+		p = &d.matchP[d.matchSt&31]
+		if bound := p.bound(rng); code < bound {
+			rng = bound
+			p.zero()
+			d.matchSt = d.matchSt << 1 & 31
+		} else {
+			rng -= bound
+			code -= bound
+			p.one()
+			d.matchSt = (d.matchSt<<1 | 1) & 31
+			at = atDelta
+			break
+		}
+		// LZ match. A pending offset joins the queue before this match
+		// unless this match directly follows the one that used it.
+		if d.lzPending != 0 && pos != d.lzPendingAt {
+			d.lzq = [4]uint32{d.lzPending, d.lzq[0], d.lzq[1], d.lzq[2]}
+			d.lzPending = 0
+		}
+		if rng <= 0xFFFF {
+			rng, code = d.normalize(rng, code)
+		}
+		var off uint32
+		p = &d.lzP[d.lzSt&63]
+		if bound := p.bound(rng); code < bound {
+			rng = bound
+			p.zero()
+			d.lzSt = d.lzSt << 1 & 63
 			if nb < 45 {
-				if d.bpos >= 8 {
-					buf, nb = d.refill(buf, nb)
-				} else {
-					buf, nb = d.refillSlow(buf, nb)
+				if d.bpos < 8 {
+					at = atOffset
+					break
 				}
+				buf, nb = d.refill(buf, nb)
 			}
-			var off uint32
-			if b == 0 {
-				c := &d.lzOffset
-				sym, l := c.entry(buf)
-				if l == 0 {
-					var ok bool
-					if sym, l, ok = c.lookupLong(buf); !ok {
-						return pos, errCodeword
-					}
-				}
-				buf <<= l & 63
-				nb -= l
-				c.countSym(sym)
-				k := uint(offsetExtra[sym%symSlots])
-				off = offsetBase[sym%symSlots] + topBits(buf, k)
-				buf <<= k & 63
-				nb -= k
-				d.stats[1]++
-			} else {
-				rng, code, off = d.lzRepeat(rng, code)
-			}
-			if d.lzPending != 0 {
-				d.lzq = [4]uint32{d.lzPending, d.lzq[0], d.lzq[1], d.lzq[2]}
-			}
-			d.lzPending = off
-			if nb < 45 {
-				if d.bpos >= 8 {
-					buf, nb = d.refill(buf, nb)
-				} else {
-					buf, nb = d.refillSlow(buf, nb)
-				}
-			}
-			c := &d.length
+			c := &d.lzOffset
 			sym, l := c.entry(buf)
 			if l == 0 {
-				var ok bool
-				if sym, l, ok = c.lookupLong(buf); !ok {
-					return pos, errCodeword
-				}
+				at = atOffset
+				break
 			}
 			buf <<= l & 63
 			nb -= l
-			c.countSym(sym)
-			k := uint(lengthExtra[sym%64])
-			length := int(lengthBase[sym%64] + topBits(buf, k))
+			c.freqs[sym%symSlots]++
+			c.untilRebuild--
+			k := uint(offsetExtra[sym%symSlots])
+			off = offsetBase[sym%symSlots] + topBits(buf, k)
 			buf <<= k & 63
 			nb -= k
-			if length > n-pos {
-				return pos, errLength
+			d.stats[1]++
+		} else {
+			rng -= bound
+			code -= bound
+			p.one()
+			d.lzSt = (d.lzSt<<1 | 1) & 63
+			// Which recent offset it repeats.
+			d.stats[2]++
+			if rng <= 0xFFFF {
+				rng, code = d.normalize(rng, code)
 			}
-			if int(off) > pos {
-				return pos, errOffset
-			}
-			if end := pos + length; off >= 8 && end+16 <= n {
-				// Whole words while 16 bytes of slack follow: with
-				// off >= 8 every word read was written before. Words
-				// may write past the match: those bytes are decoded
-				// later. Most matches are 16 bytes or shorter: two
-				// words through fixed-size views (no bounds checks).
-				src := pos - int(off)
-				t := out[pos : pos+16 : pos+16]
-				f := out[src : src+16 : src+16]
-				binary.LittleEndian.PutUint64(t[:8], binary.LittleEndian.Uint64(f[:8]))
-				binary.LittleEndian.PutUint64(t[8:], binary.LittleEndian.Uint64(f[8:]))
-				for i := 16; i < length; i += 8 {
-					binary.LittleEndian.PutUint64(out[pos+i:], binary.LittleEndian.Uint64(out[src+i:]))
-				}
-				pos = end
+			p = &d.lzRepP[0][d.lzRepSt[0]&63]
+			if bound := p.bound(rng); code < bound {
+				rng = bound
+				p.zero()
+				d.lzRepSt[0] = d.lzRepSt[0] << 1 & 63
+				off = d.lzq[0]
+				d.lzq[0], d.lzq[1], d.lzq[2] = d.lzq[1], d.lzq[2], d.lzq[3]
 			} else {
-				copyMatch(out, pos, int(off), length)
-				pos += length
+				rng -= bound
+				code -= bound
+				p.one()
+				d.lzRepSt[0] = (d.lzRepSt[0]<<1 | 1) & 63
+				if rng <= 0xFFFF {
+					rng, code = d.normalize(rng, code)
+				}
+				p = &d.lzRepP[1][d.lzRepSt[1]&63]
+				if bound := p.bound(rng); code < bound {
+					rng = bound
+					p.zero()
+					d.lzRepSt[1] = d.lzRepSt[1] << 1 & 63
+					off = d.lzq[1]
+					d.lzq[1], d.lzq[2] = d.lzq[2], d.lzq[3]
+				} else {
+					rng -= bound
+					code -= bound
+					p.one()
+					d.lzRepSt[1] = (d.lzRepSt[1]<<1 | 1) & 63
+					off = d.lzq[2]
+					d.lzq[2] = d.lzq[3]
+				}
 			}
-			d.lzPendingAt = pos
-			continue
 		}
-		var err error
-		if rng, code, buf, nb, pos, err = d.deltaMatch(rng, code, buf, nb, pos, out); err != nil {
-			return pos, err
+		if d.lzPending != 0 {
+			d.lzq = [4]uint32{d.lzPending, d.lzq[0], d.lzq[1], d.lzq[2]}
+		}
+		d.lzPending = off
+		if nb < 45 {
+			if d.bpos < 8 {
+				at = atLength
+				break
+			}
+			buf, nb = d.refill(buf, nb)
+		}
+		c := &d.length
+		sym, l := c.entry(buf)
+		if l == 0 {
+			at = atLength
+			break
+		}
+		buf <<= l & 63
+		nb -= l
+		c.freqs[sym%symSlots]++
+		c.untilRebuild--
+		k := uint(lengthExtra[sym%64])
+		length := int(lengthBase[sym%64] + topBits(buf, k))
+		buf <<= k & 63
+		nb -= k
+		if length > n-pos {
+			at = atBadLength
+			break
+		}
+		if int(off) > pos {
+			at = atBadOffset
+			break
+		}
+		if end := pos + length; off >= 8 && end+16 <= n {
+			// Whole words while 16 bytes of slack follow: with
+			// off >= 8 every word read was written before. Words
+			// may write past the match: those bytes are decoded
+			// later. Most matches are 16 bytes or shorter: two
+			// words through fixed-size views (no bounds checks).
+			src := pos - int(off)
+			t := out[pos : pos+16 : pos+16]
+			f := out[src : src+16 : src+16]
+			binary.LittleEndian.PutUint64(t[:8], binary.LittleEndian.Uint64(f[:8]))
+			binary.LittleEndian.PutUint64(t[8:], binary.LittleEndian.Uint64(f[8:]))
+			for i := 16; i < length; i += 8 {
+				binary.LittleEndian.PutUint64(out[pos+i:], binary.LittleEndian.Uint64(out[src+i:]))
+			}
+			pos = end
+		} else {
+			src := pos - int(off)
+			for i := range length {
+				out[pos+i] = out[src+i]
+			}
+			pos = end
+		}
+		d.lzPendingAt = pos
+		if d.lzOffset.untilRebuild == 0 || c.untilRebuild == 0 {
+			break
 		}
 	}
 	d.rng, d.code, d.buf, d.nb, d.mainSt = rng, code, buf, nb, mainSt
-	return pos, nil
-}
-
-// lzRepeat decodes which recent offset an LZ match repeats.
-func (d *Decompressor) lzRepeat(rng, code uint32) (uint32, uint32, uint32) {
-	d.stats[2]++
-	var off, b uint32
-	rng, code, b = d.bit(rng, code, d.lzRepP[0][:], &d.lzRepSt[0], 63)
-	if b == 0 {
-		off = d.lzq[0]
-		d.lzq[0], d.lzq[1], d.lzq[2] = d.lzq[1], d.lzq[2], d.lzq[3]
-	} else {
-		rng, code, b = d.bit(rng, code, d.lzRepP[1][:], &d.lzRepSt[1], 63)
-		if b == 0 {
-			off = d.lzq[1]
-			d.lzq[1], d.lzq[2] = d.lzq[2], d.lzq[3]
-		} else {
-			off = d.lzq[2]
-			d.lzq[2] = d.lzq[3]
-		}
-	}
-	return rng, code, off
+	return pos, at
 }
 
 // readLength decodes a match length (ok is 0 on an invalid codeword).
