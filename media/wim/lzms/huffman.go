@@ -212,12 +212,13 @@ func (c *adaptiveCode) makeTables() {
 }
 
 // fillTables derives the canonical codewords from c.lens and c.count
-// (the codewords of each length) in one pass over the symbols: each
-// takes the next codeword of its length. A codeword of up to tableBits
-// bits fills its 2^(tableBits-len) table entries; a longer one is put in
-// sorted for lookupLong. The short codewords come first in canonical
-// order, so the table's end (their span onwards) belongs to the long
-// ones.
+// (the codewords of each length). One pass over the symbols puts them in
+// sorted in codeword order (by length, then symbol), which lookupLong
+// uses for the codewords longer than tableBits. The shorter ones fill the
+// table in that order, each its 2^(tableBits-len) entries right after
+// the previous one's: runs of the same size per length, so the fill's
+// loops are predictable. The table's end (after the short codewords'
+// entries) belongs to the long ones.
 func (c *adaptiveCode) fillTables() {
 	code, idx := uint32(0), uint32(0)
 	for l := 1; l <= maxCodeLen; l++ {
@@ -226,35 +227,47 @@ func (c *adaptiveCode) fillTables() {
 		code = (code + c.count[l]) << 1
 		idx += c.count[l]
 	}
-	tb := c.tableBits
-	size := uint32(1) << tb
-	t := c.table[:size]
-	span := uint32(0)
-	for l := uint(1); l <= tb; l++ {
-		span += c.count[l] << (tb - l)
-	}
-	next, pos := c.first, c.index
+	pos := c.index
 	for s, l := range c.lens[:c.nsyms] {
-		if l == 0 {
-			continue
-		}
-		l &= maxCodeLen
-		if uint(l) > tb {
+		if l != 0 {
+			l &= maxCodeLen
 			c.sorted[pos[l]] = uint16(s)
 			pos[l]++
-			continue
-		}
-		start := next[l] << (tb - uint(l))
-		next[l]++
-		r := size >> l
-		if start >= size || r > size-start {
-			continue // over-subscribed (never for a code build makes)
-		}
-		e := uint16(l)<<11 | uint16(s)
-		run := t[start : start+r]
-		for j := range run {
-			run[j] = e
 		}
 	}
-	clear(t[min(span, size):])
+	tb := c.tableBits
+	size := 1 << tb
+	t := c.table[:size]
+	p, i := 0, 0
+	for l := uint(1); l <= tb; l++ {
+		r := size >> l
+		k := min(int(c.count[l]), (size-p)/r) // over-subscribed: never for a code build makes
+		syms := c.sorted[i : i+k]
+		i += int(c.count[l])
+		tag := uint16(l) << 11
+		switch r {
+		case 1:
+			run := t[p : p+k]
+			for j, s := range syms {
+				run[j] = tag | s
+			}
+		case 2:
+			run := t[p : p+2*k]
+			for j, s := range syms {
+				e := tag | s
+				run[2*j] = e
+				run[2*j+1] = e
+			}
+		default:
+			for j, s := range syms {
+				e := tag | s
+				run := t[p+j*r : p+(j+1)*r]
+				for x := range run {
+					run[x] = e
+				}
+			}
+		}
+		p += k * r
+	}
+	clear(t[p:])
 }
