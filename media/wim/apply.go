@@ -226,7 +226,7 @@ func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := &scratch{}
+			sc := &scratch{async: true}
 			var files, bytes uint64
 			for !failed.Load() {
 				var i int64

@@ -202,6 +202,7 @@ type scratch struct {
 	solidBuf  []byte
 	claim     chunkKey
 	claimed   bool
+	async     bool // other readers share solid chunks: decode them in steps, in the background
 }
 
 // forEachChunk calls fn with the uncompressed data of b, in order, piece

@@ -151,10 +151,10 @@ func placeSolid(run []*solidRes, e BlobEntry, at int64) (*solidRes, uint64, erro
 
 // solidCache holds the one decoded solid chunk of a WIM: solid chunks are
 // large (64 MiB by default), so they are decoded one at a time, and read
-// in offset order. The goroutine that needs a chunk first decodes it,
-// outside the lock; LZMS chunks are decoded by lzms.Stream, so other
-// readers use the decoded start of the chunk (ready bytes) while it works
-// on the rest, and readers of one chunk read it at the same time.
+// in offset order. A chunk is decoded by a goroutine of its own, outside
+// the lock; LZMS chunks are decoded by lzms.Stream, so readers use the
+// decoded start of the chunk (ready bytes) while it works on the rest,
+// and readers of one chunk read it at the same time.
 //
 // Readers claim the chunk they are about to read (apply claims a blob's
 // first chunk when it takes the blob, in file order). A chunk is not
@@ -283,10 +283,10 @@ func (c *solidCache) drop(sc *scratch) {
 }
 
 // acquire waits until chunk i of r is held with more than lo bytes ready
-// (or all of it), decoding it in this goroutine when it is this reader's
-// turn, and counts the caller as a reader until release. The caller holds
-// a claim on the chunk.
-func (c *solidCache) acquire(r *solidRes, i, lo int) (solidView, error) {
+// (or all of it), starting its decode when it is this reader's turn, and
+// counts the caller as a reader until release. The caller holds a claim
+// on the chunk.
+func (c *solidCache) acquire(r *solidRes, i, lo int, async bool) (solidView, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for {
@@ -302,7 +302,8 @@ func (c *solidCache) acquire(r *solidRes, i, lo int) (solidView, error) {
 				return c.view(), nil
 			}
 		} else if c.readers == 0 && !c.decoding && (c.res == nil || c.err != nil || c.claims[chunkKey{c.res, c.chunk}] == 0) && !c.claimedBefore(chunkKey{r, i}) {
-			return c.decode(r, i)
+			c.startDecode(r, i, async)
+			continue
 		}
 		c.wait()
 	}
@@ -321,10 +322,13 @@ func (c *solidCache) release() {
 	c.mu.Unlock()
 }
 
-// decode makes chunk i of r the held chunk and decodes it; c.mu is held
-// on entry and on return, not while decoding. The caller is counted as a
-// reader on success.
-func (c *solidCache) decode(r *solidRes, i int) (solidView, error) {
+// startDecode makes chunk i of r the held chunk and decodes it; c.mu is
+// held. With async it decodes in a goroutine of its own, LZMS chunks
+// step by step, so that readers (apply's workers, an export's reader)
+// work on the chunk's start meanwhile. Otherwise it decodes here, with
+// c.mu released, and whole: a lone reader (verify) would only wait for
+// each step, and the steps and their hand-offs cost CPU.
+func (c *solidCache) startDecode(r *solidRes, i int, async bool) {
 	n := r.chunkLen(i)
 	csize := int(r.offs[i+1] - r.offs[i])
 	c.res, c.chunk, c.ready, c.err, c.decoding = r, i, 0, nil, true
@@ -332,8 +336,8 @@ func (c *solidCache) decode(r *solidRes, i int) (solidView, error) {
 		c.decoded = map[chunkKey]int{}
 	}
 	c.decoded[chunkKey{r, i}]++
-	c.streamed = r.ctype == CompressLZMS && csize != n
-	if c.streamed && c.lzms == nil {
+	c.streamed = async && r.ctype == CompressLZMS && csize != n
+	if r.ctype == CompressLZMS && c.lzms == nil {
 		c.lzms = lzms.NewDecompressor()
 	}
 	if cap(c.out) < n {
@@ -345,23 +349,34 @@ func (c *solidCache) decode(r *solidRes, i int) (solidView, error) {
 		c.in = make([]byte, csize)
 	}
 	out, in := c.out[:n], c.in[:min(csize, cap(c.in))]
-	c.mu.Unlock()
-	err := c.fill(r, i, out, in)
-	c.mu.Lock()
-	c.decoding = false
-	if err != nil {
-		c.err = err
+	finish := func(err error) {
+		c.decoding = false
+		if err != nil {
+			c.err = err
+		} else {
+			c.ready = n
+		}
 		c.broadcast()
-		return solidView{}, err
 	}
-	c.ready = n
-	c.readers++
-	c.broadcast()
-	return c.view(), nil
+	stream := c.streamed
+	if !async {
+		c.mu.Unlock()
+		err := c.fill(r, i, out, in, stream)
+		c.mu.Lock()
+		finish(err)
+		return
+	}
+	go func() {
+		err := c.fill(r, i, out, in, stream)
+		c.mu.Lock()
+		finish(err)
+		c.mu.Unlock()
+	}()
 }
 
-// fill reads chunk i of r into out (in is its compressed input's buffer).
-func (c *solidCache) fill(r *solidRes, i int, out, in []byte) error {
+// fill reads chunk i of r into out (in is its compressed input's buffer),
+// an LZMS chunk with lzms.Stream when stream is set.
+func (c *solidCache) fill(r *solidRes, i int, out, in []byte, stream bool) error {
 	at := r.dataStart + int64(r.offs[i])
 	if int(r.offs[i+1]-r.offs[i]) == len(out) {
 		if _, err := r.p.ra.ReadAt(out, at); err != nil {
@@ -373,8 +388,10 @@ func (c *solidCache) fill(r *solidRes, i int, out, in []byte) error {
 		return withFile(formatErr(at, "reading solid chunk %d: %v", i, err), r.p.name)
 	}
 	var err error
-	if r.ctype == CompressLZMS {
+	if stream {
 		err = c.lzms.Stream(out, in, c.publish)
+	} else if r.ctype == CompressLZMS {
+		err = c.lzms.Decompress(out, in)
 	} else {
 		var dec decompressFunc
 		if dec, err = decompressorFor(r.ctype, uint32(r.chunkSize)); err == nil {
@@ -447,7 +464,7 @@ func (w *WIM) forEachSolid(b *Blob, sc *scratch, fn func([]byte) error) error {
 		lo := int(pos - base)
 		hi := int(min(uint64(r.chunkLen(i)), end-base))
 		for lo < hi {
-			v, err := c.acquire(r, i, lo)
+			v, err := c.acquire(r, i, lo, sc.async)
 			if err != nil {
 				return err
 			}
@@ -500,7 +517,7 @@ func (s *solidReader) Read(p []byte) (int, error) {
 		c.mu.Unlock()
 	}()
 	lo := int(at - uint64(i)*r.chunkSize)
-	v, err := c.acquire(r, i, lo)
+	v, err := c.acquire(r, i, lo, true)
 	if err != nil {
 		return 0, err
 	}

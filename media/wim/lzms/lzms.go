@@ -25,7 +25,6 @@ package lzms
 import (
 	"encoding/binary"
 	"errors"
-	"sync/atomic"
 )
 
 const (
@@ -225,7 +224,7 @@ type Decompressor struct {
 	// Stream's x86 scan: the instructions whose operand is translated
 	// (one bit per chunk byte), where the scan goes on and its last code
 	// position.
-	marks        []atomic.Uint64
+	marks        []uint64 // read and set atomically
 	scanAt       int
 	scanLastCode int32
 

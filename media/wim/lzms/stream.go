@@ -52,12 +52,12 @@ func (d *Decompressor) Stream(dst, src []byte, ready func(n int)) error {
 func (d *Decompressor) resetScan(size int) {
 	words := (size + 63) / 64
 	if cap(d.marks) < words {
-		d.marks = make([]atomic.Uint64, words)
+		d.marks = make([]uint64, words)
 	}
+	// No reader uses the marks of the last chunk any more: plain stores
+	// (an atomic store per word cost more than the scan).
 	d.marks = d.marks[:words]
-	for i := range d.marks {
-		d.marks[i].Store(0)
-	}
+	clear(d.marks)
 	for i := range d.lastTarget {
 		d.lastTarget[i] = -x86Window - 1
 	}
@@ -99,7 +99,7 @@ func (d *Decompressor) scan(data []byte, n int) int {
 		rel := binary.LittleEndian.Uint32(data[i+opLen:])
 		if pos-lastCode <= limit {
 			rel -= uint32(pos)
-			d.marks[i>>6].Or(1 << (i & 63))
+			atomic.OrUint64(&d.marks[i>>6], 1<<(i&63))
 		}
 		target := uint16(uint32(pos) + rel)
 		last := pos + int32(opLen) + 3
@@ -185,7 +185,7 @@ func (d *Decompressor) eachMark(lo, hi int, fn func(q int) bool) {
 		return
 	}
 	for w := lo >> 6; w <= (hi-1)>>6 && w < len(d.marks); w++ {
-		m := d.marks[w].Load()
+		m := atomic.LoadUint64(&d.marks[w])
 		if w == lo>>6 {
 			m &^= 1<<(lo&63) - 1
 		}
