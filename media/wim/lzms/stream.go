@@ -86,17 +86,35 @@ func (d *Decompressor) scan(data []byte, n int) int {
 				continue
 			}
 		}
-		opLen, limit := x86Operand(data[i : lim+7])
-		if opLen == 0 {
-			if data[i] == 0xE9 {
-				i += 5
-			} else {
-				i++
+		// x86Filter's decisions, inline (a call here would make the
+		// loop spill its state).
+		b := data[i : i+7 : i+7]
+		opLen, limit := 0, int32(x86MaxTrans)
+		switch b[0] {
+		case 0xE8:
+			opLen, limit = 1, x86MaxTrans/2
+		case 0xE9:
+			i += 5
+			continue
+		case 0xFF:
+			if b[1] == 0x15 {
+				opLen = 2
 			}
+		case 0xF0:
+			if b[1] == 0x83 && b[2] == 0x05 {
+				opLen = 3
+			}
+		case 0x48, 0x4C:
+			if b[2]&7 == 5 && (b[1] == 0x8D || (b[1] == 0x8B && b[0]&4 == 0 && b[2]&0xF0 == 0)) {
+				opLen = 3
+			}
+		}
+		if opLen == 0 {
+			i++
 			continue
 		}
 		pos := int32(i)
-		rel := binary.LittleEndian.Uint32(data[i+opLen:])
+		rel := binary.LittleEndian.Uint32(b[opLen:])
 		if pos-lastCode <= limit {
 			rel -= uint32(pos)
 			atomic.OrUint64(&d.marks[i>>6], 1<<(i&63))
@@ -114,30 +132,6 @@ func (d *Decompressor) scan(data []byte, n int) int {
 		return n
 	}
 	return min(i, n)
-}
-
-// x86Operand returns the length of the opcode of the candidate
-// instruction at the start of b, 0 when it
-// is not one whose operand the filter translates, and how near an earlier
-// instruction that looked like code it must be to be translated.
-func x86Operand(b []byte) (int, int32) {
-	switch b[0] {
-	case 0xE8:
-		return 1, x86MaxTrans / 2
-	case 0xFF:
-		if b[1] == 0x15 {
-			return 2, x86MaxTrans
-		}
-	case 0xF0:
-		if b[1] == 0x83 && b[2] == 0x05 {
-			return 3, x86MaxTrans
-		}
-	case 0x48, 0x4C:
-		if b[2]&7 == 5 && (b[1] == 0x8D || (b[1] == 0x8B && b[0]&4 == 0 && b[2]&0xF0 == 0)) {
-			return 3, x86MaxTrans
-		}
-	}
-	return 0, 0
 }
 
 // opcodeLen is the opcode length of a marked instruction.
