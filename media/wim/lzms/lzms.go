@@ -125,9 +125,9 @@ func (p *prob) one() {
 func (d *Decompressor) normalize(rng, code uint32) (uint32, uint32) {
 	rng <<= 16
 	code <<= 16
-	if d.rpos+2 <= len(d.in) {
-		code |= uint32(binary.LittleEndian.Uint16(d.in[d.rpos:]))
-		d.rpos += 2
+	if p := d.rpos; p+2 <= len(d.in) {
+		code |= uint32(binary.LittleEndian.Uint16(d.in[p : p+2 : p+2]))
+		d.rpos = p + 2
 	}
 	return rng, code
 }
@@ -151,9 +151,10 @@ func (d *Decompressor) bit(rng, code uint32, p []prob, st *uint32, mask uint32) 
 // counted; the bits of a partial unit ORed in below nb are the same
 // bits the next refill ORs in again.
 func (d *Decompressor) refill(buf uint64, nb uint) (uint64, uint) {
-	buf |= binary.LittleEndian.Uint64(d.in[d.bpos-8:]) >> (nb & 63)
+	p := d.bpos
+	buf |= binary.LittleEndian.Uint64(d.in[p-8:p:p]) >> (nb & 63)
 	u := (64 - nb) >> 4
-	d.bpos -= int(u) * 2
+	d.bpos = p - int(u)*2
 	return buf, nb + u<<4
 }
 
