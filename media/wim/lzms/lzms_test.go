@@ -273,3 +273,34 @@ func TestCandidateMaskNeverSkipsACandidate(t *testing.T) {
 		check(rng.Uint64())
 	}
 }
+
+// TestSkipPlainMatchesMask: skipPlain (16 bytes at a time, then 8) stops
+// where a word-by-word walk with candidateMask stops.
+func TestSkipPlainMatchesMask(t *testing.T) {
+	ref := func(data []byte, i int) int {
+		for i+8 <= len(data) {
+			if m := candidateMask(binary.LittleEndian.Uint64(data[i:])); m != 0 {
+				return i + bits.TrailingZeros64(m)>>3
+			}
+			i += 8
+		}
+		return i
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		data := make([]byte, rng.IntN(100))
+		for k := range data {
+			data[k] = byte(rng.IntN(0x40)) // no candidate
+			if rng.IntN(40) == 0 {
+				data[k] = []byte{0x48, 0x4C, 0xE8, 0xE9, 0xF0, 0xFF, 0xE0, 0x49}[rng.IntN(8)]
+			}
+		}
+		i := 0
+		if len(data) > 0 {
+			i = rng.IntN(len(data) + 1)
+		}
+		if got, want := skipPlain(data, i), ref(data, i); got != want {
+			t.Fatalf("skipPlain(% x, %d) = %d, want %d", data, i, got, want)
+		}
+	}
+}

@@ -100,15 +100,39 @@ func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 // skipPlain returns the first position from i on whose byte may start a
 // candidate (the lowest flagged byte of candidateMask), or one of the
 // last 7 positions of data. Most bytes of any data cannot start one: it
-// looks at 8 bytes at a time, through fixed-size views (no bounds checks
-// inside) and with few live values (the constants stay in registers).
+// looks at 16 bytes at a time, as two words.
 func skipPlain(data []byte, i int) int {
-	for i+8 <= len(data) {
-		w := data[i : i+8 : i+8]
-		if m := candidateMask(binary.LittleEndian.Uint64(w)); m != 0 {
+	return skipWords(data, i, ones, 0xFB*ones, 0x48*ones, 0x80*ones)
+}
+
+const ones = 0x0101010101010101
+
+// skipWords is skipPlain's loop. Its masks are arguments, not constants:
+// Go materializes a 64-bit constant at each use, and this loop would
+// spend a third of its instructions on them (the function is not
+// inlined, so they stay variables in registers).
+//
+//go:noinline
+func skipWords(data []byte, i int, one, fb, h, hi uint64) int {
+	for n := len(data) - 16; i <= n; i += 16 {
+		w := (*[16]byte)(data[i:])
+		x0 := binary.LittleEndian.Uint64(w[:8])
+		x1 := binary.LittleEndian.Uint64(w[8:])
+		v0 := x0&fb ^ h
+		v1 := x1&fb ^ h
+		m0 := ((v0-one)&^v0 | x0&(x0<<1)&(x0<<2)) & hi
+		m1 := ((v1-one)&^v1 | x1&(x1<<1)&(x1<<2)) & hi
+		if m0|m1 != 0 {
+			if m0 != 0 {
+				return i + bits.TrailingZeros64(m0)>>3
+			}
+			return i + 8 + bits.TrailingZeros64(m1)>>3
+		}
+	}
+	for ; i+8 <= len(data); i += 8 {
+		if m := candidateMask(binary.LittleEndian.Uint64(data[i : i+8 : i+8])); m != 0 {
 			return i + bits.TrailingZeros64(m)>>3
 		}
-		i += 8
 	}
 	return i
 }
@@ -122,7 +146,6 @@ var x86Candidate = [256]bool{0x48: true, 0x4C: true, 0xE8: true, 0xE9: true, 0xF
 // more (the three top bits set: E8, E9, F0 and FF among them). Bytes
 // flagged in excess are checked against x86Candidate by the caller.
 func candidateMask(x uint64) uint64 {
-	const ones = 0x0101010101010101
 	v := x&(0xFB*ones) ^ 0x48*ones
 	return ((v-ones)&^v | x&(x<<1)&(x<<2)) & (0x80 * ones)
 }
