@@ -179,7 +179,8 @@ type solidCache struct {
 	in       []byte
 	lzms     *lzms.Decompressor
 
-	// For tests: how often each chunk was decoded, how many reads began
+	// For tests: how often each chunk was decoded (when decoded is not
+	// nil), how many reads began
 	// before their chunk was whole, how many went through CopyOut, and a
 	// hook called after each partial publish.
 	decoded     map[chunkKey]int
@@ -332,10 +333,9 @@ func (c *solidCache) startDecode(r *solidRes, i int, async bool) {
 	n := r.chunkLen(i)
 	csize := int(r.offs[i+1] - r.offs[i])
 	c.res, c.chunk, c.ready, c.err, c.decoding = r, i, 0, nil, true
-	if c.decoded == nil {
-		c.decoded = map[chunkKey]int{}
+	if c.decoded != nil {
+		c.decoded[chunkKey{r, i}]++
 	}
-	c.decoded[chunkKey{r, i}]++
 	c.streamed = async && r.ctype == CompressLZMS && csize != n
 	if r.ctype == CompressLZMS && c.lzms == nil {
 		c.lzms = lzms.NewDecompressor()

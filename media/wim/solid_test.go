@@ -350,6 +350,7 @@ func TestSolidStreamedApply(t *testing.T) {
 	}
 	defer w.Close()
 	c := &w.solid
+	c.decoded = map[chunkKey]int{}
 	c.publishHook = func(n int) {
 		before := c.early.Load()
 		for deadline := time.Now().Add(300 * time.Millisecond); c.early.Load() == before && time.Now().Before(deadline); {
@@ -384,6 +385,7 @@ func TestSolidStreamedApply(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		w.solid.decoded = map[chunkKey]int{}
 		got := filepath.Join(dir, fmt.Sprint("small", threads))
 		if _, err := w.Apply(1, got, ApplyOptions{Threads: threads}); err != nil {
 			t.Fatal(err)
