@@ -31,7 +31,7 @@ type adaptiveCode struct {
 	// their weights, which then hold the tree; the counting sort's
 	// buckets, all zero between builds.
 	order   [maxSyms]uint16
-	weights [maxSyms]uint32
+	weights [maxSyms + 1]uint32
 	buckets [maxFreq + 1]uint16
 }
 
@@ -146,26 +146,30 @@ func (c *adaptiveCode) build() {
 	// node k replaces w[k] with its weight; a node merged into a parent
 	// has its weight replaced by the parent's index. leaf is the next
 	// unmerged leaf, root the next unmerged internal node.
+	// w[n] is a sentinel leaf heavier than any node: once the leaves
+	// are used up, the internal nodes win every comparison.
+	ws := c.weights[:n+1]
+	ws[n] = ^uint32(0)
 	leaf, root := 0, 0
 	for next := 0; next < n-1; next++ {
 		var s uint32
-		if leaf >= n || (root < next && w[root] < w[leaf]) {
-			s = w[root]
-			w[root] = uint32(next)
+		if root < next && ws[root] < ws[leaf] {
+			s = ws[root]
+			ws[root] = uint32(next)
 			root++
 		} else {
-			s = w[leaf]
+			s = ws[leaf]
 			leaf++
 		}
-		if leaf >= n || (root < next && w[root] < w[leaf]) {
-			s += w[root]
-			w[root] = uint32(next)
+		if root < next && ws[root] < ws[leaf] {
+			s += ws[root]
+			ws[root] = uint32(next)
 			root++
 		} else {
-			s += w[leaf]
+			s += ws[leaf]
 			leaf++
 		}
-		w[next] = s
+		ws[next] = s
 	}
 	// Depths from the root down, counting leaves per length. The root's
 	// two children sit at depth 1; each internal node turns one slot of
