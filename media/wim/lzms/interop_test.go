@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/refimage/refimage/internal/oracle"
@@ -67,7 +68,14 @@ func TestWimlibLZMS(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "tree")
 	testTree(t, src)
 	d := NewDecompressor()
-	for _, cs := range []string{"32768", "131072", "1048576"} {
+	for _, cs := range []string{"32768", "131072", "1048576", "1048576/far"} {
+		// The last pass defers far copies from 64 bytes back (from
+		// 1 MiB back otherwise, beyond these chunks).
+		cs, far := strings.CutSuffix(cs, "/far")
+		d.farOff = farOffset
+		if far {
+			d.farOff = 64
+		}
 		wim := filepath.Join(t.TempDir(), "lzms.wim")
 		if out, err := exec.Command(tool, "capture", src, wim, "--compress=LZMS", "--chunk-size="+cs).CombinedOutput(); err != nil {
 			t.Fatalf("wimlib capture: %v\n%s", err, out)

@@ -218,6 +218,14 @@ type Decompressor struct {
 	lzPendingAt int
 	dPendingAt  int
 
+	// Far copies fastItems deferred (see copyFar), their destinations
+	// between farLo and farHi.
+	far          [maxFar]farCopy
+	nFar         int
+	farLo, farHi int
+	farLen       int
+	farOff       uint32
+
 	literal, lzOffset, length adaptiveCode
 	deltaOffset, deltaPower   adaptiveCode
 	lastTarget                [1 << 16]int32
@@ -286,6 +294,9 @@ func (d *Decompressor) reset(n int, src []byte) {
 	d.dq = [4]uint64{1, 2, 3, 4}
 	d.lzPending, d.dPending = 0, 0
 	d.lzPendingAt, d.dPendingAt = -1, -1
+	if d.farOff == 0 {
+		d.farOff = farOffset
+	}
 	d.rng = 0xFFFFFFFF
 	d.code = uint32(binary.LittleEndian.Uint16(src))<<16 | uint32(binary.LittleEndian.Uint16(src[2:]))
 	d.buf, d.nb, d.mainSt = 0, 0, 0
@@ -315,6 +326,7 @@ func (d *Decompressor) decodeItems(out []byte, pos, stop int) (int, error) {
 	for pos < stop {
 		var at int
 		pos, at = d.fastItems(out, pos, stop)
+		d.copyFar(out)
 		d.rebuildDue()
 		switch at {
 		case atLiteral:
@@ -325,6 +337,10 @@ func (d *Decompressor) decodeItems(out []byte, pos, stop int) (int, error) {
 			pos, err = d.slowLength(out, pos, d.lzPending)
 		case atDelta:
 			pos, err = d.slowDelta(out, pos)
+		case atFar:
+			copyMatch(out, pos, int(d.lzPending), d.farLen)
+			pos += d.farLen
+			d.lzPendingAt = pos
 		case atBadLength:
 			err = errLength
 		case atBadOffset:
@@ -334,7 +350,30 @@ func (d *Decompressor) decodeItems(out []byte, pos, stop int) (int, error) {
 			return pos, err
 		}
 	}
+	d.copyFar(out) // slowLength's
 	return pos, nil
+}
+
+// Far LZ matches (offset farOff or more, not overlapping their source)
+// are copied in batches of up to maxFar, after fastItems returns: their
+// sources are mostly out of the caches, and a batch of copies with
+// nothing between them has its loads in flight at once (the items loop
+// between two such copies holds the processor's window, so that it
+// waits for each miss in turn). fastItems returns when a match's source
+// may overlap a deferred copy's destination (between farLo and farHi).
+const (
+	farOffset = 1 << 20 // d.farOff unless a test sets it
+	maxFar    = 8
+)
+
+type farCopy struct{ dst, src, n int }
+
+// copyFar makes the deferred copies.
+func (d *Decompressor) copyFar(out []byte) {
+	for _, f := range d.far[:d.nFar] {
+		copy(out[f.dst:f.dst+f.n], out[f.src:f.src+f.n])
+	}
+	d.nFar = 0
 }
 
 // Where fastItems stopped: at an item boundary (after an item that
@@ -350,6 +389,7 @@ const (
 	atDelta
 	atBadLength
 	atBadOffset
+	atFar // at an LZ match to copy after the far copies (d.farLen bytes)
 )
 
 // rebuildDue rebuilds the codes fastItems counted to the end of their
@@ -408,8 +448,20 @@ func (d *Decompressor) slowLength(out []byte, pos int, off uint32) (int, error) 
 	if int(off) > pos {
 		return pos, errOffset
 	}
-	copyMatch(out, pos, int(off), int(length))
-	pos += int(length)
+	if off >= d.farOff && off >= length && d.nFar < maxFar && (d.nFar == 0 || pos-int(off) >= d.farHi) {
+		// Deferred as in fastItems (most of these offsets are far:
+		// their slots are rare).
+		if d.nFar == 0 {
+			d.farLo = pos
+		}
+		d.far[d.nFar] = farCopy{pos, pos - int(off), int(length)}
+		d.nFar++
+		pos += int(length)
+		d.farHi = pos
+	} else {
+		copyMatch(out, pos, int(off), int(length))
+		pos += int(length)
+	}
 	d.lzPendingAt = pos
 	return pos, nil
 }
@@ -603,13 +655,34 @@ func (d *Decompressor) fastItems(out []byte, pos, stop int) (_ int, at int) {
 			at = atBadOffset
 			break
 		}
+		src := pos - int(off)
+		if d.nFar != 0 && src+length > d.farLo && src < d.farHi {
+			// Its source may be a deferred copy's destination: the
+			// copies first, then this one (decodeItems).
+			d.farLen = length
+			at = atFar
+			break
+		}
+		if off >= d.farOff && int(off) >= length && d.nFar < maxFar {
+			d.far[d.nFar] = farCopy{pos, src, length}
+			if d.nFar == 0 {
+				d.farLo = pos
+			}
+			d.nFar++
+			pos += length
+			d.farHi = pos
+			d.lzPendingAt = pos
+			if d.nFar == maxFar || d.lzOffset.untilRebuild == 0 || c.untilRebuild == 0 {
+				break
+			}
+			continue
+		}
 		if end := pos + length; off >= 8 && end+16 <= n {
 			// Whole words while 16 bytes of slack follow: with
 			// off >= 8 every word read was written before. Words
 			// may write past the match: those bytes are decoded
 			// later. Most matches are 16 bytes or shorter: two
 			// words through fixed-size views (no bounds checks).
-			src := pos - int(off)
 			t := out[pos : pos+16 : pos+16]
 			f := out[src : src+16 : src+16]
 			binary.LittleEndian.PutUint64(t[:8], binary.LittleEndian.Uint64(f[:8]))
@@ -619,7 +692,6 @@ func (d *Decompressor) fastItems(out []byte, pos, stop int) (_ int, at int) {
 			}
 			pos = end
 		} else {
-			src := pos - int(off)
 			for i := range length {
 				out[pos+i] = out[src+i]
 			}

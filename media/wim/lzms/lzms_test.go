@@ -188,16 +188,22 @@ func TestWimlibSeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []byte
-	for i, s := range seeds {
-		out := make([]byte, s.size)
-		if err := Decompress(out, s.data); err != nil {
-			t.Fatalf("seed %d: %v", i, err)
+	// Far copies are deferred from 1 MiB back, beyond these chunks: a
+	// lower threshold makes them decode that way too.
+	for _, far := range []uint32{farOffset, 4096, 16, 1} {
+		d := NewDecompressor()
+		d.farOff = far
+		var got []byte
+		for i, s := range seeds {
+			out := make([]byte, s.size)
+			if err := d.Decompress(out, s.data); err != nil {
+				t.Fatalf("seed %d: %v", i, err)
+			}
+			got = append(got, out...)
 		}
-		got = append(got, out...)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("seed chunks decode to different bytes than stored")
+		if !bytes.Equal(got, want) {
+			t.Fatalf("seed chunks decode to different bytes than stored (far copies from %d bytes back)", far)
+		}
 	}
 }
 
