@@ -343,10 +343,12 @@ func (c *solidCache) startDecode(r *solidRes, i int, async bool) {
 	if cap(c.out) < n {
 		c.out = nil // let the old buffer go first
 		c.out = make([]byte, n)
+		adviseHugePages(c.out)
 	}
 	if csize != n && cap(c.in) < csize {
 		c.in = nil
 		c.in = make([]byte, csize)
+		adviseHugePages(c.in)
 	}
 	out, in := c.out[:n], c.in[:min(csize, cap(c.in))]
 	finish := func(err error) {
