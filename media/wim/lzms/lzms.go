@@ -253,6 +253,20 @@ func Decompress(dst, src []byte) error { return NewDecompressor().Decompress(dst
 // chunk's uncompressed size. Corrupt input gives an error, never a panic;
 // work is bounded by len(dst) (every item yields at least one byte).
 func (d *Decompressor) Decompress(dst, src []byte) error {
+	if err := d.start(dst, src); err != nil {
+		return err
+	}
+	_, err := d.decodeItems(dst, 0, len(dst))
+	d.in = nil
+	if err != nil {
+		return err
+	}
+	x86Filter(dst, &d.lastTarget, true)
+	return nil
+}
+
+// start checks a chunk's sizes and makes the decoder ready for it.
+func (d *Decompressor) start(dst, src []byte) error {
 	if len(src) < 4 {
 		return errShort
 	}
@@ -263,12 +277,6 @@ func (d *Decompressor) Decompress(dst, src []byte) error {
 		return errTooBig
 	}
 	d.reset(len(dst), src)
-	_, err := d.decodeItems(dst, 0, len(dst))
-	d.in = nil
-	if err != nil {
-		return err
-	}
-	x86Filter(dst, &d.lastTarget, true)
 	return nil
 }
 

@@ -23,16 +23,9 @@ var streamStep = 1 << 20
 // n visible to them, as a mutex does), and afterwards until the next
 // Stream or Decompress.
 func (d *Decompressor) Stream(dst, src []byte, ready func(n int)) error {
-	if len(src) < 4 {
-		return errShort
+	if err := d.start(dst, src); err != nil {
+		return err
 	}
-	if len(src)%2 != 0 {
-		return errOdd
-	}
-	if len(dst) > MaxChunkSize {
-		return errTooBig
-	}
-	d.reset(len(dst), src)
 	d.resetScan(len(dst))
 	defer func() { d.in = nil }()
 	done := 0
