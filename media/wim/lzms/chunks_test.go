@@ -50,41 +50,25 @@ func fileChunks(b *testing.B) ([]fileChunk, int) {
 // from round to round.
 func BenchmarkChunks(b *testing.B) {
 	cs, total := fileChunks(b)
-	d := NewDecompressor()
-	outs := make([][]byte, len(cs))
-	for i, c := range cs {
-		outs[i] = make([]byte, c.size)
-	}
-	b.SetBytes(int64(total))
-	b.ResetTimer()
-	for range b.N {
-		for i, c := range cs {
-			if err := d.Decompress(outs[i], c.data); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	benchDecode(b, cs, total, false, false)
 }
 
 // BenchmarkChunksFresh decodes into new buffers each time, as a reader
 // of an ESD does its first chunk (page faults on first touch).
 func BenchmarkChunksFresh(b *testing.B) {
 	cs, total := fileChunks(b)
-	d := NewDecompressor()
-	b.SetBytes(int64(total))
-	b.ResetTimer()
-	for range b.N {
-		for _, c := range cs {
-			if err := d.Decompress(make([]byte, c.size), c.data); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	benchDecode(b, cs, total, true, false)
 }
 
 // BenchmarkChunksStream decodes the chunks with Stream (apply's way).
 func BenchmarkChunksStream(b *testing.B) {
 	cs, total := fileChunks(b)
+	benchDecode(b, cs, total, false, true)
+}
+
+// benchDecode decodes cs (total uncompressed bytes) b.N times with
+// Decompress, or Stream, into buffers made once, or fresh each time.
+func benchDecode(b *testing.B, cs []fileChunk, total int, fresh, stream bool) {
 	d := NewDecompressor()
 	outs := make([][]byte, len(cs))
 	for i, c := range cs {
@@ -94,7 +78,17 @@ func BenchmarkChunksStream(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for i, c := range cs {
-			if err := d.Stream(outs[i], c.data, func(int) {}); err != nil {
+			out := outs[i]
+			if fresh {
+				out = make([]byte, c.size)
+			}
+			var err error
+			if stream {
+				err = d.Stream(out, c.data, func(int) {})
+			} else {
+				err = d.Decompress(out, c.data)
+			}
+			if err != nil {
 				b.Fatal(err)
 			}
 		}
