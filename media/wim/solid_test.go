@@ -402,3 +402,91 @@ func TestSolidStreamedApply(t *testing.T) {
 		w.Close()
 	}
 }
+
+// TestSolidOverlappingBlobs: a hostile ESD whose blob entries overlap
+// and leave their file order (one moved to the start, one moved back
+// across chunk boundaries) is refused by apply and verify with any
+// number of workers, never a hang: the chunk claims cannot deadlock
+// whatever order the blobs come in.
+func TestSolidOverlappingBlobs(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "x86.bin"), x86Calls(300000), 0o644)
+	for i := range 6 {
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("f%d.bin", i)), sparse(150000+i*1000, uint32(i)), 0o644)
+	}
+	esd := filepath.Join(dir, "s.esd")
+	wimlib(t, "capture", src, esd, "S", "--solid", "--solid-chunk-size=65536")
+	orig := mustRead(t, esd)
+	h, err := ParseHeader(orig, int64(len(orig)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The solid blobs' entries (not the resources').
+	var blobs []int
+	for at := int(h.BlobTable.Offset); at+blobEntrySize <= int(h.BlobTable.Offset+h.BlobTable.OrigSize); at += blobEntrySize {
+		r := parseResHdr(orig[at:])
+		if r.Flags&ResFlagSolid != 0 && r.OrigSize != solidMagic && r.Size > 100000 {
+			blobs = append(blobs, at)
+		}
+	}
+	if len(blobs) < 4 {
+		t.Fatalf("%d large solid blobs", len(blobs))
+	}
+	for _, m := range []struct {
+		name string
+		mut  func(p []byte)
+	}{
+		{"last to start", func(p []byte) {
+			at := blobs[len(blobs)-1]
+			r := parseResHdr(p[at:])
+			r.Offset = 0
+			r.put(p[at:])
+		}},
+		{"middle back across chunks", func(p []byte) {
+			at := blobs[len(blobs)/2]
+			r := parseResHdr(p[at:])
+			r.Offset -= min(r.Offset, 200000)
+			r.put(p[at:])
+		}},
+		{"two onto one", func(p []byte) {
+			a, b := blobs[1], blobs[2]
+			ra, rb := parseResHdr(p[a:]), parseResHdr(p[b:])
+			rb.Offset = ra.Offset + 1000
+			rb.put(p[b:])
+		}},
+	} {
+		p := bytes.Clone(orig)
+		m.mut(p)
+		file := filepath.Join(dir, strings.ReplaceAll(m.name, " ", "-")+".esd")
+		os.WriteFile(file, p, 0o644)
+		for threads := 1; threads <= 4; threads++ {
+			done := make(chan error, 1)
+			go func() {
+				w, err := Open(file)
+				if err != nil {
+					done <- err
+					return
+				}
+				defer w.Close()
+				if _, err := w.Verify(VerifyOptions{Threads: threads}); err == nil {
+					done <- errors.New("verify passed")
+					return
+				}
+				_, err = w.Apply(1, filepath.Join(dir, fmt.Sprint(m.name, threads)), ApplyOptions{Threads: threads})
+				done <- err
+			}()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Errorf("%s, %d threads: applied", m.name, threads)
+				} else if !strings.Contains(err.Error(), "SHA-1") {
+					t.Errorf("%s, %d threads: %v, want a SHA-1 mismatch found by apply", m.name, threads, err)
+				}
+			case <-time.After(60 * time.Second):
+				t.Fatalf("%s, %d threads: apply or verify hung", m.name, threads)
+			}
+		}
+	}
+}
