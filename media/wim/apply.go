@@ -213,6 +213,11 @@ func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) 
 		threads = runtime.NumCPU()
 	}
 	ctx := ctxOf(opts.Context)
+	if w.hasSolid {
+		// Workers waiting for a solid chunk to decode give up at once
+		// when the apply is cancelled.
+		defer context.AfterFunc(ctx, w.solid.wake)()
+	}
 	// Workers take the next blob from a shared counter: no hand-off per
 	// blob (a channel cost a futex wake-up or two per file). Without
 	// solid resources they take segments of blobs that lie far apart in
@@ -235,7 +240,7 @@ func (w *WIM) applyTree(index int, m *Metadata, dest string, opts ApplyOptions) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := &scratch{async: true}
+			sc := &scratch{async: true, ctx: ctx}
 			var files, bytes uint64
 			var seg [2]int64 // the rest of this worker's segment
 			for !failed.Load() {

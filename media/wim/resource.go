@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -202,7 +203,8 @@ type scratch struct {
 	solidBuf  []byte
 	claim     chunkKey
 	claimed   bool
-	async     bool // other readers share solid chunks: decode them in steps, in the background
+	async     bool            // other readers share solid chunks: decode them in steps, in the background
+	ctx       context.Context // when done, stop waiting for a solid chunk (nil: never)
 }
 
 // forEachChunk calls fn with the uncompressed data of b, in order, piece

@@ -1,6 +1,7 @@
 package wim
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -287,10 +288,13 @@ func (c *solidCache) drop(sc *scratch) {
 // (or all of it), starting its decode when it is this reader's turn, and
 // counts the caller as a reader until release. The caller holds a claim
 // on the chunk.
-func (c *solidCache) acquire(r *solidRes, i, lo int, async bool) (solidView, error) {
+func (c *solidCache) acquire(r *solidRes, i, lo int, async bool, ctx context.Context) (solidView, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for {
+		if ctx != nil && ctx.Err() != nil {
+			return solidView{}, ctx.Err()
+		}
 		if c.res == r && c.chunk == i {
 			if c.err != nil {
 				return solidView{}, c.err
@@ -312,6 +316,13 @@ func (c *solidCache) acquire(r *solidRes, i, lo int, async bool) (solidView, err
 
 func (c *solidCache) view() solidView {
 	return solidView{data: c.out[:c.res.chunkLen(c.chunk)], ready: c.ready, streamed: c.streamed, dec: c.lzms, c: c}
+}
+
+// wake makes waiting readers look again (their context may be done).
+func (c *solidCache) wake() {
+	c.mu.Lock()
+	c.broadcast()
+	c.mu.Unlock()
 }
 
 // release ends a reader's use of the held chunk.
@@ -466,7 +477,7 @@ func (w *WIM) forEachSolid(b *Blob, sc *scratch, fn func([]byte) error) error {
 		lo := int(pos - base)
 		hi := int(min(uint64(r.chunkLen(i)), end-base))
 		for lo < hi {
-			v, err := c.acquire(r, i, lo, sc.async)
+			v, err := c.acquire(r, i, lo, sc.async, sc.ctx)
 			if err != nil {
 				return err
 			}
@@ -519,7 +530,7 @@ func (s *solidReader) Read(p []byte) (int, error) {
 		c.mu.Unlock()
 	}()
 	lo := int(at - uint64(i)*r.chunkSize)
-	v, err := c.acquire(r, i, lo, true)
+	v, err := c.acquire(r, i, lo, true, nil)
 	if err != nil {
 		return 0, err
 	}

@@ -2,6 +2,7 @@ package wim
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -488,5 +490,42 @@ func TestSolidOverlappingBlobs(t *testing.T) {
 				t.Fatalf("%s, %d threads: apply or verify hung", m.name, threads)
 			}
 		}
+	}
+}
+
+// TestSolidApplyCancelWhileDecoding: workers waiting for a solid chunk
+// that decodes slowly return as soon as the apply is cancelled.
+func TestSolidApplyCancelWhileDecoding(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	// Files of 2.5 MiB: at the first step (1 MiB) the second worker's
+	// file is not ready, whichever comes first in the chunk.
+	for i := range 3 {
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("f%d.bin", i)), sparse(5<<19, uint32(i)), 0o644)
+	}
+	esd := filepath.Join(dir, "s.esd")
+	wimlib(t, "capture", src, esd, "S", "--solid")
+	w, err := Open(esd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var once sync.Once
+	w.solid.publishHook = func(int) {
+		// Every step takes 2 s; 100 ms into the first, the apply is
+		// cancelled (between two steps, not at one: nothing else wakes
+		// the waiting workers then).
+		once.Do(func() { time.AfterFunc(100*time.Millisecond, cancel) })
+		time.Sleep(2 * time.Second)
+	}
+	start := time.Now()
+	_, err = w.Apply(1, filepath.Join(dir, "got"), ApplyOptions{Threads: 2, Context: ctx})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Fatalf("apply returned after %v (cancelled at 0.1 s), want at once", d)
 	}
 }
