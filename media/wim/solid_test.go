@@ -331,21 +331,31 @@ func sparse(n int, seed uint32) []byte {
 	return b
 }
 
+// solidESD writes a tree (a file of x86 calls when x86 > 0, and n
+// sparse files of size + i*step bytes) and captures it with wimlib and
+// args; it returns the test's folder, the tree and the ESD.
+func solidESD(t *testing.T, x86, n, size, step int, args ...string) (dir, src, esd string) {
+	dir = t.TempDir()
+	src = filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	if x86 > 0 {
+		os.WriteFile(filepath.Join(src, "x86.bin"), x86Calls(x86), 0o644)
+	}
+	for i := range n {
+		os.WriteFile(filepath.Join(src, fmt.Sprintf("f%d.bin", i)), sparse(size+i*step, uint32(i)), 0o644)
+	}
+	esd = filepath.Join(dir, "s.esd")
+	wimlib(t, append([]string{"capture", src, esd, "S"}, args...)...)
+	return dir, src, esd
+}
+
 // TestSolidStreamedApply: apply with two workers reads the files of an
 // LZMS solid chunk while the chunk is still being decoded (the decoder
 // waits at each step until another reader has read, for a while), gets
 // the x86 translations right through CopyOut, and decodes each chunk
 // once.
 func TestSolidStreamedApply(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "src")
-	os.MkdirAll(src, 0o755)
-	os.WriteFile(filepath.Join(src, "x86.bin"), x86Calls(1500000), 0o644)
-	for i := range 8 {
-		os.WriteFile(filepath.Join(src, fmt.Sprintf("f%d.bin", i)), sparse(700000+i*1000, uint32(i)), 0o644)
-	}
-	esd := filepath.Join(dir, "s.esd")
-	wimlib(t, "capture", src, esd, "S", "--solid")
+	dir, src, esd := solidESD(t, 1500000, 8, 700000, 1000, "--solid")
 	w, err := Open(esd)
 	if err != nil {
 		t.Fatal(err)
@@ -411,15 +421,7 @@ func TestSolidStreamedApply(t *testing.T) {
 // number of workers, never a hang: the chunk claims cannot deadlock
 // whatever order the blobs come in.
 func TestSolidOverlappingBlobs(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "src")
-	os.MkdirAll(src, 0o755)
-	os.WriteFile(filepath.Join(src, "x86.bin"), x86Calls(300000), 0o644)
-	for i := range 6 {
-		os.WriteFile(filepath.Join(src, fmt.Sprintf("f%d.bin", i)), sparse(150000+i*1000, uint32(i)), 0o644)
-	}
-	esd := filepath.Join(dir, "s.esd")
-	wimlib(t, "capture", src, esd, "S", "--solid", "--solid-chunk-size=65536")
+	dir, _, esd := solidESD(t, 300000, 6, 150000, 1000, "--solid", "--solid-chunk-size=65536")
 	orig := mustRead(t, esd)
 	h, err := ParseHeader(orig, int64(len(orig)))
 	if err != nil {
@@ -496,16 +498,9 @@ func TestSolidOverlappingBlobs(t *testing.T) {
 // TestSolidApplyCancelWhileDecoding: workers waiting for a solid chunk
 // that decodes slowly return as soon as the apply is cancelled.
 func TestSolidApplyCancelWhileDecoding(t *testing.T) {
-	dir := t.TempDir()
-	src := filepath.Join(dir, "src")
-	os.MkdirAll(src, 0o755)
 	// Files of 2.5 MiB: at the first step (1 MiB) the second worker's
 	// file is not ready, whichever comes first in the chunk.
-	for i := range 3 {
-		os.WriteFile(filepath.Join(src, fmt.Sprintf("f%d.bin", i)), sparse(5<<19, uint32(i)), 0o644)
-	}
-	esd := filepath.Join(dir, "s.esd")
-	wimlib(t, "capture", src, esd, "S", "--solid")
+	dir, _, esd := solidESD(t, 0, 3, 5<<19, 0, "--solid")
 	w, err := Open(esd)
 	if err != nil {
 		t.Fatal(err)
