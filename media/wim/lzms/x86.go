@@ -24,18 +24,14 @@ const (
 // a JMP rel32 (E9) skips its operand untranslated. Chunks of 17 bytes or
 // fewer are left alone.
 func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
-	const (
-		maxTrans = x86MaxTrans
-		window   = x86Window
-	)
 	size := len(data)
 	if size <= 17 {
 		return
 	}
 	for i := range lastTarget {
-		lastTarget[i] = -window - 1
+		lastTarget[i] = -x86Window - 1
 	}
-	lastCode := int32(-maxTrans - 1)
+	lastCode := int32(-x86MaxTrans - 1)
 	end := size - 16
 	for i := 1; i < end; {
 		if !x86Candidate[data[i]] {
@@ -46,10 +42,10 @@ func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 			}
 		}
 		opLen := 0
-		limit := int32(maxTrans)
+		limit := int32(x86MaxTrans)
 		switch data[i] {
 		case 0xE8:
-			opLen, limit = 1, maxTrans/2
+			opLen, limit = 1, x86MaxTrans/2
 		case 0xE9:
 			i += 5
 			continue
@@ -89,7 +85,7 @@ func x86Filter(data []byte, lastTarget *[1 << 16]int32, undo bool) {
 		}
 		target := uint16(uint32(pos) + rel)
 		last := pos + int32(opLen) + 3
-		if last-lastTarget[target] <= window {
+		if last-lastTarget[target] <= x86Window {
 			lastCode = last
 		}
 		lastTarget[target] = last
